@@ -1,0 +1,202 @@
+package io.stockengine.engine;
+
+import java.util.Arrays;
+
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * Every SKU x location balance, struct-of-arrays in paged {@code long[]} blocks (no object per balance, no copy of
+ * the whole table when it grows). A balance is created on first use and never removed, so its index is stable and
+ * deterministic for a given event stream.
+ * <p>
+ * Threading: owned by the logic thread.
+ */
+public final class Balances
+{
+    public static final int SELLABLE = Bucket.SELLABLE;
+    public static final int RESERVED = Bucket.RESERVED;
+    public static final int PICKED = Bucket.PICKED;
+    public static final int QUALITY_CONTROL = Bucket.QUALITY_CONTROL;
+    public static final int DAMAGED = Bucket.DAMAGED;
+    public static final int SAFETY_STOCK = 5;
+    public static final int INCOMING = 6;
+    public static final int IN_TRANSIT = 7;
+    /** Units ring-fenced at this balance over all channels and not yet used. */
+    public static final int FENCED = 8;
+    /** sku << 32 | location. */
+    public static final int KEY = 9;
+    static final int STRIDE = 10;
+
+    private static final int PAGE_SHIFT = 14;
+    private static final int PAGE_RECORDS = 1 << PAGE_SHIFT;
+    private static final int PAGE_MASK = PAGE_RECORDS - 1;
+
+    private long[][] pages = new long[16][];
+    private int count;
+    private final Long2LongHashMap index;
+    /** Next balance of the same SKU, in location-id order; -1 ends the list. */
+    private int[] nextOfSku;
+    /** First purchase-order line of the balance, or -1. */
+    private int[] firstIncoming;
+    /** First balance of each SKU id, or -1. */
+    private int[] skuHead = new int[1024];
+
+    public Balances(final int expectedBalances)
+    {
+        index = new Long2LongHashMap(Math.max(16, expectedBalances * 3 / 2), 0.7f, -1L);
+        nextOfSku = new int[Math.max(16, Math.min(expectedBalances, 1 << 26))];
+        firstIncoming = new int[nextOfSku.length];
+        Arrays.fill(skuHead, -1);
+    }
+
+    public static long key(final int sku, final int location)
+    {
+        return ((long)sku << 32) | (location & 0xFFFF_FFFFL);
+    }
+
+    public int count()
+    {
+        return count;
+    }
+
+    /** @return the balance's index or -1 when the SKU was never at the location. */
+    public int find(final int sku, final int location)
+    {
+        if (sku < 0 || location < 0)
+        {
+            return -1;
+        }
+        return (int)index.get(key(sku, location));
+    }
+
+    public int findOrCreate(final int sku, final int location)
+    {
+        final long key = key(sku, location);
+        final int existing = (int)index.get(key);
+        if (existing >= 0)
+        {
+            return existing;
+        }
+        final int b = count++;
+        final int page = b >>> PAGE_SHIFT;
+        if (page == pages.length)
+        {
+            pages = Arrays.copyOf(pages, page * 2);
+        }
+        if (pages[page] == null)
+        {
+            pages[page] = new long[PAGE_RECORDS * STRIDE];
+        }
+        if (b == nextOfSku.length)
+        {
+            nextOfSku = Arrays.copyOf(nextOfSku, b * 2);
+            firstIncoming = Arrays.copyOf(firstIncoming, b * 2);
+        }
+        set(b, KEY, key);
+        firstIncoming[b] = -1;
+        index.put(key, b);
+        linkIntoSku(b, sku, location);
+        return b;
+    }
+
+    private void linkIntoSku(final int b, final int sku, final int location)
+    {
+        if (sku >= skuHead.length)
+        {
+            final int old = skuHead.length;
+            skuHead = Arrays.copyOf(skuHead, Math.max(sku + 1, old * 2));
+            Arrays.fill(skuHead, old, skuHead.length, -1);
+        }
+        int previous = -1;
+        int current = skuHead[sku];
+        while (current >= 0 && location(current) < location)
+        {
+            previous = current;
+            current = nextOfSku[current];
+        }
+        nextOfSku[b] = current;
+        if (previous < 0)
+        {
+            skuHead[sku] = b;
+        }
+        else
+        {
+            nextOfSku[previous] = b;
+        }
+    }
+
+    public int firstOfSku(final int sku)
+    {
+        return sku >= 0 && sku < skuHead.length ? skuHead[sku] : -1;
+    }
+
+    public int nextOfSku(final int b)
+    {
+        return nextOfSku[b];
+    }
+
+    public int firstIncoming(final int b)
+    {
+        return firstIncoming[b];
+    }
+
+    public void firstIncoming(final int b, final int line)
+    {
+        firstIncoming[b] = line;
+    }
+
+    public long get(final int b, final int field)
+    {
+        return pages[b >>> PAGE_SHIFT][(b & PAGE_MASK) * STRIDE + field];
+    }
+
+    public void set(final int b, final int field, final long value)
+    {
+        pages[b >>> PAGE_SHIFT][(b & PAGE_MASK) * STRIDE + field] = value;
+    }
+
+    public void add(final int b, final int field, final long delta)
+    {
+        pages[b >>> PAGE_SHIFT][(b & PAGE_MASK) * STRIDE + field] += delta;
+    }
+
+    public int sku(final int b)
+    {
+        return (int)(get(b, KEY) >>> 32);
+    }
+
+    public int location(final int b)
+    {
+        return (int)get(b, KEY);
+    }
+
+    public long onHand(final int b)
+    {
+        final long[] page = pages[b >>> PAGE_SHIFT];
+        final int base = (b & PAGE_MASK) * STRIDE;
+        return page[base + SELLABLE] + page[base + RESERVED] + page[base + PICKED] + page[base + QUALITY_CONTROL] +
+            page[base + DAMAGED];
+    }
+
+    /** max(0, sellable - safety stock): what any channel could sell before buffers and ring-fences. */
+    public long available(final int b)
+    {
+        final long[] page = pages[b >>> PAGE_SHIFT];
+        final int base = (b & PAGE_MASK) * STRIDE;
+        return Math.max(0, page[base + SELLABLE] - page[base + SAFETY_STOCK]);
+    }
+
+    public long hash(final long seed)
+    {
+        long h = seed;
+        for (int b = 0; b < count; b++)
+        {
+            for (int f = 0; f < STRIDE; f++)
+            {
+                h = StateHash.mix(h, get(b, f));
+            }
+            h = StateHash.mix(h, nextOfSku[b]);
+        }
+        return h;
+    }
+}

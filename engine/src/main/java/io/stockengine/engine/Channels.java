@@ -1,0 +1,172 @@
+package io.stockengine.engine;
+
+import java.util.Arrays;
+
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * Channel policies: a buffer held back at each location, sourcing locations in order, and ring-fenced units per
+ * SKU x location. The total still fenced at a balance is kept on the balance itself ({@link Balances#FENCED}) so
+ * the common case, no fence anywhere, costs no map lookup.
+ * <p>
+ * Threading: owned by the logic thread.
+ */
+public final class Channels
+{
+    private static final int[] NO_BALANCES = new int[0];
+
+    private long[] buffer = new long[16];
+    /** Sourcing order; null = every location in first-seen order. */
+    private int[][] locations = new int[16][];
+    private boolean[] configured = new boolean[16];
+    /** channel << 32 | balance -> units still fenced (an entry at 0 stays until the channel is reconfigured). */
+    private final Long2LongHashMap fences = new Long2LongHashMap(64, 0.65f, -1L);
+    private int[][] fencedBalances = new int[16][];
+    private int[] fencedBalanceCount = new int[16];
+
+    private static long key(final int channel, final int b)
+    {
+        return ((long)channel << 32) | (b & 0xFFFF_FFFFL);
+    }
+
+    private void ensure(final int channel)
+    {
+        if (channel >= buffer.length)
+        {
+            final int capacity = Math.max(channel + 1, buffer.length * 2);
+            buffer = Arrays.copyOf(buffer, capacity);
+            locations = Arrays.copyOf(locations, capacity);
+            configured = Arrays.copyOf(configured, capacity);
+            fencedBalances = Arrays.copyOf(fencedBalances, capacity);
+            fencedBalanceCount = Arrays.copyOf(fencedBalanceCount, capacity);
+        }
+    }
+
+    public long buffer(final int channel)
+    {
+        return channel < buffer.length ? buffer[channel] : 0;
+    }
+
+    public boolean configured(final int channel)
+    {
+        return channel >= 0 && channel < configured.length && configured[channel];
+    }
+
+    /** @return the channel's sourcing locations, or null to mean every location in first-seen order. */
+    public int[] locations(final int channel)
+    {
+        return channel < locations.length ? locations[channel] : null;
+    }
+
+    /** @return units still fenced for the channel at the balance, or -1 when it has no fence there. */
+    public long fence(final int channel, final int b)
+    {
+        return fences.get(key(channel, b));
+    }
+
+    /**
+     * What the channel may take at a balance: sellable less safety stock, the channel's buffer and every other
+     * channel's unused ring-fence.
+     */
+    public long channelAvailable(final Balances balances, final int channel, final int b)
+    {
+        long available = balances.get(b, Balances.SELLABLE) - balances.get(b, Balances.SAFETY_STOCK) - buffer(channel);
+        final long fencedTotal = balances.get(b, Balances.FENCED);
+        if (fencedTotal > 0)
+        {
+            final long own = fence(channel, b);
+            available -= fencedTotal - Math.max(0, own);
+        }
+        return Math.max(0, available);
+    }
+
+    /** Replaces the channel's buffer and locations and drops its fences. */
+    public void configure(final Balances balances, final int channel, final long bufferUnits, final int count,
+        final int[] sourcing)
+    {
+        ensure(channel);
+        final int[] fenced = fencedBalances[channel];
+        for (int i = 0; i < fencedBalanceCount[channel]; i++)
+        {
+            final int b = fenced[i];
+            final long units = fences.remove(key(channel, b));
+            balances.add(b, Balances.FENCED, -Math.max(0, units));
+        }
+        fencedBalanceCount[channel] = 0;
+        configured[channel] = true;
+        buffer[channel] = bufferUnits;
+        locations[channel] = count == 0 ? null : Arrays.copyOf(sourcing, count);
+    }
+
+    public void setFence(final Balances balances, final int channel, final int b, final long units)
+    {
+        ensure(channel);
+        final long previous = fences.put(key(channel, b), units);
+        if (previous >= 0)
+        {
+            balances.add(b, Balances.FENCED, units - previous);
+            return;
+        }
+        balances.add(b, Balances.FENCED, units);
+        int[] fenced = fencedBalances[channel];
+        if (fenced == null)
+        {
+            fenced = new int[4];
+        }
+        else if (fencedBalanceCount[channel] == fenced.length)
+        {
+            fenced = Arrays.copyOf(fenced, fenced.length * 2);
+        }
+        fenced[fencedBalanceCount[channel]++] = b;
+        fencedBalances[channel] = fenced;
+    }
+
+    /** Takes or gives back fenced units (negative to take); a channel without a fence at the balance is unchanged. */
+    public void changeFence(final Balances balances, final int channel, final int b, final long delta)
+    {
+        final long k = key(channel, b);
+        final long units = fences.get(k);
+        if (units >= 0)
+        {
+            fences.put(k, units + delta);
+            balances.add(b, Balances.FENCED, delta);
+        }
+    }
+
+    public int fencedBalanceCount(final int channel)
+    {
+        return channel < fencedBalanceCount.length ? fencedBalanceCount[channel] : 0;
+    }
+
+    public int[] fencedBalances(final int channel)
+    {
+        return channel < fencedBalances.length && fencedBalances[channel] != null ? fencedBalances[channel] :
+            NO_BALANCES;
+    }
+
+    public long hash(final long seed, final int channelCount)
+    {
+        long h = seed;
+        for (int c = 0; c < Math.min(channelCount, buffer.length); c++)
+        {
+            h = StateHash.mix(h, buffer[c]);
+            h = StateHash.mix(h, configured[c] ? 1 : 0);
+            final int[] locs = locations[c];
+            h = StateHash.mix(h, locs == null ? -1 : locs.length);
+            if (locs != null)
+            {
+                for (final int l : locs)
+                {
+                    h = StateHash.mix(h, l);
+                }
+            }
+            for (int i = 0; i < fencedBalanceCount[c]; i++)
+            {
+                final int b = fencedBalances[c][i];
+                h = StateHash.mix(h, b);
+                h = StateHash.mix(h, fences.get(key(c, b)));
+            }
+        }
+        return h;
+    }
+}

@@ -1,0 +1,283 @@
+package io.stockengine.engine;
+
+import java.util.Arrays;
+
+import org.agrona.ExpandableArrayBuffer;
+
+/**
+ * One pre-allocated, reusable ring slot: a command in, its result out. Fields are public and primitive-first in the
+ * Disruptor style; {@link CommandType} documents which inputs each type reads.
+ * <p>
+ * Stages: the publisher (a gateway IO thread or a test) fills the inputs with {@link #reset} first; the logic thread
+ * fills the outputs; the journal stage reads the events recorded for it; the reply stage hands the slot to
+ * {@link #callback} and then clears the references it holds. Line arrays grow on the publishing thread, so the
+ * logic thread never allocates for them.
+ */
+public final class Command
+{
+    /** Stride of {@link #rowValues} for stock rows (see the {@code STOCK_*} offsets). */
+    public static final int STOCK_FIELDS = 11;
+    public static final int STOCK_ON_HAND = 0;
+    public static final int STOCK_AVAILABLE = 1;
+    public static final int STOCK_SELLABLE = 2;
+    public static final int STOCK_RESERVED = 3;
+    public static final int STOCK_PICKED = 4;
+    public static final int STOCK_COMMITTED = 5;
+    public static final int STOCK_QUALITY_CONTROL = 6;
+    public static final int STOCK_DAMAGED = 7;
+    public static final int STOCK_SAFETY_STOCK = 8;
+    public static final int STOCK_INCOMING = 9;
+    public static final int STOCK_IN_TRANSIT = 10;
+
+    /** Stride of {@link #rowValues} for order lines. */
+    public static final int LINE_FIELDS = 6;
+    public static final int LINE_QUANTITY = 0;
+    public static final int LINE_RESERVED = 1;
+    public static final int LINE_PICKED = 2;
+    public static final int LINE_SHIPPED = 3;
+    public static final int LINE_RETURNED = 4;
+    public static final int LINE_CANCELLED = 5;
+
+    /** Stride of {@link #rowValues} for availability rows: the index of the asked SKU, and what is available. */
+    public static final int AVAILABILITY_FIELDS = 2;
+    public static final int AVAILABILITY_ITEM = 0;
+    public static final int AVAILABILITY_QUANTITY = 1;
+
+    /** Stride of {@link #rowValues} for shortfall rows: line index, requested, available. */
+    public static final int SHORTFALL_FIELDS = 3;
+    public static final int SHORTFALL_LINE = 0;
+    public static final int SHORTFALL_REQUESTED = 1;
+    public static final int SHORTFALL_AVAILABLE = 2;
+
+    /** Stride of {@link #rowValues} for a transfer: quantity, in transit, received. */
+    public static final int TRANSFER_FIELDS = 3;
+
+    private static final int INITIAL_LINES = 8;
+
+    // ---- inputs: filled by the publisher ----
+    public int type;
+    public long correlationId;
+    /** Engine time in epoch milliseconds, stamped as the command enters the ring. */
+    public long timestamp;
+    /** Idempotency key; null when the command carries none. */
+    public String key;
+    public String orderId;
+    public String channel;
+    public String sku;
+    public String location;
+    public String location2;
+    /** Purchase-order id or transfer id. */
+    public String reference;
+    public long quantity;
+    public long quantity2;
+    /** Money in millionths of the engine's currency unit. */
+    public long amount;
+    /** A TTL in ms (reserve), an expected time (incoming) or a date (availability), epoch ms. */
+    public long time;
+    public int bucket;
+    public int bucket2;
+    public int reason;
+    public boolean flag;
+    public int lineCount;
+    public String[] lineSku = new String[INITIAL_LINES];
+    public String[] lineLocation = new String[INITIAL_LINES];
+    public long[] lineQuantity = new long[INITIAL_LINES];
+    /** Completes the caller; invoked on the reply thread. */
+    public CommandCallback callback;
+    /** Caller's context for {@link #callback}, e.g. a connection. */
+    public Object attachment;
+
+    // ---- outputs: filled by the logic thread ----
+    public int result;
+    /** True when the result is the replay of an earlier success with the same client id. */
+    public boolean replayed;
+    /** Journal sequence number of the command's last event (for a replay: of the original's). */
+    public long seq;
+    /** Name of the offending input when {@link #result} is INVALID_REQUEST. */
+    public String field;
+    /** Order status, or transfer state, for order and transfer results. */
+    public int status;
+    /** Order expiry (0 = none), or channel buffer. */
+    public long outTime;
+    /** The order's channel, or a transfer's SKU. */
+    public String outName;
+    /** A transfer's from and to location. */
+    public String outName2;
+    public String outName3;
+    /** Rows of the result (stock locations, order lines, availability, shortfall lines): see the stride constants. */
+    public int rowCount;
+    public String[] rowSku = new String[INITIAL_LINES];
+    public String[] rowLocation = new String[INITIAL_LINES];
+    public long[] rowValues = new long[INITIAL_LINES * STOCK_FIELDS];
+    /** Per-item totals of an availability query, indexed like the asked lines. */
+    public long[] itemTotals = new long[INITIAL_LINES];
+
+    // ---- journal: the logic thread's recorder encodes the command's events here, the journal stage appends them ----
+    public final ExpandableArrayBuffer events = new ExpandableArrayBuffer(256);
+    public int eventsLength;
+    public int eventCount;
+
+    /** Clears inputs and outputs; call before filling a slot. Keeps the arrays. */
+    public Command reset()
+    {
+        type = CommandType.TICK;
+        correlationId = 0;
+        timestamp = 0;
+        key = null;
+        orderId = null;
+        channel = null;
+        sku = null;
+        location = null;
+        location2 = null;
+        reference = null;
+        quantity = 0;
+        quantity2 = 0;
+        amount = 0;
+        time = 0;
+        bucket = 0;
+        bucket2 = 0;
+        reason = 0;
+        flag = false;
+        lineCount = 0;
+        callback = null;
+        attachment = null;
+        clearOutputs();
+        return this;
+    }
+
+    /** Clears the outputs, keeping the inputs. */
+    public void clearOutputs()
+    {
+        result = ResultCode.OK;
+        replayed = false;
+        seq = 0;
+        field = null;
+        status = 0;
+        outTime = 0;
+        outName = null;
+        outName2 = null;
+        outName3 = null;
+        rowCount = 0;
+        eventsLength = 0;
+        eventCount = 0;
+    }
+
+    /** Drops the references the slot holds once the reply has been sent, so the ring does not keep garbage alive. */
+    public void releaseReferences()
+    {
+        key = null;
+        orderId = null;
+        channel = null;
+        sku = null;
+        location = null;
+        location2 = null;
+        reference = null;
+        callback = null;
+        attachment = null;
+        field = null;
+        outName = null;
+        outName2 = null;
+        outName3 = null;
+        Arrays.fill(lineSku, 0, lineCount, null);
+        Arrays.fill(lineLocation, 0, lineCount, null);
+        Arrays.fill(rowSku, 0, rowCount, null);
+        Arrays.fill(rowLocation, 0, rowCount, null);
+    }
+
+    /** Appends an input line; grows the arrays on the publishing thread when needed. */
+    public Command line(final String sku, final String location, final long quantity)
+    {
+        if (lineCount == lineSku.length)
+        {
+            final int capacity = lineCount * 2;
+            lineSku = Arrays.copyOf(lineSku, capacity);
+            lineLocation = Arrays.copyOf(lineLocation, capacity);
+            lineQuantity = Arrays.copyOf(lineQuantity, capacity);
+        }
+        lineSku[lineCount] = sku;
+        lineLocation[lineCount] = location;
+        lineQuantity[lineCount] = quantity;
+        lineCount++;
+        return this;
+    }
+
+    /**
+     * Makes room for {@code rows} output rows of {@code stride} values. Called by the logic thread: the arrays only
+     * grow while the engine warms up to the largest result it has produced.
+     */
+    public void ensureRows(final int rows, final int stride)
+    {
+        if (rows > rowSku.length)
+        {
+            final int capacity = Math.max(rows, rowSku.length * 2);
+            rowSku = Arrays.copyOf(rowSku, capacity);
+            rowLocation = Arrays.copyOf(rowLocation, capacity);
+        }
+        if ((long)rows * stride > rowValues.length)
+        {
+            rowValues = Arrays.copyOf(rowValues, Math.max(rows * stride, rowValues.length * 2));
+        }
+        if (rows > itemTotals.length)
+        {
+            itemTotals = Arrays.copyOf(itemTotals, Math.max(rows, itemTotals.length * 2));
+        }
+    }
+
+    /** Value {@code field} of row {@code row} for a result of the given stride. */
+    public long value(final int row, final int stride, final int field)
+    {
+        return rowValues[row * stride + field];
+    }
+
+    /** A private deep copy of another slot's inputs and outputs, for callers that keep a result. */
+    public Command copyOf(final Command other)
+    {
+        copyInputsFrom(other);
+        correlationId = other.correlationId;
+        timestamp = other.timestamp;
+        result = other.result;
+        replayed = other.replayed;
+        seq = other.seq;
+        field = other.field;
+        status = other.status;
+        outTime = other.outTime;
+        outName = other.outName;
+        outName2 = other.outName2;
+        outName3 = other.outName3;
+        rowCount = other.rowCount;
+        rowSku = Arrays.copyOf(other.rowSku, other.rowSku.length);
+        rowLocation = Arrays.copyOf(other.rowLocation, other.rowLocation.length);
+        rowValues = Arrays.copyOf(other.rowValues, other.rowValues.length);
+        itemTotals = Arrays.copyOf(other.itemTotals, other.itemTotals.length);
+        return this;
+    }
+
+    /** Copies the inputs of another slot (used to retry or to replay a command stream). */
+    public Command copyInputsFrom(final Command other)
+    {
+        reset();
+        type = other.type;
+        correlationId = other.correlationId;
+        timestamp = other.timestamp;
+        key = other.key;
+        orderId = other.orderId;
+        channel = other.channel;
+        sku = other.sku;
+        location = other.location;
+        location2 = other.location2;
+        reference = other.reference;
+        quantity = other.quantity;
+        quantity2 = other.quantity2;
+        amount = other.amount;
+        time = other.time;
+        bucket = other.bucket;
+        bucket2 = other.bucket2;
+        reason = other.reason;
+        flag = other.flag;
+        for (int i = 0; i < other.lineCount; i++)
+        {
+            line(other.lineSku[i], other.lineLocation[i], other.lineQuantity[i]);
+        }
+        return this;
+    }
+}

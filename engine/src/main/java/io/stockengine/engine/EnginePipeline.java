@@ -1,0 +1,308 @@
+package io.stockengine.engine;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventTranslatorTwoArg;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.TimeoutException;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+
+/**
+ * The Disruptor pipeline: pre-allocated {@link Command} slots flow through the logic handler (one thread, owning
+ * all state), the journal stage, then the reply stage that completes the caller. Publishers never block: a full
+ * ring is answered "overloaded" at once.
+ * <p>
+ * Threading: {@link #tryPublish} and {@link #submit} may be called from any thread.
+ */
+public final class EnginePipeline implements AutoCloseable
+{
+    private final PipelineConfig config;
+    private final StockEngine engine;
+    private final JournalStage journal;
+    private final Disruptor<Command> disruptor;
+    private final RingBuffer<Command> ring;
+    private final AtomicLong internalErrors = new AtomicLong();
+    private final AtomicLong replyErrors = new AtomicLong();
+    private final AtomicLong overloads = new AtomicLong();
+    private final EventTranslatorTwoArg<Command, CommandFiller<Object>, Object> translator;
+    private volatile boolean journalFailed;
+    private volatile Throwable lastError;
+    private Thread ticker;
+    private volatile boolean running;
+
+    public EnginePipeline(final PipelineConfig config, final StockEngine engine, final JournalStage journal)
+    {
+        this.config = config.conclude();
+        this.engine = engine;
+        this.journal = journal;
+        this.disruptor = new Disruptor<>(Command::new, config.ringSize(), namedThreads(),
+            ProducerType.MULTI, WaitStrategies.create(config.waitStrategy()));
+        this.ring = disruptor.getRingBuffer();
+        final java.util.function.LongSupplier clock = config.clock();
+        this.translator = (command, sequence, filler, argument) ->
+        {
+            command.reset();
+            filler.fill(command, argument);
+            command.timestamp = clock.getAsLong();
+            if (command.correlationId == 0)
+            {
+                command.correlationId = sequence + 1;
+            }
+        };
+        disruptor.handleEventsWith(new LogicHandler())
+            .then(new JournalHandler())
+            .then(new ReplyHandler());
+        disruptor.setDefaultExceptionHandler(new CountingExceptionHandler());
+    }
+
+    private static ThreadFactory namedThreads()
+    {
+        final String[] names = { "engine-logic", "engine-journal", "engine-reply" };
+        final AtomicInteger next = new AtomicInteger();
+        return runnable ->
+        {
+            final int i = next.getAndIncrement();
+            final Thread thread = new Thread(runnable, i < names.length ? names[i] : "engine-" + i);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    public EnginePipeline start()
+    {
+        disruptor.start();
+        running = true;
+        if (config.tickIntervalMillis() > 0)
+        {
+            ticker = new Thread(this::tickLoop, "engine-ticker");
+            ticker.setDaemon(true);
+            ticker.start();
+        }
+        return this;
+    }
+
+    private void tickLoop()
+    {
+        final long interval = config.tickIntervalMillis();
+        while (running)
+        {
+            try
+            {
+                Thread.sleep(interval);
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+            tryPublish(EnginePipeline::fillTick, null);
+        }
+    }
+
+    private static void fillTick(final Command command, final Object ignored)
+    {
+        command.type = CommandType.TICK;
+    }
+
+    /**
+     * Publishes a command if the ring has room. The filler runs on this thread into a reset slot; the pipeline then
+     * stamps the engine time.
+     *
+     * @return false when the ring is full: nothing was published and the caller answers "overloaded".
+     */
+    @SuppressWarnings("unchecked")
+    public <A> boolean tryPublish(final CommandFiller<A> filler, final A argument)
+    {
+        final boolean published = ring.tryPublishEvent(translator, (CommandFiller<Object>)filler, argument);
+        if (!published)
+        {
+            overloads.incrementAndGet();
+        }
+        return published;
+    }
+
+    /**
+     * Convenience for tests, demos and tools: fills a slot, waits for nothing, and completes the future with a
+     * private copy of the slot after the reply stage. Allocates; the gateway uses {@link #tryPublish} instead.
+     */
+    public CompletableFuture<Command> submit(final Consumer<Command> filler)
+    {
+        final CompletableFuture<Command> future = new CompletableFuture<>();
+        final boolean published = tryPublish((command, f) ->
+        {
+            filler.accept(command);
+            command.callback = done -> future.complete(new Command().copyOf(done));
+        }, filler);
+        if (!published)
+        {
+            final Command overloaded = new Command();
+            filler.accept(overloaded);
+            overloaded.result = ResultCode.OVERLOADED;
+            future.complete(overloaded);
+        }
+        return future;
+    }
+
+    /** Commands in the ring not yet answered. */
+    public long inFlight()
+    {
+        return ring.getBufferSize() - ring.remainingCapacity();
+    }
+
+    public int ringSize()
+    {
+        return ring.getBufferSize();
+    }
+
+    public long overloads()
+    {
+        return overloads.get();
+    }
+
+    public long internalErrors()
+    {
+        return internalErrors.get();
+    }
+
+    public long replyErrors()
+    {
+        return replyErrors.get();
+    }
+
+    public boolean journalFailed()
+    {
+        return journalFailed;
+    }
+
+    public Throwable lastError()
+    {
+        return lastError;
+    }
+
+    public StockEngine engine()
+    {
+        return engine;
+    }
+
+    /** Stops the ticker, lets every published command through all stages, then stops the threads. */
+    @Override
+    public void close()
+    {
+        running = false;
+        if (ticker != null)
+        {
+            ticker.interrupt();
+            try
+            {
+                ticker.join(1000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try
+        {
+            disruptor.shutdown(30, TimeUnit.SECONDS);
+        }
+        catch (final TimeoutException ex)
+        {
+            disruptor.halt();
+        }
+    }
+
+    private final class LogicHandler implements EventHandler<Command>
+    {
+        @Override
+        public void onEvent(final Command command, final long sequence, final boolean endOfBatch)
+        {
+            try
+            {
+                journal.beforeCommand(command);
+                engine.process(command);
+            }
+            catch (final Throwable ex)
+            {
+                // A defect, not a client's mistake: the caller gets an error answer and the pipeline lives on.
+                command.result = ResultCode.INTERNAL_ERROR;
+                internalErrors.incrementAndGet();
+                lastError = ex;
+            }
+        }
+    }
+
+    private final class JournalHandler implements EventHandler<Command>
+    {
+        @Override
+        public void onEvent(final Command command, final long sequence, final boolean endOfBatch)
+        {
+            if (journalFailed)
+            {
+                command.result = ResultCode.INTERNAL_ERROR;
+                return;
+            }
+            try
+            {
+                journal.onCommand(command, endOfBatch);
+            }
+            catch (final Throwable ex)
+            {
+                // State has run ahead of the journal: nothing from here on may be acknowledged.
+                journalFailed = true;
+                lastError = ex;
+                command.result = ResultCode.INTERNAL_ERROR;
+            }
+        }
+    }
+
+    private final class ReplyHandler implements EventHandler<Command>
+    {
+        @Override
+        public void onEvent(final Command command, final long sequence, final boolean endOfBatch)
+        {
+            final CommandCallback callback = command.callback;
+            if (callback != null)
+            {
+                try
+                {
+                    callback.onComplete(command);
+                }
+                catch (final Throwable ex)
+                {
+                    replyErrors.incrementAndGet();
+                    lastError = ex;
+                }
+            }
+            command.releaseReferences();
+        }
+    }
+
+    private final class CountingExceptionHandler implements ExceptionHandler<Command>
+    {
+        @Override
+        public void handleEventException(final Throwable ex, final long sequence, final Command event)
+        {
+            internalErrors.incrementAndGet();
+            lastError = ex;
+        }
+
+        @Override
+        public void handleOnStartException(final Throwable ex)
+        {
+            lastError = ex;
+        }
+
+        @Override
+        public void handleOnShutdownException(final Throwable ex)
+        {
+            lastError = ex;
+        }
+    }
+}

@@ -1,0 +1,386 @@
+package io.stockengine.engine;
+
+import java.util.Arrays;
+
+/**
+ * All state of the engine, and the fold that changes it: every {@link EventSink} call applies one event. The
+ * command processor ({@link StockEngine}) decides and emits events; this class applies them, live and on replay
+ * alike, so there is one implementation of every state change.
+ * <p>
+ * Apply methods trust their events (the processor checked them); they never refuse.
+ * <p>
+ * Threading: owned by the logic thread (or the recovery thread before the logic thread starts).
+ */
+public final class InventoryState implements EventSink
+{
+    final EngineConfig config;
+    final Balances balances;
+    final OrderBook orders;
+    final Channels channels = new Channels();
+    final Kits kits = new Kits();
+    final Transfers transfers = new Transfers();
+    final IncomingLines incoming = new IncomingLines();
+    final IdempotencyWindow keys;
+
+    private final CharSequenceIntMap[] symbolIds = new CharSequenceIntMap[3];
+    private final String[][] symbolNames = new String[3][];
+    private final int[] symbolCount = new int[3];
+
+    long now;
+    long lastSeq;
+    long lastCorrelationId;
+
+    public InventoryState(final EngineConfig config)
+    {
+        this.config = config.conclude();
+        balances = new Balances(config.expectedBalances());
+        orders = new OrderBook(config.expectedOrders());
+        keys = new IdempotencyWindow(config.dedupWindowMillis(), config.dedupCapacity());
+        for (int kind = 0; kind < 3; kind++)
+        {
+            symbolIds[kind] = new CharSequenceIntMap(kind == SYMBOL_SKU ? config.expectedBalances() : 64, -1);
+            symbolNames[kind] = new String[64];
+        }
+    }
+
+    public long now()
+    {
+        return now;
+    }
+
+    public long lastSeq()
+    {
+        return lastSeq;
+    }
+
+    public Balances balances()
+    {
+        return balances;
+    }
+
+    public OrderBook orders()
+    {
+        return orders;
+    }
+
+    public int symbol(final int kind, final CharSequence name)
+    {
+        return name == null ? -1 : symbolIds[kind].get(name);
+    }
+
+    public String symbolName(final int kind, final int id)
+    {
+        return id >= 0 && id < symbolCount[kind] ? symbolNames[kind][id] : null;
+    }
+
+    public int symbolCount(final int kind)
+    {
+        return symbolCount[kind];
+    }
+
+    /** A hash of every piece of state, to compare an engine with a replay of its journal. */
+    public long stateHash()
+    {
+        long h = StateHash.mix(0, lastSeq);
+        h = StateHash.mix(h, now);
+        for (int kind = 0; kind < 3; kind++)
+        {
+            h = StateHash.mix(h, symbolCount[kind]);
+            for (int i = 0; i < symbolCount[kind]; i++)
+            {
+                h = StateHash.mix(h, symbolNames[kind][i]);
+            }
+        }
+        h = balances.hash(h);
+        h = orders.hash(h);
+        h = channels.hash(h, symbolCount[SYMBOL_CHANNEL]);
+        h = kits.hash(h);
+        h = transfers.hash(h);
+        h = incoming.hash(h);
+        return keys.hash(h);
+    }
+
+    // ---- the fold ----
+
+    @Override
+    public void beginCommand(final long correlationId, final long timestamp)
+    {
+        lastCorrelationId = correlationId;
+        now = Math.max(now, timestamp);
+    }
+
+    @Override
+    public void symbol(final long seq, final int kind, final int id, final CharSequence name)
+    {
+        lastSeq = seq;
+        if (id >= symbolNames[kind].length)
+        {
+            symbolNames[kind] = Arrays.copyOf(symbolNames[kind], Math.max(id + 1, symbolNames[kind].length * 2));
+        }
+        final String stored = name.toString();
+        symbolNames[kind][id] = stored;
+        symbolIds[kind].put(stored, id);
+        symbolCount[kind] = Math.max(symbolCount[kind], id + 1);
+    }
+
+    @Override
+    public void safetyStockSet(final long seq, final int sku, final int location, final long quantity)
+    {
+        lastSeq = seq;
+        balances.set(balances.findOrCreate(sku, location), Balances.SAFETY_STOCK, quantity);
+    }
+
+    @Override
+    public void channelConfigured(final long seq, final int channel, final long buffer, final int locationCount,
+        final int[] locations)
+    {
+        lastSeq = seq;
+        channels.configure(balances, channel, buffer, locationCount, locations);
+    }
+
+    @Override
+    public void allocationSet(final long seq, final int channel, final int sku, final int location, final long quantity)
+    {
+        lastSeq = seq;
+        channels.setFence(balances, channel, balances.findOrCreate(sku, location), quantity);
+    }
+
+    @Override
+    public void kitDefined(final long seq, final int kit, final int componentCount, final int[] componentSkus,
+        final long[] componentQuantities)
+    {
+        lastSeq = seq;
+        kits.define(kit, componentCount, componentSkus, componentQuantities);
+    }
+
+    @Override
+    public void orderReserved(final long seq, final CharSequence orderId, final int channel, final long expiresAt,
+        final long fingerprint, final int lineCount)
+    {
+        lastSeq = seq;
+        orders.evictFinished(now, config.dedupWindowMillis(), config.finishedOrderCapacity());
+        orders.create(orderId, channel, expiresAt, fingerprint, seq, lineCount);
+    }
+
+    @Override
+    public void orderLine(final long seq, final CharSequence orderId, final int lineNo, final int sku,
+        final int location, final long quantity, final long fenced, final int parentLine, final long factor)
+    {
+        lastSeq = seq;
+        final int order = orders.find(orderId);
+        final int line = orders.line(order, lineNo);
+        orders.lineValue(line, OrderBook.L_KEY, Balances.key(sku, location));
+        orders.lineValue(line, OrderBook.L_QUANTITY, quantity);
+        orders.lineValue(line, OrderBook.L_FENCED, fenced);
+        orders.lineValue(line, OrderBook.L_FACTOR, factor);
+        orders.lineValue(line, OrderBook.L_PARENT, parentLine);
+        orders.reserveSeq(order, seq);
+        orders.lastSeq(order, seq);
+        if (factor != 0)
+        {
+            final int b = balances.findOrCreate(sku, location);
+            balances.add(b, Balances.SELLABLE, -quantity);
+            balances.add(b, Balances.RESERVED, quantity);
+            if (fenced > 0)
+            {
+                channels.changeFence(balances, orders.channel(order), b, -fenced);
+            }
+        }
+    }
+
+    private int lineOf(final long seq, final CharSequence orderId, final int lineNo)
+    {
+        lastSeq = seq;
+        final int order = orders.find(orderId);
+        orders.lastSeq(order, seq);
+        return orders.line(order, lineNo);
+    }
+
+    private int stockOf(final int line)
+    {
+        return orders.lineValue(line, OrderBook.L_FACTOR) == 0 ? -1 :
+            balances.find(orders.lineSku(line), orders.lineLocation(line));
+    }
+
+    @Override
+    public void linePicked(final long seq, final CharSequence orderId, final int lineNo, final long quantity)
+    {
+        final int line = lineOf(seq, orderId, lineNo);
+        orders.lineAdd(line, OrderBook.L_PICKED, quantity);
+        final int b = stockOf(line);
+        if (b >= 0)
+        {
+            balances.add(b, Balances.RESERVED, -quantity);
+            balances.add(b, Balances.PICKED, quantity);
+        }
+    }
+
+    @Override
+    public void lineShipped(final long seq, final CharSequence orderId, final int lineNo, final long fromReserved,
+        final long fromPicked)
+    {
+        final int line = lineOf(seq, orderId, lineNo);
+        orders.lineAdd(line, OrderBook.L_PICKED, -fromPicked);
+        orders.lineAdd(line, OrderBook.L_SHIPPED, fromReserved + fromPicked);
+        final int b = stockOf(line);
+        if (b >= 0)
+        {
+            balances.add(b, Balances.RESERVED, -fromReserved);
+            balances.add(b, Balances.PICKED, -fromPicked);
+        }
+    }
+
+    @Override
+    public void lineReleased(final long seq, final CharSequence orderId, final int lineNo, final long fromReserved,
+        final long fromPicked, final long fenceRestored, final int cause)
+    {
+        final int line = lineOf(seq, orderId, lineNo);
+        orders.lineAdd(line, OrderBook.L_PICKED, -fromPicked);
+        orders.lineAdd(line, OrderBook.L_CANCELLED, fromReserved + fromPicked);
+        orders.lineAdd(line, OrderBook.L_FENCED, -fenceRestored);
+        final int b = stockOf(line);
+        if (b >= 0)
+        {
+            balances.add(b, Balances.RESERVED, -fromReserved);
+            balances.add(b, Balances.PICKED, -fromPicked);
+            balances.add(b, Balances.SELLABLE, fromReserved + fromPicked);
+            if (fenceRestored > 0)
+            {
+                channels.changeFence(balances, orders.channel(orders.find(orderId)), b, fenceRestored);
+            }
+        }
+    }
+
+    @Override
+    public void lineReturned(final long seq, final CharSequence orderId, final int lineNo, final long quantity,
+        final int bucket)
+    {
+        final int line = lineOf(seq, orderId, lineNo);
+        orders.lineAdd(line, OrderBook.L_RETURNED, quantity);
+        final int b = stockOf(line);
+        if (b >= 0)
+        {
+            balances.add(b, bucket, quantity);
+        }
+    }
+
+    @Override
+    public void orderStatus(final long seq, final CharSequence orderId, final int status)
+    {
+        lastSeq = seq;
+        final int order = orders.find(orderId);
+        final int previous = orders.status(order);
+        orders.status(order, status);
+        orders.lastSeq(order, seq);
+        if (OrderStatus.isFinished(status) && !OrderStatus.isFinished(previous))
+        {
+            orders.finished(order, now);
+        }
+    }
+
+    @Override
+    public void demandRefused(final long seq, final int kind, final CharSequence reference, final int channel,
+        final int sku, final int location, final long requested, final long available)
+    {
+        lastSeq = seq;
+    }
+
+    @Override
+    public void sold(final long seq, final int channel, final int sku, final int location, final long quantity,
+        final long fenced)
+    {
+        lastSeq = seq;
+        final int b = balances.findOrCreate(sku, location);
+        balances.add(b, Balances.SELLABLE, -quantity);
+        if (fenced > 0)
+        {
+            channels.changeFence(balances, channel, b, -fenced);
+        }
+    }
+
+    @Override
+    public void incomingSet(final long seq, final CharSequence purchaseOrder, final int sku, final int location,
+        final long quantity, final long expectedAt, final long unitCost)
+    {
+        lastSeq = seq;
+        final int b = balances.findOrCreate(sku, location);
+        balances.add(b, Balances.INCOMING, incoming.set(balances, purchaseOrder, b, quantity, expectedAt, unitCost));
+    }
+
+    @Override
+    public void received(final long seq, final CharSequence purchaseOrder, final int sku, final int location,
+        final long quantity, final long unitCost, final int bucket, final long incomingReduced)
+    {
+        lastSeq = seq;
+        final int b = balances.findOrCreate(sku, location);
+        balances.add(b, bucket, quantity);
+        if (incomingReduced > 0)
+        {
+            incoming.meet(balances, incoming.find(purchaseOrder, b), incomingReduced);
+            balances.add(b, Balances.INCOMING, -incomingReduced);
+        }
+    }
+
+    @Override
+    public void inspected(final long seq, final int sku, final int location, final long passed, final long failed)
+    {
+        lastSeq = seq;
+        final int b = balances.findOrCreate(sku, location);
+        balances.add(b, Balances.QUALITY_CONTROL, -(passed + failed));
+        balances.add(b, Balances.SELLABLE, passed);
+        balances.add(b, Balances.DAMAGED, failed);
+    }
+
+    @Override
+    public void moved(final long seq, final int sku, final int location, final int fromBucket, final int toBucket,
+        final long quantity, final int reason)
+    {
+        lastSeq = seq;
+        final int b = balances.findOrCreate(sku, location);
+        balances.add(b, fromBucket, -quantity);
+        balances.add(b, toBucket, quantity);
+    }
+
+    @Override
+    public void adjusted(final long seq, final int sku, final int location, final int bucket, final long delta,
+        final int reason)
+    {
+        lastSeq = seq;
+        balances.add(balances.findOrCreate(sku, location), bucket, delta);
+    }
+
+    @Override
+    public void counted(final long seq, final int sku, final int location, final long counted, final long previous)
+    {
+        lastSeq = seq;
+        balances.set(balances.findOrCreate(sku, location), Balances.SELLABLE, counted);
+    }
+
+    @Override
+    public void transferShipped(final long seq, final CharSequence transferId, final int sku, final int from,
+        final int to, final long quantity)
+    {
+        lastSeq = seq;
+        balances.add(balances.findOrCreate(sku, from), Balances.SELLABLE, -quantity);
+        balances.add(balances.findOrCreate(sku, to), Balances.IN_TRANSIT, quantity);
+        transfers.create(transferId, sku, from, to, quantity);
+    }
+
+    @Override
+    public void transferReceived(final long seq, final CharSequence transferId, final int sku, final int to,
+        final long quantity, final int bucket)
+    {
+        lastSeq = seq;
+        final int b = balances.findOrCreate(sku, to);
+        balances.add(b, Balances.IN_TRANSIT, -quantity);
+        balances.add(b, bucket, quantity);
+        transfers.receive(transfers.find(transferId), quantity);
+    }
+
+    @Override
+    public void keyBound(final long seq, final CharSequence key, final long fingerprint)
+    {
+        lastSeq = seq;
+        keys.bind(key, fingerprint, seq, now);
+    }
+}

@@ -1,0 +1,89 @@
+package io.stockengine.engine;
+
+import java.util.Arrays;
+
+/**
+ * Kit (bundle) definitions by SKU id: components and units per kit. A kit has no stock of its own.
+ * <p>
+ * Threading: owned by the logic thread.
+ */
+public final class Kits
+{
+    private int[][] components = new int[64][];
+    private long[][] units = new long[64][];
+    /** How many kits use each SKU as a component. */
+    private int[] usedBy = new int[64];
+
+    private void ensure(final int sku)
+    {
+        if (sku >= components.length)
+        {
+            final int capacity = Math.max(sku + 1, components.length * 2);
+            components = Arrays.copyOf(components, capacity);
+            units = Arrays.copyOf(units, capacity);
+            usedBy = Arrays.copyOf(usedBy, capacity);
+        }
+    }
+
+    public boolean isKit(final int sku)
+    {
+        return sku >= 0 && sku < components.length && components[sku] != null;
+    }
+
+    public boolean isComponent(final int sku)
+    {
+        return sku >= 0 && sku < usedBy.length && usedBy[sku] > 0;
+    }
+
+    public int componentCount(final int kit)
+    {
+        return components[kit].length;
+    }
+
+    public int component(final int kit, final int i)
+    {
+        return components[kit][i];
+    }
+
+    public long units(final int kit, final int i)
+    {
+        return units[kit][i];
+    }
+
+    public void define(final int kit, final int count, final int[] skus, final long[] quantities)
+    {
+        ensure(kit);
+        if (components[kit] != null)
+        {
+            for (final int old : components[kit])
+            {
+                usedBy[old]--;
+            }
+        }
+        components[kit] = Arrays.copyOf(skus, count);
+        units[kit] = Arrays.copyOf(quantities, count);
+        for (int i = 0; i < count; i++)
+        {
+            ensure(skus[i]);
+            usedBy[skus[i]]++;
+        }
+    }
+
+    public long hash(final long seed)
+    {
+        long h = seed;
+        for (int k = 0; k < components.length; k++)
+        {
+            if (components[k] != null)
+            {
+                h = StateHash.mix(h, k);
+                for (int i = 0; i < components[k].length; i++)
+                {
+                    h = StateHash.mix(h, components[k][i]);
+                    h = StateHash.mix(h, units[k][i]);
+                }
+            }
+        }
+        return h;
+    }
+}

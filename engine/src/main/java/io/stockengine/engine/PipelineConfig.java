@@ -1,0 +1,75 @@
+package io.stockengine.engine;
+
+import java.util.function.LongSupplier;
+
+/**
+ * Settings of the Disruptor pipeline. {@link #conclude()} validates them once.
+ */
+public final class PipelineConfig
+{
+    private int ringSize = 1 << 16;
+    private String waitStrategy = WaitStrategies.DEFAULT;
+    private long tickIntervalMillis = 50;
+    private LongSupplier clock = System::currentTimeMillis;
+
+    /** Slots in the ring, a power of two: how many commands may be in flight before publishers see "overloaded". */
+    public PipelineConfig ringSize(final int size)
+    {
+        this.ringSize = size;
+        return this;
+    }
+
+    public int ringSize()
+    {
+        return ringSize;
+    }
+
+    public PipelineConfig waitStrategy(final String name)
+    {
+        this.waitStrategy = name;
+        return this;
+    }
+
+    public String waitStrategy()
+    {
+        return waitStrategy;
+    }
+
+    /** How often a clock tick moves engine time on when there is no other traffic (drives expiry); 0 = never. */
+    public PipelineConfig tickIntervalMillis(final long millis)
+    {
+        this.tickIntervalMillis = millis;
+        return this;
+    }
+
+    public long tickIntervalMillis()
+    {
+        return tickIntervalMillis;
+    }
+
+    /** Stamps commands as they enter the ring (epoch ms). Tests drive time through it. */
+    public PipelineConfig clock(final LongSupplier clock)
+    {
+        this.clock = clock;
+        return this;
+    }
+
+    public LongSupplier clock()
+    {
+        return clock;
+    }
+
+    public PipelineConfig conclude()
+    {
+        if (ringSize < 2 || Integer.bitCount(ringSize) != 1)
+        {
+            throw new IllegalArgumentException("ring size must be a power of two of at least 2: " + ringSize);
+        }
+        if (tickIntervalMillis < 0)
+        {
+            throw new IllegalArgumentException("tick interval must not be negative: " + tickIntervalMillis);
+        }
+        WaitStrategies.create(waitStrategy);
+        return this;
+    }
+}

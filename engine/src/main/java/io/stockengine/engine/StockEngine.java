@@ -1,0 +1,1489 @@
+package io.stockengine.engine;
+
+import java.util.Arrays;
+
+/**
+ * The logic: decides every command against the state and emits its events, which {@link InventoryState} applies
+ * and the journal records. Results are codes in the {@link Command} slot, never exceptions.
+ * <p>
+ * Hot path: no allocation in steady state (scratch arrays are reused and only grow while warming up), no boxing,
+ * no locks, no logging; time comes from {@link Command#timestamp}, never from a clock.
+ * <p>
+ * Threading: {@link #process} is called only on the logic thread.
+ */
+public final class StockEngine
+{
+    private static final int NONE = -1;
+
+    private final InventoryState state;
+    private final Balances balances;
+    private final OrderBook orders;
+    private final Channels channels;
+    private final Kits kits;
+    private final Transfers transfers;
+    private final IncomingLines incoming;
+    private final IdempotencyWindow keys;
+    private final EventSink out;
+    private final int maxKitComponents;
+
+    private final DemandScratch demand = new DemandScratch(1 << 12);
+    private int[] skuIds = new int[16];
+    private int[] locationIds = new int[16];
+    private int[] placed = new int[16];
+    private long[] take = new long[16];
+    private int[] intScratch = new int[16];
+    private long[] longScratch = new long[16];
+
+    private Command command;
+    private long now;
+    private long seq;
+    private boolean begun;
+
+    public StockEngine(final EngineConfig config, final EventSink journal)
+    {
+        this(new InventoryState(config), journal);
+    }
+
+    /** Continues from a recovered state; its time and sequence carry on. */
+    public StockEngine(final InventoryState state, final EventSink journal)
+    {
+        this.state = state;
+        this.balances = state.balances;
+        this.orders = state.orders;
+        this.channels = state.channels;
+        this.kits = state.kits;
+        this.transfers = state.transfers;
+        this.incoming = state.incoming;
+        this.keys = state.keys;
+        this.out = new TeeEventSink(state, journal);
+        this.maxKitComponents = state.config.maxKitComponents();
+        this.now = state.now;
+        this.seq = state.lastSeq;
+    }
+
+    public InventoryState state()
+    {
+        return state;
+    }
+
+    public long stateHash()
+    {
+        return state.stateHash();
+    }
+
+    /** The sequence number of the last event emitted. */
+    public long lastSeq()
+    {
+        return seq;
+    }
+
+    /** Applies one command; its outputs are filled in the slot. */
+    public void process(final Command c)
+    {
+        c.clearOutputs();
+        command = c;
+        begun = false;
+        now = Math.max(now, c.timestamp);
+        expire();
+        final int type = c.type;
+        if (c.key != null && !CommandType.isQuery(type) && type != CommandType.RESERVE && type != CommandType.TICK)
+        {
+            final int slot = keys.find(c.key, now);
+            if (slot >= 0)
+            {
+                replayKey(c, slot);
+                command = null;
+                return;
+            }
+        }
+        switch (type)
+        {
+            case CommandType.TICK:
+                break;
+            case CommandType.RESERVE:
+                reserve(c);
+                break;
+            case CommandType.PICK:
+            case CommandType.SHIP:
+            case CommandType.CANCEL:
+                orderAction(c);
+                break;
+            case CommandType.RETURN:
+                orderReturn(c);
+                break;
+            case CommandType.SALE:
+                sale(c);
+                break;
+            case CommandType.ANNOUNCE_INCOMING:
+                announceIncoming(c);
+                break;
+            case CommandType.RECEIVE:
+                receive(c);
+                break;
+            case CommandType.INSPECT:
+                inspect(c);
+                break;
+            case CommandType.MOVE:
+                move(c);
+                break;
+            case CommandType.ADJUST:
+                adjust(c);
+                break;
+            case CommandType.COUNT:
+                count(c);
+                break;
+            case CommandType.TRANSFER_OUT:
+                transferOut(c);
+                break;
+            case CommandType.TRANSFER_IN:
+                transferIn(c);
+                break;
+            case CommandType.SET_SAFETY_STOCK:
+                setSafetyStock(c);
+                break;
+            case CommandType.CONFIGURE_CHANNEL:
+                configureChannel(c);
+                break;
+            case CommandType.DEFINE_KIT:
+                defineKit(c);
+                break;
+            case CommandType.QUERY_STOCK_AT:
+            case CommandType.QUERY_STOCK:
+                queryStock(c);
+                break;
+            case CommandType.QUERY_AVAILABILITY:
+                queryAvailability(c);
+                break;
+            case CommandType.QUERY_ORDER:
+                queryOrder(c);
+                break;
+            case CommandType.QUERY_TRANSFER:
+                queryTransfer(c);
+                break;
+            case CommandType.QUERY_CHANNEL:
+                queryChannel(c);
+                break;
+            default:
+                invalid(c, "type");
+                break;
+        }
+        command = null;
+    }
+
+    // ---- events, time, idempotency ----
+
+    private long next()
+    {
+        if (!begun)
+        {
+            begun = true;
+            out.beginCommand(command.correlationId, now);
+        }
+        return ++seq;
+    }
+
+    private void expire()
+    {
+        int order;
+        while ((order = orders.nextExpired(now)) >= 0)
+        {
+            final String id = orders.id(order);
+            for (int n = 0, count = orders.lineCount(order); n < count; n++)
+            {
+                final int line = orders.line(order, n);
+                final long reserved = orders.lineReserved(line);
+                if (reserved > 0)
+                {
+                    out.lineReleased(next(), id, n, reserved, 0, fenceRestore(order, line, reserved),
+                        EventSink.RELEASE_EXPIRE);
+                }
+            }
+            out.orderStatus(next(), id, OrderStatus.EXPIRED);
+        }
+    }
+
+    private void succeed(final Command c)
+    {
+        if (c.key != null)
+        {
+            out.keyBound(next(), c.key, fingerprint(c));
+        }
+        c.result = ResultCode.OK;
+        c.seq = seq;
+    }
+
+    private void replayKey(final Command c, final int slot)
+    {
+        if (keys.fingerprint(slot) != fingerprint(c))
+        {
+            c.result = ResultCode.IDEMPOTENCY_CONFLICT;
+            return;
+        }
+        c.result = ResultCode.OK;
+        c.replayed = true;
+        c.seq = keys.seq(slot);
+        if (c.type == CommandType.PICK || c.type == CommandType.SHIP || c.type == CommandType.CANCEL ||
+            c.type == CommandType.RETURN)
+        {
+            final int order = orders.find(c.orderId);
+            if (order >= 0)
+            {
+                orderView(c, order);
+            }
+        }
+        else if (c.type == CommandType.TRANSFER_OUT || c.type == CommandType.TRANSFER_IN)
+        {
+            final int t = transfers.find(c.reference);
+            if (t >= 0)
+            {
+                transferView(c, t);
+            }
+        }
+    }
+
+    /** A hash of everything a command asks for except its key and stamps: a retry matches, a reuse does not. */
+    static long fingerprint(final Command c)
+    {
+        long h = StateHash.mix(0x5EED, c.type);
+        h = StateHash.mix(h, c.orderId);
+        h = StateHash.mix(h, c.channel);
+        h = StateHash.mix(h, c.sku);
+        h = StateHash.mix(h, c.location);
+        h = StateHash.mix(h, c.location2);
+        h = StateHash.mix(h, c.reference);
+        h = StateHash.mix(h, c.quantity);
+        h = StateHash.mix(h, c.quantity2);
+        h = StateHash.mix(h, c.amount);
+        h = StateHash.mix(h, c.time);
+        h = StateHash.mix(h, ((long)c.bucket << 40) ^ ((long)c.bucket2 << 20) ^ c.reason);
+        h = StateHash.mix(h, c.flag ? 1 : 0);
+        h = StateHash.mix(h, c.lineCount);
+        for (int i = 0; i < c.lineCount; i++)
+        {
+            h = StateHash.mix(h, c.lineSku[i]);
+            h = StateHash.mix(h, c.lineLocation[i]);
+            h = StateHash.mix(h, c.lineQuantity[i]);
+        }
+        return h;
+    }
+
+    private static void invalid(final Command c, final String field)
+    {
+        c.result = ResultCode.INVALID_REQUEST;
+        c.field = field;
+    }
+
+    private int intern(final int kind, final String name)
+    {
+        final int id = state.symbol(kind, name);
+        if (id >= 0)
+        {
+            return id;
+        }
+        final int created = state.symbolCount(kind);
+        out.symbol(next(), kind, created, name);
+        return created;
+    }
+
+    private int sku(final String name)
+    {
+        return state.symbol(EventSink.SYMBOL_SKU, name);
+    }
+
+    private int location(final String name)
+    {
+        return state.symbol(EventSink.SYMBOL_LOCATION, name);
+    }
+
+    private void ensureLineScratch(final int lines)
+    {
+        if (lines > skuIds.length)
+        {
+            final int capacity = Math.max(lines, skuIds.length * 2);
+            skuIds = new int[capacity];
+            locationIds = new int[capacity];
+            placed = new int[capacity];
+            take = new long[capacity];
+        }
+    }
+
+    // ---- what a channel sees ----
+
+    private long channelAvailable(final int channel, final int b)
+    {
+        return channel < 0 ? balances.available(b) : channels.channelAvailable(balances, channel, b);
+    }
+
+    /** Units (kits for a kit) the channel may still take at a location, after what this command placed there. */
+    private long remaining(final int channel, final int sku, final int location)
+    {
+        if (kits.isKit(sku))
+        {
+            long kitsLeft = Long.MAX_VALUE;
+            for (int i = 0, n = kits.componentCount(sku); i < n; i++)
+            {
+                final int b = balances.find(kits.component(sku, i), location);
+                if (b < 0)
+                {
+                    return 0;
+                }
+                final long left = Math.max(0, channelAvailable(channel, b) - demand.get(b));
+                kitsLeft = Math.min(kitsLeft, left / kits.units(sku, i));
+            }
+            return kitsLeft;
+        }
+        final int b = balances.find(sku, location);
+        return b < 0 ? 0 : Math.max(0, channelAvailable(channel, b) - demand.get(b));
+    }
+
+    private void place(final int sku, final int location, final long quantity)
+    {
+        if (kits.isKit(sku))
+        {
+            for (int i = 0, n = kits.componentCount(sku); i < n; i++)
+            {
+                demand.add(balances.find(kits.component(sku, i), location), quantity * kits.units(sku, i));
+            }
+        }
+        else
+        {
+            demand.add(balances.find(sku, location), quantity);
+        }
+    }
+
+    private int sourcingCount(final int channel)
+    {
+        final int[] locations = channel < 0 ? null : channels.locations(channel);
+        return locations == null ? state.symbolCount(EventSink.SYMBOL_LOCATION) : locations.length;
+    }
+
+    private int sourcingLocation(final int channel, final int i)
+    {
+        final int[] locations = channel < 0 ? null : channels.locations(channel);
+        return locations == null ? i : locations[i];
+    }
+
+    /**
+     * Places every line at a location (all unlocated lines at one location if one can fill them all, else line by
+     * line at the first that fills each), recording refused lines as shortfall rows.
+     *
+     * @return true when every line was placed ({@link #placed} holds each line's location).
+     */
+    private boolean placeLines(final Command c, final int channel, final int lines)
+    {
+        boolean anyUnlocated = false;
+        for (int i = 0; i < lines; i++)
+        {
+            anyUnlocated |= locationIds[i] < 0;
+        }
+        if (anyUnlocated)
+        {
+            for (int s = 0, n = sourcingCount(channel); s < n; s++)
+            {
+                final int candidate = sourcingLocation(channel, s);
+                demand.reset();
+                boolean all = true;
+                for (int i = 0; i < lines && all; i++)
+                {
+                    final int location = locationIds[i] < 0 ? candidate : locationIds[i];
+                    if (remaining(channel, skuIds[i], location) >= c.lineQuantity[i])
+                    {
+                        place(skuIds[i], location, c.lineQuantity[i]);
+                        placed[i] = location;
+                    }
+                    else
+                    {
+                        all = false;
+                    }
+                }
+                if (all)
+                {
+                    return true;
+                }
+            }
+        }
+        demand.reset();
+        int shortfalls = 0;
+        for (int i = 0; i < lines; i++)
+        {
+            final long quantity = c.lineQuantity[i];
+            if (locationIds[i] >= 0)
+            {
+                final long left = remaining(channel, skuIds[i], locationIds[i]);
+                if (left >= quantity)
+                {
+                    place(skuIds[i], locationIds[i], quantity);
+                    placed[i] = locationIds[i];
+                }
+                else
+                {
+                    shortfall(c, shortfalls++, i, c.lineLocation[i], quantity, left);
+                    placed[i] = NONE;
+                }
+                continue;
+            }
+            placed[i] = NONE;
+            long best = 0;
+            for (int s = 0, n = sourcingCount(channel); s < n; s++)
+            {
+                final int candidate = sourcingLocation(channel, s);
+                final long left = remaining(channel, skuIds[i], candidate);
+                if (left >= quantity)
+                {
+                    place(skuIds[i], candidate, quantity);
+                    placed[i] = candidate;
+                    break;
+                }
+                best = Math.max(best, left);
+            }
+            if (placed[i] == NONE)
+            {
+                shortfall(c, shortfalls++, i, null, quantity, best);
+            }
+        }
+        c.rowCount = shortfalls;
+        return shortfalls == 0;
+    }
+
+    private static void shortfall(final Command c, final int row, final int line, final String location,
+        final long requested, final long available)
+    {
+        c.ensureRows(row + 1, Command.SHORTFALL_FIELDS);
+        c.rowSku[row] = c.lineSku[line];
+        c.rowLocation[row] = location;
+        final int base = row * Command.SHORTFALL_FIELDS;
+        c.rowValues[base + Command.SHORTFALL_LINE] = line;
+        c.rowValues[base + Command.SHORTFALL_REQUESTED] = requested;
+        c.rowValues[base + Command.SHORTFALL_AVAILABLE] = available;
+        c.rowCount = row + 1;
+    }
+
+    private static void singleShortfall(final Command c, final String location, final long requested,
+        final long available)
+    {
+        c.ensureRows(1, Command.SHORTFALL_FIELDS);
+        c.rowSku[0] = c.sku;
+        c.rowLocation[0] = location;
+        c.rowValues[Command.SHORTFALL_LINE] = 0;
+        c.rowValues[Command.SHORTFALL_REQUESTED] = requested;
+        c.rowValues[Command.SHORTFALL_AVAILABLE] = available;
+        c.rowCount = 1;
+        c.result = ResultCode.INSUFFICIENT_STOCK;
+    }
+
+    /** Interns the lines' SKUs and given locations; a refused command is journaled as demand, so ids are needed. */
+    private void internLines(final Command c, final int lines, final String fixedLocation)
+    {
+        ensureLineScratch(lines);
+        final int fixed = fixedLocation == null ? NONE : intern(EventSink.SYMBOL_LOCATION, fixedLocation);
+        for (int i = 0; i < lines; i++)
+        {
+            skuIds[i] = intern(EventSink.SYMBOL_SKU, c.lineSku[i]);
+            locationIds[i] = fixedLocation != null ? fixed :
+                c.lineLocation[i] == null ? NONE : intern(EventSink.SYMBOL_LOCATION, c.lineLocation[i]);
+        }
+    }
+
+    private long takeFence(final int channel, final int b, final long units)
+    {
+        final long fence = channels.fence(channel, b);
+        return fence <= 0 ? 0 : Math.min(units, fence);
+    }
+
+    private long fenceRestore(final int order, final int line, final long released)
+    {
+        final long fenced = orders.lineValue(line, OrderBook.L_FENCED);
+        if (fenced <= 0 || orders.lineValue(line, OrderBook.L_FACTOR) == 0)
+        {
+            return 0;
+        }
+        final int b = balances.find(orders.lineSku(line), orders.lineLocation(line));
+        return channels.fence(orders.channel(order), b) < 0 ? 0 : Math.min(released, fenced);
+    }
+
+    // ---- orders ----
+
+    private void reserve(final Command c)
+    {
+        if (c.orderId == null)
+        {
+            invalid(c, "order_id");
+            return;
+        }
+        final int existing = orders.find(c.orderId);
+        if (existing >= 0)
+        {
+            if (orders.fingerprint(existing) == fingerprint(c))
+            {
+                c.replayed = true;
+                orderView(c, existing);
+                c.seq = orders.reserveSeq(existing);
+            }
+            else
+            {
+                c.result = ResultCode.IDEMPOTENCY_CONFLICT;
+            }
+            return;
+        }
+        if (c.channel == null)
+        {
+            invalid(c, "channel");
+            return;
+        }
+        if (c.lineCount == 0)
+        {
+            invalid(c, "lines");
+            return;
+        }
+        final int lines = c.lineCount;
+        final int channel = intern(EventSink.SYMBOL_CHANNEL, c.channel);
+        internLines(c, lines, null);
+        if (!placeLines(c, channel, lines))
+        {
+            refuseDemand(c, EventSink.DEMAND_RESERVE, c.orderId, channel, lines);
+            return;
+        }
+        int total = lines;
+        for (int i = 0; i < lines; i++)
+        {
+            if (kits.isKit(skuIds[i]))
+            {
+                total += kits.componentCount(skuIds[i]);
+            }
+        }
+        final long expiresAt = c.time > 0 ? now + c.time : 0;
+        final String id = c.orderId;
+        out.orderReserved(next(), id, channel, expiresAt, fingerprint(c), total);
+        int lineNo = 0;
+        for (int i = 0; i < lines; i++)
+        {
+            final int sku = skuIds[i];
+            final int location = placed[i];
+            final long quantity = c.lineQuantity[i];
+            if (kits.isKit(sku))
+            {
+                final int parent = lineNo;
+                out.orderLine(next(), id, lineNo++, sku, location, quantity, 0, NONE, 0);
+                for (int k = 0, n = kits.componentCount(sku); k < n; k++)
+                {
+                    final int component = kits.component(sku, k);
+                    final long factor = kits.units(sku, k);
+                    final long units = quantity * factor;
+                    final long fenced = takeFence(channel, balances.find(component, location), units);
+                    out.orderLine(next(), id, lineNo++, component, location, units, fenced, parent, factor);
+                }
+            }
+            else
+            {
+                final long fenced = takeFence(channel, balances.find(sku, location), quantity);
+                out.orderLine(next(), id, lineNo++, sku, location, quantity, fenced, NONE, 1);
+            }
+        }
+        c.result = ResultCode.OK;
+        c.seq = seq;
+        orderView(c, orders.find(id));
+    }
+
+    private void refuseDemand(final Command c, final int kind, final String reference, final int channel,
+        final int lines)
+    {
+        for (int i = 0; i < lines; i++)
+        {
+            final int location = placed[i] >= 0 ? placed[i] : locationIds[i];
+            final long available = location < 0 ? 0 : remainingBefore(channel, skuIds[i], location);
+            out.demandRefused(next(), kind, reference, channel, skuIds[i], location, c.lineQuantity[i], available);
+        }
+        c.result = ResultCode.INSUFFICIENT_STOCK;
+    }
+
+    private long remainingBefore(final int channel, final int sku, final int location)
+    {
+        demand.reset();
+        return remaining(channel, sku, location);
+    }
+
+    /** Matches a given line to the order's top-level line with that SKU (and location when given); or -1. */
+    private int matchLine(final int order, final String skuName, final String locationName)
+    {
+        final int sku = sku(skuName);
+        if (sku < 0)
+        {
+            return NONE;
+        }
+        final int location = locationName == null ? NONE : location(locationName);
+        if (locationName != null && location < 0)
+        {
+            return NONE;
+        }
+        for (int n = 0, count = orders.lineCount(order); n < count; n++)
+        {
+            final int line = orders.line(order, n);
+            if (orders.lineValue(line, OrderBook.L_PARENT) == NONE && orders.lineSku(line) == sku &&
+                (location < 0 || orders.lineLocation(line) == location))
+            {
+                return n;
+            }
+        }
+        return NONE;
+    }
+
+    /** Sums the given lines per order line into {@link #take}; false when one names no line of the order. */
+    private boolean gatherTakes(final Command c, final int order)
+    {
+        final int count = orders.lineCount(order);
+        ensureLineScratch(count);
+        Arrays.fill(take, 0, count, 0L);
+        for (int i = 0; i < c.lineCount; i++)
+        {
+            final int n = matchLine(order, c.lineSku[i], c.lineLocation[i]);
+            if (n < 0)
+            {
+                return false;
+            }
+            take[n] += c.lineQuantity[i];
+        }
+        return true;
+    }
+
+    private void orderAction(final Command c)
+    {
+        final int order = c.orderId == null ? NONE : orders.find(c.orderId);
+        if (order < 0)
+        {
+            c.result = ResultCode.NOT_FOUND;
+            return;
+        }
+        final int status = orders.status(order);
+        final int type = c.type;
+        if (c.lineCount == 0)
+        {
+            if (alreadyDone(order, type, status))
+            {
+                succeedOrder(c, order, false);
+                return;
+            }
+            if (status == OrderStatus.CANCELLED || status == OrderStatus.EXPIRED ||
+                (status == OrderStatus.SHIPPED && type != CommandType.SHIP))
+            {
+                c.result = ResultCode.INVALID_TRANSITION;
+                return;
+            }
+            for (int n = 0, count = orders.lineCount(order); n < count; n++)
+            {
+                final int line = orders.line(order, n);
+                actOnLine(order, n, line, type, orders.lineReserved(line) +
+                    (type == CommandType.PICK ? 0 : orders.lineValue(line, OrderBook.L_PICKED)));
+            }
+            succeedOrder(c, order, true);
+            return;
+        }
+        if (OrderStatus.isFinished(status) || !gatherTakes(c, order))
+        {
+            c.result = ResultCode.INVALID_TRANSITION;
+            return;
+        }
+        final int count = orders.lineCount(order);
+        for (int n = 0; n < count; n++)
+        {
+            final int line = orders.line(order, n);
+            final long limit = orders.lineReserved(line) +
+                (type == CommandType.PICK ? 0 : orders.lineValue(line, OrderBook.L_PICKED));
+            if (take[n] > limit)
+            {
+                c.result = ResultCode.INVALID_TRANSITION;
+                return;
+            }
+        }
+        for (int n = 0; n < count; n++)
+        {
+            final long units = take[n];
+            if (units == 0)
+            {
+                continue;
+            }
+            final int line = orders.line(order, n);
+            final long picked = orders.lineValue(line, OrderBook.L_PICKED);
+            final long reserved = orders.lineReserved(line);
+            actOnLine(order, n, line, type, units);
+            if (orders.lineValue(line, OrderBook.L_FACTOR) == 0)
+            {
+                actOnComponents(order, n, type, units, picked, reserved);
+            }
+        }
+        succeedOrder(c, order, true);
+    }
+
+    private boolean alreadyDone(final int order, final int type, final int status)
+    {
+        switch (type)
+        {
+            case CommandType.PICK:
+                if (OrderStatus.isFinished(status))
+                {
+                    return false;
+                }
+                for (int n = 0, count = orders.lineCount(order); n < count; n++)
+                {
+                    if (orders.lineReserved(orders.line(order, n)) > 0)
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            case CommandType.SHIP:
+                return status == OrderStatus.SHIPPED;
+            default:
+                return status == OrderStatus.CANCELLED || status == OrderStatus.EXPIRED;
+        }
+    }
+
+    /**
+     * Picks, ships or releases {@code units} of one line (in the line's own units): ship takes picked units first,
+     * cancel takes reserved units first.
+     */
+    private void actOnLine(final int order, final int n, final int line, final int type, final long units)
+    {
+        if (units == 0)
+        {
+            return;
+        }
+        final String id = orders.id(order);
+        final long picked = orders.lineValue(line, OrderBook.L_PICKED);
+        final long reserved = orders.lineReserved(line);
+        switch (type)
+        {
+            case CommandType.PICK:
+                out.linePicked(next(), id, n, units);
+                break;
+            case CommandType.SHIP:
+            {
+                final long fromPicked = Math.min(units, picked);
+                out.lineShipped(next(), id, n, units - fromPicked, fromPicked);
+                break;
+            }
+            default:
+            {
+                final long fromReserved = Math.min(units, reserved);
+                out.lineReleased(next(), id, n, fromReserved, units - fromReserved,
+                    fenceRestore(order, line, units), EventSink.RELEASE_CANCEL);
+                break;
+            }
+        }
+    }
+
+    /** A kit line's components follow it and move by the kit's units, split the way the kit line's were. */
+    private void actOnComponents(final int order, final int parent, final int type, final long kitUnits,
+        final long kitPicked, final long kitReserved)
+    {
+        final String id = orders.id(order);
+        for (int n = parent + 1, count = orders.lineCount(order); n < count; n++)
+        {
+            final int line = orders.line(order, n);
+            if (orders.lineValue(line, OrderBook.L_PARENT) != parent)
+            {
+                break;
+            }
+            final long factor = orders.lineValue(line, OrderBook.L_FACTOR);
+            switch (type)
+            {
+                case CommandType.PICK:
+                    out.linePicked(next(), id, n, kitUnits * factor);
+                    break;
+                case CommandType.SHIP:
+                {
+                    final long fromPicked = Math.min(kitUnits, kitPicked);
+                    out.lineShipped(next(), id, n, (kitUnits - fromPicked) * factor, fromPicked * factor);
+                    break;
+                }
+                case CommandType.CANCEL:
+                {
+                    final long fromReserved = Math.min(kitUnits, kitReserved);
+                    final long units = kitUnits * factor;
+                    out.lineReleased(next(), id, n, fromReserved * factor, (kitUnits - fromReserved) * factor,
+                        fenceRestore(order, line, units), EventSink.RELEASE_CANCEL);
+                    break;
+                }
+                default:
+                    break;
+            }
+        }
+    }
+
+    private void succeedOrder(final Command c, final int order, final boolean changed)
+    {
+        if (changed)
+        {
+            long reserved = 0;
+            long picked = 0;
+            long shipped = 0;
+            for (int n = 0, count = orders.lineCount(order); n < count; n++)
+            {
+                final int line = orders.line(order, n);
+                reserved += orders.lineReserved(line);
+                picked += orders.lineValue(line, OrderBook.L_PICKED);
+                shipped += orders.lineValue(line, OrderBook.L_SHIPPED);
+            }
+            final int status = OrderStatus.derive(reserved, picked, shipped, OrderStatus.CANCELLED);
+            if (status != orders.status(order))
+            {
+                out.orderStatus(next(), orders.id(order), status);
+            }
+        }
+        if (c.key != null)
+        {
+            succeed(c);
+        }
+        c.result = ResultCode.OK;
+        c.seq = begun ? seq : orders.lastSeq(order);
+        orderView(c, order);
+    }
+
+    private void orderReturn(final Command c)
+    {
+        final int order = c.orderId == null ? NONE : orders.find(c.orderId);
+        if (order < 0)
+        {
+            c.result = ResultCode.NOT_FOUND;
+            return;
+        }
+        if (c.lineCount == 0)
+        {
+            invalid(c, "lines");
+            return;
+        }
+        if (!gatherTakes(c, order))
+        {
+            c.result = ResultCode.INVALID_TRANSITION;
+            return;
+        }
+        final int count = orders.lineCount(order);
+        for (int n = 0; n < count; n++)
+        {
+            final int line = orders.line(order, n);
+            if (take[n] > orders.lineValue(line, OrderBook.L_SHIPPED) - orders.lineValue(line, OrderBook.L_RETURNED))
+            {
+                c.result = ResultCode.INVALID_TRANSITION;
+                return;
+            }
+        }
+        final int bucket = c.flag ? Bucket.QUALITY_CONTROL : Bucket.SELLABLE;
+        final String id = orders.id(order);
+        for (int n = 0; n < count; n++)
+        {
+            final long units = take[n];
+            if (units == 0)
+            {
+                continue;
+            }
+            out.lineReturned(next(), id, n, units, bucket);
+            for (int m = n + 1; m < count; m++)
+            {
+                final int component = orders.line(order, m);
+                if (orders.lineValue(component, OrderBook.L_PARENT) != n)
+                {
+                    break;
+                }
+                out.lineReturned(next(), id, m, units * orders.lineValue(component, OrderBook.L_FACTOR), bucket);
+            }
+        }
+        succeedOrder(c, order, false);
+    }
+
+    private void orderView(final Command c, final int order)
+    {
+        c.status = orders.status(order);
+        c.outTime = orders.expiresAt(order);
+        c.outName = state.symbolName(EventSink.SYMBOL_CHANNEL, orders.channel(order));
+        final int count = orders.lineCount(order);
+        c.ensureRows(count, Command.LINE_FIELDS);
+        int row = 0;
+        for (int n = 0; n < count; n++)
+        {
+            final int line = orders.line(order, n);
+            if (orders.lineValue(line, OrderBook.L_PARENT) != NONE)
+            {
+                continue;
+            }
+            c.rowSku[row] = state.symbolName(EventSink.SYMBOL_SKU, orders.lineSku(line));
+            c.rowLocation[row] = state.symbolName(EventSink.SYMBOL_LOCATION, orders.lineLocation(line));
+            final int base = row * Command.LINE_FIELDS;
+            c.rowValues[base + Command.LINE_QUANTITY] = orders.lineValue(line, OrderBook.L_QUANTITY);
+            c.rowValues[base + Command.LINE_RESERVED] = orders.lineReserved(line);
+            c.rowValues[base + Command.LINE_PICKED] = orders.lineValue(line, OrderBook.L_PICKED);
+            c.rowValues[base + Command.LINE_SHIPPED] = orders.lineValue(line, OrderBook.L_SHIPPED);
+            c.rowValues[base + Command.LINE_RETURNED] = orders.lineValue(line, OrderBook.L_RETURNED);
+            c.rowValues[base + Command.LINE_CANCELLED] = orders.lineValue(line, OrderBook.L_CANCELLED);
+            row++;
+        }
+        c.rowCount = row;
+    }
+
+    // ---- point of sale ----
+
+    private void sale(final Command c)
+    {
+        if (c.channel == null)
+        {
+            invalid(c, "channel");
+            return;
+        }
+        if (c.location == null)
+        {
+            invalid(c, "location");
+            return;
+        }
+        if (c.lineCount == 0)
+        {
+            invalid(c, "lines");
+            return;
+        }
+        final int lines = c.lineCount;
+        final int channel = intern(EventSink.SYMBOL_CHANNEL, c.channel);
+        internLines(c, lines, c.location);
+        if (!placeLines(c, channel, lines))
+        {
+            for (int row = 0; row < c.rowCount; row++)
+            {
+                c.rowLocation[row] = c.location;
+            }
+            refuseDemand(c, EventSink.DEMAND_SALE, c.key, channel, lines);
+            return;
+        }
+        final int location = locationIds[0];
+        for (int i = 0; i < lines; i++)
+        {
+            final int sku = skuIds[i];
+            final long quantity = c.lineQuantity[i];
+            if (kits.isKit(sku))
+            {
+                for (int k = 0, n = kits.componentCount(sku); k < n; k++)
+                {
+                    final int component = kits.component(sku, k);
+                    final long units = quantity * kits.units(sku, k);
+                    out.sold(next(), channel, component, location, units,
+                        takeFence(channel, balances.find(component, location), units));
+                }
+            }
+            else
+            {
+                out.sold(next(), channel, sku, location, quantity,
+                    takeFence(channel, balances.find(sku, location), quantity));
+            }
+        }
+        succeed(c);
+    }
+
+    // ---- single-balance movements ----
+
+    /** Refuses a stock movement of a kit SKU (a kit has no stock of its own); true when refused. */
+    private boolean refuseKit(final Command c, final int sku)
+    {
+        if (kits.isKit(sku))
+        {
+            invalid(c, "sku");
+            return true;
+        }
+        return false;
+    }
+
+    private boolean missingSkuOrLocation(final Command c)
+    {
+        if (c.sku == null)
+        {
+            invalid(c, "sku");
+            return true;
+        }
+        if (c.location == null)
+        {
+            invalid(c, "location");
+            return true;
+        }
+        return refuseKit(c, sku(c.sku));
+    }
+
+    private long bucketOf(final String skuName, final String locationName, final int bucket)
+    {
+        final int b = balances.find(sku(skuName), location(locationName));
+        return b < 0 ? 0 : balances.get(b, bucket);
+    }
+
+    private void announceIncoming(final Command c)
+    {
+        if (missingSkuOrLocation(c))
+        {
+            return;
+        }
+        if (c.reference == null)
+        {
+            invalid(c, "purchase_order");
+            return;
+        }
+        final int sku = intern(EventSink.SYMBOL_SKU, c.sku);
+        final int location = intern(EventSink.SYMBOL_LOCATION, c.location);
+        out.incomingSet(next(), c.reference, sku, location, c.quantity, c.time, c.amount);
+        succeed(c);
+    }
+
+    private void receive(final Command c)
+    {
+        if (missingSkuOrLocation(c))
+        {
+            return;
+        }
+        final int sku = intern(EventSink.SYMBOL_SKU, c.sku);
+        final int location = intern(EventSink.SYMBOL_LOCATION, c.location);
+        long met = 0;
+        if (c.reference != null)
+        {
+            final int line = incoming.find(c.reference, balances.find(sku, location));
+            met = line < 0 ? 0 : Math.min(c.quantity, incoming.remaining(line));
+        }
+        out.received(next(), c.reference, sku, location, c.quantity, c.amount,
+            c.flag ? Bucket.QUALITY_CONTROL : Bucket.SELLABLE, met);
+        succeed(c);
+    }
+
+    private void inspect(final Command c)
+    {
+        if (missingSkuOrLocation(c))
+        {
+            return;
+        }
+        final long units = c.quantity + c.quantity2;
+        if (units <= 0)
+        {
+            invalid(c, "passed");
+            return;
+        }
+        final long held = bucketOf(c.sku, c.location, Bucket.QUALITY_CONTROL);
+        if (units > held)
+        {
+            singleShortfall(c, c.location, units, held);
+            return;
+        }
+        out.inspected(next(), sku(c.sku), location(c.location), c.quantity, c.quantity2);
+        succeed(c);
+    }
+
+    private void move(final Command c)
+    {
+        if (missingSkuOrLocation(c))
+        {
+            return;
+        }
+        if (!Bucket.isFree(c.bucket))
+        {
+            invalid(c, "from");
+            return;
+        }
+        if (!Bucket.isFree(c.bucket2) || c.bucket2 == c.bucket)
+        {
+            invalid(c, "to");
+            return;
+        }
+        final long held = bucketOf(c.sku, c.location, c.bucket);
+        if (c.quantity > held)
+        {
+            singleShortfall(c, c.location, c.quantity, held);
+            return;
+        }
+        out.moved(next(), sku(c.sku), location(c.location), c.bucket, c.bucket2, c.quantity, c.reason);
+        succeed(c);
+    }
+
+    private void adjust(final Command c)
+    {
+        if (missingSkuOrLocation(c))
+        {
+            return;
+        }
+        if (!Bucket.isFree(c.bucket))
+        {
+            invalid(c, "bucket");
+            return;
+        }
+        if (c.quantity == 0)
+        {
+            invalid(c, "delta");
+            return;
+        }
+        final long held = bucketOf(c.sku, c.location, c.bucket);
+        if (held + c.quantity < 0)
+        {
+            singleShortfall(c, c.location, -c.quantity, held);
+            return;
+        }
+        final int sku = intern(EventSink.SYMBOL_SKU, c.sku);
+        final int location = intern(EventSink.SYMBOL_LOCATION, c.location);
+        out.adjusted(next(), sku, location, c.bucket, c.quantity, c.reason);
+        succeed(c);
+    }
+
+    private void count(final Command c)
+    {
+        if (missingSkuOrLocation(c))
+        {
+            return;
+        }
+        final long sellable = bucketOf(c.sku, c.location, Bucket.SELLABLE);
+        if (c.flag && c.quantity2 != sellable)
+        {
+            c.result = ResultCode.INVALID_TRANSITION;
+            return;
+        }
+        final int sku = intern(EventSink.SYMBOL_SKU, c.sku);
+        final int location = intern(EventSink.SYMBOL_LOCATION, c.location);
+        out.counted(next(), sku, location, c.quantity, sellable);
+        succeed(c);
+    }
+
+    private void transferOut(final Command c)
+    {
+        if (c.reference == null)
+        {
+            invalid(c, "transfer_id");
+            return;
+        }
+        if (missingSkuOrLocation(c))
+        {
+            return;
+        }
+        if (c.location2 == null || c.location2.equals(c.location))
+        {
+            invalid(c, "to");
+            return;
+        }
+        if (transfers.find(c.reference) >= 0)
+        {
+            c.result = ResultCode.INVALID_TRANSITION;
+            return;
+        }
+        final long held = bucketOf(c.sku, c.location, Bucket.SELLABLE);
+        if (c.quantity > held)
+        {
+            singleShortfall(c, c.location, c.quantity, held);
+            return;
+        }
+        final int to = intern(EventSink.SYMBOL_LOCATION, c.location2);
+        out.transferShipped(next(), c.reference, sku(c.sku), location(c.location), to, c.quantity);
+        succeed(c);
+        transferView(c, transfers.find(c.reference));
+    }
+
+    private void transferIn(final Command c)
+    {
+        final int t = c.reference == null ? NONE : transfers.find(c.reference);
+        if (t < 0)
+        {
+            c.result = ResultCode.NOT_FOUND;
+            return;
+        }
+        final long left = transfers.inTransit(t);
+        final long units = c.quantity == 0 ? left : c.quantity;
+        if (units == 0 || units > left)
+        {
+            transferView(c, t);
+            c.result = ResultCode.INVALID_TRANSITION;
+            return;
+        }
+        out.transferReceived(next(), c.reference, transfers.sku(t), transfers.to(t), units,
+            c.flag ? Bucket.QUALITY_CONTROL : Bucket.SELLABLE);
+        succeed(c);
+        transferView(c, t);
+    }
+
+    private void transferView(final Command c, final int t)
+    {
+        c.outName = state.symbolName(EventSink.SYMBOL_SKU, transfers.sku(t));
+        c.outName2 = state.symbolName(EventSink.SYMBOL_LOCATION, transfers.from(t));
+        c.outName3 = state.symbolName(EventSink.SYMBOL_LOCATION, transfers.to(t));
+        c.ensureRows(1, Command.TRANSFER_FIELDS);
+        c.rowValues[0] = transfers.quantity(t);
+        c.rowValues[1] = transfers.inTransit(t);
+        c.rowValues[2] = transfers.received(t);
+        c.rowCount = 1;
+    }
+
+    // ---- policies ----
+
+    private void setSafetyStock(final Command c)
+    {
+        if (missingSkuOrLocation(c))
+        {
+            return;
+        }
+        final int sku = intern(EventSink.SYMBOL_SKU, c.sku);
+        final int location = intern(EventSink.SYMBOL_LOCATION, c.location);
+        out.safetyStockSet(next(), sku, location, c.quantity);
+        succeed(c);
+    }
+
+    private void configureChannel(final Command c)
+    {
+        if (c.channel == null)
+        {
+            invalid(c, "channel");
+            return;
+        }
+        final int locationCount = (int)c.quantity2;
+        if (locationCount < 0 || locationCount > c.lineCount)
+        {
+            invalid(c, "locations");
+            return;
+        }
+        for (int i = locationCount; i < c.lineCount; i++)
+        {
+            if (c.lineSku[i] == null || c.lineLocation[i] == null || refuseKit(c, sku(c.lineSku[i])))
+            {
+                c.field = "allocations";
+                c.result = ResultCode.INVALID_REQUEST;
+                return;
+            }
+        }
+        final int channel = intern(EventSink.SYMBOL_CHANNEL, c.channel);
+        if (intScratch.length < locationCount)
+        {
+            intScratch = new int[Math.max(locationCount, intScratch.length * 2)];
+        }
+        for (int i = 0; i < locationCount; i++)
+        {
+            intScratch[i] = intern(EventSink.SYMBOL_LOCATION, c.lineLocation[i]);
+        }
+        out.channelConfigured(next(), channel, c.quantity, locationCount, intScratch);
+        for (int i = locationCount; i < c.lineCount; i++)
+        {
+            final int sku = intern(EventSink.SYMBOL_SKU, c.lineSku[i]);
+            final int location = intern(EventSink.SYMBOL_LOCATION, c.lineLocation[i]);
+            out.allocationSet(next(), channel, sku, location, c.lineQuantity[i]);
+        }
+        succeed(c);
+    }
+
+    private boolean holdsStock(final int sku)
+    {
+        for (int b = balances.firstOfSku(sku); b >= 0; b = balances.nextOfSku(b))
+        {
+            if (balances.onHand(b) > 0 || balances.get(b, Balances.IN_TRANSIT) > 0 ||
+                balances.get(b, Balances.INCOMING) > 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void defineKit(final Command c)
+    {
+        if (c.sku == null)
+        {
+            invalid(c, "sku");
+            return;
+        }
+        if (c.lineCount == 0 || c.lineCount > maxKitComponents)
+        {
+            invalid(c, "components");
+            return;
+        }
+        final int existing = sku(c.sku);
+        if (existing >= 0 && (kits.isComponent(existing) || holdsStock(existing)))
+        {
+            invalid(c, "sku");
+            return;
+        }
+        for (int i = 0; i < c.lineCount; i++)
+        {
+            final String name = c.lineSku[i];
+            if (name == null || name.equals(c.sku) || kits.isKit(sku(name)) || c.lineQuantity[i] <= 0)
+            {
+                invalid(c, "components");
+                return;
+            }
+            for (int j = 0; j < i; j++)
+            {
+                if (name.equals(c.lineSku[j]))
+                {
+                    invalid(c, "components");
+                    return;
+                }
+            }
+        }
+        final int kit = intern(EventSink.SYMBOL_SKU, c.sku);
+        if (intScratch.length < c.lineCount)
+        {
+            intScratch = new int[Math.max(c.lineCount, intScratch.length * 2)];
+            longScratch = new long[intScratch.length];
+        }
+        for (int i = 0; i < c.lineCount; i++)
+        {
+            intScratch[i] = intern(EventSink.SYMBOL_SKU, c.lineSku[i]);
+            longScratch[i] = c.lineQuantity[i];
+        }
+        out.kitDefined(next(), kit, c.lineCount, intScratch, longScratch);
+        succeed(c);
+    }
+
+    // ---- queries ----
+
+    private void queryStock(final Command c)
+    {
+        final int sku = sku(c.sku);
+        if (sku < 0)
+        {
+            return;
+        }
+        if (c.type == CommandType.QUERY_STOCK_AT)
+        {
+            final int b = balances.find(sku, location(c.location));
+            if (b >= 0)
+            {
+                c.ensureRows(1, Command.STOCK_FIELDS);
+                stockRow(c, 0, b);
+                c.rowCount = 1;
+            }
+            return;
+        }
+        int rows = 0;
+        for (int b = balances.firstOfSku(sku); b >= 0; b = balances.nextOfSku(b))
+        {
+            c.ensureRows(rows + 1, Command.STOCK_FIELDS);
+            stockRow(c, rows++, b);
+        }
+        c.rowCount = rows;
+    }
+
+    private void stockRow(final Command c, final int row, final int b)
+    {
+        c.rowSku[row] = c.sku;
+        c.rowLocation[row] = state.symbolName(EventSink.SYMBOL_LOCATION, balances.location(b));
+        final int base = row * Command.STOCK_FIELDS;
+        final long[] v = c.rowValues;
+        final long reserved = balances.get(b, Balances.RESERVED);
+        final long picked = balances.get(b, Balances.PICKED);
+        v[base + Command.STOCK_ON_HAND] = balances.onHand(b);
+        v[base + Command.STOCK_AVAILABLE] = balances.available(b);
+        v[base + Command.STOCK_SELLABLE] = balances.get(b, Balances.SELLABLE);
+        v[base + Command.STOCK_RESERVED] = reserved;
+        v[base + Command.STOCK_PICKED] = picked;
+        v[base + Command.STOCK_COMMITTED] = reserved + picked;
+        v[base + Command.STOCK_QUALITY_CONTROL] = balances.get(b, Balances.QUALITY_CONTROL);
+        v[base + Command.STOCK_DAMAGED] = balances.get(b, Balances.DAMAGED);
+        v[base + Command.STOCK_SAFETY_STOCK] = balances.get(b, Balances.SAFETY_STOCK);
+        v[base + Command.STOCK_INCOMING] = balances.get(b, Balances.INCOMING);
+        v[base + Command.STOCK_IN_TRANSIT] = balances.get(b, Balances.IN_TRANSIT);
+    }
+
+    private void queryAvailability(final Command c)
+    {
+        final int channel = state.symbol(EventSink.SYMBOL_CHANNEL, c.channel);
+        demand.reset();
+        int rows = 0;
+        c.ensureRows(c.lineCount, Command.AVAILABILITY_FIELDS);
+        for (int i = 0; i < c.lineCount; i++)
+        {
+            final int sku = sku(c.lineSku[i]);
+            long total = 0;
+            if (sku >= 0)
+            {
+                for (int s = 0, n = sourcingCount(channel); s < n; s++)
+                {
+                    final int location = sourcingLocation(channel, s);
+                    final long units = promisable(channel, sku, location, c.flag, c.time);
+                    if (units < 0)
+                    {
+                        continue;
+                    }
+                    c.ensureRows(rows + 1, Command.AVAILABILITY_FIELDS);
+                    c.rowSku[rows] = c.lineSku[i];
+                    c.rowLocation[rows] = state.symbolName(EventSink.SYMBOL_LOCATION, location);
+                    c.rowValues[rows * Command.AVAILABILITY_FIELDS + Command.AVAILABILITY_ITEM] = i;
+                    c.rowValues[rows * Command.AVAILABILITY_FIELDS + Command.AVAILABILITY_QUANTITY] = units;
+                    rows++;
+                    total += units;
+                }
+            }
+            c.itemTotals[i] = total;
+        }
+        c.rowCount = rows;
+    }
+
+    /**
+     * What the channel may sell (or promise by {@code date}) of a SKU at a location; -1 when the SKU (or a kit
+     * component) has no record there.
+     */
+    private long promisable(final int channel, final int sku, final int location, final boolean byDate,
+        final long date)
+    {
+        if (kits.isKit(sku))
+        {
+            long kitsLeft = Long.MAX_VALUE;
+            for (int k = 0, n = kits.componentCount(sku); k < n; k++)
+            {
+                final int b = balances.find(kits.component(sku, k), location);
+                if (b < 0)
+                {
+                    return -1;
+                }
+                kitsLeft = Math.min(kitsLeft, promisableAt(channel, b, byDate, date) / kits.units(sku, k));
+            }
+            return kitsLeft;
+        }
+        final int b = balances.find(sku, location);
+        return b < 0 ? -1 : promisableAt(channel, b, byDate, date);
+    }
+
+    private long promisableAt(final int channel, final int b, final boolean byDate, final long date)
+    {
+        final long now = channelAvailable(channel, b);
+        return byDate ? now + incoming.expectedBy(balances, b, date) : now;
+    }
+
+    private void queryOrder(final Command c)
+    {
+        final int order = c.orderId == null ? NONE : orders.find(c.orderId);
+        if (order < 0)
+        {
+            c.result = ResultCode.NOT_FOUND;
+            return;
+        }
+        orderView(c, order);
+        c.seq = orders.lastSeq(order);
+    }
+
+    private void queryTransfer(final Command c)
+    {
+        final int t = c.reference == null ? NONE : transfers.find(c.reference);
+        if (t < 0)
+        {
+            c.result = ResultCode.NOT_FOUND;
+            return;
+        }
+        transferView(c, t);
+    }
+
+    private void queryChannel(final Command c)
+    {
+        final int channel = state.symbol(EventSink.SYMBOL_CHANNEL, c.channel);
+        c.outTime = channel < 0 ? 0 : channels.buffer(channel);
+        final int[] locations = channel < 0 ? null : channels.locations(channel);
+        final int locationCount = locations == null ? 0 : locations.length;
+        final int fenceCount = channel < 0 ? 0 : channels.fencedBalanceCount(channel);
+        c.ensureRows(locationCount + fenceCount, 1);
+        int row = 0;
+        for (int i = 0; i < locationCount; i++)
+        {
+            c.rowSku[row] = null;
+            c.rowLocation[row] = state.symbolName(EventSink.SYMBOL_LOCATION, locations[i]);
+            c.rowValues[row++] = 0;
+        }
+        final int[] fenced = channel < 0 ? null : channels.fencedBalances(channel);
+        for (int i = 0; i < fenceCount; i++)
+        {
+            final int b = fenced[i];
+            c.rowSku[row] = state.symbolName(EventSink.SYMBOL_SKU, balances.sku(b));
+            c.rowLocation[row] = state.symbolName(EventSink.SYMBOL_LOCATION, balances.location(b));
+            c.rowValues[row++] = Math.max(0, channels.fence(channel, b));
+        }
+        c.status = locationCount;
+        c.rowCount = row;
+    }
+}
