@@ -62,7 +62,7 @@ final class ReferenceModel
         long buffer;
         final List<String> locations = new ArrayList<>();
         /** Unused ring-fence per "sku@location". */
-        final Map<String, Long> fences = new HashMap<>();
+        final Map<String, Long> fences = new LinkedHashMap<>();
     }
 
     /** One SKU taken by an order line: the line's own SKU with factor 1, or a kit component. */
@@ -618,7 +618,7 @@ final class ReferenceModel
         {
             expiring.add(order);
         }
-        succeed(c);
+        c.seq = seq;
         writeOrder(c, order);
     }
 
@@ -688,7 +688,6 @@ final class ReferenceModel
         {
             emit("demandRefused");
         }
-        c.seq = seq;
     }
 
     private static void writeShortfalls(final Command c, final List<long[]> shortfalls, final List<String> rowLocations)
@@ -924,11 +923,11 @@ final class ReferenceModel
             b.buckets[Bucket.RESERVED] -= fromReserved * part.factor;
             b.buckets[Bucket.PICKED] -= fromPicked * part.factor;
             b.buckets[Bucket.SELLABLE] += quantity * part.factor;
-            final long restored = Math.min(quantity * part.factor, part.fencedLeft);
-            part.fencedLeft -= restored;
             final String key = fenceKey(part.sku, line.location);
-            if (restored > 0 && ch != null && ch.fences.containsKey(key))
+            if (ch != null && ch.fences.containsKey(key))
             {
+                final long restored = Math.min(quantity * part.factor, part.fencedLeft);
+                part.fencedLeft -= restored;
                 ch.fences.put(key, ch.fences.get(key) + restored);
             }
         }
@@ -965,8 +964,12 @@ final class ReferenceModel
     {
         final int status = OrderStatus.derive(order.total(l -> l.reserved), order.total(l -> l.picked),
             order.total(l -> l.shipped), OrderStatus.CANCELLED);
-        setStatus(order, status);
-        order.lastSeq = emit("orderStatus");
+        if (status != order.status)
+        {
+            setStatus(order, status);
+            emit("orderStatus");
+        }
+        order.lastSeq = seq;
         succeed(c);
         writeOrder(c, order);
     }
@@ -1064,10 +1067,18 @@ final class ReferenceModel
             case CommandType.ANNOUNCE_INCOMING ->
             {
                 internNames(c);
-                final PoLine line = balance(c.sku, c.location).incoming.computeIfAbsent(c.reference, r -> new PoLine());
-                line.quantity = c.quantity;
-                line.expectedAt = c.time;
-                line.unitCost = c.amount;
+                final Balance b = balance(c.sku, c.location);
+                if (c.quantity == 0)
+                {
+                    b.incoming.remove(c.reference);
+                }
+                else
+                {
+                    final PoLine line = b.incoming.computeIfAbsent(c.reference, r -> new PoLine());
+                    line.quantity = c.quantity;
+                    line.expectedAt = c.time;
+                    line.unitCost = c.amount;
+                }
                 emit("incomingSet");
             }
             case CommandType.RECEIVE ->
@@ -1156,14 +1167,14 @@ final class ReferenceModel
 
     private void transferOut(final Command c)
     {
-        if (transfers.containsKey(c.reference))
-        {
-            c.result = ResultCode.INVALID_TRANSITION;
-            return;
-        }
         if (Objects.equals(c.location, c.location2))
         {
             invalid(c, "to");
+            return;
+        }
+        if (transfers.containsKey(c.reference))
+        {
+            c.result = ResultCode.INVALID_TRANSITION;
             return;
         }
         final long sellable = bucket(c.sku, c.location, Bucket.SELLABLE);
@@ -1197,6 +1208,7 @@ final class ReferenceModel
         if (transfer.inTransit == 0 || quantity > transfer.inTransit)
         {
             c.result = ResultCode.INVALID_TRANSITION;
+            writeTransfer(c, transfer);
             return;
         }
         final Balance b = balance(transfer.sku, transfer.to);
@@ -1296,6 +1308,13 @@ final class ReferenceModel
     /** @return the field a kit definition is refused for, or null. */
     private String kitRefusal(final Command c)
     {
+        final boolean component = kits.values().stream().anyMatch(k -> k.containsKey(c.sku));
+        final Map<String, Balance> held = balances.getOrDefault(c.sku, Map.of());
+        final boolean stock = held.values().stream().anyMatch(b -> b.onHand() > 0 || b.inTransit > 0 || b.incoming() > 0);
+        if (component || stock)
+        {
+            return "sku";
+        }
         for (int i = 0; i < c.lineCount; i++)
         {
             if (c.lineSku[i].equals(c.sku) || kits.containsKey(c.lineSku[i]))
@@ -1303,10 +1322,7 @@ final class ReferenceModel
                 return "components";
             }
         }
-        final boolean component = kits.values().stream().anyMatch(k -> k.containsKey(c.sku));
-        final Map<String, Balance> held = balances.getOrDefault(c.sku, Map.of());
-        final boolean stock = held.values().stream().anyMatch(b -> b.onHand() > 0 || b.inTransit > 0);
-        return component || stock ? "sku" : null;
+        return null;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -1373,6 +1389,10 @@ final class ReferenceModel
             long total = 0;
             for (final String location : where)
             {
+                if (partsOf(c.lineSku[i]).keySet().stream().anyMatch(sku -> find(sku, location) == null))
+                {
+                    continue;
+                }
                 final long quantity = promisable(c, c.lineSku[i], location);
                 c.rowSku[row] = c.lineSku[i];
                 c.rowLocation[row] = location;
@@ -1412,6 +1432,7 @@ final class ReferenceModel
             return;
         }
         writeOrder(c, order);
+        c.seq = order.lastSeq;
     }
 
     private void queryTransfer(final Command c)
@@ -1425,11 +1446,32 @@ final class ReferenceModel
         writeTransfer(c, transfer);
     }
 
+    /** Buffer in outTime, location count in status, rows: the sourcing locations, then each ring-fence left. */
     private void queryChannel(final Command c)
     {
         final Channel ch = channels.get(c.channel);
-        c.outName = c.channel;
-        c.outTime = ch == null ? 0 : ch.buffer;
+        if (ch == null)
+        {
+            return;
+        }
+        c.outTime = ch.buffer;
+        c.status = ch.locations.size();
+        c.ensureRows(ch.locations.size() + ch.fences.size(), 1);
+        int row = 0;
+        for (final String location : ch.locations)
+        {
+            c.rowSku[row] = null;
+            c.rowLocation[row] = location;
+            c.rowValues[row++] = 0;
+        }
+        for (final Map.Entry<String, Long> fence : ch.fences.entrySet())
+        {
+            final int at = fence.getKey().indexOf('@');
+            c.rowSku[row] = fence.getKey().substring(0, at);
+            c.rowLocation[row] = fence.getKey().substring(at + 1);
+            c.rowValues[row++] = fence.getValue();
+        }
+        c.rowCount = row;
     }
 
     private static void writeOrder(final Command c, final Order order)

@@ -1,0 +1,223 @@
+package io.stockengine.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The logic thread must not allocate in steady state: a warmed-up mix of reserve, pick, ship, cancel, receive and
+ * queries is run and the thread's allocated bytes are read before and after.
+ */
+class AllocationTest
+{
+    private static final int SKUS = 2_000;
+    private static final int LOCATIONS = 4;
+    private static final int ORDER_RING = 4_096;
+    /** Allowance for the odd JIT or class-initialisation allocation on the measured thread, not per command. */
+    private static final long ALLOWANCE_BYTES = 4096;
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+
+    /** Pre-built inputs, so producing the stream allocates nothing either. */
+    private static final class Mix
+    {
+        final String[] skus = new String[SKUS];
+        final String[] locations = new String[LOCATIONS];
+        final String[] orderIds = new String[ORDER_RING];
+        final String[] keys = new String[ORDER_RING];
+        long time = 1_000_000L;
+        int step;
+
+        Mix()
+        {
+            for (int i = 0; i < SKUS; i++)
+            {
+                skus[i] = "SKU-" + i;
+            }
+            for (int i = 0; i < LOCATIONS; i++)
+            {
+                locations[i] = "WH" + i;
+            }
+            for (int i = 0; i < ORDER_RING; i++)
+            {
+                orderIds[i] = "order-" + i;
+                keys[i] = "key-" + i;
+            }
+        }
+
+        /** Fills the next command of a cyclic marketplace mix; order ids are reused once their order is finished. */
+        void fill(final Command c)
+        {
+            c.reset();
+            final int n = step++;
+            time += 3;
+            c.timestamp = time;
+            final int slot = n % ORDER_RING;
+            final int sku = (int)((n * 2_654_435_761L) % SKUS);
+            final int location = n % LOCATIONS;
+            switch (n % 10)
+            {
+                case 0:
+                case 1:
+                case 2:
+                case 3:
+                    c.type = CommandType.RESERVE;
+                    c.orderId = orderIds[slot];
+                    c.channel = "web";
+                    c.time = 5_000;
+                    c.line(skus[sku], (n & 1) == 0 ? locations[location] : null, 1);
+                    break;
+                case 4:
+                    c.type = CommandType.PICK;
+                    c.orderId = orderIds[(slot + ORDER_RING - 4) % ORDER_RING];
+                    break;
+                case 5:
+                    c.type = CommandType.SHIP;
+                    c.orderId = orderIds[(slot + ORDER_RING - 5) % ORDER_RING];
+                    break;
+                case 6:
+                    c.type = CommandType.CANCEL;
+                    c.orderId = orderIds[(slot + ORDER_RING - 4) % ORDER_RING];
+                    break;
+                case 7:
+                    c.type = CommandType.RECEIVE;
+                    c.key = keys[slot];
+                    c.sku = skus[sku];
+                    c.location = locations[location];
+                    c.quantity = 2;
+                    c.amount = 1_500_000;
+                    break;
+                case 8:
+                    c.type = CommandType.QUERY_AVAILABILITY;
+                    c.channel = "web";
+                    c.line(skus[sku], null, 0);
+                    break;
+                default:
+                    c.type = CommandType.QUERY_STOCK_AT;
+                    c.sku = skus[sku];
+                    c.location = locations[location];
+                    break;
+            }
+        }
+    }
+
+    private static EngineConfig config()
+    {
+        // A short dedup window so finished orders and keys reach a steady state within the test.
+        return new EngineConfig().dedupWindowMillis(2_000).expectedOrders(8_192);
+    }
+
+    private static void load(final StockEngine engine)
+    {
+        final Command c = new Command();
+        for (int s = 0; s < SKUS; s++)
+        {
+            for (int l = 0; l < LOCATIONS; l++)
+            {
+                c.reset();
+                c.type = CommandType.RECEIVE;
+                c.timestamp = 1;
+                c.sku = "SKU-" + s;
+                c.location = "WH" + l;
+                c.quantity = 1_000_000;
+                c.amount = 1_000_000;
+                engine.process(c);
+            }
+        }
+    }
+
+    @Test
+    void shouldNotAllocateOnTheLogicThreadInSteadyState()
+    {
+        final StockEngine engine = new StockEngine(config(), NoOpEventSink.INSTANCE);
+        load(engine);
+        final Mix mix = new Mix();
+        final Command c = new Command();
+        int accepted = 0;
+        for (int i = 0; i < 400_000; i++)
+        {
+            mix.fill(c);
+            engine.process(c);
+        }
+        final long threadId = Thread.currentThread().getId();
+        final long before = THREADS.getThreadAllocatedBytes(threadId);
+        for (int i = 0; i < 200_000; i++)
+        {
+            mix.fill(c);
+            engine.process(c);
+            accepted += c.result == ResultCode.OK ? 1 : 0;
+        }
+        final long allocated = THREADS.getThreadAllocatedBytes(threadId) - before;
+        assertTrue(accepted > 150_000, "the mix must mostly succeed to exercise the paths, accepted " + accepted);
+        assertTrue(allocated < ALLOWANCE_BYTES, "logic thread allocated " + allocated + " bytes over 200,000 commands");
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldNotAllocateOnThePipelineLogicThread() throws Exception
+    {
+        final StockEngine engine = new StockEngine(config(), NoOpEventSink.INSTANCE);
+        load(engine);
+        final AtomicLong completed = new AtomicLong();
+        final CommandCallback done = command -> completed.incrementAndGet();
+        final Mix mix = new Mix();
+        final long[] clock = { 1_000_000L };
+        final PipelineConfig pipelineConfig = new PipelineConfig().ringSize(1024).tickIntervalMillis(0)
+            .clock(() -> clock[0]);
+        try (EnginePipeline pipeline = new EnginePipeline(pipelineConfig, engine, JournalStage.NONE).start())
+        {
+            final CommandFiller<Mix> filler = (command, m) ->
+            {
+                m.fill(command);
+                command.callback = done;
+            };
+            runThrough(pipeline, filler, mix, clock, 400_000, completed);
+            final long logicThread = findThread("engine-logic");
+            final long before = THREADS.getThreadAllocatedBytes(logicThread);
+            runThrough(pipeline, filler, mix, clock, 200_000, completed);
+            final long allocated = THREADS.getThreadAllocatedBytes(logicThread) - before;
+            assertTrue(allocated < ALLOWANCE_BYTES,
+                "pipeline logic thread allocated " + allocated + " bytes over 200,000 commands");
+        }
+    }
+
+    private static void runThrough(final EnginePipeline pipeline, final CommandFiller<Mix> filler, final Mix mix,
+        final long[] clock, final int commands, final AtomicLong completed) throws InterruptedException
+    {
+        final long target = completed.get() + commands;
+        for (int i = 0; i < commands; i++)
+        {
+            clock[0] += 3;
+            while (!pipeline.tryPublish(filler, mix))
+            {
+                Thread.onSpinWait();
+            }
+        }
+        final CountDownLatch idle = new CountDownLatch(1);
+        while (completed.get() < target)
+        {
+            idle.await(1, TimeUnit.MILLISECONDS);
+        }
+        assertEquals(target, completed.get());
+    }
+
+    private static long findThread(final String name)
+    {
+        for (final Thread thread : Thread.getAllStackTraces().keySet())
+        {
+            if (thread.getName().equals(name))
+            {
+                return thread.getId();
+            }
+        }
+        throw new IllegalStateException("no thread named " + name);
+    }
+}

@@ -1,0 +1,232 @@
+package io.stockengine.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class EnginePipelineTest
+{
+    private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
+
+    private EnginePipeline pipeline(final JournalStage journal, final int ringSize, final long tickMillis)
+    {
+        final PipelineConfig config = new PipelineConfig().ringSize(ringSize).tickIntervalMillis(tickMillis)
+            .clock(clock::get);
+        return new EnginePipeline(config, new StockEngine(new EngineConfig(), NoOpEventSink.INSTANCE), journal)
+            .start();
+    }
+
+    private static Command receive(final EnginePipeline pipeline, final String sku, final long quantity)
+        throws Exception
+    {
+        return pipeline.submit(c ->
+        {
+            c.type = CommandType.RECEIVE;
+            c.key = "rcv-" + sku + "-" + quantity;
+            c.sku = sku;
+            c.location = "WH1";
+            c.quantity = quantity;
+            c.amount = 2_500_000;
+        }).get(5, TimeUnit.SECONDS);
+    }
+
+    private static Command stock(final EnginePipeline pipeline, final String sku) throws Exception
+    {
+        return pipeline.submit(c ->
+        {
+            c.type = CommandType.QUERY_STOCK_AT;
+            c.sku = sku;
+            c.location = "WH1";
+        }).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shouldApplyCommandsInOrderAndAnswerEachCaller() throws Exception
+    {
+        try (EnginePipeline pipeline = pipeline(JournalStage.NONE, 64, 0))
+        {
+            assertEquals(ResultCode.OK, receive(pipeline, "A-1", 10).result);
+            final Command reserved = pipeline.submit(c ->
+            {
+                c.type = CommandType.RESERVE;
+                c.orderId = "o-1";
+                c.channel = "web";
+                c.line("A-1", null, 4);
+            }).get(5, TimeUnit.SECONDS);
+            assertEquals(ResultCode.OK, reserved.result);
+            assertEquals(OrderStatus.RESERVED, reserved.status);
+            assertEquals("WH1", reserved.rowLocation[0]);
+            assertTrue(reserved.seq > 0);
+
+            final Command row = stock(pipeline, "A-1");
+            assertEquals(1, row.rowCount);
+            assertEquals(6, row.value(0, Command.STOCK_FIELDS, Command.STOCK_SELLABLE));
+            assertEquals(4, row.value(0, Command.STOCK_FIELDS, Command.STOCK_RESERVED));
+        }
+    }
+
+    @Test
+    void shouldExpireReservationsOnClockTicksWithoutOtherTraffic() throws Exception
+    {
+        try (EnginePipeline pipeline = pipeline(JournalStage.NONE, 64, 5))
+        {
+            receive(pipeline, "B-1", 5);
+            final Command reserved = pipeline.submit(c ->
+            {
+                c.type = CommandType.RESERVE;
+                c.orderId = "o-ttl";
+                c.channel = "web";
+                c.time = 60_000;
+                c.line("B-1", "WH1", 5);
+            }).get(5, TimeUnit.SECONDS);
+            assertEquals(clock.get() + 60_000, reserved.outTime);
+            clock.addAndGet(60_000);
+            Command order;
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            do
+            {
+                Thread.sleep(10);
+                // A query is itself traffic, so only look once the ticker has had several chances to expire it.
+                order = pipeline.submit(c ->
+                {
+                    c.type = CommandType.QUERY_ORDER;
+                    c.orderId = "o-ttl";
+                }).get(5, TimeUnit.SECONDS);
+            }
+            while (order.status != OrderStatus.EXPIRED && System.nanoTime() < deadline);
+            assertEquals(OrderStatus.EXPIRED, order.status);
+            assertEquals(5, stock(pipeline, "B-1").value(0, Command.STOCK_FIELDS, Command.STOCK_SELLABLE));
+        }
+    }
+
+    @Test
+    void shouldAnswerOverloadedWhenTheRingIsFullAndApplyNothing() throws Exception
+    {
+        final CountDownLatch release = new CountDownLatch(1);
+        final JournalStage stalled = new JournalStage()
+        {
+            @Override
+            public EventSink recorder()
+            {
+                return NoOpEventSink.INSTANCE;
+            }
+
+            @Override
+            public void beforeCommand(final Command command)
+            {
+            }
+
+            @Override
+            public void onCommand(final Command command, final boolean endOfBatch) throws Exception
+            {
+                release.await();
+            }
+        };
+        try (EnginePipeline pipeline = pipeline(stalled, 8, 0))
+        {
+            final List<CompletableFuture<Command>> accepted = new ArrayList<>();
+            Command overloaded = null;
+            for (int i = 0; i < 64 && overloaded == null; i++)
+            {
+                final int n = i;
+                final CompletableFuture<Command> future = pipeline.submit(c ->
+                {
+                    c.type = CommandType.RECEIVE;
+                    c.sku = "C-" + n;
+                    c.location = "WH1";
+                    c.quantity = 1;
+                });
+                if (future.isDone() && future.get().result == ResultCode.OVERLOADED)
+                {
+                    overloaded = future.get();
+                }
+                else
+                {
+                    accepted.add(future);
+                }
+            }
+            assertTrue(overloaded != null, "a full ring must answer overloaded");
+            final String refusedSku = overloaded.sku;
+            assertTrue(pipeline.overloads() > 0);
+            release.countDown();
+            for (final CompletableFuture<Command> future : accepted)
+            {
+                assertEquals(ResultCode.OK, future.get(5, TimeUnit.SECONDS).result);
+            }
+            assertEquals(0, stock(pipeline, refusedSku).rowCount, "an overloaded command must change nothing");
+        }
+    }
+
+    @Test
+    void shouldRefuseToAcknowledgeAnythingAfterTheJournalFails() throws Exception
+    {
+        final AtomicInteger appended = new AtomicInteger();
+        final JournalStage failing = new JournalStage()
+        {
+            @Override
+            public EventSink recorder()
+            {
+                return NoOpEventSink.INSTANCE;
+            }
+
+            @Override
+            public void beforeCommand(final Command command)
+            {
+            }
+
+            @Override
+            public void onCommand(final Command command, final boolean endOfBatch)
+            {
+                if (appended.incrementAndGet() == 2)
+                {
+                    throw new IllegalStateException("disk full");
+                }
+            }
+        };
+        try (EnginePipeline pipeline = pipeline(failing, 16, 0))
+        {
+            assertEquals(ResultCode.OK, receive(pipeline, "D-1", 1).result);
+            assertEquals(ResultCode.INTERNAL_ERROR, receive(pipeline, "D-1", 2).result);
+            assertEquals(ResultCode.INTERNAL_ERROR, receive(pipeline, "D-1", 3).result);
+            assertTrue(pipeline.journalFailed());
+        }
+    }
+
+    @Test
+    void shouldDrainEveryPublishedCommandOnClose() throws Exception
+    {
+        final AtomicLong completed = new AtomicLong();
+        final EnginePipeline pipeline = pipeline(JournalStage.NONE, 1024, 0);
+        int published = 0;
+        for (int i = 0; i < 10_000; i++)
+        {
+            final int n = i;
+            if (pipeline.tryPublish((c, arg) ->
+            {
+                c.type = CommandType.RECEIVE;
+                c.sku = "E-" + (n % 100);
+                c.location = "WH1";
+                c.quantity = 1;
+                c.callback = done -> completed.incrementAndGet();
+            }, null))
+            {
+                published++;
+            }
+        }
+        pipeline.close();
+        assertEquals(published, completed.get());
+        assertFalse(pipeline.journalFailed());
+    }
+}
