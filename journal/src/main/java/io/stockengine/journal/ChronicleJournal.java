@@ -1,0 +1,190 @@
+package io.stockengine.journal;
+
+import static io.stockengine.journal.RecordDescriptor.LENGTH_OFFSET;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.agrona.ExpandableArrayBuffer;
+
+import io.stockengine.engine.Command;
+import io.stockengine.engine.EventSink;
+import io.stockengine.engine.JournalStage;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * The journal stage of the pipeline. The logic thread encodes each command's events into its ring slot; this stage
+ * fills in the checksums and appends the events of a whole Disruptor batch as one Chronicle excerpt (a group
+ * commit), closed at the end of the batch, and with {@link Durability#SYNC} msync'ed before the reply stage may
+ * answer any command of the batch. An excerpt is the unit recovery accepts or rejects whole.
+ * <p>
+ * Threading: {@link #recorder()} and {@link #beforeCommand} on the logic thread; {@link #onCommand} on the journal
+ * thread; the counters may be read from any thread.
+ */
+public final class ChronicleJournal implements JournalStage, AutoCloseable
+{
+    private final SingleChronicleQueue queue;
+    private final Durability durability;
+    private final int maxExcerptBytes;
+    private final EventEncoder encoder = new EventEncoder();
+    private final Checksums checksums = new Checksums();
+    private ExcerptAppender appender;
+    private DocumentContext document;
+    private int documentBytes;
+    private boolean unsynced;
+
+    private final AtomicLong lastSeq = new AtomicLong();
+    private final AtomicLong bytesWritten = new AtomicLong();
+    private final AtomicLong excerpts = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong commands = new AtomicLong();
+    private final AtomicLong syncs = new AtomicLong();
+
+    /**
+     * @param queue   the opened journal queue (see {@link Queues}); owned by the caller.
+     * @param lastSeq the sequence number of the last event already in the journal (from recovery).
+     */
+    public ChronicleJournal(final SingleChronicleQueue queue, final JournalConfig config, final long lastSeq)
+    {
+        this.queue = queue;
+        this.durability = config.durability();
+        this.maxExcerptBytes = config.maxExcerptBytes();
+        this.lastSeq.set(lastSeq);
+    }
+
+    @Override
+    public EventSink recorder()
+    {
+        return encoder;
+    }
+
+    @Override
+    public void beforeCommand(final Command command)
+    {
+        encoder.target(command);
+    }
+
+    @Override
+    public void onCommand(final Command command, final boolean endOfBatch)
+    {
+        final int length = command.eventsLength;
+        if (length > 0)
+        {
+            append(command.events, length);
+            commands.lazySet(commands.get() + 1);
+        }
+        if (endOfBatch)
+        {
+            commitBatch();
+        }
+    }
+
+    private void append(final ExpandableArrayBuffer events, final int length)
+    {
+        EventEncoder.seal(events, length, checksums);
+        int last = 0;
+        for (int offset = 0; offset < length; offset += events.getInt(offset + LENGTH_OFFSET))
+        {
+            last = offset;
+        }
+        final long seq = events.getLong(last + RecordDescriptor.SEQ_OFFSET);
+        if (document != null && documentBytes + length > maxExcerptBytes)
+        {
+            closeDocument();
+        }
+        if (document == null)
+        {
+            if (appender == null)
+            {
+                appender = queue.createAppender();
+            }
+            document = appender.writingDocument();
+            documentBytes = 0;
+        }
+        final Bytes<?> bytes = document.wire().bytes();
+        bytes.write(events.byteArray(), 0, length);
+        documentBytes += length;
+        bytesWritten.lazySet(bytesWritten.get() + length);
+        lastSeq.lazySet(seq);
+    }
+
+    private void closeDocument()
+    {
+        document.close();
+        document = null;
+        excerpts.lazySet(excerpts.get() + 1);
+        unsynced = true;
+    }
+
+    private void commitBatch()
+    {
+        if (document != null)
+        {
+            closeDocument();
+        }
+        if (unsynced)
+        {
+            batches.lazySet(batches.get() + 1);
+            if (durability == Durability.SYNC)
+            {
+                appender.sync();
+                syncs.lazySet(syncs.get() + 1);
+            }
+            unsynced = false;
+        }
+    }
+
+    /** Sequence number of the last event appended. */
+    public long lastSeq()
+    {
+        return lastSeq.get();
+    }
+
+    public long bytesWritten()
+    {
+        return bytesWritten.get();
+    }
+
+    public long excerpts()
+    {
+        return excerpts.get();
+    }
+
+    /** Group commits: batches that appended at least one event. */
+    public long batches()
+    {
+        return batches.get();
+    }
+
+    public long commandsJournaled()
+    {
+        return commands.get();
+    }
+
+    public long syncs()
+    {
+        return syncs.get();
+    }
+
+    public Durability durability()
+    {
+        return durability;
+    }
+
+    /** Call after the pipeline has stopped: closes an open excerpt. */
+    @Override
+    public void close()
+    {
+        if (document != null)
+        {
+            closeDocument();
+        }
+        if (appender != null)
+        {
+            appender.close();
+            appender = null;
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package io.stockengine.journal;
+
+import org.agrona.ExpandableArrayBuffer;
+
+import io.stockengine.engine.EventSink;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Reads the journal excerpt by excerpt, checking each one whole (every record's checksum and the sequence
+ * continuity) before any of it is applied, so a command is applied entirely or not at all. Shared by recovery,
+ * readers and the tools.
+ * <p>
+ * Threading: one thread at a time.
+ */
+public final class ExcerptScanner
+{
+    private final ExpandableArrayBuffer excerpt = new ExpandableArrayBuffer(1 << 16);
+    private final EventDecoder decoder = new EventDecoder();
+    private int length;
+    private long index;
+    private int records;
+    private long firstSeq;
+    private long lastSeq;
+    private boolean repairMarker;
+    private boolean sequenceGap;
+    private String problem;
+
+    /**
+     * Reads the next excerpt into this scanner.
+     *
+     * @return false when there is no complete excerpt to read (the end of the journal for now).
+     */
+    public boolean next(final ExcerptTailer tailer)
+    {
+        try (DocumentContext dc = tailer.readingDocument())
+        {
+            if (!dc.isPresent())
+            {
+                return false;
+            }
+            index = dc.index();
+            final Bytes<?> bytes = dc.wire().bytes();
+            length = (int)bytes.readRemaining();
+            excerpt.checkLimit(length);
+            bytes.read(excerpt.byteArray(), 0, length);
+            return true;
+        }
+    }
+
+    /** Loads an excerpt from plain bytes (tests and tools). */
+    public void load(final byte[] bytes, final int count, final long excerptIndex)
+    {
+        excerpt.putBytes(0, bytes, 0, count);
+        length = count;
+        index = excerptIndex;
+    }
+
+    /**
+     * Checks every record of the current excerpt.
+     *
+     * @param expectedSeq the sequence number the first engine record must carry, or 0 to accept any start.
+     * @return true when the excerpt is whole and continues the sequence; otherwise {@link #problem()} says why.
+     */
+    public boolean check(final long expectedSeq)
+    {
+        problem = null;
+        records = 0;
+        repairMarker = false;
+        sequenceGap = false;
+        long expected = expectedSeq;
+        firstSeq = 0;
+        lastSeq = 0;
+        int offset = 0;
+        while (offset < length)
+        {
+            final int result = decoder.decode(excerpt, offset, length, null);
+            if (result < 0)
+            {
+                problem = "record " + records + " at byte " + offset + ": " + EventDecoder.describe(result);
+                return false;
+            }
+            if (decoder.type() == EventType.TAIL_REPAIRED)
+            {
+                if (records > 0 || result != length)
+                {
+                    problem = "a tail-repair marker must stand alone in its excerpt";
+                    return false;
+                }
+                repairMarker = true;
+                records = 1;
+                return true;
+            }
+            final long seq = decoder.seq();
+            if (expected != 0 && seq != expected)
+            {
+                problem = "sequence gap: expected " + expected + " but found " + seq;
+                sequenceGap = true;
+                return false;
+            }
+            if (firstSeq == 0)
+            {
+                firstSeq = seq;
+            }
+            lastSeq = seq;
+            expected = seq + 1;
+            records++;
+            offset += result;
+        }
+        if (records == 0)
+        {
+            problem = "empty excerpt";
+            return false;
+        }
+        return true;
+    }
+
+    /** Applies every record of a checked excerpt to the sink, in order. */
+    public void apply(final EventSink sink)
+    {
+        int offset = 0;
+        while (offset < length)
+        {
+            offset += decoder.decode(excerpt, offset, length, sink);
+        }
+    }
+
+    /** Visits every record of a checked excerpt with its header, for tools. */
+    public void forEach(final RecordVisitor visitor)
+    {
+        int offset = 0;
+        while (offset < length)
+        {
+            final int result = decoder.decode(excerpt, offset, length, null);
+            visitor.onRecord(decoder, excerpt, offset, result);
+            offset += result;
+        }
+    }
+
+    /** Called for each record with the decoder positioned on it. */
+    @FunctionalInterface
+    public interface RecordVisitor
+    {
+        void onRecord(EventDecoder header, ExpandableArrayBuffer buffer, int offset, int length);
+    }
+
+    public long index()
+    {
+        return index;
+    }
+
+    public int records()
+    {
+        return records;
+    }
+
+    public long firstSeq()
+    {
+        return firstSeq;
+    }
+
+    public long lastSeq()
+    {
+        return lastSeq;
+    }
+
+    public int length()
+    {
+        return length;
+    }
+
+    public boolean isRepairMarker()
+    {
+        return repairMarker;
+    }
+
+    /** For a repair marker: the first and last excerpt index it voids, and the last valid seq before them. */
+    public long repairedFrom()
+    {
+        return decoder.tailRepairedField(0);
+    }
+
+    public long repairedTo()
+    {
+        return decoder.tailRepairedField(1);
+    }
+
+    public long repairedLastSeq()
+    {
+        return decoder.tailRepairedField(2);
+    }
+
+    /** After a failed {@link #check}: every record was readable, only the sequence did not continue. */
+    public boolean sequenceGap()
+    {
+        return sequenceGap;
+    }
+
+    public String problem()
+    {
+        return problem;
+    }
+}
