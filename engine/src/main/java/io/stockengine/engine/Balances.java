@@ -1,5 +1,8 @@
 package io.stockengine.engine;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 import org.agrona.collections.Long2LongHashMap;
@@ -198,5 +201,65 @@ public final class Balances
             h = StateHash.mix(h, nextOfSku[b]);
         }
         return h;
+    }
+
+    void write(final DataOutput out) throws IOException
+    {
+        out.writeInt(count);
+        for (int b = 0; b < count; b++)
+        {
+            for (int f = 0; f < STRIDE; f++)
+            {
+                out.writeLong(get(b, f));
+            }
+            out.writeInt(nextOfSku[b]);
+            out.writeInt(firstIncoming[b]);
+        }
+        SnapshotIO.writeInts(out, skuHead, skuHead.length);
+    }
+
+    void read(final DataInput in) throws IOException
+    {
+        final int n = in.readInt();
+        SnapshotIO.check(count == 0, "balances must load into an empty table");
+        for (int b = 0; b < n; b++)
+        {
+            final long[] values = new long[STRIDE];
+            for (int f = 0; f < STRIDE; f++)
+            {
+                values[f] = in.readLong();
+            }
+            final long key = values[KEY];
+            SnapshotIO.check(findOrCreateRaw(key) == b, "balance order");
+            for (int f = 0; f < STRIDE; f++)
+            {
+                set(b, f, values[f]);
+            }
+            nextOfSku[b] = in.readInt();
+            firstIncoming[b] = in.readInt();
+        }
+        skuHead = SnapshotIO.readInts(in, 0);
+    }
+
+    /** Creates the record for a key without linking it (the snapshot restores the links). */
+    private int findOrCreateRaw(final long key)
+    {
+        final int b = count++;
+        final int page = b >>> PAGE_SHIFT;
+        if (page >= pages.length)
+        {
+            pages = Arrays.copyOf(pages, Math.max(page + 1, pages.length * 2));
+        }
+        if (pages[page] == null)
+        {
+            pages[page] = new long[PAGE_RECORDS * STRIDE];
+        }
+        if (b >= nextOfSku.length)
+        {
+            nextOfSku = Arrays.copyOf(nextOfSku, Math.max(b + 1, nextOfSku.length * 2));
+            firstIncoming = Arrays.copyOf(firstIncoming, nextOfSku.length);
+        }
+        index.put(key, b);
+        return b;
     }
 }

@@ -1,5 +1,8 @@
 package io.stockengine.engine;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 import org.agrona.collections.Long2LongHashMap;
@@ -168,5 +171,47 @@ public final class Channels
             }
         }
         return h;
+    }
+
+    void write(final DataOutput out) throws IOException
+    {
+        out.writeInt(buffer.length);
+        for (int c = 0; c < buffer.length; c++)
+        {
+            out.writeLong(buffer[c]);
+            out.writeBoolean(configured[c]);
+            out.writeBoolean(locations[c] != null);
+            if (locations[c] != null)
+            {
+                SnapshotIO.writeInts(out, locations[c], locations[c].length);
+            }
+            out.writeInt(fencedBalanceCount[c]);
+            for (int i = 0; i < fencedBalanceCount[c]; i++)
+            {
+                out.writeInt(fencedBalances[c][i]);
+                out.writeLong(fences.get(key(c, fencedBalances[c][i])));
+            }
+        }
+    }
+
+    /** Restores the policies; the balances' fenced totals come back with the balances themselves. */
+    void read(final DataInput in) throws IOException
+    {
+        final int n = in.readInt();
+        ensure(n - 1);
+        for (int c = 0; c < n; c++)
+        {
+            buffer[c] = in.readLong();
+            configured[c] = in.readBoolean();
+            locations[c] = in.readBoolean() ? SnapshotIO.readInts(in, 0) : null;
+            final int fenced = in.readInt();
+            fencedBalanceCount[c] = fenced;
+            fencedBalances[c] = fenced == 0 ? null : new int[fenced];
+            for (int i = 0; i < fenced; i++)
+            {
+                fencedBalances[c][i] = in.readInt();
+                fences.put(key(c, fencedBalances[c][i]), in.readLong());
+            }
+        }
     }
 }

@@ -1,5 +1,9 @@
 package io.stockengine.engine;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * Idempotency keys bound by successes, in binding order, for a bounded window of engine time and a bounded count.
  * Because engine time never goes back, the bindings that fell out of the window are always the oldest, so eviction
@@ -114,5 +118,41 @@ public final class IdempotencyWindow
             h = StateHash.mix(h, boundAt[slot]);
         }
         return h;
+    }
+
+    void write(final DataOutput out) throws IOException
+    {
+        out.writeInt(count);
+        for (int i = 0; i < count; i++)
+        {
+            final int slot = (head + i) % keys.length;
+            out.writeUTF(keys[slot]);
+            out.writeLong(fingerprints[slot]);
+            out.writeLong(seqs[slot]);
+            out.writeLong(boundAt[slot]);
+        }
+    }
+
+    void read(final DataInput in) throws IOException
+    {
+        final int n = in.readInt();
+        for (int i = 0; i < n; i++)
+        {
+            final String key = in.readUTF();
+            final long fingerprint = in.readLong();
+            final long seq = in.readLong();
+            final long at = in.readLong();
+            if (count == keys.length)
+            {
+                grow();
+            }
+            final int slot = (head + count) % keys.length;
+            keys[slot] = key;
+            fingerprints[slot] = fingerprint;
+            seqs[slot] = seq;
+            boundAt[slot] = at;
+            slots.put(key, slot);
+            count++;
+        }
     }
 }

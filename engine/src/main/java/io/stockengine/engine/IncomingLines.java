@@ -1,5 +1,8 @@
 package io.stockengine.engine;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 import org.agrona.collections.Long2LongHashMap;
@@ -15,6 +18,7 @@ public final class IncomingLines
     private final CharSequenceIntMap purchaseOrders = new CharSequenceIntMap(64, -1);
     private final Long2LongHashMap lineIndex = new Long2LongHashMap(64, 0.65f, -1L);
     private int purchaseOrderCount;
+    private String[] purchaseOrderNames = new String[64];
     private int[] balance = new int[64];
     private int[] next = new int[64];
     private long[] remaining = new long[64];
@@ -72,7 +76,12 @@ public final class IncomingLines
         if (po < 0)
         {
             po = purchaseOrderCount++;
-            purchaseOrders.put(purchaseOrder, po);
+            if (po == purchaseOrderNames.length)
+            {
+                purchaseOrderNames = Arrays.copyOf(purchaseOrderNames, po * 2);
+            }
+            purchaseOrderNames[po] = purchaseOrder.toString();
+            purchaseOrders.put(purchaseOrderNames[po], po);
         }
         final long k = key(po, b);
         int line = (int)lineIndex.get(k);
@@ -186,5 +195,44 @@ public final class IncomingLines
             }
         }
         return h;
+    }
+
+    void write(final DataOutput out) throws IOException
+    {
+        SnapshotIO.writeStrings(out, purchaseOrderNames, purchaseOrderCount);
+        out.writeInt(high);
+        out.writeInt(free);
+        SnapshotIO.writeInts(out, balance, high);
+        SnapshotIO.writeInts(out, next, high);
+        SnapshotIO.writeLongs(out, remaining, high);
+        SnapshotIO.writeLongs(out, expectedAt, high);
+        SnapshotIO.writeLongs(out, unitCost, high);
+        SnapshotIO.writeLongs(out, key, high);
+    }
+
+    void read(final DataInput in) throws IOException
+    {
+        purchaseOrderNames = SnapshotIO.readStrings(in, 64);
+        purchaseOrderCount = 0;
+        while (purchaseOrderCount < purchaseOrderNames.length && purchaseOrderNames[purchaseOrderCount] != null)
+        {
+            purchaseOrders.put(purchaseOrderNames[purchaseOrderCount], purchaseOrderCount);
+            purchaseOrderCount++;
+        }
+        high = in.readInt();
+        free = in.readInt();
+        balance = SnapshotIO.readInts(in, 64);
+        next = SnapshotIO.readInts(in, 64);
+        remaining = SnapshotIO.readLongs(in, 64);
+        expectedAt = SnapshotIO.readLongs(in, 64);
+        unitCost = SnapshotIO.readLongs(in, 64);
+        key = SnapshotIO.readLongs(in, 64);
+        for (int line = 0; line < high; line++)
+        {
+            if (balance[line] >= 0 && remaining[line] > 0)
+            {
+                lineIndex.put(key[line], line);
+            }
+        }
     }
 }

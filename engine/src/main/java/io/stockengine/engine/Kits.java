@@ -1,5 +1,8 @@
 package io.stockengine.engine;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -85,5 +88,36 @@ public final class Kits
             }
         }
         return h;
+    }
+
+    void write(final DataOutput out) throws IOException
+    {
+        out.writeInt(components.length);
+        for (int k = 0; k < components.length; k++)
+        {
+            out.writeBoolean(components[k] != null);
+            if (components[k] != null)
+            {
+                SnapshotIO.writeInts(out, components[k], components[k].length);
+                SnapshotIO.writeLongs(out, units[k], units[k].length);
+            }
+        }
+        SnapshotIO.writeInts(out, usedBy, usedBy.length);
+    }
+
+    void read(final DataInput in) throws IOException
+    {
+        final int n = in.readInt();
+        components = new int[Math.max(n, 64)][];
+        units = new long[components.length][];
+        for (int k = 0; k < n; k++)
+        {
+            if (in.readBoolean())
+            {
+                components[k] = SnapshotIO.readInts(in, 0);
+                units[k] = SnapshotIO.readLongs(in, 0);
+            }
+        }
+        usedBy = SnapshotIO.readInts(in, components.length);
     }
 }

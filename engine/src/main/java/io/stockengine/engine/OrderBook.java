@@ -1,5 +1,8 @@
 package io.stockengine.engine;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -471,7 +474,107 @@ public final class OrderBook
                 }
             }
         }
-        h = StateHash.mix(h, heapSize);
+        // The expiry heap is left out: the live engine drops stale entries as it pops them, a replay later.
         return StateHash.mix(h, finishedCount);
+    }
+
+    void write(final DataOutput out) throws IOException
+    {
+        out.writeInt(orderHigh);
+        out.writeInt(freeOrder);
+        out.writeInt(liveOrders);
+        SnapshotIO.writeStrings(out, id, orderHigh);
+        SnapshotIO.writeInts(out, status, orderHigh);
+        SnapshotIO.writeInts(out, channel, orderHigh);
+        SnapshotIO.writeInts(out, firstLine, orderHigh);
+        SnapshotIO.writeInts(out, lineCount, orderHigh);
+        SnapshotIO.writeInts(out, generation, orderHigh);
+        SnapshotIO.writeLongs(out, expiresAt, orderHigh);
+        SnapshotIO.writeLongs(out, fingerprint, orderHigh);
+        SnapshotIO.writeLongs(out, reserveSeq, orderHigh);
+        SnapshotIO.writeLongs(out, lastSeq, orderHigh);
+        out.writeInt(lineHigh);
+        for (int line = 0; line < lineHigh; line++)
+        {
+            for (int f = 0; f < L_STRIDE; f++)
+            {
+                out.writeLong(lineValue(line, f));
+            }
+        }
+        SnapshotIO.writeInts(out, freeBlock, SIZE_CLASSES);
+        out.writeInt(heapSize);
+        SnapshotIO.writeLongs(out, heapTime, heapSize);
+        SnapshotIO.writeLongs(out, heapSeq, heapSize);
+        SnapshotIO.writeInts(out, heapOrder, heapSize);
+        SnapshotIO.writeInts(out, heapGeneration, heapSize);
+        out.writeInt(finishedCount);
+        for (int i = 0; i < finishedCount; i++)
+        {
+            final int at = (finishedHead + i) % finishedOrder.length;
+            out.writeInt(finishedOrder[at]);
+            out.writeInt(finishedGeneration[at]);
+            out.writeLong(finishedAt[at]);
+        }
+    }
+
+    void read(final DataInput in) throws IOException
+    {
+        SnapshotIO.check(orderHigh == 0, "orders must load into an empty book");
+        orderHigh = in.readInt();
+        freeOrder = in.readInt();
+        liveOrders = in.readInt();
+        final int capacity = Math.max(16, orderHigh);
+        id = SnapshotIO.readStrings(in, capacity);
+        status = SnapshotIO.readInts(in, capacity);
+        channel = SnapshotIO.readInts(in, capacity);
+        firstLine = SnapshotIO.readInts(in, capacity);
+        lineCount = SnapshotIO.readInts(in, capacity);
+        generation = SnapshotIO.readInts(in, capacity);
+        expiresAt = SnapshotIO.readLongs(in, capacity);
+        fingerprint = SnapshotIO.readLongs(in, capacity);
+        reserveSeq = SnapshotIO.readLongs(in, capacity);
+        lastSeq = SnapshotIO.readLongs(in, capacity);
+        for (int o = 0; o < orderHigh; o++)
+        {
+            if (status[o] != OrderStatus.NONE)
+            {
+                orderIds.put(id[o], o);
+            }
+        }
+        lineHigh = in.readInt();
+        final int pages = Math.max(16, ((lineHigh - 1) >>> PAGE_SHIFT) + 1);
+        linePages = new long[pages][];
+        for (int p = 0; p <= (lineHigh - 1) >>> PAGE_SHIFT && lineHigh > 0; p++)
+        {
+            linePages[p] = new long[PAGE_LINES * L_STRIDE];
+        }
+        for (int line = 0; line < lineHigh; line++)
+        {
+            for (int f = 0; f < L_STRIDE; f++)
+            {
+                lineValue(line, f, in.readLong());
+            }
+        }
+        final int[] blocks = SnapshotIO.readInts(in, SIZE_CLASSES);
+        System.arraycopy(blocks, 0, freeBlock, 0, SIZE_CLASSES);
+        final int heapEntries = in.readInt();
+        heapTime = SnapshotIO.readLongs(in, 1024);
+        heapSeq = SnapshotIO.readLongs(in, heapTime.length);
+        heapOrder = SnapshotIO.readInts(in, heapTime.length);
+        heapGeneration = SnapshotIO.readInts(in, heapTime.length);
+        heapSize = heapEntries;
+        final int finished = in.readInt();
+        final int ring = Math.max(1024, Integer.highestOneBit(Math.max(1, finished)) * 2);
+        finishedOrder = new int[ring];
+        finishedGeneration = new int[ring];
+        finishedAt = new long[ring];
+        finishedHead = 0;
+        finishedCount = finished;
+        for (int i = 0; i < finished; i++)
+        {
+            finishedOrder[i] = in.readInt();
+            finishedGeneration[i] = in.readInt();
+            finishedAt[i] = in.readLong();
+        }
     }
 }

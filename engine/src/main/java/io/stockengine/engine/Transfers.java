@@ -1,5 +1,8 @@
 package io.stockengine.engine;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -95,5 +98,31 @@ public final class Transfers
             h = StateHash.mix(h, received[t]);
         }
         return h;
+    }
+
+    void write(final DataOutput out) throws IOException
+    {
+        SnapshotIO.writeStrings(out, id, count);
+        SnapshotIO.writeInts(out, sku, count);
+        SnapshotIO.writeInts(out, from, count);
+        SnapshotIO.writeInts(out, to, count);
+        SnapshotIO.writeLongs(out, quantity, count);
+        SnapshotIO.writeLongs(out, received, count);
+    }
+
+    void read(final DataInput in) throws IOException
+    {
+        id = SnapshotIO.readStrings(in, 64);
+        sku = SnapshotIO.readInts(in, 64);
+        from = SnapshotIO.readInts(in, 64);
+        to = SnapshotIO.readInts(in, 64);
+        quantity = SnapshotIO.readLongs(in, 64);
+        received = SnapshotIO.readLongs(in, 64);
+        count = 0;
+        while (count < id.length && id[count] != null)
+        {
+            ids.put(id[count], count);
+            count++;
+        }
     }
 }

@@ -18,6 +18,7 @@ public final class JournalConfig
     private long snapshotEveryEvents = 50_000_000L;
     private long snapshotEveryMillis = 10 * 60_000L;
     private int snapshotsKept = 2;
+    private boolean snapshots = true;
 
     public JournalConfig dataDir(final Path dir)
     {
@@ -135,6 +136,18 @@ public final class JournalConfig
     public int snapshotsKept()
     {
         return snapshotsKept;
+    }
+
+    /** Whether a follower keeps a replica and writes snapshots (periodic, on request and on a clean stop). */
+    public JournalConfig snapshots(final boolean enabled)
+    {
+        this.snapshots = enabled;
+        return this;
+    }
+
+    public boolean snapshots()
+    {
+        return snapshots;
     }
 
     public JournalConfig conclude()

@@ -22,6 +22,8 @@ public final class JournalRecovery
     public static final class Outcome
     {
         public long lastSeq;
+        /** Index of the last excerpt applied, -1 for none. */
+        public long lastIndex = -1;
         public long eventsReplayed;
         public long excerptsReplayed;
         public long nanos;
@@ -71,70 +73,30 @@ public final class JournalRecovery
     {
         final Outcome outcome = new Outcome();
         final long start = System.nanoTime();
-        final ExcerptScanner scanner = new ExcerptScanner();
-        long expected = afterSeq + 1;
+        final JournalReplayer replayer = new JournalReplayer(state, afterSeq, queue.file().toString());
         long nextReport = 1_000_000;
         try (ExcerptTailer tailer = queue.createTailer())
         {
-            if (fromIndex >= 0 && !tailer.moveToIndex(fromIndex))
+            if (fromIndex >= 0)
             {
-                throw new JournalCorruptedException("snapshot points at excerpt " + Long.toHexString(fromIndex) +
-                    ", which the journal does not have: was a journal file deleted?");
+                replayer.skipTo(tailer, fromIndex);
             }
-            while (scanner.next(tailer))
+            while (replayer.step(tailer))
             {
-                final boolean whole = scanner.check(expected);
-                if (whole && scanner.isRepairMarker())
+                if (progress != null && replayer.events() >= nextReport)
                 {
-                    if (outcome.tornTail() && scanner.repairedFrom() <= outcome.tornFrom &&
-                        scanner.repairedTo() >= outcome.tornTo)
-                    {
-                        outcome.tornFrom = -1;
-                        outcome.tornTo = -1;
-                        outcome.tornReason = null;
-                    }
-                    continue;
-                }
-                if (!whole && !scanner.sequenceGap())
-                {
-                    if (!outcome.tornTail())
-                    {
-                        outcome.tornFrom = scanner.index();
-                        outcome.tornReason = scanner.problem();
-                    }
-                    outcome.tornTo = scanner.index();
-                    continue;
-                }
-                if (outcome.tornTail())
-                {
-                    throw new JournalCorruptedException(String.format(
-                        "journal %s is corrupt in the middle: excerpt %s is unreadable (%s) but readable excerpts " +
-                        "follow it (from %s); refusing to start. Restore the journal from a copy, or cut it " +
-                        "before the bad excerpt knowingly.", queue.file(), Long.toHexString(outcome.tornFrom),
-                        outcome.tornReason, Long.toHexString(scanner.index())));
-                }
-                if (!whole)
-                {
-                    throw new JournalCorruptedException(String.format(
-                        "journal %s has a gap at excerpt %s: %s; refusing to start", queue.file(),
-                        Long.toHexString(scanner.index()), scanner.problem()));
-                }
-                scanner.apply(state);
-                expected = scanner.lastSeq() + 1;
-                outcome.lastSeq = scanner.lastSeq();
-                outcome.eventsReplayed += scanner.records();
-                outcome.excerptsReplayed++;
-                if (progress != null && outcome.eventsReplayed >= nextReport)
-                {
-                    progress.onProgress(outcome.eventsReplayed, outcome.lastSeq, System.nanoTime() - start);
+                    progress.onProgress(replayer.events(), replayer.lastSeq(), System.nanoTime() - start);
                     nextReport += 1_000_000;
                 }
             }
         }
-        if (outcome.lastSeq == 0)
-        {
-            outcome.lastSeq = afterSeq;
-        }
+        outcome.lastSeq = replayer.lastSeq();
+        outcome.lastIndex = replayer.lastIndex();
+        outcome.eventsReplayed = replayer.events();
+        outcome.excerptsReplayed = replayer.excerpts();
+        outcome.tornFrom = replayer.tornFrom();
+        outcome.tornTo = replayer.tornTo();
+        outcome.tornReason = replayer.tornReason();
         outcome.nanos = System.nanoTime() - start;
         return outcome;
     }

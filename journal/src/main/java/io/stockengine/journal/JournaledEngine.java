@@ -1,0 +1,131 @@
+package io.stockengine.journal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.function.Consumer;
+
+import io.stockengine.engine.EngineConfig;
+import io.stockengine.engine.EnginePipeline;
+import io.stockengine.engine.InventoryState;
+import io.stockengine.engine.PipelineConfig;
+import io.stockengine.engine.StockEngine;
+
+/**
+ * The engine with its journal: recovers the state (newest snapshot, then the journal after it), repairs a torn
+ * tail, then opens the pipeline for traffic with the Chronicle journal stage. What the gateway and the tools run.
+ */
+public final class JournaledEngine implements AutoCloseable
+{
+    private final JournalConfig journalConfig;
+    private final net.openhft.chronicle.queue.impl.single.SingleChronicleQueue queue;
+    private final ChronicleJournal journal;
+    private final EnginePipeline pipeline;
+    private final JournalRecovery.Outcome recovery;
+    private final SnapshotStore.Loaded snapshot;
+    private final SnapshotFollower follower;
+    private final Consumer<String> log;
+
+    private JournaledEngine(final JournalConfig journalConfig, final EngineConfig engineConfig,
+        final PipelineConfig pipelineConfig, final Consumer<String> log)
+    {
+        this.journalConfig = journalConfig.conclude();
+        this.log = log;
+        try
+        {
+            Files.createDirectories(journalConfig.journalDir());
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create " + journalConfig.journalDir(), ex);
+        }
+        final SnapshotStore snapshots = new SnapshotStore(journalConfig.snapshotDir(), journalConfig.snapshotsKept());
+        snapshot = snapshots.loadNewest(engineConfig, log);
+        final InventoryState state = snapshot != null ? snapshot.state() : new InventoryState(engineConfig);
+        queue = Queues.open(journalConfig.journalDir(), journalConfig, false);
+        log.accept(snapshot == null ? "recovery: no snapshot, replaying the journal from the start" :
+            "recovery: snapshot at seq " + snapshot.lastSeq() + ", replaying the journal after it");
+        recovery = JournalRecovery.replay(queue, state, snapshot == null ? 0 : snapshot.lastSeq(),
+            snapshot == null ? -1 : snapshot.nextIndex(), (events, seq, nanos) -> log.accept(String.format(
+                "recovery: %,d events replayed (seq %,d), %,.0f events/s", events, seq, events * 1e9 / nanos)));
+        if (recovery.tornTail())
+        {
+            log.accept("recovery: WARNING the journal ended with an unreadable excerpt (" + recovery.tornReason +
+                "): a write cut short by a crash; it was never acknowledged and is voided");
+            JournalRecovery.repairTail(queue, recovery);
+        }
+        log.accept("recovery: " + recovery);
+        journal = new ChronicleJournal(queue, journalConfig, recovery.lastSeq);
+        pipeline = new EnginePipeline(pipelineConfig, new StockEngine(state, journal.recorder()), journal);
+        follower = journalConfig.snapshots() ?
+            new SnapshotFollower(queue, journalConfig, engineConfig, log).start() : null;
+    }
+
+    /**
+     * Recovers and starts the engine on {@code journalConfig.dataDir()}.
+     *
+     * @param log receives recovery progress lines.
+     */
+    public static JournaledEngine open(final JournalConfig journalConfig, final EngineConfig engineConfig,
+        final PipelineConfig pipelineConfig, final Consumer<String> log)
+    {
+        final JournaledEngine engine = new JournaledEngine(journalConfig, engineConfig, pipelineConfig, log);
+        engine.pipeline.start();
+        return engine;
+    }
+
+    public EnginePipeline pipeline()
+    {
+        return pipeline;
+    }
+
+    public ChronicleJournal journal()
+    {
+        return journal;
+    }
+
+    public JournalRecovery.Outcome recovery()
+    {
+        return recovery;
+    }
+
+    public JournalConfig config()
+    {
+        return journalConfig;
+    }
+
+    /** The snapshot follower, or null when snapshots are off. */
+    public SnapshotFollower snapshots()
+    {
+        return follower;
+    }
+
+    /**
+     * Drains the ring (every published command is journaled and answered), closes the journal, and with snapshots
+     * on waits for a snapshot of the final state so the next start replays nothing.
+     */
+    @Override
+    public void close()
+    {
+        pipeline.close();
+        journal.close();
+        if (follower != null)
+        {
+            try
+            {
+                final java.nio.file.Path file = follower.requestSnapshot(journal.lastSeq())
+                    .get(10, java.util.concurrent.TimeUnit.MINUTES);
+                if (file != null)
+                {
+                    log.accept("shutdown: snapshot at seq " + journal.lastSeq() + " in " + file);
+                }
+            }
+            catch (final Exception ex)
+            {
+                log.accept("shutdown: no final snapshot (" + ex + "); the next start replays the journal instead");
+            }
+            follower.close();
+        }
+        queue.close();
+    }
+}

@@ -1,0 +1,203 @@
+package io.stockengine.journal;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+import io.stockengine.engine.EngineConfig;
+import io.stockengine.engine.InventoryState;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+
+/**
+ * Takes snapshots without touching the logic thread: a replica of the state follows the journal on its own thread
+ * and is written out every so many events or so much time, and on request. The logic thread never pauses for a
+ * snapshot; the price is a second copy of the state in memory.
+ */
+public final class SnapshotFollower implements AutoCloseable
+{
+    private final SnapshotStore store;
+    private final SingleChronicleQueue queue;
+    private final JournalConfig config;
+    private final EngineConfig engineConfig;
+    private final Consumer<String> log;
+    private final List<Request> requests = new ArrayList<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile long appliedSeq;
+    private volatile long lastSnapshotSeq;
+    private volatile long lastWriteNanos;
+    private volatile Throwable failure;
+
+    private record Request(long seq, CompletableFuture<Path> done)
+    {
+    }
+
+    public SnapshotFollower(final SingleChronicleQueue queue, final JournalConfig config,
+        final EngineConfig engineConfig, final Consumer<String> log)
+    {
+        this.queue = queue;
+        this.config = config;
+        this.engineConfig = engineConfig;
+        this.log = log;
+        this.store = new SnapshotStore(config.snapshotDir(), config.snapshotsKept());
+        this.thread = new Thread(this::run, "snapshot-follower");
+        thread.setDaemon(true);
+    }
+
+    public SnapshotFollower start()
+    {
+        thread.start();
+        return this;
+    }
+
+    /** Writes a snapshot once the replica holds every event up to {@code seq}. */
+    public CompletableFuture<Path> requestSnapshot(final long seq)
+    {
+        final CompletableFuture<Path> done = new CompletableFuture<>();
+        synchronized (requests)
+        {
+            requests.add(new Request(seq, done));
+        }
+        return done;
+    }
+
+    public long appliedSeq()
+    {
+        return appliedSeq;
+    }
+
+    public long lastSnapshotSeq()
+    {
+        return lastSnapshotSeq;
+    }
+
+    /** How long writing the last snapshot took on the follower's thread (the logic thread is not involved). */
+    public long lastWriteNanos()
+    {
+        return lastWriteNanos;
+    }
+
+    public Throwable failure()
+    {
+        return failure;
+    }
+
+    private void run()
+    {
+        try
+        {
+            final SnapshotStore.Loaded loaded = store.loadNewest(engineConfig, log);
+            final InventoryState replica = loaded != null ? loaded.state() : new InventoryState(engineConfig);
+            final JournalReplayer replayer = new JournalReplayer(replica, replica.lastSeq(), queue.file().toString());
+            long snapshotSeq = replica.lastSeq();
+            lastSnapshotSeq = snapshotSeq;
+            long snapshotAt = System.nanoTime();
+            final LongSupplier everyNanos = () -> config.snapshotEveryMillis() * 1_000_000L;
+            try (ExcerptTailer tailer = queue.createTailer())
+            {
+                if (loaded != null)
+                {
+                    replayer.skipTo(tailer, loaded.nextIndex());
+                }
+                while (running)
+                {
+                    int stepped = 0;
+                    while (stepped < 1024 && replayer.step(tailer))
+                    {
+                        stepped++;
+                    }
+                    appliedSeq = replayer.lastSeq();
+                    final boolean dueByEvents = replayer.lastSeq() - snapshotSeq >= config.snapshotEveryEvents();
+                    final boolean dueByTime = replayer.lastSeq() > snapshotSeq &&
+                        System.nanoTime() - snapshotAt >= everyNanos.getAsLong();
+                    final List<Request> due = dueRequests(replayer.lastSeq());
+                    if (dueByEvents || dueByTime || !due.isEmpty())
+                    {
+                        Path file = null;
+                        if (replayer.lastIndex() >= 0 && replayer.lastSeq() > 0)
+                        {
+                            final long start = System.nanoTime();
+                            file = store.write(replica, replayer.lastIndex());
+                            lastWriteNanos = System.nanoTime() - start;
+                            log.accept(String.format("snapshot at seq %,d written to %s in %.1f ms (follower thread)",
+                                replayer.lastSeq(), file, lastWriteNanos / 1e6));
+                        }
+                        snapshotSeq = replayer.lastSeq();
+                        lastSnapshotSeq = snapshotSeq;
+                        snapshotAt = System.nanoTime();
+                        for (final Request request : due)
+                        {
+                            request.done().complete(file);
+                        }
+                    }
+                    if (stepped == 0)
+                    {
+                        Thread.sleep(1);
+                    }
+                }
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final Throwable ex)
+        {
+            failure = ex;
+            log.accept("snapshot follower stopped: " + ex);
+        }
+        finally
+        {
+            failPending();
+        }
+    }
+
+    private List<Request> dueRequests(final long applied)
+    {
+        synchronized (requests)
+        {
+            final List<Request> due = new ArrayList<>();
+            requests.removeIf(r ->
+            {
+                if (r.seq() <= applied)
+                {
+                    due.add(r);
+                    return true;
+                }
+                return false;
+            });
+            return due;
+        }
+    }
+
+    private void failPending()
+    {
+        synchronized (requests)
+        {
+            for (final Request request : requests)
+            {
+                request.done().completeExceptionally(new IllegalStateException(
+                    "snapshot follower stopped" + (failure != null ? ": " + failure : "")));
+            }
+            requests.clear();
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        running = false;
+        try
+        {
+            thread.join(60_000);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

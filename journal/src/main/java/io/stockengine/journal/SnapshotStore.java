@@ -1,0 +1,174 @@
+package io.stockengine.journal;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+
+import io.stockengine.engine.EngineConfig;
+import io.stockengine.engine.InventoryState;
+
+/**
+ * Snapshot files: {@code snapshot-<seq>.bin}, each a versioned header, the state, and a CRC32C of everything before
+ * it. Written to a temporary file, forced to disk and renamed, so a crash never leaves a half snapshot under a real
+ * name; loading takes the newest one that checks out and says why it skipped any other.
+ * <pre>
+ *   magic "STKSNAP1" | format version (i32) | last seq (i64) | journal excerpt index (i64) | written at (i64)
+ *   | state (InventoryState.writeSnapshot) | CRC32C of all the above (i64)
+ * </pre>
+ */
+public final class SnapshotStore
+{
+    private static final long MAGIC = 0x53544B534E415031L;
+    private static final int FORMAT = 1;
+    private static final String PREFIX = "snapshot-";
+    private static final String SUFFIX = ".bin";
+
+    private final Path dir;
+    private final int kept;
+
+    /** A snapshot read back: the state, the seq it holds, and the journal excerpt it was taken at. */
+    public record Loaded(InventoryState state, long lastSeq, long nextIndex, Path file)
+    {
+    }
+
+    public SnapshotStore(final Path dir, final int kept)
+    {
+        this.dir = dir;
+        this.kept = kept;
+    }
+
+    public Path dir()
+    {
+        return dir;
+    }
+
+    /**
+     * Writes a snapshot of {@code state}, which holds every event up to the end of journal excerpt
+     * {@code excerptIndex}. Keeps the newest {@code kept} snapshots.
+     */
+    public Path write(final InventoryState state, final long excerptIndex) throws IOException
+    {
+        Files.createDirectories(dir);
+        final Path file = dir.resolve(String.format("%s%020d%s", PREFIX, state.lastSeq(), SUFFIX));
+        final Path tmp = dir.resolve(file.getFileName() + ".tmp");
+        final CRC32C crc = new CRC32C();
+        try (OutputStream raw = Files.newOutputStream(tmp);
+             CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 20), crc);
+             DataOutputStream out = new DataOutputStream(checked))
+        {
+            out.writeLong(MAGIC);
+            out.writeInt(FORMAT);
+            out.writeLong(state.lastSeq());
+            out.writeLong(excerptIndex);
+            out.writeLong(System.currentTimeMillis());
+            state.writeSnapshot(out);
+            out.flush();
+            out.writeLong(crc.getValue());
+        }
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE))
+        {
+            channel.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        prune();
+        return file;
+    }
+
+    private void prune() throws IOException
+    {
+        final List<Path> files = list();
+        for (int i = kept; i < files.size(); i++)
+        {
+            Files.deleteIfExists(files.get(i));
+        }
+    }
+
+    /** Snapshot files, newest first. */
+    public List<Path> list() throws IOException
+    {
+        if (!Files.isDirectory(dir))
+        {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir))
+        {
+            final List<Path> result = new ArrayList<>(files
+                .filter(p -> p.getFileName().toString().startsWith(PREFIX) && p.getFileName().toString().endsWith(SUFFIX))
+                .sorted()
+                .toList());
+            java.util.Collections.reverse(result);
+            return result;
+        }
+    }
+
+    /** The newest snapshot that reads back whole, or null when there is none. */
+    public Loaded loadNewest(final EngineConfig config, final Consumer<String> log)
+    {
+        try
+        {
+            for (final Path file : list())
+            {
+                try
+                {
+                    return load(file, config);
+                }
+                catch (final IOException | RuntimeException ex)
+                {
+                    log.accept("snapshot " + file + " is unusable (" + ex.getMessage() + "); trying an older one");
+                }
+            }
+            return null;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot list snapshots in " + dir, ex);
+        }
+    }
+
+    public static Loaded load(final Path file, final EngineConfig config) throws IOException
+    {
+        final CRC32C crc = new CRC32C();
+        try (InputStream raw = Files.newInputStream(file);
+             CheckedInputStream checked = new CheckedInputStream(new BufferedInputStream(raw, 1 << 20), crc);
+             DataInputStream in = new DataInputStream(checked))
+        {
+            if (in.readLong() != MAGIC)
+            {
+                throw new IOException("not a snapshot file");
+            }
+            final int format = in.readInt();
+            if (format != FORMAT)
+            {
+                throw new IOException("snapshot format " + format + ", this engine reads " + FORMAT);
+            }
+            final long lastSeq = in.readLong();
+            final long index = in.readLong();
+            in.readLong();
+            final InventoryState state = InventoryState.readSnapshot(in, config);
+            final long expected = crc.getValue();
+            final long stored = in.readLong();
+            if (stored != expected || state.lastSeq() != lastSeq)
+            {
+                throw new IOException("checksum mismatch");
+            }
+            return new Loaded(state, lastSeq, index, file);
+        }
+    }
+}

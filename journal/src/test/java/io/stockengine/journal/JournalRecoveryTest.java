@@ -1,0 +1,244 @@
+package io.stockengine.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.stockengine.engine.Command;
+import io.stockengine.engine.EngineConfig;
+import io.stockengine.engine.InventoryState;
+import io.stockengine.engine.NoOpEventSink;
+import io.stockengine.engine.PipelineConfig;
+import io.stockengine.engine.StockEngine;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+
+@Timeout(120)
+class JournalRecoveryTest
+{
+    @TempDir
+    Path dir;
+
+    private final List<String> log = new ArrayList<>();
+
+    private JournalConfig config(final boolean snapshots)
+    {
+        return new JournalConfig().dataDir(dir).snapshots(snapshots).rollCycle("FAST_DAILY");
+    }
+
+    private JournaledEngine open(final boolean snapshots, final long[] clock)
+    {
+        return JournaledEngine.open(config(snapshots), new EngineConfig(),
+            new PipelineConfig().ringSize(1024).tickIntervalMillis(0).clock(() -> clock[0]), log::add);
+    }
+
+    /** Runs commands {@code from..to} of the workload through the pipeline, waiting for every answer. */
+    private static void run(final JournaledEngine engine, final Workload workload, final long from, final long to,
+        final long[] clock) throws Exception
+    {
+        for (long i = from; i <= to; i++)
+        {
+            final long n = i;
+            clock[0] = Workload.time(n);
+            engine.pipeline().submit(c -> workload.fill(n, c)).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The state that executing commands 1..to directly, with no journal, produces. */
+    private static long expectedHash(final Workload workload, final long to)
+    {
+        final StockEngine engine = new StockEngine(new EngineConfig(), NoOpEventSink.INSTANCE);
+        final Command c = new Command();
+        for (long i = 1; i <= to; i++)
+        {
+            c.reset();
+            workload.fill(i, c);
+            engine.process(c);
+        }
+        return engine.stateHash();
+    }
+
+    private static long hashOf(final JournaledEngine engine)
+    {
+        return engine.pipeline().engine().stateHash();
+    }
+
+    @Test
+    void shouldRecoverTheSameStateFromTheJournal() throws Exception
+    {
+        final Workload workload = new Workload(11);
+        final long[] clock = { 0 };
+        final long before;
+        try (JournaledEngine engine = open(false, clock))
+        {
+            run(engine, workload, 1, 3_000, clock);
+            engine.pipeline().close();
+            before = hashOf(engine);
+        }
+        assertEquals(expectedHash(workload, 3_000), before, "journaling must not change what the logic does");
+        try (JournaledEngine engine = open(false, clock))
+        {
+            assertEquals(before, engine.pipeline().engine().stateHash());
+            assertTrue(engine.recovery().eventsReplayed > 3_000, engine.recovery().toString());
+            run(engine, workload, 3_001, 4_000, clock);
+            engine.pipeline().close();
+            assertEquals(expectedHash(workload, 4_000), hashOf(engine));
+        }
+    }
+
+    @Test
+    void shouldRecoverFromASnapshotAndTheJournalAfterIt() throws Exception
+    {
+        final Workload workload = new Workload(12);
+        final long[] clock = { 0 };
+        try (JournaledEngine engine = open(true, clock))
+        {
+            run(engine, workload, 1, 2_000, clock);
+        }
+        assertEquals(1, new SnapshotStore(config(true).snapshotDir(), 2).list().size(), "a clean stop snapshots");
+        try (JournaledEngine engine = open(false, clock))
+        {
+            assertEquals(0, engine.recovery().eventsReplayed, "everything was in the snapshot");
+            assertEquals(expectedHash(workload, 2_000), hashOf(engine));
+            run(engine, workload, 2_001, 2_500, clock);
+        }
+        try (JournaledEngine engine = open(false, clock))
+        {
+            assertTrue(engine.recovery().eventsReplayed > 0, "the journal after the snapshot is replayed");
+            assertEquals(expectedHash(workload, 2_500), hashOf(engine));
+        }
+    }
+
+    /** File offsets of every excerpt's bytes, in order. */
+    private List<long[]> excerptPositions()
+    {
+        final List<long[]> positions = new ArrayList<>();
+        try (SingleChronicleQueue queue = Queues.open(config(false).journalDir(), config(false), true);
+             ExcerptTailer tailer = queue.createTailer())
+        {
+            while (true)
+            {
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        break;
+                    }
+                    positions.add(new long[] { dc.wire().bytes().readPosition(), dc.wire().bytes().readRemaining(),
+                        dc.index() });
+                }
+            }
+        }
+        return positions;
+    }
+
+    private Path journalFile() throws IOException
+    {
+        try (Stream<Path> files = Files.list(config(false).journalDir()))
+        {
+            return files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+    }
+
+    private void scribble(final long position, final int length) throws IOException
+    {
+        try (RandomAccessFile file = new RandomAccessFile(journalFile().toFile(), "rw"))
+        {
+            file.seek(position);
+            final byte[] garbage = new byte[length];
+            for (int i = 0; i < length; i++)
+            {
+                garbage[i] = (byte)(0x5A ^ i);
+            }
+            file.write(garbage);
+        }
+    }
+
+    @Test
+    void shouldStopAtATornTailReportItAndCarryOnAfterIt() throws Exception
+    {
+        final Workload workload = new Workload(13);
+        final long[] clock = { 0 };
+        try (JournaledEngine engine = open(false, clock))
+        {
+            run(engine, workload, 1, 1_000, clock);
+        }
+        final List<long[]> excerpts = excerptPositions();
+        final long[] last = excerpts.get(excerpts.size() - 1);
+        scribble(last[0] + last[1] - 6, 6);
+
+        final long seqBefore;
+        try (JournaledEngine engine = open(false, clock))
+        {
+            final JournalRecovery.Outcome outcome = engine.recovery();
+            assertTrue(outcome.tornTail(), outcome.toString());
+            assertTrue(log.stream().anyMatch(line -> line.contains("unreadable excerpt")), String.join("\n", log));
+            seqBefore = outcome.lastSeq;
+            final long lastCommand = engine.pipeline().engine().state().lastCorrelationId();
+            assertEquals(expectedHash(workload, lastCommand), hashOf(engine),
+                "the state is exactly the commands before the torn excerpt");
+            run(engine, workload, lastCommand + 1, 1_500, clock);
+        }
+        try (JournaledEngine engine = open(false, clock))
+        {
+            assertTrue(!engine.recovery().tornTail(), "the repair marker voids the torn excerpt for good");
+            assertTrue(engine.recovery().lastSeq > seqBefore);
+            assertEquals(expectedHash(workload, 1_500), hashOf(engine));
+        }
+    }
+
+    @Test
+    void shouldRefuseToStartWhenTheMiddleOfTheJournalIsCorrupt() throws Exception
+    {
+        final Workload workload = new Workload(14);
+        final long[] clock = { 0 };
+        try (JournaledEngine engine = open(false, clock))
+        {
+            run(engine, workload, 1, 1_000, clock);
+        }
+        final List<long[]> excerpts = excerptPositions();
+        final long[] middle = excerpts.get(excerpts.size() / 2);
+        scribble(middle[0] + middle[1] / 2, 4);
+        final JournalCorruptedException refused = assertThrows(JournalCorruptedException.class,
+            () -> open(false, clock).close());
+        assertNotNull(refused.getMessage());
+        assertTrue(refused.getMessage().contains("corrupt in the middle"), refused.getMessage());
+        assertTrue(refused.getMessage().contains(Long.toHexString(middle[2])), refused.getMessage());
+    }
+
+    @Test
+    void shouldReadTheSameStateIntoAFreshFoldAsTheLiveEngineHas() throws Exception
+    {
+        final Workload workload = new Workload(15);
+        final long[] clock = { 0 };
+        final long live;
+        try (JournaledEngine engine = open(false, clock))
+        {
+            run(engine, workload, 1, 2_000, clock);
+            engine.pipeline().close();
+            live = hashOf(engine);
+        }
+        final InventoryState replayed = new InventoryState(new EngineConfig());
+        try (SingleChronicleQueue queue = Queues.open(config(false).journalDir(), config(false), true))
+        {
+            final JournalRecovery.Outcome outcome = JournalRecovery.replay(queue, replayed, 0, -1, null);
+            assertTrue(outcome.eventsReplayed > 0);
+        }
+        assertEquals(live, replayed.stateHash());
+    }
+}
