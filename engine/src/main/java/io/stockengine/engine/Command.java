@@ -86,6 +86,8 @@ public final class Command
     public CommandCallback callback;
     /** Caller's context for {@link #callback}, e.g. a connection. */
     public Object attachment;
+    /** Caller's own timestamp (e.g. the intended send time of a load test); the engine never reads it. */
+    public long startNanos;
 
     // ---- outputs: filled by the logic thread ----
     public int result;
@@ -141,6 +143,7 @@ public final class Command
         lineCount = 0;
         callback = null;
         attachment = null;
+        startNanos = 0;
         clearOutputs();
         return this;
     }

@@ -18,7 +18,7 @@ public final class Checksums
         final byte[] array = buffer.byteArray();
         if (array != null)
         {
-            crc.update(array, (int)buffer.wrapAdjustment() + offset, length);
+            crc.update(array, buffer.wrapAdjustment() + offset, length);
             return (int)crc.getValue();
         }
         for (int i = 0; i < length; i++)

@@ -9,7 +9,8 @@ import io.stockengine.engine.PipelineConfig;
 
 /**
  * The engine under test in {@link CrashRecoveryTest}: a separate JVM that recovers from its data directory, then
- * pushes the workload through the journaled pipeline as fast as the ring takes it, printing {@code ACK i result seq}
+ * pushes the workload through the journaled pipeline as fast as the ring takes it, printing
+ * {@code ACK i result seq events}
  * for every answered command, until it is killed.
  */
 public final class CrashChild
@@ -33,7 +34,8 @@ public final class CrashChild
             line -> out.println("LOG " + line));
         final long first = engine.pipeline().engine().state().lastCorrelationId() + 1;
         out.println("READY " + first);
-        final CommandCallback ack = c -> out.println("ACK " + c.correlationId + " " + c.result + " " + c.seq);
+        final CommandCallback ack = c -> out.println("ACK " + c.correlationId + " " + c.result + " " + c.seq + " " +
+            c.eventCount);
         for (long i = first; ; i++)
         {
             final long n = i;

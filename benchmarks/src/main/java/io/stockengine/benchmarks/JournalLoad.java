@@ -1,0 +1,241 @@
+package io.stockengine.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+import org.HdrHistogram.Histogram;
+
+import io.stockengine.engine.Command;
+import io.stockengine.engine.CommandCallback;
+import io.stockengine.engine.CommandFiller;
+import io.stockengine.engine.CommandType;
+import io.stockengine.engine.EngineConfig;
+import io.stockengine.engine.PipelineConfig;
+import io.stockengine.journal.Durability;
+import io.stockengine.journal.JournalConfig;
+import io.stockengine.journal.JournaledEngine;
+
+/**
+ * The in-process pipeline with journaling, under an open-loop marketplace mix: commands are published on a fixed
+ * schedule and latency is measured from each one's intended send time to its reply (after its events are in the
+ * journal), so a stall shows up as latency rather than as fewer samples. With {@code --rate 0} it publishes as
+ * fast as the ring accepts and reports the sustained throughput.
+ * <p>
+ * Usage: {@code java -cp benchmarks/target/benchmarks.jar io.stockengine.benchmarks.JournalLoad
+ * [--dir /dev/shm/stock-load] [--durability process|sync] [--rate 500000] [--seconds 20] [--skus 100000]
+ * [--wait sleeping]}
+ */
+public final class JournalLoad
+{
+    private static final int ORDER_IDS = 1 << 20;
+
+    private final String[] skus;
+    private final String[] orderIds = new String[ORDER_IDS];
+    private final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+    private volatile long completed;
+    private long errors;
+
+    private JournalLoad(final int skuCount)
+    {
+        skus = new String[skuCount];
+        for (int i = 0; i < skuCount; i++)
+        {
+            skus[i] = "SKU-" + i;
+        }
+        for (int i = 0; i < ORDER_IDS; i++)
+        {
+            orderIds[i] = "o-" + i;
+        }
+    }
+
+    /** Command k of a repeating block of ten: reserve x4, ship x3 and cancel x1 of the previous block, query x2. */
+    private void fill(final long k, final Command c)
+    {
+        final long block = k / 10;
+        final int slot = (int)(k % 10);
+        final int sku = (int)((k * 2_654_435_761L) % skus.length);
+        switch (slot)
+        {
+            case 0, 1, 2, 3 ->
+            {
+                c.type = CommandType.RESERVE;
+                c.orderId = orderIds[(int)((block * 4 + slot) & (ORDER_IDS - 1))];
+                c.channel = "web";
+                c.time = 900_000;
+                c.line(skus[sku], "WH1", 1);
+            }
+            case 4, 5, 6 ->
+            {
+                c.type = CommandType.SHIP;
+                c.orderId = orderIds[(int)(((block - 1) * 4 + (slot == 6 ? 3 : slot - 4)) & (ORDER_IDS - 1))];
+            }
+            case 7 ->
+            {
+                c.type = CommandType.CANCEL;
+                c.orderId = orderIds[(int)(((block - 1) * 4 + 2) & (ORDER_IDS - 1))];
+            }
+            default ->
+            {
+                c.type = CommandType.QUERY_AVAILABILITY;
+                c.channel = "web";
+                c.line(skus[sku], null, 0);
+            }
+        }
+    }
+
+    private static final class Publish
+    {
+        JournalLoad load;
+        long k;
+        long intended;
+        CommandCallback callback;
+    }
+
+    private static final CommandFiller<Publish> FILLER = (c, p) ->
+    {
+        p.load.fill(p.k, c);
+        c.startNanos = p.intended;
+        c.callback = p.callback;
+    };
+
+    public static void main(final String[] args) throws Exception
+    {
+        Path dir = Path.of("/dev/shm/stock-load");
+        Durability durability = Durability.PROCESS;
+        long rate = 0;
+        int seconds = 20;
+        int skuCount = 100_000;
+        String wait = "sleeping";
+        for (int i = 0; i < args.length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--dir" -> dir = Path.of(args[i + 1]);
+                case "--durability" -> durability = Durability.parse(args[i + 1]);
+                case "--rate" -> rate = Long.parseLong(args[i + 1]);
+                case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
+                case "--skus" -> skuCount = Integer.parseInt(args[i + 1]);
+                case "--wait" -> wait = args[i + 1];
+                default -> throw new IllegalArgumentException("unknown flag " + args[i]);
+            }
+        }
+        deleteRecursively(dir);
+        final JournalLoad load = new JournalLoad(skuCount);
+        // A short dedup window keeps finished orders from piling up over a run that lasts only seconds.
+        final EngineConfig engineConfig = new EngineConfig().dedupWindowMillis(5_000).expectedOrders(1 << 20)
+            .expectedBalances(skuCount * 2);
+        final JournalConfig journalConfig = new JournalConfig().dataDir(dir).durability(durability).snapshots(false);
+        try (JournaledEngine engine = JournaledEngine.open(journalConfig, engineConfig,
+            new PipelineConfig().ringSize(1 << 16).waitStrategy(wait).tickIntervalMillis(0), line -> { }))
+        {
+            for (int i = 0; i < skuCount; i++)
+            {
+                final int n = i;
+                engine.pipeline().submit(c ->
+                {
+                    c.type = CommandType.RECEIVE;
+                    c.sku = load.skus[n];
+                    c.location = "WH1";
+                    c.quantity = 1_000_000_000L;
+                    c.amount = 1_000_000;
+                }).get();
+            }
+            final Publish publish = new Publish();
+            publish.load = load;
+            publish.callback = c ->
+            {
+                final long latency = System.nanoTime() - c.startNanos;
+                load.histogram.recordValue(Math.min(latency, load.histogram.getHighestTrackableValue()));
+                if (c.result > 1)
+                {
+                    load.errors++;
+                }
+                load.completed++;
+            };
+            final long warmup = Math.min(3, seconds / 4);
+            run(engine, publish, rate, warmup);
+            load.histogram.reset();
+            final long batchesBefore = engine.journal().batches();
+            final long commandsBefore = engine.journal().commandsJournaled();
+            final long bytesBefore = engine.journal().bytesWritten();
+            final long doneBefore = load.completed;
+            final long start = System.nanoTime();
+            final long sent = run(engine, publish, rate, seconds);
+            final long elapsed = System.nanoTime() - start;
+            final long done = load.completed - doneBefore;
+            final long batches = engine.journal().batches() - batchesBefore;
+            final long journaled = engine.journal().commandsJournaled() - commandsBefore;
+            System.out.printf("durability=%s wait=%s target=%s sent=%,d completed=%,d in %.1f s -> %,.0f commands/s%n",
+                durability, wait, rate == 0 ? "max" : String.format("%,d/s", rate), sent, done, elapsed / 1e9,
+                done * 1e9 / elapsed);
+            System.out.printf("latency (intended send -> reply after journal) us: p50=%.1f p90=%.1f p99=%.1f " +
+                "p99.9=%.1f max=%.1f%n", q(load.histogram, 50), q(load.histogram, 90), q(load.histogram, 99),
+                q(load.histogram, 99.9), load.histogram.getMaxValue() / 1000.0);
+            System.out.printf("group commits=%,d, commands per commit=%.1f, journal bytes=%,d, refused-by-state=%,d%n",
+                batches, batches == 0 ? 0.0 : (double)journaled / batches,
+                engine.journal().bytesWritten() - bytesBefore, load.errors);
+        }
+        deleteRecursively(dir);
+    }
+
+    private static double q(final Histogram h, final double percentile)
+    {
+        return h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    /** Publishes for {@code seconds}; at a fixed rate (open loop) or as fast as the ring takes commands. */
+    private static long run(final JournaledEngine engine, final Publish publish, final long rate, final long seconds)
+    {
+        final long start = System.nanoTime();
+        final long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        final double period = rate == 0 ? 0 : 1e9 / rate;
+        long sent = 0;
+        while (true)
+        {
+            final long intended = rate == 0 ? System.nanoTime() : start + (long)(sent * period);
+            if (intended >= end)
+            {
+                break;
+            }
+            if (rate != 0)
+            {
+                long now;
+                while ((now = System.nanoTime()) < intended)
+                {
+                    if (intended - now > 50_000)
+                    {
+                        LockSupport.parkNanos(intended - now - 50_000);
+                    }
+                }
+            }
+            publish.k++;
+            publish.intended = intended;
+            while (!engine.pipeline().tryPublish(FILLER, publish))
+            {
+                Thread.onSpinWait();
+            }
+            sent++;
+        }
+        return sent;
+    }
+
+    static void deleteRecursively(final Path dir) throws IOException
+    {
+        if (!Files.exists(dir))
+        {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir))
+        {
+            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList())
+            {
+                Files.delete(p);
+            }
+        }
+    }
+}

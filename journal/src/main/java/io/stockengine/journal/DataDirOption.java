@@ -1,0 +1,49 @@
+package io.stockengine.journal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The {@code --data-dir} every {@link JournalTool} command takes, and the check that it holds a journal, made before
+ * anything is opened so that a wrong directory gets a sentence saying what to fix instead of a Chronicle stack trace.
+ */
+final class DataDirOption
+{
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./data",
+        description = "The engine's data directory, the one holding journal/, snapshots/ and consumers/ " +
+            "(default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /** @throws ParameterException (exit code 2) when the directory or its journal is missing. */
+    JournalConfig config()
+    {
+        final Path dir = dataDir.toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir))
+        {
+            throw new ParameterException(command.commandLine(), "the data directory " + dir + " does not exist: " +
+                "pass --data-dir with the engine's data directory (the one that holds journal/)");
+        }
+        final JournalConfig config = new JournalConfig().dataDir(dir);
+        if (!Files.isRegularFile(config.journalDir().resolve(SingleChronicleQueue.QUEUE_METADATA_FILE)))
+        {
+            throw new ParameterException(command.commandLine(), "there is no journal in " + dir + " (expected " +
+                config.journalDir() + " written by the engine): is --data-dir the engine's data directory?");
+        }
+        return config;
+    }
+
+    /** Opens the journal read-only; its roll cycle comes from the journal's own metadata. */
+    SingleChronicleQueue open(final JournalConfig config)
+    {
+        return Queues.open(config.journalDir(), config, true);
+    }
+}

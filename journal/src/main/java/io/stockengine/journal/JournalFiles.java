@@ -1,0 +1,223 @@
+package io.stockengine.journal;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.CheckedInputStream;
+
+import io.stockengine.engine.EngineConfig;
+import io.stockengine.engine.InventoryState;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+
+/**
+ * What the tools need to know about the files of a data directory: the journal's cycle files and the cycle each
+ * holds, the snapshots' headers, and the symbol names a snapshot carries for a journal whose start was pruned.
+ */
+final class JournalFiles
+{
+    static final String CYCLE_SUFFIX = ".cq4";
+
+    /** One Chronicle cycle file: every excerpt whose index has this cycle is in it. */
+    record CycleFile(int cycle, Path file)
+    {
+    }
+
+    /** A snapshot's header, read from a file whose checksum holds. */
+    record SnapshotInfo(Path file, long lastSeq, long index, long writtenAt)
+    {
+        ReaderPosition position()
+        {
+            return new ReaderPosition(lastSeq, index);
+        }
+    }
+
+    /** Receives symbol definitions. */
+    @FunctionalInterface
+    interface SymbolListener
+    {
+        void learn(int kind, int id, CharSequence name);
+    }
+
+    private JournalFiles()
+    {
+    }
+
+    /**
+     * The queue's cycle files, oldest first. Chronicle names a cycle's file by formatting the cycle's start time
+     * (epoch 0, UTC) with the roll cycle's pattern, which the queue takes from the journal's own metadata.
+     */
+    static List<CycleFile> cycleFiles(final SingleChronicleQueue queue)
+    {
+        final List<CycleFile> files = new ArrayList<>();
+        if (queue.firstCycle() > queue.lastCycle())
+        {
+            return files;
+        }
+        final Set<String> present;
+        try (Stream<Path> list = Files.list(queue.file().toPath()))
+        {
+            present = list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(CYCLE_SUFFIX))
+                .collect(Collectors.toSet());
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot list " + queue.file(), ex);
+        }
+        // Chronicle's own listCyclesBetween throws when the first cycle's file is gone: match names instead.
+        for (int cycle = queue.firstCycle(); cycle <= queue.lastCycle() && !present.isEmpty(); cycle++)
+        {
+            final Path file = fileOf(queue, cycle);
+            if (present.remove(file.getFileName().toString()))
+            {
+                files.add(new CycleFile(cycle, file));
+            }
+        }
+        return files;
+    }
+
+    static Path fileOf(final SingleChronicleQueue queue, final int cycle)
+    {
+        final RollCycle rollCycle = queue.rollCycle();
+        final DateTimeFormatter format = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
+        return queue.file().toPath()
+            .resolve(format.format(Instant.ofEpochMilli((long)cycle * rollCycle.lengthInMillis())) + CYCLE_SUFFIX);
+    }
+
+    /**
+     * Chronicle keeps the first and last cycle in the journal's metadata and only a writable queue corrects them
+     * when files go. After cycle files were deleted without {@code prune}, a read-only tailer at the start finds
+     * nothing and would report an empty journal; this says so instead.
+     *
+     * @return null when the first cycle the metadata names has its file, else what is wrong and how to fix it.
+     */
+    static String staleListing(final SingleChronicleQueue queue)
+    {
+        if (queue.firstCycle() > queue.lastCycle())
+        {
+            return null;
+        }
+        final Path first = fileOf(queue, queue.firstCycle());
+        return Files.exists(first) ? null : "the journal's metadata says it starts with " + first.getFileName() +
+            ", which was deleted; files deleted by hand leave it stale: starting the engine, or running prune, " +
+            "corrects it";
+    }
+
+    /** The cycle of the file holding excerpt {@code index}. */
+    static int cycleOf(final SingleChronicleQueue queue, final long index)
+    {
+        return queue.rollCycle().toCycle(index);
+    }
+
+    /**
+     * Reads a snapshot's header and checks the CRC32C over the whole file, streaming it, so that a large state is
+     * checked without being loaded. The layout is {@link SnapshotStore}'s.
+     */
+    static SnapshotInfo readSnapshot(final Path file) throws IOException
+    {
+        final long size = Files.size(file);
+        final int header = 8 + 4 + 8 + 8 + 8;
+        if (size < header + 8)
+        {
+            throw new IOException("too short to be a snapshot");
+        }
+        final CRC32C crc = new CRC32C();
+        try (InputStream raw = Files.newInputStream(file);
+             BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16))
+        {
+            final CheckedInputStream checked = new CheckedInputStream(buffered, crc);
+            final DataInputStream in = new DataInputStream(checked);
+            if (in.readLong() != 0x53544B534E415031L)
+            {
+                throw new IOException("not a snapshot file");
+            }
+            final int format = in.readInt();
+            if (format != 1)
+            {
+                throw new IOException("snapshot format " + format + " is not 1");
+            }
+            final long lastSeq = in.readLong();
+            final long index = in.readLong();
+            final long writtenAt = in.readLong();
+            final byte[] chunk = new byte[1 << 16];
+            long remaining = size - header - 8;
+            while (remaining > 0)
+            {
+                final int read = checked.read(chunk, 0, (int)Math.min(chunk.length, remaining));
+                if (read < 0)
+                {
+                    throw new IOException("ends early");
+                }
+                remaining -= read;
+            }
+            final long expected = crc.getValue();
+            if (new DataInputStream(buffered).readLong() != expected)
+            {
+                throw new IOException("checksum mismatch");
+            }
+            return new SnapshotInfo(file, lastSeq, index, writtenAt);
+        }
+    }
+
+    /** The snapshots that check out, newest first; each one that does not is reported to {@code problems}. */
+    static List<SnapshotInfo> snapshots(final JournalConfig config, final Consumer<String> problems) throws IOException
+    {
+        final List<SnapshotInfo> result = new ArrayList<>();
+        for (final Path file : new SnapshotStore(config.snapshotDir(), Integer.MAX_VALUE).list())
+        {
+            try
+            {
+                result.add(readSnapshot(file));
+            }
+            catch (final IOException ex)
+            {
+                problems.accept("snapshot " + file + " is unusable: " + ex.getMessage());
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Teaches {@code listener} the names the newest snapshot holds, for a journal whose first events (and so the
+     * symbol events that named the oldest SKUs, locations and channels) were pruned. Loads the whole state: the
+     * names sit inside it.
+     */
+    static void learnSnapshotSymbols(final JournalConfig config, final SymbolListener listener,
+        final Consumer<String> log)
+    {
+        final SnapshotStore.Loaded loaded =
+            new SnapshotStore(config.snapshotDir(), config.snapshotsKept()).loadNewest(new EngineConfig(), log);
+        if (loaded == null)
+        {
+            log.accept("the journal's first events were pruned and there is no snapshot: names defined in them " +
+                "show as #id");
+            return;
+        }
+        final InventoryState state = loaded.state();
+        for (int kind = 0; kind < 3; kind++)
+        {
+            for (int id = 0; id < state.symbolCount(kind); id++)
+            {
+                final String name = state.symbolName(kind, id);
+                if (name != null)
+                {
+                    listener.learn(kind, id, name);
+                }
+            }
+        }
+    }
+}

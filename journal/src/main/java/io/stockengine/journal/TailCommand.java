@@ -1,0 +1,135 @@
+package io.stockengine.journal;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code tail}: events as JSON lines ({@link EventJson}), with SKU, location and channel names resolved even for
+ * symbols defined before the first event shown. The names come from a pre-pass over the journal before the start
+ * point that reads only symbol events (and from the newest snapshot when the journal's first events were pruned).
+ */
+@Command(name = "tail", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Prints events as JSON lines: the last 10 by default, all of them with --from-start, or from a " +
+        "seq; --follow keeps printing new events as the engine journals them (stop with Ctrl-C).")
+final class TailCommand implements Callable<Integer>
+{
+    @Mixin
+    DataDirOption data;
+
+    @ArgGroup(exclusive = true)
+    Start start;
+
+    static final class Start
+    {
+        @Option(names = "--from-start", required = true, description = "Start at the first event the journal holds.")
+        boolean fromStart;
+
+        @Option(names = "--from-seq", required = true, paramLabel = "N", description = "Start at event seq N.")
+        Long fromSeq;
+
+        @Option(names = { "-n", "--last" }, required = true, paramLabel = "N",
+            description = "Start N events before the end (default 10).")
+        Long last;
+    }
+
+    @Option(names = { "-f", "--follow" }, description = "After the events so far, keep printing new ones.")
+    boolean follow;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call()
+    {
+        final JournalConfig config = data.config();
+        final PrintWriter out = new PrintWriter(spec.commandLine().getOut(), false);
+        final PrintWriter err = spec.commandLine().getErr();
+        try (SingleChronicleQueue queue = data.open(config))
+        {
+            final long first = JournalSeek.firstSeq(queue);
+            final long startSeq = startSeq(first, JournalSeek.end(queue).seq());
+            final EventJson json = new EventJson(out::println);
+            if (first > 1)
+            {
+                JournalFiles.learnSnapshotSymbols(config, json::learn, err::println);
+            }
+            try (JournalReader reader = JournalReader.open(new JournalReader.Context().config(config).queue(queue)))
+            {
+                final AbstractEventSink symbols = new AbstractEventSink()
+                {
+                    @Override
+                    public void symbol(final long seq, final int kind, final int id, final CharSequence name)
+                    {
+                        json.learn(kind, id, name);
+                    }
+                };
+                int learned;
+                do
+                {
+                    learned = reader.poll(symbols, JournalReader.DEFAULT_BATCH, startSeq - 1);
+                }
+                while (learned > 0);
+                reader.catchUp(json);
+                out.flush();
+                warnTornTail(reader, err);
+                if (follow)
+                {
+                    reader.follow(json, JournalReader.DEFAULT_BATCH, new SleepingMillisIdleStrategy(10), () -> true,
+                        out::flush);
+                }
+            }
+        }
+        finally
+        {
+            out.flush();
+        }
+        return JournalTool.OK;
+    }
+
+    private long startSeq(final long first, final long last)
+    {
+        if (start != null && start.fromStart)
+        {
+            return Math.max(first, 1);
+        }
+        if (start != null && start.fromSeq != null)
+        {
+            final long seq = start.fromSeq;
+            if (seq < 1 || (first > 0 && seq < first) || seq > last + 1)
+            {
+                throw new ParameterException(spec.commandLine(), "--from-seq " + seq + " is not in the journal, " +
+                    "which holds " + (first == 0 ? "no events yet" : "seqs " + first + ".." + last) +
+                    (first > 1 ? " (older files were pruned)" : ""));
+            }
+            return seq;
+        }
+        final long count = start != null && start.last != null ? start.last : 10;
+        if (count < 0)
+        {
+            throw new ParameterException(spec.commandLine(), "--last must not be negative: " + count);
+        }
+        return Math.max(Math.max(first, 1), last - count + 1);
+    }
+
+    static void warnTornTail(final JournalReader reader, final PrintWriter err)
+    {
+        if (reader.tornFrom() >= 0)
+        {
+            err.println("warning: the journal ends with an unreadable excerpt (0x" + Long.toHexString(reader.tornFrom()) +
+                ": " + reader.tornReason() + "), a write cut short by a crash; nothing after it is shown until the " +
+                "engine's next start voids it");
+            err.flush();
+        }
+    }
+}

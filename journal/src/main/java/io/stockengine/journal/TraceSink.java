@@ -1,0 +1,483 @@
+package io.stockengine.journal;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.stockengine.engine.EventSink;
+
+/**
+ * Picks out the chain of events of one SKU (optionally at one location) or of one order and renders each as a JSON
+ * line ({@link EventJson}), in seq order. Line events ({@code line_picked}, {@code line_shipped}, ...) name only a
+ * line number, so the sink remembers the lines of the orders it traces and adds the line's {@code line_sku} and
+ * {@code line_location} to them. For a SKU, an order is traced from the reservation that has a line of that SKU (or
+ * of a kit holding it as a line); the reservation event itself is held back until one of its lines turns out to
+ * match. The idempotency key bound at the end of a command whose event was traced is traced too: it names the client
+ * request.
+ * <p>
+ * Threading: one thread. Allocates freely: a tool, not the hot path.
+ */
+final class TraceSink implements EventSink, JournalFiles.SymbolListener
+{
+    private final Consumer<String> out;
+    private final EventJson json = new EventJson(line -> this.rendered = line);
+    private final String skuName;
+    private final String locationName;
+    private final String orderId;
+    private int skuId = -1;
+    private int locationId = -1;
+    /** Traced orders: order id to its traced lines (line number to sku, location). */
+    private final Map<String, Map<Integer, int[]>> orders = new HashMap<>();
+    private String rendered;
+    private String pendingReserved;
+    private String pendingOrder;
+    private long pendingSeq;
+    private long pendingCorrelation;
+    private long correlationId;
+    private long lastCorrelation;
+    /** Every record since the last one traced belongs to the same command (a command's records are contiguous). */
+    private boolean inTracedCommand;
+    private long matched;
+    private long firstSeq;
+    private long lastSeq;
+
+    /** Traces {@code orderId} when it is not null, else {@code sku} (at {@code location} when not null). */
+    TraceSink(final Consumer<String> out, final String sku, final String location, final String orderId)
+    {
+        this.out = out;
+        this.skuName = orderId == null ? sku : null;
+        this.locationName = orderId == null ? location : null;
+        this.orderId = orderId;
+    }
+
+    long matched()
+    {
+        return matched;
+    }
+
+    long firstSeq()
+    {
+        return firstSeq;
+    }
+
+    long lastSeq()
+    {
+        return lastSeq;
+    }
+
+    @Override
+    public void learn(final int kind, final int id, final CharSequence name)
+    {
+        json.learn(kind, id, name);
+        if (kind == SYMBOL_SKU && skuName != null && skuName.contentEquals(name))
+        {
+            skuId = id;
+        }
+        if (kind == SYMBOL_LOCATION && locationName != null && locationName.contentEquals(name))
+        {
+            locationId = id;
+        }
+    }
+
+    private void emit(final long seq, final long correlation, final String line)
+    {
+        out.accept(line);
+        matched++;
+        if (firstSeq == 0)
+        {
+            firstSeq = seq;
+        }
+        lastSeq = seq;
+        lastCorrelation = correlation;
+        inTracedCommand = correlation == correlationId;
+    }
+
+    private void emit(final long seq)
+    {
+        pendingReserved = null;
+        emit(seq, correlationId, rendered);
+    }
+
+    /** The SKU traced, at the location traced when there is one. */
+    private boolean at(final int sku, final int location)
+    {
+        return skuId >= 0 && sku == skuId && (locationName == null || (locationId >= 0 && location == locationId));
+    }
+
+    private boolean touches(final int sku, final int from, final int to)
+    {
+        return skuId >= 0 && sku == skuId &&
+            (locationName == null || (locationId >= 0 && (from == locationId || to == locationId)));
+    }
+
+    /** Any event but an order line ends the window in which a held-back reservation can still match. */
+    private void other()
+    {
+        pendingReserved = null;
+    }
+
+    private Map<Integer, int[]> lines(final CharSequence order)
+    {
+        return orders.isEmpty() ? null : orders.get(order.toString());
+    }
+
+    /** The traced line of a traced order as {sku, location}, or null. */
+    private int[] tracedLine(final CharSequence order, final int lineNo)
+    {
+        final Map<Integer, int[]> lines = lines(order);
+        return lines == null ? null : lines.get(lineNo);
+    }
+
+    /** Emits the line event just rendered with the SKU and location of its line, which the event itself lacks. */
+    private void emitLine(final long seq, final int[] line)
+    {
+        final StringBuilder enriched = new StringBuilder(rendered.length() + 48)
+            .append(rendered, 0, rendered.length() - 1).append(",\"line_sku\":");
+        quote(enriched, json.name(SYMBOL_SKU, line[0])).append(",\"line_location\":");
+        quote(enriched, json.name(SYMBOL_LOCATION, line[1])).append('}');
+        rendered = enriched.toString();
+        emit(seq);
+    }
+
+    private static StringBuilder quote(final StringBuilder to, final String value)
+    {
+        if (value == null)
+        {
+            return to.append("null");
+        }
+        to.append('"');
+        for (int i = 0; i < value.length(); i++)
+        {
+            final char c = value.charAt(i);
+            if (c == '"' || c == '\\')
+            {
+                to.append('\\').append(c);
+            }
+            else if (c < 0x20)
+            {
+                to.append(String.format("\\u%04x", (int)c));
+            }
+            else
+            {
+                to.append(c);
+            }
+        }
+        return to.append('"');
+    }
+
+    @Override
+    public void beginCommand(final long correlationId, final long timestamp)
+    {
+        this.correlationId = correlationId;
+        inTracedCommand &= correlationId == lastCorrelation;
+        json.beginCommand(correlationId, timestamp);
+    }
+
+    @Override
+    public void symbol(final long seq, final int kind, final int id, final CharSequence name)
+    {
+        other();
+        learn(kind, id, name);
+        if (kind == SYMBOL_SKU && id == skuId && skuId >= 0)
+        {
+            json.symbol(seq, kind, id, name);
+            emit(seq);
+        }
+    }
+
+    @Override
+    public void safetyStockSet(final long seq, final int sku, final int location, final long quantity)
+    {
+        other();
+        if (at(sku, location))
+        {
+            json.safetyStockSet(seq, sku, location, quantity);
+            emit(seq);
+        }
+    }
+
+    @Override
+    public void channelConfigured(final long seq, final int channel, final long buffer, final int locationCount,
+        final int[] locations)
+    {
+        other();
+    }
+
+    @Override
+    public void allocationSet(final long seq, final int channel, final int sku, final int location, final long quantity)
+    {
+        other();
+        if (at(sku, location))
+        {
+            json.allocationSet(seq, channel, sku, location, quantity);
+            emit(seq);
+        }
+    }
+
+    @Override
+    public void kitDefined(final long seq, final int kit, final int componentCount, final int[] componentSkus,
+        final long[] componentQuantities)
+    {
+        other();
+        boolean touches = skuId >= 0 && kit == skuId;
+        for (int i = 0; i < componentCount && !touches; i++)
+        {
+            touches = skuId >= 0 && componentSkus[i] == skuId;
+        }
+        if (touches)
+        {
+            json.kitDefined(seq, kit, componentCount, componentSkus, componentQuantities);
+            emit(seq);
+        }
+    }
+
+    @Override
+    public void orderReserved(final long seq, final CharSequence orderId, final int channel, final long expiresAt,
+        final long fingerprint, final int lineCount)
+    {
+        other();
+        if (this.orderId != null)
+        {
+            if (this.orderId.contentEquals(orderId))
+            {
+                orders.put(this.orderId, new HashMap<>());
+                json.orderReserved(seq, orderId, channel, expiresAt, fingerprint, lineCount);
+                emit(seq);
+            }
+            return;
+        }
+        if (skuId < 0)
+        {
+            return;
+        }
+        final String id = orderId.toString();
+        orders.remove(id);
+        json.orderReserved(seq, orderId, channel, expiresAt, fingerprint, lineCount);
+        pendingReserved = rendered;
+        pendingOrder = id;
+        pendingSeq = seq;
+        pendingCorrelation = correlationId;
+    }
+
+    @Override
+    public void orderLine(final long seq, final CharSequence orderId, final int lineNo, final int sku,
+        final int location, final long quantity, final long fenced, final int parentLine, final long factor)
+    {
+        final boolean traced;
+        if (this.orderId != null)
+        {
+            traced = this.orderId.contentEquals(orderId) && orders.containsKey(this.orderId);
+        }
+        else
+        {
+            final Map<Integer, int[]> lines = lines(orderId);
+            traced = at(sku, location) || (parentLine >= 0 && lines != null && lines.containsKey(parentLine));
+        }
+        if (!traced)
+        {
+            return;
+        }
+        final String id = orderId.toString();
+        if (pendingReserved != null && pendingOrder.equals(id))
+        {
+            emit(pendingSeq, pendingCorrelation, pendingReserved);
+            pendingReserved = null;
+        }
+        orders.computeIfAbsent(id, k -> new HashMap<>()).put(lineNo, new int[] { sku, location });
+        json.orderLine(seq, orderId, lineNo, sku, location, quantity, fenced, parentLine, factor);
+        emit(seq, correlationId, rendered);
+    }
+
+    @Override
+    public void linePicked(final long seq, final CharSequence orderId, final int lineNo, final long quantity)
+    {
+        other();
+        final int[] line = tracedLine(orderId, lineNo);
+        if (line != null)
+        {
+            json.linePicked(seq, orderId, lineNo, quantity);
+            emitLine(seq, line);
+        }
+    }
+
+    @Override
+    public void lineShipped(final long seq, final CharSequence orderId, final int lineNo, final long fromReserved,
+        final long fromPicked)
+    {
+        other();
+        final int[] line = tracedLine(orderId, lineNo);
+        if (line != null)
+        {
+            json.lineShipped(seq, orderId, lineNo, fromReserved, fromPicked);
+            emitLine(seq, line);
+        }
+    }
+
+    @Override
+    public void lineReleased(final long seq, final CharSequence orderId, final int lineNo, final long fromReserved,
+        final long fromPicked, final long fenceRestored, final int cause)
+    {
+        other();
+        final int[] line = tracedLine(orderId, lineNo);
+        if (line != null)
+        {
+            json.lineReleased(seq, orderId, lineNo, fromReserved, fromPicked, fenceRestored, cause);
+            emitLine(seq, line);
+        }
+    }
+
+    @Override
+    public void lineReturned(final long seq, final CharSequence orderId, final int lineNo, final long quantity,
+        final int bucket)
+    {
+        other();
+        final int[] line = tracedLine(orderId, lineNo);
+        if (line != null)
+        {
+            json.lineReturned(seq, orderId, lineNo, quantity, bucket);
+            emitLine(seq, line);
+        }
+    }
+
+    @Override
+    public void orderStatus(final long seq, final CharSequence orderId, final int status)
+    {
+        other();
+        if (lines(orderId) != null)
+        {
+            json.orderStatus(seq, orderId, status);
+            emit(seq);
+        }
+    }
+
+    @Override
+    public void demandRefused(final long seq, final int kind, final CharSequence reference, final int channel,
+        final int sku, final int location, final long requested, final long available)
+    {
+        other();
+        final boolean traced = orderId != null ? reference != null && orderId.contentEquals(reference) :
+            at(sku, location);
+        if (traced)
+        {
+            json.demandRefused(seq, kind, reference, channel, sku, location, requested, available);
+            emit(seq);
+        }
+    }
+
+    @Override
+    public void sold(final long seq, final int channel, final int sku, final int location, final long quantity,
+        final long fenced)
+    {
+        other();
+        if (at(sku, location))
+        {
+            json.sold(seq, channel, sku, location, quantity, fenced);
+            emit(seq);
+        }
+    }
+
+    @Override
+    public void incomingSet(final long seq, final CharSequence purchaseOrder, final int sku, final int location,
+        final long quantity, final long expectedAt, final long unitCost)
+    {
+        other();
+        if (at(sku, location))
+        {
+            json.incomingSet(seq, purchaseOrder, sku, location, quantity, expectedAt, unitCost);
+            emit(seq);
+        }
+    }
+
+    @Override
+    public void received(final long seq, final CharSequence purchaseOrder, final int sku, final int location,
+        final long quantity, final long unitCost, final int bucket, final long incomingReduced)
+    {
+        other();
+        if (at(sku, location))
+        {
+            json.received(seq, purchaseOrder, sku, location, quantity, unitCost, bucket, incomingReduced);
+            emit(seq);
+        }
+    }
+
+    @Override
+    public void inspected(final long seq, final int sku, final int location, final long passed, final long failed)
+    {
+        other();
+        if (at(sku, location))
+        {
+            json.inspected(seq, sku, location, passed, failed);
+            emit(seq);
+        }
+    }
+
+    @Override
+    public void moved(final long seq, final int sku, final int location, final int fromBucket, final int toBucket,
+        final long quantity, final int reason)
+    {
+        other();
+        if (at(sku, location))
+        {
+            json.moved(seq, sku, location, fromBucket, toBucket, quantity, reason);
+            emit(seq);
+        }
+    }
+
+    @Override
+    public void adjusted(final long seq, final int sku, final int location, final int bucket, final long delta,
+        final int reason)
+    {
+        other();
+        if (at(sku, location))
+        {
+            json.adjusted(seq, sku, location, bucket, delta, reason);
+            emit(seq);
+        }
+    }
+
+    @Override
+    public void counted(final long seq, final int sku, final int location, final long counted, final long previous)
+    {
+        other();
+        if (at(sku, location))
+        {
+            json.counted(seq, sku, location, counted, previous);
+            emit(seq);
+        }
+    }
+
+    @Override
+    public void transferShipped(final long seq, final CharSequence transferId, final int sku, final int from,
+        final int to, final long quantity)
+    {
+        other();
+        if (touches(sku, from, to))
+        {
+            json.transferShipped(seq, transferId, sku, from, to, quantity);
+            emit(seq);
+        }
+    }
+
+    @Override
+    public void transferReceived(final long seq, final CharSequence transferId, final int sku, final int to,
+        final long quantity, final int bucket)
+    {
+        other();
+        if (touches(sku, to, to))
+        {
+            json.transferReceived(seq, transferId, sku, to, quantity, bucket);
+            emit(seq);
+        }
+    }
+
+    @Override
+    public void keyBound(final long seq, final CharSequence key, final long fingerprint)
+    {
+        other();
+        if (inTracedCommand)
+        {
+            json.keyBound(seq, key, fingerprint);
+            emit(seq);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.stockengine.journal;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code verify}: reads the whole journal with the checks recovery makes (every record's checksum, every excerpt
+ * whole, seqs gap-free, torn tails and their repair markers), then checks that each snapshot and each registered
+ * consumer names an excerpt the journal has and that holds its seq. Prints a summary; exits 1 on any problem.
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+    description = "Checks the whole journal (checksums, seq continuity, torn tail, corruption) and that every " +
+        "snapshot and registered consumer still finds its excerpt; prints a summary, exit code 1 on any problem.")
+final class VerifyCommand implements Callable<Integer>
+{
+    @Mixin
+    DataDirOption data;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call()
+    {
+        final JournalConfig config = data.config();
+        final PrintWriter out = spec.commandLine().getOut();
+        final List<String> problems = new ArrayList<>();
+        final List<String[]> lines = new ArrayList<>();
+        try (SingleChronicleQueue queue = data.open(config))
+        {
+            final List<JournalFiles.CycleFile> files = JournalFiles.cycleFiles(queue);
+            lines.add(row("journal", config.journalDir() + " (" + files.size() +
+                (files.size() == 1 ? " cycle file, " : " cycle files, ") + queue.rollCycle() + ")"));
+            final String stale = JournalFiles.staleListing(queue);
+            if (stale != null)
+            {
+                problems.add(stale);
+                return report(out, lines, problems);
+            }
+            final EventCounts counts = new EventCounts();
+            try (JournalReader reader = JournalReader.open(new JournalReader.Context().config(config).queue(queue)))
+            {
+                try
+                {
+                    reader.catchUp(counts);
+                }
+                catch (final JournalCorruptedException ex)
+                {
+                    problems.add(ex.getMessage());
+                }
+                lines.add(row("excerpts", String.format("%,d read (%,d tail-repair markers)", reader.excerpts(),
+                    reader.repairMarkers())));
+                if (reader.tornFrom() >= 0)
+                {
+                    problems.add(String.format("torn tail: excerpts 0x%s..0x%s are unreadable (%s). A process died " +
+                        "writing them, so none of it was acknowledged; the engine voids them on its next start.",
+                        Long.toHexString(reader.tornFrom()), Long.toHexString(reader.tornTo()), reader.tornReason()));
+                }
+            }
+            summarise(counts, lines);
+            checkSnapshots(config, queue, lines, problems);
+            checkConsumers(config, queue, lines, problems);
+        }
+        return report(out, lines, problems);
+    }
+
+    private static int report(final PrintWriter out, final List<String[]> lines, final List<String> problems)
+    {
+        for (final String[] line : lines)
+        {
+            out.printf("%-11s %s%n", line[0], line[1]);
+        }
+        for (final String problem : problems)
+        {
+            out.printf("%-11s %s%n", "PROBLEM", problem);
+        }
+        out.printf("%-11s %s%n", "result", problems.isEmpty() ? "OK" :
+            "FAILED (" + problems.size() + (problems.size() == 1 ? " problem)" : " problems)"));
+        out.flush();
+        return problems.isEmpty() ? JournalTool.OK : JournalTool.PROBLEM;
+    }
+
+    private static String[] row(final String label, final String text)
+    {
+        return new String[] { label, text };
+    }
+
+    private static void summarise(final EventCounts counts, final List<String[]> lines)
+    {
+        if (counts.events() == 0)
+        {
+            lines.add(row("events", "none"));
+            return;
+        }
+        lines.add(row("events", String.format("%,d, seq %,d..%,d%s", counts.events(), counts.firstSeq(),
+            counts.lastSeq(), counts.firstSeq() > 1 ? " (the journal starts after seq 1: older files were pruned)" :
+            "")));
+        lines.add(row("time span", Instant.ofEpochMilli(counts.minTime()) + " .. " +
+            Instant.ofEpochMilli(counts.maxTime()) + " (" + duration(counts.maxTime() - counts.minTime()) +
+            ", engine time)"));
+    }
+
+    static String duration(final long millis)
+    {
+        final long seconds = millis / 1000;
+        if (seconds < 60)
+        {
+            return String.format("%.3f s", millis / 1000.0);
+        }
+        final long days = seconds / 86_400;
+        final long hours = seconds % 86_400 / 3600;
+        final long minutes = seconds % 3600 / 60;
+        return (days > 0 ? days + "d " : "") + (days > 0 || hours > 0 ? hours + "h " : "") + minutes + "m " +
+            seconds % 60 + "s";
+    }
+
+    private static void checkSnapshots(final JournalConfig config, final SingleChronicleQueue queue,
+        final List<String[]> lines, final List<String> problems)
+    {
+        try
+        {
+            final List<JournalFiles.SnapshotInfo> snapshots = JournalFiles.snapshots(config, problems::add);
+            for (final JournalFiles.SnapshotInfo snapshot : snapshots)
+            {
+                final String problem = JournalSeek.check(queue, snapshot.position(), true);
+                final String what = snapshot.file().getFileName() + " at " + snapshot.position();
+                lines.add(row("snapshot", what + (problem == null ? ": ok" : ": " + problem)));
+                if (problem != null)
+                {
+                    problems.add("snapshot " + what + ": " + problem);
+                }
+            }
+            if (snapshots.isEmpty())
+            {
+                lines.add(row("snapshot", "none (recovery replays the whole journal)"));
+            }
+        }
+        catch (final IOException ex)
+        {
+            problems.add("cannot list snapshots in " + config.snapshotDir() + ": " + ex.getMessage());
+        }
+    }
+
+    private static void checkConsumers(final JournalConfig config, final SingleChronicleQueue queue,
+        final List<String[]> lines, final List<String> problems)
+    {
+        final Map<String, ReaderPosition> consumers;
+        try
+        {
+            consumers = FilePositionStore.list(config.consumerDir());
+        }
+        catch (final IllegalStateException | IllegalArgumentException | UncheckedIOException ex)
+        {
+            problems.add(ex.getMessage());
+            return;
+        }
+        for (final Map.Entry<String, ReaderPosition> consumer : consumers.entrySet())
+        {
+            final String problem = JournalSeek.check(queue, consumer.getValue(), false);
+            final String what = consumer.getKey() + " at " + consumer.getValue();
+            lines.add(row("consumer", what + (problem == null ? ": ok" : ": " + problem)));
+            if (problem != null)
+            {
+                problems.add("consumer " + what + ": " + problem);
+            }
+        }
+    }
+}

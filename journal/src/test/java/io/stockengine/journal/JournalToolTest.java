@@ -1,0 +1,357 @@
+package io.stockengine.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.stockengine.engine.CommandType;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import picocli.CommandLine;
+
+/**
+ * The journal tool's subcommands run in process against a journal written by the engine: workload traffic around a
+ * scripted story of one SKU and one order (purchase order, receipt, reservation, pick, ship, return, sale).
+ */
+@Timeout(60)
+class JournalToolTest
+{
+    static final String SKU = "TRACE-SKU";
+    static final String ORDER = "order-T";
+
+    @TempDir
+    static Path shared;
+
+    @TempDir
+    Path own;
+
+    private static long lastSeq;
+
+    @BeforeAll
+    static void writeJournal() throws Exception
+    {
+        lastSeq = writeStory(TestJournal.config(shared));
+    }
+
+    /** Workload commands 1..600, the story, then 601..1000; returns the last seq. */
+    static long writeStory(final JournalConfig config) throws Exception
+    {
+        final Workload workload = new Workload(41);
+        TestJournal.runWorkload(config, workload, 1, 600);
+        final long base = Workload.time(601);
+        TestJournal.run(config, session ->
+        {
+            session.submit(base, c ->
+            {
+                c.type = CommandType.ANNOUNCE_INCOMING;
+                c.key = "k-po";
+                c.reference = "PO-T1";
+                c.sku = SKU;
+                c.location = "WH1";
+                c.quantity = 10;
+                c.amount = 2_500_000;
+                c.time = base + 86_400_000L;
+            });
+            session.submit(base + 1, c ->
+            {
+                c.type = CommandType.RECEIVE;
+                c.key = "k-receive";
+                c.reference = "PO-T1";
+                c.sku = SKU;
+                c.location = "WH1";
+                c.quantity = 10;
+                c.amount = 2_500_000;
+            });
+            session.submit(base + 2, c ->
+            {
+                c.type = CommandType.RECEIVE;
+                c.key = "k-receive-2";
+                c.sku = SKU;
+                c.location = "WH2";
+                c.quantity = 5;
+                c.amount = 2_600_000;
+            });
+            session.submit(base + 3, c ->
+            {
+                c.type = CommandType.RESERVE;
+                c.orderId = ORDER;
+                c.channel = "web";
+                c.line(SKU, "WH1", 3).line("SKU-1", null, 1);
+            });
+            session.submit(base + 4, c ->
+            {
+                c.type = CommandType.PICK;
+                c.orderId = ORDER;
+            });
+            session.submit(base + 5, c ->
+            {
+                c.type = CommandType.SHIP;
+                c.orderId = ORDER;
+            });
+            session.submit(base + 6, c ->
+            {
+                c.type = CommandType.RETURN;
+                c.orderId = ORDER;
+                c.key = "k-return";
+                c.flag = true;
+                c.line(SKU, "WH1", 1);
+            });
+            session.submit(base + 7, c ->
+            {
+                c.type = CommandType.SALE;
+                c.key = "k-sale";
+                c.channel = "pos";
+                c.location = "WH1";
+                c.line(SKU, null, 2);
+            });
+        });
+        return TestJournal.runWorkload(config, workload, 601, 1_000);
+    }
+
+    private static String dataDir()
+    {
+        return shared.toString();
+    }
+
+    @Test
+    void shouldTraceAnOrderFromReservationThroughPickAndShipToReturn()
+    {
+        final ToolRun run = ToolRun.of("trace", "--order", ORDER, "--data-dir", dataDir());
+        assertEquals(0, run.exit(), run.toString());
+        final List<String> types = run.types();
+        final List<Long> seqs = run.seqs();
+        assertInOrder(run, types, "order_reserved", "order_line", "line_picked", "line_shipped", "line_returned");
+        for (int i = 1; i < seqs.size(); i++)
+        {
+            assertTrue(seqs.get(i) > seqs.get(i - 1), "in seq order: " + run);
+        }
+        for (final String line : run.lines())
+        {
+            assertTrue(line.contains("\"order_id\":\"" + ORDER + "\"") || line.contains("\"type\":\"key_bound\""),
+                "only the order's events and the keys its commands bound: " + line);
+            if (line.contains("\"type\":\"line_"))
+            {
+                assertTrue(line.contains("\"line_sku\":\"" + SKU + "\"") || line.contains("\"line_sku\":\"SKU-1\""),
+                    "line events name their line's SKU: " + line);
+            }
+        }
+        assertTrue(run.out().contains("\"key\":\"k-return\""), run.toString());
+        assertTrue(run.err().contains("events for order " + ORDER), run.err());
+    }
+
+    @Test
+    void shouldTraceASkuFromPurchaseOrderToSale()
+    {
+        final ToolRun all = ToolRun.of("trace", "--sku", SKU, "--data-dir", dataDir());
+        assertEquals(0, all.exit(), all.toString());
+        assertInOrder(all, all.types(), "symbol", "incoming_set", "received", "received", "order_reserved",
+            "order_line", "line_picked", "line_shipped", "line_returned", "sold");
+        assertTrue(all.out().contains("\"location\":\"WH2\""), all.toString());
+        assertFalse(all.out().contains("\"line_sku\":\"SKU-1\""), "the order's other line is not this SKU's");
+
+        final ToolRun wh1 = ToolRun.of("trace", "--sku", SKU, "--location", "WH1", "--data-dir", dataDir());
+        assertEquals(0, wh1.exit(), wh1.toString());
+        assertFalse(wh1.out().contains("\"location\":\"WH2\""), wh1.toString());
+        assertInOrder(wh1, wh1.types(), "incoming_set", "received", "order_reserved", "line_shipped", "sold");
+    }
+
+    @Test
+    void shouldSayWhenATraceFindsNothing()
+    {
+        final ToolRun run = ToolRun.of("trace", "--order", "no-such-order", "--data-dir", dataDir());
+        assertEquals(1, run.exit(), run.toString());
+        assertTrue(run.err().contains("no events for order no-such-order"), run.toString());
+    }
+
+    private static void assertInOrder(final ToolRun run, final List<String> types, final String... expected)
+    {
+        int at = 0;
+        for (final String type : types)
+        {
+            if (at < expected.length && type.equals(expected[at]))
+            {
+                at++;
+            }
+        }
+        assertEquals(expected.length, at, "expected " + String.join(" -> ", expected) + " in order: " + run);
+    }
+
+    @Test
+    void shouldTailTheLastTenEventsByDefault()
+    {
+        final ToolRun run = ToolRun.of("tail", "--data-dir", dataDir());
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals(10, run.lines().size(), run.toString());
+        assertEquals(lastSeq, run.seqs().get(9));
+    }
+
+    @Test
+    void shouldTailFromTheStartAndFromASeqWithEveryNameResolved()
+    {
+        final ToolRun all = ToolRun.of("tail", "--from-start", "--data-dir", dataDir());
+        assertEquals(0, all.exit(), all.toString());
+        assertEquals(lastSeq, all.lines().size());
+        assertEquals(1L, all.seqs().get(0));
+
+        final long from = lastSeq - 200;
+        final ToolRun late = ToolRun.of("tail", "--from-seq", Long.toString(from), "--data-dir", dataDir());
+        assertEquals(0, late.exit(), late.toString());
+        assertEquals(from, late.seqs().get(0));
+        assertEquals(lastSeq - from + 1, late.lines().size());
+        assertFalse(late.out().contains("\"#"), "symbols defined before the start point resolve: " + late);
+        assertTrue(late.out().contains("\"sku\":\"SKU-"), late.toString());
+    }
+
+    @Test
+    void shouldFollowNewEventsAsTheEngineWritesThem() throws Exception
+    {
+        final JournalConfig config = TestJournal.config(own);
+        final Workload workload = new Workload(42);
+        final long before = TestJournal.runWorkload(config, workload, 1, 100);
+        final ToolRun[] result = new ToolRun[1];
+        final StringWriter out = new StringWriter();
+        final Thread tail = new Thread(() ->
+        {
+            final CommandLine tool = JournalTool.commandLine();
+            tool.setOut(new PrintWriter(out, true));
+            final int exit = tool.execute("tail", "--follow", "-n", "1", "--data-dir", own.toString());
+            result[0] = new ToolRun(exit, out.toString(), "");
+        });
+        tail.start();
+        awaitLine(out, before);
+        final long after = TestJournal.runWorkload(config, workload, 101, 200);
+        awaitLine(out, after);
+        tail.interrupt();
+        tail.join(10_000);
+        assertFalse(tail.isAlive(), "an interrupt stops --follow");
+        assertEquals(0, result[0].exit(), result[0].toString());
+        assertEquals(before, result[0].seqs().get(0));
+        assertEquals(after, result[0].seqs().get(result[0].seqs().size() - 1));
+        assertEquals(after - before + 1, result[0].lines().size());
+    }
+
+    private static void awaitLine(final StringWriter out, final long seq) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!out.toString().contains("{\"seq\":" + seq + ",") && System.nanoTime() < deadline)
+        {
+            Thread.sleep(5);
+        }
+        assertTrue(out.toString().contains("{\"seq\":" + seq + ","), "tail printed seq " + seq + ": " + out);
+    }
+
+    @Test
+    void shouldCountEventsByTypeAndDay() throws Exception
+    {
+        final Map<String, Long> expected = new HashMap<>();
+        final JournalConfig config = TestJournal.config(shared);
+        try (SingleChronicleQueue queue = Queues.open(config.journalDir(), config, true))
+        {
+            JournalRecovery.replay(queue, new AbstractEventSink()
+            {
+                @Override
+                protected void onEvent(final int type, final long seq)
+                {
+                    expected.merge(EventType.name(type), 1L, Long::sum);
+                }
+            }, 0, -1, null);
+        }
+        final ToolRun run = ToolRun.of("stats", "--data-dir", dataDir());
+        assertEquals(0, run.exit(), run.toString());
+        final List<String> lines = run.lines();
+        assertTrue(lines.get(0).matches("type\\s+\\d{4}-\\d{2}-\\d{2}\\s+total"), "one day of engine time: " + run);
+        final Map<String, Long> counted = new HashMap<>();
+        for (final String line : lines.subList(1, lines.size()))
+        {
+            final String[] cells = line.trim().split("\\s+");
+            assertEquals(cells[1], cells[2], "one day: the day's count is the total: " + line);
+            counted.put(cells[0], Long.parseLong(cells[2]));
+        }
+        assertEquals(lastSeq, counted.remove("total"));
+        assertEquals(expected, counted);
+    }
+
+    @Test
+    void shouldVerifyAGoodJournalAndFailOneWithBytesScribbledInTheMiddle() throws Exception
+    {
+        final JournalConfig config = TestJournal.config(own);
+        final long last = TestJournal.runWorkload(config, new Workload(43), 1, 1_000);
+        final ToolRun good = ToolRun.of("verify", "--data-dir", own.toString());
+        assertEquals(0, good.exit(), good.toString());
+        assertTrue(good.out().contains(String.format("seq 1..%,d", last)), good.toString());
+        assertTrue(good.out().contains("result      OK"), good.toString());
+
+        final List<long[]> excerpts = TestJournal.excerpts(config);
+        final long[] middle = excerpts.get(excerpts.size() / 2);
+        TestJournal.scribble(config, middle[0] + middle[1] / 2, 4);
+        final ToolRun bad = ToolRun.of("verify", "--data-dir", own.toString());
+        assertEquals(1, bad.exit(), bad.toString());
+        assertTrue(bad.out().contains("corrupt in the middle"), bad.toString());
+        assertTrue(bad.out().contains(Long.toHexString(middle[2])), "names the excerpt: " + bad);
+        assertTrue(bad.out().contains("FAILED"), bad.toString());
+    }
+
+    @Test
+    void shouldReportATornTailAsAProblem() throws Exception
+    {
+        final JournalConfig config = TestJournal.config(own);
+        TestJournal.runWorkload(config, new Workload(44), 1, 300);
+        final List<long[]> excerpts = TestJournal.excerpts(config);
+        final long[] last = excerpts.get(excerpts.size() - 1);
+        TestJournal.scribble(config, last[0] + last[1] - 6, 6);
+        final ToolRun run = ToolRun.of("verify", "--data-dir", own.toString());
+        assertEquals(1, run.exit(), run.toString());
+        assertTrue(run.out().contains("torn tail"), run.toString());
+    }
+
+    @Test
+    void shouldAnswerBadFlagsWithAMessageAndExitCode2() throws IOException
+    {
+        final ToolRun unknown = ToolRun.of("verify", "--bogus", "--data-dir", dataDir());
+        assertEquals(2, unknown.exit(), unknown.toString());
+        assertTrue(unknown.err().contains("Unknown option: '--bogus'"), unknown.toString());
+
+        final ToolRun both = ToolRun.of("tail", "--from-start", "--from-seq", "5", "--data-dir", dataDir());
+        assertEquals(2, both.exit(), both.toString());
+        assertTrue(both.err().contains("mutually exclusive"), both.toString());
+
+        final ToolRun pastEnd = ToolRun.of("tail", "--from-seq", Long.toString(lastSeq + 5), "--data-dir", dataDir());
+        assertEquals(2, pastEnd.exit(), pastEnd.toString());
+        assertTrue(pastEnd.err().contains("is not in the journal"), pastEnd.toString());
+
+        final ToolRun locationAlone = ToolRun.of("trace", "--location", "WH1", "--data-dir", dataDir());
+        assertEquals(2, locationAlone.exit(), locationAlone.toString());
+        assertTrue(locationAlone.err().contains("--sku"), locationAlone.toString());
+
+        final ToolRun noMode = ToolRun.of("prune", "--data-dir", dataDir());
+        assertEquals(2, noMode.exit(), noMode.toString());
+        assertTrue(noMode.err().contains("--dry-run") && noMode.err().contains("--yes"), noMode.toString());
+
+        final ToolRun noCommand = ToolRun.of();
+        assertEquals(2, noCommand.exit(), noCommand.toString());
+
+        final Path missing = own.resolve("nowhere");
+        final ToolRun noDir = ToolRun.of("stats", "--data-dir", missing.toString());
+        assertEquals(2, noDir.exit(), noDir.toString());
+        assertTrue(noDir.err().contains("does not exist: pass --data-dir with the engine's data directory"),
+            noDir.toString());
+
+        Files.createDirectories(own.resolve("empty"));
+        final ToolRun noJournal = ToolRun.of("verify", "--data-dir", own.resolve("empty").toString());
+        assertEquals(2, noJournal.exit(), noJournal.toString());
+        assertTrue(noJournal.err().contains("there is no journal in"), noJournal.toString());
+    }
+}
