@@ -47,7 +47,7 @@ public final class Channels
 
     public long buffer(final int channel)
     {
-        return channel < buffer.length ? buffer[channel] : 0;
+        return channel >= 0 && channel < buffer.length ? buffer[channel] : 0;
     }
 
     public boolean configured(final int channel)
@@ -58,7 +58,7 @@ public final class Channels
     /** @return the channel's sourcing locations, or null to mean every location in first-seen order. */
     public int[] locations(final int channel)
     {
-        return channel < locations.length ? locations[channel] : null;
+        return channel >= 0 && channel < locations.length ? locations[channel] : null;
     }
 
     /** @return units still fenced for the channel at the balance, or -1 when it has no fence there. */
@@ -69,7 +69,7 @@ public final class Channels
 
     /**
      * What the channel may take at a balance: sellable less safety stock, the channel's buffer and every other
-     * channel's unused ring-fence.
+     * channel's unused ring-fence. A channel never seen ({@code channel < 0}) has no buffer and no fence of its own.
      */
     public long channelAvailable(final Balances balances, final int channel, final int b)
     {

@@ -10,7 +10,10 @@ public final class CommandType
     public static final int TICK = 0;
     /** orderId, channel, time (TTL in ms, 0 = none), lines (sku, location or null, quantity). */
     public static final int RESERVE = 1;
-    /** orderId, key (only with lines), lines (sku, location or null, quantity) or none for the whole order. */
+    /**
+     * orderId, key (required with lines; optional for the whole order, and bound when given), lines (sku, location or
+     * null, quantity) or none for the whole order.
+     */
     public static final int PICK = 2;
     /** As {@link #PICK}. Shipping reserved, unpicked units picks and ships them at once. */
     public static final int SHIP = 3;

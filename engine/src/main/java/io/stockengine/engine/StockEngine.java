@@ -37,6 +37,8 @@ public final class StockEngine
     private Command command;
     private long now;
     private long seq;
+    /** The seq before the command's own events (after any expiries it triggered). */
+    private long commandStartSeq;
     private boolean begun;
 
     public StockEngine(final EngineConfig config, final EventSink journal)
@@ -85,6 +87,7 @@ public final class StockEngine
         begun = false;
         now = Math.max(now, c.timestamp);
         expire();
+        commandStartSeq = seq;
         final int type = c.type;
         if (c.key != null && !CommandType.isQuery(type) && type != CommandType.RESERVE && type != CommandType.TICK)
         {
@@ -241,28 +244,78 @@ public final class StockEngine
         }
     }
 
-    /** A hash of everything a command asks for except its key and stamps: a retry matches, a reuse does not. */
+    private static final int F_ORDER = 1;
+    private static final int F_CHANNEL = 1 << 1;
+    private static final int F_SKU = 1 << 2;
+    private static final int F_LOCATION = 1 << 3;
+    private static final int F_LOCATION2 = 1 << 4;
+    private static final int F_REFERENCE = 1 << 5;
+    private static final int F_QUANTITY = 1 << 6;
+    private static final int F_QUANTITY2 = 1 << 7;
+    private static final int F_AMOUNT = 1 << 8;
+    private static final int F_TIME = 1 << 9;
+    private static final int F_BUCKET = 1 << 10;
+    private static final int F_BUCKET2 = 1 << 11;
+    private static final int F_REASON = 1 << 12;
+    private static final int F_FLAG = 1 << 13;
+    private static final int F_LINES = 1 << 14;
+    private static final int F_LINE_LOCATIONS = 1 << 15;
+
+    /** The inputs each command type reads (see {@link CommandType}): its payload for idempotency. */
+    private static final int[] PAYLOAD = new int[CommandType.COUNT_OF_TYPES];
+
+    static
+    {
+        PAYLOAD[CommandType.RESERVE] = F_ORDER | F_CHANNEL | F_TIME | F_LINES | F_LINE_LOCATIONS;
+        PAYLOAD[CommandType.PICK] = F_ORDER | F_LINES | F_LINE_LOCATIONS;
+        PAYLOAD[CommandType.SHIP] = F_ORDER | F_LINES | F_LINE_LOCATIONS;
+        PAYLOAD[CommandType.CANCEL] = F_ORDER | F_LINES | F_LINE_LOCATIONS;
+        PAYLOAD[CommandType.RETURN] = F_ORDER | F_FLAG | F_LINES | F_LINE_LOCATIONS;
+        PAYLOAD[CommandType.SALE] = F_CHANNEL | F_LOCATION | F_LINES;
+        PAYLOAD[CommandType.ANNOUNCE_INCOMING] = F_REFERENCE | F_SKU | F_LOCATION | F_QUANTITY | F_AMOUNT | F_TIME;
+        PAYLOAD[CommandType.RECEIVE] = F_SKU | F_LOCATION | F_QUANTITY | F_AMOUNT | F_REFERENCE | F_FLAG;
+        PAYLOAD[CommandType.INSPECT] = F_SKU | F_LOCATION | F_QUANTITY | F_QUANTITY2;
+        PAYLOAD[CommandType.MOVE] = F_SKU | F_LOCATION | F_QUANTITY | F_BUCKET | F_BUCKET2 | F_REASON;
+        PAYLOAD[CommandType.ADJUST] = F_SKU | F_LOCATION | F_QUANTITY | F_BUCKET | F_REASON;
+        PAYLOAD[CommandType.COUNT] = F_SKU | F_LOCATION | F_QUANTITY | F_FLAG | F_QUANTITY2;
+        PAYLOAD[CommandType.TRANSFER_OUT] = F_REFERENCE | F_SKU | F_LOCATION | F_LOCATION2 | F_QUANTITY;
+        PAYLOAD[CommandType.TRANSFER_IN] = F_REFERENCE | F_FLAG | F_QUANTITY;
+        PAYLOAD[CommandType.SET_SAFETY_STOCK] = F_SKU | F_LOCATION | F_QUANTITY;
+        PAYLOAD[CommandType.CONFIGURE_CHANNEL] = F_CHANNEL | F_QUANTITY | F_QUANTITY2 | F_LINES | F_LINE_LOCATIONS;
+        PAYLOAD[CommandType.DEFINE_KIT] = F_SKU | F_LINES;
+    }
+
+    /**
+     * A hash of the inputs the command's type reads (not its key or stamps): a retry matches, a reuse with another
+     * payload does not.
+     */
     static long fingerprint(final Command c)
     {
+        final int fields = c.type >= 0 && c.type < PAYLOAD.length ? PAYLOAD[c.type] : -1;
         long h = StateHash.mix(0x5EED, c.type);
-        h = StateHash.mix(h, c.orderId);
-        h = StateHash.mix(h, c.channel);
-        h = StateHash.mix(h, c.sku);
-        h = StateHash.mix(h, c.location);
-        h = StateHash.mix(h, c.location2);
-        h = StateHash.mix(h, c.reference);
-        h = StateHash.mix(h, c.quantity);
-        h = StateHash.mix(h, c.quantity2);
-        h = StateHash.mix(h, c.amount);
-        h = StateHash.mix(h, c.time);
-        h = StateHash.mix(h, ((long)c.bucket << 40) ^ ((long)c.bucket2 << 20) ^ c.reason);
-        h = StateHash.mix(h, c.flag ? 1 : 0);
-        h = StateHash.mix(h, c.lineCount);
-        for (int i = 0; i < c.lineCount; i++)
+        h = (fields & F_ORDER) != 0 ? StateHash.mix(h, c.orderId) : h;
+        h = (fields & F_CHANNEL) != 0 ? StateHash.mix(h, c.channel) : h;
+        h = (fields & F_SKU) != 0 ? StateHash.mix(h, c.sku) : h;
+        h = (fields & F_LOCATION) != 0 ? StateHash.mix(h, c.location) : h;
+        h = (fields & F_LOCATION2) != 0 ? StateHash.mix(h, c.location2) : h;
+        h = (fields & F_REFERENCE) != 0 ? StateHash.mix(h, c.reference) : h;
+        h = (fields & F_QUANTITY) != 0 ? StateHash.mix(h, c.quantity) : h;
+        h = (fields & F_QUANTITY2) != 0 ? StateHash.mix(h, c.quantity2) : h;
+        h = (fields & F_AMOUNT) != 0 ? StateHash.mix(h, c.amount) : h;
+        h = (fields & F_TIME) != 0 ? StateHash.mix(h, c.time) : h;
+        h = (fields & F_BUCKET) != 0 ? StateHash.mix(h, c.bucket) : h;
+        h = (fields & F_BUCKET2) != 0 ? StateHash.mix(h, c.bucket2) : h;
+        h = (fields & F_REASON) != 0 ? StateHash.mix(h, c.reason) : h;
+        h = (fields & F_FLAG) != 0 ? StateHash.mix(h, c.flag ? 1 : 0) : h;
+        if ((fields & F_LINES) != 0)
         {
-            h = StateHash.mix(h, c.lineSku[i]);
-            h = StateHash.mix(h, c.lineLocation[i]);
-            h = StateHash.mix(h, c.lineQuantity[i]);
+            h = StateHash.mix(h, c.lineCount);
+            for (int i = 0; i < c.lineCount; i++)
+            {
+                h = StateHash.mix(h, c.lineSku[i]);
+                h = (fields & F_LINE_LOCATIONS) != 0 ? StateHash.mix(h, c.lineLocation[i]) : h;
+                h = StateHash.mix(h, c.lineQuantity[i]);
+            }
         }
         return h;
     }
@@ -311,7 +364,7 @@ public final class StockEngine
 
     private long channelAvailable(final int channel, final int b)
     {
-        return channel < 0 ? balances.available(b) : channels.channelAvailable(balances, channel, b);
+        return channels.channelAvailable(balances, channel, b);
     }
 
     /** Units (kits for a kit) the channel may still take at a location, after what this command placed there. */
@@ -834,7 +887,7 @@ public final class StockEngine
             succeed(c);
         }
         c.result = ResultCode.OK;
-        c.seq = begun ? seq : orders.lastSeq(order);
+        c.seq = seq > commandStartSeq ? seq : orders.lastSeq(order);
         orderView(c, order);
     }
 

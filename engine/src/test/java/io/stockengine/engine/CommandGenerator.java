@@ -2,6 +2,7 @@ package io.stockengine.engine;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
@@ -259,6 +260,10 @@ final class CommandGenerator
             final long quantity = random.nextInt(10) == 0 ? 4 + random.nextInt(12) : 1 + random.nextInt(3);
             c.line(sku, location, quantity);
         }
+        if (random.nextInt(20) == 0)
+        {
+            c.line(c.lineSku[0], random.nextBoolean() ? null : location(), 1 + random.nextInt(2));
+        }
     }
 
     private ReferenceModel.Order someOrder()
@@ -374,6 +379,10 @@ final class CommandGenerator
         {
             c.line(sku, null, 1 + random.nextInt(3));
         }
+        if (random.nextInt(20) == 0)
+        {
+            c.line(c.lineSku[0], null, 1);
+        }
     }
 
     // ---- other movements ----
@@ -416,8 +425,9 @@ final class CommandGenerator
         else if (roll < 640)
         {
             c.type = CommandType.MOVE;
-            c.bucket = FREE_BUCKETS[random.nextInt(3)];
-            c.bucket2 = FREE_BUCKETS[(c.bucket + 1 + random.nextInt(2)) % 3];
+            final int from = random.nextInt(3);
+            c.bucket = FREE_BUCKETS[from];
+            c.bucket2 = FREE_BUCKETS[(from + 1 + random.nextInt(2)) % 3];
             c.quantity = 1 + random.nextInt(5);
             c.reason = MOVE_REASONS[random.nextInt(MOVE_REASONS.length)];
         }
@@ -448,7 +458,9 @@ final class CommandGenerator
             {
                 transferIds.add(c.reference);
             }
-            c.location2 = random.nextInt(30) == 0 ? c.location : location();
+            c.location2 = random.nextInt(30) == 0 ? c.location :
+                LOCATIONS[(List.of(LOCATIONS).indexOf(c.location) + 1 + random.nextInt(LOCATIONS.length - 1)) %
+                    LOCATIONS.length];
             c.quantity = 1 + random.nextInt(8);
         }
         else
@@ -498,7 +510,7 @@ final class CommandGenerator
             CHANNELS[random.nextInt(CHANNELS.length)];
         c.quantity = random.nextInt(4);
         final List<String> locations = new ArrayList<>(List.of(LOCATIONS));
-        java.util.Collections.shuffle(locations, random);
+        Collections.shuffle(locations, random);
         final int count = random.nextInt(5) == 0 ? 0 : 1 + random.nextInt(3);
         for (int i = 0; i < count; i++)
         {
@@ -607,18 +619,7 @@ final class CommandGenerator
         }
         if (roll < 85)
         {
-            if (c.lineCount > 0 && random.nextBoolean())
-            {
-                c.lineQuantity[random.nextInt(c.lineCount)] += 1;
-            }
-            else if (c.type == CommandType.RESERVE)
-            {
-                c.time += 1;
-            }
-            else
-            {
-                c.quantity += c.quantity < 0 ? -1 : 1;
-            }
+            changePayload(c);
             return;
         }
         if (c.type == CommandType.RESERVE)
@@ -629,6 +630,33 @@ final class CommandGenerator
         else
         {
             c.key = newKey();
+        }
+    }
+
+    /** Changes one input the command's type reads, as a client reusing a key for another request would. */
+    private void changePayload(final Command c)
+    {
+        switch (c.type)
+        {
+            case CommandType.RESERVE ->
+            {
+                if (random.nextBoolean())
+                {
+                    c.time += 1;
+                }
+                else
+                {
+                    c.lineQuantity[random.nextInt(c.lineCount)] += 1;
+                }
+            }
+            case CommandType.PICK, CommandType.SHIP, CommandType.CANCEL, CommandType.SALE, CommandType.DEFINE_KIT ->
+                c.lineQuantity[random.nextInt(c.lineCount)] += 1;
+            case CommandType.RETURN, CommandType.TRANSFER_IN -> c.flag = !c.flag;
+            case CommandType.CONFIGURE_CHANNEL, CommandType.COUNT, CommandType.RECEIVE, CommandType.MOVE,
+                CommandType.INSPECT, CommandType.ANNOUNCE_INCOMING, CommandType.TRANSFER_OUT,
+                CommandType.SET_SAFETY_STOCK -> c.quantity += 1;
+            case CommandType.ADJUST -> c.quantity += c.quantity < 0 ? -1 : 1;
+            default -> throw new IllegalStateException("no retry for " + CommandType.name(c.type));
         }
     }
 

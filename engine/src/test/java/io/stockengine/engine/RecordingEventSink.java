@@ -10,7 +10,8 @@ import java.util.List;
 final class RecordingEventSink implements EventSink
 {
     private final List<String> events = new ArrayList<>();
-    private final List<String> details = new ArrayList<>();
+    /** Seq and arguments of each event, formatted only when a failure message asks for them. */
+    private final List<Object[]> arguments = new ArrayList<>();
     private long lastSeq;
     private String gap;
 
@@ -18,7 +19,7 @@ final class RecordingEventSink implements EventSink
     void clear()
     {
         events.clear();
-        details.clear();
+        arguments.clear();
     }
 
     List<String> events()
@@ -26,8 +27,20 @@ final class RecordingEventSink implements EventSink
         return events;
     }
 
+    /** The current command's events as text: seq, kind and arguments (ids of symbols, not names). */
     List<String> details()
     {
+        final List<String> details = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++)
+        {
+            final Object[] args = arguments.get(i);
+            final StringBuilder text = new StringBuilder().append(args[0]).append(' ').append(events.get(i));
+            for (int a = 1; a < args.length; a++)
+            {
+                text.append(' ').append(args[a]);
+            }
+            details.add(text.toString());
+        }
         return details;
     }
 
@@ -50,12 +63,14 @@ final class RecordingEventSink implements EventSink
         }
         lastSeq = seq;
         events.add(kind);
-        final StringBuilder text = new StringBuilder().append(seq).append(' ').append(kind);
-        for (final Object arg : args)
+        final Object[] copy = new Object[args.length + 1];
+        copy[0] = seq;
+        for (int i = 0; i < args.length; i++)
         {
-            text.append(' ').append(arg instanceof CharSequence ? arg.toString() : String.valueOf(arg));
+            // The engine reuses its CharSequences, so keep a copy of the text.
+            copy[i + 1] = args[i] instanceof CharSequence ? args[i].toString() : args[i];
         }
-        details.add(text.toString());
+        arguments.add(copy);
     }
 
     @Override

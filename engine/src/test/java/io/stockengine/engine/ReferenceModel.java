@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.ToLongFunction;
 
 /**
  * A deliberately plain implementation of docs/engine-semantics.md: strings for ids, one object per balance, order and
@@ -127,7 +129,7 @@ final class ReferenceModel
             this.expiresAt = expiresAt;
         }
 
-        long total(final java.util.function.ToLongFunction<Line> field)
+        long total(final ToLongFunction<Line> field)
         {
             return lines.stream().mapToLong(field).sum();
         }
@@ -185,14 +187,15 @@ final class ReferenceModel
     private final int capacity;
     private final int finishedCapacity;
 
-    private long now = Long.MIN_VALUE;
+    private long now;
     private long seq;
     private final List<String> commandEvents = new ArrayList<>();
     private final Set<String> touchedSkus = new LinkedHashSet<>();
 
-    private final Map<String, Integer> skuIds = new HashMap<>();
+    /** Interned names; locations in first-seen order, which is the order of stock rows and default sourcing. */
+    private final Set<String> skuNames = new HashSet<>();
     private final List<String> locations = new ArrayList<>();
-    private final Map<String, Integer> channelIds = new HashMap<>();
+    private final Set<String> channelNames = new HashSet<>();
 
     /** sku -> location -> balance. */
     private final Map<String, Map<String, Balance>> balances = new HashMap<>();
@@ -204,6 +207,8 @@ final class ReferenceModel
         Comparator.<Order>comparingLong(o -> o.expiresAt).thenComparingLong(o -> o.reservedSeq));
     private final ArrayDeque<Order> finished = new ArrayDeque<>();
     private final Set<Order> open = new LinkedHashSet<>();
+    /** Open orders by each SKU their lines take (components for kit lines), so invariants look at few orders. */
+    private final Map<String, Set<Order>> openBySku = new HashMap<>();
     private final Map<String, Transfer> transfers = new HashMap<>();
     private final Map<String, Binding> bindings = new HashMap<>();
     private final ArrayDeque<Binding> bindingOrder = new ArrayDeque<>();
@@ -266,9 +271,8 @@ final class ReferenceModel
 
     private void internSku(final String name)
     {
-        if (name != null && !skuIds.containsKey(name))
+        if (name != null && skuNames.add(name))
         {
-            skuIds.put(name, skuIds.size());
             emit("symbol");
         }
     }
@@ -284,9 +288,8 @@ final class ReferenceModel
 
     private void internChannel(final String name)
     {
-        if (name != null && !channelIds.containsKey(name))
+        if (name != null && channelNames.add(name))
         {
-            channelIds.put(name, channelIds.size());
             emit("symbol");
         }
     }
@@ -614,6 +617,10 @@ final class ReferenceModel
         forgetFinishedOrders();
         orders.put(order.id, order);
         open.add(order);
+        for (final Line line : order.lines)
+        {
+            line.parts.forEach(part -> openBySku.computeIfAbsent(part.sku, k -> new LinkedHashSet<>()).add(order));
+        }
         if (expiresAt != 0)
         {
             expiring.add(order);
@@ -680,6 +687,7 @@ final class ReferenceModel
         return taken;
     }
 
+    /** Refused demand is journaled, but like every refusal it answers seq 0: only successes carry a seq. */
     private void refuse(final Command c, final List<long[]> shortfalls, final List<String> rowLocations)
     {
         c.result = ResultCode.INSUFFICIENT_STOCK;
@@ -770,6 +778,7 @@ final class ReferenceModel
 
     private void orderAction(final Command c)
     {
+        // CommandType: a whole-order action reads no key (it is idempotent by nature).
         final boolean withLines = c.lineCount > 0;
         if (withLines && answeredByKey(c))
         {
@@ -911,7 +920,11 @@ final class ReferenceModel
         }
     }
 
-    /** Cancel or expiry: reserved first, then picked, back to sellable, giving back ring-fence. */
+    /**
+     * Cancel or expiry: reserved first, then picked, back to sellable, giving back ring-fence. The docs do not say what
+     * happens to a fence that a reconfiguration replaced; here units go back only into a fence the channel still has
+     * at that SKU x location, and the line keeps counting them as fenced otherwise.
+     */
     private void release(final Order order, final Line line, final long quantity, final String event)
     {
         final long fromReserved = Math.min(quantity, line.reserved);
@@ -960,6 +973,7 @@ final class ReferenceModel
         }
     }
 
+    /** An orderStatus event only when the status changed: the docs leave open whether an unchanged one is journaled. */
     private void finishAction(final Command c, final Order order)
     {
         final int status = OrderStatus.derive(order.total(l -> l.reserved), order.total(l -> l.picked),
@@ -985,6 +999,10 @@ final class ReferenceModel
             order.finishedAt = now;
             finished.addLast(order);
             open.remove(order);
+            for (final Line line : order.lines)
+            {
+                line.parts.forEach(part -> openBySku.get(part.sku).remove(order));
+            }
         }
         order.status = status;
     }
@@ -1167,6 +1185,7 @@ final class ReferenceModel
 
     private void transferOut(final Command c)
     {
+        // The docs list the reused id first; a malformed request is refused before the state is consulted.
         if (Objects.equals(c.location, c.location2))
         {
             invalid(c, "to");
@@ -1207,6 +1226,7 @@ final class ReferenceModel
         final long quantity = c.quantity == 0 ? transfer.inTransit : c.quantity;
         if (transfer.inTransit == 0 || quantity > transfer.inTransit)
         {
+            // The refusal shows the transfer as it is, so the caller sees what is left in transit.
             c.result = ResultCode.INVALID_TRANSITION;
             writeTransfer(c, transfer);
             return;
@@ -1258,24 +1278,23 @@ final class ReferenceModel
             }
             case CommandType.CONFIGURE_CHANNEL ->
             {
-                internNames(c);
+                internChannel(c.channel);
                 final Channel ch = new Channel();
                 ch.buffer = c.quantity;
-                for (int i = 0; i < c.lineCount; i++)
+                for (int i = 0; i < c.quantity2; i++)
                 {
-                    if (i < c.quantity2)
-                    {
-                        ch.locations.add(c.lineLocation[i]);
-                    }
-                    else
-                    {
-                        ch.fences.put(fenceKey(c.lineSku[i], c.lineLocation[i]), c.lineQuantity[i]);
-                    }
+                    internLocation(c.lineLocation[i]);
+                    ch.locations.add(c.lineLocation[i]);
                 }
                 channels.put(c.channel, ch);
                 emit("channelConfigured");
+                // Each allocation's names are defined just before the allocation that first uses them.
                 for (int i = (int)c.quantity2; i < c.lineCount; i++)
                 {
+                    internSku(c.lineSku[i]);
+                    internLocation(c.lineLocation[i]);
+                    ch.fences.put(fenceKey(c.lineSku[i], c.lineLocation[i]), c.lineQuantity[i]);
+                    // A ring-fence is a record of the SKU at the location, so it shows in QUERY_STOCK.
                     balance(c.lineSku[i], c.lineLocation[i]);
                     emit("allocationSet");
                 }
@@ -1305,7 +1324,10 @@ final class ReferenceModel
         succeed(c);
     }
 
-    /** @return the field a kit definition is refused for, or null. */
+    /**
+     * @return the field a kit definition is refused for, or null. The SKU is checked before its components, and stock
+     * still expected (incoming) counts as holding stock, as in-transit does.
+     */
     private String kitRefusal(final Command c)
     {
         final boolean component = kits.values().stream().anyMatch(k -> k.containsKey(c.sku));
@@ -1406,7 +1428,10 @@ final class ReferenceModel
         c.rowCount = row;
     }
 
-    /** Channel availability now, plus incoming expected by the asked date when there is one. */
+    /**
+     * Channel availability now, plus incoming expected by the asked date when there is one. Only locations where the
+     * SKU (each component of a kit) has a record get a row; the totals are the same either way.
+     */
     private long promisable(final Command c, final String sku, final String location)
     {
         long kitsLeft = Long.MAX_VALUE;
@@ -1574,8 +1599,17 @@ final class ReferenceModel
     String checkInvariants(final Set<String> skus)
     {
         final Set<String> checked = skus == null ? balances.keySet() : skus;
+        final Set<Order> holding = new LinkedHashSet<>();
+        if (skus == null)
+        {
+            holding.addAll(orders.values());
+        }
+        else
+        {
+            skus.forEach(sku -> holding.addAll(openBySku.getOrDefault(sku, Set.of())));
+        }
         final Map<String, long[]> committed = new HashMap<>();
-        for (final Order order : skus == null ? orders.values() : open)
+        for (final Order order : holding)
         {
             if (OrderStatus.isFinished(order.status) && order.total(l -> l.reserved + l.picked) != 0)
             {
