@@ -43,6 +43,8 @@ public final class Balances
     private int[] firstIncoming;
     /** First balance of each SKU id, or -1. */
     private int[] skuHead = new int[1024];
+    /** Set on the live engine only: records SKUs whose availability fields change. */
+    private TouchedSkus touched;
 
     public Balances(final int expectedBalances)
     {
@@ -156,11 +158,27 @@ public final class Balances
     public void set(final int b, final int field, final long value)
     {
         pages[b >>> PAGE_SHIFT][(b & PAGE_MASK) * STRIDE + field] = value;
+        track(b, field);
     }
 
     public void add(final int b, final int field, final long delta)
     {
         pages[b >>> PAGE_SHIFT][(b & PAGE_MASK) * STRIDE + field] += delta;
+        track(b, field);
+    }
+
+    private void track(final int b, final int field)
+    {
+        if (touched != null && touched.enabled &&
+            (field == SELLABLE || field == SAFETY_STOCK || field == FENCED || field == INCOMING))
+        {
+            touched.touch(sku(b));
+        }
+    }
+
+    void tracker(final TouchedSkus tracker)
+    {
+        this.touched = tracker;
     }
 
     public int sku(final int b)

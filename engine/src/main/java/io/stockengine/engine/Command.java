@@ -114,6 +114,12 @@ public final class Command
     /** Per-item totals of an availability query, indexed like the asked lines. */
     public long[] itemTotals = new long[INITIAL_LINES];
 
+    /** Availability changes this command caused for watched channels: channel, SKU, what it may sell now. */
+    public int changeCount;
+    public String[] changeChannel = new String[INITIAL_LINES];
+    public String[] changeSku = new String[INITIAL_LINES];
+    public long[] changeAvailable = new long[INITIAL_LINES];
+
     // ---- journal: the logic thread's recorder encodes the command's events here, the journal stage appends them ----
     public final ExpandableArrayBuffer events = new ExpandableArrayBuffer(256);
     public int eventsLength;
@@ -161,6 +167,7 @@ public final class Command
         outName2 = null;
         outName3 = null;
         rowCount = 0;
+        changeCount = 0;
         eventsLength = 0;
         eventCount = 0;
     }
@@ -185,6 +192,24 @@ public final class Command
         Arrays.fill(lineLocation, 0, lineCount, null);
         Arrays.fill(rowSku, 0, rowCount, null);
         Arrays.fill(rowLocation, 0, rowCount, null);
+        Arrays.fill(changeChannel, 0, changeCount, null);
+        Arrays.fill(changeSku, 0, changeCount, null);
+    }
+
+    /** Records an availability change (logic thread; the arrays only grow while warming up). */
+    public void change(final String channel, final String sku, final long available)
+    {
+        if (changeCount == changeChannel.length)
+        {
+            final int capacity = changeCount * 2;
+            changeChannel = Arrays.copyOf(changeChannel, capacity);
+            changeSku = Arrays.copyOf(changeSku, capacity);
+            changeAvailable = Arrays.copyOf(changeAvailable, capacity);
+        }
+        changeChannel[changeCount] = channel;
+        changeSku[changeCount] = sku;
+        changeAvailable[changeCount] = available;
+        changeCount++;
     }
 
     /** Appends an input line; grows the arrays on the publishing thread when needed. */

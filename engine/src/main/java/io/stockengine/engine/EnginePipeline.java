@@ -33,6 +33,7 @@ public final class EnginePipeline implements AutoCloseable
     private final AtomicLong replyErrors = new AtomicLong();
     private final AtomicLong overloads = new AtomicLong();
     private final EventTranslatorTwoArg<Command, CommandFiller<Object>, Object> translator;
+    private volatile CommandCallback replyObserver;
     private volatile boolean journalFailed;
     private volatile Throwable lastError;
     private Thread ticker;
@@ -148,6 +149,15 @@ public final class EnginePipeline implements AutoCloseable
             future.complete(overloaded);
         }
         return future;
+    }
+
+    /**
+     * Sees every answered command that reported availability changes, on the reply thread before its caller is
+     * answered (the availability stream). The slot is reused after it returns.
+     */
+    public void replyObserver(final CommandCallback observer)
+    {
+        this.replyObserver = observer;
     }
 
     /** Commands in the ring not yet answered. */
@@ -267,6 +277,19 @@ public final class EnginePipeline implements AutoCloseable
         @Override
         public void onEvent(final Command command, final long sequence, final boolean endOfBatch)
         {
+            final CommandCallback observer = replyObserver;
+            if (observer != null && command.changeCount > 0)
+            {
+                try
+                {
+                    observer.onComplete(command);
+                }
+                catch (final Throwable ex)
+                {
+                    replyErrors.incrementAndGet();
+                    lastError = ex;
+                }
+            }
             final CommandCallback callback = command.callback;
             if (callback != null)
             {

@@ -16,6 +16,8 @@ public final class Kits
     private long[][] units = new long[64][];
     /** How many kits use each SKU as a component. */
     private int[] usedBy = new int[64];
+    /** The kits that use each SKU as a component (null = none). */
+    private int[][] kitsOf = new int[64][];
 
     private void ensure(final int sku)
     {
@@ -25,6 +27,7 @@ public final class Kits
             components = Arrays.copyOf(components, capacity);
             units = Arrays.copyOf(units, capacity);
             usedBy = Arrays.copyOf(usedBy, capacity);
+            kitsOf = Arrays.copyOf(kitsOf, capacity);
         }
     }
 
@@ -61,6 +64,7 @@ public final class Kits
             for (final int old : components[kit])
             {
                 usedBy[old]--;
+                kitsOf[old] = without(kitsOf[old], kit);
             }
         }
         components[kit] = Arrays.copyOf(skus, count);
@@ -69,7 +73,32 @@ public final class Kits
         {
             ensure(skus[i]);
             usedBy[skus[i]]++;
+            kitsOf[skus[i]] = kitsOf[skus[i]] == null ? new int[] { kit } :
+                appended(kitsOf[skus[i]], kit);
         }
+    }
+
+    private static int[] appended(final int[] values, final int value)
+    {
+        final int[] result = Arrays.copyOf(values, values.length + 1);
+        result[values.length] = value;
+        return result;
+    }
+
+    private static int[] without(final int[] values, final int value)
+    {
+        if (values == null)
+        {
+            return null;
+        }
+        final int[] result = Arrays.stream(values).filter(v -> v != value).toArray();
+        return result.length == 0 ? null : result;
+    }
+
+    /** The kits using a SKU as a component, or null. */
+    int[] kitsOf(final int sku)
+    {
+        return sku >= 0 && sku < kitsOf.length ? kitsOf[sku] : null;
     }
 
     public long hash(final long seed)
@@ -119,5 +148,16 @@ public final class Kits
             }
         }
         usedBy = SnapshotIO.readInts(in, components.length);
+        kitsOf = new int[components.length][];
+        for (int k = 0; k < components.length; k++)
+        {
+            if (components[k] != null)
+            {
+                for (final int component : components[k])
+                {
+                    kitsOf[component] = kitsOf[component] == null ? new int[] { k } : appended(kitsOf[component], k);
+                }
+            }
+        }
     }
 }

@@ -2,6 +2,8 @@ package io.stockengine.engine;
 
 import java.util.Arrays;
 
+import org.agrona.collections.Long2LongHashMap;
+
 /**
  * The logic: decides every command against the state and emits its events, which {@link InventoryState} applies
  * and the journal records. Results are codes in the {@link Command} slot, never exceptions.
@@ -34,6 +36,13 @@ public final class StockEngine
     private int[] intScratch = new int[16];
     private long[] longScratch = new long[16];
 
+    private static final String[] NO_CHANNELS = new String[0];
+
+    private final TouchedSkus touched = new TouchedSkus();
+    private final CharSequenceIntMap watchSlots = new CharSequenceIntMap(16, -1);
+    private final Long2LongHashMap published = new Long2LongHashMap(1024, 0.65f, -1L);
+    private volatile AvailabilityWatch watch;
+
     private Command command;
     private long now;
     private long seq;
@@ -61,6 +70,14 @@ public final class StockEngine
         this.maxKitComponents = state.config.maxKitComponents();
         this.now = state.now;
         this.seq = state.lastSeq;
+        balances.tracker(touched);
+    }
+
+    /** Reports availability changes of the channels in {@code watch} in each command's slot. */
+    public StockEngine watch(final AvailabilityWatch availabilityWatch)
+    {
+        this.watch = availabilityWatch;
+        return this;
     }
 
     public InventoryState state()
@@ -85,9 +102,21 @@ public final class StockEngine
         c.clearOutputs();
         command = c;
         begun = false;
+        final String[] watched = watch == null ? NO_CHANNELS : watch.channels();
+        touched.enabled = watched.length > 0;
         now = Math.max(now, c.timestamp);
         expire();
         commandStartSeq = seq;
+        execute(c);
+        if (touched.enabled)
+        {
+            publishChanges(c, watched);
+        }
+        command = null;
+    }
+
+    private void execute(final Command c)
+    {
         final int type = c.type;
         if (c.key != null && !CommandType.isQuery(type) && type != CommandType.RESERVE && type != CommandType.TICK)
         {
@@ -95,7 +124,6 @@ public final class StockEngine
             if (slot >= 0)
             {
                 replayKey(c, slot);
-                command = null;
                 return;
             }
         }
@@ -170,7 +198,56 @@ public final class StockEngine
                 invalid(c, "type");
                 break;
         }
-        command = null;
+    }
+
+    /**
+     * For every watched channel, the SKUs this command touched (and kits built from them) whose channel
+     * availability differs from what was last reported; a channel whose policy changed gets a resync row (no SKU).
+     */
+    private void publishChanges(final Command c, final String[] watched)
+    {
+        for (int i = 0, n = touched.count(); i < n; i++)
+        {
+            final int[] kitsUsing = kits.kitsOf(touched.sku(i));
+            if (kitsUsing != null)
+            {
+                for (final int kit : kitsUsing)
+                {
+                    touched.touch(kit);
+                }
+            }
+        }
+        final boolean resync = c.type == CommandType.CONFIGURE_CHANNEL && c.result == ResultCode.OK && !c.replayed;
+        for (final String name : watched)
+        {
+            int slot = watchSlots.get(name);
+            if (slot < 0)
+            {
+                slot = watchSlots.size();
+                watchSlots.put(name, slot);
+            }
+            if (resync && name.equals(c.channel))
+            {
+                c.change(name, null, -1);
+            }
+            final int channel = state.symbol(EventSink.SYMBOL_CHANNEL, name);
+            for (int i = 0, n = touched.count(); i < n; i++)
+            {
+                final int sku = touched.sku(i);
+                long total = 0;
+                for (int s = 0, locations = sourcingCount(channel); s < locations; s++)
+                {
+                    total += Math.max(0, promisable(channel, sku, sourcingLocation(channel, s), false, 0));
+                }
+                final long key = ((long)slot << 32) | sku;
+                if (published.get(key) != total)
+                {
+                    published.put(key, total);
+                    c.change(name, state.symbolName(EventSink.SYMBOL_SKU, sku), total);
+                }
+            }
+        }
+        touched.reset();
     }
 
     // ---- events, time, idempotency ----
@@ -1372,6 +1449,10 @@ public final class StockEngine
             longScratch[i] = c.lineQuantity[i];
         }
         out.kitDefined(next(), kit, c.lineCount, intScratch, longScratch);
+        if (touched.enabled)
+        {
+            touched.touch(kit);
+        }
         succeed(c);
     }
 

@@ -137,7 +137,20 @@ class AllocationTest
     @Test
     void shouldNotAllocateOnTheLogicThreadInSteadyState()
     {
-        final StockEngine engine = new StockEngine(config(), NoOpEventSink.INSTANCE);
+        assertSteadyStateAllocatesNothing(new StockEngine(config(), NoOpEventSink.INSTANCE));
+    }
+
+    @Test
+    void shouldNotAllocateWhileChannelsAreWatched()
+    {
+        final AvailabilityWatch watch = new AvailabilityWatch();
+        watch.watch("web");
+        watch.watch("b2b");
+        assertSteadyStateAllocatesNothing(new StockEngine(config(), NoOpEventSink.INSTANCE).watch(watch));
+    }
+
+    private static void assertSteadyStateAllocatesNothing(final StockEngine engine)
+    {
         load(engine);
         final Mix mix = new Mix();
         final Command c = new Command();

@@ -1,0 +1,44 @@
+package io.stockengine.engine;
+
+import java.util.Arrays;
+
+/**
+ * The channels someone is watching for availability changes (the gateway's server-sent-events stream). The
+ * gateway changes the set from its IO threads; the logic thread reads it once per command with a single volatile
+ * read and, when it is not empty, reports every change of a touched SKU's channel availability in the command's
+ * slot ({@link Command#changeCount}). Nothing is tracked while nobody watches.
+ */
+public final class AvailabilityWatch
+{
+    private static final String[] NONE = new String[0];
+
+    private volatile String[] channels = NONE;
+    private final java.util.Map<String, Integer> watchers = new java.util.HashMap<>();
+
+    /** Adds one watcher of a channel. Called on IO threads. */
+    public synchronized void watch(final String channel)
+    {
+        watchers.merge(channel, 1, Integer::sum);
+        publish();
+    }
+
+    /** Removes one watcher of a channel. Called on IO threads. */
+    public synchronized void unwatch(final String channel)
+    {
+        watchers.computeIfPresent(channel, (c, n) -> n == 1 ? null : n - 1);
+        publish();
+    }
+
+    private void publish()
+    {
+        final String[] next = watchers.keySet().toArray(new String[0]);
+        Arrays.sort(next);
+        channels = next;
+    }
+
+    /** The watched channels; logic thread. */
+    String[] channels()
+    {
+        return channels;
+    }
+}

@@ -1,0 +1,108 @@
+package io.stockengine.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class AvailabilityWatchTest
+{
+    private final AvailabilityWatch watch = new AvailabilityWatch();
+    private final StockEngine engine = new StockEngine(new EngineConfig(), NoOpEventSink.INSTANCE).watch(watch);
+    private final Command c = new Command();
+    private long time = 1_000;
+
+    private List<String> run(final java.util.function.Consumer<Command> fill)
+    {
+        c.reset();
+        c.timestamp = time += 10;
+        fill.accept(c);
+        engine.process(c);
+        final List<String> changes = new ArrayList<>();
+        for (int i = 0; i < c.changeCount; i++)
+        {
+            changes.add(c.changeChannel[i] + ":" + c.changeSku[i] + "=" + c.changeAvailable[i]);
+        }
+        return changes;
+    }
+
+    private List<String> receive(final String sku, final long quantity)
+    {
+        return run(x ->
+        {
+            x.type = CommandType.RECEIVE;
+            x.sku = sku;
+            x.location = "WH1";
+            x.quantity = quantity;
+        });
+    }
+
+    @Test
+    void shouldReportNothingWhileNobodyWatches()
+    {
+        assertEquals(List.of(), receive("A", 10));
+    }
+
+    @Test
+    void shouldReportEachChangeOfAWatchedChannelsAvailabilityOnce()
+    {
+        watch.watch("web");
+        assertEquals(List.of("web:A=10"), receive("A", 10));
+        assertEquals(List.of("web:A=7"), run(x ->
+        {
+            x.type = CommandType.RESERVE;
+            x.orderId = "o-1";
+            x.channel = "web";
+            x.line("A", null, 3);
+        }));
+        assertEquals(List.of(), run(x ->
+        {
+            x.type = CommandType.PICK;
+            x.orderId = "o-1";
+        }), "picking moves reserved to picked: what the channel may sell is unchanged");
+        assertEquals(List.of("web:K=3"), run(x ->
+        {
+            x.type = CommandType.DEFINE_KIT;
+            x.sku = "K";
+            x.line("A", null, 2);
+        }));
+        assertEquals(List.of("web:A=6"), run(x ->
+        {
+            x.type = CommandType.SALE;
+            x.channel = "pos";
+            x.location = "WH1";
+            x.line("A", null, 1);
+        }), "the kit still has 3 (6 / 2): only A changed");
+        assertEquals(List.of("web:A=4", "web:K=2"), run(x ->
+        {
+            x.type = CommandType.SET_SAFETY_STOCK;
+            x.sku = "A";
+            x.location = "WH1";
+            x.quantity = 2;
+        }));
+        assertEquals(List.of("web:null=-1"), run(x ->
+        {
+            x.type = CommandType.CONFIGURE_CHANNEL;
+            x.channel = "web";
+            x.quantity = 1;
+        }), "a policy change asks watchers to resync");
+        watch.unwatch("web");
+        assertEquals(List.of(), receive("A", 1));
+    }
+
+    @Test
+    void shouldReportEveryWatchedChannelSeparately()
+    {
+        watch.watch("web");
+        watch.watch("b2b");
+        run(x ->
+        {
+            x.type = CommandType.CONFIGURE_CHANNEL;
+            x.channel = "b2b";
+            x.quantity = 4;
+        });
+        assertEquals(List.of("b2b:A=6", "web:A=10"), receive("A", 10));
+    }
+}
