@@ -1,0 +1,64 @@
+package io.stockengine.gateway;
+
+import java.nio.file.Path;
+
+/**
+ * Settings of the server: where it listens, its limits, and the engine and journal settings it passes on. Every
+ * limit has a safe default; {@link #conclude()} validates everything once.
+ */
+public final class GatewayConfig
+{
+    public String host = "127.0.0.1";
+    public int httpPort = 8080;
+    public int tcpPort = 9090;
+    public Path dataDir = Path.of("data");
+    public String durability = "process";
+    public int ringSize = 1 << 16;
+    public String waitStrategy = "sleeping";
+    public long tickIntervalMillis = 50;
+    public int ioThreads = 2;
+    public int maxBodyBytes = 1 << 20;
+    public int maxHeaderBytes = 16 * 1024;
+    public int maxInitialLineBytes = 8 * 1024;
+    public int maxConnections = 10_000;
+    /** Commands a connection may have in the ring at once; more wait in the socket (TCP back-pressure). */
+    public int maxInFlightPerConnection = 4_096;
+    public int idleTimeoutSeconds = 60;
+    /** Largest binary frame accepted; a bigger length prefix closes the connection. */
+    public int maxFrameBytes = 1 << 20;
+    public long dedupWindowMillis = 7L * 86_400_000L;
+    public boolean snapshots = true;
+    public String rollCycle = "LARGE_DAILY";
+
+    public GatewayConfig conclude()
+    {
+        requirePort("http-port", httpPort);
+        requirePort("tcp-port", tcpPort);
+        require(ringSize >= 2 && Integer.bitCount(ringSize) == 1, "ring-size must be a power of two, got " + ringSize);
+        require(tickIntervalMillis > 0 && tickIntervalMillis <= 100,
+            "tick-interval-ms must be 1..100 so reservations expire on time, got " + tickIntervalMillis);
+        require(ioThreads >= 1, "io-threads must be at least 1");
+        require(maxBodyBytes >= 1024, "max-body-bytes must be at least 1024");
+        require(maxHeaderBytes >= 1024, "max-header-bytes must be at least 1024");
+        require(maxConnections >= 1, "max-connections must be at least 1");
+        require(maxInFlightPerConnection >= 1, "max-in-flight must be at least 1");
+        require(idleTimeoutSeconds >= 1, "idle-timeout-s must be at least 1");
+        require(maxFrameBytes >= 1024, "max-frame-bytes must be at least 1024");
+        require("process".equals(durability) || "sync".equals(durability),
+            "durability must be process or sync, got " + durability);
+        return this;
+    }
+
+    private static void requirePort(final String name, final int port)
+    {
+        require(port >= 0 && port <= 65_535, name + " must be 0..65535 (0 = any free port), got " + port);
+    }
+
+    private static void require(final boolean condition, final String message)
+    {
+        if (!condition)
+        {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

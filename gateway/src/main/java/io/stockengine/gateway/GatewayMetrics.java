@@ -1,0 +1,57 @@
+package io.stockengine.gateway;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+import io.stockengine.engine.CommandType;
+import io.stockengine.engine.ResultCode;
+
+/**
+ * Counters and latency of the gateway, shared by the HTTP and binary sides and rendered by {@code /metrics}.
+ * Updated from IO threads and the reply thread: lock-free atomics and a concurrent histogram.
+ */
+public final class GatewayMetrics
+{
+    private final AtomicLongArray commands = new AtomicLongArray(CommandType.COUNT_OF_TYPES * (ResultCode.OVERLOADED + 2));
+    private final Histogram latencyNanos = new ConcurrentHistogram(60_000_000_000L, 2);
+    public final AtomicLong httpRequests = new AtomicLong();
+    public final AtomicLong httpBadRequests = new AtomicLong();
+    public final AtomicLong binaryFrames = new AtomicLong();
+    public final AtomicLong binaryProtocolErrors = new AtomicLong();
+    /** Binary commands the gateway refused as INVALID_REQUEST before the engine saw them (unknown types included). */
+    public final AtomicLong binaryBadRequests = new AtomicLong();
+    /** Unexpected exceptions in a binary connection's pipeline (defects, not client mistakes); each closed it. */
+    public final AtomicLong binaryHandlerErrors = new AtomicLong();
+    public final AtomicLong openConnections = new AtomicLong();
+    public final AtomicLong rejectedConnections = new AtomicLong();
+    public final AtomicLong overloaded = new AtomicLong();
+
+    private static int slot(final int type, final int result)
+    {
+        final int r = Math.min(Math.max(result, 0), ResultCode.OVERLOADED + 1);
+        return Math.min(Math.max(type, 0), CommandType.COUNT_OF_TYPES - 1) * (ResultCode.OVERLOADED + 2) + r;
+    }
+
+    /** Counts one answered command and its latency from arrival at the gateway to its answer. */
+    public void answered(final int type, final int result, final long nanos)
+    {
+        commands.incrementAndGet(slot(type, result));
+        if (nanos > 0)
+        {
+            latencyNanos.recordValue(Math.min(nanos, latencyNanos.getHighestTrackableValue()));
+        }
+    }
+
+    public long commands(final int type, final int result)
+    {
+        return commands.get(slot(type, result));
+    }
+
+    public Histogram latency()
+    {
+        return latencyNanos;
+    }
+}

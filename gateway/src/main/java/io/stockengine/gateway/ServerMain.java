@@ -1,0 +1,200 @@
+package io.stockengine.gateway;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code java -jar gateway/target/stockengine.jar}: starts the engine on its embedded defaults (journal in
+ * {@code ./data}, HTTP on 8080, binary on 9090, loopback only). Flags override a properties file given with
+ * {@code --config} whose keys are the flag names without dashes ({@code http-port=8081}). SIGTERM stops it
+ * gracefully. picocli parses the flags: it gives typed options, generated help and clear errors for bad input.
+ */
+@Command(name = "stockengine", mixinStandardHelpOptions = true, version = "stockengine 0.1.0",
+    description = "In-memory stock engine: HTTP/JSON and binary TCP in front of a journaled Disruptor pipeline.")
+public final class ServerMain implements Callable<Integer>
+{
+    @Option(names = "--config", description = "properties file with settings (flags win)")
+    Path configFile;
+
+    @Option(names = "--data-dir", description = "journal and snapshots (default: ./data)")
+    Path dataDir;
+
+    @Option(names = "--host", description = "address to listen on (default: 127.0.0.1)")
+    String host;
+
+    @Option(names = "--http-port", description = "HTTP/JSON port (default: 8080; 0 = any free port)")
+    Integer httpPort;
+
+    @Option(names = "--tcp-port", description = "binary protocol port (default: 9090; 0 = any free port)")
+    Integer tcpPort;
+
+    @Option(names = "--durability", description = "process (survives a killed process) or sync (msync per batch)")
+    String durability;
+
+    @Option(names = "--ring-size", description = "Disruptor ring slots, a power of two (default: 65536)")
+    Integer ringSize;
+
+    @Option(names = "--wait-strategy", description = "blocking, sleeping (default), yielding or busy-spin")
+    String waitStrategy;
+
+    @Option(names = "--tick-interval-ms", description = "clock tick that drives expiry, 1..100 (default: 50)")
+    Long tickIntervalMillis;
+
+    @Option(names = "--io-threads", description = "Netty IO threads (default: 2)")
+    Integer ioThreads;
+
+    @Option(names = "--max-body-bytes", description = "largest HTTP body (default: 1048576)")
+    Integer maxBodyBytes;
+
+    @Option(names = "--max-header-bytes", description = "largest HTTP header block (default: 16384)")
+    Integer maxHeaderBytes;
+
+    @Option(names = "--max-connections", description = "open connections at most (default: 10000)")
+    Integer maxConnections;
+
+    @Option(names = "--max-in-flight", description = "commands in flight per connection (default: 4096)")
+    Integer maxInFlight;
+
+    @Option(names = "--idle-timeout-s", description = "close a silent connection after this (default: 60)")
+    Integer idleTimeoutSeconds;
+
+    @Option(names = "--dedup-window-ms", description = "how long idempotency keys are kept (default: 7 days)")
+    Long dedupWindowMillis;
+
+    @Option(names = "--no-snapshots", description = "do not keep a snapshot follower")
+    boolean noSnapshots;
+
+    public static void main(final String[] args)
+    {
+        // Before any Chronicle class loads: it must never phone home or write to the home directory.
+        System.setProperty("chronicle.analytics.disable", "true");
+        System.setProperty("chronicle.announcer.disable", "true");
+        System.setProperty("chronicle.disk.monitor.disable", "true");
+        System.setProperty("org.slf4j.simpleLogger.log.net.openhft", "warn");
+        System.exit(new CommandLine(new ServerMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final GatewayConfig config;
+        try
+        {
+            config = configure();
+            config.conclude();
+        }
+        catch (final IllegalArgumentException | IOException ex)
+        {
+            System.err.println("stockengine: " + ex.getMessage());
+            return 2;
+        }
+        final StockServer server;
+        try
+        {
+            server = StockServer.start(config, line -> System.out.println(line));
+        }
+        catch (final io.stockengine.journal.JournalCorruptedException ex)
+        {
+            System.err.println("stockengine: refusing to start: " + ex.getMessage());
+            return 1;
+        }
+        catch (final Exception ex)
+        {
+            final String what = ex.getMessage() != null && ex.getMessage().contains("Address already in use") ?
+                "a port is already in use (http " + config.httpPort + ", tcp " + config.tcpPort +
+                "); pick others with --http-port / --tcp-port" : String.valueOf(ex);
+            System.err.println("stockengine: cannot start: " + what);
+            return 1;
+        }
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            System.out.println("shutdown: stopping (SIGTERM)");
+            server.close();
+            System.out.println("shutdown: done");
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    GatewayConfig configure() throws IOException
+    {
+        final GatewayConfig config = new GatewayConfig();
+        if (configFile != null)
+        {
+            if (!Files.isRegularFile(configFile))
+            {
+                throw new IllegalArgumentException("--config " + configFile + " is not a readable file");
+            }
+            final Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(configFile))
+            {
+                properties.load(reader);
+            }
+            apply(config, properties);
+        }
+        config.dataDir = dataDir != null ? dataDir : config.dataDir;
+        config.host = host != null ? host : config.host;
+        config.httpPort = httpPort != null ? httpPort : config.httpPort;
+        config.tcpPort = tcpPort != null ? tcpPort : config.tcpPort;
+        config.durability = durability != null ? durability : config.durability;
+        config.ringSize = ringSize != null ? ringSize : config.ringSize;
+        config.waitStrategy = waitStrategy != null ? waitStrategy : config.waitStrategy;
+        config.tickIntervalMillis = tickIntervalMillis != null ? tickIntervalMillis : config.tickIntervalMillis;
+        config.ioThreads = ioThreads != null ? ioThreads : config.ioThreads;
+        config.maxBodyBytes = maxBodyBytes != null ? maxBodyBytes : config.maxBodyBytes;
+        config.maxHeaderBytes = maxHeaderBytes != null ? maxHeaderBytes : config.maxHeaderBytes;
+        config.maxConnections = maxConnections != null ? maxConnections : config.maxConnections;
+        config.maxInFlightPerConnection = maxInFlight != null ? maxInFlight : config.maxInFlightPerConnection;
+        config.idleTimeoutSeconds = idleTimeoutSeconds != null ? idleTimeoutSeconds : config.idleTimeoutSeconds;
+        config.dedupWindowMillis = dedupWindowMillis != null ? dedupWindowMillis : config.dedupWindowMillis;
+        config.snapshots = !noSnapshots && config.snapshots;
+        io.stockengine.engine.WaitStrategies.create(config.waitStrategy);
+        return config;
+    }
+
+    private static void apply(final GatewayConfig config, final Properties p)
+    {
+        for (final String key : p.stringPropertyNames())
+        {
+            final String value = p.getProperty(key).trim();
+            try
+            {
+                switch (key)
+                {
+                    case "data-dir" -> config.dataDir = Path.of(value);
+                    case "host" -> config.host = value;
+                    case "http-port" -> config.httpPort = Integer.parseInt(value);
+                    case "tcp-port" -> config.tcpPort = Integer.parseInt(value);
+                    case "durability" -> config.durability = value;
+                    case "ring-size" -> config.ringSize = Integer.parseInt(value);
+                    case "wait-strategy" -> config.waitStrategy = value;
+                    case "tick-interval-ms" -> config.tickIntervalMillis = Long.parseLong(value);
+                    case "io-threads" -> config.ioThreads = Integer.parseInt(value);
+                    case "max-body-bytes" -> config.maxBodyBytes = Integer.parseInt(value);
+                    case "max-header-bytes" -> config.maxHeaderBytes = Integer.parseInt(value);
+                    case "max-connections" -> config.maxConnections = Integer.parseInt(value);
+                    case "max-in-flight" -> config.maxInFlightPerConnection = Integer.parseInt(value);
+                    case "idle-timeout-s" -> config.idleTimeoutSeconds = Integer.parseInt(value);
+                    case "dedup-window-ms" -> config.dedupWindowMillis = Long.parseLong(value);
+                    case "snapshots" -> config.snapshots = Boolean.parseBoolean(value);
+                    default -> throw new IllegalArgumentException("unknown setting '" + key + "' in the config file");
+                }
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException("setting '" + key + "' must be a number, got '" + value + "'");
+            }
+        }
+    }
+}

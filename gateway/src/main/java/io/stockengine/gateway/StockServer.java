@@ -1,0 +1,215 @@
+package io.stockengine.gateway;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.stockengine.engine.EngineConfig;
+import io.stockengine.engine.EnginePipeline;
+import io.stockengine.engine.PipelineConfig;
+import io.stockengine.gateway.binary.BinaryServerInitializer;
+import io.stockengine.engine.AvailabilityWatch;
+import io.stockengine.gateway.http.AvailabilityHub;
+import io.stockengine.gateway.http.EngineAccess;
+import io.stockengine.gateway.http.HttpServerInitializer;
+import io.stockengine.gateway.http.Operations;
+import io.stockengine.journal.Durability;
+import io.stockengine.journal.JournalConfig;
+import io.stockengine.journal.JournaledEngine;
+import io.stockengine.journal.SnapshotFollower;
+
+/**
+ * The runnable server: binds HTTP first (so {@code /health} answers 503 while the journal is replayed), recovers
+ * the engine, then opens the binary port and serves. {@link #close()} is the graceful stop: stop accepting, let
+ * the ring drain, flush the journal, write a snapshot.
+ */
+public final class StockServer implements AutoCloseable
+{
+    private final GatewayConfig config;
+    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final Consumer<String> log;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Class<? extends ServerChannel> channelType;
+    private final AvailabilityHub hub = new AvailabilityHub(new AvailabilityWatch());
+    private volatile JournaledEngine engine;
+    private volatile String progress = "starting";
+    private Channel httpChannel;
+    private Channel tcpChannel;
+
+    private final EngineAccess access = new EngineAccess()
+    {
+        @Override
+        public EnginePipeline pipeline()
+        {
+            final JournaledEngine current = engine;
+            return current == null ? null : current.pipeline();
+        }
+
+        @Override
+        public long journaledSeq()
+        {
+            final JournaledEngine current = engine;
+            return current == null ? 0 : current.journal().lastSeq();
+        }
+
+        @Override
+        public String recoveryProgress()
+        {
+            return progress;
+        }
+    };
+
+    private StockServer(final GatewayConfig config, final Consumer<String> log)
+    {
+        this.config = config.conclude();
+        this.log = log;
+        final boolean epoll = Epoll.isAvailable();
+        boss = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(config.ioThreads,
+            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    /** Starts the server: returns once recovery is done and both ports are open. */
+    public static StockServer start(final GatewayConfig config, final Consumer<String> log) throws InterruptedException
+    {
+        final StockServer server = new StockServer(config, log);
+        try
+        {
+            server.run();
+        }
+        catch (final RuntimeException | InterruptedException ex)
+        {
+            server.close();
+            throw ex;
+        }
+        return server;
+    }
+
+    private void run() throws InterruptedException
+    {
+        final ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections, metrics);
+        final Operations operations = new Operations(access, metrics, new Operations.JournalStats()
+        {
+            @Override
+            public long bytesWritten()
+            {
+                final JournaledEngine current = engine;
+                return current == null ? 0 : current.journal().bytesWritten();
+            }
+
+            @Override
+            public long lastSeq()
+            {
+                return access.journaledSeq();
+            }
+
+            @Override
+            public long snapshotLagEvents()
+            {
+                final JournaledEngine current = engine;
+                final SnapshotFollower follower = current == null ? null : current.snapshots();
+                return follower == null ? 0 : Math.max(0, current.journal().lastSeq() - follower.appliedSeq());
+            }
+        });
+        httpChannel = bootstrap().childHandler(new HttpServerInitializer(access, config, metrics, operations, limiter,
+            hub))
+            .bind(config.host, config.httpPort).sync().channel();
+        log.accept("http: listening on http://" + config.host + ":" + httpPort() + " (503 until recovery is done)");
+        final JournalConfig journalConfig = new JournalConfig().dataDir(config.dataDir)
+            .durability(Durability.parse(config.durability)).rollCycle(config.rollCycle).snapshots(config.snapshots);
+        final EngineConfig engineConfig = new EngineConfig().dedupWindowMillis(config.dedupWindowMillis);
+        final PipelineConfig pipelineConfig = new PipelineConfig().ringSize(config.ringSize)
+            .waitStrategy(config.waitStrategy).tickIntervalMillis(config.tickIntervalMillis);
+        engine = JournaledEngine.open(journalConfig, engineConfig, pipelineConfig, line ->
+        {
+            progress = line;
+            log.accept(line);
+        });
+        engine.pipeline().engine().watch(hub.watch());
+        engine.pipeline().replyObserver(hub::onChanges);
+        final long heartbeat = Math.max(1, Math.min(15, config.idleTimeoutSeconds / 2));
+        workers.next().scheduleAtFixedRate(hub::heartbeat, heartbeat, heartbeat, TimeUnit.SECONDS);
+        progress = "ready";
+        tcpChannel = bootstrap().childHandler(new BinaryServerInitializer(engine.pipeline(), config, metrics, limiter))
+            .bind(config.host, config.tcpPort).sync().channel();
+        log.accept("tcp: binary protocol on " + config.host + ":" + tcpPort());
+        log.accept("ready: data in " + config.dataDir.toAbsolutePath() + ", durability " + config.durability +
+            ", journal at seq " + engine.journal().lastSeq());
+    }
+
+    private ServerBootstrap bootstrap()
+    {
+        return new ServerBootstrap().group(boss, workers).channel(channelType)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true);
+    }
+
+    public int httpPort()
+    {
+        return httpChannel == null ? -1 : ((java.net.InetSocketAddress)httpChannel.localAddress()).getPort();
+    }
+
+    public int tcpPort()
+    {
+        return tcpChannel == null ? -1 : ((java.net.InetSocketAddress)tcpChannel.localAddress()).getPort();
+    }
+
+    public AvailabilityHub availability()
+    {
+        return hub;
+    }
+
+    public GatewayMetrics metrics()
+    {
+        return metrics;
+    }
+
+    /** The running engine (null before recovery finishes). */
+    public JournaledEngine engine()
+    {
+        return engine;
+    }
+
+    /**
+     * Graceful stop: stop accepting, give in-flight commands a moment to be answered, drain the ring, flush the
+     * journal and write a snapshot, then stop the IO threads.
+     */
+    @Override
+    public void close()
+    {
+        if (httpChannel != null)
+        {
+            httpChannel.close().syncUninterruptibly();
+        }
+        if (tcpChannel != null)
+        {
+            tcpChannel.close().syncUninterruptibly();
+        }
+        final JournaledEngine current = engine;
+        if (current != null)
+        {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (current.pipeline().inFlight() > 0 && System.nanoTime() < deadline)
+            {
+                Thread.onSpinWait();
+            }
+            current.close();
+            log.accept("shutdown: journal flushed at seq " + current.journal().lastSeq());
+        }
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,437 @@
+package io.stockengine.gateway.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.stockengine.engine.Command;
+import io.stockengine.engine.CommandCallback;
+import io.stockengine.engine.CommandFiller;
+import io.stockengine.engine.CommandType;
+import io.stockengine.engine.EnginePipeline;
+import io.stockengine.gateway.GatewayConfig;
+import io.stockengine.gateway.GatewayMetrics;
+
+/**
+ * The HTTP/JSON API of API.md. Each request is validated and parsed on the IO thread into a command, published to
+ * the ring without blocking (a full ring answers 503 at once), and answered from the reply thread once its events
+ * are journaled. Answers leave in request order, so HTTP/1.1 pipelining works; a connection with too many commands
+ * in flight stops reading until some are answered.
+ * <p>
+ * Threading: one instance per connection; all fields are touched on its event loop only, except that the reply
+ * thread renders the answer and hands it over with {@code execute}.
+ */
+public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
+{
+    private static final CommandFiller<HttpExchange> FILLER = (slot, exchange) ->
+    {
+        slot.copyInputsFrom(exchange.request);
+        slot.callback = HttpExchange.CALLBACK;
+        slot.attachment = exchange;
+        slot.startNanos = exchange.startNanos;
+    };
+
+    private final EngineAccess engine;
+    private final GatewayConfig config;
+    private final GatewayMetrics metrics;
+    private final Operations operations;
+    private final AvailabilityHub hub;
+    private final Map<Long, FullHttpResponse> pending = new TreeMap<>();
+    private ChannelHandlerContext context;
+    private long nextRequest;
+    private long nextWrite;
+    private int inFlight;
+    private boolean closeAfter = false;
+    private long closeAt = -1;
+
+    public HttpApiHandler(final EngineAccess engine, final GatewayConfig config, final GatewayMetrics metrics,
+        final Operations operations, final AvailabilityHub hub)
+    {
+        super(true);
+        this.engine = engine;
+        this.config = config;
+        this.metrics = metrics;
+        this.operations = operations;
+        this.hub = hub;
+    }
+
+    /** One request in flight: what was asked, and where to answer. */
+    static final class HttpExchange
+    {
+        static final CommandCallback CALLBACK = slot ->
+        {
+            final HttpExchange exchange = (HttpExchange)slot.attachment;
+            final Responses.Rendered rendered =
+                Responses.answer(exchange.handler.context.alloc(), slot, exchange.request);
+            exchange.handler.metrics.answered(slot.type, slot.result, System.nanoTime() - exchange.startNanos);
+            exchange.handler.context.executor().execute(() -> exchange.handler.answerFromRing(exchange, rendered));
+        };
+
+        final HttpApiHandler handler;
+        final long id;
+        final boolean keepAlive;
+        final Command request;
+        final long startNanos;
+
+        HttpExchange(final HttpApiHandler handler, final long id, final boolean keepAlive, final Command request)
+        {
+            this.handler = handler;
+            this.id = id;
+            this.keepAlive = keepAlive;
+            this.request = request;
+            this.startNanos = System.nanoTime();
+        }
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx)
+    {
+        context = ctx;
+    }
+
+    @Override
+    protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
+    {
+        metrics.httpRequests.incrementAndGet();
+        final long id = nextRequest++;
+        final boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (request.decoderResult().isFailure())
+        {
+            final Throwable cause = request.decoderResult().cause();
+            final boolean tooLong = cause instanceof TooLongFrameException;
+            metrics.httpBadRequests.incrementAndGet();
+            answer(id, Responses.problem(ctx.alloc(), tooLong ? 431 : 400, tooLong ? "HEADERS_TOO_LARGE" :
+                "INVALID_REQUEST", null, tooLong ? "the request line or headers are over the limit" :
+                "the request is not valid HTTP: " + cause.getMessage(), null), false, null);
+            return;
+        }
+        try
+        {
+            route(ctx, request, id, keepAlive);
+        }
+        catch (final Problem problem)
+        {
+            metrics.httpBadRequests.incrementAndGet();
+            answer(id, Responses.problem(ctx.alloc(), problem), keepAlive, null);
+        }
+    }
+
+    private void route(final ChannelHandlerContext ctx, final FullHttpRequest request, final long id,
+        final boolean keepAlive)
+    {
+        final QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        final String path = uri.rawPath();
+        final String[] segments = path.length() > 1 ? path.substring(1).split("/", -1) : new String[0];
+        final String method = request.method().name();
+        final String route = Routes.match(method, segments);
+        if (route == null)
+        {
+            throw new Problem(404, "NOT_FOUND", null, "no such resource: " + path);
+        }
+        if ("405".equals(route))
+        {
+            throw new Problem(405, "METHOD_NOT_ALLOWED", null, method + " is not allowed on " + path);
+        }
+        switch (route)
+        {
+            case "GET /health" -> answer(id, operations.health(ctx.alloc()), keepAlive, null);
+            case "GET /metrics" -> answer(id, operations.metrics(ctx.alloc()), keepAlive, "text/plain; version=0.0.4");
+            case "GET /openapi.json" -> answer(id, operations.openApi(ctx.alloc()), keepAlive, null);
+            case "GET /v1/availability/stream" -> stream(ctx, uri, id);
+            default -> publish(ctx, id, keepAlive, parse(route, segments, uri, request));
+        }
+    }
+
+    /**
+     * Turns the connection into a server-sent-events stream of the channel's availability changes. It must be the
+     * only request in flight on its connection, since nothing can be answered after it.
+     */
+    private void stream(final ChannelHandlerContext ctx, final QueryStringDecoder uri, final long id)
+    {
+        final List<String> channel = uri.parameters().get("channel");
+        if (channel == null || channel.size() != 1 || uri.parameters().size() != 1)
+        {
+            throw Problem.invalid("channel", "give exactly one channel and nothing else");
+        }
+        final String name = Validation.id("channel", channel.get(0), Validation.CHANNEL_MAX);
+        if (engine.pipeline() == null)
+        {
+            throw new Problem(503, "UNAVAILABLE", null, "the engine is recovering: " + engine.recoveryProgress());
+        }
+        if (nextWrite != id || inFlight > 0)
+        {
+            throw Problem.invalid("channel", "the availability stream must be the only request in flight on its " +
+                "connection");
+        }
+        nextWrite = Long.MAX_VALUE;
+        final io.netty.handler.codec.http.HttpResponse response = new io.netty.handler.codec.http.DefaultHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        ctx.write(response);
+        ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(ctx.alloc().buffer().writeBytes(
+            (": streaming availability of channel " + name + "\n\n").getBytes(StandardCharsets.UTF_8))));
+        ctx.channel().config().setAutoRead(false);
+        hub.subscribe(name, ctx.channel());
+    }
+
+    private static String header(final FullHttpRequest request, final CharSequence name)
+    {
+        return request.headers().get(name);
+    }
+
+    private static Command parse(final String route, final String[] segments, final QueryStringDecoder uri,
+        final FullHttpRequest request)
+    {
+        final String key = header(request, "Idempotency-Key");
+        final ByteBuf content = request.content();
+        final byte[] bytes = ByteBufUtil.getBytes(content);
+        final boolean bodyless = route.startsWith("GET ");
+        if (bodyless && bytes.length > 0)
+        {
+            throw Problem.invalid("body", "a GET request takes no body");
+        }
+        final boolean optionalBody = route.endsWith("/pick") || route.endsWith("/ship") ||
+            route.endsWith("/cancel") || route.endsWith("/receive");
+        try (JsonBody body = bodyless ? null : JsonBody.open(bytes, bytes.length, optionalBody))
+        {
+            return switch (route)
+            {
+                case "GET /v1/stock/{sku}" -> query(CommandType.QUERY_STOCK, c ->
+                    c.sku = Validation.id("sku", segments[2], Validation.SKU_MAX));
+                case "GET /v1/availability" -> availability(uri);
+                case "GET /v1/orders/{orderId}" -> query(CommandType.QUERY_ORDER, c ->
+                    c.orderId = Validation.id("order_id", segments[2], Validation.ID_MAX));
+                case "GET /v1/transfers/{transferId}" -> query(CommandType.QUERY_TRANSFER, c ->
+                    c.reference = Validation.id("transfer_id", segments[2], Validation.ID_MAX));
+                case "GET /v1/channels/{channel}" -> query(CommandType.QUERY_CHANNEL, c ->
+                    c.channel = Validation.id("channel", segments[2], Validation.CHANNEL_MAX));
+                case "PUT /v1/stock/{sku}/{location}/safety-stock" ->
+                    Requests.safetyStock(segments[2], segments[3], body, key);
+                case "PUT /v1/orders/{orderId}" -> Requests.reserve(segments[2], body);
+                case "POST /v1/orders/{orderId}/pick" -> Requests.orderAction(CommandType.PICK, segments[2], body, key);
+                case "POST /v1/orders/{orderId}/ship" -> Requests.orderAction(CommandType.SHIP, segments[2], body, key);
+                case "POST /v1/orders/{orderId}/cancel" ->
+                    Requests.orderAction(CommandType.CANCEL, segments[2], body, key);
+                case "POST /v1/orders/{orderId}/returns" -> Requests.orderReturn(segments[2], body, key);
+                case "POST /v1/sales" -> Requests.sale(body, key);
+                case "POST /v1/receipts" -> Requests.receipt(body, key);
+                case "POST /v1/inspections" -> Requests.inspection(body, key);
+                case "POST /v1/moves" -> Requests.move(body, key);
+                case "POST /v1/adjustments" -> Requests.adjustment(body, key);
+                case "POST /v1/counts" -> Requests.count(body, key);
+                case "POST /v1/incoming" -> Requests.incoming(body, key);
+                case "POST /v1/transfers" -> Requests.transfer(body, key);
+                case "POST /v1/transfers/{transferId}/receive" -> Requests.transferReceive(segments[2], body, key);
+                case "PUT /v1/channels/{channel}" -> Requests.channel(segments[2], body, key);
+                case "PUT /v1/kits/{sku}" -> Requests.kit(segments[2], body, key);
+                default -> throw new Problem(404, "NOT_FOUND", null, "no such resource");
+            };
+        }
+    }
+
+    private static Command query(final int type, final java.util.function.Consumer<Command> fill)
+    {
+        final Command c = new Command();
+        c.type = type;
+        fill.accept(c);
+        return c;
+    }
+
+    private static Command availability(final QueryStringDecoder uri)
+    {
+        final Map<String, List<String>> parameters = uri.parameters();
+        for (final String name : parameters.keySet())
+        {
+            if (!name.equals("sku") && !name.equals("channel") && !name.equals("at"))
+            {
+                throw Problem.invalid(name, "unknown parameter '" + name + "'");
+            }
+        }
+        final Command c = new Command();
+        c.type = CommandType.QUERY_AVAILABILITY;
+        final List<String> channel = parameters.get("channel");
+        if (channel == null || channel.size() != 1)
+        {
+            throw Problem.invalid("channel", "give exactly one channel");
+        }
+        c.channel = Validation.id("channel", channel.get(0), Validation.CHANNEL_MAX);
+        final List<String> skus = parameters.get("sku");
+        if (skus == null || skus.isEmpty() || skus.size() > Validation.LINES_MAX)
+        {
+            throw Problem.invalid("sku", "give 1 to " + Validation.LINES_MAX + " sku parameters");
+        }
+        for (final String sku : skus)
+        {
+            c.line(Validation.id("sku", sku, Validation.SKU_MAX), null, 0);
+        }
+        final List<String> at = parameters.get("at");
+        if (at != null)
+        {
+            if (at.size() != 1)
+            {
+                throw Problem.invalid("at", "give at most one date");
+            }
+            c.flag = true;
+            c.time = Validation.time("at", at.get(0));
+        }
+        return c;
+    }
+
+    private void publish(final ChannelHandlerContext ctx, final long id, final boolean keepAlive, final Command request)
+    {
+        final EnginePipeline pipeline = engine.pipeline();
+        if (pipeline == null)
+        {
+            throw new Problem(503, "UNAVAILABLE", null, "the engine is recovering: " + engine.recoveryProgress());
+        }
+        final HttpExchange exchange = new HttpExchange(this, id, keepAlive, request);
+        if (!pipeline.tryPublish(FILLER, exchange))
+        {
+            metrics.overloaded.incrementAndGet();
+            metrics.answered(request.type, io.stockengine.engine.ResultCode.OVERLOADED, 0);
+            answer(id, Responses.problem(ctx.alloc(), 503, "OVERLOADED", null,
+                "the engine's ring is full; nothing was applied", null), keepAlive, null);
+            return;
+        }
+        if (++inFlight >= config.maxInFlightPerConnection)
+        {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void answerFromRing(final HttpExchange exchange, final Responses.Rendered rendered)
+    {
+        if (--inFlight < config.maxInFlightPerConnection && !context.channel().config().isAutoRead() &&
+            context.channel().isActive())
+        {
+            context.channel().config().setAutoRead(true);
+        }
+        answer(exchange.id, rendered, exchange.keepAlive, null);
+    }
+
+    /** Queues an answer and writes every answer that is now next in request order. */
+    private void answer(final long id, final Responses.Rendered rendered, final boolean keepAlive,
+        final String contentType)
+    {
+        if (!context.channel().isActive())
+        {
+            rendered.body().release();
+            return;
+        }
+        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(rendered.status()), rendered.body());
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType != null ? contentType :
+            rendered.problem() ? "application/problem+json" : "application/json");
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, rendered.body().readableBytes());
+        if (rendered.replayed())
+        {
+            response.headers().set("Idempotent-Replayed", "true");
+        }
+        if (rendered.status() == 503)
+        {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+        }
+        if (!keepAlive)
+        {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            if (closeAt < 0 || id < closeAt)
+            {
+                closeAt = id;
+            }
+        }
+        pending.put(id, response);
+        boolean wrote = false;
+        FullHttpResponse next;
+        while ((next = pending.remove(nextWrite)) != null)
+        {
+            final boolean last = nextWrite == closeAt;
+            nextWrite++;
+            wrote = true;
+            if (last)
+            {
+                context.writeAndFlush(next).addListener(ChannelFutureListener.CLOSE);
+                closeAfter = true;
+                releasePending();
+                return;
+            }
+            context.write(next);
+        }
+        if (wrote)
+        {
+            context.flush();
+        }
+    }
+
+    private void releasePending()
+    {
+        for (final FullHttpResponse response : pending.values())
+        {
+            response.release();
+        }
+        pending.clear();
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) throws Exception
+    {
+        releasePending();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object event) throws Exception
+    {
+        if (event instanceof IdleStateEvent)
+        {
+            // A client that sends nothing for the idle timeout loses its connection; nothing it sent is lost.
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        if (cause instanceof java.io.IOException)
+        {
+            ctx.close();
+            return;
+        }
+        metrics.httpBadRequests.incrementAndGet();
+        if (!closeAfter && ctx.channel().isActive())
+        {
+            final ByteBuf body = Unpooled.copiedBuffer("{\"status\":500,\"code\":\"INTERNAL_ERROR\"}",
+                StandardCharsets.UTF_8);
+            final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.INTERNAL_SERVER_ERROR, body);
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json");
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+        else
+        {
+            ctx.close();
+        }
+    }
+}

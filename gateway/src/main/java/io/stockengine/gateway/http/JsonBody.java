@@ -1,0 +1,234 @@
+package io.stockengine.gateway.http;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+
+/**
+ * A strict, streaming view of a JSON request body (Jackson's token parser, no data binding, no reflection): fields
+ * are read one by one with their expected types; duplicate keys, unknown fields, wrong types and trailing content
+ * are refused with the offending field named.
+ */
+final class JsonBody implements AutoCloseable
+{
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+        .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).maxNumberLength(40)
+            .maxStringLength(4096).build())
+        .build();
+
+    private final JsonParser parser;
+    private String path = "body";
+
+    private JsonBody(final JsonParser parser)
+    {
+        this.parser = parser;
+    }
+
+    /** Opens a body that must be one JSON object; an empty body is refused unless {@code emptyAllowed}. */
+    static JsonBody open(final byte[] bytes, final int length, final boolean emptyAllowed)
+    {
+        if (length == 0)
+        {
+            if (emptyAllowed)
+            {
+                return null;
+            }
+            throw Problem.invalid("body", "a JSON object body is required");
+        }
+        try
+        {
+            final JsonParser parser = FACTORY.createParser(bytes, 0, length);
+            final JsonBody body = new JsonBody(parser);
+            if (parser.nextToken() != JsonToken.START_OBJECT)
+            {
+                throw Problem.invalid("body", "the body must be a JSON object");
+            }
+            return body;
+        }
+        catch (final IOException ex)
+        {
+            throw malformed("body", ex);
+        }
+    }
+
+    private static Problem malformed(final String field, final IOException ex)
+    {
+        if (ex instanceof InputCoercionException)
+        {
+            return Problem.invalid(field, field + " is out of range");
+        }
+        final String message = ex.getMessage() == null ? "" : ex.getMessage();
+        if (ex instanceof JsonParseException && message.startsWith("Duplicate field '"))
+        {
+            final String duplicate = message.substring(17, message.indexOf('\'', 17));
+            return Problem.invalid(duplicate, "duplicate field '" + duplicate + "'");
+        }
+        final int newline = message.indexOf('\n');
+        return Problem.invalid(field, "malformed JSON: " + (newline > 0 ? message.substring(0, newline) : message));
+    }
+
+    /** Moves to the next field of the current object; false at its end. */
+    boolean nextField(final String objectPath)
+    {
+        try
+        {
+            final JsonToken token = parser.nextToken();
+            if (token == JsonToken.END_OBJECT)
+            {
+                return false;
+            }
+            if (token != JsonToken.FIELD_NAME)
+            {
+                throw Problem.invalid(objectPath, "malformed JSON object");
+            }
+            path = objectPath.equals("body") ? parser.currentName() : objectPath + "." + parser.currentName();
+            parser.nextToken();
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            throw malformed(objectPath, ex);
+        }
+    }
+
+    String name()
+    {
+        try
+        {
+            return parser.currentName();
+        }
+        catch (final IOException ex)
+        {
+            throw malformed(path, ex);
+        }
+    }
+
+    String path()
+    {
+        return path;
+    }
+
+    Problem unknown()
+    {
+        return Problem.invalid(path, "unknown field '" + path + "'");
+    }
+
+    boolean isNull()
+    {
+        return parser.currentToken() == JsonToken.VALUE_NULL;
+    }
+
+    String string()
+    {
+        if (parser.currentToken() != JsonToken.VALUE_STRING)
+        {
+            throw Problem.invalid(path, path + " must be a string");
+        }
+        try
+        {
+            return parser.getText();
+        }
+        catch (final IOException ex)
+        {
+            throw malformed(path, ex);
+        }
+    }
+
+    long integer(final long min, final long max)
+    {
+        if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT)
+        {
+            throw Problem.invalid(path, path + " must be an integer");
+        }
+        try
+        {
+            if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER)
+            {
+                throw Problem.invalid(path, path + " must be between " + min + " and " + max);
+            }
+            return Validation.range(path, parser.getLongValue(), min, max);
+        }
+        catch (final IOException ex)
+        {
+            throw malformed(path, ex);
+        }
+    }
+
+    boolean bool()
+    {
+        final JsonToken token = parser.currentToken();
+        if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE)
+        {
+            throw Problem.invalid(path, path + " must be true or false");
+        }
+        return token == JsonToken.VALUE_TRUE;
+    }
+
+    /** Expects an array at the current field; then call {@link #nextElement}. */
+    void array()
+    {
+        if (parser.currentToken() != JsonToken.START_ARRAY)
+        {
+            throw Problem.invalid(path, path + " must be an array");
+        }
+    }
+
+    /** Moves to the next array element; false at the end of the array. */
+    boolean nextElement(final String arrayPath)
+    {
+        try
+        {
+            final JsonToken token = parser.nextToken();
+            path = arrayPath;
+            return token != JsonToken.END_ARRAY;
+        }
+        catch (final IOException ex)
+        {
+            throw malformed(arrayPath, ex);
+        }
+    }
+
+    /** Expects the current element to be an object. */
+    void object(final String elementPath)
+    {
+        if (parser.currentToken() != JsonToken.START_OBJECT)
+        {
+            throw Problem.invalid(elementPath, elementPath + " must be an object");
+        }
+    }
+
+    /** Refuses anything after the top-level object. */
+    void end()
+    {
+        try
+        {
+            if (parser.nextToken() != null)
+            {
+                throw Problem.invalid("body", "unexpected content after the JSON object");
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw malformed("body", ex);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        try
+        {
+            parser.close();
+        }
+        catch (final IOException ignored)
+        {
+            // Closing a parser over a byte array cannot fail in a way that matters.
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.stockengine.gateway.http;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.SummaryWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Quantile;
+import io.prometheus.metrics.model.snapshots.Quantiles;
+import io.stockengine.engine.CommandType;
+import io.stockengine.engine.EnginePipeline;
+import io.stockengine.engine.ResultCode;
+import io.stockengine.gateway.GatewayMetrics;
+
+/**
+ * {@code /health}, {@code /metrics} and {@code /openapi.json}. Metrics use the Prometheus Java client's registry and
+ * text writer (a well-kept library that owns the exposition format); the counters themselves stay lock-free
+ * atomics read by callbacks at scrape time, so the request path never touches the library.
+ */
+public final class Operations
+{
+    private final EngineAccess engine;
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final byte[] openApi;
+
+    /** Extra gauges a server can add: journal bytes, snapshot lag. */
+    public interface JournalStats
+    {
+        long bytesWritten();
+
+        long lastSeq();
+
+        long snapshotLagEvents();
+    }
+
+    public Operations(final EngineAccess engine, final GatewayMetrics metrics, final JournalStats journal)
+    {
+        this.engine = engine;
+        this.openApi = loadOpenApi();
+        CounterWithCallback.builder().name("stock_commands_total").help("Commands answered, by type and result")
+            .labelNames("type", "result")
+            .callback(cb ->
+            {
+                for (int type = 0; type < CommandType.COUNT_OF_TYPES; type++)
+                {
+                    for (int result = 0; result <= ResultCode.OVERLOADED + 1; result++)
+                    {
+                        final long count = metrics.commands(type, result);
+                        if (count > 0)
+                        {
+                            cb.call(count, CommandType.name(type), ResultCode.name(result));
+                        }
+                    }
+                }
+            }).register(registry);
+        GaugeWithCallback.builder().name("stock_ring_in_flight").help("Commands in the ring, not yet answered")
+            .callback(cb ->
+            {
+                final EnginePipeline pipeline = engine.pipeline();
+                cb.call(pipeline == null ? 0 : pipeline.inFlight());
+            }).register(registry);
+        GaugeWithCallback.builder().name("stock_ring_size").help("Slots in the ring")
+            .callback(cb ->
+            {
+                final EnginePipeline pipeline = engine.pipeline();
+                cb.call(pipeline == null ? 0 : pipeline.ringSize());
+            }).register(registry);
+        CounterWithCallback.builder().name("stock_journal_bytes").help("Bytes appended to the journal")
+            .callback(cb -> cb.call(journal.bytesWritten())).register(registry);
+        GaugeWithCallback.builder().name("stock_journal_seq").help("Sequence number of the last journaled event")
+            .callback(cb -> cb.call(journal.lastSeq())).register(registry);
+        GaugeWithCallback.builder().name("stock_snapshot_lag_events")
+            .help("Events journaled but not yet in the snapshot follower's replica")
+            .callback(cb -> cb.call(journal.snapshotLagEvents())).register(registry);
+        CounterWithCallback.builder().name("stock_http_requests").help("HTTP requests received")
+            .callback(cb -> cb.call(metrics.httpRequests.get())).register(registry);
+        CounterWithCallback.builder().name("stock_http_bad_requests").help("HTTP requests refused before the engine")
+            .callback(cb -> cb.call(metrics.httpBadRequests.get())).register(registry);
+        CounterWithCallback.builder().name("stock_binary_frames").help("Binary protocol frames received")
+            .callback(cb -> cb.call(metrics.binaryFrames.get())).register(registry);
+        CounterWithCallback.builder().name("stock_binary_protocol_errors")
+            .help("Binary connections closed for a malformed frame")
+            .callback(cb -> cb.call(metrics.binaryProtocolErrors.get())).register(registry);
+        GaugeWithCallback.builder().name("stock_connections").help("Open client connections")
+            .callback(cb -> cb.call(metrics.openConnections.get())).register(registry);
+        CounterWithCallback.builder().name("stock_overloaded").help("Commands refused because the ring was full")
+            .callback(cb -> cb.call(metrics.overloaded.get())).register(registry);
+        SummaryWithCallback.builder().name("stock_command_latency_seconds")
+            .help("From arrival at the gateway to the answer, journaled")
+            .callback(cb ->
+            {
+                final org.HdrHistogram.Histogram h = metrics.latency().copy();
+                cb.call(h.getTotalCount(), h.getMean() * h.getTotalCount() / 1e9, Quantiles.of(
+                    new Quantile(0.5, h.getValueAtPercentile(50) / 1e9),
+                    new Quantile(0.99, h.getValueAtPercentile(99) / 1e9),
+                    new Quantile(0.999, h.getValueAtPercentile(99.9) / 1e9)));
+            }).register(registry);
+    }
+
+    private static byte[] loadOpenApi()
+    {
+        try (InputStream in = Operations.class.getResourceAsStream("/openapi.json"))
+        {
+            if (in == null)
+            {
+                return "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            return in.readAllBytes();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    Responses.Rendered health(final ByteBufAllocator alloc)
+    {
+        final EnginePipeline pipeline = engine.pipeline();
+        if (pipeline == null)
+        {
+            return new Responses.Rendered(503, Responses.json(alloc, json ->
+            {
+                json.writeStartObject();
+                json.writeStringField("status", "RECOVERING");
+                json.writeStringField("detail", engine.recoveryProgress());
+                json.writeEndObject();
+            }), false, false);
+        }
+        final boolean failed = pipeline.journalFailed();
+        return new Responses.Rendered(failed ? 503 : 200, Responses.json(alloc, json ->
+        {
+            json.writeStartObject();
+            json.writeStringField("status", failed ? "DOWN" : "UP");
+            json.writeNumberField("seq", engine.journaledSeq());
+            json.writeEndObject();
+        }), false, false);
+    }
+
+    Responses.Rendered metrics(final ByteBufAllocator alloc)
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        try
+        {
+            writer.write(out, registry.scrape());
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        final ByteBuf body = alloc.buffer(out.size());
+        body.writeBytes(out.toByteArray());
+        return new Responses.Rendered(200, body, false, false);
+    }
+
+    Responses.Rendered openApi(final ByteBufAllocator alloc)
+    {
+        return new Responses.Rendered(200, Unpooled.wrappedBuffer(openApi), false, false);
+    }
+}

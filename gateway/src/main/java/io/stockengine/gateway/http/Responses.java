@@ -1,0 +1,482 @@
+package io.stockengine.gateway.http;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
+import io.stockengine.engine.Bucket;
+import io.stockengine.engine.Command;
+import io.stockengine.engine.CommandType;
+import io.stockengine.engine.OrderStatus;
+import io.stockengine.engine.Reason;
+import io.stockengine.engine.ResultCode;
+
+/**
+ * Renders answers as JSON with Jackson's streaming generator straight into a pooled buffer: the engine's result in
+ * the slot for successes, RFC 9457 problem+json for errors.
+ */
+final class Responses
+{
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    /** The rendered status and body of one answer. */
+    record Rendered(int status, ByteBuf body, boolean problem, boolean replayed)
+    {
+    }
+
+    @FunctionalInterface
+    interface Writer
+    {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    private Responses()
+    {
+    }
+
+    private static ByteBuf render(final ByteBufAllocator alloc, final Writer writer)
+    {
+        final ByteBuf buffer = alloc.buffer(256);
+        try (JsonGenerator json = FACTORY.createGenerator((java.io.OutputStream)new ByteBufOutputStream(buffer)))
+        {
+            writer.write(json);
+        }
+        catch (final IOException ex)
+        {
+            buffer.release();
+            throw new UncheckedIOException(ex);
+        }
+        return buffer;
+    }
+
+    static Rendered problem(final ByteBufAllocator alloc, final int status, final String code, final String field,
+        final String detail, final Writer extra)
+    {
+        final ByteBuf body = render(alloc, json ->
+        {
+            json.writeStartObject();
+            json.writeStringField("type", "urn:stockengine:problem:" + code.toLowerCase().replace('_', '-'));
+            json.writeStringField("title", title(code));
+            json.writeNumberField("status", status);
+            json.writeStringField("code", code);
+            json.writeStringField("detail", detail);
+            if (field != null)
+            {
+                json.writeStringField("field", field);
+            }
+            if (extra != null)
+            {
+                extra.write(json);
+            }
+            json.writeEndObject();
+        });
+        return new Rendered(status, body, true, false);
+    }
+
+    static Rendered problem(final ByteBufAllocator alloc, final Problem problem)
+    {
+        return problem(alloc, problem.status(), problem.code(), problem.field(), problem.getMessage(), null);
+    }
+
+    private static String title(final String code)
+    {
+        switch (code)
+        {
+            case "INVALID_REQUEST": return "The request is not valid";
+            case "NOT_FOUND": return "No such resource";
+            case "INSUFFICIENT_STOCK": return "Not enough stock";
+            case "INVALID_TRANSITION": return "Not allowed in the current state";
+            case "PAYLOAD_TOO_LARGE": return "The body is too large";
+            case "IDEMPOTENCY_CONFLICT": return "The key was used with a different request";
+            case "OVERLOADED": return "The engine is overloaded; retry later";
+            case "UNAVAILABLE": return "The engine is not ready";
+            case "HEADERS_TOO_LARGE": return "The request headers are too large";
+            case "METHOD_NOT_ALLOWED": return "Method not allowed";
+            default: return "Internal error";
+        }
+    }
+
+    /** Renders the engine's answer to a command: success bodies per kind, or the problem for its result code. */
+    static Rendered answer(final ByteBufAllocator alloc, final Command c, final Command request)
+    {
+        switch (c.result)
+        {
+            case ResultCode.OK:
+                return success(alloc, c, request);
+            case ResultCode.INSUFFICIENT_STOCK:
+                return problem(alloc, 409, "INSUFFICIENT_STOCK", null, shortfallDetail(c), json -> shortfall(json, c));
+            case ResultCode.INVALID_TRANSITION:
+                return problem(alloc, 409, "INVALID_TRANSITION", null, transitionDetail(c), null);
+            case ResultCode.NOT_FOUND:
+                return problem(alloc, 404, "NOT_FOUND", null, notFoundDetail(c), null);
+            case ResultCode.IDEMPOTENCY_CONFLICT:
+                return problem(alloc, 422, "IDEMPOTENCY_CONFLICT", c.type == CommandType.RESERVE ? "order_id" :
+                    "Idempotency-Key", "this " + (c.type == CommandType.RESERVE ? "order id" : "Idempotency-Key") +
+                    " was already used with a different request", null);
+            case ResultCode.INVALID_REQUEST:
+                return problem(alloc, 400, "INVALID_REQUEST", c.field, invalidDetail(c), null);
+            case ResultCode.OVERLOADED:
+                return problem(alloc, 503, "OVERLOADED", null, "the engine's ring is full; nothing was applied", null);
+            default:
+                return problem(alloc, 500, "INTERNAL_ERROR", null,
+                    "the command failed inside the engine; whether it applied is unknown", null);
+        }
+    }
+
+    private static String shortfallDetail(final Command c)
+    {
+        return c.rowCount == 1 ? "not enough stock for " + c.rowSku[0] :
+            "not enough stock for " + c.rowCount + " lines";
+    }
+
+    private static String transitionDetail(final Command c)
+    {
+        switch (c.type)
+        {
+            case CommandType.RETURN: return "a line returns more than was shipped and not yet returned, or names no " +
+                "line of the order";
+            case CommandType.COUNT: return "sellable no longer equals the expected count";
+            case CommandType.TRANSFER_OUT: return "this transfer id was already used";
+            case CommandType.TRANSFER_IN: return "more than is still in transit";
+            default: return "the order is " + OrderStatus.name(c.status) + " or the lines do not match what it holds";
+        }
+    }
+
+    private static String notFoundDetail(final Command c)
+    {
+        return c.type == CommandType.TRANSFER_IN || c.type == CommandType.QUERY_TRANSFER ?
+            "no transfer " + c.reference : "no order " + c.orderId;
+    }
+
+    private static String invalidDetail(final Command c)
+    {
+        if ("sku".equals(c.field))
+        {
+            return "a kit has no stock of its own, and a SKU with stock or used in a kit cannot become one";
+        }
+        return c.field + " is not acceptable here";
+    }
+
+    private static void shortfall(final JsonGenerator json, final Command c) throws IOException
+    {
+        json.writeArrayFieldStart("lines");
+        for (int row = 0; row < c.rowCount; row++)
+        {
+            json.writeStartObject();
+            json.writeStringField("sku", c.rowSku[row]);
+            json.writeStringField("location", c.rowLocation[row]);
+            json.writeNumberField("requested", c.value(row, Command.SHORTFALL_FIELDS, Command.SHORTFALL_REQUESTED));
+            json.writeNumberField("available", c.value(row, Command.SHORTFALL_FIELDS, Command.SHORTFALL_AVAILABLE));
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+    }
+
+    private static Rendered success(final ByteBufAllocator alloc, final Command c, final Command request)
+    {
+        final int status;
+        final ByteBuf body;
+        switch (c.type)
+        {
+            case CommandType.RESERVE:
+                status = 201;
+                body = render(alloc, json -> order(json, c, request.orderId));
+                break;
+            case CommandType.PICK:
+            case CommandType.SHIP:
+            case CommandType.CANCEL:
+            case CommandType.RETURN:
+            case CommandType.QUERY_ORDER:
+                status = 200;
+                body = render(alloc, json -> order(json, c, request.orderId));
+                break;
+            case CommandType.QUERY_STOCK:
+                status = 200;
+                body = render(alloc, json -> stock(json, c, request.sku));
+                break;
+            case CommandType.QUERY_AVAILABILITY:
+                status = 200;
+                body = render(alloc, json -> availability(json, c, request));
+                break;
+            case CommandType.QUERY_TRANSFER:
+            case CommandType.TRANSFER_OUT:
+            case CommandType.TRANSFER_IN:
+                status = c.type == CommandType.QUERY_TRANSFER ? 200 : 201;
+                body = render(alloc, json -> transfer(json, c, request));
+                break;
+            case CommandType.QUERY_CHANNEL:
+            case CommandType.CONFIGURE_CHANNEL:
+                status = 200;
+                body = render(alloc, json -> channel(json, c, request));
+                break;
+            default:
+                status = CommandType.SET_SAFETY_STOCK == c.type || CommandType.DEFINE_KIT == c.type ? 200 : 201;
+                body = render(alloc, json -> echo(json, c, request));
+                break;
+        }
+        return new Rendered(status, body, false, c.replayed);
+    }
+
+    private static void order(final JsonGenerator json, final Command c, final String orderId) throws IOException
+    {
+        json.writeStartObject();
+        json.writeStringField("order_id", orderId);
+        json.writeStringField("status", OrderStatus.name(c.status));
+        json.writeNumberField("seq", c.seq);
+        json.writeStringField("channel", c.outName);
+        if (c.outTime > 0 && c.status == OrderStatus.RESERVED)
+        {
+            json.writeStringField("expires_at", Validation.formatTime(c.outTime));
+        }
+        else
+        {
+            json.writeNullField("expires_at");
+        }
+        json.writeArrayFieldStart("lines");
+        for (int row = 0; row < c.rowCount; row++)
+        {
+            json.writeStartObject();
+            json.writeStringField("sku", c.rowSku[row]);
+            json.writeStringField("location", c.rowLocation[row]);
+            json.writeNumberField("quantity", c.value(row, Command.LINE_FIELDS, Command.LINE_QUANTITY));
+            json.writeNumberField("reserved", c.value(row, Command.LINE_FIELDS, Command.LINE_RESERVED));
+            json.writeNumberField("picked", c.value(row, Command.LINE_FIELDS, Command.LINE_PICKED));
+            json.writeNumberField("shipped", c.value(row, Command.LINE_FIELDS, Command.LINE_SHIPPED));
+            json.writeNumberField("returned", c.value(row, Command.LINE_FIELDS, Command.LINE_RETURNED));
+            json.writeNumberField("cancelled", c.value(row, Command.LINE_FIELDS, Command.LINE_CANCELLED));
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    private static final String[] STOCK_NAMES = { "on_hand", "available", "sellable", "reserved", "picked",
+        "committed", "quality_control", "damaged", "safety_stock", "incoming", "in_transit" };
+
+    private static void stock(final JsonGenerator json, final Command c, final String sku) throws IOException
+    {
+        final long[] totals = new long[Command.STOCK_FIELDS];
+        json.writeStartObject();
+        json.writeStringField("sku", sku);
+        json.writeArrayFieldStart("locations");
+        for (int row = 0; row < c.rowCount; row++)
+        {
+            json.writeStartObject();
+            json.writeStringField("location", c.rowLocation[row]);
+            for (int f = 0; f < Command.STOCK_FIELDS; f++)
+            {
+                final long value = c.value(row, Command.STOCK_FIELDS, f);
+                json.writeNumberField(STOCK_NAMES[f], value);
+                totals[f] += value;
+            }
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeObjectFieldStart("totals");
+        for (int f = 0; f < Command.STOCK_FIELDS; f++)
+        {
+            json.writeNumberField(STOCK_NAMES[f], totals[f]);
+        }
+        json.writeEndObject();
+        json.writeEndObject();
+    }
+
+    private static void availability(final JsonGenerator json, final Command c, final Command request)
+        throws IOException
+    {
+        json.writeStartObject();
+        json.writeStringField("channel", request.channel);
+        if (request.flag)
+        {
+            json.writeStringField("at", Validation.formatTime(request.time));
+        }
+        json.writeArrayFieldStart("items");
+        for (int item = 0; item < request.lineCount; item++)
+        {
+            json.writeStartObject();
+            json.writeStringField("sku", request.lineSku[item]);
+            json.writeNumberField("available", c.itemTotals[item]);
+            json.writeArrayFieldStart("locations");
+            for (int row = 0; row < c.rowCount; row++)
+            {
+                if (c.value(row, Command.AVAILABILITY_FIELDS, Command.AVAILABILITY_ITEM) == item)
+                {
+                    json.writeStartObject();
+                    json.writeStringField("location", c.rowLocation[row]);
+                    json.writeNumberField("available",
+                        c.value(row, Command.AVAILABILITY_FIELDS, Command.AVAILABILITY_QUANTITY));
+                    json.writeEndObject();
+                }
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    private static void transfer(final JsonGenerator json, final Command c, final Command request)
+        throws IOException
+    {
+        json.writeStartObject();
+        json.writeStringField("transfer_id", request.reference);
+        json.writeStringField("sku", c.outName);
+        json.writeStringField("from", c.outName2);
+        json.writeStringField("to", c.outName3);
+        json.writeNumberField("quantity", c.rowValues[0]);
+        json.writeNumberField("in_transit", c.rowValues[1]);
+        json.writeNumberField("received", c.rowValues[2]);
+        if (c.type != CommandType.QUERY_TRANSFER)
+        {
+            json.writeNumberField("seq", c.seq);
+        }
+        json.writeEndObject();
+    }
+
+    private static void channel(final JsonGenerator json, final Command c, final Command request) throws IOException
+    {
+        json.writeStartObject();
+        json.writeStringField("channel", request.channel);
+        if (c.type == CommandType.CONFIGURE_CHANNEL)
+        {
+            json.writeNumberField("buffer", request.quantity);
+            json.writeArrayFieldStart("locations");
+            for (int i = 0; i < request.quantity2; i++)
+            {
+                json.writeString(request.lineLocation[i]);
+            }
+            json.writeEndArray();
+            json.writeArrayFieldStart("allocations");
+            for (int i = (int)request.quantity2; i < request.lineCount; i++)
+            {
+                json.writeStartObject();
+                json.writeStringField("sku", request.lineSku[i]);
+                json.writeStringField("location", request.lineLocation[i]);
+                json.writeNumberField("quantity", request.lineQuantity[i]);
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeNumberField("seq", c.seq);
+        }
+        else
+        {
+            json.writeNumberField("buffer", c.outTime);
+            json.writeArrayFieldStart("locations");
+            for (int row = 0; row < c.status; row++)
+            {
+                json.writeString(c.rowLocation[row]);
+            }
+            json.writeEndArray();
+            json.writeArrayFieldStart("allocations");
+            for (int row = c.status; row < c.rowCount; row++)
+            {
+                json.writeStartObject();
+                json.writeStringField("sku", c.rowSku[row]);
+                json.writeStringField("location", c.rowLocation[row]);
+                json.writeNumberField("unused", c.rowValues[row]);
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        }
+        json.writeEndObject();
+    }
+
+    /** Movements and policies answer with what was asked, normalised, and the seq of the last event. */
+    private static void echo(final JsonGenerator json, final Command c, final Command r) throws IOException
+    {
+        json.writeStartObject();
+        switch (r.type)
+        {
+            case CommandType.SALE -> {
+                json.writeStringField("channel", r.channel);
+                json.writeStringField("location", r.location);
+                json.writeArrayFieldStart("lines");
+                for (int i = 0; i < r.lineCount; i++)
+                {
+                    json.writeStartObject();
+                    json.writeStringField("sku", r.lineSku[i]);
+                    json.writeNumberField("quantity", r.lineQuantity[i]);
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+            }
+            case CommandType.RECEIVE -> {
+                skuLocation(json, r);
+                json.writeNumberField("quantity", r.quantity);
+                json.writeStringField("unit_cost", Validation.formatMoney(r.amount));
+                json.writeStringField("purchase_order", r.reference);
+                json.writeBooleanField("inspect", r.flag);
+            }
+            case CommandType.INSPECT -> {
+                skuLocation(json, r);
+                json.writeNumberField("passed", r.quantity);
+                json.writeNumberField("failed", r.quantity2);
+            }
+            case CommandType.MOVE -> {
+                skuLocation(json, r);
+                json.writeNumberField("quantity", r.quantity);
+                json.writeStringField("from", Bucket.name(r.bucket));
+                json.writeStringField("to", Bucket.name(r.bucket2));
+                json.writeStringField("reason", r.reason == 0 ? null : Reason.name(r.reason));
+            }
+            case CommandType.ADJUST -> {
+                skuLocation(json, r);
+                json.writeNumberField("delta", r.quantity);
+                json.writeStringField("bucket", Bucket.name(r.bucket));
+                json.writeStringField("reason", Reason.name(r.reason));
+            }
+            case CommandType.COUNT -> {
+                skuLocation(json, r);
+                json.writeNumberField("counted", r.quantity);
+                if (r.flag)
+                {
+                    json.writeNumberField("expected", r.quantity2);
+                }
+            }
+            case CommandType.ANNOUNCE_INCOMING -> {
+                json.writeStringField("purchase_order", r.reference);
+                skuLocation(json, r);
+                json.writeNumberField("quantity", r.quantity);
+                json.writeStringField("expected_at", Validation.formatTime(r.time));
+                json.writeStringField("unit_cost", Validation.formatMoney(r.amount));
+            }
+            case CommandType.SET_SAFETY_STOCK -> {
+                skuLocation(json, r);
+                json.writeNumberField("quantity", r.quantity);
+            }
+            case CommandType.DEFINE_KIT -> {
+                json.writeStringField("sku", r.sku);
+                json.writeArrayFieldStart("components");
+                for (int i = 0; i < r.lineCount; i++)
+                {
+                    json.writeStartObject();
+                    json.writeStringField("sku", r.lineSku[i]);
+                    json.writeNumberField("quantity", r.lineQuantity[i]);
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+            }
+            default -> {
+            }
+        }
+        json.writeNumberField("seq", c.seq);
+        json.writeEndObject();
+    }
+
+    private static void skuLocation(final JsonGenerator json, final Command r) throws IOException
+    {
+        json.writeStringField("sku", r.sku);
+        json.writeStringField("location", r.location);
+    }
+
+    /** A small JSON object built on the IO thread (health, errors of the HTTP layer itself). */
+    static ByteBuf json(final ByteBufAllocator alloc, final Writer writer)
+    {
+        return render(alloc, writer);
+    }
+}

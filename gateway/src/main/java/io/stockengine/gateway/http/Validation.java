@@ -1,0 +1,111 @@
+package io.stockengine.gateway.http;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+
+/**
+ * The input rules of API.md: identifier syntax and lengths, quantity ranges, money and times.
+ */
+public final class Validation
+{
+    public static final int SKU_MAX = 64;
+    public static final int LOCATION_MAX = 32;
+    public static final int CHANNEL_MAX = 32;
+    public static final int ID_MAX = 64;
+    public static final long MOVEMENT_MAX = 1_000_000_000L;
+    public static final long TTL_MAX_SECONDS = 31_536_000L;
+    public static final int LINES_MAX = 1_000;
+
+    private Validation()
+    {
+    }
+
+    /** An identifier: 1..max chars of [A-Za-z0-9._:-], never "." or "..". */
+    public static String id(final String field, final String value, final int max)
+    {
+        if (value == null)
+        {
+            throw Problem.invalid(field, field + " is required");
+        }
+        if (value.isEmpty() || value.length() > max)
+        {
+            throw Problem.invalid(field, field + " must be 1 to " + max + " characters");
+        }
+        for (int i = 0; i < value.length(); i++)
+        {
+            final char c = value.charAt(i);
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+                c == '_' || c == ':' || c == '-'))
+            {
+                throw Problem.invalid(field, field + " may only contain A-Z a-z 0-9 . _ : -");
+            }
+        }
+        if (".".equals(value) || "..".equals(value))
+        {
+            throw Problem.invalid(field, field + " must not be '.' or '..'");
+        }
+        return value;
+    }
+
+    public static long range(final String field, final long value, final long min, final long max)
+    {
+        if (value < min || value > max)
+        {
+            throw Problem.invalid(field, field + " must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    /** A decimal string with at most 6 decimals, as millionths; never negative. */
+    public static long money(final String field, final String value)
+    {
+        if (value == null)
+        {
+            throw Problem.invalid(field, field + " is required");
+        }
+        if (value.length() > 32 || !value.matches("[0-9]+(\\.[0-9]{1,6})?"))
+        {
+            throw Problem.invalid(field, field + " must be a decimal string with at most 6 decimals, e.g. \"12.50\"");
+        }
+        final BigDecimal micros = new BigDecimal(value).movePointRight(6);
+        if (micros.compareTo(BigDecimal.valueOf(Long.MAX_VALUE / 1000)) > 0)
+        {
+            throw Problem.invalid(field, field + " is too large");
+        }
+        return micros.longValueExact();
+    }
+
+    public static String formatMoney(final long micros)
+    {
+        return BigDecimal.valueOf(micros, 6).stripTrailingZeros().toPlainString();
+    }
+
+    /** RFC 3339 in UTC, or a date alone meaning its start; as epoch milliseconds. */
+    public static long time(final String field, final String value)
+    {
+        if (value == null)
+        {
+            throw Problem.invalid(field, field + " is required");
+        }
+        try
+        {
+            if (value.length() == 10)
+            {
+                return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+            }
+            return Instant.parse(value).toEpochMilli();
+        }
+        catch (final DateTimeParseException | ArithmeticException ex)
+        {
+            throw Problem.invalid(field, field + " must be an RFC 3339 time in UTC (2026-12-01T10:00:00Z) or a date");
+        }
+    }
+
+    public static String formatTime(final long epochMillis)
+    {
+        return Instant.ofEpochMilli(epochMillis).toString();
+    }
+}
