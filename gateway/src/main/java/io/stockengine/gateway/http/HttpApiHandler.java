@@ -110,16 +110,28 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
+        if (closeAt >= 0 || nextWrite == Long.MAX_VALUE)
+        {
+            // After a request that closes the connection, or on an event stream, nothing more is processed.
+            return;
+        }
         metrics.httpRequests.incrementAndGet();
         final long id = nextRequest++;
         final boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (request.decoderResult().isFailure())
         {
             final Throwable cause = request.decoderResult().cause();
-            final boolean tooLong = cause instanceof TooLongFrameException;
             metrics.httpBadRequests.incrementAndGet();
+            if (cause instanceof HttpServerInitializer.BodyTooLargeException)
+            {
+                answer(id, Responses.problem(ctx.alloc(), 413, "PAYLOAD_TOO_LARGE", "body", cause.getMessage(), null),
+                    false, null);
+                return;
+            }
+            final boolean tooLong = cause instanceof TooLongFrameException;
             answer(id, Responses.problem(ctx.alloc(), tooLong ? 431 : 400, tooLong ? "HEADERS_TOO_LARGE" :
-                "INVALID_REQUEST", null, tooLong ? "the request line or headers are over the limit" :
+                "INVALID_REQUEST", tooLong ? "headers" : "request", tooLong ?
+                "the request line or headers are over the limit" :
                 "the request is not valid HTTP: " + cause.getMessage(), null), false, null);
             return;
         }
@@ -140,6 +152,11 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         final QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         final String path = uri.rawPath();
         final String[] segments = path.length() > 1 ? path.substring(1).split("/", -1) : new String[0];
+        for (int i = 0; i < segments.length; i++)
+        {
+            // Split first, then decode: an encoded '/' stays inside its segment and is refused as an id.
+            segments[i] = QueryStringDecoder.decodeComponent(segments[i]);
+        }
         final String method = request.method().name();
         final String route = Routes.match(method, segments);
         if (route == null)
@@ -148,7 +165,9 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
         if ("405".equals(route))
         {
-            throw new Problem(405, "METHOD_NOT_ALLOWED", null, method + " is not allowed on " + path);
+            final Problem problem = new Problem(405, "METHOD_NOT_ALLOWED", null, method + " is not allowed on " + path);
+            problem.allow = Routes.allowed(segments);
+            throw problem;
         }
         switch (route)
         {
@@ -347,6 +366,10 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         {
             response.headers().set("Idempotent-Replayed", "true");
         }
+        if (rendered.allow() != null)
+        {
+            response.headers().set(HttpHeaderNames.ALLOW, rendered.allow());
+        }
         if (rendered.status() == 503)
         {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
@@ -421,8 +444,10 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         metrics.httpBadRequests.incrementAndGet();
         if (!closeAfter && ctx.channel().isActive())
         {
-            final ByteBuf body = Unpooled.copiedBuffer("{\"status\":500,\"code\":\"INTERNAL_ERROR\"}",
-                StandardCharsets.UTF_8);
+            final ByteBuf body = Unpooled.copiedBuffer("{\"type\":\"urn:stockengine:problem:internal-error\"," +
+                "\"title\":\"Internal error\",\"status\":500,\"code\":\"INTERNAL_ERROR\",\"detail\":\"the " +
+                "gateway failed on this connection; it is closed, and requests without an answer may have applied: " +
+                "retry them with their idempotency keys\"}", StandardCharsets.UTF_8);
             final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.INTERNAL_SERVER_ERROR, body);
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json");

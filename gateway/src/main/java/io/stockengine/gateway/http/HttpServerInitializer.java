@@ -2,7 +2,14 @@ package io.stockengine.gateway.http;
 
 import java.util.concurrent.TimeUnit;
 
-import io.netty.channel.ChannelFutureListener;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
@@ -13,6 +20,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -26,6 +34,12 @@ import io.stockengine.gateway.GatewayMetrics;
  */
 public final class HttpServerInitializer extends ChannelInitializer<SocketChannel>
 {
+    /**
+     * Requests the codec may hold beyond the in-flight limit: reading stops at the limit, but requests already in the
+     * socket buffer are still decoded and must not overflow the codec's queue of requests awaiting answers.
+     */
+    private static final int PIPELINE_SLACK = 2048;
+
     private final EngineAccess engine;
     private final GatewayConfig config;
     private final GatewayMetrics metrics;
@@ -50,12 +64,17 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
         channel.pipeline()
             .addLast("limit", limiter)
             .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutSeconds, TimeUnit.SECONDS))
-            .addLast("codec", new HttpServerCodec(config.maxInitialLineBytes, config.maxHeaderBytes, 8192))
+            .addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(config.maxInitialLineBytes).setMaxHeaderSize(config.maxHeaderBytes)
+                .setMaxChunkSize(8192), config.maxInFlightPerConnection + PIPELINE_SLACK))
             .addLast("aggregate", new BodyLimit(config.maxBodyBytes))
             .addLast("api", new HttpApiHandler(engine, config, metrics, operations, hub));
     }
 
-    /** Aggregates request bodies up to the limit; over it the answer is a 413 problem and the connection closes. */
+    /**
+     * Aggregates request bodies up to the limit. An oversized request is passed on as a failed request, so the API
+     * handler answers 413 in its turn among pipelined requests and then closes the connection.
+     */
     private static final class BodyLimit extends HttpObjectAggregator
     {
         private final int limit;
@@ -69,16 +88,52 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
         @Override
         protected void handleOversizedMessage(final ChannelHandlerContext ctx, final HttpMessage oversized)
         {
-            final byte[] body = ("{\"type\":\"urn:stockengine:problem:payload-too-large\",\"title\":\"The body is " +
-                "too large\",\"status\":413,\"code\":\"PAYLOAD_TOO_LARGE\",\"detail\":\"the body is over the limit " +
-                "of " + limit + " bytes\",\"field\":\"body\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, ctx.alloc().buffer(body.length).writeBytes(body));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json");
-            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            // The rest of the body may still be on its way: closing is the only way not to read it as a request.
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            final HttpRequest start = (HttpRequest)oversized;
+            final FullHttpRequest marker = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, start.method(),
+                start.uri(), Unpooled.EMPTY_BUFFER);
+            marker.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            marker.setDecoderResult(DecoderResult.failure(new BodyTooLargeException(limit)));
+            ctx.fireChannelRead(marker);
+        }
+
+        @Override
+        protected Object newContinueResponse(final HttpMessage start, final int maxContentLength,
+            final ChannelPipeline pipeline)
+        {
+            if (HttpUtil.is100ContinueExpected(start) && HttpUtil.getContentLength(start, -1L) > limit)
+            {
+                // Refused before the body is sent: nothing else is in flight on a connection waiting for 100.
+                final byte[] body = ("{\"type\":\"urn:stockengine:problem:payload-too-large\",\"title\":\"The " +
+                    "body is too large\",\"status\":413,\"code\":\"PAYLOAD_TOO_LARGE\",\"detail\":\"the " +
+                    "body is over the limit of " + limit + " bytes\",\"field\":\"body\"}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
+                response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json");
+                response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                return response;
+            }
+            return super.newContinueResponse(start, maxContentLength, pipeline);
+        }
+
+        @Override
+        protected boolean closeAfterContinueResponse(final Object response)
+        {
+            return ((HttpResponse)response).status().code() == 413 || super.closeAfterContinueResponse(response);
+        }
+    }
+
+    /** Marks a request whose body was over the limit. */
+    static final class BodyTooLargeException extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+        final int limit;
+
+        BodyTooLargeException(final int limit)
+        {
+            super("the body is over the limit of " + limit + " bytes", null, false, false);
+            this.limit = limit;
         }
     }
 }

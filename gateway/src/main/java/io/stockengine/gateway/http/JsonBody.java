@@ -66,7 +66,8 @@ final class JsonBody implements AutoCloseable
         final String message = ex.getMessage() == null ? "" : ex.getMessage();
         if (ex instanceof JsonParseException && message.startsWith("Duplicate field '"))
         {
-            final String duplicate = message.substring(17, message.indexOf('\'', 17));
+            final String name = message.substring(17, message.indexOf('\'', 17));
+            final String duplicate = "body".equals(field) ? name : field + "." + name;
             return Problem.invalid(duplicate, "duplicate field '" + duplicate + "'");
         }
         final int newline = message.indexOf('\n');
@@ -88,12 +89,35 @@ final class JsonBody implements AutoCloseable
                 throw Problem.invalid(objectPath, "malformed JSON object");
             }
             path = objectPath.equals("body") ? parser.currentName() : objectPath + "." + parser.currentName();
+        }
+        catch (final IOException ex)
+        {
+            // Jackson reads a member's value together with its name, so a bad value surfaces here: name the member.
+            final String message = ex.getMessage() == null ? "" : ex.getMessage();
+            final String member = currentNameOrNull();
+            throw malformed(member == null || message.startsWith("Duplicate field") ? objectPath :
+                "body".equals(objectPath) ? member : objectPath + "." + member, ex);
+        }
+        try
+        {
             parser.nextToken();
             return true;
         }
         catch (final IOException ex)
         {
-            throw malformed(objectPath, ex);
+            throw malformed(path, ex);
+        }
+    }
+
+    private String currentNameOrNull()
+    {
+        try
+        {
+            return parser.currentName();
+        }
+        catch (final IOException ex)
+        {
+            return null;
         }
     }
 

@@ -11,6 +11,8 @@ public final class Problem extends RuntimeException
     final int status;
     final String code;
     final String field;
+    /** For a 405: the methods the path allows. */
+    String allow;
 
     public Problem(final int status, final String code, final String field, final String detail)
     {

@@ -342,7 +342,7 @@ final class Requests
         c.key = requireKey(key);
         c.quantity = -1;
         c.amount = -1;
-        c.time = -1;
+        c.time = Long.MIN_VALUE;
         while (body.nextField("body"))
         {
             switch (body.name())
@@ -360,7 +360,7 @@ final class Requests
         require(c.reference != null, "purchase_order");
         requireSkuLocation(c);
         require(c.quantity >= 0, "quantity");
-        require(c.time >= 0, "expected_at");
+        require(c.time != Long.MIN_VALUE, "expected_at");
         require(c.amount >= 0, "unit_cost");
         return c;
     }

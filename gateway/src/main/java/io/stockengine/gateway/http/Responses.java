@@ -25,8 +25,12 @@ final class Responses
     private static final JsonFactory FACTORY = new JsonFactory();
 
     /** The rendered status and body of one answer. */
-    record Rendered(int status, ByteBuf body, boolean problem, boolean replayed)
+    record Rendered(int status, ByteBuf body, boolean problem, boolean replayed, String allow)
     {
+        Rendered(final int status, final ByteBuf body, final boolean problem, final boolean replayed)
+        {
+            this(status, body, problem, replayed, null);
+        }
     }
 
     @FunctionalInterface
@@ -80,7 +84,10 @@ final class Responses
 
     static Rendered problem(final ByteBufAllocator alloc, final Problem problem)
     {
-        return problem(alloc, problem.status(), problem.code(), problem.field(), problem.getMessage(), null);
+        final Rendered rendered =
+            problem(alloc, problem.status(), problem.code(), problem.field(), problem.getMessage(), null);
+        return problem.allow == null ? rendered :
+            new Rendered(rendered.status(), rendered.body(), true, false, problem.allow);
     }
 
     private static String title(final String code)
@@ -143,7 +150,7 @@ final class Responses
             case CommandType.COUNT: return "sellable no longer equals the expected count";
             case CommandType.TRANSFER_OUT: return "this transfer id was already used";
             case CommandType.TRANSFER_IN: return "more than is still in transit";
-            default: return "the order is " + OrderStatus.name(c.status) + " or the lines do not match what it holds";
+            default: return "the order's state does not allow this, or the lines do not match what it holds";
         }
     }
 

@@ -40,6 +40,27 @@ public final class Routes
     {
     }
 
+    /** The methods a path answers to, for the Allow header of a 405. */
+    public static String allowed(final String[] segments)
+    {
+        final java.util.StringJoiner methods = new java.util.StringJoiner(", ");
+        for (final String route : ALL)
+        {
+            final int space = route.indexOf(' ');
+            final String[] template = route.substring(space + 2).split("/");
+            boolean matches = template.length == segments.length;
+            for (int i = 0; i < template.length && matches; i++)
+            {
+                matches = template[i].startsWith("{") || template[i].equals(segments[i]);
+            }
+            if (matches)
+            {
+                methods.add(route.substring(0, space));
+            }
+        }
+        return methods.toString();
+    }
+
     /**
      * Finds the route for a method and path split into segments.
      *

@@ -1,0 +1,501 @@
+package io.stockengine.client;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.agrona.collections.Long2ObjectHashMap;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.stockengine.engine.ResultCode;
+import io.stockengine.gateway.binary.AsciiStringCache;
+import io.stockengine.gateway.binary.CommandEncoder;
+import io.stockengine.gateway.binary.FrameDescriptor;
+import io.stockengine.gateway.binary.ResultDecoder;
+
+/**
+ * The client's connection and everything in flight on it, confined to one event loop so nothing here needs a lock:
+ * requests arrive as tasks on the loop, get a correlation id and a place in {@link #pending}, and are encoded into
+ * the current batch frame, which is written when it is full or when the loop has run the requests queued with it
+ * (or after the flush delay). Results complete the requests' futures on the loop.
+ * <p>
+ * When the connection drops, a request that may have reached the server is sent again on the next connection only
+ * if repeating it is safe ({@link Request#safeToRetry}); the others fail with
+ * {@link StockClientException.Kind#CONNECTION_LOST}. Requests that never left the client are simply sent later.
+ * Reconnection backs off exponentially between the configured bounds.
+ */
+final class ClientSession
+{
+    private static final Comparator<Request> BY_CORRELATION = Comparator.comparingLong(r -> r.correlationId);
+    private static final int STRING_CACHE_SLOTS = 1024;
+
+    private final String host;
+    private final int port;
+    private final long flushDelayNanos;
+    private final int maxBatchCommands;
+    private final int maxBatchBytes;
+    private final int maxFrameBytes;
+    private final int maxPending;
+    private final long requestTimeoutNanos;
+    private final long reconnectMinNanos;
+    private final long reconnectMaxNanos;
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final Long2ObjectHashMap<Request> pending = new Long2ObjectHashMap<>();
+    private final CommandEncoder encoder = new CommandEncoder();
+    private final ResultDecoder decoder = new ResultDecoder();
+    private final AsciiStringCache strings = new AsciiStringCache(STRING_CACHE_SLOTS);
+    private final Runnable flushTask = this::flushFromTask;
+    private final Runnable connectTask = this::connect;
+    private final CompletableFuture<Void> firstConnection = new CompletableFuture<>();
+    private final AtomicLong protocolErrors = new AtomicLong();
+    private final AtomicLong connections = new AtomicLong();
+    private volatile boolean closed;
+    private volatile boolean connected;
+
+    // Event loop only.
+    private Channel channel;
+    private ByteBuf batch;
+    private int batchFrame;
+    private int batchCount;
+    /** Number of the batch being filled; every batch up to {@link #flushedUpTo} has been written to a socket. */
+    private long batchNo = 1;
+    private long flushedUpTo;
+    private boolean flushScheduled;
+    private long nextCorrelationId;
+    private long backoffNanos;
+
+    ClientSession(final StockClientBuilder settings)
+    {
+        host = settings.host;
+        port = settings.port;
+        flushDelayNanos = settings.flushDelayNanos;
+        maxBatchCommands = settings.maxBatchCommands;
+        maxBatchBytes = settings.maxBatchBytes;
+        maxFrameBytes = settings.maxFrameBytes;
+        maxPending = settings.maxPending;
+        requestTimeoutNanos = settings.requestTimeoutNanos;
+        reconnectMinNanos = settings.reconnectMinNanos;
+        reconnectMaxNanos = settings.reconnectMaxNanos;
+        backoffNanos = reconnectMinNanos;
+        // Random high bits: ids of different clients rarely meet in the journal, where they name the commands.
+        nextCorrelationId = ((System.nanoTime() ^ System.identityHashCode(this)) & 0x7FFF_FFFFL) << 32 | 1;
+        final boolean epoll = settings.nativeTransport && Epoll.isAvailable();
+        group = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        loop = group.next();
+        bootstrap = new Bootstrap().group(loop).channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)Math.min(Integer.MAX_VALUE, settings.connectTimeoutMillis))
+            .handler(new ClientInitializer(new ClientHandler(this), settings.maxInboundFrameBytes,
+                settings.heartbeatSeconds, protocolErrors::incrementAndGet));
+    }
+
+    void start()
+    {
+        loop.execute(connectTask);
+        if (requestTimeoutNanos > 0)
+        {
+            final long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
+                Math.min(TimeUnit.SECONDS.toNanos(1), requestTimeoutNanos / 10));
+            loop.scheduleAtFixedRate(this::expire, period, period, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    CompletableFuture<Void> firstConnection()
+    {
+        return firstConnection;
+    }
+
+    boolean isConnected()
+    {
+        return connected;
+    }
+
+    long protocolErrors()
+    {
+        return protocolErrors.get();
+    }
+
+    long connections()
+    {
+        return connections.get();
+    }
+
+    /** Any thread: hands a request to the event loop, or fails it when the client is closed. */
+    <R extends Request> R enqueue(final R request)
+    {
+        if (closed)
+        {
+            request.completeExceptionally(closedException());
+            return request;
+        }
+        try
+        {
+            loop.execute(request);
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            request.completeExceptionally(closedException());
+        }
+        return request;
+    }
+
+    /** Event loop: registers a request and sends it if connected. */
+    void submit(final Request request)
+    {
+        if (closed)
+        {
+            request.completeExceptionally(closedException());
+            return;
+        }
+        if (pending.size() >= maxPending)
+        {
+            request.complete(CommandResult.local(request.type, ResultCode.OVERLOADED, null));
+            return;
+        }
+        long id = nextCorrelationId++;
+        if (id == 0)
+        {
+            id = nextCorrelationId++;
+        }
+        request.correlationId = id;
+        request.deadlineNanos = requestTimeoutNanos > 0 ? System.nanoTime() + requestTimeoutNanos : 0;
+        pending.put(id, request);
+        if (channel != null)
+        {
+            send(request);
+        }
+    }
+
+    private void send(final Request request)
+    {
+        if (batch == null)
+        {
+            batch = channel.alloc().ioBuffer(Math.min(maxBatchBytes, 4096));
+            batchFrame = FrameDescriptor.beginFrame(batch, FrameDescriptor.KIND_COMMANDS);
+        }
+        final int mark = batch.writerIndex();
+        final String field = request.encode(encoder, batch);
+        if (field != null)
+        {
+            batch.writerIndex(mark);
+            refuseLocally(request, field);
+            return;
+        }
+        if (FrameDescriptor.frameBytes(batch, batchFrame) - FrameDescriptor.LENGTH_FIELD_LENGTH > maxFrameBytes)
+        {
+            batch.writerIndex(mark);
+            if (batchCount == 0)
+            {
+                refuseLocally(request, "lines");
+                return;
+            }
+            flush();
+            send(request);
+            return;
+        }
+        request.batch = batchNo;
+        batchCount++;
+        if (batchCount >= maxBatchCommands || FrameDescriptor.frameBytes(batch, batchFrame) >= maxBatchBytes)
+        {
+            flush();
+        }
+        else if (!flushScheduled)
+        {
+            flushScheduled = true;
+            if (flushDelayNanos == 0)
+            {
+                // Runs after the requests already queued on the loop: one frame per burst, no timer.
+                loop.execute(flushTask);
+            }
+            else
+            {
+                loop.schedule(flushTask, flushDelayNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    /** A command the layout cannot carry: answered INVALID_REQUEST without asking the server. */
+    private void refuseLocally(final Request request, final String field)
+    {
+        pending.remove(request.correlationId);
+        request.complete(CommandResult.local(request.type, ResultCode.INVALID_REQUEST, field));
+    }
+
+    private void flushFromTask()
+    {
+        flushScheduled = false;
+        if (channel != null)
+        {
+            flush();
+        }
+    }
+
+    private void flush()
+    {
+        final ByteBuf frame = batch;
+        if (frame == null)
+        {
+            return;
+        }
+        batch = null;
+        if (batchCount == 0)
+        {
+            frame.release();
+            return;
+        }
+        FrameDescriptor.endFrame(frame, batchFrame);
+        batchCount = 0;
+        flushedUpTo = batchNo++;
+        channel.writeAndFlush(frame, channel.voidPromise());
+    }
+
+    private void connect()
+    {
+        if (closed || channel != null)
+        {
+            return;
+        }
+        bootstrap.connect(host, port).addListener((ChannelFutureListener)future ->
+        {
+            if (!future.isSuccess())
+            {
+                reconnectLater();
+            }
+        });
+    }
+
+    private void reconnectLater()
+    {
+        if (closed)
+        {
+            return;
+        }
+        final long delay = backoffNanos;
+        backoffNanos = Math.min(reconnectMaxNanos, backoffNanos * 2);
+        loop.schedule(connectTask, delay, TimeUnit.NANOSECONDS);
+    }
+
+    void onConnected(final Channel ch)
+    {
+        if (closed)
+        {
+            ch.close();
+            return;
+        }
+        channel = ch;
+        connected = true;
+        connections.incrementAndGet();
+        firstConnection.complete(null);
+        final Request[] unsent = new Request[pending.size()];
+        int count = 0;
+        for (final Request request : pending.values())
+        {
+            if (request.batch == Request.UNSENT)
+            {
+                unsent[count++] = request;
+            }
+        }
+        Arrays.sort(unsent, 0, count, BY_CORRELATION);
+        for (int i = 0; i < count && channel != null; i++)
+        {
+            send(unsent[i]);
+        }
+        if (channel != null)
+        {
+            flush();
+        }
+    }
+
+    void onDisconnected(final Channel ch)
+    {
+        if (ch != channel)
+        {
+            return;
+        }
+        channel = null;
+        connected = false;
+        if (batch != null)
+        {
+            batch.release();
+            batch = null;
+        }
+        batchCount = 0;
+        final ArrayList<Request> lost = new ArrayList<>();
+        for (final Request request : pending.values())
+        {
+            if (request.batch == Request.UNSENT)
+            {
+                continue;
+            }
+            if (request.batch > flushedUpTo || request.safeToRetry())
+            {
+                request.batch = Request.UNSENT;
+            }
+            else
+            {
+                lost.add(request);
+            }
+        }
+        flushedUpTo = batchNo++;
+        if (!lost.isEmpty())
+        {
+            final StockClientException cause = new StockClientException(StockClientException.Kind.CONNECTION_LOST,
+                "the connection dropped while the command was in flight; it may or may not have been applied");
+            for (final Request request : lost)
+            {
+                pending.remove(request.correlationId);
+                request.completeExceptionally(cause);
+            }
+        }
+        reconnectLater();
+    }
+
+    void onFrame(final Channel ch, final ByteBuf frame)
+    {
+        if (ch != channel)
+        {
+            return;
+        }
+        if (FrameDescriptor.messageCount(frame, FrameDescriptor.KIND_RESULTS) < 0)
+        {
+            protocolError(ch);
+            return;
+        }
+        // Reset only once the server answers: one that accepts and drops connections at once still gets backed off.
+        backoffNanos = reconnectMinNanos;
+        final int end = frame.writerIndex();
+        int offset = frame.readerIndex() + FrameDescriptor.HEADER_LENGTH;
+        while (offset < end)
+        {
+            final int length = frame.getIntLE(offset + FrameDescriptor.MESSAGE_LENGTH_OFFSET);
+            decoder.wrap(frame, offset, length);
+            if (!decoder.parse())
+            {
+                protocolError(ch);
+                return;
+            }
+            final Request request = pending.remove(decoder.correlationId());
+            if (request != null)
+            {
+                request.complete(CommandResult.decode(decoder, strings));
+            }
+            offset += length;
+        }
+    }
+
+    private void protocolError(final Channel ch)
+    {
+        protocolErrors.incrementAndGet();
+        ch.close();
+    }
+
+    void heartbeat(final Channel ch)
+    {
+        if (ch == channel && batch == null)
+        {
+            final ByteBuf frame = ch.alloc().ioBuffer(FrameDescriptor.HEADER_LENGTH);
+            FrameDescriptor.endFrame(frame, FrameDescriptor.beginFrame(frame, FrameDescriptor.KIND_COMMANDS));
+            ch.writeAndFlush(frame, ch.voidPromise());
+        }
+    }
+
+    private void expire()
+    {
+        if (pending.isEmpty())
+        {
+            return;
+        }
+        final long now = System.nanoTime();
+        ArrayList<Request> expired = null;
+        for (final Request request : pending.values())
+        {
+            if (now - request.deadlineNanos > 0)
+            {
+                if (expired == null)
+                {
+                    expired = new ArrayList<>();
+                }
+                expired.add(request);
+            }
+        }
+        if (expired != null)
+        {
+            final StockClientException cause = new StockClientException(StockClientException.Kind.TIMEOUT,
+                "no answer within the request timeout; the command may or may not have been applied");
+            for (final Request request : expired)
+            {
+                pending.remove(request.correlationId);
+                request.completeExceptionally(cause);
+            }
+        }
+    }
+
+    /** Any thread: fails what is pending, closes the connection and stops the event loop. */
+    void close(final long timeoutMillis)
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        try
+        {
+            loop.execute(this::shutdown);
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            // Already stopping: nothing left to fail.
+        }
+        final var terminated = group.shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS);
+        if (!loop.inEventLoop())
+        {
+            terminated.awaitUninterruptibly(timeoutMillis * 2);
+        }
+    }
+
+    private void shutdown()
+    {
+        if (batch != null)
+        {
+            batch.release();
+            batch = null;
+        }
+        final StockClientException cause = closedException();
+        final ArrayList<Request> left = new ArrayList<>(pending.values());
+        pending.clear();
+        for (final Request request : left)
+        {
+            request.completeExceptionally(cause);
+        }
+        firstConnection.completeExceptionally(cause);
+        if (channel != null)
+        {
+            channel.close();
+            channel = null;
+        }
+        connected = false;
+    }
+
+    private static StockClientException closedException()
+    {
+        return new StockClientException(StockClientException.Kind.CLOSED, "the client is closed");
+    }
+}

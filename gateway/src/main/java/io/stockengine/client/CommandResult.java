@@ -1,0 +1,253 @@
+package io.stockengine.client;
+
+import io.stockengine.engine.CommandType;
+import io.stockengine.engine.OrderStatus;
+import io.stockengine.engine.ResultCode;
+import io.stockengine.gateway.binary.AsciiStringCache;
+import io.stockengine.gateway.binary.ResultDecoder;
+import io.stockengine.gateway.binary.ResultDescriptor;
+import io.stockengine.gateway.binary.RowKind;
+
+/**
+ * The answer to one command: its {@link ResultCode}, whether it replays an earlier success, the journal seq, the
+ * offending field of an INVALID_REQUEST, and the rows of its view. Rows are flat: {@link #value(int, int)} takes
+ * the engine's field constants for the row kind ({@code Command.STOCK_*}, {@code LINE_*}, {@code AVAILABILITY_*},
+ * {@code SHORTFALL_*}; a transfer row is quantity, in transit, received; a channel row is unused fence units).
+ * Immutable.
+ */
+public final class CommandResult
+{
+    private static final String[] NO_NAMES = new String[0];
+    private static final long[] NO_VALUES = new long[0];
+
+    private final int type;
+    private final int code;
+    private final boolean replayed;
+    private final long seq;
+    private final String field;
+    private final int status;
+    private final long outTime;
+    private final String name;
+    private final String name2;
+    private final String name3;
+    private final int rowKind;
+    private final int rowCount;
+    private final String[] rowSku;
+    private final String[] rowLocation;
+    private final long[] values;
+    private final long[] itemTotals;
+
+    private CommandResult(final int type, final int code, final boolean replayed, final long seq, final String field,
+        final int status, final long outTime, final String name, final String name2, final String name3,
+        final int rowKind, final int rowCount, final String[] rowSku, final String[] rowLocation, final long[] values,
+        final long[] itemTotals)
+    {
+        this.type = type;
+        this.code = code;
+        this.replayed = replayed;
+        this.seq = seq;
+        this.field = field;
+        this.status = status;
+        this.outTime = outTime;
+        this.name = name;
+        this.name2 = name2;
+        this.name3 = name3;
+        this.rowKind = rowKind;
+        this.rowCount = rowCount;
+        this.rowSku = rowSku;
+        this.rowLocation = rowLocation;
+        this.values = values;
+        this.itemTotals = itemTotals;
+    }
+
+    /** Copies a parsed result message out of its frame; names that repeat come from {@code strings}. */
+    static CommandResult decode(final ResultDecoder d, final AsciiStringCache strings)
+    {
+        final int kind = d.rowKind();
+        final int rows = d.rowCount();
+        final int stride = RowKind.stride(kind);
+        final String[] skus = rows == 0 ? NO_NAMES : new String[rows];
+        final String[] locations = rows == 0 ? NO_NAMES : new String[rows];
+        final long[] values = rows == 0 ? NO_VALUES : new long[rows * stride];
+        for (int row = 0; row < rows; row++)
+        {
+            skus[row] = strings.get(d.buffer(), d.rowSkuOffset(row), d.rowSkuLength(row));
+            locations[row] = strings.get(d.buffer(), d.rowLocationOffset(row), d.rowLocationLength(row));
+            for (int v = 0; v < stride; v++)
+            {
+                values[row * stride + v] = d.value(row, v);
+            }
+        }
+        final int items = d.itemCount();
+        final long[] totals = items == 0 ? NO_VALUES : new long[items];
+        for (int i = 0; i < items; i++)
+        {
+            totals[i] = d.itemTotal(i);
+        }
+        return new CommandResult(d.type(), d.code(), d.replayed(), d.seq(), string(d, strings, ResultDescriptor.FIELD),
+            d.status(), d.outTime(), string(d, strings, ResultDescriptor.NAME), string(d, strings, ResultDescriptor.NAME2),
+            string(d, strings, ResultDescriptor.NAME3), kind, rows, skus, locations, values, totals);
+    }
+
+    private static String string(final ResultDecoder d, final AsciiStringCache strings, final int slot)
+    {
+        return strings.get(d.buffer(), d.stringOffset(slot), d.stringLength(slot));
+    }
+
+    /** An answer the client gives itself without asking the server (a command it cannot encode, a full queue). */
+    static CommandResult local(final int type, final int code, final String field)
+    {
+        return new CommandResult(type, code, false, 0, field, 0, 0, null, null, null, RowKind.NONE, 0, NO_NAMES,
+            NO_NAMES, NO_VALUES, NO_VALUES);
+    }
+
+    /** The command's type ({@link CommandType}). */
+    public int type()
+    {
+        return type;
+    }
+
+    /** The {@link ResultCode}. */
+    public int code()
+    {
+        return code;
+    }
+
+    public String codeName()
+    {
+        return ResultCode.name(code);
+    }
+
+    public boolean isOk()
+    {
+        return code == ResultCode.OK;
+    }
+
+    /** True when this answer repeats an earlier success with the same idempotency key or order id. */
+    public boolean replayed()
+    {
+        return replayed;
+    }
+
+    /** Journal sequence number of the command's last event (of the original, for a replay); 0 for a refusal. */
+    public long seq()
+    {
+        return seq;
+    }
+
+    /** The offending input of an INVALID_REQUEST, named as in the HTTP API; null otherwise. */
+    public String field()
+    {
+        return field;
+    }
+
+    /** An order's {@link OrderStatus}; for a channel, how many of the rows are sourcing locations. */
+    public int status()
+    {
+        return status;
+    }
+
+    public String statusName()
+    {
+        return OrderStatus.name(status);
+    }
+
+    /** An order's expiry in epoch ms (0 = none); a channel's buffer. */
+    public long outTime()
+    {
+        return outTime;
+    }
+
+    /** An order's channel; a transfer's SKU. */
+    public String name()
+    {
+        return name;
+    }
+
+    /** A transfer's source location. */
+    public String name2()
+    {
+        return name2;
+    }
+
+    /** A transfer's destination location. */
+    public String name3()
+    {
+        return name3;
+    }
+
+    /** What the rows hold ({@link RowKind}). */
+    public int rowKind()
+    {
+        return rowKind;
+    }
+
+    public int rowCount()
+    {
+        return rowCount;
+    }
+
+    public String rowSku(final int row)
+    {
+        return rowSku[row];
+    }
+
+    /** The row's location; null in a shortfall row when the engine could not source the line anywhere. */
+    public String rowLocation(final int row)
+    {
+        return rowLocation[row];
+    }
+
+    /** Value {@code field} of row {@code row}, {@code field} being one of the engine's constants for the row kind. */
+    public long value(final int row, final int field)
+    {
+        return values[row * RowKind.stride(rowKind) + field];
+    }
+
+    /** The sum of a stock field over every location: the {@code totals} of the HTTP API. */
+    public long stockTotal(final int field)
+    {
+        long total = 0;
+        for (int row = 0; row < rowCount; row++)
+        {
+            total += value(row, field);
+        }
+        return total;
+    }
+
+    /** For availability: how many SKUs were asked, in the order asked. */
+    public int itemCount()
+    {
+        return itemTotals.length;
+    }
+
+    /** For availability: what the channel may sell of the {@code item}-th asked SKU over all its locations. */
+    public long itemTotal(final int item)
+    {
+        return itemTotals[item];
+    }
+
+    @Override
+    public String toString()
+    {
+        final StringBuilder out = new StringBuilder(64).append(CommandType.name(type)).append(' ')
+            .append(ResultCode.name(code));
+        if (replayed)
+        {
+            out.append(" replayed");
+        }
+        if (seq != 0)
+        {
+            out.append(" seq=").append(seq);
+        }
+        if (field != null)
+        {
+            out.append(" field=").append(field);
+        }
+        if (rowCount > 0)
+        {
+            out.append(' ').append(RowKind.name(rowKind)).append(" rows=").append(rowCount);
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,424 @@
+package io.stockengine.client;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.stockengine.engine.Bucket;
+import io.stockengine.engine.CommandType;
+import io.stockengine.engine.Reason;
+
+/**
+ * Java client of the binary TCP protocol ({@code docs/binary-protocol.md}): every command of the HTTP API, each
+ * answered by a {@link CompletableFuture} of its {@link CommandResult}. Commands are pipelined on one connection and
+ * coalesced into frames: those issued while the client's event loop is busy leave together (see
+ * {@link StockClientBuilder#flushDelay}). A refusal is a result, not an exception; a future fails only when the
+ * client could not learn the outcome ({@link StockClientException}).
+ * <p>
+ * The connection is re-established with exponential back-off. A command in flight when it dropped is sent again
+ * if that is safe: it carries an idempotency key or an order id (the engine recognises the retry and answers
+ * {@code replayed}), or it is a query; otherwise its future fails with
+ * {@link StockClientException.Kind#CONNECTION_LOST}. Commands issued while disconnected wait for the connection
+ * (bounded by {@link StockClientBuilder#maxPending} and the request timeout).
+ * <p>
+ * Threading: every method may be called from any thread, without locks. Futures complete on the client's event
+ * loop thread, so callbacks must not block (use the {@code *Async} stages for slow work); a callback may call
+ * {@link #close()}, which then does not wait for the loop to stop. Strings are identifiers as the API defines them; quantities are whole units, money is in
+ * millionths, times are epoch milliseconds.
+ */
+public final class StockClient implements AutoCloseable
+{
+    private final ClientSession session;
+
+    StockClient(final StockClientBuilder builder)
+    {
+        this.session = new ClientSession(builder);
+        session.start();
+    }
+
+    /** Settings, then {@link StockClientBuilder#connect()} or {@link StockClientBuilder#build()}. */
+    public static StockClientBuilder builder()
+    {
+        return new StockClientBuilder();
+    }
+
+    ClientSession session()
+    {
+        return session;
+    }
+
+    // ---- orders ----
+
+    /**
+     * Reserves every line or none (keyed by the order id: a retry answers the order, replayed).
+     *
+     * @param ttlSeconds 0 for no expiry, else 1..31,536,000.
+     * @param lines      1..1000 lines; a line with a null location is sourced by the engine.
+     */
+    public CompletableFuture<CommandResult> reserve(final String orderId, final String channel, final long ttlSeconds,
+        final Line... lines)
+    {
+        final Request r = request(CommandType.RESERVE).lines(lines);
+        r.orderId = orderId;
+        r.channel = channel;
+        r.time = ttlSeconds;
+        return session.enqueue(r);
+    }
+
+    /** Picks every reserved unit of the order. */
+    public CompletableFuture<CommandResult> pick(final String orderId)
+    {
+        return orderAction(CommandType.PICK, orderId, null, null);
+    }
+
+    /** Picks the given lines (then {@code key} is required), or the whole order when there are none. */
+    public CompletableFuture<CommandResult> pick(final String orderId, final String key, final Line... lines)
+    {
+        return orderAction(CommandType.PICK, orderId, key, lines);
+    }
+
+    /** Ships every reserved and picked unit (reserved units are picked and shipped at once). */
+    public CompletableFuture<CommandResult> ship(final String orderId)
+    {
+        return orderAction(CommandType.SHIP, orderId, null, null);
+    }
+
+    public CompletableFuture<CommandResult> ship(final String orderId, final String key, final Line... lines)
+    {
+        return orderAction(CommandType.SHIP, orderId, key, lines);
+    }
+
+    /** Releases every reserved and picked unit back to sellable. */
+    public CompletableFuture<CommandResult> cancel(final String orderId)
+    {
+        return orderAction(CommandType.CANCEL, orderId, null, null);
+    }
+
+    public CompletableFuture<CommandResult> cancel(final String orderId, final String key, final Line... lines)
+    {
+        return orderAction(CommandType.CANCEL, orderId, key, lines);
+    }
+
+    private CompletableFuture<CommandResult> orderAction(final int type, final String orderId, final String key,
+        final Line[] lines)
+    {
+        final Request r = request(type).lines(lines);
+        r.orderId = orderId;
+        r.key = key;
+        return session.enqueue(r);
+    }
+
+    /** Returns shipped units: to quality_control when {@code inspect}, else straight to sellable. */
+    public CompletableFuture<CommandResult> returnLines(final String orderId, final String key, final boolean inspect,
+        final Line... lines)
+    {
+        final Request r = request(CommandType.RETURN).lines(lines);
+        r.orderId = orderId;
+        r.key = key;
+        r.flag = inspect;
+        return session.enqueue(r);
+    }
+
+    // ---- movements ----
+
+    /** Point of sale at one location: lines are (sku, quantity), all or none. */
+    public CompletableFuture<CommandResult> sale(final String key, final String channel, final String location,
+        final Line... lines)
+    {
+        final Request r = request(CommandType.SALE).lines(lines);
+        r.key = key;
+        r.channel = channel;
+        r.location = location;
+        return session.enqueue(r);
+    }
+
+    /**
+     * Units arrive: sellable, or quality_control when {@code inspect}.
+     *
+     * @param unitCost      millionths of the currency unit.
+     * @param purchaseOrder null, or the purchase order whose incoming this receipt meets.
+     */
+    public CompletableFuture<CommandResult> receive(final String key, final String sku, final String location,
+        final long quantity, final long unitCost, final String purchaseOrder, final boolean inspect)
+    {
+        final Request r = request(CommandType.RECEIVE);
+        r.key = key;
+        r.sku = sku;
+        r.location = location;
+        r.quantity = quantity;
+        r.amount = unitCost;
+        r.reference = purchaseOrder;
+        r.flag = inspect;
+        return session.enqueue(r);
+    }
+
+    /** quality_control to sellable ({@code passed}) and damaged ({@code failed}). */
+    public CompletableFuture<CommandResult> inspect(final String key, final String sku, final String location,
+        final long passed, final long failed)
+    {
+        final Request r = request(CommandType.INSPECT);
+        r.key = key;
+        r.sku = sku;
+        r.location = location;
+        r.quantity = passed;
+        r.quantity2 = failed;
+        return session.enqueue(r);
+    }
+
+    /**
+     * Between the free buckets ({@link Bucket#SELLABLE}, {@link Bucket#QUALITY_CONTROL}, {@link Bucket#DAMAGED}).
+     *
+     * @param reason a {@link Reason}, {@link Reason#NONE} for none.
+     */
+    public CompletableFuture<CommandResult> move(final String key, final String sku, final String location,
+        final long quantity, final int from, final int to, final int reason)
+    {
+        final Request r = request(CommandType.MOVE);
+        r.key = key;
+        r.sku = sku;
+        r.location = location;
+        r.quantity = quantity;
+        r.bucket = from;
+        r.bucket2 = to;
+        r.reason = reason;
+        return session.enqueue(r);
+    }
+
+    /**
+     * A signed change of one free bucket.
+     *
+     * @param reason {@link Reason#LOST}, {@link Reason#FOUND}, {@link Reason#THEFT}, {@link Reason#CORRECTION} or
+     *               {@link Reason#WRITE_OFF}.
+     */
+    public CompletableFuture<CommandResult> adjust(final String key, final String sku, final String location,
+        final long delta, final int bucket, final int reason)
+    {
+        final Request r = request(CommandType.ADJUST);
+        r.key = key;
+        r.sku = sku;
+        r.location = location;
+        r.quantity = delta;
+        r.bucket = bucket;
+        r.reason = reason;
+        return session.enqueue(r);
+    }
+
+    /** Cycle count of sellable: sets it and journals the variance. */
+    public CompletableFuture<CommandResult> count(final String key, final String sku, final String location,
+        final long counted)
+    {
+        return count(key, sku, location, counted, false, 0);
+    }
+
+    /** Cycle count applied only if sellable still equals {@code expected} (else INVALID_TRANSITION). */
+    public CompletableFuture<CommandResult> count(final String key, final String sku, final String location,
+        final long counted, final long expected)
+    {
+        return count(key, sku, location, counted, true, expected);
+    }
+
+    private CompletableFuture<CommandResult> count(final String key, final String sku, final String location,
+        final long counted, final boolean hasExpected, final long expected)
+    {
+        final Request r = request(CommandType.COUNT);
+        r.key = key;
+        r.sku = sku;
+        r.location = location;
+        r.quantity = counted;
+        r.flag = hasExpected;
+        r.quantity2 = expected;
+        return session.enqueue(r);
+    }
+
+    /** Announces (or changes) a purchase-order line: {@code quantity} expected at {@code expectedAtMillis}. */
+    public CompletableFuture<CommandResult> announceIncoming(final String key, final String purchaseOrder,
+        final String sku, final String location, final long quantity, final long expectedAtMillis, final long unitCost)
+    {
+        final Request r = request(CommandType.ANNOUNCE_INCOMING);
+        r.key = key;
+        r.reference = purchaseOrder;
+        r.sku = sku;
+        r.location = location;
+        r.quantity = quantity;
+        r.time = expectedAtMillis;
+        r.amount = unitCost;
+        return session.enqueue(r);
+    }
+
+    /** Sellable at {@code from} to in_transit at {@code to}. */
+    public CompletableFuture<CommandResult> transferOut(final String key, final String transferId, final String sku,
+        final String from, final String to, final long quantity)
+    {
+        final Request r = request(CommandType.TRANSFER_OUT);
+        r.key = key;
+        r.reference = transferId;
+        r.sku = sku;
+        r.location = from;
+        r.location2 = to;
+        r.quantity = quantity;
+        return session.enqueue(r);
+    }
+
+    /** In transit to sellable (or quality_control when {@code inspect}); {@code quantity} 0 means all that is left. */
+    public CompletableFuture<CommandResult> transferIn(final String key, final String transferId, final long quantity,
+        final boolean inspect)
+    {
+        final Request r = request(CommandType.TRANSFER_IN);
+        r.key = key;
+        r.reference = transferId;
+        r.quantity = quantity;
+        r.flag = inspect;
+        return session.enqueue(r);
+    }
+
+    // ---- policies (the key is optional: they are idempotent by nature) ----
+
+    public CompletableFuture<CommandResult> setSafetyStock(final String key, final String sku, final String location,
+        final long quantity)
+    {
+        final Request r = request(CommandType.SET_SAFETY_STOCK);
+        r.key = key;
+        r.sku = sku;
+        r.location = location;
+        r.quantity = quantity;
+        return session.enqueue(r);
+    }
+
+    /**
+     * Replaces a channel's policy: its buffer, the locations it sources from in order, and its ring-fences
+     * (allocations: sku, location, units).
+     */
+    public CompletableFuture<CommandResult> configureChannel(final String key, final String channel, final long buffer,
+        final List<String> locations, final List<Line> allocations)
+    {
+        final int locationCount = locations == null ? 0 : locations.size();
+        final int allocationCount = allocations == null ? 0 : allocations.size();
+        final Line[] lines = new Line[locationCount + allocationCount];
+        for (int i = 0; i < locationCount; i++)
+        {
+            lines[i] = new Line(null, locations.get(i), 0);
+        }
+        for (int i = 0; i < allocationCount; i++)
+        {
+            lines[locationCount + i] = allocations.get(i);
+        }
+        final Request r = request(CommandType.CONFIGURE_CHANNEL).lines(lines);
+        r.key = key;
+        r.channel = channel;
+        r.quantity = buffer;
+        r.quantity2 = locationCount;
+        return session.enqueue(r);
+    }
+
+    /** Defines (or redefines) a kit: components are (sku, units per kit). */
+    public CompletableFuture<CommandResult> defineKit(final String key, final String sku, final Line... components)
+    {
+        final Request r = request(CommandType.DEFINE_KIT).lines(components);
+        r.key = key;
+        r.sku = sku;
+        return session.enqueue(r);
+    }
+
+    // ---- queries ----
+
+    /** Every location of the SKU ({@code Command.STOCK_*} rows); {@link CommandResult#stockTotal} sums them. */
+    public CompletableFuture<CommandResult> queryStock(final String sku)
+    {
+        final Request r = request(CommandType.QUERY_STOCK);
+        r.sku = sku;
+        return session.enqueue(r);
+    }
+
+    /** The SKU at one location: zero or one stock row. */
+    public CompletableFuture<CommandResult> queryStockAt(final String sku, final String location)
+    {
+        final Request r = request(CommandType.QUERY_STOCK_AT);
+        r.sku = sku;
+        r.location = location;
+        return session.enqueue(r);
+    }
+
+    /** What the channel may sell now of each SKU: rows per location, totals per SKU as items. */
+    public CompletableFuture<CommandResult> queryAvailability(final String channel, final String... skus)
+    {
+        return availability(channel, false, 0, skus);
+    }
+
+    /** What the channel may promise by {@code atMillis}, counting incoming expected by then. */
+    public CompletableFuture<CommandResult> queryAvailabilityAt(final String channel, final long atMillis,
+        final String... skus)
+    {
+        return availability(channel, true, atMillis, skus);
+    }
+
+    private CompletableFuture<CommandResult> availability(final String channel, final boolean hasDate,
+        final long atMillis, final String[] skus)
+    {
+        final Line[] lines = new Line[skus == null ? 0 : skus.length];
+        for (int i = 0; i < lines.length; i++)
+        {
+            lines[i] = new Line(skus[i], null, 0);
+        }
+        final Request r = request(CommandType.QUERY_AVAILABILITY).lines(lines);
+        r.channel = channel;
+        r.flag = hasDate;
+        r.time = atMillis;
+        return session.enqueue(r);
+    }
+
+    public CompletableFuture<CommandResult> queryOrder(final String orderId)
+    {
+        final Request r = request(CommandType.QUERY_ORDER);
+        r.orderId = orderId;
+        return session.enqueue(r);
+    }
+
+    public CompletableFuture<CommandResult> queryTransfer(final String transferId)
+    {
+        final Request r = request(CommandType.QUERY_TRANSFER);
+        r.reference = transferId;
+        return session.enqueue(r);
+    }
+
+    /** The channel's stored policy: buffer in {@code outTime}, sourcing locations then fences as rows. */
+    public CompletableFuture<CommandResult> queryChannel(final String channel)
+    {
+        final Request r = request(CommandType.QUERY_CHANNEL);
+        r.channel = channel;
+        return session.enqueue(r);
+    }
+
+    private Request request(final int type)
+    {
+        return new Request(session, type);
+    }
+
+    // ---- connection ----
+
+    /** True while a connection is up (a snapshot: it may drop at any time). */
+    public boolean isConnected()
+    {
+        return session.isConnected();
+    }
+
+    /** Connections made so far (1 + reconnects). */
+    public long connections()
+    {
+        return session.connections();
+    }
+
+    /** Result frames from the server that could not be parsed (each one closed the connection). */
+    public long protocolErrors()
+    {
+        return session.protocolErrors();
+    }
+
+    /**
+     * Fails every command still pending with {@link StockClientException.Kind#CLOSED}, closes the connection and
+     * stops the client's event loop. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        session.close(2_000);
+    }
+}

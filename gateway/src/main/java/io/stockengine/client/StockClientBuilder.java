@@ -1,0 +1,181 @@
+package io.stockengine.client;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Settings; {@link #build()} starts connecting in the background, {@link #connect()} also waits for the first
+ * connection.
+ */
+public final class StockClientBuilder
+{
+    String host = "127.0.0.1";
+    int port = 9090;
+    boolean nativeTransport;
+    long flushDelayNanos;
+    int maxBatchCommands = 256;
+    int maxBatchBytes = 64 * 1024;
+    int maxFrameBytes = 1 << 20;
+    int maxInboundFrameBytes = 64 << 20;
+    int maxPending = 1_000_000;
+    long connectTimeoutMillis = 5_000;
+    long requestTimeoutNanos = TimeUnit.SECONDS.toNanos(30);
+    long reconnectMinNanos = TimeUnit.MILLISECONDS.toNanos(50);
+    long reconnectMaxNanos = TimeUnit.SECONDS.toNanos(2);
+    int heartbeatSeconds = 20;
+
+    StockClientBuilder()
+    {
+    }
+
+    public StockClientBuilder host(final String host)
+    {
+        this.host = host;
+        return this;
+    }
+
+    public StockClientBuilder port(final int port)
+    {
+        this.port = port;
+        return this;
+    }
+
+    /** Use epoll where available instead of NIO. */
+    public StockClientBuilder nativeTransport(final boolean nativeTransport)
+    {
+        this.nativeTransport = nativeTransport;
+        return this;
+    }
+
+    /**
+     * How long a batch may wait for more commands. Zero (the default) writes a batch as soon as the event loop
+     * has taken the commands issued while it was busy: no timer, and batches grow with the load by themselves.
+     */
+    public StockClientBuilder flushDelay(final Duration delay)
+    {
+        this.flushDelayNanos = delay.toNanos();
+        return this;
+    }
+
+    /** A batch is written as soon as it holds this many commands. */
+    public StockClientBuilder maxBatchCommands(final int commands)
+    {
+        this.maxBatchCommands = commands;
+        return this;
+    }
+
+    /** A batch is written as soon as its frame reaches this many bytes. */
+    public StockClientBuilder maxBatchBytes(final int bytes)
+    {
+        this.maxBatchBytes = bytes;
+        return this;
+    }
+
+    /** The server's frame limit ({@code max-frame-bytes}): no frame the client writes is longer. */
+    public StockClientBuilder maxFrameBytes(final int bytes)
+    {
+        this.maxFrameBytes = bytes;
+        return this;
+    }
+
+    /** The longest result frame accepted (a large availability answer can be big). */
+    public StockClientBuilder maxInboundFrameBytes(final int bytes)
+    {
+        this.maxInboundFrameBytes = bytes;
+        return this;
+    }
+
+    /** Commands waiting for an answer at once; more are answered OVERLOADED by the client itself. */
+    public StockClientBuilder maxPending(final int commands)
+    {
+        this.maxPending = commands;
+        return this;
+    }
+
+    public StockClientBuilder connectTimeout(final Duration timeout)
+    {
+        this.connectTimeoutMillis = timeout.toMillis();
+        return this;
+    }
+
+    /** How long a command may wait for its answer, reconnections included; zero waits for ever. */
+    public StockClientBuilder requestTimeout(final Duration timeout)
+    {
+        this.requestTimeoutNanos = timeout.toNanos();
+        return this;
+    }
+
+    /** The first and the longest wait between connection attempts; it doubles from one to the other. */
+    public StockClientBuilder reconnectDelay(final Duration min, final Duration max)
+    {
+        this.reconnectMinNanos = min.toNanos();
+        this.reconnectMaxNanos = max.toNanos();
+        return this;
+    }
+
+    /** An empty frame after this many idle seconds keeps the server's idle timeout away; 0 = never. */
+    public StockClientBuilder heartbeatSeconds(final int seconds)
+    {
+        this.heartbeatSeconds = seconds;
+        return this;
+    }
+
+    /** Starts the client; it connects in the background and commands wait for the connection. */
+    public StockClient build()
+    {
+        validate();
+        return new StockClient(this);
+    }
+
+    /**
+     * Starts the client and waits for its first connection (up to the connect timeout).
+     *
+     * @throws StockClientException {@link StockClientException.Kind#CONNECT_FAILED} when it did not connect.
+     */
+    public StockClient connect()
+    {
+        final StockClient client = build();
+        try
+        {
+            client.session().firstConnection().get(Math.max(1, connectTimeoutMillis), TimeUnit.MILLISECONDS);
+            return client;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            client.close();
+            throw new StockClientException(StockClientException.Kind.CONNECT_FAILED, "interrupted", ex);
+        }
+        catch (final ExecutionException | TimeoutException ex)
+        {
+            client.close();
+            throw new StockClientException(StockClientException.Kind.CONNECT_FAILED,
+                "could not connect to " + host + ":" + port, ex);
+        }
+    }
+
+    private void validate()
+    {
+        require(port >= 0 && port <= 65_535, "port must be 0..65535");
+        require(flushDelayNanos >= 0, "flush delay must not be negative");
+        require(maxBatchCommands >= 1, "max batch commands must be at least 1");
+        require(maxBatchBytes >= 64, "max batch bytes must be at least 64");
+        require(maxFrameBytes >= 1024, "max frame bytes must be at least 1024, as the server's");
+        require(maxInboundFrameBytes >= 1024, "max inbound frame bytes must be at least 1024");
+        require(maxPending >= 1, "max pending must be at least 1");
+        require(requestTimeoutNanos >= 0, "request timeout must not be negative");
+        require(reconnectMinNanos > 0 && reconnectMaxNanos >= reconnectMinNanos,
+            "reconnect delays must be positive, min <= max");
+        require(heartbeatSeconds >= 0, "heartbeat seconds must not be negative");
+    }
+
+    private static void require(final boolean condition, final String message)
+    {
+        if (!condition)
+        {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.stockengine.gateway.binary;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.stockengine.engine.EnginePipeline;
+import io.stockengine.gateway.ConnectionLimiter;
+import io.stockengine.gateway.GatewayConfig;
+import io.stockengine.gateway.GatewayMetrics;
+
+/**
+ * The pipeline of a binary TCP connection (protocol: {@code docs/binary-protocol.md}): the connection limit, idle
+ * timeout, frame decoder, then the command handler that publishes to the engine.
+ */
+public final class BinaryServerInitializer extends ChannelInitializer<SocketChannel>
+{
+    /** Past this much unwritten output a connection stops reading until the client catches up. */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
+    private final CommandPublisher publisher;
+    private final GatewayConfig config;
+    private final GatewayMetrics metrics;
+    private final ConnectionLimiter limiter;
+    private final Runnable protocolErrors;
+
+    /** A binary port with its own connection count against {@code config.maxConnections}. */
+    public BinaryServerInitializer(final EnginePipeline pipeline, final GatewayConfig config,
+        final GatewayMetrics metrics)
+    {
+        this(pipeline, config, metrics, new ConnectionLimiter(config.maxConnections, metrics));
+    }
+
+    /** A binary port sharing {@code limiter} (and so the connection count) with the other ports of the server. */
+    public BinaryServerInitializer(final EnginePipeline pipeline, final GatewayConfig config,
+        final GatewayMetrics metrics, final ConnectionLimiter limiter)
+    {
+        this.publisher = pipeline::tryPublish;
+        this.config = config;
+        this.metrics = metrics;
+        this.limiter = limiter;
+        this.protocolErrors = metrics.binaryProtocolErrors::incrementAndGet;
+    }
+
+    @Override
+    protected void initChannel(final SocketChannel channel)
+    {
+        channel.config().setWriteBufferWaterMark(WATER_MARK);
+        channel.pipeline()
+            .addLast("limit", limiter)
+            .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutSeconds))
+            .addLast("frames", new FrameDecoder(config.maxFrameBytes, protocolErrors))
+            .addLast("commands", new BinaryCommandHandler(publisher, config, metrics));
+    }
+}

@@ -1,0 +1,110 @@
+package io.stockengine.gateway.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code GET /v1/availability/stream}: server-sent events of a channel's availability, over a raw connection that
+ * reads the chunked stream as it comes.
+ */
+@Timeout(60)
+class AvailabilityStreamTest
+{
+    @TempDir
+    static Path dataDir;
+    static TestServer server;
+
+    @BeforeAll
+    static void start()
+    {
+        LeakWatch.install();
+        server = TestServer.start(dataDir);
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        server.close();
+        LeakWatch.assertNoLeaks();
+    }
+
+    /** The next event (comments skipped) as its name and data. */
+    private static Map.Entry<String, Map<String, Object>> nextEvent(final RawHttp stream)
+    {
+        while (true)
+        {
+            final String chunk = stream.readChunk();
+            assertNotNull(chunk, "the stream ended");
+            if (chunk.startsWith(":"))
+            {
+                continue;
+            }
+            assertTrue(chunk.startsWith("event: ") && chunk.endsWith("\n\n"), chunk);
+            final String[] lines = chunk.split("\n");
+            assertTrue(lines[1].startsWith("data: "), chunk);
+            return Map.entry(lines[0].substring(7), Json.object(lines[1].substring(6)));
+        }
+    }
+
+    @Test
+    void shouldSendAnEventForEachChangeOfTheChannelsAvailability() throws InterruptedException
+    {
+        try (RawHttp stream = server.raw())
+        {
+            stream.write(RawHttp.request("GET", "/v1/availability/stream?channel=ss-web", null));
+            final Reply head = stream.readHead();
+            assertEquals(200, head.status());
+            assertEquals("text/event-stream", head.header("content-type"));
+            assertEquals("chunked", head.header("transfer-encoding"));
+            assertTrue(stream.readChunk().startsWith(":"), "a comment opens the stream");
+
+            final long received = server.receive("SS-1", "SS-A", 5).seq();
+            Map.Entry<String, Map<String, Object>> event = nextEvent(stream);
+            assertEquals("availability", event.getKey());
+            assertEquals(Map.of("channel", "ss-web", "sku", "SS-1", "available", 5L, "seq", received),
+                event.getValue());
+
+            final long reserved = server.put("/v1/orders/ss-o1", "{'channel':'ss-web','lines':[{'sku':'SS-1'," +
+                "'quantity':2}]}").seq();
+            event = nextEvent(stream);
+            assertEquals(Map.of("channel", "ss-web", "sku", "SS-1", "available", 3L, "seq", reserved),
+                event.getValue());
+
+            final long configured = server.put("/v1/channels/ss-web", "{'buffer':1}").seq();
+            event = nextEvent(stream);
+            assertEquals("resync", event.getKey());
+            assertEquals(Map.of("channel", "ss-web", "seq", configured), event.getValue());
+        }
+        final long deadline = System.currentTimeMillis() + 5_000;
+        while (server.server.availability().subscriberCount() > 0 && System.currentTimeMillis() < deadline)
+        {
+            Thread.sleep(10);
+        }
+        assertEquals(0, server.server.availability().subscriberCount(), "a closed stream unsubscribes");
+    }
+
+    @Test
+    void shouldRefuseAStreamWithoutOneChannelOrBehindAnotherRequest()
+    {
+        server.get("/v1/availability/stream").assertProblem(400, "INVALID_REQUEST", "channel");
+        server.get("/v1/availability/stream?channel=ss-web&sku=SS-1").assertProblem(400, "INVALID_REQUEST", "channel");
+        server.get("/v1/availability/stream?channel=..").assertProblem(400, "INVALID_REQUEST", "channel");
+        try (RawHttp raw = server.raw())
+        {
+            raw.write(RawHttp.request("GET", "/v1/stock/SS-1", null) +
+                RawHttp.request("GET", "/v1/availability/stream?channel=ss-web", null));
+            assertEquals(200, raw.read().status());
+            raw.read().assertProblem(400, "INVALID_REQUEST", "channel");
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package io.stockengine.gateway.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.stockengine.engine.AvailabilityWatch;
+import io.stockengine.gateway.ConnectionLimiter;
+import io.stockengine.gateway.GatewayConfig;
+import io.stockengine.gateway.GatewayMetrics;
+
+/**
+ * The server's real HTTP pipeline ({@link HttpServerInitializer}) on an embedded channel under paranoid leak
+ * detection, with an engine whose answers come only when the test opens its gate: the body limit, decoder
+ * failures, answer order when later requests finish first, the per-connection in-flight limit, and answers that
+ * arrive after their connection closed.
+ */
+@Timeout(60)
+class HttpCodecTest
+{
+    private GatedEngine engine;
+    private EmbeddedSocketChannel channel;
+
+    @BeforeAll
+    static void install()
+    {
+        LeakWatch.install();
+    }
+
+    @AfterAll
+    static void leaks()
+    {
+        LeakWatch.assertNoLeaks();
+    }
+
+    private EmbeddedSocketChannel open(final GatewayConfig config)
+    {
+        engine = new GatedEngine(false);
+        final GatewayMetrics metrics = new GatewayMetrics();
+        final Operations operations = new Operations(engine, metrics, new Operations.JournalStats()
+        {
+            @Override
+            public long bytesWritten()
+            {
+                return 0;
+            }
+
+            @Override
+            public long lastSeq()
+            {
+                return 0;
+            }
+
+            @Override
+            public long snapshotLagEvents()
+            {
+                return 0;
+            }
+        });
+        channel = new EmbeddedSocketChannel();
+        channel.pipeline().addLast(new HttpServerInitializer(engine, config, metrics, operations,
+            new ConnectionLimiter(100, metrics), new AvailabilityHub(new AvailabilityWatch())));
+        return channel;
+    }
+
+    private static GatewayConfig config()
+    {
+        final GatewayConfig config = new GatewayConfig();
+        config.maxBodyBytes = 1024;
+        return config.conclude();
+    }
+
+    @AfterEach
+    void close()
+    {
+        if (channel != null)
+        {
+            answerAll();
+            channel.finishAndReleaseAll();
+        }
+        if (engine != null)
+        {
+            engine.close();
+        }
+    }
+
+    private void write(final String requests)
+    {
+        channel.writeInbound(Unpooled.copiedBuffer(requests, StandardCharsets.ISO_8859_1));
+    }
+
+    /**
+     * Lets the engine answer what was published and runs the answers on the channel. The embedded channel runs
+     * pending tasks inside every write, so a second queued answer would be written from within the first one's
+     * write, which a real event loop never does; the tests here keep one engine command in flight at a time where
+     * the channel stays open (pipelining with several is {@link PipeliningTest}'s, over a socket).
+     */
+    private void answerAll()
+    {
+        engine.open(1 << 20);
+        engine.awaitIdle();
+        channel.runPendingTasks();
+    }
+
+    /** Everything the channel wrote so far, parsed. */
+    private List<Reply> written()
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Object message;
+        while ((message = channel.readOutbound()) != null)
+        {
+            final ByteBuf buffer = (ByteBuf)message;
+            final byte[] copy = new byte[buffer.readableBytes()];
+            buffer.readBytes(copy);
+            buffer.release();
+            bytes.writeBytes(copy);
+        }
+        return RawHttp.parseAll(bytes.toByteArray());
+    }
+
+    private static String receipt(final String sku, final String key)
+    {
+        return RawHttp.request("POST", "/v1/receipts", Json.q("{'sku':'" + sku + "','location':'HC-A','quantity':1," +
+            "'unit_cost':'1'}"), "Idempotency-Key", key);
+    }
+
+    @Test
+    void shouldAnswer413AndCloseForABodyOverTheLimit()
+    {
+        open(config());
+        write(RawHttp.request("POST", "/v1/receipts", Json.q("{'sku':'" + "a".repeat(1100) + "'}"),
+            "Idempotency-Key", "hc-1"));
+        final List<Reply> replies = written();
+        assertEquals(1, replies.size());
+        replies.get(0).assertProblem(413, "PAYLOAD_TOO_LARGE", "body");
+        assertEquals("close", replies.get(0).header("connection"));
+        assertFalse(channel.isOpen(), "the rest of the body is never read as a request");
+        assertEquals(0, engine.inFlight(), "nothing reached the engine");
+    }
+
+    @Test
+    void shouldAnswer413ForAChunkedBodyThatGrowsOverTheLimit()
+    {
+        open(config());
+        write("POST /v1/receipts HTTP/1.1\r\nHost: x\r\nIdempotency-Key: hc-2\r\nTransfer-Encoding: chunked\r\n\r\n" +
+            "200\r\n" + " ".repeat(512) + "\r\n");
+        assertTrue(written().isEmpty(), "under the limit so far");
+        write("201\r\n" + " ".repeat(513) + "\r\n0\r\n\r\n");
+        final List<Reply> replies = written();
+        assertEquals(1, replies.size());
+        replies.get(0).assertProblem(413, "PAYLOAD_TOO_LARGE", "body");
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void shouldAnswer400AndCloseWhenTheRequestIsNotHttp()
+    {
+        open(config());
+        write("GARBAGE\r\n\r\n");
+        final List<Reply> replies = written();
+        assertEquals(1, replies.size());
+        assertEquals(400, replies.get(0).status());
+        assertEquals("INVALID_REQUEST", replies.get(0).json().get("code"));
+        assertEquals("application/problem+json", replies.get(0).header("content-type"));
+        assertEquals("close", replies.get(0).header("connection"));
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void shouldAnswer431AndCloseForHeadersOverTheLimit()
+    {
+        open(config());
+        write(RawHttp.request("GET", "/health", null, "X-Padding", "p".repeat(20 * 1024)));
+        final List<Reply> replies = written();
+        assertEquals(1, replies.size());
+        replies.get(0).assertProblem(431, "HEADERS_TOO_LARGE", null);
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void shouldWriteAnswersInRequestOrderWhenLaterOnesFinishFirst()
+    {
+        open(config());
+        write(receipt("HC-1", "hc-3") +
+            RawHttp.request("POST", "/v1/receipts", "{}", "Idempotency-Key", "hc-4") +
+            RawHttp.request("GET", "/health", null) +
+            RawHttp.request("GET", "/v1/nothing", null));
+        assertTrue(written().isEmpty(), "the refusal and the operations wait behind the receipt");
+        answerAll();
+        final List<Reply> replies = written();
+        assertEquals(4, replies.size());
+        replies.get(0).assertOk(201);
+        assertEquals("HC-1", replies.get(0).json().get("sku"));
+        replies.get(1).assertProblem(400, "INVALID_REQUEST", "sku");
+        assertEquals("UP", replies.get(2).json().get("status"));
+        replies.get(3).assertProblem(404, "NOT_FOUND", null);
+        assertTrue(channel.isOpen());
+        write(RawHttp.request("GET", "/v1/stock/HC-1", null));
+        answerAll();
+        assertEquals(1L, written().get(0).at("totals.sellable"));
+    }
+
+    @Test
+    void shouldStopReadingAtTheInFlightLimitAndResume()
+    {
+        final GatewayConfig config = config();
+        config.maxInFlightPerConnection = 1;
+        open(config);
+        assertTrue(channel.config().isAutoRead());
+        for (int i = 0; i < 3; i++)
+        {
+            write(receipt("HC-2", "hc-5-" + i));
+            assertFalse(channel.config().isAutoRead(), "at the limit: stop reading");
+            answerAll();
+            assertTrue(channel.config().isAutoRead(), "answered: read again");
+            written().get(0).assertOk(201);
+        }
+    }
+
+    @Test
+    void shouldCloseAfterAnsweringARequestThatAsksForIt()
+    {
+        open(config());
+        write(receipt("HC-3", "hc-7") + RawHttp.request("GET", "/health", null, "Connection", "close"));
+        assertTrue(written().isEmpty());
+        answerAll();
+        final List<Reply> replies = written();
+        assertEquals(2, replies.size());
+        replies.get(0).assertOk(201);
+        assertNull(replies.get(0).header("connection"));
+        assertEquals("close", replies.get(1).header("connection"));
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void shouldDropAnswersThatArriveAfterTheConnectionClosed()
+    {
+        open(config());
+        write(receipt("HC-4", "hc-8") + receipt("HC-4", "hc-9"));
+        channel.close();
+        answerAll();
+        assertTrue(written().isEmpty(), "nobody to answer; the buffers are released (see the leak check)");
+    }
+
+    @Test
+    void shouldServeKeepAliveHttp10AndCloseHttp10WithoutIt()
+    {
+        open(config());
+        write("GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+        assertEquals(200, written().get(0).status());
+        assertTrue(channel.isOpen(), "HTTP/1.0 with keep-alive stays open");
+        write("GET /health HTTP/1.0\r\n\r\n");
+        assertEquals(200, written().get(0).status());
+        assertFalse(channel.isOpen(), "HTTP/1.0 without keep-alive closes");
+    }
+}

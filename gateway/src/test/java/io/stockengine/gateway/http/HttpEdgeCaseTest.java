@@ -1,0 +1,165 @@
+package io.stockengine.gateway.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.stockengine.gateway.GatewayConfig;
+
+/**
+ * Edge cases of HTTP/1.1 and API.md that the gateway once got wrong: requests behind a closing request or a stream,
+ * a 413 among pipelined requests, deep pipelines, 100-continue, field names in problems, the Allow header.
+ */
+@Timeout(60)
+class HttpEdgeCaseTest
+{
+    @TempDir
+    static Path dataDir;
+    static TestServer server;
+
+    @BeforeAll
+    static void start()
+    {
+        final GatewayConfig config = TestServer.config(dataDir);
+        config.maxBodyBytes = 1024;
+        server = TestServer.start(config);
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        server.close();
+    }
+
+    private static String receipt(final String sku, final String key)
+    {
+        return RawHttp.request("POST", "/v1/receipts", Json.q("{'sku':'" + sku + "','location':'KD-A','quantity':5," +
+            "'unit_cost':'1'}"), "Idempotency-Key", key);
+    }
+
+    /** RFC 9112 9.6: after a request with Connection: close the server MUST NOT process further requests. */
+    @Test
+    void d1RequestsAfterConnectionCloseAreNotApplied() throws InterruptedException
+    {
+        try (RawHttp raw = server.raw())
+        {
+            raw.write(RawHttp.request("GET", "/health", null, "Connection", "close") + receipt("KD-1", "kd-1"));
+            assertEquals(200, raw.read().status());
+            assertTrue(raw.closedByServer(5_000));
+        }
+        Thread.sleep(200);
+        assertEquals(Json.parse("[]"), server.get("/v1/stock/KD-1").json().get("locations"),
+            "the receipt after Connection: close was applied but never answered");
+    }
+
+    /** Answers leave in request order: a 413 must not overtake the answer to an earlier pipelined request. */
+    @Test
+    void d2PayloadTooLargeWaitsForEarlierAnswers()
+    {
+        try (RawHttp raw = server.raw())
+        {
+            raw.write(receipt("KD-2", "kd-2") + RawHttp.request("POST", "/v1/receipts",
+                Json.q("{'sku':'" + "a".repeat(2000) + "'}"), "Idempotency-Key", "kd-3"));
+            final Reply first = raw.read();
+            assertNotNull(first);
+            assertEquals(201, first.status(), "the first answer belongs to the receipt, which was applied: " +
+                first.body());
+        }
+    }
+
+    /** Pipelining more than 128 requests: every one is answered, in order (API.md: pipelining works). */
+    @Test
+    void d3MoreThan128PipelinedRequestsAreAnswered()
+    {
+        final StringBuilder requests = new StringBuilder();
+        for (int i = 0; i < 200; i++)
+        {
+            requests.append(RawHttp.request("POST", "/v1/adjustments", Json.q("{'sku':'KD-3','location':'KD-A'," +
+                "'delta':1,'reason':'found'}"), "Idempotency-Key", "kd-p" + i));
+        }
+        try (RawHttp raw = server.raw())
+        {
+            raw.write(requests.toString());
+            for (int i = 0; i < 200; i++)
+            {
+                final Reply reply = raw.read();
+                assertNotNull(reply, "answer " + i);
+                assertEquals(201, reply.status(), "answer " + i + ": " + reply.body());
+            }
+        }
+    }
+
+
+    /** API.md: errors are problem+json; a 413 is PAYLOAD_TOO_LARGE, also when the client asked 100-continue. */
+    @Test
+    void d5PayloadTooLargeWithExpectContinueIsAProblem()
+    {
+        try (RawHttp raw = server.raw())
+        {
+            final Reply reply = raw.exchange("POST /v1/receipts HTTP/1.1\r\nHost: x\r\nIdempotency-Key: kd-5\r\n" +
+                "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 5000\r\n\r\n");
+            reply.assertProblem(413, "PAYLOAD_TOO_LARGE", "body");
+        }
+    }
+
+    /** API.md: a 400 also names the offending field. */
+    @Test
+    void d6EveryBadRequestNamesAField()
+    {
+        try (RawHttp raw = server.raw())
+        {
+            raw.exchange("GARBAGE\r\n\r\n").assertProblem(400, "INVALID_REQUEST", "request");
+        }
+    }
+
+    /** The field of a problem in a line names the line, as other line errors do. */
+    @Test
+    void d7DuplicateKeysAndOverlongNumbersNameTheMember()
+    {
+        server.put("/v1/orders/kd-o2", "{'channel':'web','lines':[{'sku':'A','sku':'B','quantity':1}]}")
+            .assertProblem(400, "INVALID_REQUEST", "lines[0].sku");
+        server.post("/v1/receipts", "{'sku':'A','location':'KD-A','quantity':" + "1".repeat(41) +
+            ",'unit_cost':'1'}", "kd-7").assertProblem(400, "INVALID_REQUEST", "quantity");
+    }
+
+    /** RFC 9110 15.5.6: a 405 carries an Allow header. */
+    @Test
+    void d8MethodNotAllowedSaysWhatIsAllowed()
+    {
+        final Reply reply = server.send("DELETE", "/v1/stock/KD-1", null);
+        reply.assertProblem(405, "METHOD_NOT_ALLOWED", null);
+        assertEquals("GET", reply.header("Allow"));
+    }
+
+
+    /** A request after the availability stream request on its connection is neither applied nor lost silently. */
+    @Test
+    void d10RequestsBehindAStreamAreNotApplied() throws InterruptedException
+    {
+        try (RawHttp raw = server.raw())
+        {
+            raw.write(RawHttp.request("GET", "/v1/availability/stream?channel=kd-web", null) + receipt("KD-10",
+                "kd-10"));
+            assertEquals(200, raw.readHead().status());
+            Thread.sleep(300);
+        }
+        assertEquals(Json.parse("[]"), server.get("/v1/stock/KD-10").json().get("locations"),
+            "the receipt behind the stream was applied and never answered");
+    }
+
+    /** An expected_at before 1970 is a time like any other, not a missing field. */
+    @Test
+    void d11EarlyTimesAreNotReportedAsMissing()
+    {
+        server.post("/v1/incoming", "{'purchase_order':'kd-po','sku':'KD-11','location':'KD-A'," +
+            "'quantity':1,'expected_at':'1969-12-31','unit_cost':'1'}", "kd-11").assertOk(201);
+    }
+}

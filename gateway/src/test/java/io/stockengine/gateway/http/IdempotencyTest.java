@@ -1,0 +1,153 @@
+package io.stockengine.gateway.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Retries over HTTP: a key (or an order id) replays its first answer for the same request, conflicts for another,
+ * and is bound only by a success.
+ */
+@Timeout(60)
+class IdempotencyTest
+{
+    @TempDir
+    static Path dataDir;
+    static TestServer server;
+
+    @BeforeAll
+    static void start()
+    {
+        LeakWatch.install();
+        server = TestServer.start(dataDir);
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        server.close();
+        LeakWatch.assertNoLeaks();
+    }
+
+    private static void assertReplay(final Reply first, final Reply retry)
+    {
+        assertEquals(first.status(), retry.status(), retry.body());
+        assertEquals(first.json(), retry.json(), "the original body, seq included");
+        assertEquals("true", retry.header("Idempotent-Replayed"));
+        assertEquals("application/json", retry.header("content-type"));
+    }
+
+    @Test
+    void shouldReplayTheFirstAnswerForTheSameKeyAndBody()
+    {
+        final String body = "{'sku':'ID-1','location':'ID-A','quantity':7,'unit_cost':'12.50','purchase_order':null}";
+        final Reply first = server.post("/v1/receipts", body, "id-r1");
+        first.assertOk(201).assertBodyIgnoringSeq("{'sku':'ID-1','location':'ID-A','quantity':7," +
+            "'unit_cost':'12.5','purchase_order':null,'inspect':false}");
+        final Reply retry = server.post("/v1/receipts", body, "id-r1");
+        assertReplay(first, retry);
+        assertEquals(7L, server.stockAt("ID-1", "ID-A").get("sellable"), "applied once");
+    }
+
+    @Test
+    void shouldTreatReorderedMembersAndWhitespaceAsTheSameRequest()
+    {
+        final Reply first = server.post("/v1/adjustments",
+            "{'sku':'ID-2','location':'ID-A','delta':5,'reason':'found'}", "id-a1");
+        first.assertOk(201);
+        final Reply reordered = server.send("POST", "/v1/adjustments",
+            Json.q(" {\n 'reason' : 'found' , 'delta':5,\t'location':'ID-A','sku':'ID-2'} \n"),
+            "Idempotency-Key", "id-a1");
+        assertReplay(first, reordered);
+        assertEquals(5L, server.stockAt("ID-2", "ID-A").get("sellable"));
+    }
+
+    @Test
+    void shouldConflictForTheSameKeyWithAnotherBodyOrRoute()
+    {
+        final Reply first = server.post("/v1/receipts", "{'sku':'ID-3','location':'ID-A','quantity':2," +
+            "'unit_cost':'1'}", "id-c1");
+        first.assertOk(201);
+        final long seq = server.journaledSeq();
+        server.post("/v1/receipts", "{'sku':'ID-3','location':'ID-A','quantity':3,'unit_cost':'1'}", "id-c1")
+            .assertProblem(422, "IDEMPOTENCY_CONFLICT", "Idempotency-Key");
+        server.post("/v1/adjustments", "{'sku':'ID-3','location':'ID-A','delta':2,'reason':'found'}", "id-c1")
+            .assertProblem(422, "IDEMPOTENCY_CONFLICT", "Idempotency-Key");
+        assertEquals(seq, server.journaledSeq(), "a conflict changes nothing");
+        assertEquals(2L, server.stockAt("ID-3", "ID-A").get("sellable"));
+        assertReplay(first, server.post("/v1/receipts", "{'sku':'ID-3','location':'ID-A','quantity':2," +
+            "'unit_cost':'1'}", "id-c1"));
+    }
+
+    @Test
+    void shouldKeyAReservationByItsOrderId()
+    {
+        server.receive("ID-4", "ID-A", 10);
+        final String body = "{'channel':'web','lines':[{'sku':'ID-4','quantity':3}]}";
+        final Reply first = server.put("/v1/orders/id-o1", body);
+        first.assertOk(201);
+        assertReplay(first, server.put("/v1/orders/id-o1", "{'lines':[{'quantity':3,'sku':'ID-4'}],'channel':'web'}"));
+        server.put("/v1/orders/id-o1", "{'channel':'web','lines':[{'sku':'ID-4','quantity':4}]}")
+            .assertProblem(422, "IDEMPOTENCY_CONFLICT", "order_id");
+        assertEquals(3L, server.stockAt("ID-4", "ID-A").get("reserved"));
+    }
+
+    @Test
+    void shouldReplayPartialOrderActionsBoundToTheirOrder()
+    {
+        server.receive("ID-5", "ID-A", 10);
+        server.put("/v1/orders/id-o2", "{'channel':'web','lines':[{'sku':'ID-5','quantity':3}]}").assertOk(201);
+        server.put("/v1/orders/id-o3", "{'channel':'web','lines':[{'sku':'ID-5','quantity':3}]}").assertOk(201);
+        final String lines = "{'lines':[{'sku':'ID-5','quantity':1}]}";
+        final Reply first = server.post("/v1/orders/id-o2/pick", lines, "id-p1");
+        first.assertOk(200);
+        assertEquals("PARTIALLY_PICKED", first.json().get("status"));
+        assertReplay(first, server.post("/v1/orders/id-o2/pick", lines, "id-p1"));
+        server.post("/v1/orders/id-o3/pick", lines, "id-p1").assertProblem(422, "IDEMPOTENCY_CONFLICT",
+            "Idempotency-Key");
+        assertEquals(1L, server.stockAt("ID-5", "ID-A").get("picked"), "picked once, on one order");
+
+        // A whole-order action may carry a key; then it binds like any other.
+        final Reply whole = server.post("/v1/orders/id-o3/cancel", null, "id-w1");
+        whole.assertOk(200);
+        assertReplay(whole, server.post("/v1/orders/id-o3/cancel", null, "id-w1"));
+        server.post("/v1/orders/id-o2/cancel", null, "id-w1").assertProblem(422, "IDEMPOTENCY_CONFLICT",
+            "Idempotency-Key");
+    }
+
+    @Test
+    void shouldReplayPolicies()
+    {
+        final Reply first = server.put("/v1/stock/ID-6/ID-A/safety-stock", "{'quantity':4}");
+        first.assertOk(200).assertBodyIgnoringSeq("{'sku':'ID-6','location':'ID-A','quantity':4}");
+        final Reply keyed = server.send("PUT", "/v1/stock/ID-6/ID-A/safety-stock", Json.q("{'quantity':5}"),
+            "Idempotency-Key", "id-s1");
+        keyed.assertOk(200);
+        assertReplay(keyed, server.send("PUT", "/v1/stock/ID-6/ID-A/safety-stock", Json.q("{'quantity':5}"),
+            "Idempotency-Key", "id-s1"));
+        server.send("PUT", "/v1/stock/ID-6/ID-A/safety-stock", Json.q("{'quantity':6}"), "Idempotency-Key", "id-s1")
+            .assertProblem(422, "IDEMPOTENCY_CONFLICT", "Idempotency-Key");
+        assertEquals(5L, server.stockAt("ID-6", "ID-A").get("safety_stock"));
+    }
+
+    @Test
+    void shouldLeaveTheKeyOfARefusedRequestFree()
+    {
+        server.post("/v1/sales", "{'channel':'pos','location':'ID-A','lines':[{'sku':'ID-7','quantity':1}]}", "id-f1")
+            .assertProblem(409, "INSUFFICIENT_STOCK", null);
+        server.post("/v1/receipts", "{'sku':'ID-7','location':'ID-A','quantity':0,'unit_cost':'1'}", "id-f1")
+            .assertProblem(400, "INVALID_REQUEST", "quantity");
+        final Reply receipt = server.post("/v1/receipts", "{'sku':'ID-7','location':'ID-A','quantity':4," +
+            "'unit_cost':'1'}", "id-f1");
+        receipt.assertOk(201);
+        assertReplay(receipt, server.post("/v1/receipts", "{'sku':'ID-7','location':'ID-A','quantity':4," +
+            "'unit_cost':'1'}", "id-f1"));
+        assertEquals(4L, server.stockAt("ID-7", "ID-A").get("sellable"));
+    }
+}

@@ -1,0 +1,96 @@
+package io.stockengine.gateway.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code /health} and {@code /metrics} as operators and scrapers read them.
+ */
+@Timeout(60)
+class OperationsTest
+{
+    @TempDir
+    static Path dataDir;
+    static TestServer server;
+
+    @BeforeAll
+    static void start()
+    {
+        LeakWatch.install();
+        server = TestServer.start(dataDir);
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        server.close();
+        LeakWatch.assertNoLeaks();
+    }
+
+    @Test
+    void shouldReportUpWithTheLastJournaledSeq()
+    {
+        final long seq = server.receive("OP-1", "OP-A", 3).seq();
+        final Reply health = server.get("/health");
+        health.assertOk(200);
+        assertEquals(Map.of("status", "UP", "seq", seq), health.json(), "exactly status and seq");
+        final long later = server.post("/v1/adjustments", "{'sku':'OP-1','location':'OP-A','delta':1," +
+            "'reason':'found'}", "op-adj-1").seq();
+        assertEquals(later, server.journaledSeq(), "moves on with each journaled command");
+    }
+
+    @Test
+    void shouldExposePrometheusTextWithCommandCounts()
+    {
+        server.receive("OP-2", "OP-A", 1);
+        server.get("/v1/orders/op-missing").assertProblem(404, "NOT_FOUND", null);
+        server.get("/v1/nothing").assertProblem(404, "NOT_FOUND", null);
+        final Reply metrics = server.get("/metrics");
+        assertEquals(200, metrics.status());
+        assertEquals("text/plain; version=0.0.4", metrics.header("content-type"));
+        final String text = metrics.body();
+        assertTrue(text.contains("# TYPE stock_commands_total counter\n"), text);
+        assertTrue(sample(text, "stock_commands_total{result=\"OK\",type=\"receive\"}") >= 1, text);
+        assertTrue(sample(text, "stock_commands_total{result=\"NOT_FOUND\",type=\"query_order\"}") >= 1, text);
+        assertTrue(sample(text, "stock_http_bad_requests_total") >= 1, "refusals before the engine: " + text);
+        assertTrue(sample(text, "stock_http_requests_total") >= 4, text);
+        assertEquals(65_536, sample(text, "stock_ring_size"), text);
+        assertEquals(server.journaledSeq(), sample(text, "stock_journal_seq"), text);
+        assertTrue(sample(text, "stock_journal_bytes_total") > 0, text);
+        assertTrue(sample(text, "stock_connections") >= 1, text);
+        for (final String name : List.of("stock_ring_in_flight", "stock_overloaded_total",
+            "stock_snapshot_lag_events", "stock_command_latency_seconds_count",
+            "stock_command_latency_seconds{quantile=\"0.99\"}"))
+        {
+            assertTrue(sample(text, name) >= 0, name);
+        }
+        for (final String line : text.split("\n"))
+        {
+            assertTrue(line.startsWith("#") || line.matches("[a-z_]+(\\{[^}]*})? [0-9.eE+-]+"),
+                () -> "not a Prometheus text sample: " + line);
+        }
+    }
+
+    /** The value of the sample with exactly this name and labels; fails when it is missing. */
+    private static long sample(final String text, final String nameAndLabels)
+    {
+        for (final String line : text.split("\n"))
+        {
+            if (line.startsWith(nameAndLabels + " "))
+            {
+                return (long)Double.parseDouble(line.substring(nameAndLabels.length() + 1));
+            }
+        }
+        throw new AssertionError("no sample " + nameAndLabels + " in:\n" + text);
+    }
+}

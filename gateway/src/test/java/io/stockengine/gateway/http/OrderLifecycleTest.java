@@ -1,0 +1,312 @@
+package io.stockengine.gateway.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Orders end to end over real sockets: the answers' exact fields and status codes as API.md shows them, sourcing,
+ * refusals with their shortfall lines, unknown orders and transfers, and the transitions an order's state forbids.
+ */
+@Timeout(60)
+class OrderLifecycleTest
+{
+    @TempDir
+    static Path dataDir;
+    static TestServer server;
+
+    @BeforeAll
+    static void start()
+    {
+        LeakWatch.install();
+        server = TestServer.start(dataDir);
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        server.close();
+        LeakWatch.assertNoLeaks();
+    }
+
+    private static String line(final String sku, final String location, final long quantity, final long reserved,
+        final long picked, final long shipped, final long returned, final long cancelled)
+    {
+        return "{'sku':'" + sku + "','location':'" + location + "','quantity':" + quantity + ",'reserved':" +
+            reserved + ",'picked':" + picked + ",'shipped':" + shipped + ",'returned':" + returned +
+            ",'cancelled':" + cancelled + "}";
+    }
+
+    private static String stock(final String location, final long sellable, final long reserved, final long picked,
+        final long qc, final long damaged, final long safety, final long incoming, final long inTransit)
+    {
+        final long onHand = sellable + reserved + picked + qc + damaged;
+        return "{'location':'" + location + "','on_hand':" + onHand + ",'available':" + Math.max(0, sellable - safety) +
+            ",'sellable':" + sellable + ",'reserved':" + reserved + ",'picked':" + picked + ",'committed':" +
+            (reserved + picked) + ",'quality_control':" + qc + ",'damaged':" + damaged + ",'safety_stock':" + safety +
+            ",'incoming':" + incoming + ",'in_transit':" + inTransit + "}";
+    }
+
+    private static void assertStockAt(final String sku, final String expectedSingleQuoted)
+    {
+        final Map<String, Object> expected = Json.object(Json.q(expectedSingleQuoted));
+        assertEquals(expected, server.stockAt(sku, (String)expected.get("location")), sku);
+    }
+
+    @Test
+    void shouldRunAnOrderFromReceiptToInspectedReturn()
+    {
+        long seq = server.receive("LC-1", "LC-A", 10).seq();
+        seq = assertAfter(seq, server.receive("LC-2", "LC-A", 1));
+        seq = assertAfter(seq, server.receive("LC-1", "LC-B", 5));
+        seq = assertAfter(seq, server.receive("LC-2", "LC-B", 5));
+
+        // No location fills LC-1 x4 and LC-2 x2 together but LC-B, so both lines come from there.
+        final Reply reserved = server.put("/v1/orders/lc-o1",
+            "{'channel':'lc-web','lines':[{'sku':'LC-1','quantity':4},{'sku':'LC-2','quantity':2}]}");
+        reserved.assertOk(201).assertBodyIgnoringSeq("{'order_id':'lc-o1','status':'RESERVED','channel':'lc-web'," +
+            "'expires_at':null,'lines':[" + line("LC-1", "LC-B", 4, 4, 0, 0, 0, 0) + "," +
+            line("LC-2", "LC-B", 2, 2, 0, 0, 0, 0) + "]}");
+        seq = assertAfter(seq, reserved);
+
+        // Nothing fills both now: each line from the first location that fills it whole, never split.
+        final Reply split = server.put("/v1/orders/lc-o2",
+            "{'channel':'lc-web','lines':[{'sku':'LC-1','quantity':6},{'sku':'LC-2','quantity':3}]}");
+        split.assertOk(201).assertBodyIgnoringSeq("{'order_id':'lc-o2','status':'RESERVED','channel':'lc-web'," +
+            "'expires_at':null,'lines':[" + line("LC-1", "LC-A", 6, 6, 0, 0, 0, 0) + "," +
+            line("LC-2", "LC-B", 3, 3, 0, 0, 0, 0) + "]}");
+        seq = assertAfter(seq, split);
+
+        final Reply read = server.get("/v1/orders/lc-o1");
+        read.assertOk(200);
+        assertEquals(reserved.json(), read.json(), "GET shows the order as the reservation answered it");
+
+        final Reply picked = server.post("/v1/orders/lc-o1/pick", null, null);
+        picked.assertOk(200).assertBodyIgnoringSeq("{'order_id':'lc-o1','status':'PICKED','channel':'lc-web'," +
+            "'expires_at':null,'lines':[" + line("LC-1", "LC-B", 4, 0, 4, 0, 0, 0) + "," +
+            line("LC-2", "LC-B", 2, 0, 2, 0, 0, 0) + "]}");
+        seq = assertAfter(seq, picked);
+        assertStockAt("LC-1", stock("LC-B", 1, 0, 4, 0, 0, 0, 0, 0));
+
+        final Reply partial = server.post("/v1/orders/lc-o1/ship",
+            "{'lines':[{'sku':'LC-1','location':'LC-B','quantity':1}]}", "lc-ship-1");
+        partial.assertOk(200).assertBodyIgnoringSeq("{'order_id':'lc-o1','status':'PARTIALLY_SHIPPED'," +
+            "'channel':'lc-web','expires_at':null,'lines':[" + line("LC-1", "LC-B", 4, 0, 3, 1, 0, 0) + "," +
+            line("LC-2", "LC-B", 2, 0, 2, 0, 0, 0) + "]}");
+        seq = assertAfter(seq, partial);
+
+        final Reply shipped = server.post("/v1/orders/lc-o1/ship", null, null);
+        shipped.assertOk(200).assertBodyIgnoringSeq("{'order_id':'lc-o1','status':'SHIPPED','channel':'lc-web'," +
+            "'expires_at':null,'lines':[" + line("LC-1", "LC-B", 4, 0, 0, 4, 0, 0) + "," +
+            line("LC-2", "LC-B", 2, 0, 0, 2, 0, 0) + "]}");
+        seq = assertAfter(seq, shipped);
+
+        final Reply returned = server.post("/v1/orders/lc-o1/returns",
+            "{'lines':[{'sku':'LC-1','location':'LC-B','quantity':2}],'inspect':true}", "lc-return-1");
+        returned.assertOk(200).assertBodyIgnoringSeq("{'order_id':'lc-o1','status':'SHIPPED','channel':'lc-web'," +
+            "'expires_at':null,'lines':[" + line("LC-1", "LC-B", 4, 0, 0, 4, 2, 0) + "," +
+            line("LC-2", "LC-B", 2, 0, 0, 2, 0, 0) + "]}");
+        assertAfter(seq, returned);
+
+        assertStockAt("LC-1", stock("LC-B", 1, 0, 0, 2, 0, 0, 0, 0));
+        assertStockAt("LC-1", stock("LC-A", 4, 6, 0, 0, 0, 0, 0, 0));
+        assertStockAt("LC-2", stock("LC-B", 0, 3, 0, 0, 0, 0, 0, 0));
+        final Reply all = server.get("/v1/stock/LC-1");
+        assertEquals(Json.object(Json.q(stock("LC-A", 4, 6, 0, 0, 0, 0, 0, 0))), all.at("locations[0]"));
+        final Map<String, Object> totals = Json.object(Json.q(stock("LC-A", 5, 6, 0, 2, 0, 0, 0, 0)));
+        totals.remove("location");
+        assertEquals(totals, all.at("totals"), "totals sum every location");
+    }
+
+    @Test
+    void shouldReturnStraightToSellableWithoutInspection()
+    {
+        server.receive("LS-1", "LS-A", 3);
+        server.put("/v1/orders/ls-o1", "{'channel':'web','lines':[{'sku':'LS-1','quantity':3}]}").assertOk(201);
+        server.post("/v1/orders/ls-o1/ship", null, null).assertOk(200);
+        server.post("/v1/orders/ls-o1/returns", "{'lines':[{'sku':'LS-1','quantity':1}],'inspect':false}", "ls-r1")
+            .assertOk(200);
+        assertStockAt("LS-1", stock("LS-A", 1, 0, 0, 0, 0, 0, 0, 0));
+        // inspect defaults to true.
+        server.post("/v1/orders/ls-o1/returns", "{'lines':[{'sku':'LS-1','quantity':1}]}", "ls-r2").assertOk(200);
+        assertStockAt("LS-1", stock("LS-A", 1, 0, 0, 1, 0, 0, 0, 0));
+    }
+
+    @Test
+    void shouldSetExpiresAtFromTheTtlAndExpireWithoutTraffic() throws InterruptedException
+    {
+        server.receive("LT-1", "LT-A", 5);
+        final long before = System.currentTimeMillis();
+        final Reply reserved = server.put("/v1/orders/lt-o1",
+            "{'channel':'web','ttl_seconds':1,'lines':[{'sku':'LT-1','quantity':2}]}");
+        reserved.assertOk(201);
+        final long reservedSeq = reserved.seq();
+        final long expiresAt = Instant.parse((String)reserved.json().get("expires_at")).toEpochMilli();
+        assertTrue(expiresAt >= before + 1000 && expiresAt <= System.currentTimeMillis() + 1000, reserved.body());
+        assertStockAt("LT-1", stock("LT-A", 3, 2, 0, 0, 0, 0, 0, 0));
+
+        // API.md: EXPIRED, and the stock back, within one second of expires_at, with no other traffic: the expiry's
+        // events are journaled (/health does not go through the engine) before any request asks.
+        Thread.sleep(Math.max(0, expiresAt + 1000 - System.currentTimeMillis()));
+        assertTrue(server.journaledSeq() > reservedSeq, "a clock tick expired the order");
+        final Reply expired = server.get("/v1/orders/lt-o1");
+        expired.assertOk(200).assertBodyIgnoringSeq("{'order_id':'lt-o1','status':'EXPIRED','channel':'web'," +
+            "'expires_at':null,'lines':[" + line("LT-1", "LT-A", 2, 0, 0, 0, 0, 2) + "]}");
+        assertStockAt("LT-1", stock("LT-A", 5, 0, 0, 0, 0, 0, 0, 0));
+        server.post("/v1/orders/lt-o1/pick", null, null).assertProblem(409, "INVALID_TRANSITION", null);
+        server.post("/v1/orders/lt-o1/cancel", null, null).assertOk(200);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldListEachShortfallLineWithNullLocationWhenUnsourced()
+    {
+        server.receive("LI-1", "LI-A", 3);
+        server.receive("LI-2", "LI-A", 1);
+        final Reply refused = server.put("/v1/orders/li-o1", "{'channel':'web','lines':[" +
+            "{'sku':'LI-1','quantity':5},{'sku':'LI-2','quantity':1,'location':'LI-A'}," +
+            "{'sku':'LI-2','quantity':1,'location':'LI-A'},{'sku':'LI-9','quantity':1,'location':'LI-A'}]}");
+        final Map<String, Object> problem = refused.assertProblem(409, "INSUFFICIENT_STOCK", null);
+        assertEquals(Json.parse(Json.q("[{'sku':'LI-1','location':null,'requested':5,'available':3}," +
+            "{'sku':'LI-2','location':'LI-A','requested':1,'available':0}," +
+            "{'sku':'LI-9','location':'LI-A','requested':1,'available':0}]")), problem.get("lines"), refused.body());
+        for (final Object row : (List<Object>)problem.get("lines"))
+        {
+            assertEquals(List.of("sku", "location", "requested", "available"),
+                List.copyOf(((Map<String, Object>)row).keySet()), "exactly the documented members");
+        }
+        assertStockAt("LI-1", stock("LI-A", 3, 0, 0, 0, 0, 0, 0, 0));
+
+        // A refused reservation leaves no order behind and its id free.
+        server.get("/v1/orders/li-o1").assertProblem(404, "NOT_FOUND", null);
+        server.put("/v1/orders/li-o1", "{'channel':'web','lines':[{'sku':'LI-1','quantity':3}]}").assertOk(201);
+
+        final Reply sale = server.post("/v1/sales",
+            "{'channel':'pos','location':'LI-A','lines':[{'sku':'LI-2','quantity':2}]}", "li-sale-1");
+        assertEquals(Json.parse(Json.q("[{'sku':'LI-2','location':'LI-A','requested':2,'available':1}]")),
+            sale.assertProblem(409, "INSUFFICIENT_STOCK", null).get("lines"));
+        final Reply transfer = server.post("/v1/transfers",
+            "{'transfer_id':'li-t1','sku':'LI-2','from':'LI-A','to':'LI-B','quantity':2}", "li-t1");
+        transfer.assertProblem(409, "INSUFFICIENT_STOCK", null);
+        server.post("/v1/moves", "{'sku':'LI-2','location':'LI-A','quantity':1,'from':'damaged','to':'sellable'}",
+            "li-move-1").assertProblem(409, "INSUFFICIENT_STOCK", null);
+        server.post("/v1/adjustments", "{'sku':'LI-2','location':'LI-A','delta':-2,'reason':'lost'}", "li-adj-1")
+            .assertProblem(409, "INSUFFICIENT_STOCK", null);
+        server.post("/v1/inspections", "{'sku':'LI-2','location':'LI-A','passed':1,'failed':0}", "li-insp-1")
+            .assertProblem(409, "INSUFFICIENT_STOCK", null);
+        assertStockAt("LI-2", stock("LI-A", 1, 0, 0, 0, 0, 0, 0, 0));
+        // The keys of refused requests stay free.
+        server.post("/v1/sales", "{'channel':'pos','location':'LI-A','lines':[{'sku':'LI-2','quantity':1}]}",
+            "li-sale-1").assertOk(201);
+        assertStockAt("LI-2", stock("LI-A", 0, 0, 0, 0, 0, 0, 0, 0));
+    }
+
+    @Test
+    void shouldAnswerNotFoundForUnknownOrdersAndTransfers()
+    {
+        final long seq = server.journaledSeq();
+        server.get("/v1/orders/lx-none").assertProblem(404, "NOT_FOUND", null);
+        server.post("/v1/orders/lx-none/pick", null, null).assertProblem(404, "NOT_FOUND", null);
+        server.post("/v1/orders/lx-none/ship", null, null).assertProblem(404, "NOT_FOUND", null);
+        server.post("/v1/orders/lx-none/cancel", null, null).assertProblem(404, "NOT_FOUND", null);
+        server.post("/v1/orders/lx-none/ship", "{'lines':[{'sku':'X','quantity':1}]}", "lx-k1")
+            .assertProblem(404, "NOT_FOUND", null);
+        server.post("/v1/orders/lx-none/returns", "{'lines':[{'sku':'X','quantity':1}]}", "lx-k2")
+            .assertProblem(404, "NOT_FOUND", null);
+        server.get("/v1/transfers/lx-none").assertProblem(404, "NOT_FOUND", null);
+        server.post("/v1/transfers/lx-none/receive", null, "lx-k3").assertProblem(404, "NOT_FOUND", null);
+        server.post("/v1/transfers/lx-none/receive", "{'quantity':1}", "lx-k4").assertProblem(404, "NOT_FOUND", null);
+        assertEquals(seq, server.journaledSeq(), "nothing journaled");
+    }
+
+    @Test
+    void shouldRefuseTransitionsTheOrderStateForbids()
+    {
+        server.receive("LF-1", "LF-A", 20);
+        final String body = "{'channel':'web','lines':[{'sku':'LF-1','quantity':2}]}";
+
+        server.put("/v1/orders/lf-cancelled", body).assertOk(201);
+        final Reply cancelled = server.post("/v1/orders/lf-cancelled/cancel", null, null);
+        cancelled.assertOk(200).assertBodyIgnoringSeq("{'order_id':'lf-cancelled','status':'CANCELLED'," +
+            "'channel':'web','expires_at':null,'lines':[" + line("LF-1", "LF-A", 2, 0, 0, 0, 0, 2) + "]}");
+        server.post("/v1/orders/lf-cancelled/ship", null, null).assertProblem(409, "INVALID_TRANSITION", null);
+        server.post("/v1/orders/lf-cancelled/pick", null, null).assertProblem(409, "INVALID_TRANSITION", null);
+        final Reply again = server.post("/v1/orders/lf-cancelled/cancel", null, null);
+        assertEquals(200, again.status(), "cancelling a CANCELLED order is done already");
+        assertEquals(cancelled.json(), again.json(), "the order as it is, with its seq");
+
+        server.put("/v1/orders/lf-shipped", body).assertOk(201);
+        final Reply shipped = server.post("/v1/orders/lf-shipped/ship", null, null);
+        shipped.assertOk(200);
+        server.post("/v1/orders/lf-shipped/cancel", null, null).assertProblem(409, "INVALID_TRANSITION", null);
+        server.post("/v1/orders/lf-shipped/pick", null, null).assertProblem(409, "INVALID_TRANSITION", null);
+        final Reply shipAgain = server.post("/v1/orders/lf-shipped/ship", null, null);
+        assertEquals(200, shipAgain.status());
+        assertEquals(shipped.json(), shipAgain.json(), "shipping a SHIPPED order answers it as it is");
+        server.post("/v1/orders/lf-shipped/ship", "{'lines':[{'sku':'LF-1','quantity':1}]}", "lf-k1")
+            .assertProblem(409, "INVALID_TRANSITION", null);
+        server.post("/v1/orders/lf-shipped/returns", "{'lines':[{'sku':'LF-1','quantity':3}]}", "lf-k2")
+            .assertProblem(409, "INVALID_TRANSITION", null);
+        server.post("/v1/orders/lf-shipped/returns", "{'lines':[{'sku':'LF-9','quantity':1}]}", "lf-k3")
+            .assertProblem(409, "INVALID_TRANSITION", null);
+
+        server.put("/v1/orders/lf-partial", "{'channel':'web','lines':[{'sku':'LF-1','quantity':3}]}").assertOk(201);
+        server.post("/v1/orders/lf-partial/pick", "{'lines':[{'sku':'LF-1','quantity':4}]}", "lf-k4")
+            .assertProblem(409, "INVALID_TRANSITION", null);
+        server.post("/v1/orders/lf-partial/pick", "{'lines':[{'sku':'LF-2','quantity':1}]}", "lf-k5")
+            .assertProblem(409, "INVALID_TRANSITION", null);
+        server.post("/v1/orders/lf-partial/pick", "{'lines':[{'sku':'LF-1','quantity':1}]}", "lf-k6").assertOk(200)
+            .assertBodyIgnoringSeq("{'order_id':'lf-partial','status':'PARTIALLY_PICKED','channel':'web'," +
+                "'expires_at':null,'lines':[" + line("LF-1", "LF-A", 3, 2, 1, 0, 0, 0) + "]}");
+        server.post("/v1/orders/lf-partial/ship", "{'lines':[{'sku':'LF-1','quantity':2}]}", "lf-k7").assertOk(200);
+        // Cancelling a PARTIALLY_SHIPPED order cancels the rest and leaves it SHIPPED.
+        server.post("/v1/orders/lf-partial/cancel", null, null).assertOk(200)
+            .assertBodyIgnoringSeq("{'order_id':'lf-partial','status':'SHIPPED','channel':'web'," +
+                "'expires_at':null,'lines':[" + line("LF-1", "LF-A", 3, 0, 0, 2, 0, 1) + "]}");
+        assertStockAt("LF-1", stock("LF-A", 16, 0, 0, 0, 0, 0, 0, 0));
+    }
+
+    @Test
+    void shouldRefuseStaleCountsReusedTransfersAndOverReceipts()
+    {
+        server.receive("LG-1", "LG-A", 10);
+        server.post("/v1/counts", "{'sku':'LG-1','location':'LG-A','counted':8,'expected':9}", "lg-c1")
+            .assertProblem(409, "INVALID_TRANSITION", null);
+        server.post("/v1/counts", "{'sku':'LG-1','location':'LG-A','counted':8,'expected':10}", "lg-c2").assertOk(201)
+            .assertBodyIgnoringSeq("{'sku':'LG-1','location':'LG-A','counted':8,'expected':10}");
+
+        server.post("/v1/transfers", "{'transfer_id':'lg-t1','sku':'LG-1','from':'LG-A','to':'LG-B','quantity':3}",
+            "lg-t1").assertOk(201).assertBodyIgnoringSeq("{'transfer_id':'lg-t1','sku':'LG-1','from':'LG-A'," +
+            "'to':'LG-B','quantity':3,'in_transit':3,'received':0}");
+        server.post("/v1/transfers", "{'transfer_id':'lg-t1','sku':'LG-1','from':'LG-A','to':'LG-B','quantity':1}",
+            "lg-t1-again").assertProblem(409, "INVALID_TRANSITION", null);
+        server.post("/v1/transfers/lg-t1/receive", "{'quantity':4}", "lg-r1")
+            .assertProblem(409, "INVALID_TRANSITION", null);
+        server.post("/v1/transfers/lg-t1/receive", "{'quantity':1,'inspect':true}", "lg-r2").assertOk(201)
+            .assertBodyIgnoringSeq("{'transfer_id':'lg-t1','sku':'LG-1','from':'LG-A','to':'LG-B','quantity':3," +
+                "'in_transit':2,'received':1}");
+        server.post("/v1/transfers/lg-t1/receive", null, "lg-r3").assertOk(201);
+        server.post("/v1/transfers/lg-t1/receive", null, "lg-r4").assertProblem(409, "INVALID_TRANSITION", null);
+        server.get("/v1/transfers/lg-t1").assertOk(200).assertBodyIgnoringSeq("{'transfer_id':'lg-t1','sku':'LG-1'," +
+            "'from':'LG-A','to':'LG-B','quantity':3,'in_transit':0,'received':3}");
+        assertStockAt("LG-1", stock("LG-A", 5, 0, 0, 0, 0, 0, 0, 0));
+        assertStockAt("LG-1", stock("LG-B", 2, 0, 0, 1, 0, 0, 0, 0));
+    }
+
+    private static long assertAfter(final long previous, final Reply reply)
+    {
+        final long seq = reply.seq();
+        assertTrue(seq > previous, () -> "seq " + seq + " must follow " + previous + ": " + reply.body());
+        return seq;
+    }
+}

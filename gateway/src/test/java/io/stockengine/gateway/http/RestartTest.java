@@ -1,0 +1,181 @@
+package io.stockengine.gateway.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.stockengine.gateway.GatewayConfig;
+
+/**
+ * What a server acknowledged is there after a restart on the same data directory: every order with its status,
+ * lines and seq, the stock, transfers, channels, and the idempotency keys (a retry is still a replay).
+ */
+@Timeout(120)
+class RestartTest
+{
+    private static final List<String> SKUS = List.of("RS-1", "RS-2", "RS-3");
+
+    @BeforeAll
+    static void install()
+    {
+        LeakWatch.install();
+    }
+
+    @AfterAll
+    static void leaks()
+    {
+        LeakWatch.assertNoLeaks();
+    }
+
+    /** What the first server acknowledged, as its GET answers showed it, plus one keyed answer to replay. */
+    private record Acknowledged(Map<String, String> resources, Reply keyedReceipt, long lastSeq)
+    {
+    }
+
+    private static Acknowledged workload(final TestServer server)
+    {
+        final Map<String, String> resources = new LinkedHashMap<>();
+        for (final String sku : SKUS)
+        {
+            server.receive(sku, "RS-A", 100);
+            server.receive(sku, "RS-B", 50);
+        }
+        server.put("/v1/channels/rs-web", "{'buffer':1,'locations':['RS-B','RS-A'],'allocations':" +
+            "[{'sku':'RS-1','location':'RS-A','quantity':5}]}").assertOk(200);
+        server.put("/v1/stock/RS-2/RS-A/safety-stock", "{'quantity':3}").assertOk(200);
+        final Reply keyed = server.post("/v1/receipts", "{'sku':'RS-3','location':'RS-A','quantity':9," +
+            "'unit_cost':'4.75','purchase_order':'rs-po-1','inspect':true}", "rs-keyed");
+        keyed.assertOk(201);
+        server.post("/v1/transfers", "{'transfer_id':'rs-t1','sku':'RS-2','from':'RS-A','to':'RS-B','quantity':4}",
+            "rs-t1").assertOk(201);
+        server.post("/v1/transfers/rs-t1/receive", "{'quantity':1}", "rs-t1-r1").assertOk(201);
+        for (int i = 0; i < 30; i++)
+        {
+            final String id = "rs-o" + i;
+            final String channel = i % 2 == 0 ? "rs-web" : "rs-pos";
+            server.put("/v1/orders/" + id, "{'channel':'" + channel + "','ttl_seconds':3600,'lines':[" +
+                "{'sku':'RS-1','quantity':" + (1 + i % 3) + "},{'sku':'RS-2','quantity':2,'location':'RS-A'}]}")
+                .assertOk(201);
+            switch (i % 6)
+            {
+                case 1 -> server.post("/v1/orders/" + id + "/pick", null, null).assertOk(200);
+                case 2 -> server.post("/v1/orders/" + id + "/ship", "{'lines':[{'sku':'RS-2','quantity':1}]}",
+                    id + "-ship").assertOk(200);
+                case 3 ->
+                {
+                    server.post("/v1/orders/" + id + "/ship", null, null).assertOk(200);
+                    server.post("/v1/orders/" + id + "/returns", "{'lines':[{'sku':'RS-2','quantity':1}]}",
+                        id + "-return").assertOk(200);
+                }
+                case 4 -> server.post("/v1/orders/" + id + "/cancel", null, null).assertOk(200);
+                case 5 -> server.post("/v1/orders/" + id + "/pick", "{'lines':[{'sku':'RS-1','quantity':1}]}",
+                    id + "-pick").assertOk(200);
+                default ->
+                {
+                    // Stays RESERVED, with its expiry.
+                }
+            }
+            resources.put("/v1/orders/" + id, server.get("/v1/orders/" + id).body());
+        }
+        for (final String sku : SKUS)
+        {
+            resources.put("/v1/stock/" + sku, server.get("/v1/stock/" + sku).body());
+        }
+        resources.put("/v1/transfers/rs-t1", server.get("/v1/transfers/rs-t1").body());
+        resources.put("/v1/channels/rs-web", server.get("/v1/channels/rs-web").body());
+        resources.put("/v1/availability?sku=RS-1&sku=RS-2&channel=rs-web",
+            server.get("/v1/availability?sku=RS-1&sku=RS-2&channel=rs-web").body());
+        return new Acknowledged(resources, keyed, server.journaledSeq());
+    }
+
+    private static void assertRecovered(final TestServer server, final Acknowledged acknowledged)
+    {
+        for (final Map.Entry<String, String> resource : acknowledged.resources().entrySet())
+        {
+            final Reply now = server.get(resource.getKey());
+            assertEquals(200, now.status(), resource.getKey());
+            assertEquals(Json.parse(resource.getValue()), now.json(), resource.getKey());
+        }
+        assertEquals(acknowledged.lastSeq(), server.journaledSeq(), "the journal ends where it ended");
+        final Reply replay = server.post("/v1/receipts", "{'sku':'RS-3','location':'RS-A','quantity':9," +
+            "'unit_cost':'4.75','purchase_order':'rs-po-1','inspect':true}", "rs-keyed");
+        assertEquals(201, replay.status());
+        assertEquals("true", replay.header("Idempotent-Replayed"), "keys survive the restart");
+        assertEquals(acknowledged.keyedReceipt().json(), replay.json());
+        server.put("/v1/orders/rs-o0", "{'channel':'rs-web','lines':[{'sku':'RS-1','quantity':9}]}")
+            .assertProblem(422, "IDEMPOTENCY_CONFLICT", "order_id");
+        final Reply next = server.put("/v1/orders/rs-after", "{'channel':'rs-web','lines':[{'sku':'RS-3'," +
+            "'quantity':1}]}");
+        next.assertOk(201);
+        assertTrue(next.seq() > acknowledged.lastSeq(), "numbering goes on after the journal");
+    }
+
+    @Test
+    void shouldRecoverEveryAcknowledgedOrderAfterAGracefulStop(@TempDir final Path dataDir)
+    {
+        final Acknowledged acknowledged;
+        try (TestServer first = TestServer.start(dataDir))
+        {
+            acknowledged = workload(first);
+        }
+        try (TestServer second = TestServer.start(dataDir))
+        {
+            assertRecovered(second, acknowledged);
+        }
+    }
+
+    @Test
+    void shouldRecoverFromTheFinalSnapshot(@TempDir final Path dataDir)
+    {
+        final GatewayConfig config = TestServer.config(dataDir);
+        config.snapshots = true;
+        final Acknowledged acknowledged;
+        try (TestServer first = TestServer.start(config))
+        {
+            acknowledged = workload(first);
+        }
+        final GatewayConfig again = TestServer.config(dataDir);
+        again.snapshots = true;
+        try (TestServer second = TestServer.start(again))
+        {
+            assertTrue(second.log.stream().anyMatch(line -> line.startsWith("recovery: snapshot at seq")),
+                () -> "recovered from the snapshot: " + second.log);
+            assertRecovered(second, acknowledged);
+        }
+    }
+
+    /**
+     * The first server stops without its graceful close: the ring drains (its threads must stop before another
+     * engine may write the journal) but the journal is neither flushed nor closed and no snapshot is written, as
+     * after a killed process; the next server replays the journal as it lies. Killing a real process is the journal
+     * module's crash test.
+     */
+    @Test
+    void shouldRecoverWhenTheFirstServerWasNotClosed(@TempDir final Path dataDir)
+    {
+        final TestServer first = TestServer.start(dataDir);
+        try
+        {
+            final Acknowledged acknowledged = workload(first);
+            first.server.engine().pipeline().close();
+            try (TestServer second = TestServer.start(dataDir))
+            {
+                assertRecovered(second, acknowledged);
+            }
+        }
+        finally
+        {
+            first.close();
+        }
+    }
+}
