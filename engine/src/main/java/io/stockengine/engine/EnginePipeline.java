@@ -51,7 +51,19 @@ public final class EnginePipeline implements AutoCloseable
         this.translator = (command, sequence, filler, argument) ->
         {
             command.reset();
-            filler.fill(command, argument);
+            try
+            {
+                filler.fill(command, argument);
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                // The Disruptor publishes the slot whatever happens: make it a harmless tick, then let the caller see
+                // the failure, so a half-filled command is never applied.
+                command.reset();
+                command.type = CommandType.TICK;
+                command.timestamp = clock.getAsLong();
+                throw ex;
+            }
             command.timestamp = clock.getAsLong();
             if (command.correlationId == 0)
             {

@@ -229,4 +229,23 @@ class EnginePipelineTest
         assertEquals(published, completed.get());
         assertFalse(pipeline.journalFailed());
     }
+
+    @Test
+    void shouldApplyNothingWhenAFillerFails() throws Exception
+    {
+        try (EnginePipeline pipeline = pipeline(JournalStage.NONE, 16, 0))
+        {
+            final IllegalStateException thrown = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class, () -> pipeline.tryPublish((c, ignored) ->
+                {
+                    c.type = CommandType.RECEIVE;
+                    c.sku = "F-1";
+                    c.location = "WH1";
+                    c.quantity = 5;
+                    throw new IllegalStateException("decoder failed half way");
+                }, null));
+            assertEquals("decoder failed half way", thrown.getMessage());
+            assertEquals(0, stock(pipeline, "F-1").rowCount, "a half-filled command must never be applied");
+        }
+    }
 }

@@ -17,6 +17,10 @@ public final class StockClientException extends RuntimeException
 
     private final Kind kind;
 
+    /**
+     * Without a stack trace: one instance fails every command caught by the same event, and the client's event loop
+     * stack would tell the caller nothing.
+     */
     public StockClientException(final Kind kind, final String message)
     {
         super(message, null, false, false);

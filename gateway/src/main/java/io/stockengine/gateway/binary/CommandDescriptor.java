@@ -66,8 +66,6 @@ public final class CommandDescriptor
     /** The longest string a u8 count can carry; the protocol's own limits are lower (see {@link CommandValidator}). */
     public static final int MAX_STRING_BYTES = 255;
     public static final int MAX_LINE_COUNT = 0xFFFF;
-    /** The most bytes a line can take: two strings of {@link #MAX_STRING_BYTES} and a quantity. */
-    public static final int MAX_LINE_BYTES = 2 * (1 + MAX_STRING_BYTES) + 8;
 
     private CommandDescriptor()
     {

@@ -31,8 +31,6 @@ public final class RowKind
     private static final String[] NAMES = { "none", "stock", "order_lines", "availability", "shortfall", "transfer",
         "channel" };
 
-    public static final int COUNT_OF_KINDS = STRIDES.length;
-
     private RowKind()
     {
     }

@@ -1,0 +1,469 @@
+package io.stockengine.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.netty.util.ResourceLeakDetector;
+import io.stockengine.engine.Bucket;
+import io.stockengine.engine.Command;
+import io.stockengine.engine.CommandType;
+import io.stockengine.engine.EnginePipeline;
+import io.stockengine.engine.OrderStatus;
+import io.stockengine.engine.Reason;
+import io.stockengine.engine.ResultCode;
+import io.stockengine.gateway.GatewayConfig;
+import io.stockengine.gateway.GatewayMetrics;
+import io.stockengine.gateway.binary.LeakCheck;
+import io.stockengine.gateway.binary.RowKind;
+
+/** The client against the binary port of a real server socket and a real engine pipeline. */
+@Timeout(120)
+class StockClientEndToEndTest
+{
+    private static final long COST = 2_500_000;
+    /** Reservations the throughput check keeps in flight: well under the ring, so none is refused as overloaded. */
+    private static final int WINDOW = 8_192;
+
+    private final GatewayConfig config = new GatewayConfig();
+    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final TestServer.GatedJournal journal = new TestServer.GatedJournal();
+    private final Set<Integer> typesSeen = new TreeSet<>();
+    private EnginePipeline pipeline;
+    private TestServer server;
+    private StockClient client;
+
+    @BeforeAll
+    static void watchLeaks()
+    {
+        LeakCheck.install();
+    }
+
+    @AfterAll
+    static void noLeaks()
+    {
+        LeakCheck.assertNoLeaks();
+    }
+
+    private void start(final int ringSize, final StockClientBuilder builder) throws InterruptedException
+    {
+        pipeline = TestServer.pipeline(journal, ringSize);
+        server = new TestServer(pipeline, config, metrics).start(0);
+        client = builder.port(server.port()).reconnectDelay(Duration.ofMillis(20), Duration.ofMillis(200)).connect();
+    }
+
+    private void start() throws InterruptedException
+    {
+        start(1024, StockClient.builder().requestTimeout(Duration.ofSeconds(20)));
+    }
+
+    @AfterEach
+    void stop()
+    {
+        journal.open();
+        if (client != null)
+        {
+            client.close();
+        }
+        if (server != null)
+        {
+            server.close();
+        }
+        if (pipeline != null)
+        {
+            pipeline.close();
+        }
+    }
+
+    private CommandResult get(final CompletableFuture<CommandResult> future) throws Exception
+    {
+        final CommandResult result = future.get(20, TimeUnit.SECONDS);
+        typesSeen.add(result.type());
+        return result;
+    }
+
+    private CommandResult ok(final CompletableFuture<CommandResult> future) throws Exception
+    {
+        final CommandResult result = get(future);
+        assertEquals(ResultCode.OK, result.code(), result.toString());
+        return result;
+    }
+
+    private void receive(final String sku, final String location, final long quantity) throws Exception
+    {
+        ok(client.receive("rcv-" + sku + "-" + location + "-" + quantity, sku, location, quantity, COST, null, false));
+    }
+
+    private long stock(final String sku, final String location, final int field) throws Exception
+    {
+        final CommandResult row = ok(client.queryStockAt(sku, location));
+        return row.rowCount() == 0 ? 0 : row.value(0, field);
+    }
+
+    @Test
+    void shouldReceiveReservePickAndShipAnOrder() throws Exception
+    {
+        start();
+        receive("A-1", "WH1", 10);
+        final CommandResult reserved = ok(client.reserve("o-1", "web", 900, Line.of("A-1", 4)));
+        assertEquals(OrderStatus.RESERVED, reserved.status());
+        assertEquals(RowKind.ORDER_LINES, reserved.rowKind());
+        assertEquals("A-1", reserved.rowSku(0));
+        assertEquals("WH1", reserved.rowLocation(0), "sourced by the engine");
+        assertEquals(4, reserved.value(0, Command.LINE_RESERVED));
+        assertEquals("web", reserved.name());
+        assertTrue(reserved.outTime() > 0, "expires");
+        assertTrue(reserved.seq() > 0);
+
+        final CommandResult picked = ok(client.pick("o-1"));
+        assertEquals(OrderStatus.PICKED, picked.status());
+        assertEquals(4, picked.value(0, Command.LINE_PICKED));
+        final CommandResult shipped = ok(client.ship("o-1"));
+        assertEquals(OrderStatus.SHIPPED, shipped.status());
+        assertEquals(4, shipped.value(0, Command.LINE_SHIPPED));
+        assertTrue(shipped.seq() > picked.seq() && picked.seq() > reserved.seq());
+
+        final CommandResult stock = ok(client.queryStock("A-1"));
+        assertEquals(RowKind.STOCK, stock.rowKind());
+        assertEquals(6, stock.stockTotal(Command.STOCK_ON_HAND));
+        assertEquals(0, stock.stockTotal(Command.STOCK_COMMITTED));
+        assertEquals(OrderStatus.SHIPPED, ok(client.queryOrder("o-1")).status());
+    }
+
+    @Test
+    void shouldRefuseAReservationWithShortfallRows() throws Exception
+    {
+        start();
+        receive("A-1", "WH1", 3);
+        final CommandResult refused = get(client.reserve("o-2", "web", 0, Line.of("A-1", 5),
+            Line.of("B-2", "WH1", 1)));
+        assertEquals(ResultCode.INSUFFICIENT_STOCK, refused.code());
+        assertEquals(0, refused.seq());
+        assertEquals(RowKind.SHORTFALL, refused.rowKind());
+        assertEquals(2, refused.rowCount());
+        assertEquals("A-1", refused.rowSku(0));
+        assertNull(refused.rowLocation(0), "an unlocated line the engine could not source");
+        assertEquals(0, refused.value(0, Command.SHORTFALL_LINE));
+        assertEquals(5, refused.value(0, Command.SHORTFALL_REQUESTED));
+        assertEquals(3, refused.value(0, Command.SHORTFALL_AVAILABLE));
+        assertEquals("B-2", refused.rowSku(1));
+        assertEquals("WH1", refused.rowLocation(1));
+        assertEquals(1, refused.value(1, Command.SHORTFALL_LINE));
+        assertEquals(0, refused.value(1, Command.SHORTFALL_AVAILABLE));
+        assertEquals(ResultCode.NOT_FOUND, get(client.queryOrder("o-2")).code(), "a refusal leaves no order");
+        assertEquals(3, stock("A-1", "WH1", Command.STOCK_SELLABLE));
+    }
+
+    @Test
+    void shouldReplayAnIdempotentRetryWithTheSameSeq() throws Exception
+    {
+        start();
+        final CommandResult first = ok(client.receive("k-1", "A-1", "WH1", 5, COST, null, false));
+        final CommandResult retry = ok(client.receive("k-1", "A-1", "WH1", 5, COST, null, false));
+        assertFalse(first.replayed());
+        assertTrue(retry.replayed());
+        assertEquals(first.seq(), retry.seq());
+        assertEquals(5, stock("A-1", "WH1", Command.STOCK_ON_HAND), "applied once");
+
+        final CommandResult order = ok(client.reserve("o-3", "web", 0, Line.of("A-1", 2)));
+        final CommandResult again = ok(client.reserve("o-3", "web", 0, Line.of("A-1", 2)));
+        assertTrue(again.replayed());
+        assertEquals(order.seq(), again.seq());
+        assertEquals(2, stock("A-1", "WH1", Command.STOCK_RESERVED));
+    }
+
+    @Test
+    void shouldRefuseAConflictingReuseOfAKeyOrOrderId() throws Exception
+    {
+        start();
+        ok(client.receive("k-2", "A-1", "WH1", 5, COST, null, false));
+        assertEquals(ResultCode.IDEMPOTENCY_CONFLICT, get(client.receive("k-2", "A-1", "WH1", 6, COST, null,
+            false)).code());
+        ok(client.reserve("o-4", "web", 0, Line.of("A-1", 1)));
+        assertEquals(ResultCode.IDEMPOTENCY_CONFLICT, get(client.reserve("o-4", "web", 0, Line.of("A-1", 2))).code());
+        assertEquals(5, stock("A-1", "WH1", Command.STOCK_ON_HAND));
+    }
+
+    @Test
+    void shouldRefuseInvalidInputNamingTheFieldAndStayUsable() throws Exception
+    {
+        start();
+        final CommandResult spaced = get(client.receive("k-3", "A 1", "WH1", 5, COST, null, false));
+        assertEquals(ResultCode.INVALID_REQUEST, spaced.code());
+        assertEquals("sku", spaced.field());
+        final CommandResult missingKey = get(client.receive(null, "A-1", "WH1", 5, COST, null, false));
+        assertEquals("Idempotency-Key", missingKey.field());
+        final CommandResult tooLong = get(client.queryStock("S".repeat(300)));
+        assertEquals(ResultCode.INVALID_REQUEST, tooLong.code(), "refused by the client: the layout cannot carry it");
+        assertEquals("sku", tooLong.field());
+        final CommandResult lines = get(client.reserve("o-5", "web", 0, Line.of("A-1", 0)));
+        assertEquals("lines[0].quantity", lines.field());
+        ok(client.queryStock("A-1"));
+        assertEquals(1, client.connections(), "refusals do not cost the connection");
+        assertEquals(0, metrics.binaryProtocolErrors.get());
+    }
+
+    @Test
+    void shouldServeEveryCommandType() throws Exception
+    {
+        start();
+        final long now = System.currentTimeMillis();
+        ok(client.configureChannel(null, "web", 1, List.of("WH1", "WH2"), List.of(Line.of("A-1", "WH1", 2))));
+        final CommandResult policy = ok(client.queryChannel("web"));
+        assertEquals(1, policy.outTime(), "buffer");
+        assertEquals(2, policy.status(), "sourcing locations");
+        assertEquals(3, policy.rowCount());
+        assertNull(policy.rowSku(0));
+        assertEquals("WH2", policy.rowLocation(1));
+        assertEquals("A-1", policy.rowSku(2));
+        assertEquals(2, policy.value(2, 0), "unused fence");
+
+        receive("A-1", "WH1", 10);
+        receive("A-1", "WH2", 5);
+        ok(client.setSafetyStock(null, "A-1", "WH1", 1));
+        final CommandResult available = ok(client.queryAvailability("web", "A-1", "Z-9"));
+        assertEquals(RowKind.AVAILABILITY, available.rowKind());
+        assertEquals(2, available.itemCount());
+        assertEquals(8 + 4, available.itemTotal(0), "10 - safety 1 - buffer 1 at WH1, 5 - buffer 1 at WH2");
+        assertEquals(0, available.itemTotal(1));
+        ok(client.announceIncoming("in-1", "po-1", "A-1", "WH2", 7, now + 86_400_000L, COST));
+        assertEquals(19, ok(client.queryAvailabilityAt("web", now + 2 * 86_400_000L, "A-1")).itemTotal(0));
+        assertEquals(7, ok(client.queryStock("A-1")).stockTotal(Command.STOCK_INCOMING));
+
+        ok(client.defineKit(null, "KIT-1", Line.of("A-1", 2), Line.of("B-2", 1)));
+        receive("B-2", "WH1", 5);
+        ok(client.sale("sale-1", "web", "WH1", Line.of("KIT-1", 1)));
+        assertEquals(8, stock("A-1", "WH1", Command.STOCK_SELLABLE));
+        assertEquals(4, stock("B-2", "WH1", Command.STOCK_SELLABLE));
+
+        ok(client.receive("rcv-C", "C-3", "WH1", 4, COST, null, true));
+        ok(client.inspect("insp-1", "C-3", "WH1", 3, 1));
+        assertEquals(1, stock("C-3", "WH1", Command.STOCK_DAMAGED));
+        ok(client.move("mv-1", "C-3", "WH1", 1, Bucket.DAMAGED, Bucket.QUALITY_CONTROL, Reason.REGRADE));
+        ok(client.adjust("adj-1", "C-3", "WH1", -1, Bucket.SELLABLE, Reason.LOST));
+        assertEquals(2, stock("C-3", "WH1", Command.STOCK_SELLABLE));
+        ok(client.count("cnt-1", "C-3", "WH1", 5));
+        assertEquals(ResultCode.INVALID_TRANSITION, get(client.count("cnt-2", "C-3", "WH1", 6, 4)).code(),
+            "a count whose expected value is stale");
+
+        final CommandResult out = ok(client.transferOut("tr-1", "t-1", "C-3", "WH1", "WH2", 2));
+        assertEquals(RowKind.TRANSFER, out.rowKind());
+        assertEquals("C-3", out.name());
+        assertEquals("WH1", out.name2());
+        assertEquals("WH2", out.name3());
+        assertEquals(2, out.value(0, 1), "in transit");
+        assertEquals(2, ok(client.transferIn("tr-2", "t-1", 0, false)).value(0, 2), "received");
+        final CommandResult nothingLeft = get(client.transferIn("tr-3", "t-1", 0, false));
+        assertEquals(ResultCode.INVALID_TRANSITION, nothingLeft.code());
+        assertEquals(RowKind.TRANSFER, nothingLeft.rowKind(), "a refused transfer receipt still shows it");
+        assertEquals(2, ok(client.queryTransfer("t-1")).value(0, 0));
+
+        ok(client.reserve("o-9", "web", 0, Line.of("A-1", "WH1", 1)));
+        ok(client.ship("o-9"));
+        final CommandResult returned = ok(client.returnLines("o-9", "ret-1", true, Line.of("A-1", "WH1", 1)));
+        assertEquals(1, returned.value(0, Command.LINE_RETURNED));
+        ok(client.reserve("o-10", "web", 60, Line.of("A-1", 1)));
+        assertEquals(OrderStatus.CANCELLED, ok(client.cancel("o-10")).status());
+        ok(client.reserve("o-11", "web", 0, Line.of("A-1", "WH1", 3)));
+        assertEquals(OrderStatus.PARTIALLY_PICKED, ok(client.pick("o-11", "p-1", Line.of("A-1", 1))).status());
+        assertEquals(OrderStatus.PARTIALLY_SHIPPED, ok(client.ship("o-11", "s-1", Line.of("A-1", 1))).status());
+        final CommandResult rest = ok(client.cancel("o-11", "c-1", Line.of("A-1", 2)));
+        assertEquals(OrderStatus.SHIPPED, rest.status(), "cancelling the rest of a partly shipped order");
+        assertEquals(2, rest.value(0, Command.LINE_CANCELLED));
+        assertEquals(OrderStatus.SHIPPED, ok(client.queryOrder("o-11")).status());
+
+        for (int type = CommandType.RESERVE; type < CommandType.COUNT_OF_TYPES; type++)
+        {
+            assertTrue(typesSeen.contains(type), "not exercised: " + CommandType.name(type));
+        }
+    }
+
+    @Test
+    void shouldAnswerOverloadedAndApplyNothingWhenTheRingIsFull() throws Exception
+    {
+        start(8, StockClient.builder());
+        journal.close();
+        final List<CompletableFuture<CommandResult>> futures = new ArrayList<>();
+        for (int i = 0; i < 64; i++)
+        {
+            futures.add(client.receive("ov-" + i, "OV-" + i, "WH1", 1, COST, null, false));
+        }
+        final CommandResult last = futures.get(63).get(10, TimeUnit.SECONDS);
+        assertEquals(ResultCode.OVERLOADED, last.code(), "answered at once while the ring is stuck");
+        journal.open();
+        int accepted = 0;
+        final List<String> refused = new ArrayList<>();
+        for (int i = 0; i < futures.size(); i++)
+        {
+            final CommandResult result = get(futures.get(i));
+            if (result.code() == ResultCode.OK)
+            {
+                accepted++;
+            }
+            else
+            {
+                assertEquals(ResultCode.OVERLOADED, result.code());
+                refused.add("OV-" + i);
+            }
+        }
+        assertTrue(accepted >= 1 && accepted <= 8, "at most a ring's worth accepted: " + accepted);
+        assertEquals(64 - accepted, metrics.overloaded.get());
+        for (final String sku : refused)
+        {
+            assertEquals(0, ok(client.queryStock(sku)).rowCount(), "nothing applied for " + sku);
+        }
+    }
+
+    @Test
+    void shouldResendSafeCommandsAfterTheServerRestartsAndFailTheOthers() throws Exception
+    {
+        start();
+        receive("A-1", "WH1", 10);
+        journal.close();
+        final CompletableFuture<CommandResult> keyed = client.receive("k-r", "A-1", "WH1", 5, COST, null, false);
+        final CompletableFuture<CommandResult> order = client.reserve("o-r", "web", 0, Line.of("A-1", 2));
+        final CompletableFuture<CommandResult> query = client.queryStock("A-1");
+        final CompletableFuture<CommandResult> keyless = client.setSafetyStock(null, "A-1", "WH1", 1);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pipeline.inFlight() < 4 && System.nanoTime() < deadline)
+        {
+            Thread.sleep(1);
+        }
+        assertEquals(4, pipeline.inFlight(), "all four applied by the logic, held before the journal");
+
+        final int port = server.port();
+        server.stop();
+        final ExecutionException lost = assertThrows(ExecutionException.class,
+            () -> keyless.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(StockClientException.class, lost.getCause());
+        assertEquals(StockClientException.Kind.CONNECTION_LOST, ((StockClientException)lost.getCause()).kind());
+        assertFalse(keyed.isDone() || order.isDone() || query.isDone(), "safe ones wait for the next connection");
+
+        server.close();
+        server = new TestServer(pipeline, config, metrics).start(port);
+        journal.open();
+        final CommandResult receipt = ok(keyed);
+        assertTrue(receipt.replayed(), "the first attempt was applied: the retry is recognised");
+        final CommandResult reservation = ok(order);
+        assertTrue(reservation.replayed());
+        assertEquals(OrderStatus.RESERVED, reservation.status());
+        assertEquals(RowKind.STOCK, ok(query).rowKind());
+        assertEquals(15, stock("A-1", "WH1", Command.STOCK_ON_HAND), "applied once, not twice");
+        assertEquals(2, client.connections());
+    }
+
+    @Test
+    void shouldFailACommandWhoseAnswerDoesNotComeInTime() throws Exception
+    {
+        start(1024, StockClient.builder().requestTimeout(Duration.ofMillis(200)));
+        journal.close();
+        final ExecutionException timeout = assertThrows(ExecutionException.class,
+            () -> client.queryStock("A-1").get(10, TimeUnit.SECONDS));
+        assertEquals(StockClientException.Kind.TIMEOUT, ((StockClientException)timeout.getCause()).kind());
+    }
+
+    @Test
+    void shouldCloseConnectionsOverTheLimit() throws Exception
+    {
+        config.maxConnections = 1;
+        start();
+        // A round trip first: the server counts a connection when it accepts it, which may be after the client saw
+        // it connected, and the extra one must not be counted before it.
+        ok(client.queryStock("A-1"));
+        try (Socket extra = new Socket("127.0.0.1", server.port()))
+        {
+            extra.setSoTimeout(5_000);
+            final InputStream in = extra.getInputStream();
+            assertEquals(-1, in.read(), "closed by the server");
+        }
+        assertEquals(1, metrics.rejectedConnections.get());
+        ok(client.queryStock("A-1"));
+    }
+
+    @Test
+    void shouldFailPendingCommandsWhenClosed() throws Exception
+    {
+        start();
+        journal.close();
+        final CompletableFuture<CommandResult> pending = client.queryStock("A-1");
+        client.close();
+        final ExecutionException closed = assertThrows(ExecutionException.class,
+            () -> pending.get(10, TimeUnit.SECONDS));
+        assertEquals(StockClientException.Kind.CLOSED, ((StockClientException)closed.getCause()).kind());
+        final ExecutionException after = assertThrows(ExecutionException.class,
+            () -> client.queryStock("A-1").get(10, TimeUnit.SECONDS));
+        assertEquals(StockClientException.Kind.CLOSED, ((StockClientException)after.getCause()).kind());
+    }
+
+    /**
+     * A quick look at throughput, printed and not asserted: the machine is shared and small. Leak detection is
+     * lowered meanwhile, since paranoid mode records a stack trace on every buffer access.
+     */
+    @Test
+    void shouldPrintThroughput() throws Exception
+    {
+        start(1 << 16, StockClient.builder());
+        final int commands = Integer.getInteger("stock.throughput.commands", 100_000);
+        final ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
+        try
+        {
+            for (int sku = 0; sku < 16; sku++)
+            {
+                receive("T-" + sku, "WH1", 1_000_000_000L);
+            }
+            final Semaphore window = new Semaphore(WINDOW);
+            final AtomicInteger failures = new AtomicInteger();
+            final long framesBefore = metrics.binaryFrames.get();
+            final long start = System.nanoTime();
+            for (int i = 0; i < commands; i++)
+            {
+                window.acquire();
+                client.reserve("tp-" + i, "web", 0, Line.of("T-" + (i & 15), 1)).whenComplete((result, error) ->
+                {
+                    if (error != null || !result.isOk())
+                    {
+                        failures.incrementAndGet();
+                    }
+                    window.release();
+                });
+            }
+            window.acquire(WINDOW);
+            final long nanos = System.nanoTime() - start;
+            final Histogram latency = metrics.latency();
+            System.out.printf("StockClient throughput: %,d reservations in %.2f s = %,.0f/s over one connection; " +
+                "%.1f commands per frame; server latency p50 %.0f us, p99 %.0f us, max %.0f us%n", commands,
+                nanos / 1e9, commands * 1e9 / nanos, commands / (double)(metrics.binaryFrames.get() - framesBefore),
+                latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3,
+                latency.getMaxValue() / 1e3);
+            assertEquals(0, failures.get());
+        }
+        finally
+        {
+            ResourceLeakDetector.setLevel(level);
+        }
+    }
+}
