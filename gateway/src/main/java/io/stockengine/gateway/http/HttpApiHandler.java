@@ -130,7 +130,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             }
             final boolean tooLong = cause instanceof TooLongFrameException;
             answer(id, Responses.problem(ctx.alloc(), tooLong ? 431 : 400, tooLong ? "HEADERS_TOO_LARGE" :
-                "INVALID_REQUEST", tooLong ? "headers" : "request", tooLong ?
+                "INVALID_REQUEST", tooLong ? null : "request", tooLong ?
                 "the request line or headers are over the limit" :
                 "the request is not valid HTTP: " + cause.getMessage(), null), false, null);
             return;

@@ -95,7 +95,8 @@ final class JsonBody implements AutoCloseable
             // Jackson reads a member's value together with its name, so a bad value surfaces here: name the member.
             final String message = ex.getMessage() == null ? "" : ex.getMessage();
             final String member = currentNameOrNull();
-            throw malformed(member == null || message.startsWith("Duplicate field") ? objectPath :
+            throw malformed(member == null || message.startsWith("Duplicate field") ||
+                message.contains("end-of-input") ? objectPath :
                 "body".equals(objectPath) ? member : objectPath + "." + member, ex);
         }
         try

@@ -90,6 +90,12 @@ public final class Operations
         CounterWithCallback.builder().name("stock_binary_protocol_errors")
             .help("Binary connections closed for a malformed frame")
             .callback(cb -> cb.call(metrics.binaryProtocolErrors.get())).register(registry);
+        CounterWithCallback.builder().name("stock_binary_bad_requests")
+            .help("Binary commands refused before the engine (invalid input)")
+            .callback(cb -> cb.call(metrics.binaryBadRequests.get())).register(registry);
+        CounterWithCallback.builder().name("stock_binary_handler_errors")
+            .help("Unexpected failures handling binary commands (answered INTERNAL_ERROR)")
+            .callback(cb -> cb.call(metrics.binaryHandlerErrors.get())).register(registry);
         GaugeWithCallback.builder().name("stock_connections").help("Open client connections")
             .callback(cb -> cb.call(metrics.openConnections.get())).register(registry);
         CounterWithCallback.builder().name("stock_overloaded").help("Commands refused because the ring was full")

@@ -119,8 +119,8 @@ class ProblemResponseTest
         cases.add(bad("a string", post("/v1/receipts", "\"PR-1\""), "body"));
         cases.add(bad("an empty body", post("/v1/receipts", ""), "body"));
         cases.add(bad("content after the object", post("/v1/receipts", Json.q("{" + valid + "} {}")), "body"));
-        cases.add(bad("NaN", receiptWith("NaN"), "body"));
-        cases.add(bad("a 51-digit number", receiptWith("1" + "0".repeat(50)), "body"));
+        cases.add(bad("NaN", receiptWith("NaN"), "quantity"));
+        cases.add(bad("a 51-digit number", receiptWith("1" + "0".repeat(50)), "quantity"));
         // Wrong types.
         cases.add(bad("quantity as a string", receiptWith("'1'"), "quantity"));
         cases.add(bad("quantity with a fraction", receiptWith("1.0"), "quantity"));
