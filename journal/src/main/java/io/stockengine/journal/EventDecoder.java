@@ -108,6 +108,16 @@ public final class EventDecoder
      */
     public int decode(final DirectBuffer buffer, final int offset, final int limit, final EventSink sink)
     {
+        return decode(buffer, offset, limit, sink, true);
+    }
+
+    /**
+     * As {@link #decode(DirectBuffer, int, int, EventSink)}; {@code verifyChecksum} false skips the CRC for a record
+     * already checked (the second pass over an excerpt that was checked whole).
+     */
+    public int decode(final DirectBuffer buffer, final int offset, final int limit, final EventSink sink,
+        final boolean verifyChecksum)
+    {
         if (limit - offset < MIN_RECORD_LENGTH)
         {
             return ERR_TRUNCATED;
@@ -122,7 +132,7 @@ public final class EventDecoder
             return ERR_TRUNCATED;
         }
         final int end = offset + recordLength - CHECKSUM_LENGTH;
-        if (checksums.crc32c(buffer, offset, recordLength - CHECKSUM_LENGTH) != buffer.getInt(end))
+        if (verifyChecksum && checksums.crc32c(buffer, offset, recordLength - CHECKSUM_LENGTH) != buffer.getInt(end))
         {
             return ERR_CHECKSUM;
         }

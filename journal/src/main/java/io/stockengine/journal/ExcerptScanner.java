@@ -122,7 +122,7 @@ public final class ExcerptScanner
         int offset = 0;
         while (offset < length)
         {
-            offset += decoder.decode(excerpt, offset, length, sink);
+            offset += decoder.decode(excerpt, offset, length, sink, false);
         }
     }
 
