@@ -1,0 +1,207 @@
+package io.stockengine.benchmarks;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import io.stockengine.engine.Command;
+import io.stockengine.engine.CommandType;
+import io.stockengine.engine.NoOpEventSink;
+import io.stockengine.engine.StockEngine;
+
+/**
+ * The logic thread alone: {@link StockEngine#process} called on the benchmark thread against a catalogue of
+ * 1,000,000 SKUs x 10 locations (10,000,000 balances), with the order book already in the steady state of the
+ * marketplace mix. No journal, no ring: this is the ceiling the pipeline can reach.
+ * <p>
+ * {@link #mixed} is the headline figure (goal: 5,000,000 commands/s); the others isolate one command type on the
+ * same state. Every benchmark checks that its commands succeeded, so a figure is never one of cheap rejections.
+ * <p>
+ * JVM: ParallelGC, because it measured ahead of G1 here (about 600,000 against 470,000 commands/s, RESULTS.md): the
+ * measured code does not allocate, so no collection runs and what differs is G1's costlier write barrier on the
+ * reference stores into the order book. Transparent huge pages, because the logic waits on cache misses into a
+ * 1.4 GB heap, and 2 MB pages spare it most TLB misses (about +20% here).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = { "-Xms6g", "-Xmx6g", "-XX:+UseParallelGC", "-XX:+UseTransparentHugePages",
+    LogicBenchmark.AGRONA_EXPORTS })
+public class LogicBenchmark
+{
+    /**
+     * Agrona's buffers (in every Command slot) use jdk.internal.misc.Unsafe. The forked VM is started with -cp, so
+     * the jar manifest's Add-Exports does not reach it.
+     */
+    static final String AGRONA_EXPORTS = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
+    /** Engine time per command: a 15-minute TTL spans 900,000 commands, which the mix's cycle outlasts. */
+    static final long STEP_MILLIS = 1;
+    /** Commands per cycle of the mix, in tens: about 2.1 million commands and 840,000 order ids. */
+    static final int MIX_TENS = 209_715;
+    static final long SEED = 20261121L;
+    /**
+     * Order ids for the reserve-then-act pairs: more than the finished orders the engine keeps, so an id is free again
+     * when it comes round.
+     */
+    private static final int PAIR_IDS = 1 << 19;
+    private static final int PICKS = 1 << 20;
+
+    /** Share of reservations and queries that go to the hot set of 1,000 SKUs (the rest are uniform). */
+    @Param("50")
+    public int hotPercent;
+
+    private StockEngine engine;
+    private MarketplaceMix mix;
+    private final Command command = new Command();
+    private long now;
+    private int cursor;
+    private String[] pairIds;
+    private int pairCursor;
+    private String[] pickSku;
+    private String[] pickLocation;
+    private int pickCursor;
+    /** Sum of the result codes of every measured command: ResultCode.OK is 0, so anything else is a refusal. */
+    private long refusals;
+
+    @Setup(Level.Trial)
+    public void setUp()
+    {
+        final Catalogue catalogue = new Catalogue(Catalogue.SKUS, Catalogue.LOCATIONS);
+        mix = new MarketplaceMix(catalogue, MIX_TENS, STEP_MILLIS, hotPercent, SEED);
+        engine = new StockEngine(mix.engineConfig(catalogue), NoOpEventSink.INSTANCE);
+        catalogue.receiveAll(engine, Catalogue.EPOCH_MILLIS);
+        now = mix.warmUp(engine, command, Catalogue.EPOCH_MILLIS, 2);
+
+        pairIds = new String[PAIR_IDS];
+        for (int i = 0; i < PAIR_IDS; i++)
+        {
+            pairIds[i] = Catalogue.padded("PAIR-", i, 7);
+        }
+        final SplittableRandom random = new SplittableRandom(SEED + 1);
+        final MarketplaceMix.SkuPicker picker = new MarketplaceMix.SkuPicker(catalogue, hotPercent);
+        pickSku = new String[PICKS];
+        pickLocation = new String[PICKS];
+        for (int i = 0; i < PICKS; i++)
+        {
+            pickSku[i] = picker.next(random);
+            pickLocation[i] = catalogue.locations[random.nextInt(catalogue.locationCount())];
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown()
+    {
+        if (refusals != 0)
+        {
+            throw new IllegalStateException("commands were refused during the run (sum of result codes " +
+                refusals + "): the figures are not of the intended workload");
+        }
+    }
+
+    /** One command of the marketplace mix: 40% reserve, 20% ship, 10% cancel, 30% query. */
+    @Benchmark
+    public int mixed()
+    {
+        final int i = cursor;
+        cursor = i + 1 == mix.length() ? 0 : i + 1;
+        final Command c = command;
+        mix.fill(c, i, now += STEP_MILLIS);
+        engine.process(c);
+        refusals += c.result;
+        return c.result;
+    }
+
+    /** A one-line reservation and the cancel that releases it; the score is per command. */
+    @Benchmark
+    @OperationsPerInvocation(2)
+    public int reserveCancel()
+    {
+        return reserveThen(CommandType.CANCEL);
+    }
+
+    /** A one-line reservation and the ship of the whole order; the score is per command. */
+    @Benchmark
+    @OperationsPerInvocation(2)
+    public int reserveShip()
+    {
+        return reserveThen(CommandType.SHIP);
+    }
+
+    @Benchmark
+    public int queryStockAt()
+    {
+        final int p = nextPick();
+        final Command c = command;
+        c.reset();
+        c.type = CommandType.QUERY_STOCK_AT;
+        c.timestamp = now += STEP_MILLIS;
+        c.sku = pickSku[p];
+        c.location = pickLocation[p];
+        engine.process(c);
+        refusals += c.result;
+        return c.rowCount;
+    }
+
+    /** Availability of one SKU for a channel that sources from all ten locations: ten balances read. */
+    @Benchmark
+    public int queryAvailability()
+    {
+        final int p = nextPick();
+        final Command c = command;
+        c.reset();
+        c.type = CommandType.QUERY_AVAILABILITY;
+        c.timestamp = now += STEP_MILLIS;
+        c.channel = MarketplaceMix.CHANNEL;
+        c.line(pickSku[p], null, 0);
+        engine.process(c);
+        refusals += c.result;
+        return c.rowCount;
+    }
+
+    private int reserveThen(final int action)
+    {
+        final int p = nextPick();
+        final String id = pairIds[pairCursor];
+        pairCursor = (pairCursor + 1) & (PAIR_IDS - 1);
+        final Command c = command;
+        c.reset();
+        c.type = CommandType.RESERVE;
+        c.timestamp = now += STEP_MILLIS;
+        c.orderId = id;
+        c.channel = MarketplaceMix.CHANNEL;
+        c.time = MarketplaceMix.TTL_MILLIS;
+        c.line(pickSku[p], pickLocation[p], 1);
+        engine.process(c);
+        final int reserved = c.result;
+        c.reset();
+        c.type = action;
+        c.timestamp = now += STEP_MILLIS;
+        c.orderId = id;
+        engine.process(c);
+        refusals += reserved + c.result;
+        return c.status;
+    }
+
+    private int nextPick()
+    {
+        final int p = pickCursor;
+        pickCursor = (p + 1) & (PICKS - 1);
+        return p;
+    }
+}
