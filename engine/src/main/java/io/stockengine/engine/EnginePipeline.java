@@ -230,6 +230,13 @@ public final class EnginePipeline implements AutoCloseable
                 Thread.currentThread().interrupt();
             }
         }
+        // The Disruptor's own shutdown skips processors that have not started yet, so commands published just after
+        // start would be dropped: wait until every published slot has been answered first.
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (inFlight() > 0 && System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait();
+        }
         try
         {
             disruptor.shutdown(30, TimeUnit.SECONDS);

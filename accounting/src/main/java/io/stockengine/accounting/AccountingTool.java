@@ -1,0 +1,92 @@
+package io.stockengine.accounting;
+
+import java.io.UncheckedIOException;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The accounting ledger's command-line tool: {@code run} consumes the journal into the ledger (catch up, or
+ * {@code --follow}), and the reports {@code trial-balance}, {@code valuation}, {@code cogs} and {@code reconcile}.
+ * <pre>
+ *   java -Dchronicle.analytics.disable=true -jar accounting/target/accounting-tool.jar run --data-dir data
+ * </pre>
+ * Exit codes: 0 done (reconcile: clean), 1 the command failed or found a problem (reconcile: differences; an
+ * unbalanced trial balance), 2 a bad or missing flag, or a configuration that cannot be used.
+ * <p>
+ * picocli for the same reasons as the journal's tool: subcommands and options declared beside the fields they fill,
+ * generated help, and a clear message with exit code 2 for any bad flag.
+ */
+@Command(name = "accounting-tool", mixinStandardHelpOptions = true, version = "accounting-tool 0.1.0",
+    synopsisSubcommandLabel = "COMMAND",
+    description = "Values the stock engine's journal and keeps a double-entry ledger of it.",
+    subcommands = { RunCommand.class, TrialBalanceCommand.class, ValuationCommand.class, CogsCommand.class,
+        ReconcileCommand.class })
+public final class AccountingTool implements Callable<Integer>
+{
+    public static final int OK = 0;
+    /** The command failed, or found differences. */
+    public static final int PROBLEM = 1;
+    /** A bad or missing flag, or an unusable configuration. */
+    public static final int USAGE = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call()
+    {
+        throw new ParameterException(spec.commandLine(), "name a command: run, trial-balance, valuation, cogs or " +
+            "reconcile");
+    }
+
+    /** The tool, ready to {@link CommandLine#execute}; tests capture its output with setOut/setErr. */
+    public static CommandLine commandLine()
+    {
+        final CommandLine commandLine = new CommandLine(new AccountingTool());
+        commandLine.setExecutionExceptionHandler((ex, failed, parseResult) ->
+        {
+            if (ex instanceof AccountingConfigException)
+            {
+                failed.getErr().println("error: " + ex.getMessage());
+                failed.getErr().flush();
+                return USAGE;
+            }
+            if (ex instanceof LedgerException || ex instanceof IllegalStateException ||
+                ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException)
+            {
+                failed.getErr().println("error: " + ex.getMessage());
+            }
+            else
+            {
+                ex.printStackTrace(failed.getErr());
+            }
+            failed.getErr().flush();
+            return PROBLEM;
+        });
+        return commandLine;
+    }
+
+    public static void main(final String[] args)
+    {
+        // Chronicle reads these when its classes load: no phoning home, no banner, no chatter on stderr.
+        defaultProperty("chronicle.analytics.disable", "true");
+        defaultProperty("chronicle.announcer.disable", "true");
+        defaultProperty("chronicle.disk.monitor.disable", "true");
+        defaultProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        defaultProperty("org.slf4j.simpleLogger.log.net.openhft", "error");
+        System.exit(commandLine().execute(args));
+    }
+
+    static void defaultProperty(final String name, final String value)
+    {
+        if (System.getProperty(name) == null)
+        {
+            System.setProperty(name, value);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.stockengine.accounting;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import io.stockengine.journal.JournalConfig;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The options every {@link AccountingTool} command shares: where the journal is and where the ledger is. The
+ * password, when the database needs one, comes from the environment variable {@value #PASSWORD_ENV} so that it never
+ * shows in a process listing.
+ */
+final class LedgerOptions
+{
+    static final String PASSWORD_ENV = "ACCOUNTING_DB_PASSWORD";
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./data",
+        description = "The engine's data directory, the one holding journal/ (default: ${DEFAULT-VALUE}). The " +
+            "embedded ledger lives in its accounting/ directory.")
+    Path dataDir;
+
+    @Option(names = "--db-url", paramLabel = "JDBC_URL",
+        description = "The ledger's database: jdbc:postgresql://host:port/db, or jdbc:h2:... (default: the embedded " +
+            "H2 file <data-dir>/accounting/ledger). The password comes from $" + PASSWORD_ENV + ".")
+    String url;
+
+    @Option(names = "--db-user", paramLabel = "USER", description = "The database user.")
+    String user;
+
+    @Option(names = "--db-schema", paramLabel = "SCHEMA",
+        description = "A schema of its own for the ledger (created when missing).")
+    String schema;
+
+    @Option(names = "--consumer", paramLabel = "NAME", defaultValue = LedgerConfig.DEFAULT_CONSUMER,
+        description = "The consumer name registered with the journal (default: ${DEFAULT-VALUE}).")
+    String consumer;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    private Path dataDir()
+    {
+        return dataDir.toAbsolutePath().normalize();
+    }
+
+    /** @throws ParameterException (exit code 2) when the directory holds no journal. */
+    JournalConfig journal()
+    {
+        final Path dir = dataDir();
+        final JournalConfig config = new JournalConfig().dataDir(dir);
+        if (!Files.isDirectory(config.journalDir()))
+        {
+            throw new ParameterException(command.commandLine(), "there is no journal in " + dir + " (expected " +
+                config.journalDir() + " written by the engine): is --data-dir the engine's data directory?");
+        }
+        return config;
+    }
+
+    /**
+     * The ledger's configuration.
+     *
+     * @param mustExist a report: the ledger must be there already (an embedded one is not created by reading it).
+     */
+    LedgerConfig ledger(final boolean mustExist)
+    {
+        String jdbc = url != null ? url : LedgerConfig.defaultUrl(dataDir());
+        if (mustExist && url == null && !Files.isRegularFile(dataDir().resolve("accounting").resolve("ledger.mv.db")))
+        {
+            throw new ParameterException(command.commandLine(), "there is no ledger in " +
+                dataDir().resolve("accounting") + ": run 'accounting-tool run --data-dir " + dataDir + "' first, " +
+                "or pass --db-url");
+        }
+        if (mustExist && jdbc.startsWith("jdbc:h2:") && !jdbc.startsWith("jdbc:h2:mem:") &&
+            !jdbc.toUpperCase(Locale.ROOT).contains("IFEXISTS"))
+        {
+            jdbc += ";IFEXISTS=TRUE";
+        }
+        try
+        {
+            return new LedgerConfig().url(jdbc).user(user).password(System.getenv(PASSWORD_ENV)).schema(schema)
+                .consumerName(consumer).conclude();
+        }
+        catch (final AccountingConfigException ex)
+        {
+            throw new ParameterException(command.commandLine(), ex.getMessage());
+        }
+    }
+}

@@ -1,0 +1,327 @@
+package io.stockengine.accounting;
+
+import java.math.BigDecimal;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.stockengine.engine.EventSink;
+
+/**
+ * Reads the ledger for reports: the trial balance (at a seq or the end of a day), the stock valuation by SKU and
+ * location, and cost of goods sold by day. Everything is read from what is committed, so a report is consistent with
+ * one journal position even while the consumer runs.
+ * <p>
+ * Threading: one thread.
+ */
+public final class LedgerReports implements AutoCloseable
+{
+    private static final long DAY_MILLIS = 86_400_000L;
+
+    private final LedgerStore store;
+    private final Map<String, String> accountNames = new HashMap<>();
+    private final Map<String, Boolean> stockAccounts = new HashMap<>();
+    private final Map<Integer, String> skuNames = new HashMap<>();
+    private final Map<Integer, String> locationNames = new HashMap<>();
+    private final Map<Integer, CostMethod> methods = new HashMap<>();
+    private long ledgerSeq;
+
+    /** One account's totals. */
+    public record AccountTotal(String code, String name, boolean stock, long debit, long credit)
+    {
+        /** Debit minus credit. */
+        public long balance()
+        {
+            return debit - credit;
+        }
+    }
+
+    /** The trial balance: every account with postings, in code order. */
+    public record TrialBalance(long ledgerSeq, String asOf, List<AccountTotal> accounts)
+    {
+        public long debits()
+        {
+            return accounts.stream().mapToLong(AccountTotal::debit).sum();
+        }
+
+        public long credits()
+        {
+            return accounts.stream().mapToLong(AccountTotal::credit).sum();
+        }
+
+        public boolean balanced()
+        {
+            return debits() == credits();
+        }
+
+        /** The balance of the inventory accounts (on hand and in transit). */
+        public long inventory()
+        {
+            return accounts.stream().filter(AccountTotal::stock).mapToLong(AccountTotal::balance).sum();
+        }
+    }
+
+    /** The stock of one SKU at one location: on hand and in transit towards it. */
+    public record StockValue(int sku, String skuName, int location, String locationName, CostMethod method,
+        long units, long value, long transitUnits, long transitValue)
+    {
+        public long totalUnits()
+        {
+            return units + transitUnits;
+        }
+
+        public long totalValue()
+        {
+            return value + transitValue;
+        }
+    }
+
+    /** Cost of goods sold on one day (UTC, engine time). */
+    public record CogsDay(LocalDate day, long shippedUnits, long shipped, long soldUnits, long sold,
+        long returnedUnits, long returned)
+    {
+        public long net()
+        {
+            return shipped + sold - returned;
+        }
+    }
+
+    private LedgerReports(final LedgerStore store)
+    {
+        this.store = store;
+    }
+
+    /** Opens the ledger for reading. */
+    public static LedgerReports open(final LedgerConfig config)
+    {
+        final LedgerStore store = LedgerStore.open(config.conclude());
+        final LedgerReports reports = new LedgerReports(store);
+        try
+        {
+            reports.loadNames(config.consumerName());
+            return reports;
+        }
+        catch (final SQLException ex)
+        {
+            store.close();
+            throw new LedgerException("cannot read the ledger: " + ex.getMessage(), ex);
+        }
+    }
+
+    private void loadNames(final String consumer) throws SQLException
+    {
+        store.query("SELECT code, name, stock FROM account", row ->
+        {
+            accountNames.put(row.getString(1), row.getString(2));
+            stockAccounts.put(row.getString(1), row.getBoolean(3));
+        });
+        store.query("SELECT kind, id, name FROM symbol", row ->
+        {
+            if (row.getInt(1) == EventSink.SYMBOL_SKU)
+            {
+                skuNames.put(row.getInt(2), row.getString(3));
+            }
+            else if (row.getInt(1) == EventSink.SYMBOL_LOCATION)
+            {
+                locationNames.put(row.getInt(2), row.getString(3));
+            }
+        });
+        store.query("SELECT sku, method FROM sku_costing", row ->
+            methods.put(row.getInt(1), CostMethod.ofCode(row.getInt(2))));
+        store.query("SELECT last_seq FROM consumer_position WHERE consumer = ?", row -> ledgerSeq = row.getLong(1),
+            consumer);
+    }
+
+    /** The last seq the ledger has committed, 0 for none. */
+    public long ledgerSeq()
+    {
+        return ledgerSeq;
+    }
+
+    public String skuName(final int sku)
+    {
+        return skuNames.getOrDefault(sku, "#" + sku);
+    }
+
+    public String locationName(final int location)
+    {
+        return locationNames.getOrDefault(location, "#" + location);
+    }
+
+    /** The chart's inventory accounts as the ledger recorded them. */
+    public List<String> stockAccounts()
+    {
+        final List<String> codes = new ArrayList<>();
+        stockAccounts.forEach((code, stock) ->
+        {
+            if (stock)
+            {
+                codes.add(code);
+            }
+        });
+        codes.sort(null);
+        return codes;
+    }
+
+    /** The trial balance of every posting up to and including seq {@code asOfSeq}. */
+    public TrialBalance trialBalanceAtSeq(final long asOfSeq)
+    {
+        return trialBalance("seq <= ?", asOfSeq, String.format("seq %,d", asOfSeq));
+    }
+
+    /** The trial balance at the end of {@code day} (UTC, engine time). */
+    public TrialBalance trialBalanceAtEndOf(final LocalDate day)
+    {
+        final long end = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        return trialBalance("posted_at < ?", end, "the end of " + day + " (UTC)");
+    }
+
+    /** The trial balance of everything committed. */
+    public TrialBalance trialBalance()
+    {
+        return trialBalance("seq <= ?", Long.MAX_VALUE, String.format("seq %,d", ledgerSeq));
+    }
+
+    private TrialBalance trialBalance(final String filter, final long bound, final String asOf)
+    {
+        final Map<String, long[]> totals = new TreeMap<>();
+        try
+        {
+            store.query("SELECT debit_account, SUM(amount) FROM posting WHERE " + filter + " GROUP BY debit_account",
+                row -> totals.computeIfAbsent(row.getString(1), code -> new long[2])[0] = sum(row.getBigDecimal(2)),
+                bound);
+            store.query("SELECT credit_account, SUM(amount) FROM posting WHERE " + filter + " GROUP BY credit_account",
+                row -> totals.computeIfAbsent(row.getString(1), code -> new long[2])[1] = sum(row.getBigDecimal(2)),
+                bound);
+        }
+        catch (final SQLException ex)
+        {
+            throw new LedgerException("cannot read the trial balance: " + ex.getMessage(), ex);
+        }
+        final List<AccountTotal> accounts = new ArrayList<>();
+        totals.forEach((code, sums) -> accounts.add(new AccountTotal(code, accountNames.getOrDefault(code, "?"),
+            stockAccounts.getOrDefault(code, false), sums[0], sums[1])));
+        return new TrialBalance(ledgerSeq, asOf, accounts);
+    }
+
+    private static long sum(final BigDecimal sum)
+    {
+        return sum == null ? 0 : sum.longValueExact();
+    }
+
+    /**
+     * Stock value by SKU and location (on hand, and in transit towards the location), ordered by SKU and location
+     * name.
+     *
+     * @param sku       only this SKU, or null for all.
+     * @param withEmpty include SKU x locations that hold nothing now.
+     */
+    public List<StockValue> valuation(final String sku, final boolean withEmpty)
+    {
+        final Map<Long, long[]> stock = new HashMap<>();
+        try
+        {
+            store.query("SELECT sku, location, units, cost FROM stock_position", row ->
+            {
+                final long[] v = stock.computeIfAbsent(Valuation.key(row.getInt(1), row.getInt(2)), k -> new long[4]);
+                v[0] = row.getLong(3);
+                v[1] = row.getLong(4);
+            });
+            store.query("SELECT sku, to_location, SUM(units), SUM(cost) FROM transit_layer GROUP BY sku, to_location",
+                row ->
+                {
+                    final long[] v = stock.computeIfAbsent(Valuation.key(row.getInt(1), row.getInt(2)),
+                        k -> new long[4]);
+                    v[2] = sum(row.getBigDecimal(3));
+                    v[3] = sum(row.getBigDecimal(4));
+                });
+        }
+        catch (final SQLException ex)
+        {
+            throw new LedgerException("cannot read the valuation: " + ex.getMessage(), ex);
+        }
+        final List<StockValue> rows = new ArrayList<>();
+        stock.forEach((key, v) ->
+        {
+            final int skuId = (int)(key >>> 32);
+            final int location = (int)(long)key;
+            if ((sku == null || sku.equals(skuName(skuId))) && (withEmpty || v[0] != 0 || v[2] != 0 ||
+                v[1] != 0 || v[3] != 0))
+            {
+                rows.add(new StockValue(skuId, skuName(skuId), location, locationName(location),
+                    methods.getOrDefault(skuId, CostMethod.FIFO), v[0], v[1], v[2], v[3]));
+            }
+        });
+        rows.sort((a, b) ->
+        {
+            final int bySku = a.skuName().compareTo(b.skuName());
+            return bySku != 0 ? bySku : a.locationName().compareTo(b.locationName());
+        });
+        return rows;
+    }
+
+    /** Cost of goods sold per day (UTC, engine time) from {@code from} to {@code to} inclusive (null: open). */
+    public List<CogsDay> cogs(final LocalDate from, final LocalDate to)
+    {
+        final long start = from == null ? Long.MIN_VALUE : from.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        final long end = to == null ? Long.MAX_VALUE :
+            to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        final Map<Long, long[]> days = new TreeMap<>();
+        try
+        {
+            store.query("SELECT posted_at / " + DAY_MILLIS + ", kind, SUM(quantity), SUM(amount) FROM posting " +
+                "WHERE kind IN (" + PostingKind.SHIPMENT.code() + ", " + PostingKind.SALE.code() + ", " +
+                PostingKind.RETURN.code() + ") AND posted_at >= ? AND posted_at < ? GROUP BY posted_at / " +
+                DAY_MILLIS + ", kind", row ->
+            {
+                final long[] v = days.computeIfAbsent(row.getLong(1), d -> new long[6]);
+                final PostingKind kind = PostingKind.ofCode(row.getInt(2));
+                final int at = kind == PostingKind.SHIPMENT ? 0 : kind == PostingKind.SALE ? 2 : 4;
+                v[at] = sum(row.getBigDecimal(3));
+                v[at + 1] = sum(row.getBigDecimal(4));
+            }, start, end);
+        }
+        catch (final SQLException ex)
+        {
+            throw new LedgerException("cannot read cost of goods sold: " + ex.getMessage(), ex);
+        }
+        final List<CogsDay> rows = new ArrayList<>();
+        days.forEach((day, v) -> rows.add(new CogsDay(LocalDate.ofEpochDay(day), v[0], v[1], v[2], v[3], v[4],
+            v[5])));
+        return rows;
+    }
+
+    /**
+     * The inventory value the postings give each SKU x location: what its inventory accounts were debited minus
+     * credited there (the stock side of a transfer out sits at the destination, in transit).
+     */
+    public Map<Long, Long> postedInventory()
+    {
+        final Map<Long, Long> values = new HashMap<>();
+        try
+        {
+            store.query("SELECT p.sku, p.debit_location, SUM(p.amount) FROM posting p JOIN account a ON " +
+                "a.code = p.debit_account WHERE a.stock = TRUE GROUP BY p.sku, p.debit_location", row ->
+                values.merge(Valuation.key(row.getInt(1), row.getInt(2)), sum(row.getBigDecimal(3)), Long::sum));
+            store.query("SELECT p.sku, p.credit_location, SUM(p.amount) FROM posting p JOIN account a ON " +
+                "a.code = p.credit_account WHERE a.stock = TRUE GROUP BY p.sku, p.credit_location", row ->
+                values.merge(Valuation.key(row.getInt(1), row.getInt(2)), -sum(row.getBigDecimal(3)), Long::sum));
+        }
+        catch (final SQLException ex)
+        {
+            throw new LedgerException("cannot read the inventory postings: " + ex.getMessage(), ex);
+        }
+        return values;
+    }
+
+    @Override
+    public void close()
+    {
+        store.close();
+    }
+}

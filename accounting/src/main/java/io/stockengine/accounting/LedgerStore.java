@@ -1,0 +1,448 @@
+package io.stockengine.accounting;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Properties;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.MigrateResult;
+
+import io.stockengine.journal.ReaderPosition;
+
+/**
+ * The ledger's database: one JDBC connection with auto-commit off, so everything written between two
+ * {@link #commit}s (postings, valuation state, the journal position) is one transaction.
+ * <p>
+ * The schema is Flyway's ({@code db/accounting/V*.sql} on the classpath) rather than a hand-run script: migrations
+ * are versioned and checksummed, recorded in the database itself ({@code flyway_schema_history}) and applied the same
+ * way to H2 and PostgreSQL, so a ledger created by an older version is brought up to date in place on the next start,
+ * and a migration edited after it ran is refused instead of silently diverging.
+ * <p>
+ * Throughput: postings go out in JDBC batches of {@link LedgerConfig#postingBatch} rows inside the open transaction
+ * (on PostgreSQL with {@code reWriteBatchedInserts}, so a batch is a few multi-row INSERTs); valuation state is
+ * written once per commit, only for what changed.
+ * <p>
+ * Threading: the consumer's thread.
+ */
+final class LedgerStore implements AutoCloseable
+{
+    static
+    {
+        // Flyway logs every validation at INFO and warns that H2 2.4 is newer than it was verified with; the ledger
+        // reports the migrations it applies itself (see migrations()). Only when nobody chose a level.
+        if (System.getProperty("org.slf4j.simpleLogger.log.org.flywaydb") == null)
+        {
+            System.setProperty("org.slf4j.simpleLogger.log.org.flywaydb", "error");
+        }
+    }
+
+    private static final String POSTING_COLUMNS = "id, seq, kind, debit_account, credit_account, amount, sku, " +
+        "debit_location, credit_location, quantity, correlation_id, posted_at, reference";
+
+    final Dialect dialect;
+    private final Connection connection;
+    private int migrations;
+    private String schemaVersion;
+    private final int postingBatch;
+    private final Batch postings;
+    private final Batch symbols;
+    private final Batch skuCosts;
+    private final Batch positions;
+    private final Batch transitDeletes;
+    private final Batch transitInserts;
+    private final Batch orderLines;
+    private final Batch orderLineUpdates;
+    private final Batch consumerPosition;
+    private final Batch accounts;
+    private final Batch[] inOrder;
+
+    /** A prepared statement and the rows added to it since it was last executed. */
+    private static final class Batch
+    {
+        final PreparedStatement statement;
+        int rows;
+
+        Batch(final Connection connection, final String sql) throws SQLException
+        {
+            this.statement = connection.prepareStatement(sql);
+        }
+
+        void add() throws SQLException
+        {
+            statement.addBatch();
+            rows++;
+        }
+
+        void execute() throws SQLException
+        {
+            if (rows > 0)
+            {
+                statement.executeBatch();
+                rows = 0;
+            }
+        }
+    }
+
+    private LedgerStore(final LedgerConfig config, final Connection connection) throws SQLException
+    {
+        this.dialect = Dialect.of(config.url());
+        this.connection = connection;
+        this.postingBatch = config.postingBatch();
+        postings = new Batch(connection, "INSERT INTO posting (" + POSTING_COLUMNS + ") VALUES " +
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        symbols = new Batch(connection, "INSERT INTO symbol (kind, id, name) VALUES (?, ?, ?)");
+        skuCosts = new Batch(connection, dialect.upsert("sku_costing", new String[] { "sku" },
+            new String[] { "method", "standard_cost", "last_cost" }));
+        positions = new Batch(connection, dialect.upsert("stock_position", new String[] { "sku", "location" },
+            new String[] { "units", "cost", "last_cost", "layers" }));
+        transitDeletes = new Batch(connection, "DELETE FROM transit_layer WHERE transfer_id = ?");
+        transitInserts = new Batch(connection, "INSERT INTO transit_layer (transfer_id, layer_no, sku, " +
+            "from_location, to_location, units, cost) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        orderLines = new Batch(connection, "INSERT INTO order_line (order_id, reserve_seq, line_no, sku, location, " +
+            "factor, shipped_units, shipped_cost, returned_units, returned_cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        orderLineUpdates = new Batch(connection, "UPDATE order_line SET shipped_units = ?, shipped_cost = ?, " +
+            "returned_units = ?, returned_cost = ? WHERE order_id = ? AND reserve_seq = ? AND line_no = ?");
+        consumerPosition = new Batch(connection, dialect.upsert("consumer_position", new String[] { "consumer" },
+            new String[] { "last_seq", "excerpt_index", "committed_at" }));
+        accounts = new Batch(connection, dialect.upsert("account", new String[] { "code" },
+            new String[] { "name", "stock" }));
+        // The deletes of transits run before the inserts that reuse their keys.
+        inOrder = new Batch[] { postings, symbols, skuCosts, positions, transitDeletes, transitInserts, orderLines,
+            orderLineUpdates, accounts, consumerPosition };
+    }
+
+    /** Connects, brings the schema up to date with Flyway, and prepares the statements. */
+    static LedgerStore open(final LedgerConfig config)
+    {
+        final Dialect dialect = Dialect.of(config.url());
+        final Properties properties = new Properties();
+        if (config.user() != null)
+        {
+            properties.setProperty("user", config.user());
+        }
+        if (config.password() != null)
+        {
+            properties.setProperty("password", config.password());
+        }
+        if (dialect == Dialect.POSTGRESQL && !config.url().contains("reWriteBatchedInserts"))
+        {
+            properties.setProperty("reWriteBatchedInserts", "true");
+        }
+        Connection connection = null;
+        try
+        {
+            // Connected before Flyway runs so that an in-memory H2 database outlives Flyway's own connection.
+            connection = DriverManager.getConnection(config.url(), properties);
+            final MigrateResult migrated = migrate(config);
+            if (config.schema() != null)
+            {
+                connection.setSchema(dialect.schemaName(config.schema()));
+            }
+            connection.setAutoCommit(false);
+            final LedgerStore store = new LedgerStore(config, connection);
+            store.migrations = migrated.migrationsExecuted;
+            store.schemaVersion = migrated.targetSchemaVersion != null ? migrated.targetSchemaVersion :
+                migrated.initialSchemaVersion;
+            return store;
+        }
+        catch (final SQLException ex)
+        {
+            closeQuietly(connection);
+            throw new LedgerException("cannot open the ledger at " + redact(config.url()) + ": " + ex.getMessage(), ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            closeQuietly(connection);
+            throw ex;
+        }
+    }
+
+    private static MigrateResult migrate(final LedgerConfig config)
+    {
+        final FluentConfiguration flyway = Flyway.configure()
+            .dataSource(config.url(), config.user(), config.password())
+            .locations("classpath:db/accounting")
+            .loggers("slf4j");
+        if (config.schema() != null)
+        {
+            final String schema = Dialect.of(config.url()).schemaName(config.schema());
+            flyway.schemas(schema).defaultSchema(schema);
+        }
+        return flyway.load().migrate();
+    }
+
+    /** Migrations Flyway applied when this store opened the ledger (0: the schema was up to date). */
+    int migrations()
+    {
+        return migrations;
+    }
+
+    String schemaVersion()
+    {
+        return schemaVersion;
+    }
+
+    /** The URL without a password that may sit in its parameters. */
+    static String redact(final String url)
+    {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    private static void closeQuietly(final Connection connection)
+    {
+        if (connection != null)
+        {
+            try
+            {
+                connection.close();
+            }
+            catch (final SQLException ignored)
+            {
+                // Already failing with the reason that matters.
+            }
+        }
+    }
+
+    /** Adds one posting to the open transaction; a full batch is sent at once. */
+    void posting(final long id, final long seq, final PostingKind kind, final String debit, final String credit,
+        final long amount, final int sku, final int debitLocation, final int creditLocation, final long quantity,
+        final long correlationId, final long postedAt, final String reference) throws SQLException
+    {
+        final PreparedStatement s = postings.statement;
+        s.setLong(1, id);
+        s.setLong(2, seq);
+        s.setShort(3, (short)kind.code());
+        s.setString(4, debit);
+        s.setString(5, credit);
+        s.setLong(6, amount);
+        s.setInt(7, sku);
+        s.setInt(8, debitLocation);
+        s.setInt(9, creditLocation);
+        s.setLong(10, quantity);
+        s.setLong(11, correlationId);
+        s.setLong(12, postedAt);
+        s.setString(13, reference);
+        postings.add();
+        if (postings.rows >= postingBatch)
+        {
+            postings.execute();
+        }
+    }
+
+    void symbol(final int kind, final int id, final String name) throws SQLException
+    {
+        final PreparedStatement s = symbols.statement;
+        s.setShort(1, (short)kind);
+        s.setInt(2, id);
+        s.setString(3, name);
+        symbols.add();
+    }
+
+    void account(final String code, final String name, final boolean stock) throws SQLException
+    {
+        final PreparedStatement s = accounts.statement;
+        s.setString(1, code);
+        s.setString(2, name);
+        s.setBoolean(3, stock);
+        accounts.add();
+    }
+
+    void skuCost(final SkuCost cost) throws SQLException
+    {
+        final PreparedStatement s = skuCosts.statement;
+        s.setInt(1, cost.sku);
+        s.setShort(2, (short)cost.method.code());
+        s.setLong(3, cost.standard);
+        s.setLong(4, cost.lastCost);
+        skuCosts.add();
+    }
+
+    /** Writes one SKU x location as it is now: the pool and, for FIFO, its layers. */
+    void stock(final StockCost stock) throws SQLException
+    {
+        final PreparedStatement p = positions.statement;
+        p.setInt(1, stock.sku);
+        p.setInt(2, stock.location);
+        p.setLong(3, stock.units);
+        p.setLong(4, stock.value);
+        p.setLong(5, stock.lastCost);
+        p.setBytes(6, stock.encodeLayers());
+        positions.add();
+    }
+
+    /** Replaces a transfer's rows with the pieces still in transit (none once it has all arrived). */
+    void transit(final Transit transit) throws SQLException
+    {
+        if (transit.persisted)
+        {
+            transitDeletes.statement.setString(1, transit.id);
+            transitDeletes.add();
+        }
+        final int count = transit.remainingCount();
+        for (int n = 0; n < count; n++)
+        {
+            final PreparedStatement s = transitInserts.statement;
+            s.setString(1, transit.id);
+            s.setInt(2, n);
+            s.setInt(3, transit.sku);
+            s.setInt(4, transit.from);
+            s.setInt(5, transit.to);
+            s.setLong(6, transit.remainingUnits(n));
+            s.setLong(7, transit.remainingValue(n));
+            transitInserts.add();
+        }
+        transit.persisted = count > 0;
+    }
+
+    /**
+     * Writes the lines of an order that changed since its last commit: new lines are inserted, stored ones updated.
+     * A finished order keeps only what a return can name: its shipped lines and its kit lines. A commit can fall
+     * between a reservation and its lines (the journal reader may stop between any two events): then a row
+     * numbered -1 records the reservation alone, so that its lines, arriving after a restart, find the order.
+     */
+    void order(final OrderCost order) throws SQLException
+    {
+        if (order.lineCount == 0 && !order.persisted)
+        {
+            insertLine(order, OrderCost.HEADER, 0, 0, 0);
+        }
+        for (int n = 0; n < order.lineCount; n++)
+        {
+            if (!order.lineStored[n])
+            {
+                if (order.finished && order.shippedUnits[n] == 0 && order.factor[n] != 0)
+                {
+                    continue;
+                }
+                insertLine(order, n, order.sku[n], order.location[n], order.factor[n]);
+                order.lineStored[n] = true;
+            }
+            else if (order.lineDirty[n])
+            {
+                final PreparedStatement s = orderLineUpdates.statement;
+                s.setLong(1, order.shippedUnits[n]);
+                s.setLong(2, order.shippedValue[n]);
+                s.setLong(3, order.returnedUnits[n]);
+                s.setLong(4, order.returnedValue[n]);
+                s.setString(5, order.id);
+                s.setLong(6, order.reserveSeq);
+                s.setInt(7, n);
+                orderLineUpdates.add();
+            }
+            order.lineDirty[n] = false;
+        }
+        order.persisted = true;
+    }
+
+    private void insertLine(final OrderCost order, final int n, final int sku, final int location, final long factor)
+        throws SQLException
+    {
+        final PreparedStatement s = orderLines.statement;
+        s.setString(1, order.id);
+        s.setLong(2, order.reserveSeq);
+        s.setInt(3, n);
+        s.setInt(4, sku);
+        s.setInt(5, location);
+        s.setLong(6, factor);
+        s.setLong(7, n < 0 ? 0 : order.shippedUnits[n]);
+        s.setLong(8, n < 0 ? 0 : order.shippedValue[n]);
+        s.setLong(9, n < 0 ? 0 : order.returnedUnits[n]);
+        s.setLong(10, n < 0 ? 0 : order.returnedValue[n]);
+        orderLines.add();
+    }
+
+    /** Sends everything pending, writes the position with it, and commits the transaction. */
+    void commit(final String consumer, final ReaderPosition position) throws SQLException
+    {
+        final PreparedStatement s = consumerPosition.statement;
+        s.setString(1, consumer);
+        s.setLong(2, position.seq());
+        s.setLong(3, position.index());
+        s.setLong(4, System.currentTimeMillis());
+        consumerPosition.add();
+        commit();
+    }
+
+    /** Sends everything pending and commits. */
+    void commit() throws SQLException
+    {
+        for (final Batch batch : inOrder)
+        {
+            batch.execute();
+        }
+        connection.commit();
+    }
+
+    /** Drops everything since the last commit. */
+    void rollback()
+    {
+        for (final Batch batch : inOrder)
+        {
+            try
+            {
+                batch.statement.clearBatch();
+            }
+            catch (final SQLException ignored)
+            {
+                // The rollback below discards the work either way.
+            }
+            batch.rows = 0;
+        }
+        try
+        {
+            connection.rollback();
+        }
+        catch (final SQLException ignored)
+        {
+            // A connection that cannot roll back is closed next; the database drops the open transaction then.
+        }
+    }
+
+    /** Runs a query and hands each row to {@code rows}. */
+    void query(final String sql, final RowHandler rows, final Object... parameters) throws SQLException
+    {
+        try (PreparedStatement statement = connection.prepareStatement(sql))
+        {
+            for (int i = 0; i < parameters.length; i++)
+            {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet resultSet = statement.executeQuery())
+            {
+                while (resultSet.next())
+                {
+                    rows.row(resultSet);
+                }
+            }
+        }
+    }
+
+    /** One row of a {@link #query}. */
+    @FunctionalInterface
+    interface RowHandler
+    {
+        void row(ResultSet row) throws SQLException;
+    }
+
+    /** Closes without committing: the open transaction, if any, is rolled back by the database. */
+    @Override
+    public void close()
+    {
+        try
+        {
+            if (!connection.isClosed())
+            {
+                connection.rollback();
+            }
+        }
+        catch (final SQLException ignored)
+        {
+            // Closing discards the transaction anyway.
+        }
+        closeQuietly(connection);
+    }
+}

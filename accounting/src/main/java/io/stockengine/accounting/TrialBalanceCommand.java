@@ -1,0 +1,69 @@
+package io.stockengine.accounting;
+
+import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code trial-balance}: every account's debits, credits and balance, at a seq, at the end of a day, or now. */
+@Command(name = "trial-balance", mixinStandardHelpOptions = true,
+    description = "Debits, credits and balance of every account; exit code 1 if they do not balance.")
+final class TrialBalanceCommand implements Callable<Integer>
+{
+    @Mixin
+    LedgerOptions ledger;
+
+    @ArgGroup(exclusive = true)
+    AsOf asOf;
+
+    /** At most one of the two. */
+    static final class AsOf
+    {
+        @Option(names = "--as-of-seq", paramLabel = "N", description = "Postings of events up to seq N.")
+        Long seq;
+
+        @Option(names = "--as-of-date", paramLabel = "YYYY-MM-DD",
+            description = "Postings up to the end of that day (UTC, engine time).")
+        LocalDate date;
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call()
+    {
+        if (asOf != null && asOf.seq != null && asOf.seq < 0)
+        {
+            throw new ParameterException(spec.commandLine(), "--as-of-seq must not be negative");
+        }
+        try (LedgerReports reports = LedgerReports.open(ledger.ledger(true)))
+        {
+            final LedgerReports.TrialBalance trial = asOf == null ? reports.trialBalance() :
+                asOf.seq != null ? reports.trialBalanceAtSeq(asOf.seq) : reports.trialBalanceAtEndOf(asOf.date);
+            final PrintWriter out = spec.commandLine().getOut();
+            out.printf("Trial balance as of %s (the ledger has committed up to seq %,d)%n%n", trial.asOf(),
+                trial.ledgerSeq());
+            final TextTable table = new TextTable("ACCOUNT", "NAME", ">DEBIT", ">CREDIT", ">BALANCE");
+            for (final LedgerReports.AccountTotal account : trial.accounts())
+            {
+                table.row(account.code(), account.name() + (account.stock() ? " *" : ""),
+                    Money.format(account.debit()), Money.format(account.credit()), Money.format(account.balance()));
+            }
+            table.rule().row("TOTAL", "", Money.format(trial.debits()), Money.format(trial.credits()),
+                Money.format(trial.debits() - trial.credits()));
+            table.print(out);
+            out.printf("%n* inventory account; inventory value %s%n%s%n", Money.format(trial.inventory()),
+                trial.balanced() ? "balanced: debits equal credits" : "NOT BALANCED: debits and credits differ");
+            out.flush();
+            return trial.balanced() ? AccountingTool.OK : AccountingTool.PROBLEM;
+        }
+    }
+}

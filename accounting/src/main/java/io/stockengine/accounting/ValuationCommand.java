@@ -1,0 +1,64 @@
+package io.stockengine.accounting;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code valuation}: units and value on hand and in transit, by SKU and location, as of the last commit. */
+@Command(name = "valuation", mixinStandardHelpOptions = true,
+    description = "Stock value by SKU and location (on hand, and in transit towards the location).")
+final class ValuationCommand implements Callable<Integer>
+{
+    @Mixin
+    LedgerOptions ledger;
+
+    @Option(names = "--sku", paramLabel = "SKU", description = "Only this SKU.")
+    String sku;
+
+    @Option(names = "--all", description = "Also SKU x locations that hold nothing now.")
+    boolean all;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call()
+    {
+        try (LedgerReports reports = LedgerReports.open(ledger.ledger(true)))
+        {
+            final List<LedgerReports.StockValue> rows = reports.valuation(sku, all);
+            final PrintWriter out = spec.commandLine().getOut();
+            out.printf("Stock valuation at seq %,d%n%n", reports.ledgerSeq());
+            final TextTable table = new TextTable("SKU", "LOCATION", "METHOD", ">UNITS", ">VALUE", ">UNIT_COST",
+                ">IN_TRANSIT", ">TRANSIT_VALUE", ">TOTAL_VALUE");
+            long units = 0;
+            long value = 0;
+            long transitUnits = 0;
+            long transitValue = 0;
+            for (final LedgerReports.StockValue row : rows)
+            {
+                table.row(row.skuName(), row.locationName(), row.method().label(), row.units(),
+                    Money.format(row.value()), row.units() > 0 ?
+                        Money.format(Money.unitCost(row.value(), row.units(), 0)) : "-",
+                    row.transitUnits(), Money.format(row.transitValue()), Money.format(row.totalValue()));
+                units += row.units();
+                value += row.value();
+                transitUnits += row.transitUnits();
+                transitValue += row.transitValue();
+            }
+            table.rule().row("TOTAL", rows.size() + " rows", "", units, Money.format(value), "", transitUnits,
+                Money.format(transitValue), Money.format(value + transitValue));
+            table.print(out);
+            out.println();
+            out.println("Unit cost: value / units, rounded half-even to the millionth (the value itself is exact).");
+            out.flush();
+            return AccountingTool.OK;
+        }
+    }
+}

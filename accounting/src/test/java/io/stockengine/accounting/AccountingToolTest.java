@@ -1,0 +1,191 @@
+package io.stockengine.accounting;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.stockengine.journal.JournalConfig;
+
+/**
+ * The command-line tool end to end on a journal written by the engine: {@code run} into the default embedded ledger,
+ * every report, {@code reconcile} clean and then, on a ledger tampered with, listing the differences with exit code
+ * 1; bad flags and unusable configuration answered with exit code 2 and a sentence.
+ */
+@Timeout(120)
+class AccountingToolTest
+{
+    @TempDir
+    static Path dir;
+
+    private static String data;
+    private static long lastSeq;
+
+    /** What one run of the tool printed, and its exit code. */
+    private record Run(int exit, String out, String err)
+    {
+    }
+
+    private static Run tool(final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int exit = AccountingTool.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+            .execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private static String[] with(final String... args)
+    {
+        final List<String> all = new ArrayList<>(List.of(args));
+        all.add("--data-dir");
+        all.add(data);
+        return all.toArray(new String[0]);
+    }
+
+    @BeforeAll
+    static void writeJournalAndRun()
+    {
+        final JournalConfig journal = new JournalConfig().dataDir(dir.resolve("data")).snapshots(false);
+        lastSeq = JournalWriter.write(journal, new AccountingWorkload(3), 1, 4_000, null);
+        data = journal.dataDir().toString();
+        final Run run = tool(with("run", "--batch", "1000"));
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains(String.format("consumed %,d events up to seq %,d", lastSeq, lastSeq)), run.out());
+        assertTrue(Files.isRegularFile(journal.dataDir().resolve("accounting").resolve("ledger.mv.db")));
+        assertTrue(Files.isRegularFile(journal.consumerDir().resolve("accounting.position")),
+            "the consumer is registered with the journal, so prune keeps what it has not read");
+    }
+
+    @Test
+    void shouldConsumeNothingTwice()
+    {
+        final Run again = tool(with("run"));
+        assertEquals(0, again.exit(), again.err());
+        assertTrue(again.out().contains(String.format("consumed 0 events up to seq %,d", lastSeq)), again.out());
+    }
+
+    @Test
+    void shouldPrintABalancedTrialBalance()
+    {
+        final Run now = tool(with("trial-balance"));
+        assertEquals(0, now.exit(), now.err());
+        assertTrue(now.out().contains("balanced: debits equal credits"), now.out());
+        assertTrue(now.out().contains("1300") && now.out().contains("Inventory *"), now.out());
+        final Run atSeq = tool(with("trial-balance", "--as-of-seq", "500"));
+        assertEquals(0, atSeq.exit(), atSeq.err());
+        assertTrue(atSeq.out().contains("as of seq 500 "), atSeq.out());
+        final Run atDate = tool(with("trial-balance", "--as-of-date", "2027-01-15"));
+        assertEquals(0, atDate.exit(), atDate.err());
+        assertTrue(atDate.out().contains("the end of 2027-01-15"), atDate.out());
+    }
+
+    @Test
+    void shouldPrintValuationAndCogs()
+    {
+        final Run valuation = tool(with("valuation"));
+        assertEquals(0, valuation.exit(), valuation.err());
+        assertTrue(valuation.out().contains("TOTAL") && valuation.out().contains("fifo"), valuation.out());
+        final Run one = tool(with("valuation", "--sku", "S1", "--all"));
+        assertEquals(0, one.exit(), one.err());
+        assertTrue(one.out().lines().filter(line -> line.matches("S\\d+ .*")).allMatch(line -> line.startsWith("S1 ")),
+            one.out());
+        assertEquals(3, one.out().lines().filter(line -> line.startsWith("S1 ")).count(), one.out());
+        final Run cogs = tool(with("cogs"));
+        assertEquals(0, cogs.exit(), cogs.err());
+        assertTrue(cogs.out().contains("2027-01-15"), "engine time of the workload: " + cogs.out());
+    }
+
+    @Test
+    void shouldReconcileClean()
+    {
+        final Run reconcile = tool(with("reconcile"));
+        assertEquals(0, reconcile.exit(), reconcile.out() + reconcile.err());
+        assertTrue(reconcile.out().contains("clean: units and value reconcile"), reconcile.out());
+    }
+
+    @Test
+    void shouldListEveryDifferenceOfATamperedLedger() throws Exception
+    {
+        final String url = "jdbc:h2:file:" + dir.resolve("tampered").toAbsolutePath();
+        final Run run = tool(with("run", "--db-url", url, "--consumer", "tampered"));
+        assertEquals(0, run.exit(), run.err());
+        final String where;
+        try (Connection connection = TestLedgers.connect(new LedgerConfig().url(url));
+             Statement statement = connection.createStatement())
+        {
+            final String[] stock = TestLedgers.lines(new LedgerConfig().url(url), "SELECT p.sku, p.location, s.name, " +
+                "l.name FROM stock_position p JOIN symbol s ON s.kind = 0 AND s.id = p.sku JOIN symbol l ON " +
+                "l.kind = 1 AND l.id = p.location WHERE p.units > 0 ORDER BY p.sku, p.location").get(0).split(" ");
+            where = stock[2] + " @ " + stock[3];
+            assertEquals(1, statement.executeUpdate("UPDATE stock_position SET units = units + 2 WHERE sku = " +
+                stock[0] + " AND location = " + stock[1]));
+            assertEquals(1, statement.executeUpdate("UPDATE posting SET amount = amount + 1 WHERE id = (SELECT " +
+                "MIN(id) FROM posting WHERE kind = " + PostingKind.SALE.code() + ")"));
+        }
+        final Run reconcile = tool(with("reconcile", "--db-url", url, "--consumer", "tampered"));
+        assertEquals(1, reconcile.exit(), reconcile.out() + reconcile.err());
+        assertTrue(reconcile.out().contains("DIFFERENCE units of " + where + ": cost layers"), reconcile.out());
+        assertTrue(reconcile.out().contains("DIFFERENCE value of"), reconcile.out());
+        assertTrue(reconcile.out().contains("DIFFERENCE total value: inventory accounts"), reconcile.out());
+    }
+
+    @Test
+    void shouldRefuseACostMethodTheLedgerDidNotUse()
+    {
+        final Run run = tool(with("run", "--method", "average"));
+        assertEquals(2, run.exit(), run.out());
+        assertTrue(run.err().contains("is valued by fifo in the ledger but the configuration says average"),
+            run.err());
+    }
+
+    @Test
+    void shouldRefuseABadChartOfAccounts() throws Exception
+    {
+        final Path chart = dir.resolve("chart.properties");
+        Files.writeString(chart, "sale = 5000 / 2100\n");
+        final Run run = tool(with("run", "--chart", chart.toString()));
+        assertEquals(2, run.exit(), run.out());
+        assertTrue(run.err().contains("'sale' uses") || run.err().contains("inventory"), run.err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "trial-balance --as-of-seq -1", "trial-balance --as-of-seq 5 --as-of-date 2027-01-15",
+        "trial-balance --as-of-date yesterday", "run --method lifo", "run --batch 0", "valuation --bogus",
+        "cogs --from 2027-02-01 --to 2027-01-01" })
+    void shouldAnswerBadFlagsWithExitCodeTwo(final String command)
+    {
+        final Run run = tool(with(command.split(" ")));
+        assertEquals(2, run.exit(), command + ": " + run.out() + run.err());
+        assertTrue(!run.err().isBlank(), command + " says why");
+    }
+
+    @Test
+    void shouldSayWhatIsMissing() throws Exception
+    {
+        final Path empty = Files.createDirectories(dir.resolve("empty"));
+        final Run noJournal = tool("run", "--data-dir", empty.toString());
+        assertEquals(2, noJournal.exit());
+        assertTrue(noJournal.err().contains("there is no journal in"), noJournal.err());
+        final Run noLedger = tool("valuation", "--data-dir", empty.toString());
+        assertEquals(2, noLedger.exit());
+        assertTrue(noLedger.err().contains("there is no ledger in"), noLedger.err());
+        final Run noCommand = tool();
+        assertEquals(2, noCommand.exit());
+        assertTrue(noCommand.err().contains("name a command"), noCommand.err());
+    }
+}

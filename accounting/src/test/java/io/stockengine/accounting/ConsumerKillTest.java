@@ -1,0 +1,113 @@
+package io.stockengine.accounting;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.stockengine.engine.EngineConfig;
+import io.stockengine.engine.InventoryState;
+import io.stockengine.journal.JournalConfig;
+
+/**
+ * The accounting consumer reads a real journal and is abandoned again and again at random events, with postings of
+ * its open transaction already sent to the database but not committed (its connection is closed: the database
+ * rolls them back, as it does for a killed process), then restarted from the position committed in the database.
+ * In the end its ledger must hold exactly the postings and valuation of a consumer that read the journal in one go:
+ * no event posted twice (the posting ids would collide anyway), none missed. Against H2, and PostgreSQL when
+ * {@value TestLedgers#PG_ENV} is set.
+ */
+@Timeout(120)
+class ConsumerKillTest
+{
+    private static final long COMMANDS = 12_000;
+    private static final long SEED = 7;
+
+    @TempDir
+    static Path dir;
+
+    private static JournalConfig journal;
+    private static long lastSeq;
+    private static LedgerConfig reference;
+
+    @BeforeAll
+    static void writeJournalAndReference()
+    {
+        journal = new JournalConfig().dataDir(dir).snapshots(false).rollCycle("FAST_DAILY");
+        lastSeq = JournalWriter.write(journal, new AccountingWorkload(SEED), 1, COMMANDS, null);
+        reference = TestLedgers.h2().consumerName("reference");
+        try (AccountingConsumer consumer = AccountingConsumer.open(journal, reference))
+        {
+            assertEquals(lastSeq, consumer.catchUp(AccountingConsumer.DEFAULT_BATCH, null));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestLedgers.Database.class)
+    void shouldPostEveryEventExactlyOnceAcrossKills(final TestLedgers.Database database) throws Exception
+    {
+        final LedgerConfig config = TestLedgers.of(database).consumerName("kill-" + database.name().toLowerCase())
+            .postingBatch(64);
+        final long seed = Long.getLong("stock.accounting.seed", System.nanoTime());
+        final String context = database + " seed=" + seed + " (rerun with -Dstock.accounting.seed=" + seed + ")";
+        System.out.println("ConsumerKillTest " + context + " lastSeq=" + lastSeq);
+        final SplittableRandom random = new SplittableRandom(seed);
+        int incarnations = 0;
+        int killedWithWorkInFlight = 0;
+        long committed = 0;
+        while (committed < lastSeq)
+        {
+            incarnations++;
+            final boolean last = incarnations > 40;
+            try (AccountingConsumer consumer = AccountingConsumer.open(journal, config))
+            {
+                assertEquals(committed, consumer.ledger().lastSeq(), "resumes at its last commit: " + context);
+                long lifetime = last ? Long.MAX_VALUE : 1 + random.nextInt(2_000);
+                while (lifetime > 0)
+                {
+                    final int got = consumer.reader().poll(consumer.ledger().sink(),
+                        (int)Math.min(lifetime, 1 + random.nextInt(700)));
+                    if (got == 0)
+                    {
+                        consumer.reader().commit();
+                        break;
+                    }
+                    lifetime -= got;
+                    if (random.nextInt(3) == 0)
+                    {
+                        consumer.reader().commit();
+                    }
+                }
+                committed = consumer.ledger().load() == null ? 0 : consumer.ledger().load().seq();
+                if (consumer.ledger().uncommittedPostings() > config.postingBatch())
+                {
+                    killedWithWorkInFlight++;
+                }
+            }
+        }
+        System.out.println("ConsumerKillTest " + database + " incarnations=" + incarnations + ", killed with " +
+            "uncommitted postings already sent to the database=" + killedWithWorkInFlight);
+        assertTrue(incarnations > 3, "the consumer died several times: " + context);
+        assertTrue(killedWithWorkInFlight > 0, "some deaths dropped postings the database had been sent: " + context);
+        final List<String> expected = TestLedgers.postings(reference);
+        final List<String> actual = TestLedgers.postings(config);
+        assertEquals(expected.size(), actual.size(), "no posting missing or doubled: " + context);
+        assertEquals(expected, actual, "the same postings: " + context);
+        assertEquals(TestLedgers.state(reference), TestLedgers.state(config), "the same valuation: " + context);
+        try (LedgerReports reports = LedgerReports.open(config))
+        {
+            final InventoryState state = Reconciler.replay(journal, new InventoryState(new EngineConfig()),
+                reports.ledgerSeq());
+            final Reconciler.Result result = Reconciler.reconcile(reports, state);
+            assertTrue(result.clean(), () -> "reconciles: " + context + ": " + result.differences());
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.stockengine.accounting;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class MoneyTest
+{
+    @ParameterizedTest
+    @CsvSource({
+        // value, part, whole, share: half-even to the millionth
+        "10, 1, 4, 2",          // 2.5 -> 2 (even)
+        "14, 1, 4, 4",          // 3.5 -> 4 (even)
+        "10, 3, 4, 8",          // 7.5 -> 8
+        "1, 1, 3, 0",           // 0.33 -> 0
+        "2, 1, 3, 1",           // 0.67 -> 1
+        "32044444, 10, 27, 11868313",
+        "36000000, 7, 30, 8400000",
+        "5, 5, 5, 5",
+        "0, 3, 7, 0" })
+    void shouldShareHalfEven(final long value, final long part, final long whole, final long share)
+    {
+        assertEquals(share, Money.share(value, part, whole));
+    }
+
+    @Test
+    void shouldShareExactlyPast64Bits()
+    {
+        final SplittableRandom random = new SplittableRandom(42);
+        for (int i = 0; i < 10_000; i++)
+        {
+            final long value = random.nextLong(1L << 40, Long.MAX_VALUE / 2);
+            final long whole = random.nextLong(1, 1L << 40);
+            final long part = random.nextLong(0, whole + 1);
+            final long expected = new BigDecimal(value).multiply(new BigDecimal(part))
+                .divide(new BigDecimal(whole), 0, RoundingMode.HALF_EVEN).longValueExact();
+            assertEquals(expected, Money.share(value, part, whole), value + " * " + part + " / " + whole);
+        }
+    }
+
+    @Test
+    void shouldNeverLoseAMillionthWhenTheLastSharesTakeTheRemainder()
+    {
+        final SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < 1_000; i++)
+        {
+            long units = 1 + random.nextInt(1_000);
+            long value = random.nextLong(0, 1_000_000_000_000L);
+            final long total = value;
+            long taken = 0;
+            while (units > 0)
+            {
+                final long k = 1 + random.nextLong(units);
+                final long v = Money.share(value, k, units);
+                taken += v;
+                value -= v;
+                units -= k;
+            }
+            assertEquals(total, taken);
+            assertEquals(0, value);
+        }
+    }
+
+    @Test
+    void shouldParseAndFormatWithoutRounding()
+    {
+        assertEquals(2_500_000, Money.parse("2.5"));
+        assertEquals(3_000_000, Money.parse(" 3 "));
+        assertEquals(1, Money.parse("0.000001"));
+        assertEquals("12.345678", Money.format(12_345_678));
+        assertEquals("-0.000001", Money.format(-1));
+        assertEquals("0.000000", Money.format(0));
+        assertThrows(IllegalArgumentException.class, () -> Money.parse("0.0000001"));
+        assertThrows(IllegalArgumentException.class, () -> Money.parse("abc"));
+        assertThrows(ArithmeticException.class, () -> Money.times(Long.MAX_VALUE / 2, 3));
+    }
+}

@@ -1,0 +1,228 @@
+package io.stockengine.accounting;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.stockengine.engine.Bucket;
+import io.stockengine.engine.Reason;
+
+/**
+ * Each cost method on a small story whose every number is worked out by hand in the comments, checked posting by
+ * posting, account by account and layer by layer. The events come from the real engine.
+ */
+class WorkedExamplesTest
+{
+    private Ledger ledger;
+    private LedgerConfig config;
+
+    @AfterEach
+    void close()
+    {
+        if (ledger != null)
+        {
+            ledger.close();
+        }
+    }
+
+    private EngineDriver open(final CostingConfig costing)
+    {
+        config = TestLedgers.h2().costing(costing);
+        ledger = Ledger.open(config);
+        return new EngineDriver(ledger);
+    }
+
+    /** "kind amount quantity" of each posting, in order. */
+    private List<String> postings() throws Exception
+    {
+        return TestLedgers.lines(config, "SELECT kind, debit_account, credit_account, amount, quantity FROM posting " +
+            "ORDER BY id").stream().map(line ->
+            {
+                final String[] f = line.split(" ");
+                return PostingKind.ofCode(Integer.parseInt(f[0])).key() + " " + f[1] + "/" + f[2] + " " +
+                    Money.format(Long.parseLong(f[3])) + " x" + f[4];
+            }).toList();
+    }
+
+    /** Account code to balance (debit - credit). */
+    private Map<String, String> balances()
+    {
+        final Map<String, String> balances = new TreeMap<>();
+        try (LedgerReports reports = LedgerReports.open(config))
+        {
+            final LedgerReports.TrialBalance trial = reports.trialBalance();
+            assertTrue(trial.balanced(), "debits equal credits");
+            for (final LedgerReports.AccountTotal account : trial.accounts())
+            {
+                balances.put(account.code(), Money.format(account.balance()));
+            }
+        }
+        return balances;
+    }
+
+    /** Every FIFO layer as "units@value", by SKU and location, oldest first. */
+    private List<String> layers() throws Exception
+    {
+        final List<String> layers = new ArrayList<>();
+        try (Connection connection = TestLedgers.connect(config); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT layers FROM stock_position ORDER BY sku, location"))
+        {
+            while (rows.next())
+            {
+                for (final long[] layer : StockCost.decodeLayers(rows.getBytes(1)))
+                {
+                    layers.add(layer[0] + "@" + Money.format(layer[1]));
+                }
+            }
+        }
+        return layers;
+    }
+
+    private LedgerReports.StockValue stock(final String sku, final String location)
+    {
+        try (LedgerReports reports = LedgerReports.open(config))
+        {
+            return reports.valuation(sku, true).stream().filter(s -> s.locationName().equals(location)).findFirst()
+                .orElseThrow();
+        }
+    }
+
+    @Test
+    void shouldValueFifoAcrossSeveralLayers() throws Exception
+    {
+        final EngineDriver engine = open(CostingConfig.defaults());
+        engine.receive("A", "L1", 10, "2.00");      // layer 10 @ 2.00 = 20.00
+        engine.receive("A", "L1", 5, "3.00");       // layer  5 @ 3.00 = 15.00
+        engine.receive("A", "L1", 8, "2.50");       // layer  8 @ 2.50 = 20.00
+        engine.sell("A", "L1", 12);                 // 10 @ 2.00 + 2 @ 3.00 = 26.00
+        engine.ship("o-1", "A", "L1", 6);           // 3 @ 3.00 + 3 @ 2.50 = 16.50
+        engine.returnLine("o-1", "A", 2);           // 2/6 of 16.50 = 5.50, a new layer 2 @ 2.75
+        engine.move("A", "L1", Bucket.SELLABLE, Bucket.DAMAGED, 1);            // no value moves
+        engine.adjust("A", "L1", Bucket.DAMAGED, -1, Reason.WRITE_OFF);        // oldest: 1 @ 2.50 = 2.50
+        engine.commit();
+
+        assertEquals(List.of(
+            "receipt 1300/2100 20.000000 x10",
+            "receipt 1300/2100 15.000000 x5",
+            "receipt 1300/2100 20.000000 x8",
+            "sale 5000/1300 26.000000 x12",
+            "shipment 5000/1300 16.500000 x6",
+            "return 1300/5000 5.500000 x2",
+            "write_off 5200/1300 2.500000 x1"), postings());
+        // Inventory: 55.00 + 5.50 - 26.00 - 16.50 - 2.50 = 15.50; COGS: 26.00 + 16.50 - 5.50 = 37.00.
+        assertEquals(Map.of("1300", "15.500000", "2100", "-55.000000", "5000", "37.000000", "5200", "2.500000"),
+            balances());
+        assertEquals(List.of("4@10.000000", "2@5.500000"), layers());
+        final LedgerReports.StockValue a = stock("A", "L1");
+        assertEquals(6, a.units());
+        assertEquals(Money.parse("15.50"), a.value());
+    }
+
+    @Test
+    void shouldValueMovingAverageAfterMixedReceiptsAndKeepTheResidue() throws Exception
+    {
+        final EngineDriver engine = open(CostingConfig.of(CostMethod.AVERAGE));
+        engine.receive("B", "L1", 10, "1.00");      // pool 10 units, 10.00
+        engine.receive("B", "L1", 20, "1.30");      // pool 30 units, 36.00: average 1.20
+        engine.sell("B", "L1", 7);                  // 36.00 * 7 / 30 = 8.40; pool 23 units, 27.60
+        engine.receive("B", "L1", 4, "1.111111");   // + 4.444444: pool 27 units, 32.044444
+        engine.sell("B", "L1", 10);                 // 32.044444 * 10 / 27 = 11.86831259.. -> 11.868313 (half-even)
+        engine.commit();
+        LedgerReports.StockValue b = stock("B", "L1");
+        assertEquals(17, b.units());
+        assertEquals(Money.parse("20.176131"), b.value(), "32.044444 - 11.868313: the residue stays in the pool");
+        engine.sell("B", "L1", 17);                 // the last units take exactly what is left: 20.176131
+        engine.count("B", "L1", 3);                 // a gain with an empty pool: the last cost here, 3 @ 1.111111
+        engine.commit();
+
+        assertEquals(List.of(
+            "receipt 1300/2100 10.000000 x10",
+            "receipt 1300/2100 26.000000 x20",
+            "sale 5000/1300 8.400000 x7",
+            "receipt 1300/2100 4.444444 x4",
+            "sale 5000/1300 11.868313 x10",
+            "sale 5000/1300 20.176131 x17",
+            "count_gain 1300/5310 3.333333 x3"), postings());
+        // COGS = 8.400000 + 11.868313 + 20.176131 = 40.444444 = every receipt: nothing created or lost by rounding.
+        assertEquals(Map.of("1300", "3.333333", "2100", "-40.444444", "5000", "40.444444", "5310", "-3.333333"),
+            balances());
+        b = stock("B", "L1");
+        assertEquals(3, b.units());
+        assertEquals(Money.parse("3.333333"), b.value());
+    }
+
+    @Test
+    void shouldPostPurchasePriceVarianceAtStandardCost() throws Exception
+    {
+        final Properties costing = new Properties();
+        costing.setProperty("method", "standard");
+        costing.setProperty("standard.C", "5.00");
+        final EngineDriver engine = open(CostingConfig.parse(costing, "test"));
+        engine.receive("C", "L1", 10, "5.20");      // Inventory 50.00 at standard, GRNI 52.00, PPV 2.00 unfavourable
+        engine.receive("C", "L1", 10, "4.90");      // Inventory 50.00, GRNI 49.00, PPV 1.00 favourable
+        engine.ship("o-1", "C", "L1", 15);          // 15 @ 5.00 = 75.00
+        engine.receive("D", "L1", 4, "3.00");       // no standard configured: the first receipt sets it, 3.00
+        engine.receive("D", "L1", 2, "3.50");       // Inventory 6.00, GRNI 7.00, PPV 1.00
+        engine.commit();
+
+        assertEquals(List.of(
+            "receipt 1300/2100 50.000000 x10",
+            "ppv 5100/2100 2.000000 x10",
+            "receipt 1300/2100 50.000000 x10",
+            "ppv 2100/5100 1.000000 x10",
+            "shipment 5000/1300 75.000000 x15",
+            "receipt 1300/2100 12.000000 x4",
+            "receipt 1300/2100 6.000000 x2",
+            "ppv 5100/2100 1.000000 x2"), postings());
+        // Inventory 100.00 + 18.00 - 75.00 = 43.00 = 5 C @ 5.00 + 6 D @ 3.00; GRNI = what was paid: 52 + 49 + 12 + 7.
+        assertEquals(Map.of("1300", "43.000000", "2100", "-120.000000", "5000", "75.000000", "5100", "2.000000"),
+            balances());
+        assertEquals(Money.parse("25.00"), stock("C", "L1").value());
+        assertEquals(Money.parse("18.00"), stock("D", "L1").value());
+    }
+
+    @Test
+    void shouldCarryEachLayersCostThroughTransit() throws Exception
+    {
+        final EngineDriver engine = open(CostingConfig.defaults());
+        engine.receive("E", "L1", 4, "1.00");
+        engine.receive("E", "L1", 4, "2.00");
+        engine.transferOut("t-1", "E", "L1", "L2", 6);  // 4 @ 1.00 + 2 @ 2.00 = 8.00 into transit towards L2
+        engine.commit();
+        LedgerReports.StockValue atL2 = stock("E", "L2");
+        assertEquals(6, atL2.transitUnits());
+        assertEquals(Money.parse("8.00"), atL2.transitValue());
+        engine.transferIn("t-1", 3);                    // oldest piece first: 3 @ 1.00 = 3.00
+        engine.transferIn("t-1", 0);                    // the rest: 1 @ 1.00 + 2 @ 2.00 = 5.00
+        engine.adjust("E", "L2", Bucket.SELLABLE, 2, Reason.FOUND);  // a gain at the newest layer's cost, 2 @ 2.00
+        engine.count("E", "L1", 1);                     // L1 held 2 @ 2.00: a count loss of 1 @ 2.00
+        engine.commit();
+
+        assertEquals(List.of(
+            "receipt 1300/2100 4.000000 x4",
+            "receipt 1300/2100 8.000000 x4",
+            "transfer_out 1310/1300 8.000000 x6",
+            "transfer_in 1300/1310 3.000000 x3",
+            "transfer_in 1300/1310 5.000000 x3",
+            "adjustment_gain 1300/5300 4.000000 x2",
+            "count_loss 5310/1300 2.000000 x1"), postings());
+        assertEquals(Map.of("1300", "14.000000", "1310", "0.000000", "2100", "-12.000000", "5300", "-4.000000",
+            "5310", "2.000000"), balances());
+        assertEquals(List.of("1@2.000000", "3@3.000000", "1@1.000000", "2@4.000000", "2@4.000000"), layers());
+        atL2 = stock("E", "L2");
+        assertEquals(8, atL2.units());
+        assertEquals(0, atL2.transitUnits());
+        assertEquals(Money.parse("12.00"), atL2.value());
+    }
+}
