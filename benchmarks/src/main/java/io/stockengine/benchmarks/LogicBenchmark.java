@@ -31,7 +31,7 @@ import io.stockengine.engine.StockEngine;
  * {@link #mixed} is the headline figure (goal: 5,000,000 commands/s); the others isolate one command type on the
  * same state. Every benchmark checks that its commands succeeded, so a figure is never one of cheap rejections.
  * <p>
- * JVM: ParallelGC, because it measured ahead of G1 here (about 600,000 against 470,000 commands/s, RESULTS.md): the
+ * JVM: ParallelGC, because it measured ahead of G1 here (about 600,000 against 470,000 commands/s): the
  * measured code does not allocate, so no collection runs and what differs is G1's costlier write barrier on the
  * reference stores into the order book. Transparent huge pages, because the logic waits on cache misses into a
  * 1.4 GB heap, and 2 MB pages spare it most TLB misses (about +20% here).

@@ -7,14 +7,21 @@ import java.util.Arrays;
  * flyweight over journal bytes find the same entry. Lookups never allocate; an insert stores the key as a String
  * (converting only when it is not one already). Linear probing with backward-shift deletion.
  * <p>
+ * Each slot's hash and value share one {@code long}, so a probe reads one array: the key String (two more cache
+ * misses, its header and its bytes) is only read when the hashes match. On a map of a million ids each of those
+ * misses costs about as much as the rest of a command.
+ * <p>
  * Not thread-safe: owned by the logic thread.
  */
 public final class CharSequenceIntMap
 {
+    /** Set in every stored hash, so an occupied slot is never 0 and the home index is unchanged. */
+    private static final int OCCUPIED = 0x8000_0000;
+
     private final int missingValue;
     private String[] keys;
-    private int[] hashes;
-    private int[] values;
+    /** hash (with {@link #OCCUPIED}) in the high half, value in the low half; 0 = empty. */
+    private long[] slots;
     private int mask;
     private int size;
     private int resizeThreshold;
@@ -38,8 +45,7 @@ public final class CharSequenceIntMap
     private void allocate(final int capacity)
     {
         keys = new String[capacity];
-        hashes = new int[capacity];
-        values = new int[capacity];
+        slots = new long[capacity];
         mask = capacity - 1;
         resizeThreshold = (int)(capacity * 2L / 3);
     }
@@ -60,7 +66,7 @@ public final class CharSequenceIntMap
                 h = 31 * h + key.charAt(i);
             }
         }
-        return h ^ (h >>> 16) ^ (h * 0x9E3779B9);
+        return (h ^ (h >>> 16) ^ (h * 0x9E3779B9)) | OCCUPIED;
     }
 
     static boolean contentEquals(final String stored, final CharSequence key)
@@ -84,6 +90,16 @@ public final class CharSequenceIntMap
         return true;
     }
 
+    private static int hashOf(final long slot)
+    {
+        return (int)(slot >>> 32);
+    }
+
+    private static long slot(final int hash, final int value)
+    {
+        return ((long)hash << 32) | (value & 0xFFFF_FFFFL);
+    }
+
     public int size()
     {
         return size;
@@ -94,37 +110,33 @@ public final class CharSequenceIntMap
         return missingValue;
     }
 
-    public int get(final CharSequence key)
+    /** The slot holding the key, or -1. */
+    private int indexOf(final CharSequence key, final int h)
     {
-        final int h = hash(key);
         int index = h & mask;
-        String candidate;
-        while ((candidate = keys[index]) != null)
+        long slot;
+        while ((slot = slots[index]) != 0)
         {
-            if (hashes[index] == h && contentEquals(candidate, key))
+            if (hashOf(slot) == h && contentEquals(keys[index], key))
             {
-                return values[index];
+                return index;
             }
             index = (index + 1) & mask;
         }
-        return missingValue;
+        return -1;
+    }
+
+    public int get(final CharSequence key)
+    {
+        final int index = indexOf(key, hash(key));
+        return index < 0 ? missingValue : (int)slots[index];
     }
 
     /** The key as stored (a String equal in content), or null. Lets callers reuse one String per id. */
     public String storedKey(final CharSequence key)
     {
-        final int h = hash(key);
-        int index = h & mask;
-        String candidate;
-        while ((candidate = keys[index]) != null)
-        {
-            if (hashes[index] == h && contentEquals(candidate, key))
-            {
-                return candidate;
-            }
-            index = (index + 1) & mask;
-        }
-        return null;
+        final int index = indexOf(key, hash(key));
+        return index < 0 ? null : keys[index];
     }
 
     /** @return the previous value or the missing value. */
@@ -132,20 +144,18 @@ public final class CharSequenceIntMap
     {
         final int h = hash(key);
         int index = h & mask;
-        String candidate;
-        while ((candidate = keys[index]) != null)
+        long slot;
+        while ((slot = slots[index]) != 0)
         {
-            if (hashes[index] == h && contentEquals(candidate, key))
+            if (hashOf(slot) == h && contentEquals(keys[index], key))
             {
-                final int previous = values[index];
-                values[index] = value;
-                return previous;
+                slots[index] = slot(h, value);
+                return (int)slot;
             }
             index = (index + 1) & mask;
         }
         keys[index] = key.toString();
-        hashes[index] = h;
-        values[index] = value;
+        slots[index] = slot(h, value);
         if (++size > resizeThreshold)
         {
             rehash(keys.length * 2);
@@ -156,38 +166,34 @@ public final class CharSequenceIntMap
     /** @return the removed value or the missing value. */
     public int remove(final CharSequence key)
     {
-        final int h = hash(key);
-        int index = h & mask;
-        String candidate;
-        while ((candidate = keys[index]) != null)
+        final int index = indexOf(key, hash(key));
+        if (index < 0)
         {
-            if (hashes[index] == h && contentEquals(candidate, key))
-            {
-                final int previous = values[index];
-                deleteAt(index);
-                return previous;
-            }
-            index = (index + 1) & mask;
+            return missingValue;
         }
-        return missingValue;
+        final int previous = (int)slots[index];
+        deleteAt(index);
+        return previous;
     }
 
     private void deleteAt(final int deleted)
     {
         int hole = deleted;
         keys[hole] = null;
+        slots[hole] = 0;
         size--;
         int index = (hole + 1) & mask;
-        while (keys[index] != null)
+        long slot;
+        while ((slot = slots[index]) != 0)
         {
-            final int home = hashes[index] & mask;
+            final int home = hashOf(slot) & mask;
             // Shift back an entry whose probe path crosses the hole, so lookups still reach it.
             if ((index > hole && (home <= hole || home > index)) || (index < hole && (home <= hole && home > index)))
             {
                 keys[hole] = keys[index];
-                hashes[hole] = hashes[index];
-                values[hole] = values[index];
+                slots[hole] = slot;
                 keys[index] = null;
+                slots[index] = 0;
                 hole = index;
             }
             index = (index + 1) & mask;
@@ -197,21 +203,19 @@ public final class CharSequenceIntMap
     private void rehash(final int capacity)
     {
         final String[] oldKeys = keys;
-        final int[] oldHashes = hashes;
-        final int[] oldValues = values;
+        final long[] oldSlots = slots;
         allocate(capacity);
         for (int i = 0; i < oldKeys.length; i++)
         {
-            if (oldKeys[i] != null)
+            if (oldSlots[i] != 0)
             {
-                int index = oldHashes[i] & mask;
-                while (keys[index] != null)
+                int index = hashOf(oldSlots[i]) & mask;
+                while (slots[index] != 0)
                 {
                     index = (index + 1) & mask;
                 }
                 keys[index] = oldKeys[i];
-                hashes[index] = oldHashes[i];
-                values[index] = oldValues[i];
+                slots[index] = oldSlots[i];
             }
         }
     }
@@ -219,6 +223,7 @@ public final class CharSequenceIntMap
     public void clear()
     {
         Arrays.fill(keys, null);
+        Arrays.fill(slots, 0);
         size = 0;
     }
 }

@@ -235,10 +235,12 @@ public final class StockEngine
             {
                 final int sku = touched.sku(i);
                 long total = 0;
+                balances.gather(sku);
                 for (int s = 0, locations = sourcingCount(channel); s < locations; s++)
                 {
                     total += Math.max(0, promisable(channel, sku, sourcingLocation(channel, s), false, 0));
                 }
+                balances.release();
                 final long key = ((long)slot << 32) | sku;
                 if (published.get(key) != total)
                 {
@@ -1518,6 +1520,7 @@ public final class StockEngine
             long total = 0;
             if (sku >= 0)
             {
+                balances.gather(sku);
                 for (int s = 0, n = sourcingCount(channel); s < n; s++)
                 {
                     final int location = sourcingLocation(channel, s);
@@ -1534,6 +1537,7 @@ public final class StockEngine
                     rows++;
                     total += units;
                 }
+                balances.release();
             }
             c.itemTotals[i] = total;
         }
