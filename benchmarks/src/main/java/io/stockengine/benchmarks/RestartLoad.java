@@ -1,5 +1,6 @@
 package io.stockengine.benchmarks;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.stockengine.engine.Command;
@@ -20,7 +21,9 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
  * replays all of it, and a restart from a snapshot plus the journal after it.
  * <p>
  * Usage: {@code java -Xmx12g -cp benchmarks/target/benchmarks.jar io.stockengine.benchmarks.RestartLoad
- * [--dir /dev/shm/stock-restart] [--skus 1000000] [--locations 10] [--events 50000000]}
+ * [--dir /dev/shm/stock-restart] [--skus 1000000] [--locations 10] [--events 50000000] [--keep] [--reuse]}
+ * {@code --keep} leaves the journal and snapshot in place; {@code --reuse} times the two restarts of a kept one
+ * again without writing it anew (the same --skus and --locations).
  */
 public final class RestartLoad
 {
@@ -34,6 +37,8 @@ public final class RestartLoad
         int skus = 1_000_000;
         int locations = 10;
         long events = 50_000_000L;
+        boolean keep = false;
+        boolean reuse = false;
         for (int i = 0; i < args.length; i += 2)
         {
             switch (args[i])
@@ -42,10 +47,23 @@ public final class RestartLoad
                 case "--skus" -> skus = Integer.parseInt(args[i + 1]);
                 case "--locations" -> locations = Integer.parseInt(args[i + 1]);
                 case "--events" -> events = Long.parseLong(args[i + 1]);
+                case "--keep" ->
+                {
+                    keep = true;
+                    i--;
+                }
+                case "--reuse" ->
+                {
+                    reuse = true;
+                    i--;
+                }
                 default -> throw new IllegalArgumentException("unknown flag " + args[i]);
             }
         }
-        JournalLoad.deleteRecursively(dir);
+        if (!reuse)
+        {
+            JournalLoad.deleteRecursively(dir);
+        }
         final int balances = skus * locations;
         final EngineConfig engineConfig = new EngineConfig().expectedBalances(balances).expectedOrders(1 << 20)
             .dedupWindowMillis(60_000);
@@ -61,67 +79,70 @@ public final class RestartLoad
             locationNames[i] = "LOC-" + i;
         }
         long start = System.nanoTime();
-        final long snapshotSeq;
-        try (SingleChronicleQueue queue = Queues.open(journalConfig.journalDir(), journalConfig.conclude(), false))
+        long snapshotSeq = -1;
+        if (!reuse)
         {
-            final ChronicleJournal journal = new ChronicleJournal(queue, journalConfig, 0);
-            final StockEngine engine = new StockEngine(engineConfig, journal.recorder());
-            final Command c = new Command();
-            long k = 0;
-            long time = 1_800_000_000_000L;
-            for (int s = 0; s < skus; s++)
+            try (SingleChronicleQueue queue = Queues.open(journalConfig.journalDir(), journalConfig.conclude(), false))
             {
-                for (int l = 0; l < locations; l++)
+                final ChronicleJournal journal = new ChronicleJournal(queue, journalConfig, 0);
+                final StockEngine engine = new StockEngine(engineConfig, journal.recorder());
+                final Command c = new Command();
+                long k = 0;
+                long time = 1_800_000_000_000L;
+                for (int s = 0; s < skus; s++)
+                {
+                    for (int l = 0; l < locations; l++)
+                    {
+                        c.reset();
+                        c.type = CommandType.RECEIVE;
+                        c.timestamp = time;
+                        c.sku = skuNames[s];
+                        c.location = locationNames[l];
+                        c.quantity = 1_000_000;
+                        c.amount = 1_000_000;
+                        apply(engine, journal, c, ++k);
+                    }
+                }
+                System.out.printf("catalogue: %,d balances, %,d events written in %.1f s%n", balances, engine.lastSeq(),
+                    (System.nanoTime() - start) / 1e9);
+                final String[] orderIds = new String[1 << 20];
+                for (int i = 0; i < orderIds.length; i++)
+                {
+                    orderIds[i] = "o-" + i;
+                }
+                long n = 0;
+                while (engine.lastSeq() < events)
                 {
                     c.reset();
-                    c.type = CommandType.RECEIVE;
+                    time += 1;
                     c.timestamp = time;
-                    c.sku = skuNames[s];
-                    c.location = locationNames[l];
-                    c.quantity = 1_000_000;
-                    c.amount = 1_000_000;
+                    final int slot = (int)(n % 3);
+                    final String order = orderIds[(int)((n / 3) & (orderIds.length - 1))];
+                    if (slot == 0)
+                    {
+                        c.type = CommandType.RESERVE;
+                        c.orderId = order;
+                        c.channel = "web";
+                        c.line(skuNames[(int)((n * 2_654_435_761L) % skus)], locationNames[(int)(n % locations)], 1);
+                    }
+                    else
+                    {
+                        c.type = slot == 1 ? CommandType.PICK : CommandType.SHIP;
+                        c.orderId = order;
+                    }
                     apply(engine, journal, c, ++k);
+                    n++;
                 }
+                journal.onCommand(new Command().reset(), true);
+                snapshotSeq = engine.lastSeq();
+                System.out.printf("journal: %,d events, %,d bytes, written in %.1f s%n", engine.lastSeq(),
+                    journal.bytesWritten(), (System.nanoTime() - start) / 1e9);
+                start = System.nanoTime();
+                new SnapshotStore(journalConfig.snapshotDir(), 1).write(engine.state(), queue.lastIndex());
+                System.out.printf("snapshot of %,d balances written in %.1f s%n", balances,
+                    (System.nanoTime() - start) / 1e9);
+                journal.close();
             }
-            System.out.printf("catalogue: %,d balances, %,d events written in %.1f s%n", balances, engine.lastSeq(),
-                (System.nanoTime() - start) / 1e9);
-            final String[] orderIds = new String[1 << 20];
-            for (int i = 0; i < orderIds.length; i++)
-            {
-                orderIds[i] = "o-" + i;
-            }
-            long n = 0;
-            while (engine.lastSeq() < events)
-            {
-                c.reset();
-                time += 1;
-                c.timestamp = time;
-                final int slot = (int)(n % 3);
-                final String order = orderIds[(int)((n / 3) & (orderIds.length - 1))];
-                if (slot == 0)
-                {
-                    c.type = CommandType.RESERVE;
-                    c.orderId = order;
-                    c.channel = "web";
-                    c.line(skuNames[(int)((n * 2_654_435_761L) % skus)], locationNames[(int)(n % locations)], 1);
-                }
-                else
-                {
-                    c.type = slot == 1 ? CommandType.PICK : CommandType.SHIP;
-                    c.orderId = order;
-                }
-                apply(engine, journal, c, ++k);
-                n++;
-            }
-            journal.onCommand(new Command().reset(), true);
-            snapshotSeq = engine.lastSeq();
-            System.out.printf("journal: %,d events, %,d bytes, written in %.1f s%n", engine.lastSeq(),
-                journal.bytesWritten(), (System.nanoTime() - start) / 1e9);
-            start = System.nanoTime();
-            new SnapshotStore(journalConfig.snapshotDir(), 1).write(engine.state(), queue.lastIndex());
-            System.out.printf("snapshot of %,d balances written in %.1f s%n", balances,
-                (System.nanoTime() - start) / 1e9);
-            journal.close();
         }
 
         start = System.nanoTime();
@@ -131,7 +152,9 @@ public final class RestartLoad
             System.out.printf("restart from snapshot (seq %,d): %.1f s%n", snapshotSeq,
                 (System.nanoTime() - start) / 1e9);
         }
-        JournalLoad.deleteRecursively(journalConfig.snapshotDir());
+        // Set the snapshots aside for the full replay, and back afterwards for a --reuse run.
+        final Path aside = dir.resolve("snapshots-aside");
+        Files.move(journalConfig.snapshotDir(), aside);
         start = System.nanoTime();
         try (JournaledEngine engine = JournaledEngine.open(journalConfig, engineConfig,
             new PipelineConfig().tickIntervalMillis(0), line -> System.out.println("  " + line)))
@@ -140,7 +163,12 @@ public final class RestartLoad
             System.out.printf("restart replaying the whole journal: %.1f s, replay %,.0f events/s%n", seconds,
                 engine.recovery().eventsPerSecond());
         }
-        JournalLoad.deleteRecursively(dir);
+        JournalLoad.deleteRecursively(journalConfig.snapshotDir());
+        Files.move(aside, journalConfig.snapshotDir());
+        if (!keep)
+        {
+            JournalLoad.deleteRecursively(dir);
+        }
     }
 
     private static void apply(final StockEngine engine, final ChronicleJournal journal, final Command c,

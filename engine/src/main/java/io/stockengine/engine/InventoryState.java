@@ -155,6 +155,7 @@ public final class InventoryState implements EventSink
         }
         state.balances.read(in);
         state.orders.read(in);
+        state.orders.linkBalances(state.balances);
         state.channels.read(in);
         state.kits.read(in);
         state.transfers.read(in);
@@ -244,9 +245,11 @@ public final class InventoryState implements EventSink
         orders.lineValue(line, OrderBook.L_PARENT, parentLine);
         orders.reserveSeq(order, seq);
         orders.lastSeq(order, seq);
+        orders.lineValue(line, OrderBook.L_BALANCE, -1);
         if (factor != 0)
         {
             final int b = balances.findOrCreate(sku, location);
+            orders.lineValue(line, OrderBook.L_BALANCE, b);
             balances.add(b, Balances.SELLABLE, -quantity);
             balances.add(b, Balances.RESERVED, quantity);
             if (fenced > 0)
@@ -266,8 +269,7 @@ public final class InventoryState implements EventSink
 
     private int stockOf(final int line)
     {
-        return orders.lineValue(line, OrderBook.L_FACTOR) == 0 ? -1 :
-            balances.find(orders.lineSku(line), orders.lineLocation(line));
+        return orders.lineValue(line, OrderBook.L_FACTOR) == 0 ? -1 : orders.lineBalance(line);
     }
 
     @Override

@@ -30,7 +30,15 @@ public final class OrderBook
     public static final int L_FACTOR = 7;
     /** The kit line a component belongs to, or -1. */
     public static final int L_PARENT = 8;
-    private static final int L_STRIDE = 9;
+    /**
+     * The balance the line holds stock at (-1 for a kit line): derived from {@link #L_KEY}, kept so a ship, pick or
+     * release does not look the balance up again in an index of millions. Not in snapshots or the state hash; a
+     * snapshot load derives it again ({@link #linkBalances}).
+     */
+    public static final int L_BALANCE = 9;
+    /** The fields a snapshot holds and the state hash covers. */
+    private static final int L_PERSISTED = 9;
+    private static final int L_STRIDE = 10;
     private static final int PAGE_SHIFT = 13;
     private static final int PAGE_LINES = 1 << PAGE_SHIFT;
     private static final int PAGE_MASK = PAGE_LINES - 1;
@@ -87,10 +95,46 @@ public final class OrderBook
     // ---- orders ----
 
     /** @return the order's handle, or -1. */
+    /**
+     * The events of one command name the same order one after another (reserved, its lines, its status), and the
+     * decision looked it up just before them: remembering the last one found spares those lookups' cache misses.
+     */
     public int find(final CharSequence orderId)
     {
-        return orderIds.get(orderId);
+        final int last = lastFound;
+        if (last >= 0 && id[last] != null && CharSequenceIntMap.contentEquals(id[last], orderId))
+        {
+            return last;
+        }
+        final int order = orderIds.get(orderId);
+        lastFound = order;
+        return order;
     }
+
+    /** After a snapshot load: derives every live line's balance from its key. */
+    void linkBalances(final Balances balances)
+    {
+        for (int o = 0; o < orderHigh; o++)
+        {
+            if (status[o] == OrderStatus.NONE)
+            {
+                continue;
+            }
+            for (int n = 0; n < lineCount[o]; n++)
+            {
+                final int line = firstLine[o] + n;
+                lineValue(line, L_BALANCE, lineValue(line, L_FACTOR) == 0 ? -1 :
+                    balances.find(lineSku(line), lineLocation(line)));
+            }
+        }
+    }
+
+    public int lineBalance(final int line)
+    {
+        return (int)lineValue(line, L_BALANCE);
+    }
+
+    private int lastFound = -1;
 
     public int liveOrders()
     {
@@ -468,7 +512,7 @@ public final class OrderBook
             for (int n = 0; n < lineCount[o]; n++)
             {
                 final int line = firstLine[o] + n;
-                for (int f = 0; f < L_STRIDE; f++)
+                for (int f = 0; f < L_PERSISTED; f++)
                 {
                     h = StateHash.mix(h, lineValue(line, f));
                 }
@@ -496,7 +540,7 @@ public final class OrderBook
         out.writeInt(lineHigh);
         for (int line = 0; line < lineHigh; line++)
         {
-            for (int f = 0; f < L_STRIDE; f++)
+            for (int f = 0; f < L_PERSISTED; f++)
             {
                 out.writeLong(lineValue(line, f));
             }
@@ -550,7 +594,7 @@ public final class OrderBook
         }
         for (int line = 0; line < lineHigh; line++)
         {
-            for (int f = 0; f < L_STRIDE; f++)
+            for (int f = 0; f < L_PERSISTED; f++)
             {
                 lineValue(line, f, in.readLong());
             }

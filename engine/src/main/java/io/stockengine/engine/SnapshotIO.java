@@ -3,6 +3,7 @@ package io.stockengine.engine;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * Array helpers for writing the state to a snapshot stream and reading it back. Snapshots are written off the
@@ -10,6 +11,8 @@ import java.io.IOException;
  */
 final class SnapshotIO
 {
+    private static final int BLOCK_VALUES = 4096;
+
     private SnapshotIO()
     {
     }
@@ -23,13 +26,19 @@ final class SnapshotIO
         }
     }
 
+    /** In blocks: one DataInput call per value made the arrays of a ten-million-balance state slow to load. */
     static int[] readInts(final DataInput in, final int minLength) throws IOException
     {
         final int count = in.readInt();
         final int[] values = new int[Math.max(count, minLength)];
-        for (int i = 0; i < count; i++)
+        final byte[] block = new byte[Math.min(count, BLOCK_VALUES) * Integer.BYTES];
+        final ByteBuffer buffer = ByteBuffer.wrap(block);
+        for (int first = 0; first < count; first += BLOCK_VALUES)
         {
-            values[i] = in.readInt();
+            final int n = Math.min(BLOCK_VALUES, count - first);
+            in.readFully(block, 0, n * Integer.BYTES);
+            buffer.clear();
+            buffer.asIntBuffer().get(values, first, n);
         }
         return values;
     }
@@ -47,9 +56,14 @@ final class SnapshotIO
     {
         final int count = in.readInt();
         final long[] values = new long[Math.max(count, minLength)];
-        for (int i = 0; i < count; i++)
+        final byte[] block = new byte[Math.min(count, BLOCK_VALUES) * Long.BYTES];
+        final ByteBuffer buffer = ByteBuffer.wrap(block);
+        for (int first = 0; first < count; first += BLOCK_VALUES)
         {
-            values[i] = in.readLong();
+            final int n = Math.min(BLOCK_VALUES, count - first);
+            in.readFully(block, 0, n * Long.BYTES);
+            buffer.clear();
+            buffer.asLongBuffer().get(values, first, n);
         }
         return values;
     }

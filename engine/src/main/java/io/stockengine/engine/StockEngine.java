@@ -629,7 +629,7 @@ public final class StockEngine
         {
             return 0;
         }
-        final int b = balances.find(orders.lineSku(line), orders.lineLocation(line));
+        final int b = orders.lineBalance(line);
         return channels.fence(orders.channel(order), b) < 0 ? 0 : Math.min(released, fenced);
     }
 
