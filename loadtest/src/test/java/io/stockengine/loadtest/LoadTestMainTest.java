@@ -1,0 +1,64 @@
+package io.stockengine.loadtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import org.junit.jupiter.api.Test;
+
+import picocli.CommandLine;
+
+class LoadTestMainTest
+{
+    private static CommandLine command()
+    {
+        final CommandLine command = new CommandLine(new LoadTestMain());
+        command.setOut(new PrintWriter(new StringWriter()));
+        command.setErr(new PrintWriter(new StringWriter()));
+        return command;
+    }
+
+    @Test
+    void shouldRefuseAnUnknownScenarioWithStatusTwo()
+    {
+        assertEquals(2, command().execute("--scenario", "black-friday", "--no-charts"));
+    }
+
+    @Test
+    void shouldRefuseAnUnknownFlagOrABadValueWithStatusTwo()
+    {
+        assertEquals(2, command().execute("--port", "9090"));
+        assertEquals(2, command().execute("--rate", "fast"));
+        assertEquals(2, command().execute("--rate", "-5"));
+    }
+
+    @Test
+    void shouldApplyTheScenarioDefaults()
+    {
+        final LoadTestMain main = new LoadTestMain();
+        new CommandLine(main).parseArgs("--scenario", "pos", "--rate", "5000", "--protocol", "http");
+        final LoadConfig config = main.configure();
+        assertEquals(50, config.locations);
+        assertEquals(2_000, config.skus);
+        assertEquals(10, config.burst);
+        assertEquals(5_000, config.rate);
+        assertEquals("http", config.protocol);
+    }
+
+    @Test
+    void shouldRefuseHotSkusOutsideTheCatalogue()
+    {
+        final LoadTestMain main = new LoadTestMain();
+        new CommandLine(main).parseArgs("--scenario", "flash-sale", "--skus", "5", "--hot-skus", "10");
+        assertThrows(IllegalArgumentException.class, main::configure);
+    }
+
+    @Test
+    void shouldRoundStepRatesToThreeDigits()
+    {
+        assertEquals(1_560, LoadTest.roundRate(1_562.5));
+        assertEquals(12_200, LoadTest.roundRate(12_207));
+    }
+}
