@@ -43,7 +43,8 @@ public final class ServerMain implements Callable<Integer>
     @Option(names = "--ring-size", description = "Disruptor ring slots, a power of two (default: 65536)")
     Integer ringSize;
 
-    @Option(names = "--wait-strategy", description = "blocking, sleeping (default), yielding or busy-spin")
+    @Option(names = "--wait-strategy", description = "sleeping (default), parking (about half the CPU at " +
+        "moderate load, ~100 us more latency), backoff, blocking, yielding or busy-spin")
     String waitStrategy;
 
     @Option(names = "--tick-interval-ms", description = "clock tick that drives expiry, 1..100 (default: 50)")
