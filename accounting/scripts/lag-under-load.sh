@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The accounting consumer's lag behind the engine under the marketplace load test (issue 7): starts a server on a
+# fresh data directory, a following consumer into the embedded ledger in the same directory, then the load test;
+# every second prints the engine's journal seq (/metrics), the consumer's committed seq and the difference.
+#   accounting/scripts/lag-under-load.sh [rate=20000] [seconds=30] [batch=5000]   (after: mvn -q -B install -DskipTests)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rate=${1:-20000}
+seconds=${2:-30}
+batch=${3:-5000}
+data=$(mktemp -d /dev/shm/stockengine-lag.XXXXXX)
+log=$(mktemp /tmp/accounting-lag.XXXXXX)
+server= consumer= load=
+cleanup() {
+  for p in $load $consumer $server; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  rm -rf "$data" "$log"
+}
+trap cleanup EXIT
+java -jar gateway/target/stockengine.jar --data-dir "$data" >/dev/null 2>&1 &
+server=$!
+for _ in $(seq 1 100); do curl -sf http://127.0.0.1:8080/health >/dev/null 2>&1 && break; sleep 0.2; done
+java -Dchronicle.analytics.disable=true -jar accounting/target/accounting-tool.jar run --data-dir "$data" --follow \
+  --batch "$batch" --idle-ms 1 >"$log" 2>&1 &
+consumer=$!
+java -jar loadtest/target/loadtest.jar --scenario marketplace --protocol binary --rate "$rate" --duration "$seconds" \
+  --warmup 0 --no-charts --out "$data/loadtest" >/dev/null 2>&1 &
+load=$!
+engine_seq() { curl -s http://127.0.0.1:8080/metrics | awk '/^stock_journal_seq /{printf "%d", $2}'; }
+consumer_seq() { grep -o 'seq [0-9,]*)' "$log" | tail -1 | tr -dc '0-9'; }
+printf '%6s %12s %12s %10s\n' second engine_seq ledger_seq lag_events
+t=0 max=0 sum=0 n=0
+while kill -0 "$load" 2>/dev/null || [[ "$(consumer_seq)" != "$(engine_seq)" && $t -lt $((seconds + 60)) ]]; do
+  sleep 1; t=$((t + 1))
+  e=$(engine_seq); c=$(consumer_seq); c=${c:-0}; lag=$((e - c))
+  printf '%6d %12d %12d %10d\n' "$t" "$e" "$c" "$lag"
+  if kill -0 "$load" 2>/dev/null; then n=$((n + 1)); sum=$((sum + lag)); ((lag > max)) && max=$lag; fi
+done
+echo "under load ($rate requests/s for $seconds s): lag mean $((n ? sum / n : 0)) events, max $max events;" \
+  "caught up $t s after the start"

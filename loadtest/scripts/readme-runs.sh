@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Reproduces the load-test figures in the README: the sustainable rate (step mode, p99 bound 50 ms) of every
+# scenario over the binary protocol and over HTTP, each against a fresh server on the README's defaults, then a
+# fixed-rate marketplace run for the plots. The load generator shares the machine with the server.
+#   loadtest/scripts/readme-runs.sh [out-dir]        (after: mvn -q -B install -DskipTests)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=${1:-loadtest-results/readme}
+data=$(mktemp -d /dev/shm/stockengine-lt.XXXXXX)
+server=
+stop() {
+  if [[ -n "$server" ]]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  server=
+  rm -rf "$data"
+}
+trap stop EXIT
+start() {
+  rm -rf "$data"; mkdir -p "$data"
+  java -jar gateway/target/stockengine.jar --data-dir "$data" >"$out/server-$1.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 100); do
+    curl -sf http://127.0.0.1:8080/health >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "server did not become healthy; see $out/server-$1.log" >&2
+  exit 3
+}
+mkdir -p "$out"
+lt=(java -jar loadtest/target/loadtest.jar --step --p99-bound-ms 50 --step-attempts 2 --step-duration 5 --step-factor 1.5 --warmup 3)
+for scenario in marketplace flash-sale multichannel pos; do
+  start "$scenario-binary"
+  "${lt[@]}" --scenario "$scenario" --protocol binary --step-start 5000 --out "$out/$scenario-binary" \
+    | tee "$out/$scenario-binary.log" | grep -E "^(step|sustainable|reconcil|RESULT)|held|highest" || true
+  stop
+  start "$scenario-http"
+  "${lt[@]}" --scenario "$scenario" --protocol http --connections 64 --step-start 2000 --out "$out/$scenario-http" \
+    | tee "$out/$scenario-http.log" | grep -E "^(step|sustainable|reconcil|RESULT)|held|highest" || true
+  stop
+done
