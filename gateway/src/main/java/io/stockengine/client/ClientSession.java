@@ -98,8 +98,10 @@ final class ClientSession
         // Random high bits: ids of different clients rarely meet in the journal, where they name the commands.
         nextCorrelationId = ((System.nanoTime() ^ System.identityHashCode(this)) & 0x7FFF_FFFFL) << 32 | 1;
         final boolean epoll = settings.nativeTransport && Epoll.isAvailable();
-        group = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        loop = group.next();
+        // A shared group belongs to the caller: this client only takes one of its loops and never stops it.
+        group = settings.eventLoopGroup != null ? null :
+            new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        loop = (group != null ? group : settings.eventLoopGroup).next();
         bootstrap = new Bootstrap().group(loop).channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)Math.min(Integer.MAX_VALUE, settings.connectTimeoutMillis))
@@ -463,6 +465,22 @@ final class ClientSession
         catch (final RejectedExecutionException ex)
         {
             // Already stopping: nothing left to fail.
+        }
+        if (group == null)
+        {
+            if (!loop.inEventLoop())
+            {
+                try
+                {
+                    // Tasks run in order: once this one has, the shutdown above has closed the connection.
+                    loop.submit(() -> { }).awaitUninterruptibly(timeoutMillis * 2);
+                }
+                catch (final RejectedExecutionException ex)
+                {
+                    // The owner stopped the group already; the connection went with it.
+                }
+            }
+            return;
         }
         final var terminated = group.shutdownGracefully(0, timeoutMillis, TimeUnit.MILLISECONDS);
         if (!loop.inEventLoop())

@@ -27,6 +27,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.ResourceLeakDetector;
 import io.stockengine.engine.Bucket;
 import io.stockengine.engine.Command;
@@ -121,6 +124,42 @@ class StockClientEndToEndTest
     {
         final CommandResult row = ok(client.queryStockAt(sku, location));
         return row.rowCount() == 0 ? 0 : row.value(0, field);
+    }
+
+    /**
+     * Many clients on one shared loop: each works, closing one leaves the others and the caller's group running,
+     * and the group's single thread carried them all.
+     */
+    @Test
+    void shouldShareTheCallersEventLoopGroup() throws Exception
+    {
+        start();
+        receive("S-1", "WH1", 100);
+        final EventLoopGroup shared = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        final List<StockClient> clients = new ArrayList<>();
+        try
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                clients.add(StockClient.builder().port(server.port()).eventLoopGroup(shared).connect());
+            }
+            for (int i = 0; i < clients.size(); i++)
+            {
+                ok(clients.get(i).reserve("shared-" + i, "web", 0, Line.of("S-1", "WH1", 1)));
+            }
+            clients.get(0).close();
+            assertFalse(shared.isShuttingDown(), "a client must not stop a group it does not own");
+            ok(clients.get(1).reserve("shared-after-close", "web", 0, Line.of("S-1", "WH1", 1)));
+            assertEquals(5, stock("S-1", "WH1", Command.STOCK_RESERVED));
+        }
+        finally
+        {
+            for (final StockClient c : clients)
+            {
+                c.close();
+            }
+            shared.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 
     @Test

@@ -7,6 +7,11 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
 import io.stockengine.client.CommandResult;
 import io.stockengine.client.Line;
 import io.stockengine.client.StockClient;
@@ -31,12 +36,17 @@ final class BinaryDriver
         {
             lines[sku] = Line.of(Workload.skuName(sku), Workload.LOCATION, 1);
         }
+        // All connections on the same few loop threads, as pgbench -j 2 and redis-benchmark's one thread do: a loop
+        // per client would be 64 threads on this machine's two cores.
+        final EventLoopGroup group = new MultiThreadIoEventLoopGroup(spec.clientThreads(),
+            Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         final List<StockClient> clients = new ArrayList<>();
         try
         {
             for (int i = 0; i < spec.connections(); i++)
             {
-                clients.add(connect(spec.host(), spec.tcpPort()));
+                clients.add(StockClient.builder().host(spec.host()).port(spec.tcpPort()).nativeTransport(true)
+                    .eventLoopGroup(group).requestTimeout(Duration.ofSeconds(30)).connect());
             }
             final CountDownLatch drained = new CountDownLatch(spec.connections());
             final RunSpec.Window window = spec.startWindow();
@@ -66,6 +76,7 @@ final class BinaryDriver
             {
                 client.close();
             }
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 

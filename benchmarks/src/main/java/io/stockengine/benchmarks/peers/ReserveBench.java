@@ -110,7 +110,7 @@ public final class ReserveBench
         @Option(names = "--seed", description = "random seed (default: the time)")
         Long seed;
         @Option(names = "--client-threads", defaultValue = "2",
-            description = "event loop threads of the HTTP client (default: ${DEFAULT-VALUE})")
+            description = "event loop threads the client connections share, HTTP and binary (default: ${DEFAULT-VALUE})")
         int clientThreads;
         @Option(names = "--settings", defaultValue = "process",
             description = "the engine's --durability, for the row (default: ${DEFAULT-VALUE})")
