@@ -8,6 +8,12 @@ cd "$(dirname "$0")/../.."
 rate=${1:-20000}
 seconds=${2:-30}
 batch=${3:-5000}
+for arg in "$rate" "$seconds" "$batch"; do
+  if ! [[ "$arg" =~ ^[1-9][0-9]*$ ]]; then
+    echo "lag-under-load.sh: '$arg' is not a positive whole number; usage: $0 [rate] [seconds] [batch]" >&2
+    exit 2
+  fi
+done
 data=$(mktemp -d /dev/shm/stockengine-lag.XXXXXX)
 log=$(mktemp /tmp/accounting-lag.XXXXXX)
 server= consumer= load=

@@ -17,6 +17,7 @@ import io.stockengine.engine.CommandType;
 import io.stockengine.engine.EngineConfig;
 import io.stockengine.engine.PipelineConfig;
 import io.stockengine.engine.ResultCode;
+import io.stockengine.engine.WaitStrategies;
 import io.stockengine.journal.Durability;
 import io.stockengine.journal.JournalConfig;
 import io.stockengine.journal.JournaledEngine;
@@ -123,19 +124,43 @@ public final class JournalLoad
         String wait = "sleeping";
         int locations = 1;
         int snapshotSeconds = 0;
-        for (int i = 0; i < args.length; i += 2)
+        final Flags flags = new Flags("JournalLoad", "JournalLoad [--dir DIR] [--durability process|sync] [--rate N] " +
+            "[--seconds N] [--skus N] [--locations N] [--wait STRATEGY] [--snapshot-every-seconds N]", args);
+        for (String flag = flags.nextFlag(); flag != null; flag = flags.nextFlag())
         {
-            switch (args[i])
+            switch (flag)
             {
-                case "--dir" -> dir = Path.of(args[i + 1]);
-                case "--durability" -> durability = Durability.parse(args[i + 1]);
-                case "--rate" -> rate = Long.parseLong(args[i + 1]);
-                case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
-                case "--skus" -> skuCount = Integer.parseInt(args[i + 1]);
-                case "--wait" -> wait = args[i + 1];
-                case "--locations" -> locations = Integer.parseInt(args[i + 1]);
-                case "--snapshot-every-seconds" -> snapshotSeconds = Integer.parseInt(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown flag " + args[i]);
+                case "--dir" -> dir = Path.of(flags.text(flag));
+                case "--durability" ->
+                {
+                    final String value = flags.text(flag);
+                    try
+                    {
+                        durability = Durability.parse(value);
+                    }
+                    catch (final IllegalArgumentException ex)
+                    {
+                        throw flags.fail(ex.getMessage());
+                    }
+                }
+                case "--rate" -> rate = flags.number(flag, 0);
+                case "--seconds" -> seconds = flags.intNumber(flag, 1);
+                case "--skus" -> skuCount = flags.intNumber(flag, 1);
+                case "--wait" ->
+                {
+                    wait = flags.text(flag);
+                    try
+                    {
+                        WaitStrategies.create(wait);
+                    }
+                    catch (final IllegalArgumentException ex)
+                    {
+                        throw flags.fail(ex.getMessage());
+                    }
+                }
+                case "--locations" -> locations = flags.intNumber(flag, 1);
+                case "--snapshot-every-seconds" -> snapshotSeconds = flags.intNumber(flag, 0);
+                default -> throw flags.unknown(flag);
             }
         }
         deleteRecursively(dir);

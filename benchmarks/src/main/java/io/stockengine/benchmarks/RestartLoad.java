@@ -39,25 +39,19 @@ public final class RestartLoad
         long events = 50_000_000L;
         boolean keep = false;
         boolean reuse = false;
-        for (int i = 0; i < args.length; i += 2)
+        final Flags flags = new Flags("RestartLoad", "RestartLoad [--dir DIR] [--skus N] [--locations N] [--events N] " +
+            "[--keep] [--reuse]", args);
+        for (String flag = flags.nextFlag(); flag != null; flag = flags.nextFlag())
         {
-            switch (args[i])
+            switch (flag)
             {
-                case "--dir" -> dir = Path.of(args[i + 1]);
-                case "--skus" -> skus = Integer.parseInt(args[i + 1]);
-                case "--locations" -> locations = Integer.parseInt(args[i + 1]);
-                case "--events" -> events = Long.parseLong(args[i + 1]);
-                case "--keep" ->
-                {
-                    keep = true;
-                    i--;
-                }
-                case "--reuse" ->
-                {
-                    reuse = true;
-                    i--;
-                }
-                default -> throw new IllegalArgumentException("unknown flag " + args[i]);
+                case "--dir" -> dir = Path.of(flags.text(flag));
+                case "--skus" -> skus = flags.intNumber(flag, 1);
+                case "--locations" -> locations = flags.intNumber(flag, 1);
+                case "--events" -> events = flags.number(flag, 1);
+                case "--keep" -> keep = true;
+                case "--reuse" -> reuse = true;
+                default -> throw flags.unknown(flag);
             }
         }
         if (!reuse)
@@ -79,7 +73,6 @@ public final class RestartLoad
             locationNames[i] = "LOC-" + i;
         }
         long start = System.nanoTime();
-        long snapshotSeq = -1;
         if (!reuse)
         {
             try (SingleChronicleQueue queue = Queues.open(journalConfig.journalDir(), journalConfig.conclude(), false))
@@ -134,7 +127,6 @@ public final class RestartLoad
                     n++;
                 }
                 journal.onCommand(new Command().reset(), true);
-                snapshotSeq = engine.lastSeq();
                 System.out.printf("journal: %,d events, %,d bytes, written in %.1f s%n", engine.lastSeq(),
                     journal.bytesWritten(), (System.nanoTime() - start) / 1e9);
                 start = System.nanoTime();
@@ -149,7 +141,7 @@ public final class RestartLoad
         try (JournaledEngine engine = JournaledEngine.open(journalConfig, engineConfig,
             new PipelineConfig().tickIntervalMillis(0), line -> System.out.println("  " + line)))
         {
-            System.out.printf("restart from snapshot (seq %,d): %.1f s%n", snapshotSeq,
+            System.out.printf("restart from snapshot (seq %,d): %.1f s%n", engine.journal().lastSeq(),
                 (System.nanoTime() - start) / 1e9);
         }
         // Set the snapshots aside for the full replay, and back afterwards for a --reuse run.

@@ -17,6 +17,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -97,11 +98,14 @@ final class ClientSession
         backoffNanos = reconnectMinNanos;
         // Random high bits: ids of different clients rarely meet in the journal, where they name the commands.
         nextCorrelationId = ((System.nanoTime() ^ System.identityHashCode(this)) & 0x7FFF_FFFFL) << 32 | 1;
-        final boolean epoll = settings.nativeTransport && Epoll.isAvailable();
-        // A shared group belongs to the caller: this client only takes one of its loops and never stops it.
-        group = settings.eventLoopGroup != null ? null :
+        final EventLoopGroup shared = settings.eventLoopGroup;
+        // A shared group decides the transport (its loops only take channels of their own kind), belongs to the
+        // caller, and is never stopped here: this client only takes one of its loops.
+        final boolean epoll = shared instanceof IoEventLoopGroup io ? io.isIoType(EpollIoHandler.class) :
+            settings.nativeTransport && Epoll.isAvailable();
+        group = shared != null ? null :
             new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        loop = (group != null ? group : settings.eventLoopGroup).next();
+        loop = (group != null ? group : shared).next();
         bootstrap = new Bootstrap().group(loop).channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)Math.min(Integer.MAX_VALUE, settings.connectTimeoutMillis))

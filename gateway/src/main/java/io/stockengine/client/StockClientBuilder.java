@@ -46,9 +46,9 @@ public final class StockClientBuilder
     }
 
     /**
-     * Runs this client on a loop of a group the caller owns and shuts down, made with the transport that
-     * {@link #nativeTransport} chooses (epoll where available, else NIO). By default each client starts a loop of
-     * its own: fine for one client, but sixty-four clients on a two-core machine would be sixty-four threads.
+     * Runs this client on a loop of a group the caller owns and shuts down; the group's transport (epoll or NIO)
+     * is used, whatever {@link #nativeTransport} says. By default each client starts a loop of its own: fine for
+     * one client, but sixty-four clients on a two-core machine would be sixty-four threads.
      */
     public StockClientBuilder eventLoopGroup(final EventLoopGroup group)
     {

@@ -45,8 +45,7 @@ final class BinaryDriver
         {
             for (int i = 0; i < spec.connections(); i++)
             {
-                clients.add(StockClient.builder().host(spec.host()).port(spec.tcpPort()).nativeTransport(true)
-                    .eventLoopGroup(group).requestTimeout(Duration.ofSeconds(30)).connect());
+                clients.add(connect(spec.host(), spec.tcpPort(), group));
             }
             final CountDownLatch drained = new CountDownLatch(spec.connections());
             final RunSpec.Window window = spec.startWindow();
@@ -82,7 +81,13 @@ final class BinaryDriver
 
     static StockClient connect(final String host, final int port)
     {
-        return StockClient.builder().host(host).port(port).nativeTransport(true)
+        return connect(host, port, null);
+    }
+
+    /** On a loop of {@code group}, or on a loop of its own when that is null. */
+    static StockClient connect(final String host, final int port, final EventLoopGroup group)
+    {
+        return StockClient.builder().host(host).port(port).nativeTransport(true).eventLoopGroup(group)
             .requestTimeout(Duration.ofSeconds(30)).connect();
     }
 
