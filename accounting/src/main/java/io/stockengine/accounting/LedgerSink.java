@@ -177,7 +177,14 @@ final class LedgerSink extends AbstractEventSink
         final int location, final long quantity, final long fenced, final int parentLine, final long factor)
     {
         see(seq);
-        guarded(() -> order(orderId, seq).line(lineNo, sku, location, factor));
+        guarded(() ->
+        {
+            // A batch may end between a reservation and its lines: the order was written (as a header) and is no
+            // longer dirty, so a line must mark it again or a restart reads the order back without it.
+            final OrderCost order = order(orderId, seq);
+            order.line(lineNo, sku, location, factor);
+            changed(order);
+        });
     }
 
     @Override

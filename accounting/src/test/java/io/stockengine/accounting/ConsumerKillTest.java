@@ -54,9 +54,25 @@ class ConsumerKillTest
     @EnumSource(TestLedgers.Database.class)
     void shouldPostEveryEventExactlyOnceAcrossKills(final TestLedgers.Database database) throws Exception
     {
-        final LedgerConfig config = TestLedgers.of(database).consumerName("kill-" + database.name().toLowerCase())
+        killAndRestart(database, "kill-", Long.getLong("stock.accounting.seed", System.nanoTime()));
+    }
+
+    /**
+     * A seed whose kills fall between an order's reservation and its lines, after a commit of the reservation alone:
+     * the lines were once never written, and the restarted consumer found the order without them.
+     */
+    @ParameterizedTest
+    @EnumSource(TestLedgers.Database.class)
+    void shouldKeepTheLinesOfAnOrderCommittedBeforeThem(final TestLedgers.Database database) throws Exception
+    {
+        killAndRestart(database, "split-", 18_523_638_486_666L);
+    }
+
+    private void killAndRestart(final TestLedgers.Database database, final String name, final long seed)
+        throws Exception
+    {
+        final LedgerConfig config = TestLedgers.of(database).consumerName(name + database.name().toLowerCase())
             .postingBatch(64);
-        final long seed = Long.getLong("stock.accounting.seed", System.nanoTime());
         final String context = database + " seed=" + seed + " (rerun with -Dstock.accounting.seed=" + seed + ")";
         System.out.println("ConsumerKillTest " + context + " lastSeq=" + lastSeq);
         final SplittableRandom random = new SplittableRandom(seed);
