@@ -44,30 +44,50 @@ public final class OrderBook
     private static final int PAGE_MASK = PAGE_LINES - 1;
     private static final int SIZE_CLASSES = 20;
 
-    private final CharSequenceIntMap orderIds;
-    private String[] id;
-    private int[] status;
-    private int[] channel;
-    private int[] firstLine;
-    private int[] lineCount;
-    private int[] generation;
-    private long[] expiresAt;
-    private long[] fingerprint;
-    private long[] reserveSeq;
-    private long[] lastSeq;
+    /**
+     * An order is one record of {@link #O_STRIDE} longs in a page: its fields in the first eight, its id's bytes in
+     * the last eight. A command that touches an order then reads two adjacent cache lines instead of one line per
+     * field array, and the id index compares a key against the record it lands on anyway: no String per order for
+     * the collector to trace, copy and card-mark.
+     */
+    private static final int O_STATUS_CHANNEL = 0;
+    /** First line (or the next free order while free) in the low half, line count in the high half. */
+    private static final int O_LINES = 1;
+    private static final int O_GENERATION_LENGTH = 2;
+    private static final int O_EXPIRES_AT = 3;
+    private static final int O_FINGERPRINT = 4;
+    private static final int O_RESERVE_SEQ = 5;
+    private static final int O_LAST_SEQ = 6;
+    /** The id's hash as the index holds it, so a removal finds its slot without reading the id again. */
+    private static final int O_HASH = 7;
+    private static final int O_ID = 8;
+    private static final int O_STRIDE = 16;
+    /** Ids are 1 to 64 characters of [A-Za-z0-9._:-] (API.md): one byte each, eight longs. */
+    public static final int MAX_ID_LENGTH = (O_STRIDE - O_ID) * Long.BYTES;
+    private static final int ORDER_PAGE_SHIFT = 13;
+    private static final int ORDER_PAGE_ORDERS = 1 << ORDER_PAGE_SHIFT;
+    private static final int ORDER_PAGE_MASK = ORDER_PAGE_ORDERS - 1;
+    /** Set in every stored hash, so an occupied index slot is never 0. */
+    private static final int OCCUPIED = 0x8000_0000;
+
+    private long[][] orderPages = new long[16][];
     private int orderHigh;
     private int freeOrder = -1;
     private int liveOrders;
+
+    /** Open addressing, linear probing: hash (with {@link #OCCUPIED}) in the high half, order in the low half. */
+    private long[] index;
+    private int indexMask;
+    private int indexSize;
+    private int indexThreshold;
+
+    private final OrderId idView = new OrderId();
 
     private long[][] linePages = new long[16][];
     private int lineHigh;
     private final int[] freeBlock = new int[SIZE_CLASSES];
 
-    private long[] heapTime = new long[1024];
-    private long[] heapSeq = new long[1024];
-    private int[] heapOrder = new int[1024];
-    private int[] heapGeneration = new int[1024];
-    private int heapSize;
+    private final ExpiryQueue expiries = new ExpiryQueue();
 
     private int[] finishedOrder = new int[1024];
     private int[] finishedGeneration = new int[1024];
@@ -75,38 +95,230 @@ public final class OrderBook
     private int finishedHead;
     private int finishedCount;
 
+    private int lastFound = -1;
+
     public OrderBook(final int expectedOrders)
     {
-        final int capacity = Math.max(16, expectedOrders);
-        orderIds = new CharSequenceIntMap(capacity, -1);
-        id = new String[capacity];
-        status = new int[capacity];
-        channel = new int[capacity];
-        firstLine = new int[capacity];
-        lineCount = new int[capacity];
-        generation = new int[capacity];
-        expiresAt = new long[capacity];
-        fingerprint = new long[capacity];
-        reserveSeq = new long[capacity];
-        lastSeq = new long[capacity];
+        allocateIndex(capacityFor(Math.max(16, expectedOrders)));
         Arrays.fill(freeBlock, -1);
+    }
+
+    /** True when the engine can hold the id: 1 to {@link #MAX_ID_LENGTH} characters, each one byte. */
+    public static boolean storable(final CharSequence orderId)
+    {
+        final int length = orderId.length();
+        if (length == 0 || length > MAX_ID_LENGTH)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (orderId.charAt(i) > 0x7F)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- order records ----
+
+    private long[] page(final int order)
+    {
+        return orderPages[order >>> ORDER_PAGE_SHIFT];
+    }
+
+    private static int base(final int order)
+    {
+        return (order & ORDER_PAGE_MASK) * O_STRIDE;
+    }
+
+    private long field(final int order, final int field)
+    {
+        return orderPages[order >>> ORDER_PAGE_SHIFT][(order & ORDER_PAGE_MASK) * O_STRIDE + field];
+    }
+
+    private void field(final int order, final int field, final long value)
+    {
+        orderPages[order >>> ORDER_PAGE_SHIFT][(order & ORDER_PAGE_MASK) * O_STRIDE + field] = value;
+    }
+
+    private static long pair(final int low, final int high)
+    {
+        return ((long)high << 32) | (low & 0xFFFF_FFFFL);
+    }
+
+    private int firstLine(final int order)
+    {
+        return (int)field(order, O_LINES);
+    }
+
+    private int idLength(final int order)
+    {
+        return (int)(field(order, O_GENERATION_LENGTH) >>> 32);
+    }
+
+    private boolean idEquals(final int order, final CharSequence key)
+    {
+        final long[] page = page(order);
+        final int base = base(order);
+        final int length = (int)(page[base + O_GENERATION_LENGTH] >>> 32);
+        if (key.length() != length)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            final int stored = (int)(page[base + O_ID + (i >>> 3)] >>> ((i & 7) << 3)) & 0xFF;
+            if (stored != key.charAt(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void packId(final long[] page, final int base, final CharSequence key)
+    {
+        final int length = key.length();
+        for (int w = 0; w < O_STRIDE - O_ID; w++)
+        {
+            long word = 0;
+            for (int b = 0; b < Long.BYTES; b++)
+            {
+                final int i = (w << 3) + b;
+                if (i < length)
+                {
+                    word |= (long)(key.charAt(i) & 0xFF) << (b << 3);
+                }
+            }
+            page[base + O_ID + w] = word;
+        }
+    }
+
+    // ---- the id index ----
+
+    private static int capacityFor(final int expected)
+    {
+        int capacity = 16;
+        while (capacity * 2L / 3 < expected)
+        {
+            capacity <<= 1;
+        }
+        return capacity;
+    }
+
+    private void allocateIndex(final int capacity)
+    {
+        index = new long[capacity];
+        indexMask = capacity - 1;
+        indexThreshold = (int)(capacity * 2L / 3);
+    }
+
+    /** {@link String#hashCode()} of the content (cached in a String), spread so linear probing clusters less. */
+    static int hash(final CharSequence key)
+    {
+        int h;
+        if (key instanceof String)
+        {
+            h = key.hashCode();
+        }
+        else
+        {
+            h = 0;
+            for (int i = 0, n = key.length(); i < n; i++)
+            {
+                h = 31 * h + key.charAt(i);
+            }
+        }
+        return (h ^ (h >>> 16) ^ (h * 0x9E3779B9)) | OCCUPIED;
+    }
+
+    private int lookup(final CharSequence key)
+    {
+        final int h = hash(key);
+        int i = h & indexMask;
+        long slot;
+        while ((slot = index[i]) != 0)
+        {
+            if ((int)(slot >>> 32) == h && idEquals((int)slot, key))
+            {
+                return (int)slot;
+            }
+            i = (i + 1) & indexMask;
+        }
+        return -1;
+    }
+
+    private void insert(final int h, final int order)
+    {
+        int i = h & indexMask;
+        while (index[i] != 0)
+        {
+            i = (i + 1) & indexMask;
+        }
+        index[i] = pair(order, h);
+        if (++indexSize > indexThreshold)
+        {
+            final long[] old = index;
+            allocateIndex(old.length * 2);
+            for (final long slot : old)
+            {
+                if (slot != 0)
+                {
+                    int j = (int)(slot >>> 32) & indexMask;
+                    while (index[j] != 0)
+                    {
+                        j = (j + 1) & indexMask;
+                    }
+                    index[j] = slot;
+                }
+            }
+        }
+    }
+
+    /** Removes the order's slot, found by its stored hash and handle, with backward-shift deletion. */
+    private void unindex(final int order)
+    {
+        final int h = (int)field(order, O_HASH);
+        int hole = h & indexMask;
+        while ((int)index[hole] != order || (int)(index[hole] >>> 32) != h)
+        {
+            hole = (hole + 1) & indexMask;
+        }
+        index[hole] = 0;
+        indexSize--;
+        int i = (hole + 1) & indexMask;
+        long slot;
+        while ((slot = index[i]) != 0)
+        {
+            final int home = (int)(slot >>> 32) & indexMask;
+            // Shift back an entry whose probe path crosses the hole, so lookups still reach it.
+            if ((i > hole && (home <= hole || home > i)) || (i < hole && (home <= hole && home > i)))
+            {
+                index[hole] = slot;
+                index[i] = 0;
+                hole = i;
+            }
+            i = (i + 1) & indexMask;
+        }
     }
 
     // ---- orders ----
 
-    /** @return the order's handle, or -1. */
     /**
-     * The events of one command name the same order one after another (reserved, its lines, its status), and the
-     * decision looked it up just before them: remembering the last one found spares those lookups' cache misses.
+     * @return the order's handle, or -1. The events of one command name the same order one after another (reserved,
+     * its lines, its status), and the decision looked it up just before them: remembering the last one found spares
+     * those lookups' cache misses.
      */
     public int find(final CharSequence orderId)
     {
         final int last = lastFound;
-        if (last >= 0 && id[last] != null && CharSequenceIntMap.contentEquals(id[last], orderId))
+        if (last >= 0 && status(last) != OrderStatus.NONE && idEquals(last, orderId))
         {
             return last;
         }
-        final int order = orderIds.get(orderId);
+        final int order = lookup(orderId);
         lastFound = order;
         return order;
     }
@@ -116,13 +328,13 @@ public final class OrderBook
     {
         for (int o = 0; o < orderHigh; o++)
         {
-            if (status[o] == OrderStatus.NONE)
+            if (status(o) == OrderStatus.NONE)
             {
                 continue;
             }
-            for (int n = 0; n < lineCount[o]; n++)
+            for (int n = 0; n < lineCount(o); n++)
             {
-                final int line = firstLine[o] + n;
+                final int line = firstLine(o) + n;
                 lineValue(line, L_BALANCE, lineValue(line, L_FACTOR) == 0 ? -1 :
                     balances.find(lineSku(line), lineLocation(line)));
             }
@@ -134,79 +346,84 @@ public final class OrderBook
         return (int)lineValue(line, L_BALANCE);
     }
 
-    private int lastFound = -1;
-
     public int liveOrders()
     {
         return liveOrders;
     }
 
-    public String id(final int order)
+    /**
+     * The order's id, copied into a view this book reuses: valid until the next call, and unaffected by the order
+     * being forgotten meanwhile (an event sink may finish and recycle the order while the id is in use).
+     */
+    public CharSequence id(final int order)
     {
-        return id[order];
+        return idView.copyOf(page(order), base(order), idLength(order));
     }
 
     public int status(final int order)
     {
-        return status[order];
+        return (int)field(order, O_STATUS_CHANNEL);
     }
 
     public void status(final int order, final int newStatus)
     {
-        status[order] = newStatus;
+        field(order, O_STATUS_CHANNEL, pair(newStatus, channel(order)));
     }
 
     public int channel(final int order)
     {
-        return channel[order];
+        return (int)(field(order, O_STATUS_CHANNEL) >>> 32);
     }
 
     public long expiresAt(final int order)
     {
-        return expiresAt[order];
+        return field(order, O_EXPIRES_AT);
     }
 
     public long fingerprint(final int order)
     {
-        return fingerprint[order];
+        return field(order, O_FINGERPRINT);
     }
 
     public long reserveSeq(final int order)
     {
-        return reserveSeq[order];
+        return field(order, O_RESERVE_SEQ);
     }
 
     public void reserveSeq(final int order, final long seq)
     {
-        reserveSeq[order] = seq;
+        field(order, O_RESERVE_SEQ, seq);
     }
 
     public long lastSeq(final int order)
     {
-        return lastSeq[order];
+        return field(order, O_LAST_SEQ);
     }
 
     public void lastSeq(final int order, final long seq)
     {
-        lastSeq[order] = seq;
+        field(order, O_LAST_SEQ, seq);
     }
 
     public int lineCount(final int order)
     {
-        return lineCount[order];
+        return (int)(field(order, O_LINES) >>> 32);
     }
 
     public int line(final int order, final int lineNo)
     {
-        return firstLine[order] + lineNo;
+        return firstLine(order) + lineNo;
     }
 
     public int generation(final int order)
     {
-        return generation[order];
+        return (int)field(order, O_GENERATION_LENGTH);
     }
 
-    /** Creates an order with {@code lines} zeroed lines; expiry is queued when {@code expires > 0}. */
+    /**
+     * Creates an order with {@code lines} zeroed lines; expiry is queued when {@code expires > 0}. The caller has
+     * checked the id with {@link #storable}.
+     */
     public int create(final CharSequence orderId, final int channelId, final long expires, final long payloadHash,
         final long seq, final int lines)
     {
@@ -214,57 +431,57 @@ public final class OrderBook
         if (freeOrder >= 0)
         {
             order = freeOrder;
-            freeOrder = firstLine[order];
+            freeOrder = firstLine(order);
         }
         else
         {
-            if (orderHigh == id.length)
-            {
-                growOrders(orderHigh * 2);
-            }
             order = orderHigh++;
+            ensurePage(order);
         }
-        final String stored = orderId.toString();
-        orderIds.put(stored, order);
-        id[order] = stored;
-        status[order] = OrderStatus.RESERVED;
-        channel[order] = channelId;
-        expiresAt[order] = expires;
-        fingerprint[order] = payloadHash;
-        reserveSeq[order] = seq;
-        lastSeq[order] = seq;
-        lineCount[order] = lines;
-        firstLine[order] = allocateLines(lines);
+        final long[] page = page(order);
+        final int base = base(order);
+        final int h = hash(orderId);
+        page[base + O_STATUS_CHANNEL] = pair(OrderStatus.RESERVED, channelId);
+        page[base + O_LINES] = pair(allocateLines(lines), lines);
+        page[base + O_GENERATION_LENGTH] = pair((int)page[base + O_GENERATION_LENGTH], orderId.length());
+        page[base + O_EXPIRES_AT] = expires;
+        page[base + O_FINGERPRINT] = payloadHash;
+        page[base + O_RESERVE_SEQ] = seq;
+        page[base + O_LAST_SEQ] = seq;
+        page[base + O_HASH] = h;
+        packId(page, base, orderId);
+        insert(h, order);
         liveOrders++;
         if (expires > 0)
         {
-            pushExpiry(expires, seq, order, generation[order]);
+            expiries.push(expires, seq, order, generation(order));
         }
         return order;
     }
 
-    private void growOrders(final int capacity)
+    private void ensurePage(final int order)
     {
-        id = Arrays.copyOf(id, capacity);
-        status = Arrays.copyOf(status, capacity);
-        channel = Arrays.copyOf(channel, capacity);
-        firstLine = Arrays.copyOf(firstLine, capacity);
-        lineCount = Arrays.copyOf(lineCount, capacity);
-        generation = Arrays.copyOf(generation, capacity);
-        expiresAt = Arrays.copyOf(expiresAt, capacity);
-        fingerprint = Arrays.copyOf(fingerprint, capacity);
-        reserveSeq = Arrays.copyOf(reserveSeq, capacity);
-        lastSeq = Arrays.copyOf(lastSeq, capacity);
+        final int p = order >>> ORDER_PAGE_SHIFT;
+        if (p >= orderPages.length)
+        {
+            orderPages = Arrays.copyOf(orderPages, Math.max(p + 1, orderPages.length * 2));
+        }
+        if (orderPages[p] == null)
+        {
+            orderPages[p] = new long[ORDER_PAGE_ORDERS * O_STRIDE];
+        }
     }
 
+    /** Frees the record; its id bytes stay until reuse, so an id view taken before is not disturbed. */
     private void remove(final int order)
     {
-        orderIds.remove(id[order]);
-        freeLines(firstLine[order], lineCount[order]);
-        id[order] = null;
-        status[order] = OrderStatus.NONE;
-        generation[order]++;
-        firstLine[order] = freeOrder;
+        unindex(order);
+        freeLines(firstLine(order), lineCount(order));
+        final long[] page = page(order);
+        final int base = base(order);
+        page[base + O_STATUS_CHANNEL] = pair(OrderStatus.NONE, 0);
+        page[base + O_GENERATION_LENGTH] = pair((int)page[base + O_GENERATION_LENGTH] + 1, idLength(order));
+        page[base + O_LINES] = pair(freeOrder, 0);
         freeOrder = order;
         liveOrders--;
     }
@@ -351,96 +568,24 @@ public final class OrderBook
 
     // ---- expiry ----
 
-    private void pushExpiry(final long time, final long seq, final int order, final int gen)
-    {
-        if (heapSize == heapTime.length)
-        {
-            final int capacity = heapSize * 2;
-            heapTime = Arrays.copyOf(heapTime, capacity);
-            heapSeq = Arrays.copyOf(heapSeq, capacity);
-            heapOrder = Arrays.copyOf(heapOrder, capacity);
-            heapGeneration = Arrays.copyOf(heapGeneration, capacity);
-        }
-        int i = heapSize++;
-        while (i > 0)
-        {
-            final int parent = (i - 1) >>> 1;
-            if (!before(time, seq, heapTime[parent], heapSeq[parent]))
-            {
-                break;
-            }
-            moveHeap(parent, i);
-            i = parent;
-        }
-        heapTime[i] = time;
-        heapSeq[i] = seq;
-        heapOrder[i] = order;
-        heapGeneration[i] = gen;
-    }
-
-    private static boolean before(final long timeA, final long seqA, final long timeB, final long seqB)
-    {
-        return timeA < timeB || (timeA == timeB && seqA < seqB);
-    }
-
-    private void moveHeap(final int from, final int to)
-    {
-        heapTime[to] = heapTime[from];
-        heapSeq[to] = heapSeq[from];
-        heapOrder[to] = heapOrder[from];
-        heapGeneration[to] = heapGeneration[from];
-    }
-
     /**
      * The next order due to expire at or before {@code now}, still reserved, or -1. Entries for orders that moved
      * on (picked, cancelled, recycled) are dropped on the way: expiry applies only while nothing is picked.
      */
     public int nextExpired(final long now)
     {
-        while (heapSize > 0 && heapTime[0] <= now)
+        while (expiries.due(now))
         {
-            final int order = heapOrder[0];
-            final boolean live = generation[order] == heapGeneration[0] && status[order] == OrderStatus.RESERVED &&
-                expiresAt[order] == heapTime[0];
-            popHeap();
+            final int order = expiries.headOrder();
+            final boolean live = generation(order) == expiries.headGeneration() &&
+                status(order) == OrderStatus.RESERVED && expiresAt(order) == expiries.headTime();
+            expiries.pop();
             if (live)
             {
                 return order;
             }
         }
         return -1;
-    }
-
-    private void popHeap()
-    {
-        final int last = --heapSize;
-        if (last == 0)
-        {
-            return;
-        }
-        final long time = heapTime[last];
-        final long seq = heapSeq[last];
-        int i = 0;
-        while (true)
-        {
-            final int left = 2 * i + 1;
-            if (left >= last)
-            {
-                break;
-            }
-            int child = left;
-            if (left + 1 < last && before(heapTime[left + 1], heapSeq[left + 1], heapTime[left], heapSeq[left]))
-            {
-                child = left + 1;
-            }
-            if (!before(heapTime[child], heapSeq[child], time, seq))
-            {
-                break;
-            }
-            moveHeap(child, i);
-            i = child;
-        }
-        moveHeap(last, i);
     }
 
     // ---- finished orders ----
@@ -468,7 +613,7 @@ public final class OrderBook
         }
         final int tail = (finishedHead + finishedCount) % finishedOrder.length;
         finishedOrder[tail] = order;
-        finishedGeneration[tail] = generation[order];
+        finishedGeneration[tail] = generation(order);
         finishedAt[tail] = now;
         finishedCount++;
     }
@@ -479,7 +624,7 @@ public final class OrderBook
         while (finishedCount > 0)
         {
             final int order = finishedOrder[finishedHead];
-            final boolean current = generation[order] == finishedGeneration[finishedHead];
+            final boolean current = generation(order) == finishedGeneration[finishedHead];
             if (current && now - finishedAt[finishedHead] < window && finishedCount <= capacity)
             {
                 return;
@@ -498,45 +643,53 @@ public final class OrderBook
         long h = StateHash.mix(seed, liveOrders);
         for (int o = 0; o < orderHigh; o++)
         {
-            if (status[o] == OrderStatus.NONE)
+            if (status(o) == OrderStatus.NONE)
             {
                 continue;
             }
-            h = StateHash.mix(h, id[o]);
-            h = StateHash.mix(h, status[o]);
-            h = StateHash.mix(h, channel[o]);
-            h = StateHash.mix(h, expiresAt[o]);
-            h = StateHash.mix(h, fingerprint[o]);
-            h = StateHash.mix(h, reserveSeq[o]);
-            h = StateHash.mix(h, lastSeq[o]);
-            for (int n = 0; n < lineCount[o]; n++)
+            h = StateHash.mix(h, id(o));
+            h = StateHash.mix(h, status(o));
+            h = StateHash.mix(h, channel(o));
+            h = StateHash.mix(h, expiresAt(o));
+            h = StateHash.mix(h, fingerprint(o));
+            h = StateHash.mix(h, reserveSeq(o));
+            h = StateHash.mix(h, lastSeq(o));
+            for (int n = 0; n < lineCount(o); n++)
             {
-                final int line = firstLine[o] + n;
+                final int line = firstLine(o) + n;
                 for (int f = 0; f < L_PERSISTED; f++)
                 {
                     h = StateHash.mix(h, lineValue(line, f));
                 }
             }
         }
-        // The expiry heap is left out: the live engine drops stale entries as it pops them, a replay later.
+        // The expiry queue is left out: the live engine drops stale entries as it pops them, a replay later.
         return StateHash.mix(h, finishedCount);
     }
 
+    /**
+     * Field by field over all order records, as the arrays of earlier versions were written: the snapshot format is
+     * unchanged by the record layout.
+     */
     void write(final DataOutput out) throws IOException
     {
         out.writeInt(orderHigh);
         out.writeInt(freeOrder);
         out.writeInt(liveOrders);
-        SnapshotIO.writeStrings(out, id, orderHigh);
-        SnapshotIO.writeInts(out, status, orderHigh);
-        SnapshotIO.writeInts(out, channel, orderHigh);
-        SnapshotIO.writeInts(out, firstLine, orderHigh);
-        SnapshotIO.writeInts(out, lineCount, orderHigh);
-        SnapshotIO.writeInts(out, generation, orderHigh);
-        SnapshotIO.writeLongs(out, expiresAt, orderHigh);
-        SnapshotIO.writeLongs(out, fingerprint, orderHigh);
-        SnapshotIO.writeLongs(out, reserveSeq, orderHigh);
-        SnapshotIO.writeLongs(out, lastSeq, orderHigh);
+        out.writeInt(orderHigh);
+        for (int o = 0; o < orderHigh; o++)
+        {
+            SnapshotIO.writeString(out, status(o) == OrderStatus.NONE ? null : id(o).toString());
+        }
+        writeOrderInts(out, O_STATUS_CHANNEL, false);
+        writeOrderInts(out, O_STATUS_CHANNEL, true);
+        writeOrderInts(out, O_LINES, false);
+        writeOrderInts(out, O_LINES, true);
+        writeOrderInts(out, O_GENERATION_LENGTH, false);
+        writeOrderLongs(out, O_EXPIRES_AT);
+        writeOrderLongs(out, O_FINGERPRINT);
+        writeOrderLongs(out, O_RESERVE_SEQ);
+        writeOrderLongs(out, O_LAST_SEQ);
         out.writeInt(lineHigh);
         for (int line = 0; line < lineHigh; line++)
         {
@@ -546,11 +699,7 @@ public final class OrderBook
             }
         }
         SnapshotIO.writeInts(out, freeBlock, SIZE_CLASSES);
-        out.writeInt(heapSize);
-        SnapshotIO.writeLongs(out, heapTime, heapSize);
-        SnapshotIO.writeLongs(out, heapSeq, heapSize);
-        SnapshotIO.writeInts(out, heapOrder, heapSize);
-        SnapshotIO.writeInts(out, heapGeneration, heapSize);
+        expiries.write(out);
         out.writeInt(finishedCount);
         for (int i = 0; i < finishedCount; i++)
         {
@@ -561,30 +710,68 @@ public final class OrderBook
         }
     }
 
+    private void writeOrderInts(final DataOutput out, final int field, final boolean high) throws IOException
+    {
+        out.writeInt(orderHigh);
+        for (int o = 0; o < orderHigh; o++)
+        {
+            final long value = field(o, field);
+            out.writeInt(high ? (int)(value >>> 32) : (int)value);
+        }
+    }
+
+    private void writeOrderLongs(final DataOutput out, final int field) throws IOException
+    {
+        out.writeInt(orderHigh);
+        for (int o = 0; o < orderHigh; o++)
+        {
+            out.writeLong(field(o, field));
+        }
+    }
+
     void read(final DataInput in) throws IOException
     {
         SnapshotIO.check(orderHigh == 0, "orders must load into an empty book");
-        orderHigh = in.readInt();
-        freeOrder = in.readInt();
-        liveOrders = in.readInt();
-        final int capacity = Math.max(16, orderHigh);
-        id = SnapshotIO.readStrings(in, capacity);
-        status = SnapshotIO.readInts(in, capacity);
-        channel = SnapshotIO.readInts(in, capacity);
-        firstLine = SnapshotIO.readInts(in, capacity);
-        lineCount = SnapshotIO.readInts(in, capacity);
-        generation = SnapshotIO.readInts(in, capacity);
-        expiresAt = SnapshotIO.readLongs(in, capacity);
-        fingerprint = SnapshotIO.readLongs(in, capacity);
-        reserveSeq = SnapshotIO.readLongs(in, capacity);
-        lastSeq = SnapshotIO.readLongs(in, capacity);
-        for (int o = 0; o < orderHigh; o++)
+        final int high = in.readInt();
+        final int free = in.readInt();
+        final int live = in.readInt();
+        final String[] ids = SnapshotIO.readStrings(in, high);
+        final int[] statuses = SnapshotIO.readInts(in, high);
+        final int[] channels = SnapshotIO.readInts(in, high);
+        final int[] firstLines = SnapshotIO.readInts(in, high);
+        final int[] lineCounts = SnapshotIO.readInts(in, high);
+        final int[] generations = SnapshotIO.readInts(in, high);
+        final long[] expires = SnapshotIO.readLongs(in, high);
+        final long[] fingerprints = SnapshotIO.readLongs(in, high);
+        final long[] reserveSeqs = SnapshotIO.readLongs(in, high);
+        final long[] lastSeqs = SnapshotIO.readLongs(in, high);
+        SnapshotIO.check(high >= 0 && live >= 0 && live <= high, "order counts");
+        allocateIndex(capacityFor(Math.max(16, live)));
+        for (int o = 0; o < high; o++)
         {
-            if (status[o] != OrderStatus.NONE)
+            ensurePage(o);
+            final long[] page = page(o);
+            final int base = base(o);
+            final boolean inUse = statuses[o] != OrderStatus.NONE;
+            SnapshotIO.check(!inUse || (ids[o] != null && storable(ids[o])), "order id of order " + o);
+            page[base + O_STATUS_CHANNEL] = pair(statuses[o], channels[o]);
+            page[base + O_LINES] = pair(firstLines[o], lineCounts[o]);
+            page[base + O_GENERATION_LENGTH] = pair(generations[o], inUse ? ids[o].length() : 0);
+            page[base + O_EXPIRES_AT] = expires[o];
+            page[base + O_FINGERPRINT] = fingerprints[o];
+            page[base + O_RESERVE_SEQ] = reserveSeqs[o];
+            page[base + O_LAST_SEQ] = lastSeqs[o];
+            if (inUse)
             {
-                orderIds.put(id[o], o);
+                final int h = hash(ids[o]);
+                page[base + O_HASH] = h;
+                packId(page, base, ids[o]);
+                insert(h, o);
             }
         }
+        orderHigh = high;
+        freeOrder = free;
+        liveOrders = live;
         lineHigh = in.readInt();
         final int pages = Math.max(16, ((lineHigh - 1) >>> PAGE_SHIFT) + 1);
         linePages = new long[pages][];
@@ -601,12 +788,7 @@ public final class OrderBook
         }
         final int[] blocks = SnapshotIO.readInts(in, SIZE_CLASSES);
         System.arraycopy(blocks, 0, freeBlock, 0, SIZE_CLASSES);
-        final int heapEntries = in.readInt();
-        heapTime = SnapshotIO.readLongs(in, 1024);
-        heapSeq = SnapshotIO.readLongs(in, heapTime.length);
-        heapOrder = SnapshotIO.readInts(in, heapTime.length);
-        heapGeneration = SnapshotIO.readInts(in, heapTime.length);
-        heapSize = heapEntries;
+        expiries.read(in);
         final int finished = in.readInt();
         final int ring = Math.max(1024, Integer.highestOneBit(Math.max(1, finished)) * 2);
         finishedOrder = new int[ring];
@@ -619,6 +801,51 @@ public final class OrderBook
             finishedOrder[i] = in.readInt();
             finishedGeneration[i] = in.readInt();
             finishedAt[i] = in.readLong();
+        }
+    }
+
+    /** A reusable copy of one order's id (ASCII bytes) as a CharSequence. */
+    private static final class OrderId implements CharSequence
+    {
+        private final byte[] bytes = new byte[MAX_ID_LENGTH];
+        private int length;
+
+        OrderId copyOf(final long[] page, final int base, final int idLength)
+        {
+            for (int i = 0; i < idLength; i++)
+            {
+                bytes[i] = (byte)(page[base + O_ID + (i >>> 3)] >>> ((i & 7) << 3));
+            }
+            length = idLength;
+            return this;
+        }
+
+        @Override
+        public int length()
+        {
+            return length;
+        }
+
+        @Override
+        public char charAt(final int i)
+        {
+            if (i < 0 || i >= length)
+            {
+                throw new IndexOutOfBoundsException(i);
+            }
+            return (char)bytes[i];
+        }
+
+        @Override
+        public CharSequence subSequence(final int start, final int end)
+        {
+            return toString().subSequence(start, end);
+        }
+
+        @Override
+        public String toString()
+        {
+            return new String(bytes, 0, length, java.nio.charset.StandardCharsets.US_ASCII);
         }
     }
 }

@@ -269,7 +269,7 @@ public final class StockEngine
         int order;
         while ((order = orders.nextExpired(now)) >= 0)
         {
-            final String id = orders.id(order);
+            final CharSequence id = orders.id(order);
             for (int n = 0, count = orders.lineCount(order); n < count; n++)
             {
                 final int line = orders.line(order, n);
@@ -637,7 +637,8 @@ public final class StockEngine
 
     private void reserve(final Command c)
     {
-        if (c.orderId == null)
+        // The book keeps ids as bytes in the order's record: API.md's ids (64 characters of [A-Za-z0-9._:-]) fit.
+        if (c.orderId == null || !OrderBook.storable(c.orderId))
         {
             invalid(c, "order_id");
             return;
@@ -879,7 +880,7 @@ public final class StockEngine
         {
             return;
         }
-        final String id = orders.id(order);
+        final CharSequence id = orders.id(order);
         final long picked = orders.lineValue(line, OrderBook.L_PICKED);
         final long reserved = orders.lineReserved(line);
         switch (type)
@@ -907,7 +908,7 @@ public final class StockEngine
     private void actOnComponents(final int order, final int parent, final int type, final long kitUnits,
         final long kitPicked, final long kitReserved)
     {
-        final String id = orders.id(order);
+        final CharSequence id = orders.id(order);
         for (int n = parent + 1, count = orders.lineCount(order); n < count; n++)
         {
             final int line = orders.line(order, n);
@@ -999,7 +1000,7 @@ public final class StockEngine
             }
         }
         final int bucket = c.flag ? Bucket.QUALITY_CONTROL : Bucket.SELLABLE;
-        final String id = orders.id(order);
+        final CharSequence id = orders.id(order);
         for (int n = 0; n < count; n++)
         {
             final long units = take[n];

@@ -222,6 +222,24 @@ class StockEngineTest
     }
 
     @Test
+    void shouldRefuseOrderIdsTheBookCannotHold()
+    {
+        receive("A", "L0", 5);
+        final String longest = "O".repeat(OrderBook.MAX_ID_LENGTH);
+        for (final String bad : new String[] { "", longest + "1", "ordre-\u00e9t\u00e9" })
+        {
+            final Command c = reserve(bad, "web", 0).line("A", "L0", 1).run();
+            assertEquals(ResultCode.INVALID_REQUEST, c.result, bad);
+            assertEquals("order_id", c.field, bad);
+        }
+        assertBuckets("A", "L0", 5, 0, 0, 0, 0);
+        assertOk(reserve(longest, "web", 0).line("A", "L0", 1).run());
+        assertBuckets("A", "L0", 4, 1, 0, 0, 0);
+        assertOk(cmd(SHIP).order(longest).run());
+        assertBuckets("A", "L0", 4, 0, 0, 0, 0);
+    }
+
+    @Test
     void shouldReplayReservationWithSamePayloadAndRefuseAnotherPayload()
     {
         receive("A", "L0", 5);

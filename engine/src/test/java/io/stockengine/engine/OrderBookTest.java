@@ -1,0 +1,103 @@
+package io.stockengine.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+class OrderBookTest
+{
+    /**
+     * Creates and forgets orders at random against a HashMap of the ids that should be found, through index growth
+     * and backward-shift deletions; ids of every length up to the maximum, many sharing prefixes. Then a snapshot
+     * copy must find the same orders and hash the same.
+     */
+    @Test
+    void shouldFindExactlyTheLiveOrdersThroughChurnAndSnapshot() throws IOException
+    {
+        final long seed = System.nanoTime();
+        System.out.println("OrderBookTest seed=" + seed);
+        final SplittableRandom random = new SplittableRandom(seed);
+        final OrderBook book = new OrderBook(16);
+        final Map<String, Integer> live = new HashMap<>();
+        long seq = 0;
+        long now = 0;
+        for (int step = 0; step < 100_000; step++)
+        {
+            final String id = id(random);
+            final int found = book.find(id);
+            assertEquals(live.getOrDefault(id, -1), found, "seed " + seed + " id " + id);
+            if (found < 0)
+            {
+                final int order = book.create(id, 3, 0, id.hashCode(), ++seq, 1 + random.nextInt(3));
+                assertEquals(id, book.id(order).toString(), "seed " + seed);
+                live.put(id, order);
+            }
+            else if (random.nextBoolean())
+            {
+                // Finished now and forgotten at once (window 0): the slot frees and a later create reuses it.
+                book.status(found, OrderStatus.SHIPPED);
+                book.finished(found, now);
+                book.evictFinished(++now, 0, Integer.MAX_VALUE);
+                live.remove(id);
+                assertEquals(-1, book.find(id), "seed " + seed + " id " + id);
+            }
+        }
+        assertEquals(live.size(), book.liveOrders());
+        for (final Map.Entry<String, Integer> e : live.entrySet())
+        {
+            assertEquals(e.getValue(), book.find(e.getKey()), "seed " + seed);
+        }
+
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        book.write(new DataOutputStream(bytes));
+        final OrderBook copy = new OrderBook(16);
+        copy.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertEquals(book.hash(7), copy.hash(7), "seed " + seed);
+        for (final Map.Entry<String, Integer> e : live.entrySet())
+        {
+            assertEquals(e.getValue(), copy.find(e.getKey()), "seed " + seed);
+            assertEquals(e.getKey(), copy.id(e.getValue()).toString(), "seed " + seed);
+        }
+    }
+
+    @Test
+    void shouldHoldIdsOfOneToSixtyFourAsciiCharacters()
+    {
+        assertTrue(OrderBook.storable("o"));
+        assertTrue(OrderBook.storable("A-z.0:9_" + "x".repeat(OrderBook.MAX_ID_LENGTH - 8)));
+        assertFalse(OrderBook.storable(""));
+        assertFalse(OrderBook.storable("x".repeat(OrderBook.MAX_ID_LENGTH + 1)));
+        assertFalse(OrderBook.storable("caf\u00e9"));
+        final OrderBook book = new OrderBook(16);
+        final String longest = "x".repeat(OrderBook.MAX_ID_LENGTH - 1) + "y";
+        final int order = book.create(longest, 0, 0, 0, 1, 1);
+        assertEquals(order, book.find(longest));
+        assertEquals(-1, book.find("x".repeat(OrderBook.MAX_ID_LENGTH)));
+        assertEquals(-1, book.find(longest.substring(1)));
+        assertEquals(longest, book.id(order).toString());
+    }
+
+    private static String id(final SplittableRandom random)
+    {
+        final int n = random.nextInt(3_000);
+        final int length = 1 + random.nextInt(OrderBook.MAX_ID_LENGTH);
+        final StringBuilder b = new StringBuilder(length).append(n);
+        while (b.length() < length)
+        {
+            b.append((char)('a' + n % 26));
+        }
+        b.setLength(Math.max(1, Math.min(length, b.length())));
+        return b.toString();
+    }
+}
