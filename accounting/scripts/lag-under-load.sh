@@ -22,7 +22,7 @@ cleanup() {
   rm -rf "$data" "$log"
 }
 trap cleanup EXIT
-java -jar gateway/target/stockengine.jar --data-dir "$data" >/dev/null 2>&1 &
+java -XX:+UseZGC -jar gateway/target/stockengine.jar --data-dir "$data" >/dev/null 2>&1 &
 server=$!
 for _ in $(seq 1 100); do curl -sf http://127.0.0.1:8080/health >/dev/null 2>&1 && break; sleep 0.2; done
 java -Dchronicle.analytics.disable=true -jar accounting/target/accounting-tool.jar run --data-dir "$data" --follow \

@@ -16,7 +16,7 @@ stop() {
 trap stop EXIT
 start() {
   rm -rf "$data"; mkdir -p "$data"
-  java -jar gateway/target/stockengine.jar --data-dir "$data" >"$out/server-$1.log" 2>&1 &
+  java -XX:+UseZGC -jar gateway/target/stockengine.jar --data-dir "$data" >"$out/server-$1.log" 2>&1 &
   server=$!
   for _ in $(seq 1 100); do
     curl -sf http://127.0.0.1:8080/health >/dev/null 2>&1 && return 0

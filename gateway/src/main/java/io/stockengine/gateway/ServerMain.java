@@ -116,6 +116,7 @@ public final class ServerMain implements Callable<Integer>
             System.err.println("stockengine: cannot start: " + what);
             return 1;
         }
+        System.out.println(collectorAdvice());
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
@@ -126,6 +127,23 @@ public final class ServerMain implements Callable<Integer>
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Which collector runs, and a hint when it is not ZGC: with G1 (the JVM's default) the marketplace load test at
+     * 12,750 requests/s had young pauses of 20 to 90 ms and a p99.9 of 97 to 130 ms; with ZGC 12 ms (README).
+     */
+    static String collectorAdvice()
+    {
+        final StringBuilder names = new StringBuilder();
+        boolean z = false;
+        for (final java.lang.management.GarbageCollectorMXBean gc :
+            java.lang.management.ManagementFactory.getGarbageCollectorMXBeans())
+        {
+            names.append(names.length() == 0 ? "" : ", ").append(gc.getName());
+            z |= gc.getName().startsWith("ZGC");
+        }
+        return "gc: " + names + (z ? "" : " (for the shortest tails start with java -XX:+UseZGC -jar ...)");
     }
 
     GatewayConfig configure() throws IOException
