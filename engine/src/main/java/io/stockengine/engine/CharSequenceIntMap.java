@@ -32,7 +32,8 @@ public final class CharSequenceIntMap
         allocate(capacityFor(initialCapacity));
     }
 
-    private static int capacityFor(final int expected)
+    /** A power of two that holds {@code expected} entries under the 2/3 load factor. */
+    static int capacityFor(final int expected)
     {
         int capacity = 16;
         while (capacity * 2L / 3 < expected)
@@ -187,8 +188,7 @@ public final class CharSequenceIntMap
         while ((slot = slots[index]) != 0)
         {
             final int home = hashOf(slot) & mask;
-            // Shift back an entry whose probe path crosses the hole, so lookups still reach it.
-            if ((index > hole && (home <= hole || home > index)) || (index < hole && (home <= hole && home > index)))
+            if (shiftsBack(index, hole, home))
             {
                 keys[hole] = keys[index];
                 slots[hole] = slot;
@@ -198,6 +198,15 @@ public final class CharSequenceIntMap
             }
             index = (index + 1) & mask;
         }
+    }
+
+    /**
+     * Backward-shift deletion: whether the entry at {@code index}, whose home slot is {@code home}, must move into
+     * the {@code hole} because its probe path crosses it (lookups would otherwise stop at the hole).
+     */
+    static boolean shiftsBack(final int index, final int hole, final int home)
+    {
+        return (index > hole && (home <= hole || home > index)) || (index < hole && (home <= hole && home > index));
     }
 
     private void rehash(final int capacity)

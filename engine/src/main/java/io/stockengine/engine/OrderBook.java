@@ -3,6 +3,7 @@ package io.stockengine.engine;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -67,15 +68,16 @@ public final class OrderBook
     private static final int ORDER_PAGE_SHIFT = 13;
     private static final int ORDER_PAGE_ORDERS = 1 << ORDER_PAGE_SHIFT;
     private static final int ORDER_PAGE_MASK = ORDER_PAGE_ORDERS - 1;
-    /** Set in every stored hash, so an occupied index slot is never 0. */
-    private static final int OCCUPIED = 0x8000_0000;
 
     private long[][] orderPages = new long[16][];
     private int orderHigh;
     private int freeOrder = -1;
     private int liveOrders;
 
-    /** Open addressing, linear probing: hash (with {@link #OCCUPIED}) in the high half, order in the low half. */
+    /**
+     * Open addressing, linear probing, the layout of {@link CharSequenceIntMap}'s slots: the id's hash (never 0) in
+     * the high half, the order in the low half.
+     */
     private long[] index;
     private int indexMask;
     private int indexSize;
@@ -99,7 +101,7 @@ public final class OrderBook
 
     public OrderBook(final int expectedOrders)
     {
-        allocateIndex(capacityFor(Math.max(16, expectedOrders)));
+        allocateIndex(CharSequenceIntMap.capacityFor(Math.max(16, expectedOrders)));
         Arrays.fill(freeBlock, -1);
     }
 
@@ -198,16 +200,6 @@ public final class OrderBook
 
     // ---- the id index ----
 
-    private static int capacityFor(final int expected)
-    {
-        int capacity = 16;
-        while (capacity * 2L / 3 < expected)
-        {
-            capacity <<= 1;
-        }
-        return capacity;
-    }
-
     private void allocateIndex(final int capacity)
     {
         index = new long[capacity];
@@ -215,28 +207,9 @@ public final class OrderBook
         indexThreshold = (int)(capacity * 2L / 3);
     }
 
-    /** {@link String#hashCode()} of the content (cached in a String), spread so linear probing clusters less. */
-    static int hash(final CharSequence key)
-    {
-        int h;
-        if (key instanceof String)
-        {
-            h = key.hashCode();
-        }
-        else
-        {
-            h = 0;
-            for (int i = 0, n = key.length(); i < n; i++)
-            {
-                h = 31 * h + key.charAt(i);
-            }
-        }
-        return (h ^ (h >>> 16) ^ (h * 0x9E3779B9)) | OCCUPIED;
-    }
-
     private int lookup(final CharSequence key)
     {
-        final int h = hash(key);
+        final int h = CharSequenceIntMap.hash(key);
         int i = h & indexMask;
         long slot;
         while ((slot = index[i]) != 0)
@@ -293,8 +266,7 @@ public final class OrderBook
         while ((slot = index[i]) != 0)
         {
             final int home = (int)(slot >>> 32) & indexMask;
-            // Shift back an entry whose probe path crosses the hole, so lookups still reach it.
-            if ((i > hole && (home <= hole || home > i)) || (i < hole && (home <= hole && home > i)))
+            if (CharSequenceIntMap.shiftsBack(i, hole, home))
             {
                 index[hole] = slot;
                 index[i] = 0;
@@ -440,7 +412,7 @@ public final class OrderBook
         }
         final long[] page = page(order);
         final int base = base(order);
-        final int h = hash(orderId);
+        final int h = CharSequenceIntMap.hash(orderId);
         page[base + O_STATUS_CHANNEL] = pair(OrderStatus.RESERVED, channelId);
         page[base + O_LINES] = pair(allocateLines(lines), lines);
         page[base + O_GENERATION_LENGTH] = pair((int)page[base + O_GENERATION_LENGTH], orderId.length());
@@ -746,7 +718,7 @@ public final class OrderBook
         final long[] reserveSeqs = SnapshotIO.readLongs(in, high);
         final long[] lastSeqs = SnapshotIO.readLongs(in, high);
         SnapshotIO.check(high >= 0 && live >= 0 && live <= high, "order counts");
-        allocateIndex(capacityFor(Math.max(16, live)));
+        allocateIndex(CharSequenceIntMap.capacityFor(Math.max(16, live)));
         for (int o = 0; o < high; o++)
         {
             ensurePage(o);
@@ -763,7 +735,7 @@ public final class OrderBook
             page[base + O_LAST_SEQ] = lastSeqs[o];
             if (inUse)
             {
-                final int h = hash(ids[o]);
+                final int h = CharSequenceIntMap.hash(ids[o]);
                 page[base + O_HASH] = h;
                 packId(page, base, ids[o]);
                 insert(h, o);
@@ -845,7 +817,7 @@ public final class OrderBook
         @Override
         public String toString()
         {
-            return new String(bytes, 0, length, java.nio.charset.StandardCharsets.US_ASCII);
+            return new String(bytes, 0, length, StandardCharsets.US_ASCII);
         }
     }
 }

@@ -2,6 +2,8 @@ package io.stockengine.gateway;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -137,8 +139,7 @@ public final class ServerMain implements Callable<Integer>
     {
         final StringBuilder names = new StringBuilder();
         boolean z = false;
-        for (final java.lang.management.GarbageCollectorMXBean gc :
-            java.lang.management.ManagementFactory.getGarbageCollectorMXBeans())
+        for (final GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
         {
             names.append(names.length() == 0 ? "" : ", ").append(gc.getName());
             z |= gc.getName().startsWith("ZGC");
