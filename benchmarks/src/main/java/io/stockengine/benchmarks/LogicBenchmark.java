@@ -69,6 +69,7 @@ public class LogicBenchmark
     private StockEngine engine;
     private MarketplaceMix mix;
     private final Command command = new Command();
+    private final Command[] window = new Command[StockEngine.PREFETCH_WINDOW];
     private long now;
     private int cursor;
     private String[] pairIds;
@@ -87,6 +88,10 @@ public class LogicBenchmark
         engine = new StockEngine(mix.engineConfig(catalogue), NoOpEventSink.INSTANCE);
         catalogue.receiveAll(engine, Catalogue.EPOCH_MILLIS);
         now = mix.warmUp(engine, command, Catalogue.EPOCH_MILLIS, 2);
+        for (int i = 0; i < window.length; i++)
+        {
+            window[i] = new Command();
+        }
 
         pairIds = new String[PAIR_IDS];
         for (int i = 0; i < PAIR_IDS; i++)
@@ -125,6 +130,34 @@ public class LogicBenchmark
         engine.process(c);
         refusals += c.result;
         return c.result;
+    }
+
+    /**
+     * The same stream in windows of {@link StockEngine#PREFETCH_WINDOW} commands, each window read ahead with
+     * {@link StockEngine#prefetch} before it runs: what the pipeline's logic handler does with a batch from the
+     * ring. The score is per command.
+     */
+    @Benchmark
+    @OperationsPerInvocation(StockEngine.PREFETCH_WINDOW)
+    public int mixedPrefetched()
+    {
+        final Command[] w = window;
+        int i = cursor;
+        for (final Command c : w)
+        {
+            mix.fill(c, i, now += STEP_MILLIS);
+            i = i + 1 == mix.length() ? 0 : i + 1;
+        }
+        cursor = i;
+        engine.prefetch(w, w.length);
+        int results = 0;
+        for (final Command c : w)
+        {
+            engine.process(c);
+            results += c.result;
+        }
+        refusals += results;
+        return results;
     }
 
     /** A one-line reservation and the cancel that releases it; the score is per command. */

@@ -155,6 +155,26 @@ public final class Balances
         return b;
     }
 
+    /** {@link #find} for cache warming: the same lookup without remembering the result. */
+    int candidate(final int sku, final int location)
+    {
+        return sku < 0 || location < 0 ? -1 : (int)index.get(scramble(key(sku, location)));
+    }
+
+    /** Reads both cache lines an 80-byte record can straddle; a hint for {@link Prefetcher}. */
+    long touch(final int b)
+    {
+        final long[] page = pages[b >>> PAGE_SHIFT];
+        final int base = (b & PAGE_MASK) * STRIDE;
+        return page[base] + page[base + STRIDE - 1];
+    }
+
+    /** The SKU's first balance (its list head), read for cache warming. */
+    int touchHead(final int sku)
+    {
+        return sku >= 0 && sku < skuHead.length ? skuHead[sku] : -1;
+    }
+
     public int findOrCreate(final int sku, final int location)
     {
         final long key = key(sku, location);

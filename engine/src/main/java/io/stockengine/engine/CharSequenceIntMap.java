@@ -127,6 +127,38 @@ public final class CharSequenceIntMap
         return -1;
     }
 
+    /**
+     * Cache warming, first step: reads the home slot of the hash and its key reference, where a lookup starts.
+     */
+    long touchHome(final int h)
+    {
+        final int index = h & mask;
+        final String key = keys[index];
+        return slots[index] + (key == null ? 0 : 1);
+    }
+
+    /**
+     * Cache warming, second step: finds the first slot of the hash's probe run that carries the hash and reads the
+     * stored key's length, which brings in its header and the array that holds its characters (the content
+     * comparison of a lookup reads those next).
+     *
+     * @return the value of that slot (a hint: the key itself was not compared), or the missing value.
+     */
+    int touchKey(final int h)
+    {
+        int index = h & mask;
+        long slot;
+        while ((slot = slots[index]) != 0)
+        {
+            if (hashOf(slot) == h)
+            {
+                return keys[index].length() < 0 ? missingValue : (int)slot;
+            }
+            index = (index + 1) & mask;
+        }
+        return missingValue;
+    }
+
     public int get(final CharSequence key)
     {
         final int index = indexOf(key, hash(key));

@@ -249,9 +249,32 @@ public final class EnginePipeline implements AutoCloseable
 
     private final class LogicHandler implements EventHandler<Command>
     {
+        /** References to ring slots, reused: the window the engine reads ahead for. */
+        private final Command[] window = new Command[StockEngine.PREFETCH_WINDOW];
+        /** Size of the batch about to start, from {@link #onBatchStart}; 0 once its first event has come. */
+        private long startingBatch;
+        private long batchEnd = -1;
+        /** The first sequence past the last window read ahead. */
+        private long windowEnd = -1;
+
+        @Override
+        public void onBatchStart(final long batchSize, final long queueDepth)
+        {
+            startingBatch = batchSize;
+        }
+
         @Override
         public void onEvent(final Command command, final long sequence, final boolean endOfBatch)
         {
+            if (startingBatch > 0)
+            {
+                batchEnd = sequence + startingBatch - 1;
+                startingBatch = 0;
+            }
+            if (sequence >= windowEnd && sequence < batchEnd)
+            {
+                readAhead(sequence);
+            }
             try
             {
                 journal.beforeCommand(command);
@@ -261,6 +284,30 @@ public final class EnginePipeline implements AutoCloseable
             {
                 // A defect, not a client's mistake: the caller gets an error answer and the pipeline lives on.
                 command.result = ResultCode.INTERNAL_ERROR;
+                internalErrors.incrementAndGet();
+                lastError = ex;
+            }
+        }
+
+        /**
+         * Under load the ring hands over batches: the engine reads ahead for the next window of the batch (every
+         * slot of it is published), so the window's cache misses overlap. A lone command gains nothing from it.
+         */
+        private void readAhead(final long sequence)
+        {
+            final int n = (int)Math.min(window.length, batchEnd - sequence + 1);
+            for (int k = 0; k < n; k++)
+            {
+                window[k] = ring.get(sequence + k);
+            }
+            windowEnd = sequence + n;
+            try
+            {
+                engine.prefetch(window, n);
+            }
+            catch (final Throwable ex)
+            {
+                // Reading ahead only warms caches: the commands still run, and the defect is counted and kept.
                 internalErrors.incrementAndGet();
                 lastError = ex;
             }

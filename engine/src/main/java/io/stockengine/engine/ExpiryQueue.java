@@ -205,6 +205,24 @@ final class ExpiryQueue
         return minSource == HEAP ? heapGeneration[0] : laneGeneration[minSource][minIndex];
     }
 
+    /**
+     * For cache warming: the order of the {@code k}-th entry of the lane that holds the minimum, or -1. With one
+     * TTL in use the entries due next are that lane's first ones; on the heap only the minimum is cheap to name.
+     */
+    int upcomingOrder(final int k)
+    {
+        if (!locateMin())
+        {
+            return -1;
+        }
+        if (minSource == HEAP)
+        {
+            return k == 0 ? heapOrder[0] : -1;
+        }
+        final int lane = minSource;
+        return k < laneSize[lane] ? laneOrder[lane][(laneHead[lane] + k) & (laneOrder[lane].length - 1)] : -1;
+    }
+
     void pop()
     {
         if (minSource == HEAP)

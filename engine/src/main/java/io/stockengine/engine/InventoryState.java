@@ -71,6 +71,17 @@ public final class InventoryState implements EventSink
         return name == null ? -1 : symbolIds[kind].get(name);
     }
 
+    /** Reads the slot of a symbol's name (not the name): for cache warming. */
+    int symbolNameHint(final int kind, final int id)
+    {
+        return id >= 0 && id < symbolCount[kind] && symbolNames[kind][id] != null ? 1 : 0;
+    }
+
+    CharSequenceIntMap symbolMap(final int kind)
+    {
+        return symbolIds[kind];
+    }
+
     public String symbolName(final int kind, final int id)
     {
         return id >= 0 && id < symbolCount[kind] ? symbolNames[kind][id] : null;

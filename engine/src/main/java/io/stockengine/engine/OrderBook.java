@@ -295,6 +295,90 @@ public final class OrderBook
         return order;
     }
 
+    // ---- cache warming for Prefetcher: reads only, and any handle they return is a hint, never acted upon ----
+
+    /** The order in the first slot of the hash's probe run that carries the hash (ids not compared), or -1. */
+    int candidate(final int h)
+    {
+        int i = h & indexMask;
+        long slot;
+        while ((slot = index[i]) != 0)
+        {
+            if ((int)(slot >>> 32) == h)
+            {
+                return (int)slot;
+            }
+            i = (i + 1) & indexMask;
+        }
+        return -1;
+    }
+
+    /** Reads the index slot a lookup or insert of the hash starts at. */
+    long touchSlot(final int h)
+    {
+        return index[h & indexMask];
+    }
+
+    /** Reads the record's id lines: a record (128 bytes behind a 16-byte array header) can straddle three lines. */
+    long touchRecord(final int order)
+    {
+        final long[] page = page(order);
+        final int base = base(order);
+        return page[base + O_ID] + page[base + O_STRIDE - 1];
+    }
+
+    /** The order's first line, from the record's first cache line, or -1 when the record holds no lines. */
+    int firstLineHint(final int order)
+    {
+        final long lines = field(order, O_LINES);
+        return (int)(lines >>> 32) == 0 ? -1 : (int)lines;
+    }
+
+    /** Reads the line's first field; its record is 80 bytes, so {@link #lineBalanceHint} reads the other line. */
+    long touchLine(final int line)
+    {
+        final int page = line >>> PAGE_SHIFT;
+        return page < linePages.length && linePages[page] != null ?
+            linePages[page][(line & PAGE_MASK) * L_STRIDE + L_KEY] : 0;
+    }
+
+    /** The balance a line holds stock at, or -1. */
+    int lineBalanceHint(final int line)
+    {
+        final int page = line >>> PAGE_SHIFT;
+        return page < linePages.length && linePages[page] != null ?
+            (int)linePages[page][(line & PAGE_MASK) * L_STRIDE + L_BALANCE] : -1;
+    }
+
+    /**
+     * The order the {@code k}-th next eviction of a finished order would forget (its record, then its index slot,
+     * are what {@link #evictFinished} reads), or -1.
+     */
+    int evictionCandidate(final int k)
+    {
+        return k < finishedCount ? finishedOrder[(finishedHead + k) % finishedOrder.length] : -1;
+    }
+
+    /** The order of the {@code k}-th next entry of the expiry queue (its record is read when it comes due), or -1. */
+    int expiryCandidate(final int k)
+    {
+        return expiries.upcomingOrder(k);
+    }
+
+    /** The line's SKU (a hint). */
+    int lineSkuHint(final int line)
+    {
+        final int page = line >>> PAGE_SHIFT;
+        return page < linePages.length && linePages[page] != null ?
+            (int)(linePages[page][(line & PAGE_MASK) * L_STRIDE + L_KEY] >>> 32) : -1;
+    }
+
+    /** Reads the index slot an eviction of the order clears. */
+    long touchUnindex(final int order)
+    {
+        return index[(int)field(order, O_HASH) & indexMask];
+    }
+
     /** After a snapshot load: derives every live line's balance from its key. */
     void linkBalances(final Balances balances)
     {
