@@ -39,7 +39,7 @@ Options:
   --no-install        fail instead of installing missing peers with apt-get
   -h, --help          this text
 
-Environment: ENGINE_JAVA_OPTS (default "-Xms6g -Xmx6g -XX:+UseParallelGC"), CLIENT_JAVA_OPTS (default
+Environment: ENGINE_JAVA_OPTS (default "-Xms6g -Xmx6g -XX:+UseZGC", as the README starts the server), CLIENT_JAVA_OPTS (default
 "-Xms1g -Xmx1g -XX:+UseParallelGC"), ENGINE_ARGS (more engine flags, e.g. "--wait-strategy yielding"; default
 none: the engine's defaults), and the ports ENGINE_HTTP_PORT (18080), ENGINE_TCP_PORT (19090),
 PG_PORT (15440), REDIS_PORT (16390). Everything it starts is stopped by PID at the end, on error and on Ctrl-C.
@@ -59,7 +59,7 @@ install=1
 keep_scratch=0
 scratch_parent=${TMPDIR:-/var/tmp}
 skus=100000
-engine_java_opts=${ENGINE_JAVA_OPTS:--Xms6g -Xmx6g -XX:+UseParallelGC}
+engine_java_opts=${ENGINE_JAVA_OPTS:--Xms6g -Xmx6g -XX:+UseZGC}
 engine_args=${ENGINE_ARGS:-}
 client_java_opts=${CLIENT_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC}
 engine_http_port=${ENGINE_HTTP_PORT:-18080}

@@ -160,6 +160,26 @@ public class LogicBenchmark
         return results;
     }
 
+    /**
+     * The read-ahead of {@link #mixedPrefetched} alone, over the same stream, without running the commands: what the
+     * staged walk costs per command, to set against the whole. The state stays as the warm-up left it.
+     */
+    @Benchmark
+    @OperationsPerInvocation(StockEngine.PREFETCH_WINDOW)
+    public Command readAheadOnly()
+    {
+        final Command[] w = window;
+        int i = cursor;
+        for (final Command c : w)
+        {
+            mix.fill(c, i, now);
+            i = i + 1 == mix.length() ? 0 : i + 1;
+        }
+        cursor = i;
+        engine.prefetch(w, w.length);
+        return w[0];
+    }
+
     /** A one-line reservation and the cancel that releases it; the score is per command. */
     @Benchmark
     @OperationsPerInvocation(2)

@@ -58,8 +58,8 @@ final class Prefetcher
         final int n = Math.min(count, WINDOW);
         long s = 0;
 
-        // Stage 0: the command's own names, which the lookups hash and compare (the decoder made them, but a
-        // window can outlive the lines it filled).
+        // Stage 0: the command's own names, which the lookups hash and compare: the Strings a decoder made on
+        // another thread may have left this core's cache by the time the logic thread reaches them.
         for (int k = 0; k < n; k++)
         {
             final Command c = window[k];
@@ -160,10 +160,5 @@ final class Prefetcher
     private static long touchText(final String text)
     {
         return text == null || text.isEmpty() ? 0 : text.hashCode() + text.charAt(0);
-    }
-
-    long sink()
-    {
-        return sink;
     }
 }
