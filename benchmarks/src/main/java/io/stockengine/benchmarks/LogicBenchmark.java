@@ -141,14 +141,7 @@ public class LogicBenchmark
     @OperationsPerInvocation(StockEngine.PREFETCH_WINDOW)
     public int mixedPrefetched()
     {
-        final Command[] w = window;
-        int i = cursor;
-        for (final Command c : w)
-        {
-            mix.fill(c, i, now += STEP_MILLIS);
-            i = i + 1 == mix.length() ? 0 : i + 1;
-        }
-        cursor = i;
+        final Command[] w = nextWindow();
         engine.prefetch(w, w.length);
         int results = 0;
         for (final Command c : w)
@@ -168,16 +161,23 @@ public class LogicBenchmark
     @OperationsPerInvocation(StockEngine.PREFETCH_WINDOW)
     public Command readAheadOnly()
     {
+        final Command[] w = nextWindow();
+        engine.prefetch(w, w.length);
+        return w[0];
+    }
+
+    /** Fills the window with the next commands of the mix, each a step of engine time after the one before. */
+    private Command[] nextWindow()
+    {
         final Command[] w = window;
         int i = cursor;
         for (final Command c : w)
         {
-            mix.fill(c, i, now);
+            mix.fill(c, i, now += STEP_MILLIS);
             i = i + 1 == mix.length() ? 0 : i + 1;
         }
         cursor = i;
-        engine.prefetch(w, w.length);
-        return w[0];
+        return w;
     }
 
     /** A one-line reservation and the cancel that releases it; the score is per command. */

@@ -337,17 +337,13 @@ public final class OrderBook
     /** Reads the line's first field; its record is 80 bytes, so {@link #lineBalanceHint} reads the other line. */
     long touchLine(final int line)
     {
-        final int page = line >>> PAGE_SHIFT;
-        return page < linePages.length && linePages[page] != null ?
-            linePages[page][(line & PAGE_MASK) * L_STRIDE + L_KEY] : 0;
+        return lineHint(line, L_KEY, 0);
     }
 
     /** The balance a line holds stock at, or -1. */
     int lineBalanceHint(final int line)
     {
-        final int page = line >>> PAGE_SHIFT;
-        return page < linePages.length && linePages[page] != null ?
-            (int)linePages[page][(line & PAGE_MASK) * L_STRIDE + L_BALANCE] : -1;
+        return (int)lineHint(line, L_BALANCE, -1);
     }
 
     /**
@@ -365,12 +361,19 @@ public final class OrderBook
         return expiries.upcomingOrder(k);
     }
 
-    /** The line's SKU (a hint). */
+    /** The line's SKU (a hint), or -1. */
     int lineSkuHint(final int line)
+    {
+        final long key = lineHint(line, L_KEY, -1);
+        return key < 0 ? -1 : (int)(key >>> 32);
+    }
+
+    /** A field of a line handle that came from a hint: {@code missing} when its page was never allocated. */
+    private long lineHint(final int line, final int field, final long missing)
     {
         final int page = line >>> PAGE_SHIFT;
         return page < linePages.length && linePages[page] != null ?
-            (int)(linePages[page][(line & PAGE_MASK) * L_STRIDE + L_KEY] >>> 32) : -1;
+            linePages[page][(line & PAGE_MASK) * L_STRIDE + field] : missing;
     }
 
     /** Reads the index slot an eviction of the order clears. */

@@ -146,7 +146,7 @@ final class Prefetcher
             }
             final int l = line[k];
             final int held = l < 0 ? -1 : orders.lineBalanceHint(l);
-            if (held >= 0 && held < balances.count())
+            if (held >= 0)
             {
                 s += balances.touch(held);
             }
