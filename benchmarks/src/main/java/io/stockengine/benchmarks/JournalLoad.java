@@ -30,7 +30,7 @@ import io.stockengine.journal.JournaledEngine;
  * <p>
  * Usage: {@code java -cp benchmarks/target/benchmarks.jar io.stockengine.benchmarks.JournalLoad
  * [--dir /dev/shm/stock-load] [--durability process|sync] [--rate 500000] [--seconds 20] [--skus 100000]
- * [--locations 1] [--wait sleeping] [--snapshot-every-seconds 0]}
+ * [--locations 1] [--wait sleeping] [--reply-thread shared|own] [--snapshot-every-seconds 0]}
  * <p>
  * With {@code --snapshot-every-seconds} the snapshot follower writes a snapshot of the whole state that often during
  * the run: comparing the tail latencies with a run without them shows what taking snapshots costs the commands
@@ -122,10 +122,12 @@ public final class JournalLoad
         int seconds = 20;
         int skuCount = 100_000;
         String wait = "sleeping";
+        boolean replyShared = true;
         int locations = 1;
         int snapshotSeconds = 0;
         final Flags flags = new Flags("JournalLoad", "JournalLoad [--dir DIR] [--durability process|sync] [--rate N] " +
-            "[--seconds N] [--skus N] [--locations N] [--wait STRATEGY] [--snapshot-every-seconds N]", args);
+            "[--seconds N] [--skus N] [--locations N] [--wait STRATEGY] [--reply-thread shared|own] " +
+            "[--snapshot-every-seconds N]", args);
         for (String flag = flags.nextFlag(); flag != null; flag = flags.nextFlag())
         {
             switch (flag)
@@ -158,6 +160,15 @@ public final class JournalLoad
                         throw flags.fail(ex.getMessage());
                     }
                 }
+                case "--reply-thread" ->
+                {
+                    final String value = flags.text(flag);
+                    if (!"shared".equals(value) && !"own".equals(value))
+                    {
+                        throw flags.fail("--reply-thread must be shared or own, got " + value);
+                    }
+                    replyShared = "shared".equals(value);
+                }
                 case "--locations" -> locations = flags.intNumber(flag, 1);
                 case "--snapshot-every-seconds" -> snapshotSeconds = flags.intNumber(flag, 0);
                 default -> throw flags.unknown(flag);
@@ -172,7 +183,8 @@ public final class JournalLoad
             .snapshots(snapshotSeconds > 0).snapshotEveryEvents(Long.MAX_VALUE / 2)
             .snapshotEveryMillis(Math.max(1, snapshotSeconds) * 1000L);
         try (JournaledEngine engine = JournaledEngine.open(journalConfig, engineConfig,
-            new PipelineConfig().ringSize(1 << 16).waitStrategy(wait).tickIntervalMillis(0), line -> { }))
+            new PipelineConfig().ringSize(1 << 16).waitStrategy(wait).tickIntervalMillis(0)
+                .replyOnJournalThread(replyShared), line -> { }))
         {
             loadCatalogue(engine, load, locations);
             final Publish publish = new Publish();

@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
-import org.agrona.collections.Long2LongHashMap;
-
 /**
  * Every SKU x location balance, struct-of-arrays in paged {@code long[]} blocks (no object per balance, no copy of
  * the whole table when it grows). A balance is created on first use and never removed, so its index is stable and
@@ -36,9 +34,21 @@ public final class Balances
     private static final int PAGE_MASK = PAGE_RECORDS - 1;
     private static final int READ_BLOCK_RECORDS = 1024;
 
+    /** The index is kept at most this full (of 16ths), so a probe run stays short. */
+    private static final int MAX_FILL_SIXTEENTHS = 10;
+    private static final long TAG_MASK = 0xFFFF_FFFF_0000_0000L;
+
     private long[][] pages = new long[16][];
     private int count;
-    private final Long2LongHashMap index;
+    /**
+     * Key to balance, open addressing with linear probing. A slot packs the upper half of the scrambled key (a tag)
+     * with the balance's index + 1 in the lower half; 0 is empty. A lookup reads the record only when the tag
+     * matches, and the record is what the caller reads next anyway. One long per slot instead of a key and a value:
+     * half the memory of a general map, and the slot a key starts at is one plain read, which the read-ahead can
+     * issue without waiting for any comparison.
+     */
+    private long[] index;
+    private int indexMask;
     /** Next balance of the same SKU, in location-id order; -1 ends the list. */
     private int[] nextOfSku;
     /** First purchase-order line of the balance, or -1. */
@@ -63,7 +73,8 @@ public final class Balances
 
     public Balances(final int expectedBalances)
     {
-        index = new Long2LongHashMap(Math.max(16, expectedBalances * 3 / 2), 0.7f, -1L);
+        index = new long[capacityFor(Math.max(16, expectedBalances))];
+        indexMask = index.length - 1;
         nextOfSku = new int[Math.max(16, Math.min(expectedBalances, 1 << 26))];
         firstIncoming = new int[nextOfSku.length];
         Arrays.fill(skuHead, -1);
@@ -120,6 +131,78 @@ public final class Balances
         return k;
     }
 
+    /** Slots for this many balances within the fill limit: a power of two. */
+    private static int capacityFor(final int balances)
+    {
+        final long wanted = (long)balances * 16 / MAX_FILL_SIXTEENTHS + 1;
+        if (wanted > 1 << 30)
+        {
+            throw new IllegalStateException("too many balances for one table: " + balances);
+        }
+        return Integer.highestOneBit((int)wanted - 1) << 1;
+    }
+
+    /** The balance stored under the key, or -1. */
+    private int lookup(final long key)
+    {
+        final long h = scramble(key);
+        final long tag = h & TAG_MASK;
+        int i = (int)h & indexMask;
+        long slot;
+        while ((slot = index[i]) != 0)
+        {
+            if ((slot & TAG_MASK) == tag)
+            {
+                final int b = (int)slot - 1;
+                if (get(b, KEY) == key)
+                {
+                    return b;
+                }
+            }
+            i = (i + 1) & indexMask;
+        }
+        return -1;
+    }
+
+    /** Indexes a new balance: its record already holds the key, and it is counted, but the index has not seen it. */
+    private void insert(final long key, final int b)
+    {
+        if ((long)count * 16 > (long)index.length * MAX_FILL_SIXTEENTHS)
+        {
+            rehash(index.length * 2);
+        }
+        else
+        {
+            place(key, b);
+        }
+    }
+
+    private void place(final long key, final int b)
+    {
+        final long h = scramble(key);
+        int i = (int)h & indexMask;
+        while (index[i] != 0)
+        {
+            i = (i + 1) & indexMask;
+        }
+        index[i] = (h & TAG_MASK) | (b + 1L);
+    }
+
+    /** Places every balance anew in a table of this size: the new one included, which is why it is counted first. */
+    private void rehash(final int capacity)
+    {
+        if (capacity <= 0)
+        {
+            throw new IllegalStateException("too many balances for one table: " + count);
+        }
+        index = new long[capacity];
+        indexMask = capacity - 1;
+        for (int b = 0; b < count; b++)
+        {
+            place(get(b, KEY), b);
+        }
+    }
+
     public static long key(final int sku, final int location)
     {
         return ((long)sku << 32) | (location & 0xFFFF_FFFFL);
@@ -146,7 +229,7 @@ public final class Balances
         {
             return lastFound;
         }
-        final int b = (int)index.get(scramble(key));
+        final int b = lookup(key);
         if (b >= 0)
         {
             lastKey = key;
@@ -155,10 +238,18 @@ public final class Balances
         return b;
     }
 
-    /** {@link #find} for cache warming: the same lookup without remembering the result. */
+    /**
+     * For cache warming: reads the index slot a lookup of the key starts at and returns the balance there, without
+     * comparing keys (a hint: usually the balance, since the index is at most 5/8 full; -1 when the slot is empty).
+     * One plain read, so the read-ahead issues many of them together.
+     */
     int candidate(final int sku, final int location)
     {
-        return sku < 0 || location < 0 ? -1 : (int)index.get(scramble(key(sku, location)));
+        if (sku < 0 || location < 0)
+        {
+            return -1;
+        }
+        return (int)index[(int)scramble(key(sku, location)) & indexMask] - 1;
     }
 
     /** Reads both cache lines an 80-byte record can straddle; a hint for {@link Prefetcher}. */
@@ -178,7 +269,7 @@ public final class Balances
     public int findOrCreate(final int sku, final int location)
     {
         final long key = key(sku, location);
-        final int existing = (int)index.get(scramble(key));
+        final int existing = lookup(key);
         if (existing >= 0)
         {
             return existing;
@@ -200,7 +291,7 @@ public final class Balances
         }
         set(b, KEY, key);
         firstIncoming[b] = -1;
-        index.put(scramble(key), b);
+        insert(key, b);
         linkIntoSku(b, sku, location);
         return b;
     }
@@ -387,7 +478,8 @@ public final class Balances
             nextOfSku = Arrays.copyOf(nextOfSku, Math.max(b + 1, nextOfSku.length * 2));
             firstIncoming = Arrays.copyOf(firstIncoming, nextOfSku.length);
         }
-        index.put(scramble(key), b);
+        pages[page][(b & PAGE_MASK) * STRIDE + KEY] = key;
+        insert(key, b);
         return b;
     }
 }

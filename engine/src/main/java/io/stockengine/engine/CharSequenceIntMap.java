@@ -2,6 +2,8 @@ package io.stockengine.engine;
 
 import java.util.Arrays;
 
+import org.agrona.DirectBuffer;
+
 /**
  * Open-addressing map from the content of a {@link CharSequence} to an int, so a String from a decoder and a
  * flyweight over journal bytes find the same entry. Lookups never allocate; an insert stores the key as a String
@@ -67,6 +69,25 @@ public final class CharSequenceIntMap
                 h = 31 * h + key.charAt(i);
             }
         }
+        return finish(h);
+    }
+
+    /**
+     * {@link #hash} of a text given as its UTF-8 bytes, for cache warming: exact when every byte is ASCII (ids
+     * almost always are); for other text it is merely some hash, and the read it steers is wasted.
+     */
+    static int hashAscii(final DirectBuffer buffer, final int offset, final int length)
+    {
+        int h = 0;
+        for (int i = 0; i < length; i++)
+        {
+            h = 31 * h + (buffer.getByte(offset + i) & 0xFF);
+        }
+        return finish(h);
+    }
+
+    private static int finish(final int h)
+    {
         return (h ^ (h >>> 16) ^ (h * 0x9E3779B9)) | OCCUPIED;
     }
 

@@ -17,8 +17,10 @@ import com.lmax.disruptor.dsl.ProducerType;
 
 /**
  * The Disruptor pipeline: pre-allocated {@link Command} slots flow through the logic handler (one thread, owning
- * all state), the journal stage, then the reply stage that completes the caller. Publishers never block: a full
- * ring is answered "overloaded" at once.
+ * all state), the journal stage, then the reply stage that completes the caller. By default the journal and reply
+ * stages share a thread: the reply stage answers a batch right after the journal's group commit of it (see
+ * {@link PipelineConfig#replyOnJournalThread}). Publishers never block: a full ring is answered "overloaded" at
+ * once.
  * <p>
  * Threading: {@link #tryPublish} and {@link #submit} may be called from any thread.
  */
@@ -70,9 +72,14 @@ public final class EnginePipeline implements AutoCloseable
                 command.correlationId = sequence + 1;
             }
         };
-        disruptor.handleEventsWith(new LogicHandler())
-            .then(new JournalHandler())
-            .then(new ReplyHandler());
+        if (this.config.replyOnJournalThread())
+        {
+            disruptor.handleEventsWith(new LogicHandler()).then(new JournalReplyHandler());
+        }
+        else
+        {
+            disruptor.handleEventsWith(new LogicHandler()).then(new JournalHandler()).then(new ReplyHandler());
+        }
         disruptor.setDefaultExceptionHandler(new CountingExceptionHandler());
     }
 
@@ -314,26 +321,56 @@ public final class EnginePipeline implements AutoCloseable
         }
     }
 
+    private void append(final Command command, final boolean endOfBatch)
+    {
+        if (journalFailed)
+        {
+            command.result = ResultCode.INTERNAL_ERROR;
+            return;
+        }
+        try
+        {
+            journal.onCommand(command, endOfBatch);
+        }
+        catch (final Throwable ex)
+        {
+            // State has run ahead of the journal: nothing from here on may be acknowledged.
+            journalFailed = true;
+            lastError = ex;
+            command.result = ResultCode.INTERNAL_ERROR;
+        }
+    }
+
     private final class JournalHandler implements EventHandler<Command>
     {
         @Override
         public void onEvent(final Command command, final long sequence, final boolean endOfBatch)
         {
-            if (journalFailed)
+            append(command, endOfBatch);
+        }
+    }
+
+    /**
+     * The journal and reply stages on one thread: each command's events are appended as it comes; at the end of the
+     * batch the journal commits, and only then is every command of the batch answered, in order. The slots stay
+     * this handler's until it returns from the batch's last event, so reading them again is safe.
+     */
+    private final class JournalReplyHandler implements EventHandler<Command>
+    {
+        /** The first sequence not yet answered: the start of the batch in progress. */
+        private long unanswered;
+
+        @Override
+        public void onEvent(final Command command, final long sequence, final boolean endOfBatch)
+        {
+            append(command, endOfBatch);
+            if (endOfBatch)
             {
-                command.result = ResultCode.INTERNAL_ERROR;
-                return;
-            }
-            try
-            {
-                journal.onCommand(command, endOfBatch);
-            }
-            catch (final Throwable ex)
-            {
-                // State has run ahead of the journal: nothing from here on may be acknowledged.
-                journalFailed = true;
-                lastError = ex;
-                command.result = ResultCode.INTERNAL_ERROR;
+                for (long s = unanswered; s <= sequence; s++)
+                {
+                    reply(ring.get(s));
+                }
+                unanswered = sequence + 1;
             }
         }
     }
@@ -343,34 +380,39 @@ public final class EnginePipeline implements AutoCloseable
         @Override
         public void onEvent(final Command command, final long sequence, final boolean endOfBatch)
         {
-            final CommandCallback observer = replyObserver;
-            if (observer != null && command.changeCount > 0)
-            {
-                try
-                {
-                    observer.onComplete(command);
-                }
-                catch (final Throwable ex)
-                {
-                    replyErrors.incrementAndGet();
-                    lastError = ex;
-                }
-            }
-            final CommandCallback callback = command.callback;
-            if (callback != null)
-            {
-                try
-                {
-                    callback.onComplete(command);
-                }
-                catch (final Throwable ex)
-                {
-                    replyErrors.incrementAndGet();
-                    lastError = ex;
-                }
-            }
-            command.releaseReferences();
+            reply(command);
         }
+    }
+
+    private void reply(final Command command)
+    {
+        final CommandCallback observer = replyObserver;
+        if (observer != null && command.changeCount > 0)
+        {
+            try
+            {
+                observer.onComplete(command);
+            }
+            catch (final Throwable ex)
+            {
+                replyErrors.incrementAndGet();
+                lastError = ex;
+            }
+        }
+        final CommandCallback callback = command.callback;
+        if (callback != null)
+        {
+            try
+            {
+                callback.onComplete(command);
+            }
+            catch (final Throwable ex)
+            {
+                replyErrors.incrementAndGet();
+                lastError = ex;
+            }
+        }
+        command.releaseReferences();
     }
 
     private final class CountingExceptionHandler implements ExceptionHandler<Command>

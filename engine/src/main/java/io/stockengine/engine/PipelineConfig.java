@@ -10,6 +10,7 @@ public final class PipelineConfig
     private int ringSize = 1 << 16;
     private String waitStrategy = WaitStrategies.DEFAULT;
     private long tickIntervalMillis = 50;
+    private boolean replyOnJournalThread = true;
     private LongSupplier clock = System::currentTimeMillis;
 
     /** Slots in the ring, a power of two: how many commands may be in flight before publishers see "overloaded". */
@@ -33,6 +34,22 @@ public final class PipelineConfig
     public String waitStrategy()
     {
         return waitStrategy;
+    }
+
+    /**
+     * Whether the journal thread also answers (true, the default) or a reply thread of its own does. Sharing saves a
+     * thread hand-off per batch and one thread competing for the cores, which wins on small machines; a reply thread
+     * of its own lets the journal append the next batch while this one is answered, for machines with cores to spare.
+     */
+    public PipelineConfig replyOnJournalThread(final boolean shared)
+    {
+        this.replyOnJournalThread = shared;
+        return this;
+    }
+
+    public boolean replyOnJournalThread()
+    {
+        return replyOnJournalThread;
     }
 
     /** How often a clock tick moves engine time on when there is no other traffic (drives expiry); 0 = never. */

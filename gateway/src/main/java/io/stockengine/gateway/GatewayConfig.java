@@ -15,6 +15,8 @@ public final class GatewayConfig
     public String durability = "process";
     public int ringSize = 1 << 16;
     public String waitStrategy = "sleeping";
+    /** shared: the journal thread answers; own: a reply thread of its own. */
+    public String replyThread = "shared";
     public long tickIntervalMillis = 50;
     public int ioThreads = 2;
     public int maxBodyBytes = 1 << 20;
@@ -46,6 +48,8 @@ public final class GatewayConfig
         require(maxFrameBytes >= 1024, "max-frame-bytes must be at least 1024");
         require("process".equals(durability) || "sync".equals(durability),
             "durability must be process or sync, got " + durability);
+        require("shared".equals(replyThread) || "own".equals(replyThread),
+            "reply-thread must be shared or own, got " + replyThread);
         return this;
     }
 

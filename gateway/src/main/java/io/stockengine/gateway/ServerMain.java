@@ -49,6 +49,10 @@ public final class ServerMain implements Callable<Integer>
         "moderate load, ~100 us more latency), backoff, blocking, yielding or busy-spin")
     String waitStrategy;
 
+    @Option(names = "--reply-thread", description = "shared (default: the journal thread answers after each group " +
+        "commit) or own (a reply thread of its own, for machines with cores to spare)")
+    String replyThread;
+
     @Option(names = "--tick-interval-ms", description = "clock tick that drives expiry, 1..100 (default: 50)")
     Long tickIntervalMillis;
 
@@ -170,6 +174,7 @@ public final class ServerMain implements Callable<Integer>
         config.durability = durability != null ? durability : config.durability;
         config.ringSize = ringSize != null ? ringSize : config.ringSize;
         config.waitStrategy = waitStrategy != null ? waitStrategy : config.waitStrategy;
+        config.replyThread = replyThread != null ? replyThread : config.replyThread;
         config.tickIntervalMillis = tickIntervalMillis != null ? tickIntervalMillis : config.tickIntervalMillis;
         config.ioThreads = ioThreads != null ? ioThreads : config.ioThreads;
         config.maxBodyBytes = maxBodyBytes != null ? maxBodyBytes : config.maxBodyBytes;
@@ -199,6 +204,7 @@ public final class ServerMain implements Callable<Integer>
                     case "durability" -> config.durability = value;
                     case "ring-size" -> config.ringSize = Integer.parseInt(value);
                     case "wait-strategy" -> config.waitStrategy = value;
+                    case "reply-thread" -> config.replyThread = value;
                     case "tick-interval-ms" -> config.tickIntervalMillis = Long.parseLong(value);
                     case "io-threads" -> config.ioThreads = Integer.parseInt(value);
                     case "max-body-bytes" -> config.maxBodyBytes = Integer.parseInt(value);

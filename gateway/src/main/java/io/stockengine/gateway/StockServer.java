@@ -131,7 +131,8 @@ public final class StockServer implements AutoCloseable
             .durability(Durability.parse(config.durability)).rollCycle(config.rollCycle).snapshots(config.snapshots);
         final EngineConfig engineConfig = new EngineConfig().dedupWindowMillis(config.dedupWindowMillis);
         final PipelineConfig pipelineConfig = new PipelineConfig().ringSize(config.ringSize)
-            .waitStrategy(config.waitStrategy).tickIntervalMillis(config.tickIntervalMillis);
+            .waitStrategy(config.waitStrategy).tickIntervalMillis(config.tickIntervalMillis)
+            .replyOnJournalThread("shared".equals(config.replyThread));
         engine = JournaledEngine.open(journalConfig, engineConfig, pipelineConfig, line ->
         {
             progress = line;

@@ -158,43 +158,79 @@ public final class EventDecoder
         return recordLength;
     }
 
-    /** Layout per type: counts of i32 then i64 fields, then an optional array, then an optional text. */
+    /**
+     * A record type's body layout, packed: counts of i32 then i64 fields, then an optional array (1: i32s, 2: pairs of
+     * i32 and i64), then an optional text; -1 for a type this version does not know.
+     */
+    static int layout(final int type)
+    {
+        return switch (type)
+        {
+            case EventType.SYMBOL -> layout(2, 0, 0, true);
+            case EventType.SAFETY_STOCK_SET -> layout(2, 1, 0, false);
+            case EventType.CHANNEL_CONFIGURED -> layout(1, 1, 1, false);
+            case EventType.ALLOCATION_SET -> layout(3, 1, 0, false);
+            case EventType.KIT_DEFINED -> layout(1, 0, 2, false);
+            case EventType.ORDER_RESERVED -> layout(2, 2, 0, true);
+            case EventType.ORDER_LINE -> layout(4, 3, 0, true);
+            case EventType.LINE_PICKED -> layout(1, 1, 0, true);
+            case EventType.LINE_SHIPPED -> layout(1, 2, 0, true);
+            case EventType.LINE_RELEASED -> layout(2, 3, 0, true);
+            case EventType.LINE_RETURNED -> layout(2, 1, 0, true);
+            case EventType.ORDER_STATUS -> layout(1, 0, 0, true);
+            case EventType.DEMAND_REFUSED -> layout(4, 2, 0, true);
+            case EventType.SOLD -> layout(3, 2, 0, false);
+            case EventType.INCOMING_SET -> layout(2, 3, 0, true);
+            case EventType.RECEIVED -> layout(3, 3, 0, true);
+            case EventType.INSPECTED -> layout(2, 2, 0, false);
+            case EventType.MOVED -> layout(5, 1, 0, false);
+            case EventType.ADJUSTED -> layout(4, 1, 0, false);
+            case EventType.COUNTED -> layout(2, 2, 0, false);
+            case EventType.TRANSFER_SHIPPED -> layout(3, 1, 0, true);
+            case EventType.TRANSFER_RECEIVED -> layout(3, 1, 0, true);
+            case EventType.KEY_BOUND -> layout(0, 1, 0, true);
+            case EventType.TAIL_REPAIRED -> layout(0, 3, 0, false);
+            default -> -1;
+        };
+    }
+
+    private static int layout(final int i32s, final int i64s, final int arrayKind, final boolean text)
+    {
+        return i32s | i64s << 4 | arrayKind << 8 | (text ? 1 << 12 : 0);
+    }
+
+    static int i32s(final int layout)
+    {
+        return layout & 0xF;
+    }
+
+    static int i64s(final int layout)
+    {
+        return (layout >>> 4) & 0xF;
+    }
+
+    static int arrayKind(final int layout)
+    {
+        return (layout >>> 8) & 0xF;
+    }
+
+    static boolean hasText(final int layout)
+    {
+        return (layout & 1 << 12) != 0;
+    }
+
     private int parseBody(final DirectBuffer buffer, final int start, final int end)
     {
         int p = start;
-        final int i32s;
-        final int i64s;
-        boolean hasText = false;
-        int arrayKind = 0;
-        switch (type)
+        final int layout = layout(type);
+        if (layout < 0)
         {
-            case EventType.SYMBOL: i32s = 2; i64s = 0; hasText = true; break;
-            case EventType.SAFETY_STOCK_SET: i32s = 2; i64s = 1; break;
-            case EventType.CHANNEL_CONFIGURED: i32s = 1; i64s = 1; arrayKind = 1; break;
-            case EventType.ALLOCATION_SET: i32s = 3; i64s = 1; break;
-            case EventType.KIT_DEFINED: i32s = 1; i64s = 0; arrayKind = 2; break;
-            case EventType.ORDER_RESERVED: i32s = 2; i64s = 2; hasText = true; break;
-            case EventType.ORDER_LINE: i32s = 4; i64s = 3; hasText = true; break;
-            case EventType.LINE_PICKED: i32s = 1; i64s = 1; hasText = true; break;
-            case EventType.LINE_SHIPPED: i32s = 1; i64s = 2; hasText = true; break;
-            case EventType.LINE_RELEASED: i32s = 2; i64s = 3; hasText = true; break;
-            case EventType.LINE_RETURNED: i32s = 2; i64s = 1; hasText = true; break;
-            case EventType.ORDER_STATUS: i32s = 1; i64s = 0; hasText = true; break;
-            case EventType.DEMAND_REFUSED: i32s = 4; i64s = 2; hasText = true; break;
-            case EventType.SOLD: i32s = 3; i64s = 2; break;
-            case EventType.INCOMING_SET: i32s = 2; i64s = 3; hasText = true; break;
-            case EventType.RECEIVED: i32s = 3; i64s = 3; hasText = true; break;
-            case EventType.INSPECTED: i32s = 2; i64s = 2; break;
-            case EventType.MOVED: i32s = 5; i64s = 1; break;
-            case EventType.ADJUSTED: i32s = 4; i64s = 1; break;
-            case EventType.COUNTED: i32s = 2; i64s = 2; break;
-            case EventType.TRANSFER_SHIPPED: i32s = 3; i64s = 1; hasText = true; break;
-            case EventType.TRANSFER_RECEIVED: i32s = 3; i64s = 1; hasText = true; break;
-            case EventType.KEY_BOUND: i32s = 0; i64s = 1; hasText = true; break;
-            case EventType.TAIL_REPAIRED: i32s = 0; i64s = 3; break;
-            default:
-                return ERR_TYPE;
+            return ERR_TYPE;
         }
+        final int i32s = i32s(layout);
+        final int i64s = i64s(layout);
+        final int arrayKind = arrayKind(layout);
+        final boolean hasText = hasText(layout);
         if (p + i32s * 4 + i64s * 8 > end)
         {
             return ERR_BODY;

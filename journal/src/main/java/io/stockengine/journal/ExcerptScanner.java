@@ -2,6 +2,7 @@ package io.stockengine.journal;
 
 import org.agrona.ExpandableArrayBuffer;
 
+import io.stockengine.engine.EventReadAhead;
 import io.stockengine.engine.EventSink;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -124,6 +125,80 @@ public final class ExcerptScanner
         {
             offset += decoder.decode(excerpt, offset, length, sink, false);
         }
+    }
+
+    /**
+     * {@link #apply(EventSink)} in windows: before each window of records is applied, names what each will look up
+     * so the read-ahead can bring it into the cache (see {@link EventReadAhead}).
+     */
+    public void apply(final EventSink sink, final EventReadAhead readAhead)
+    {
+        int offset = 0;
+        while (offset < length)
+        {
+            int end = offset;
+            while (end < length && readAhead.size() < EventReadAhead.WINDOW)
+            {
+                name(readAhead, end);
+                end += excerpt.getInt(end + RecordDescriptor.LENGTH_OFFSET);
+            }
+            readAhead.run();
+            while (offset < end)
+            {
+                offset += decoder.decode(excerpt, offset, length, sink, false);
+            }
+        }
+    }
+
+    /** Names what the checked record at {@code at} will look up, by the fields of its type. */
+    private void name(final EventReadAhead readAhead, final int at)
+    {
+        final int type = excerpt.getShort(at + RecordDescriptor.TYPE_OFFSET) & 0xFFFF;
+        final int body = at + RecordDescriptor.HEADER_LENGTH;
+        switch (type)
+        {
+            case EventType.SAFETY_STOCK_SET, EventType.INSPECTED, EventType.MOVED, EventType.ADJUSTED,
+                EventType.COUNTED, EventType.RECEIVED, EventType.INCOMING_SET, EventType.TRANSFER_RECEIVED ->
+                readAhead.balance(excerpt.getInt(body), excerpt.getInt(body + 4));
+            case EventType.ALLOCATION_SET, EventType.SOLD ->
+                readAhead.balance(excerpt.getInt(body + 4), excerpt.getInt(body + 8));
+            case EventType.ORDER_LINE -> readAhead.balance(excerpt.getInt(body + 4), excerpt.getInt(body + 8));
+            case EventType.TRANSFER_SHIPPED ->
+            {
+                readAhead.balance(excerpt.getInt(body), excerpt.getInt(body + 4));
+                readAhead.balance(excerpt.getInt(body), excerpt.getInt(body + 8));
+            }
+            case EventType.ORDER_RESERVED ->
+            {
+                final int text = textOffset(type, body);
+                final int bytes = excerpt.getShort(text);
+                if (bytes >= 0)
+                {
+                    readAhead.orderCreated(excerpt, text + 2, bytes);
+                }
+            }
+            case EventType.LINE_PICKED, EventType.LINE_SHIPPED, EventType.LINE_RELEASED, EventType.LINE_RETURNED,
+                EventType.ORDER_STATUS ->
+            {
+                final int text = textOffset(type, body);
+                final int bytes = excerpt.getShort(text);
+                if (bytes >= 0)
+                {
+                    readAhead.order(excerpt, text + 2, bytes,
+                        type == EventType.ORDER_STATUS ? -1 : excerpt.getInt(body));
+                }
+            }
+            default ->
+            {
+            }
+        }
+    }
+
+    /** Where the text of a record type without an array starts. */
+    private static int textOffset(final int type, final int body)
+    {
+        final int layout = EventDecoder.layout(type);
+        return body + EventDecoder.i32s(layout) * 4 + EventDecoder.i64s(layout) * 8;
     }
 
     /** Visits every record of a checked excerpt with its header, for tools. */

@@ -3,6 +3,7 @@ package io.stockengine.journal;
 import org.agrona.ExpandableArrayBuffer;
 
 import io.stockengine.engine.EventSink;
+import io.stockengine.engine.InventoryState;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -71,9 +72,21 @@ public final class JournalRecovery
     public static Outcome replay(final SingleChronicleQueue queue, final EventSink state, final long afterSeq,
         final long fromIndex, final Progress progress)
     {
+        return replay(queue, new JournalReplayer(state, afterSeq, queue.file().toString()), fromIndex, progress);
+    }
+
+    /** {@link #replay(SingleChronicleQueue, EventSink, long, long, Progress)} into the engine's state, reading ahead. */
+    public static Outcome replay(final SingleChronicleQueue queue, final InventoryState state, final long afterSeq,
+        final long fromIndex, final Progress progress)
+    {
+        return replay(queue, new JournalReplayer(state, afterSeq, queue.file().toString()), fromIndex, progress);
+    }
+
+    private static Outcome replay(final SingleChronicleQueue queue, final JournalReplayer replayer,
+        final long fromIndex, final Progress progress)
+    {
         final Outcome outcome = new Outcome();
         final long start = System.nanoTime();
-        final JournalReplayer replayer = new JournalReplayer(state, afterSeq, queue.file().toString());
         long nextReport = 1_000_000;
         try (ExcerptTailer tailer = queue.createTailer())
         {

@@ -1,6 +1,8 @@
 package io.stockengine.journal;
 
+import io.stockengine.engine.EventReadAhead;
 import io.stockengine.engine.EventSink;
+import io.stockengine.engine.InventoryState;
 import net.openhft.chronicle.queue.ExcerptTailer;
 
 /**
@@ -14,6 +16,7 @@ public final class JournalReplayer
 {
     private final ExcerptScanner scanner = new ExcerptScanner();
     private final EventSink sink;
+    private final EventReadAhead readAhead;
     private final String journalName;
     private long expected;
     private long lastSeq;
@@ -29,7 +32,23 @@ public final class JournalReplayer
      */
     public JournalReplayer(final EventSink sink, final long afterSeq, final String journalName)
     {
+        this(sink, null, afterSeq, journalName);
+    }
+
+    /**
+     * A replayer into the engine's own state, reading ahead over each excerpt's records (see {@link EventReadAhead}):
+     * recovery and the snapshot follower.
+     */
+    public JournalReplayer(final InventoryState state, final long afterSeq, final String journalName)
+    {
+        this(state, new EventReadAhead(state), afterSeq, journalName);
+    }
+
+    private JournalReplayer(final EventSink sink, final EventReadAhead readAhead, final long afterSeq,
+        final String journalName)
+    {
         this.sink = sink;
+        this.readAhead = readAhead;
         this.expected = afterSeq + 1;
         this.lastSeq = afterSeq;
         this.journalName = journalName;
@@ -80,7 +99,14 @@ public final class JournalReplayer
             throw new JournalCorruptedException(String.format("journal %s has a gap at excerpt %s: %s",
                 journalName, Long.toHexString(scanner.index()), scanner.problem()));
         }
-        scanner.apply(sink);
+        if (readAhead != null)
+        {
+            scanner.apply(sink, readAhead);
+        }
+        else
+        {
+            scanner.apply(sink);
+        }
         expected = scanner.lastSeq() + 1;
         lastSeq = scanner.lastSeq();
         lastIndex = scanner.index();
