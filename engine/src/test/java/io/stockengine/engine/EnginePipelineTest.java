@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(30)
 class EnginePipelineTest
@@ -22,8 +26,14 @@ class EnginePipelineTest
 
     private EnginePipeline pipeline(final JournalStage journal, final int ringSize, final long tickMillis)
     {
+        return pipeline(journal, ringSize, tickMillis, true);
+    }
+
+    private EnginePipeline pipeline(final JournalStage journal, final int ringSize, final long tickMillis,
+        final boolean replyOnJournalThread)
+    {
         final PipelineConfig config = new PipelineConfig().ringSize(ringSize).tickIntervalMillis(tickMillis)
-            .clock(clock::get);
+            .clock(clock::get).replyOnJournalThread(replyOnJournalThread);
         return new EnginePipeline(config, new StockEngine(new EngineConfig(), NoOpEventSink.INSTANCE), journal)
             .start();
     }
@@ -167,6 +177,96 @@ class EnginePipelineTest
             }
             assertEquals(0, stock(pipeline, refusedSku).rowCount, "an overloaded command must change nothing");
         }
+    }
+
+    /**
+     * The contract of the stages, with the reply on the journal thread or on its own: a caller is answered only after
+     * the journal's end-of-batch commit covered its command, once, and each publisher's answers come in its order.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = { true, false })
+    void shouldAnswerOnlyCommandsTheJournalHasCommitted(final boolean replyOnJournalThread) throws Exception
+    {
+        final Map<Long, Long> appendedAt = new ConcurrentHashMap<>();
+        final AtomicLong appended = new AtomicLong();
+        final AtomicLong committed = new AtomicLong();
+        final JournalStage journal = new JournalStage()
+        {
+            @Override
+            public EventSink recorder()
+            {
+                return NoOpEventSink.INSTANCE;
+            }
+
+            @Override
+            public void beforeCommand(final Command command)
+            {
+            }
+
+            @Override
+            public void onCommand(final Command command, final boolean endOfBatch)
+            {
+                appendedAt.put(command.correlationId, appended.getAndIncrement());
+                if (endOfBatch)
+                {
+                    committed.set(appended.get());
+                }
+            }
+        };
+        final int perPublisher = 20_000;
+        final AtomicInteger early = new AtomicInteger();
+        final AtomicInteger outOfOrder = new AtomicInteger();
+        final CountDownLatch answered = new CountDownLatch(2 * perPublisher);
+        try (EnginePipeline pipeline = pipeline(journal, 1024, 0, replyOnJournalThread))
+        {
+            final List<Thread> publishers = new ArrayList<>();
+            for (int p = 0; p < 2; p++)
+            {
+                final long base = (p + 1) * 1_000_000L;
+                final long[] last = { base };
+                final Thread publisher = new Thread(() ->
+                {
+                    for (int i = 1; i <= perPublisher; i++)
+                    {
+                        final long id = base + i;
+                        while (!pipeline.tryPublish((c, a) ->
+                        {
+                            c.type = CommandType.QUERY_STOCK_AT;
+                            c.sku = "J-1";
+                            c.location = "WH1";
+                            c.correlationId = id;
+                            c.callback = done ->
+                            {
+                                final Long at = appendedAt.get(done.correlationId);
+                                if (at == null || at >= committed.get())
+                                {
+                                    early.incrementAndGet();
+                                }
+                                if (done.correlationId != last[0] + 1)
+                                {
+                                    outOfOrder.incrementAndGet();
+                                }
+                                last[0] = done.correlationId;
+                                answered.countDown();
+                            };
+                        }, null))
+                        {
+                            Thread.onSpinWait();
+                        }
+                    }
+                });
+                publishers.add(publisher);
+                publisher.start();
+            }
+            for (final Thread publisher : publishers)
+            {
+                publisher.join();
+            }
+            assertTrue(answered.await(20, TimeUnit.SECONDS), "every command answered once");
+        }
+        assertEquals(0, early.get(), "answers before their commit");
+        assertEquals(0, outOfOrder.get(), "answers out of a publisher's order");
+        assertEquals(2L * perPublisher, appended.get());
     }
 
     @Test

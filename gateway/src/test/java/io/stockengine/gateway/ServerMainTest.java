@@ -1,12 +1,14 @@
 package io.stockengine.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class ServerMainTest
 {
@@ -22,5 +24,22 @@ class ServerMainTest
         }
         assertTrue(advice.startsWith("gc: "), advice);
         assertEquals(!z, advice.contains("-XX:+UseZGC"), advice);
+    }
+
+    @Test
+    void shouldTakeTheReplyThreadSettingAndExplainAWrongOne() throws Exception
+    {
+        assertEquals("shared", configure().conclude().replyThread);
+        assertEquals("own", configure("--reply-thread", "own").conclude().replyThread);
+        final IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+            () -> configure("--reply-thread", "both").conclude());
+        assertEquals("reply-thread must be shared or own, got both", wrong.getMessage());
+    }
+
+    private static GatewayConfig configure(final String... args) throws Exception
+    {
+        final ServerMain main = new ServerMain();
+        new CommandLine(main).parseArgs(args);
+        return main.configure();
     }
 }
