@@ -3,7 +3,11 @@ package io.stockengine.gateway.http;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -37,7 +41,7 @@ import io.stockengine.gateway.GatewayMetrics;
  * in flight stops reading until some are answered.
  * <p>
  * Threading: one instance per connection; all fields are touched on its event loop only, except that the reply
- * thread renders the answer and hands it over with {@code execute}.
+ * thread renders the answer and hands it over through a queue that one task on the event loop drains.
  */
 public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 {
@@ -55,6 +59,10 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private final Operations operations;
     private final AvailabilityHub hub;
     private final Map<Long, FullHttpResponse> pending = new TreeMap<>();
+    /** Answers rendered by the reply thread, waiting for this connection's event loop to write them. */
+    private final Queue<HttpExchange> answered = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drain = this::drainAnswered;
     private ChannelHandlerContext context;
     private long nextRequest;
     private long nextWrite;
@@ -82,7 +90,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             final Responses.Rendered rendered =
                 Responses.answer(exchange.handler.context.alloc(), slot, exchange.request);
             exchange.handler.metrics.answered(slot.type, slot.result, System.nanoTime() - exchange.startNanos);
-            exchange.handler.context.executor().execute(() -> exchange.handler.answerFromRing(exchange, rendered));
+            exchange.rendered = rendered;
+            exchange.handler.handOver(exchange);
         };
 
         final HttpApiHandler handler;
@@ -90,6 +99,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         final boolean keepAlive;
         final Command request;
         final long startNanos;
+        /** Set by the reply thread before the exchange is queued; the queue publishes it to the event loop. */
+        Responses.Rendered rendered;
 
         HttpExchange(final HttpApiHandler handler, final long id, final boolean keepAlive, final Command request)
         {
@@ -338,24 +349,73 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
     }
 
-    private void answerFromRing(final HttpExchange exchange, final Responses.Rendered rendered)
+    /**
+     * Reply thread: queues a rendered answer and makes sure one drain is scheduled on the event loop. Under
+     * pipelining the answers of a whole batch then leave in one write and one flush, instead of a task, a write and
+     * a system call each.
+     */
+    private void handOver(final HttpExchange exchange)
     {
-        if (--inFlight < config.maxInFlightPerConnection && !context.channel().config().isAutoRead() &&
+        answered.offer(exchange);
+        if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true))
+        {
+            try
+            {
+                context.executor().execute(drain);
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                // The event loop is shutting down with the server: nobody will write these any more.
+                HttpExchange orphan;
+                while ((orphan = answered.poll()) != null)
+                {
+                    orphan.rendered.body().release();
+                }
+            }
+        }
+    }
+
+    /** Event loop: writes every answer the reply thread has queued, then flushes once. */
+    private void drainAnswered()
+    {
+        drainScheduled.set(false);
+        boolean wrote = false;
+        HttpExchange exchange;
+        while ((exchange = answered.poll()) != null)
+        {
+            inFlight--;
+            wrote |= answer(exchange.id, exchange.rendered, exchange.keepAlive, null, false);
+        }
+        if (wrote && !closeAfter)
+        {
+            context.flush();
+        }
+        if (inFlight < config.maxInFlightPerConnection && !context.channel().config().isAutoRead() &&
             context.channel().isActive())
         {
             context.channel().config().setAutoRead(true);
         }
-        answer(exchange.id, rendered, exchange.keepAlive, null);
     }
 
-    /** Queues an answer and writes every answer that is now next in request order. */
+    /** Queues an answer and writes and flushes every answer that is now next in request order. */
     private void answer(final long id, final Responses.Rendered rendered, final boolean keepAlive,
         final String contentType)
     {
-        if (!context.channel().isActive())
+        answer(id, rendered, keepAlive, contentType, true);
+    }
+
+    /**
+     * Queues an answer and writes every answer that is now next in request order, flushing them when asked.
+     *
+     * @return whether anything was written and is left to flush.
+     */
+    private boolean answer(final long id, final Responses.Rendered rendered, final boolean keepAlive,
+        final String contentType, final boolean flush)
+    {
+        if (closeAfter || !context.channel().isActive())
         {
             rendered.body().release();
-            return;
+            return false;
         }
         final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
             HttpResponseStatus.valueOf(rendered.status()), rendered.body());
@@ -395,14 +455,16 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                 context.writeAndFlush(next).addListener(ChannelFutureListener.CLOSE);
                 closeAfter = true;
                 releasePending();
-                return;
+                return false;
             }
             context.write(next);
         }
-        if (wrote)
+        if (wrote && flush)
         {
             context.flush();
+            return false;
         }
+        return wrote;
     }
 
     private void releasePending()
