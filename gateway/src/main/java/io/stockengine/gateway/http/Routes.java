@@ -36,26 +36,50 @@ public final class Routes
         "GET /v1/channels/{channel}",
         "PUT /v1/kits/{sku}");
 
+    /** Each route's method and path segments, split once: matching runs for every request. */
+    private static final String[] METHODS = new String[ALL.size()];
+    private static final String[][] TEMPLATES = new String[ALL.size()][];
+
+    static
+    {
+        for (int r = 0; r < ALL.size(); r++)
+        {
+            final String route = ALL.get(r);
+            final int space = route.indexOf(' ');
+            METHODS[r] = route.substring(0, space);
+            TEMPLATES[r] = route.substring(space + 2).split("/");
+        }
+    }
+
     private Routes()
     {
+    }
+
+    private static boolean pathMatches(final String[] template, final String[] segments)
+    {
+        if (template.length != segments.length)
+        {
+            return false;
+        }
+        for (int i = 0; i < template.length; i++)
+        {
+            if (!template[i].startsWith("{") && !template[i].equals(segments[i]))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The methods a path answers to, for the Allow header of a 405. */
     public static String allowed(final String[] segments)
     {
         final java.util.StringJoiner methods = new java.util.StringJoiner(", ");
-        for (final String route : ALL)
+        for (int r = 0; r < TEMPLATES.length; r++)
         {
-            final int space = route.indexOf(' ');
-            final String[] template = route.substring(space + 2).split("/");
-            boolean matches = template.length == segments.length;
-            for (int i = 0; i < template.length && matches; i++)
+            if (pathMatches(TEMPLATES[r], segments))
             {
-                matches = template[i].startsWith("{") || template[i].equals(segments[i]);
-            }
-            if (matches)
-            {
-                methods.add(route.substring(0, space));
+                methods.add(METHODS[r]);
             }
         }
         return methods.toString();
@@ -69,24 +93,13 @@ public final class Routes
     public static String match(final String method, final String[] segments)
     {
         boolean pathMatched = false;
-        for (final String route : ALL)
+        for (int r = 0; r < TEMPLATES.length; r++)
         {
-            final int space = route.indexOf(' ');
-            final String[] template = route.substring(space + 2).split("/");
-            if (template.length != segments.length)
+            if (pathMatches(TEMPLATES[r], segments))
             {
-                continue;
-            }
-            boolean matches = true;
-            for (int i = 0; i < template.length && matches; i++)
-            {
-                matches = template[i].startsWith("{") || template[i].equals(segments[i]);
-            }
-            if (matches)
-            {
-                if (route.substring(0, space).equals(method))
+                if (METHODS[r].equals(method))
                 {
-                    return route;
+                    return ALL.get(r);
                 }
                 pathMatched = true;
             }
