@@ -24,6 +24,21 @@ class EnginePipelineTest
 {
     private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
 
+    /** A journal stage whose tests care only about the append side. */
+    private abstract static class AppendOnlyJournal implements JournalStage
+    {
+        @Override
+        public EventSink recorder()
+        {
+            return NoOpEventSink.INSTANCE;
+        }
+
+        @Override
+        public void beforeCommand(final Command command)
+        {
+        }
+    }
+
     private EnginePipeline pipeline(final JournalStage journal, final int ringSize, final long tickMillis)
     {
         return pipeline(journal, ringSize, tickMillis, true);
@@ -125,19 +140,8 @@ class EnginePipelineTest
     void shouldAnswerOverloadedWhenTheRingIsFullAndApplyNothing() throws Exception
     {
         final CountDownLatch release = new CountDownLatch(1);
-        final JournalStage stalled = new JournalStage()
+        final JournalStage stalled = new AppendOnlyJournal()
         {
-            @Override
-            public EventSink recorder()
-            {
-                return NoOpEventSink.INSTANCE;
-            }
-
-            @Override
-            public void beforeCommand(final Command command)
-            {
-            }
-
             @Override
             public void onCommand(final Command command, final boolean endOfBatch) throws Exception
             {
@@ -190,19 +194,8 @@ class EnginePipelineTest
         final Map<Long, Long> appendedAt = new ConcurrentHashMap<>();
         final AtomicLong appended = new AtomicLong();
         final AtomicLong committed = new AtomicLong();
-        final JournalStage journal = new JournalStage()
+        final JournalStage journal = new AppendOnlyJournal()
         {
-            @Override
-            public EventSink recorder()
-            {
-                return NoOpEventSink.INSTANCE;
-            }
-
-            @Override
-            public void beforeCommand(final Command command)
-            {
-            }
-
             @Override
             public void onCommand(final Command command, final boolean endOfBatch)
             {
@@ -273,19 +266,8 @@ class EnginePipelineTest
     void shouldRefuseToAcknowledgeAnythingAfterTheJournalFails() throws Exception
     {
         final AtomicInteger appended = new AtomicInteger();
-        final JournalStage failing = new JournalStage()
+        final JournalStage failing = new AppendOnlyJournal()
         {
-            @Override
-            public EventSink recorder()
-            {
-                return NoOpEventSink.INSTANCE;
-            }
-
-            @Override
-            public void beforeCommand(final Command command)
-            {
-            }
-
             @Override
             public void onCommand(final Command command, final boolean endOfBatch)
             {
