@@ -115,10 +115,11 @@ public final class Balances
     }
 
     /**
-     * The index holds keys through a bijective mixer (MurmurHash3's finaliser). Agrona's map folds a key's halves
-     * together with little mixing, and our keys put the SKU id in one half and a small location id in the other: the
-     * locations of neighbouring SKUs then landed in overlapping runs of slots, and linear probing walked long
-     * clusters on every lookup (a quarter of a replay's time at ten million balances).
+     * Spreads a key over the index with a bijective mixer (MurmurHash3's finaliser): its lower bits pick the home
+     * slot and its upper half is the slot's tag. Our keys put the SKU id in one half and a small location id in the
+     * other; hashed with little mixing (as Agrona's map did when it was the index), the locations of neighbouring
+     * SKUs landed in overlapping runs of slots, and linear probing walked long clusters on every lookup (a quarter of
+     * a replay's time at ten million balances).
      */
     static long scramble(final long key)
     {
