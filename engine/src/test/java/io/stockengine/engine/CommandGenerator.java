@@ -49,6 +49,22 @@ final class CommandGenerator
     private long keys;
     private long transfers;
 
+    /** A stream of generated commands, each first run through the model so later commands refer to live state. */
+    static List<Command> stream(final long seed, final int length)
+    {
+        final ReferenceModel model = new ReferenceModel(30_000, 5_000);
+        final CommandGenerator generator = new CommandGenerator(seed, model);
+        final List<Command> stream = new ArrayList<>(length);
+        for (int i = 0; i < length; i++)
+        {
+            final Command c = new Command();
+            generator.next(c);
+            model.process(new Command().copyInputsFrom(c));
+            stream.add(c);
+        }
+        return stream;
+    }
+
     CommandGenerator(final long seed, final ReferenceModel model)
     {
         this.random = new Random(seed);

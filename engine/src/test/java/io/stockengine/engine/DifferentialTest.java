@@ -70,16 +70,7 @@ class DifferentialTest
         final long seed = ONE_SEED != null ? ONE_SEED : BASE_SEED;
         final int length = (int)Math.min(60_000, Math.max(2_000, TOTAL_COMMANDS / 20));
         System.out.println("DifferentialTest determinism: seed=" + seed + ", " + length + " commands");
-        final ReferenceModel model = new ReferenceModel(30_000, 5_000);
-        final CommandGenerator generator = new CommandGenerator(seed, model);
-        final List<Command> stream = new ArrayList<>(length);
-        for (int i = 0; i < length; i++)
-        {
-            final Command c = new Command();
-            generator.next(c);
-            model.process(new Command().copyInputsFrom(c));
-            stream.add(c);
-        }
+        final List<Command> stream = CommandGenerator.stream(seed, length);
         final StockEngine first = new StockEngine(
             new EngineConfig().dedupWindowMillis(30_000).dedupCapacity(5_000), new RecordingEventSink());
         final StockEngine second = new StockEngine(

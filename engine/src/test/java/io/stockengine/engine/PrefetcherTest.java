@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -26,16 +25,7 @@ class PrefetcherTest
         final long seed = System.nanoTime();
         System.out.println("PrefetcherTest seed=" + seed);
         final int length = 60_000;
-        final ReferenceModel model = new ReferenceModel(30_000, 5_000);
-        final CommandGenerator generator = new CommandGenerator(seed, model);
-        final List<Command> stream = new ArrayList<>(length);
-        for (int i = 0; i < length; i++)
-        {
-            final Command c = new Command();
-            generator.next(c);
-            model.process(new Command().copyInputsFrom(c));
-            stream.add(c);
-        }
+        final List<Command> stream = CommandGenerator.stream(seed, length);
 
         final StockEngine plain = new StockEngine(CONFIG, NoOpEventSink.INSTANCE);
         final StockEngine ahead = new StockEngine(CONFIG, NoOpEventSink.INSTANCE);

@@ -379,14 +379,13 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private void drainAnswered()
     {
         drainScheduled.set(false);
-        boolean wrote = false;
         HttpExchange exchange;
         while ((exchange = answered.poll()) != null)
         {
             inFlight--;
-            wrote |= answer(exchange.id, exchange.rendered, exchange.keepAlive, null, false);
+            queue(exchange.id, exchange.rendered, exchange.keepAlive, null);
         }
-        if (wrote && !closeAfter)
+        if (!closeAfter)
         {
             context.flush();
         }
@@ -401,21 +400,24 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private void answer(final long id, final Responses.Rendered rendered, final boolean keepAlive,
         final String contentType)
     {
-        answer(id, rendered, keepAlive, contentType, true);
+        queue(id, rendered, keepAlive, contentType);
+        if (!closeAfter)
+        {
+            context.flush();
+        }
     }
 
     /**
-     * Queues an answer and writes every answer that is now next in request order, flushing them when asked.
-     *
-     * @return whether anything was written and is left to flush.
+     * Queues an answer and writes, without flushing, every answer that is now next in request order; the answer
+     * that closes the connection is flushed at once.
      */
-    private boolean answer(final long id, final Responses.Rendered rendered, final boolean keepAlive,
-        final String contentType, final boolean flush)
+    private void queue(final long id, final Responses.Rendered rendered, final boolean keepAlive,
+        final String contentType)
     {
         if (closeAfter || !context.channel().isActive())
         {
             rendered.body().release();
-            return false;
+            return;
         }
         final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
             HttpResponseStatus.valueOf(rendered.status()), rendered.body());
@@ -443,28 +445,20 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             }
         }
         pending.put(id, response);
-        boolean wrote = false;
         FullHttpResponse next;
         while ((next = pending.remove(nextWrite)) != null)
         {
             final boolean last = nextWrite == closeAt;
             nextWrite++;
-            wrote = true;
             if (last)
             {
                 context.writeAndFlush(next).addListener(ChannelFutureListener.CLOSE);
                 closeAfter = true;
                 releasePending();
-                return false;
+                return;
             }
             context.write(next);
         }
-        if (wrote && flush)
-        {
-            context.flush();
-            return false;
-        }
-        return wrote;
     }
 
     private void releasePending()
