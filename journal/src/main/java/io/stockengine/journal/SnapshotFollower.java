@@ -31,6 +31,8 @@ public final class SnapshotFollower implements AutoCloseable
     private volatile long lastSnapshotSeq;
     private volatile long lastWriteNanos;
     private volatile Throwable failure;
+    /** Set, under the lock of {@link #requests}, once the thread has ended: no request can be served after it. */
+    private boolean stopped;
 
     private record Request(long seq, CompletableFuture<Path> done)
     {
@@ -54,13 +56,24 @@ public final class SnapshotFollower implements AutoCloseable
         return this;
     }
 
-    /** Writes a snapshot once the replica holds every event up to {@code seq}. */
+    /**
+     * Writes a snapshot once the replica holds every event up to {@code seq}. If the follower has already stopped
+     * (closed, or failed), the future fails at once, so a caller waiting on it at shutdown does not wait out its
+     * timeout for a thread that is gone.
+     */
     public CompletableFuture<Path> requestSnapshot(final long seq)
     {
         final CompletableFuture<Path> done = new CompletableFuture<>();
         synchronized (requests)
         {
-            requests.add(new Request(seq, done));
+            if (stopped)
+            {
+                done.completeExceptionally(stoppedException());
+            }
+            else
+            {
+                requests.add(new Request(seq, done));
+            }
         }
         return done;
     }
@@ -178,13 +191,18 @@ public final class SnapshotFollower implements AutoCloseable
     {
         synchronized (requests)
         {
+            stopped = true;
             for (final Request request : requests)
             {
-                request.done().completeExceptionally(new IllegalStateException(
-                    "snapshot follower stopped" + (failure != null ? ": " + failure : "")));
+                request.done().completeExceptionally(stoppedException());
             }
             requests.clear();
         }
+    }
+
+    private IllegalStateException stoppedException()
+    {
+        return new IllegalStateException("snapshot follower stopped" + (failure != null ? ": " + failure : ""));
     }
 
     @Override
