@@ -75,11 +75,31 @@ public final class JournalRecovery
         return replay(queue, new JournalReplayer(state, afterSeq, queue.file().toString()), fromIndex, progress);
     }
 
-    /** {@link #replay(SingleChronicleQueue, EventSink, long, long, Progress)} into the engine's state, reading ahead. */
+    /**
+     * {@link #replay(SingleChronicleQueue, EventSink, long, long, Progress)} into the engine's state, reading ahead,
+     * with the reading and checking of excerpts on a second thread (see {@link ExcerptPipe}).
+     */
     public static Outcome replay(final SingleChronicleQueue queue, final InventoryState state, final long afterSeq,
         final long fromIndex, final Progress progress)
     {
-        return replay(queue, new JournalReplayer(state, afterSeq, queue.file().toString()), fromIndex, progress);
+        final JournalReplayer replayer = new JournalReplayer(state, afterSeq, queue.file().toString());
+        final Outcome outcome = new Outcome();
+        final long start = System.nanoTime();
+        long nextReport = 1_000_000;
+        try (ExcerptPipe pipe = new ExcerptPipe(queue, replayer, fromIndex).start())
+        {
+            for (ExcerptScanner checked = pipe.take(); checked != null; checked = pipe.take())
+            {
+                replayer.accept(checked);
+                pipe.release();
+                if (progress != null && replayer.events() >= nextReport)
+                {
+                    progress.onProgress(replayer.events(), replayer.lastSeq(), System.nanoTime() - start);
+                    nextReport += 1_000_000;
+                }
+            }
+        }
+        return outcome(outcome, replayer, start);
     }
 
     private static Outcome replay(final SingleChronicleQueue queue, final JournalReplayer replayer,
@@ -103,6 +123,11 @@ public final class JournalRecovery
                 }
             }
         }
+        return outcome(outcome, replayer, start);
+    }
+
+    private static Outcome outcome(final Outcome outcome, final JournalReplayer replayer, final long start)
+    {
         outcome.lastSeq = replayer.lastSeq();
         outcome.lastIndex = replayer.lastIndex();
         outcome.eventsReplayed = replayer.events();

@@ -18,7 +18,8 @@ public final class JournalReplayer
     private final EventSink sink;
     private final EventReadAhead readAhead;
     private final String journalName;
-    private long expected;
+    /** The seq the next whole excerpt read must start at: the one after the last whole excerpt read. */
+    private long readExpected;
     private long lastSeq;
     private long lastIndex = -1;
     private long events;
@@ -49,7 +50,7 @@ public final class JournalReplayer
     {
         this.sink = sink;
         this.readAhead = readAhead;
-        this.expected = afterSeq + 1;
+        this.readExpected = afterSeq + 1;
         this.lastSeq = afterSeq;
         this.journalName = journalName;
     }
@@ -62,57 +63,89 @@ public final class JournalReplayer
      */
     public boolean step(final ExcerptTailer tailer)
     {
-        if (!scanner.next(tailer))
+        if (!readAndCheck(tailer, scanner))
         {
             return false;
         }
-        final boolean whole = scanner.check(expected);
-        if (whole && scanner.isRepairMarker())
+        accept(scanner);
+        return true;
+    }
+
+    /**
+     * The first half of {@link #step}, which touches nothing but the tailer, the given scanner and the sequence it
+     * expects next, so it can run on another thread ahead of {@link #accept} (see {@link JournalRecovery}): reads
+     * the next excerpt into {@code into} and checks it against the sequence that follows the last whole excerpt
+     * read.
+     *
+     * @return false when there is no further complete excerpt for now.
+     */
+    boolean readAndCheck(final ExcerptTailer tailer, final ExcerptScanner into)
+    {
+        if (!into.next(tailer))
         {
-            if (tornFrom >= 0 && scanner.repairedFrom() <= tornFrom && scanner.repairedTo() >= tornTo)
+            return false;
+        }
+        if (into.check(readExpected) && !into.isRepairMarker())
+        {
+            readExpected = into.lastSeq() + 1;
+        }
+        return true;
+    }
+
+    /**
+     * The second half of {@link #step}: given an excerpt read and checked by {@link #readAndCheck}, in journal
+     * order, holds it as a possible torn tail, lets a repair marker void one, refuses corruption in the middle, or
+     * applies it.
+     *
+     * @throws JournalCorruptedException on corruption in the middle or a sequence gap.
+     */
+    void accept(final ExcerptScanner checked)
+    {
+        final boolean whole = checked.problem() == null;
+        if (whole && checked.isRepairMarker())
+        {
+            if (tornFrom >= 0 && checked.repairedFrom() <= tornFrom && checked.repairedTo() >= tornTo)
             {
                 tornFrom = -1;
                 tornTo = -1;
                 tornReason = null;
             }
-            return true;
+            return;
         }
-        if (!whole && !scanner.sequenceGap())
+        if (!whole && !checked.sequenceGap())
         {
             if (tornFrom < 0)
             {
-                tornFrom = scanner.index();
-                tornReason = scanner.problem();
+                tornFrom = checked.index();
+                tornReason = checked.problem();
             }
-            tornTo = scanner.index();
-            return true;
+            tornTo = checked.index();
+            return;
         }
         if (tornFrom >= 0)
         {
             throw new JournalCorruptedException(String.format(
                 "journal %s is corrupt in the middle: excerpt %s is unreadable (%s) but readable excerpts follow " +
                 "it (from %s); refusing to go on. Restore the journal from a copy.", journalName,
-                Long.toHexString(tornFrom), tornReason, Long.toHexString(scanner.index())));
+                Long.toHexString(tornFrom), tornReason, Long.toHexString(checked.index())));
         }
         if (!whole)
         {
             throw new JournalCorruptedException(String.format("journal %s has a gap at excerpt %s: %s",
-                journalName, Long.toHexString(scanner.index()), scanner.problem()));
+                journalName, Long.toHexString(checked.index()), checked.problem()));
         }
         if (readAhead != null)
         {
-            scanner.apply(sink, readAhead);
+            checked.apply(sink, readAhead);
         }
         else
         {
-            scanner.apply(sink);
+            checked.apply(sink);
         }
-        expected = scanner.lastSeq() + 1;
-        lastSeq = scanner.lastSeq();
-        lastIndex = scanner.index();
-        events += scanner.records();
+        lastSeq = checked.lastSeq();
+        lastIndex = checked.index();
+        events += checked.records();
         excerpts++;
-        return true;
     }
 
     /** Moves to the excerpt a snapshot was taken at and steps over it, checking it ends at the snapshot's seq. */

@@ -234,8 +234,8 @@ class JournalRecoveryTest
             engine.pipeline().close();
             live = hashOf(engine);
         }
-        // Into the engine's state the replay reads ahead over each excerpt; into any other sink it does not. Both
-        // must fold to the live state.
+        // Into the engine's state the replay reads ahead over each excerpt, with the excerpts read and checked on a
+        // second thread; into any other sink it does neither. Both must fold to the live state.
         final InventoryState replayed = new InventoryState(new EngineConfig());
         final InventoryState plain = new InventoryState(new EngineConfig());
         try (SingleChronicleQueue queue = Queues.open(config(false).journalDir(), config(false), true))
@@ -247,5 +247,32 @@ class JournalRecoveryTest
         }
         assertEquals(live, replayed.stateHash());
         assertEquals(live, plain.stateHash());
+    }
+
+    /**
+     * Recovery from a snapshot positions the journal on the reader thread; what it finds wrong there must reach the
+     * caller as the refusal it is, not end the replay early as if the journal were short.
+     */
+    @Test
+    void shouldRefuseASnapshotPositionTheJournalDoesNotHave() throws Exception
+    {
+        final long[] clock = { 0 };
+        try (JournaledEngine engine = open(false, clock))
+        {
+            run(engine, new Workload(16), 1, 500, clock);
+        }
+        final List<long[]> excerpts = excerptPositions();
+        final long first = excerpts.get(0)[2];
+        final long last = excerpts.get(excerpts.size() - 1)[2];
+        try (SingleChronicleQueue queue = Queues.open(config(false).journalDir(), config(false), true))
+        {
+            final JournalCorruptedException missing = assertThrows(JournalCorruptedException.class,
+                () -> JournalRecovery.replay(queue, new InventoryState(new EngineConfig()), 10, last + 1_000, null));
+            assertTrue(missing.getMessage().contains("which the journal does not have"), missing.getMessage());
+
+            final JournalCorruptedException disagrees = assertThrows(JournalCorruptedException.class,
+                () -> JournalRecovery.replay(queue, new InventoryState(new EngineConfig()), 999_999, first, null));
+            assertTrue(disagrees.getMessage().contains("the journal disagrees"), disagrees.getMessage());
+        }
     }
 }
