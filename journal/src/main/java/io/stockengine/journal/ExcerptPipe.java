@@ -1,6 +1,7 @@
 package io.stockengine.journal;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -15,12 +16,18 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
  * {@link ExcerptScanner}s, each an excerpt's bytes with the outcome of its check. The recovering thread
  * {@link #take}s them in journal order, hands each to {@link JournalReplayer#accept}, which decides what a failed
  * check means (a torn tail, corruption in the middle), and {@link #release}s it. A single producer and a single
- * consumer, so two counters are the whole protocol; each side spins briefly, then yields, when it waits.
+ * consumer, so two counters are the whole protocol. The recovering thread spins briefly, then yields, when it
+ * waits; the reader, which is ahead (a profile had it waiting three quarters of its time on a full ring), parks
+ * for a moment after that instead, to leave the core to the thread it would otherwise share it with.
  */
 final class ExcerptPipe implements AutoCloseable
 {
     private static final int SLOTS = 64;
     private static final int MASK = SLOTS - 1;
+    private static final int SPINS = 100;
+    private static final int YIELDS = 1_000;
+    /** A full ring is milliseconds of applying ahead of the reader, so a sleep this short costs it nothing. */
+    private static final long PARK_NANOS = 50_000;
 
     private final ExcerptScanner[] slots = new ExcerptScanner[SLOTS];
     private final SingleChronicleQueue queue;
@@ -79,6 +86,10 @@ final class ExcerptPipe implements AutoCloseable
                         return;
                     }
                     idle = pause(idle);
+                    if (idle > YIELDS)
+                    {
+                        LockSupport.parkNanos(PARK_NANOS);
+                    }
                 }
                 if (!replayer.readAndCheck(tailer, slots[(int)next & MASK]))
                 {
@@ -141,7 +152,7 @@ final class ExcerptPipe implements AutoCloseable
 
     private static int pause(final int idle)
     {
-        if (idle < 100)
+        if (idle < SPINS)
         {
             Thread.onSpinWait();
         }
