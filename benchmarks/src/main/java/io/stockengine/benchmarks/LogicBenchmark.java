@@ -90,6 +90,10 @@ public class LogicBenchmark
     @Setup(Level.Trial)
     public void setUp()
     {
+        if (skus < 1)
+        {
+            throw new IllegalArgumentException("skus must be at least 1, got " + skus);
+        }
         final Catalogue catalogue = new Catalogue(skus, Catalogue.LOCATIONS);
         mix = new MarketplaceMix(catalogue, MIX_TENS, STEP_MILLIS, hotPercent, SEED);
         engine = new StockEngine(mix.engineConfig(catalogue), NoOpEventSink.INSTANCE);

@@ -83,31 +83,23 @@ public final class JournalRecovery
         final long fromIndex, final Progress progress)
     {
         final JournalReplayer replayer = new JournalReplayer(state, afterSeq, queue.file().toString());
-        final Outcome outcome = new Outcome();
-        final long start = System.nanoTime();
-        long nextReport = 1_000_000;
+        final Reporter reporter = new Reporter(replayer, progress);
         try (ExcerptPipe pipe = new ExcerptPipe(queue, replayer, fromIndex).start())
         {
             for (ExcerptScanner checked = pipe.take(); checked != null; checked = pipe.take())
             {
                 replayer.accept(checked);
                 pipe.release();
-                if (progress != null && replayer.events() >= nextReport)
-                {
-                    progress.onProgress(replayer.events(), replayer.lastSeq(), System.nanoTime() - start);
-                    nextReport += 1_000_000;
-                }
+                reporter.afterExcerpt();
             }
         }
-        return outcome(outcome, replayer, start);
+        return reporter.outcome();
     }
 
     private static Outcome replay(final SingleChronicleQueue queue, final JournalReplayer replayer,
         final long fromIndex, final Progress progress)
     {
-        final Outcome outcome = new Outcome();
-        final long start = System.nanoTime();
-        long nextReport = 1_000_000;
+        final Reporter reporter = new Reporter(replayer, progress);
         try (ExcerptTailer tailer = queue.createTailer())
         {
             if (fromIndex >= 0)
@@ -116,27 +108,51 @@ public final class JournalRecovery
             }
             while (replayer.step(tailer))
             {
-                if (progress != null && replayer.events() >= nextReport)
-                {
-                    progress.onProgress(replayer.events(), replayer.lastSeq(), System.nanoTime() - start);
-                    nextReport += 1_000_000;
-                }
+                reporter.afterExcerpt();
             }
         }
-        return outcome(outcome, replayer, start);
+        return reporter.outcome();
     }
 
-    private static Outcome outcome(final Outcome outcome, final JournalReplayer replayer, final long start)
+    /**
+     * Times a replay (the clock only measures how long it took; the state takes its time from the records) and
+     * reports progress about every million events.
+     */
+    private static final class Reporter
     {
-        outcome.lastSeq = replayer.lastSeq();
-        outcome.lastIndex = replayer.lastIndex();
-        outcome.eventsReplayed = replayer.events();
-        outcome.excerptsReplayed = replayer.excerpts();
-        outcome.tornFrom = replayer.tornFrom();
-        outcome.tornTo = replayer.tornTo();
-        outcome.tornReason = replayer.tornReason();
-        outcome.nanos = System.nanoTime() - start;
-        return outcome;
+        private final JournalReplayer replayer;
+        private final Progress progress;
+        private final long start = System.nanoTime();
+        private long nextReport = 1_000_000;
+
+        Reporter(final JournalReplayer replayer, final Progress progress)
+        {
+            this.replayer = replayer;
+            this.progress = progress;
+        }
+
+        void afterExcerpt()
+        {
+            if (progress != null && replayer.events() >= nextReport)
+            {
+                progress.onProgress(replayer.events(), replayer.lastSeq(), System.nanoTime() - start);
+                nextReport += 1_000_000;
+            }
+        }
+
+        Outcome outcome()
+        {
+            final Outcome outcome = new Outcome();
+            outcome.lastSeq = replayer.lastSeq();
+            outcome.lastIndex = replayer.lastIndex();
+            outcome.eventsReplayed = replayer.events();
+            outcome.excerptsReplayed = replayer.excerpts();
+            outcome.tornFrom = replayer.tornFrom();
+            outcome.tornTo = replayer.tornTo();
+            outcome.tornReason = replayer.tornReason();
+            outcome.nanos = System.nanoTime() - start;
+            return outcome;
+        }
     }
 
     /** Voids a torn tail found by {@link #replay}, so the excerpts appended next are not read as following it. */
