@@ -50,7 +50,7 @@ public class LogicBenchmark
      * the jar manifest's Add-Exports does not reach it.
      */
     static final String AGRONA_EXPORTS = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
-    /** Engine time per command: a 15-minute TTL spans 900,000 commands, which the mix's cycle outlasts. */
+    /** Engine time per command for the other benchmarks of the mix: a 15-minute TTL spans 900,000 commands. */
     static final long STEP_MILLIS = 1;
     /** Commands per cycle of the mix, in tens: about 2.1 million commands and 840,000 order ids. */
     static final int MIX_TENS = 209_715;
@@ -73,6 +73,15 @@ public class LogicBenchmark
     @Param("1000000")
     public int skus;
 
+    /**
+     * Engine time per command of the mix, in milliseconds. The 15-minute TTL spans {@code 900,000 / stepMillis}
+     * commands and the cycle shrinks with it, so the order book holds about 840,000 / stepMillis order ids: with
+     * {@code -p stepMillis=100} (8,400 ids) the orders stay in the cache too, and with {@code -p skus=1000} what is
+     * left is the commands' instruction work.
+     */
+    @Param("1")
+    public long stepMillis;
+
     private StockEngine engine;
     private MarketplaceMix mix;
     private final Command command = new Command();
@@ -94,8 +103,12 @@ public class LogicBenchmark
         {
             throw new IllegalArgumentException("skus must be at least 1, got " + skus);
         }
+        if (stepMillis < 1 || stepMillis > 100)
+        {
+            throw new IllegalArgumentException("stepMillis must be 1 to 100, got " + stepMillis);
+        }
         final Catalogue catalogue = new Catalogue(skus, Catalogue.LOCATIONS);
-        mix = new MarketplaceMix(catalogue, MIX_TENS, STEP_MILLIS, hotPercent, SEED);
+        mix = new MarketplaceMix(catalogue, (int)(MIX_TENS / stepMillis), stepMillis, hotPercent, SEED);
         engine = new StockEngine(mix.engineConfig(catalogue), NoOpEventSink.INSTANCE);
         catalogue.receiveAll(engine, Catalogue.EPOCH_MILLIS);
         now = mix.warmUp(engine, command, Catalogue.EPOCH_MILLIS, 2);
@@ -137,7 +150,7 @@ public class LogicBenchmark
         final int i = cursor;
         cursor = i + 1 == mix.length() ? 0 : i + 1;
         final Command c = command;
-        mix.fill(c, i, now += STEP_MILLIS);
+        mix.fill(c, i, now += stepMillis);
         engine.process(c);
         refusals += c.result;
         return c.result;
@@ -184,7 +197,7 @@ public class LogicBenchmark
         int i = cursor;
         for (final Command c : w)
         {
-            mix.fill(c, i, now += STEP_MILLIS);
+            mix.fill(c, i, now += stepMillis);
             i = i + 1 == mix.length() ? 0 : i + 1;
         }
         cursor = i;
@@ -214,7 +227,7 @@ public class LogicBenchmark
         final Command c = command;
         c.reset();
         c.type = CommandType.QUERY_STOCK_AT;
-        c.timestamp = now += STEP_MILLIS;
+        c.timestamp = now += stepMillis;
         c.sku = pickSku[p];
         c.location = pickLocation[p];
         engine.process(c);
@@ -230,7 +243,7 @@ public class LogicBenchmark
         final Command c = command;
         c.reset();
         c.type = CommandType.QUERY_AVAILABILITY;
-        c.timestamp = now += STEP_MILLIS;
+        c.timestamp = now += stepMillis;
         c.channel = MarketplaceMix.CHANNEL;
         c.line(pickSku[p], null, 0);
         engine.process(c);
@@ -246,7 +259,7 @@ public class LogicBenchmark
         final Command c = command;
         c.reset();
         c.type = CommandType.RESERVE;
-        c.timestamp = now += STEP_MILLIS;
+        c.timestamp = now += stepMillis;
         c.orderId = id;
         c.channel = MarketplaceMix.CHANNEL;
         c.time = MarketplaceMix.TTL_MILLIS;
@@ -255,7 +268,7 @@ public class LogicBenchmark
         final int reserved = c.result;
         c.reset();
         c.type = action;
-        c.timestamp = now += STEP_MILLIS;
+        c.timestamp = now += stepMillis;
         c.orderId = id;
         engine.process(c);
         refusals += reserved + c.result;
