@@ -123,10 +123,12 @@ public final class JournalLoad
         int skuCount = 100_000;
         String wait = "sleeping";
         boolean replyShared = true;
+        boolean journalOnLogic = false;
         int locations = 1;
         int snapshotSeconds = 0;
         final Flags flags = new Flags("JournalLoad", "JournalLoad [--dir DIR] [--durability process|sync] [--rate N] " +
             "[--seconds N] [--skus N] [--locations N] [--wait STRATEGY] [--reply-thread shared|own] " +
+            "[--journal-thread own|logic] " +
             "[--snapshot-every-seconds N]", args);
         for (String flag = flags.nextFlag(); flag != null; flag = flags.nextFlag())
         {
@@ -169,6 +171,15 @@ public final class JournalLoad
                     }
                     replyShared = "shared".equals(value);
                 }
+                case "--journal-thread" ->
+                {
+                    final String value = flags.text(flag);
+                    if (!"own".equals(value) && !"logic".equals(value))
+                    {
+                        throw flags.fail("--journal-thread must be own or logic, got " + value);
+                    }
+                    journalOnLogic = "logic".equals(value);
+                }
                 case "--locations" -> locations = flags.intNumber(flag, 1);
                 case "--snapshot-every-seconds" -> snapshotSeconds = flags.intNumber(flag, 0);
                 default -> throw flags.unknown(flag);
@@ -184,7 +195,7 @@ public final class JournalLoad
             .snapshotEveryMillis(Math.max(1, snapshotSeconds) * 1000L);
         try (JournaledEngine engine = JournaledEngine.open(journalConfig, engineConfig,
             new PipelineConfig().ringSize(1 << 16).waitStrategy(wait).tickIntervalMillis(0)
-                .replyOnJournalThread(replyShared), line -> { }))
+                .replyOnJournalThread(replyShared).journalOnLogicThread(journalOnLogic), line -> { }))
         {
             loadCatalogue(engine, load, locations);
             final Publish publish = new Publish();

@@ -2,11 +2,13 @@ package io.stockengine.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -47,8 +49,16 @@ class EnginePipelineTest
     private EnginePipeline pipeline(final JournalStage journal, final int ringSize, final long tickMillis,
         final boolean replyOnJournalThread)
     {
+        return pipeline(journal, ringSize, tickMillis, replyOnJournalThread ? "journal" : "own");
+    }
+
+    /** @param replyOn "own" (three threads), "journal" (the default two) or "logic" (one thread runs everything) */
+    private EnginePipeline pipeline(final JournalStage journal, final int ringSize, final long tickMillis,
+        final String replyOn)
+    {
         final PipelineConfig config = new PipelineConfig().ringSize(ringSize).tickIntervalMillis(tickMillis)
-            .clock(clock::get).replyOnJournalThread(replyOnJournalThread);
+            .clock(clock::get).replyOnJournalThread(!"own".equals(replyOn))
+            .journalOnLogicThread("logic".equals(replyOn));
         return new EnginePipeline(config, new StockEngine(new EngineConfig(), NoOpEventSink.INSTANCE), journal)
             .start();
     }
@@ -184,12 +194,13 @@ class EnginePipelineTest
     }
 
     /**
-     * The contract of the stages, with the reply on the journal thread or on its own: a caller is answered only after
-     * the journal's end-of-batch commit covered its command, once, and each publisher's answers come in its order.
+     * The contract of the stages, with the reply on the journal thread, on a thread of its own, or with the journal
+     * and the reply on the logic thread: a caller is answered only after the journal's end-of-batch commit covered
+     * its command, once, on the thread the arrangement names, and each publisher's answers come in its order.
      */
     @ParameterizedTest
-    @ValueSource(booleans = { true, false })
-    void shouldAnswerOnlyCommandsTheJournalHasCommitted(final boolean replyOnJournalThread) throws Exception
+    @ValueSource(strings = { "journal", "own", "logic" })
+    void shouldAnswerOnlyCommandsTheJournalHasCommitted(final String replyOn) throws Exception
     {
         final Map<Long, Long> appendedAt = new ConcurrentHashMap<>();
         final AtomicLong appended = new AtomicLong();
@@ -210,7 +221,8 @@ class EnginePipelineTest
         final AtomicInteger early = new AtomicInteger();
         final AtomicInteger outOfOrder = new AtomicInteger();
         final CountDownLatch answered = new CountDownLatch(2 * perPublisher);
-        try (EnginePipeline pipeline = pipeline(journal, 1024, 0, replyOnJournalThread))
+        final Set<String> answeringThreads = ConcurrentHashMap.newKeySet();
+        try (EnginePipeline pipeline = pipeline(journal, 1024, 0, replyOn))
         {
             final List<Thread> publishers = new ArrayList<>();
             for (int p = 0; p < 2; p++)
@@ -230,6 +242,7 @@ class EnginePipelineTest
                             c.correlationId = id;
                             c.callback = done ->
                             {
+                                answeringThreads.add(Thread.currentThread().getName());
                                 final Long at = appendedAt.get(done.correlationId);
                                 if (at == null || at >= committed.get())
                                 {
@@ -260,6 +273,22 @@ class EnginePipelineTest
         assertEquals(0, early.get(), "answers before their commit");
         assertEquals(0, outOfOrder.get(), "answers out of a publisher's order");
         assertEquals(2L * perPublisher, appended.get());
+        final String expected = switch (replyOn)
+        {
+            case "logic" -> "engine-logic";
+            case "journal" -> "engine-journal";
+            default -> "engine-reply";
+        };
+        assertEquals(Set.of(expected), answeringThreads);
+    }
+
+    @Test
+    void shouldRefuseAReplyThreadOfItsOwnWithTheJournalOnTheLogicThread()
+    {
+        final PipelineConfig config = new PipelineConfig().journalOnLogicThread(true).replyOnJournalThread(false);
+        final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, config::conclude);
+        assertTrue(refused.getMessage().startsWith("with the journal on the logic thread the replies are answered " +
+            "there too"), refused.getMessage());
     }
 
     @Test

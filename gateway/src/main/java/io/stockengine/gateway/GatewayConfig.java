@@ -17,6 +17,8 @@ public final class GatewayConfig
     public String waitStrategy = "sleeping";
     /** shared: the journal thread answers; own: a reply thread of its own. */
     public String replyThread = "shared";
+    /** own: a journal thread of its own; logic: the logic thread journals and answers too. */
+    public String journalThread = "own";
     public long tickIntervalMillis = 50;
     public int ioThreads = 2;
     public int maxBodyBytes = 1 << 20;
@@ -50,6 +52,10 @@ public final class GatewayConfig
             "durability must be process or sync, got " + durability);
         require("shared".equals(replyThread) || "own".equals(replyThread),
             "reply-thread must be shared or own, got " + replyThread);
+        require("own".equals(journalThread) || "logic".equals(journalThread),
+            "journal-thread must be own or logic, got " + journalThread);
+        require(!"logic".equals(journalThread) || "shared".equals(replyThread),
+            "journal-thread logic answers on the logic thread: it cannot be combined with reply-thread own");
         return this;
     }
 

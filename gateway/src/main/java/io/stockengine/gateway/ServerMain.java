@@ -53,6 +53,11 @@ public final class ServerMain implements Callable<Integer>
         "commit) or own (a reply thread of its own, for machines with cores to spare)")
     String replyThread;
 
+    @Option(names = "--journal-thread", description = "own (default: a journal thread of its own, the most " +
+        "commands a second) or logic (the logic thread journals and answers too: one thread per command, a shorter " +
+        "latency tail at moderate rates on a small machine)")
+    String journalThread;
+
     @Option(names = "--tick-interval-ms", description = "clock tick that drives expiry, 1..100 (default: 50)")
     Long tickIntervalMillis;
 
@@ -175,6 +180,7 @@ public final class ServerMain implements Callable<Integer>
         config.ringSize = ringSize != null ? ringSize : config.ringSize;
         config.waitStrategy = waitStrategy != null ? waitStrategy : config.waitStrategy;
         config.replyThread = replyThread != null ? replyThread : config.replyThread;
+        config.journalThread = journalThread != null ? journalThread : config.journalThread;
         config.tickIntervalMillis = tickIntervalMillis != null ? tickIntervalMillis : config.tickIntervalMillis;
         config.ioThreads = ioThreads != null ? ioThreads : config.ioThreads;
         config.maxBodyBytes = maxBodyBytes != null ? maxBodyBytes : config.maxBodyBytes;
@@ -205,6 +211,7 @@ public final class ServerMain implements Callable<Integer>
                     case "ring-size" -> config.ringSize = Integer.parseInt(value);
                     case "wait-strategy" -> config.waitStrategy = value;
                     case "reply-thread" -> config.replyThread = value;
+                    case "journal-thread" -> config.journalThread = value;
                     case "tick-interval-ms" -> config.tickIntervalMillis = Long.parseLong(value);
                     case "io-threads" -> config.ioThreads = Integer.parseInt(value);
                     case "max-body-bytes" -> config.maxBodyBytes = Integer.parseInt(value);

@@ -132,7 +132,8 @@ public final class StockServer implements AutoCloseable
         final EngineConfig engineConfig = new EngineConfig().dedupWindowMillis(config.dedupWindowMillis);
         final PipelineConfig pipelineConfig = new PipelineConfig().ringSize(config.ringSize)
             .waitStrategy(config.waitStrategy).tickIntervalMillis(config.tickIntervalMillis)
-            .replyOnJournalThread("shared".equals(config.replyThread));
+            .replyOnJournalThread("shared".equals(config.replyThread))
+            .journalOnLogicThread("logic".equals(config.journalThread));
         engine = JournaledEngine.open(journalConfig, engineConfig, pipelineConfig, line ->
         {
             progress = line;

@@ -36,6 +36,20 @@ class ServerMainTest
         assertEquals("reply-thread must be shared or own, got both", wrong.getMessage());
     }
 
+    @Test
+    void shouldTakeTheJournalThreadSettingAndRefuseItBesideAReplyThreadOfItsOwn() throws Exception
+    {
+        assertEquals("own", configure().conclude().journalThread);
+        assertEquals("logic", configure("--journal-thread", "logic").conclude().journalThread);
+        final IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+            () -> configure("--journal-thread", "reply").conclude());
+        assertEquals("journal-thread must be own or logic, got reply", wrong.getMessage());
+        final IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
+            () -> configure("--journal-thread", "logic", "--reply-thread", "own").conclude());
+        assertEquals("journal-thread logic answers on the logic thread: it cannot be combined with reply-thread own",
+            both.getMessage());
+    }
+
     private static GatewayConfig configure(final String... args) throws Exception
     {
         final ServerMain main = new ServerMain();
