@@ -60,9 +60,9 @@ public final class PipelineConfig
      * tail short at moderate rates; two threads overlap the logic of one batch with the journaling of the one
      * before, which is what carries the most commands a second. Implies the reply on that thread too.
      */
-    public PipelineConfig journalOnLogicThread(final boolean shared)
+    public PipelineConfig journalOnLogicThread(final boolean onLogicThread)
     {
-        this.journalOnLogicThread = shared;
+        this.journalOnLogicThread = onLogicThread;
         return this;
     }
 

@@ -43,13 +43,7 @@ class EnginePipelineTest
 
     private EnginePipeline pipeline(final JournalStage journal, final int ringSize, final long tickMillis)
     {
-        return pipeline(journal, ringSize, tickMillis, true);
-    }
-
-    private EnginePipeline pipeline(final JournalStage journal, final int ringSize, final long tickMillis,
-        final boolean replyOnJournalThread)
-    {
-        return pipeline(journal, ringSize, tickMillis, replyOnJournalThread ? "journal" : "own");
+        return pipeline(journal, ringSize, tickMillis, "journal");
     }
 
     /** @param replyOn "own" (three threads), "journal" (the default two) or "logic" (one thread runs everything) */
