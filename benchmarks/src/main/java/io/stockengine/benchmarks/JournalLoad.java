@@ -25,12 +25,14 @@ import io.stockengine.journal.JournaledEngine;
 /**
  * The in-process pipeline with journaling, under an open-loop marketplace mix: commands are published on a fixed
  * schedule and latency is measured from each one's intended send time to its reply (after its events are in the
- * journal), so a stall shows up as latency rather than as fewer samples. With {@code --rate 0} it publishes as
- * fast as the ring accepts and reports the sustained throughput.
+ * journal), so a stall shows up as latency rather than as fewer samples. A second histogram measures from the
+ * moment each command was actually published, which leaves out the generator's own lateness. With {@code --rate 0}
+ * it publishes as fast as the ring accepts and reports the sustained throughput.
  * <p>
  * Usage: {@code java -cp benchmarks/target/benchmarks.jar io.stockengine.benchmarks.JournalLoad
  * [--dir /dev/shm/stock-load] [--durability process|sync] [--rate 500000] [--seconds 20] [--skus 100000]
- * [--locations 1] [--wait sleeping] [--reply-thread shared|own] [--snapshot-every-seconds 0]}
+ * [--locations 1] [--wait sleeping] [--reply-thread shared|own] [--journal-thread own|logic]
+ * [--snapshot-every-seconds 0] [--pace park|spin] [--warmup SECONDS] [--ring-size 65536]}
  * <p>
  * With {@code --snapshot-every-seconds} the snapshot follower writes a snapshot of the whole state that often during
  * the run: comparing the tail latencies with a run without them shows what taking snapshots costs the commands
@@ -48,11 +50,20 @@ public final class JournalLoad
     private final String[] skus;
     private final String[] orderIds = new String[ORDER_IDS];
     private final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+    private final Histogram fromPublish = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+    /**
+     * Intended send time by command number modulo the ring's size (no more commands than that are in the ring at
+     * once); the callback finds it through the command's correlation id.
+     */
+    private final long[] intended;
+    private final int intendedMask;
     private volatile long completed;
     private long errors;
 
-    private JournalLoad(final int skuCount)
+    private JournalLoad(final int skuCount, final int ringSize)
     {
+        intended = new long[ringSize];
+        intendedMask = ringSize - 1;
         skus = new String[skuCount];
         for (int i = 0; i < skuCount; i++)
         {
@@ -110,7 +121,9 @@ public final class JournalLoad
     private static final CommandFiller<Publish> FILLER = (c, p) ->
     {
         p.load.fill(p.k, c);
-        c.startNanos = p.intended;
+        p.load.intended[(int)p.k & p.load.intendedMask] = p.intended;
+        c.correlationId = p.k;
+        c.startNanos = System.nanoTime();
         c.callback = p.callback;
     };
 
@@ -126,10 +139,13 @@ public final class JournalLoad
         boolean journalOnLogic = false;
         int locations = 1;
         int snapshotSeconds = 0;
+        boolean spin = false;
+        int warmupSeconds = -1;
+        int ringSize = 1 << 16;
         final Flags flags = new Flags("JournalLoad", "JournalLoad [--dir DIR] [--durability process|sync] [--rate N] " +
             "[--seconds N] [--skus N] [--locations N] [--wait STRATEGY] [--reply-thread shared|own] " +
             "[--journal-thread own|logic] " +
-            "[--snapshot-every-seconds N]", args);
+            "[--snapshot-every-seconds N] [--pace park|spin] [--warmup SECONDS] [--ring-size N]", args);
         for (String flag = flags.nextFlag(); flag != null; flag = flags.nextFlag())
         {
             switch (flag)
@@ -182,11 +198,29 @@ public final class JournalLoad
                 }
                 case "--locations" -> locations = flags.intNumber(flag, 1);
                 case "--snapshot-every-seconds" -> snapshotSeconds = flags.intNumber(flag, 0);
+                case "--warmup" -> warmupSeconds = flags.intNumber(flag, 0);
+                case "--ring-size" ->
+                {
+                    ringSize = flags.intNumber(flag, 2);
+                    if (Integer.bitCount(ringSize) != 1)
+                    {
+                        throw flags.fail("--ring-size must be a power of two, got " + ringSize);
+                    }
+                }
+                case "--pace" ->
+                {
+                    final String value = flags.text(flag);
+                    if (!"park".equals(value) && !"spin".equals(value))
+                    {
+                        throw flags.fail("--pace must be park or spin, got " + value);
+                    }
+                    spin = "spin".equals(value);
+                }
                 default -> throw flags.unknown(flag);
             }
         }
         deleteRecursively(dir);
-        final JournalLoad load = new JournalLoad(skuCount);
+        final JournalLoad load = new JournalLoad(skuCount, ringSize);
         // A short dedup window keeps finished orders from piling up over a run that lasts only seconds.
         final EngineConfig engineConfig = new EngineConfig().dedupWindowMillis(1_000).expectedOrders(1 << 20)
             .expectedBalances(skuCount * locations);
@@ -194,7 +228,7 @@ public final class JournalLoad
             .snapshots(snapshotSeconds > 0).snapshotEveryEvents(Long.MAX_VALUE / 2)
             .snapshotEveryMillis(Math.max(1, snapshotSeconds) * 1000L);
         try (JournaledEngine engine = JournaledEngine.open(journalConfig, engineConfig,
-            new PipelineConfig().ringSize(1 << 16).waitStrategy(wait).tickIntervalMillis(0)
+            new PipelineConfig().ringSize(ringSize).waitStrategy(wait).tickIntervalMillis(0)
                 .replyOnJournalThread(replyShared).journalOnLogicThread(journalOnLogic), line -> { }))
         {
             loadCatalogue(engine, load, locations);
@@ -202,24 +236,27 @@ public final class JournalLoad
             publish.load = load;
             publish.callback = c ->
             {
-                final long latency = System.nanoTime() - c.startNanos;
+                final long now = System.nanoTime();
+                final long latency = now - load.intended[(int)c.correlationId & load.intendedMask];
                 load.histogram.recordValue(Math.min(latency, load.histogram.getHighestTrackableValue()));
+                load.fromPublish.recordValue(Math.min(now - c.startNanos, load.fromPublish.getHighestTrackableValue()));
                 if (c.result > 1)
                 {
                     load.errors++;
                 }
                 load.completed++;
             };
-            final long warmup = Math.min(3, seconds / 4);
-            run(engine, publish, rate, warmup);
+            final long warmup = warmupSeconds >= 0 ? warmupSeconds : Math.min(3, seconds / 4);
+            run(engine, publish, rate, warmup, spin);
             load.histogram.reset();
+            load.fromPublish.reset();
             final long batchesBefore = engine.journal().batches();
             final long commandsBefore = engine.journal().commandsJournaled();
             final long bytesBefore = engine.journal().bytesWritten();
             final long doneBefore = load.completed;
             final long start = System.nanoTime();
             final long snapshotSeqBefore = snapshotSeq(engine);
-            final long sent = run(engine, publish, rate, seconds);
+            final long sent = run(engine, publish, rate, seconds, spin);
             final long elapsed = System.nanoTime() - start;
             if (snapshotSeconds > 0)
             {
@@ -229,12 +266,15 @@ public final class JournalLoad
             final long done = load.completed - doneBefore;
             final long batches = engine.journal().batches() - batchesBefore;
             final long journaled = engine.journal().commandsJournaled() - commandsBefore;
-            System.out.printf("durability=%s wait=%s target=%s sent=%,d completed=%,d in %.1f s -> %,.0f commands/s%n",
-                durability, wait, rate == 0 ? "max" : String.format("%,d/s", rate), sent, done, elapsed / 1e9,
+            System.out.printf("durability=%s wait=%s pace=%s target=%s sent=%,d completed=%,d in %.1f s -> %,.0f commands/s%n",
+                durability, wait, spin ? "spin" : "park", rate == 0 ? "max" : String.format("%,d/s", rate), sent, done, elapsed / 1e9,
                 done * 1e9 / elapsed);
             System.out.printf("latency (intended send -> reply after journal) us: p50=%.1f p90=%.1f p99=%.1f " +
                 "p99.9=%.1f max=%.1f%n", q(load.histogram, 50), q(load.histogram, 90), q(load.histogram, 99),
                 q(load.histogram, 99.9), load.histogram.getMaxValue() / 1000.0);
+            System.out.printf("latency (published -> reply after journal) us: p50=%.1f p90=%.1f p99=%.1f " +
+                "p99.9=%.1f max=%.1f%n", q(load.fromPublish, 50), q(load.fromPublish, 90), q(load.fromPublish, 99),
+                q(load.fromPublish, 99.9), load.fromPublish.getMaxValue() / 1000.0);
             System.out.printf("group commits=%,d, commands per commit=%.1f, journal bytes=%,d, refused-by-state=%,d%n",
                 batches, batches == 0 ? 0.0 : (double)journaled / batches,
                 engine.journal().bytesWritten() - bytesBefore, load.errors);
@@ -301,14 +341,17 @@ public final class JournalLoad
         return h.getValueAtPercentile(percentile) / 1000.0;
     }
 
-    /** Publishes for {@code seconds}; at a fixed rate (open loop) or as fast as the ring takes commands. */
     /**
-     * Publishes every command whose intended time has come, then parks until the next one is due. A spinning
-     * generator would take one of this machine's two cores from the three pipeline threads it is measuring; parking
-     * costs up to about 60 us of lateness, which the latency (measured from the intended time) includes.
-     * With rate 0 it publishes until the ring is full and parks briefly whenever it is.
+     * Publishes for {@code seconds} every command whose intended time has come, at a fixed rate (open loop) or, with
+     * rate 0, until the ring is full, parking briefly whenever it is.
+     * <p>
+     * Between commands it parks or spins. Parking leaves the core to the pipeline threads it measures but wakes up
+     * to about 60 us late, and the latency (measured from the intended time) includes that lateness, so no figure
+     * below it can be seen. Spinning is punctual to a microsecond but takes a core: it suits the arrangement with
+     * one pipeline thread ({@code --journal-thread logic}), which leaves the other core to it.
      */
-    private static long run(final JournaledEngine engine, final Publish publish, final long rate, final long seconds)
+    private static long run(final JournaledEngine engine, final Publish publish, final long rate, final long seconds,
+        final boolean spin)
     {
         final long start = System.nanoTime();
         final long end = start + TimeUnit.SECONDS.toNanos(seconds);
@@ -324,7 +367,14 @@ public final class JournalLoad
             final long due = rate == 0 ? sent + 1 : (long)((now - start) / period) + 1;
             if (sent >= due)
             {
-                LockSupport.parkNanos((long)(start + sent * period) - now);
+                if (spin)
+                {
+                    Thread.onSpinWait();
+                }
+                else
+                {
+                    LockSupport.parkNanos((long)(start + sent * period) - now);
+                }
                 continue;
             }
             while (sent < due)
