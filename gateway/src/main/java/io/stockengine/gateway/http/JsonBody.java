@@ -1,9 +1,11 @@
 package io.stockengine.gateway.http;
 
 import java.io.IOException;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -21,6 +23,9 @@ final class JsonBody implements AutoCloseable
         .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).maxNumberLength(40)
             .maxStringLength(4096).build())
         .build();
+    /** Jackson's note of where an unclosed array or object opened, with its source description. */
+    private static final Pattern START_MARKER =
+        Pattern.compile(" \\(start marker at \\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)\\]\\)");
 
     private final JsonParser parser;
     private String path = "body";
@@ -70,8 +75,30 @@ final class JsonBody implements AutoCloseable
             final String duplicate = "body".equals(field) ? name : field + "." + name;
             return Problem.invalid(duplicate, "duplicate field '" + duplicate + "'");
         }
-        final int newline = message.indexOf('\n');
-        return Problem.invalid(field, "malformed JSON: " + (newline > 0 ? message.substring(0, newline) : message));
+        return Problem.invalid(field, "malformed JSON" + where(ex) + ": " + parserSays(ex, message));
+    }
+
+    /**
+     * Where the parser stopped, as the client can find it in its own body: Jackson's own message appends its source
+     * description (with a note about a stream feature) instead, which says nothing to a client.
+     */
+    private static String where(final IOException ex)
+    {
+        if (ex instanceof JsonProcessingException json && json.getLocation() != null &&
+            json.getLocation().getLineNr() > 0)
+        {
+            return " at line " + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr();
+        }
+        return "";
+    }
+
+    private static String parserSays(final IOException ex, final String message)
+    {
+        String said = ex instanceof JsonProcessingException json && json.getOriginalMessage() != null ?
+            json.getOriginalMessage() : message;
+        final int newline = said.indexOf('\n');
+        said = newline > 0 ? said.substring(0, newline) : said;
+        return START_MARKER.matcher(said).replaceAll(" (opened at line $1, column $2)");
     }
 
     /** Moves to the next field of the current object; false at its end. */

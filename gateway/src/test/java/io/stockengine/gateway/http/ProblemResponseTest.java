@@ -1,6 +1,7 @@
 package io.stockengine.gateway.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -346,6 +347,19 @@ class ProblemResponseTest
     {
         object.remove(name);
         return object;
+    }
+
+    @Test
+    void shouldSayWhereMalformedJsonBreaksInTermsOfTheBody()
+    {
+        // The array opened at column 26 is never closed: the body ends first.
+        final Reply reply = server.put("/v1/orders/pr-json", "{'channel':'web','lines':[{'sku':'PR-1','quantity':1}");
+        reply.assertProblem(400, "INVALID_REQUEST", "lines");
+        final String detail = (String)reply.json().get("detail");
+        assertTrue(detail.startsWith("malformed JSON at line 1, column 54: "), detail);
+        assertTrue(detail.contains("(opened at line 1, column 26)"), detail);
+        assertFalse(detail.contains("Source"), "no parser internals: " + detail);
+        assertEquals(404, server.get("/v1/orders/pr-json").status(), "nothing reserved");
     }
 
     @Test
