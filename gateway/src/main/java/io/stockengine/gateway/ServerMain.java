@@ -55,7 +55,8 @@ public final class ServerMain implements Callable<Integer>
 
     @Option(names = "--journal-thread", description = "own (default: a journal thread of its own, the most " +
         "commands a second) or logic (the logic thread journals and answers too: one thread per command, a shorter " +
-        "latency tail at moderate rates on a small machine)")
+        "latency tail at moderate rates on a small machine; HTTP answers are then rendered on the logic thread, so " +
+        "it suits binary-protocol traffic)")
     String journalThread;
 
     @Option(names = "--tick-interval-ms", description = "clock tick that drives expiry, 1..100 (default: 50)")
