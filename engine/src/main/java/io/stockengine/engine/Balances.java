@@ -416,16 +416,18 @@ public final class Balances
 
     void write(final DataOutput out) throws IOException
     {
-        out.writeInt(count);
+        final SnapshotIO.Block block = new SnapshotIO.Block(out).putInt(count);
         for (int b = 0; b < count; b++)
         {
+            final long[] page = pages[b >>> PAGE_SHIFT];
+            final int base = (b & PAGE_MASK) * STRIDE;
             for (int f = 0; f < STRIDE; f++)
             {
-                out.writeLong(get(b, f));
+                block.putLong(page[base + f]);
             }
-            out.writeInt(nextOfSku[b]);
-            out.writeInt(firstIncoming[b]);
+            block.putInt(nextOfSku[b]).putInt(firstIncoming[b]);
         }
+        block.flush();
         SnapshotIO.writeInts(out, skuHead, skuHead.length);
     }
 

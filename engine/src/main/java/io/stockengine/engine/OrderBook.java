@@ -749,14 +749,15 @@ public final class OrderBook
         writeOrderLongs(out, O_FINGERPRINT);
         writeOrderLongs(out, O_RESERVE_SEQ);
         writeOrderLongs(out, O_LAST_SEQ);
-        out.writeInt(lineHigh);
+        final SnapshotIO.Block lines = new SnapshotIO.Block(out).putInt(lineHigh);
         for (int line = 0; line < lineHigh; line++)
         {
             for (int f = 0; f < L_PERSISTED; f++)
             {
-                out.writeLong(lineValue(line, f));
+                lines.putLong(lineValue(line, f));
             }
         }
+        lines.flush();
         SnapshotIO.writeInts(out, freeBlock, SIZE_CLASSES);
         expiries.write(out);
         out.writeInt(finishedCount);
@@ -771,21 +772,23 @@ public final class OrderBook
 
     private void writeOrderInts(final DataOutput out, final int field, final boolean high) throws IOException
     {
-        out.writeInt(orderHigh);
+        final SnapshotIO.Block block = new SnapshotIO.Block(out).putInt(orderHigh);
         for (int o = 0; o < orderHigh; o++)
         {
             final long value = field(o, field);
-            out.writeInt(high ? (int)(value >>> 32) : (int)value);
+            block.putInt(high ? (int)(value >>> 32) : (int)value);
         }
+        block.flush();
     }
 
     private void writeOrderLongs(final DataOutput out, final int field) throws IOException
     {
-        out.writeInt(orderHigh);
+        final SnapshotIO.Block block = new SnapshotIO.Block(out).putInt(orderHigh);
         for (int o = 0; o < orderHigh; o++)
         {
-            out.writeLong(field(o, field));
+            block.putLong(field(o, field));
         }
+        block.flush();
     }
 
     void read(final DataInput in) throws IOException

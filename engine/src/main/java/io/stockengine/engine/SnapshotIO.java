@@ -17,13 +17,59 @@ final class SnapshotIO
     {
     }
 
+    /**
+     * Values gathered into a block and handed to the stream in one call, the same bytes DataOutput's writeInt and
+     * writeLong would give (big-endian). One DataOutput call per value, each a call into a synchronized stream,
+     * made writing a ten-million-balance snapshot take seconds more than the file's own writing.
+     */
+    static final class Block
+    {
+        private static final int BYTES = 1 << 16;
+        private final DataOutput out;
+        private final byte[] bytes = new byte[BYTES];
+        private final ByteBuffer buffer = ByteBuffer.wrap(bytes);
+
+        Block(final DataOutput out)
+        {
+            this.out = out;
+        }
+
+        Block putInt(final int value) throws IOException
+        {
+            if (buffer.remaining() < Integer.BYTES)
+            {
+                flush();
+            }
+            buffer.putInt(value);
+            return this;
+        }
+
+        Block putLong(final long value) throws IOException
+        {
+            if (buffer.remaining() < Long.BYTES)
+            {
+                flush();
+            }
+            buffer.putLong(value);
+            return this;
+        }
+
+        /** Hands what is gathered to the stream: before anything else writes to it. */
+        void flush() throws IOException
+        {
+            out.write(bytes, 0, buffer.position());
+            buffer.clear();
+        }
+    }
+
     static void writeInts(final DataOutput out, final int[] values, final int count) throws IOException
     {
-        out.writeInt(count);
+        final Block block = new Block(out).putInt(count);
         for (int i = 0; i < count; i++)
         {
-            out.writeInt(values[i]);
+            block.putInt(values[i]);
         }
+        block.flush();
     }
 
     /** In blocks: one DataInput call per value made the arrays of a ten-million-balance state slow to load. */
@@ -45,11 +91,12 @@ final class SnapshotIO
 
     static void writeLongs(final DataOutput out, final long[] values, final int count) throws IOException
     {
-        out.writeInt(count);
+        final Block block = new Block(out).putInt(count);
         for (int i = 0; i < count; i++)
         {
-            out.writeLong(values[i]);
+            block.putLong(values[i]);
         }
+        block.flush();
     }
 
     static long[] readLongs(final DataInput in, final int minLength) throws IOException

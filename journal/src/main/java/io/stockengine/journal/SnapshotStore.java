@@ -69,9 +69,12 @@ public final class SnapshotStore
         final Path file = dir.resolve(String.format("%s%020d%s", PREFIX, state.lastSeq(), SUFFIX));
         final Path tmp = dir.resolve(file.getFileName() + ".tmp");
         final CRC32C crc = new CRC32C();
+        // The checksum sits under the buffer, so it runs over whole 1 MiB chunks: above it, it would be updated a
+        // byte at a time, as DataOutputStream writes an int as four single bytes. The bytes, and so the checksum,
+        // are the same either way; flush() below pushes them all through it before its value is written.
         try (OutputStream raw = Files.newOutputStream(tmp);
-             CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 20), crc);
-             DataOutputStream out = new DataOutputStream(checked))
+             CheckedOutputStream checked = new CheckedOutputStream(raw, crc);
+             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(checked, 1 << 20)))
         {
             out.writeLong(MAGIC);
             out.writeInt(FORMAT);
