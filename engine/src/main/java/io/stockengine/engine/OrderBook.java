@@ -171,7 +171,7 @@ public final class OrderBook
         }
         for (int i = 0; i < length; i++)
         {
-            final int stored = (int)(page[base + O_ID + (i >>> 3)] >>> ((i & 7) << 3)) & 0xFF;
+            final int stored = idByte(page, base, i);
             if (stored != key.charAt(i))
             {
                 return false;
@@ -735,11 +735,12 @@ public final class OrderBook
         out.writeInt(orderHigh);
         out.writeInt(freeOrder);
         out.writeInt(liveOrders);
-        out.writeInt(orderHigh);
+        final SnapshotIO.Block ids = new SnapshotIO.Block(out).putInt(orderHigh);
         for (int o = 0; o < orderHigh; o++)
         {
-            SnapshotIO.writeString(out, status(o) == OrderStatus.NONE ? null : id(o).toString());
+            writeId(ids, o);
         }
+        ids.flush();
         writeOrderInts(out, O_STATUS_CHANNEL, false);
         writeOrderInts(out, O_STATUS_CHANNEL, true);
         writeOrderInts(out, O_LINES, false);
@@ -768,6 +769,46 @@ public final class OrderBook
             out.writeInt(finishedGeneration[at]);
             out.writeLong(finishedAt[at]);
         }
+    }
+
+    /**
+     * An order's id as {@link SnapshotIO#writeString} writes it (a presence flag, then DataOutput's modified UTF-8:
+     * a length and, for the one-byte characters an id holds, each byte as it is, except NUL as two), straight from
+     * the record's bytes: no String per order.
+     */
+    private void writeId(final SnapshotIO.Block ids, final int order) throws IOException
+    {
+        if (status(order) == OrderStatus.NONE)
+        {
+            ids.putByte(0);
+            return;
+        }
+        final long[] page = page(order);
+        final int base = base(order);
+        final int length = idLength(order);
+        int encoded = length;
+        for (int i = 0; i < length; i++)
+        {
+            encoded += idByte(page, base, i) == 0 ? 1 : 0;
+        }
+        ids.putByte(1).putShort(encoded);
+        for (int i = 0; i < length; i++)
+        {
+            final int b = idByte(page, base, i);
+            if (b == 0)
+            {
+                ids.putByte(0xC0).putByte(0x80);
+            }
+            else
+            {
+                ids.putByte(b);
+            }
+        }
+    }
+
+    private static int idByte(final long[] page, final int base, final int i)
+    {
+        return (int)(page[base + O_ID + (i >>> 3)] >>> ((i & 7) << 3)) & 0xFF;
     }
 
     private void writeOrderInts(final DataOutput out, final int field, final boolean high) throws IOException

@@ -34,6 +34,26 @@ final class SnapshotIO
             this.out = out;
         }
 
+        Block putByte(final int value) throws IOException
+        {
+            if (!buffer.hasRemaining())
+            {
+                flush();
+            }
+            buffer.put((byte)value);
+            return this;
+        }
+
+        Block putShort(final int value) throws IOException
+        {
+            if (buffer.remaining() < Short.BYTES)
+            {
+                flush();
+            }
+            buffer.putShort((short)value);
+            return this;
+        }
+
         Block putInt(final int value) throws IOException
         {
             if (buffer.remaining() < Integer.BYTES)

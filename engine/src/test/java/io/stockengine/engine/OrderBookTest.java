@@ -1,5 +1,6 @@
 package io.stockengine.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -130,6 +132,48 @@ class OrderBookTest
         assertEquals(-1, book.find("x".repeat(OrderBook.MAX_ID_LENGTH)));
         assertEquals(-1, book.find(longest.substring(1)));
         assertEquals(longest, book.id(order).toString());
+    }
+
+    /**
+     * The snapshot writes each id from the record's bytes as DataOutput's modified UTF-8 would, where NUL takes two
+     * bytes: ids with NULs anywhere and of the greatest length must come back whole, and a freed record as none.
+     */
+    @Test
+    void shouldCarryEveryStorableIdThroughASnapshot() throws IOException
+    {
+        final String[] ids = {"o", "\u0000", "a\u0000b\u0000", "\u0000".repeat(OrderBook.MAX_ID_LENGTH),
+            "z".repeat(OrderBook.MAX_ID_LENGTH), "\u007f~ -"};
+        final OrderBook book = new OrderBook(16);
+        final int[] orders = new int[ids.length];
+        for (int i = 0; i < ids.length; i++)
+        {
+            assertTrue(OrderBook.storable(ids[i]), ids[i]);
+            orders[i] = book.create(ids[i], 1, 0, i, i + 1, 1);
+        }
+        final int freed = book.create("freed", 1, 0, 99, 99, 1);
+        book.status(freed, OrderStatus.SHIPPED);
+        book.finished(freed, 0);
+        book.evictFinished(1, 0, Integer.MAX_VALUE);
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        book.write(new DataOutputStream(bytes));
+        // After the four counts, the ids: exactly the bytes SnapshotIO.writeString gives their Strings.
+        final ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        final DataOutputStream strings = new DataOutputStream(expected);
+        for (int o = 0; o <= freed; o++)
+        {
+            SnapshotIO.writeString(strings, book.status(o) == OrderStatus.NONE ? null : book.id(o).toString());
+        }
+        assertArrayEquals(expected.toByteArray(),
+            Arrays.copyOfRange(bytes.toByteArray(), 4 * Integer.BYTES, 4 * Integer.BYTES + expected.size()));
+        final OrderBook copy = new OrderBook(16);
+        copy.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        for (int i = 0; i < ids.length; i++)
+        {
+            assertEquals(ids[i], copy.id(orders[i]).toString());
+            assertEquals(orders[i], copy.find(ids[i]));
+        }
+        assertEquals(-1, copy.find("freed"));
+        assertEquals(book.hash(7), copy.hash(7));
     }
 
     private static String id(final SplittableRandom random)

@@ -29,20 +29,35 @@ class SnapshotIOTest
         final ByteArrayOutputStream actualBytes = new ByteArrayOutputStream();
         final DataOutputStream actual = new DataOutputStream(actualBytes);
         final SnapshotIO.Block block = new SnapshotIO.Block(actual);
-        // Ints and longs mixed so that values straddle the 64 KiB block end at every offset the mix produces.
+        // Bytes, shorts, ints and longs mixed so that values straddle the 64 KiB block end at every offset the mix produces.
         for (int i = 0; i < 100_000; i++)
         {
-            if (random.nextBoolean())
+            switch (random.nextInt(4))
             {
-                final int value = random.nextInt();
-                expected.writeInt(value);
-                block.putInt(value);
-            }
-            else
-            {
-                final long value = random.nextLong();
-                expected.writeLong(value);
-                block.putLong(value);
+                case 0 ->
+                {
+                    final int value = random.nextInt();
+                    expected.writeInt(value);
+                    block.putInt(value);
+                }
+                case 1 ->
+                {
+                    final long value = random.nextLong();
+                    expected.writeLong(value);
+                    block.putLong(value);
+                }
+                case 2 ->
+                {
+                    final int value = random.nextInt(1 << 16);
+                    expected.writeShort(value);
+                    block.putShort(value);
+                }
+                default ->
+                {
+                    final int value = random.nextInt(256);
+                    expected.writeByte(value);
+                    block.putByte(value);
+                }
             }
             if (i % 30_000 == 0)
             {
