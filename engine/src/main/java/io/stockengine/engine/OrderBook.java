@@ -917,7 +917,7 @@ public final class OrderBook
         {
             for (int i = 0; i < idLength; i++)
             {
-                bytes[i] = (byte)(page[base + O_ID + (i >>> 3)] >>> ((i & 7) << 3));
+                bytes[i] = (byte)idByte(page, base, i);
             }
             length = idLength;
             return this;
