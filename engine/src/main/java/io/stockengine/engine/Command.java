@@ -280,6 +280,48 @@ public final class Command
         return this;
     }
 
+    /**
+     * Copies another slot's outputs (result, rows, totals) into this command, keeping and reusing its arrays, which
+     * grow only while they are smaller than an answer seen before. A gateway keeps answers this way on the reply
+     * thread, which must not allocate, and renders them later on its own threads. Availability changes are not
+     * copied: they go to the reply observer, not to the caller.
+     */
+    public Command copyOutputsFrom(final Command other)
+    {
+        result = other.result;
+        replayed = other.replayed;
+        seq = other.seq;
+        field = other.field;
+        status = other.status;
+        outTime = other.outTime;
+        outName = other.outName;
+        outName2 = other.outName2;
+        outName3 = other.outName3;
+        final int rows = other.rowCount;
+        if (rows > rowSku.length)
+        {
+            rowSku = new String[other.rowSku.length];
+            rowLocation = new String[other.rowLocation.length];
+        }
+        System.arraycopy(other.rowSku, 0, rowSku, 0, rows);
+        System.arraycopy(other.rowLocation, 0, rowLocation, 0, rows);
+        // The stride of a row depends on the command type; the widest one bounds what can be in use.
+        final int values = Math.min(other.rowValues.length, rows * STOCK_FIELDS);
+        if (values > rowValues.length)
+        {
+            rowValues = new long[other.rowValues.length];
+        }
+        System.arraycopy(other.rowValues, 0, rowValues, 0, values);
+        final int totals = Math.min(other.itemTotals.length, Math.max(rows, other.lineCount));
+        if (totals > itemTotals.length)
+        {
+            itemTotals = new long[other.itemTotals.length];
+        }
+        System.arraycopy(other.itemTotals, 0, itemTotals, 0, totals);
+        rowCount = rows;
+        return this;
+    }
+
     /** Copies the inputs of another slot (used to retry or to replay a command stream). */
     public Command copyInputsFrom(final Command other)
     {

@@ -41,7 +41,7 @@ public final class StockServer implements AutoCloseable
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channelType;
-    private final AvailabilityHub hub = new AvailabilityHub(new AvailabilityWatch());
+    private final AvailabilityHub hub;
     private volatile JournaledEngine engine;
     private volatile String progress = "starting";
     private Channel httpChannel;
@@ -79,6 +79,7 @@ public final class StockServer implements AutoCloseable
         workers = new MultiThreadIoEventLoopGroup(config.ioThreads,
             epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        hub = new AvailabilityHub(new AvailabilityWatch(), workers.next());
     }
 
     /** Starts the server: returns once recovery is done and both ports are open. */

@@ -5,28 +5,58 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.util.concurrent.EventExecutor;
 import io.stockengine.engine.AvailabilityWatch;
 import io.stockengine.engine.Command;
 
 /**
  * The server-sent-events stream of availability changes: connections subscribe per channel; the engine reports
- * changes of watched channels in each command's slot, and the reply-thread observer ({@link #onChanges}) sends one
- * event per change to every subscriber of that channel. A policy change of a channel sends a {@code resync} event
- * (re-read GET /v1/availability). A comment line every few seconds keeps idle streams open.
+ * changes of watched channels in each command's slot, and one event per change goes to every subscriber of that
+ * channel. A policy change of a channel sends a {@code resync} event (re-read GET /v1/availability). A comment line
+ * every few seconds keeps idle streams open.
+ * <p>
+ * Threading: the reply thread ({@link #onChanges}) only copies each change into a ring of its own and schedules a
+ * drain; an event loop renders and sends the events. The reply thread is the logic thread when the journal runs
+ * there, so it must neither allocate nor wait: when the ring is full (subscribers far behind), the changes that do
+ * not fit are dropped and every subscriber is sent a {@code resync} instead, which asks it to re-read what it
+ * would have missed.
  */
 public final class AvailabilityHub
 {
-    private final AvailabilityWatch watch;
-    private final Map<String, Set<Channel>> subscribers = new ConcurrentHashMap<>();
+    /** Changes waiting for the event loop; a power of two. */
+    static final int RING = 1 << 14;
+    private static final int MASK = RING - 1;
 
-    public AvailabilityHub(final AvailabilityWatch watch)
+    private final AvailabilityWatch watch;
+    private final EventExecutor sender;
+    private final Map<String, Set<Channel>> subscribers = new ConcurrentHashMap<>();
+    private final String[] ringChannel = new String[RING];
+    private final String[] ringSku = new String[RING];
+    private final long[] ringAvailable = new long[RING];
+    private final long[] ringSeq = new long[RING];
+    /** Changes written by the reply thread; its ordered write publishes the entries below it. */
+    private final AtomicLong written = new AtomicLong();
+    /** Changes sent by the event loop; the slots below it may be written again. */
+    private final AtomicLong sent = new AtomicLong();
+    /** The highest sequence whose changes did not fit; read after {@link #overflowed}, which publishes it. */
+    private volatile long droppedSeq;
+    private final AtomicBoolean overflowed = new AtomicBoolean();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drain = this::drain;
+
+    /** {@code sender} is the event loop that renders and sends every event. */
+    public AvailabilityHub(final AvailabilityWatch watch, final EventExecutor sender)
     {
         this.watch = watch;
+        this.sender = sender;
     }
 
     public AvailabilityWatch watch()
@@ -54,9 +84,12 @@ public final class AvailabilityHub
         return subscribers.values().stream().mapToInt(Set::size).sum();
     }
 
-    /** Reply thread: one event per change to each subscriber of its channel. */
+    /** Reply thread: queues the command's changes that have subscribers for the event loop, allocating nothing. */
     public void onChanges(final Command c)
     {
+        long position = written.get();
+        final long limit = sent.get() + RING;
+        boolean queued = false;
         for (int i = 0; i < c.changeCount; i++)
         {
             final Set<Channel> set = subscribers.get(c.changeChannel[i]);
@@ -64,12 +97,75 @@ public final class AvailabilityHub
             {
                 continue;
             }
-            final String event = c.changeSku[i] == null ?
-                "event: resync\ndata: {\"channel\":\"" + c.changeChannel[i] + "\",\"seq\":" + c.seq + "}\n\n" :
-                "event: availability\ndata: {\"channel\":\"" + c.changeChannel[i] + "\",\"sku\":\"" + c.changeSku[i] +
-                "\",\"available\":" + c.changeAvailable[i] + ",\"seq\":" + c.seq + "}\n\n";
-            send(set, event);
+            if (position == limit)
+            {
+                droppedSeq = Math.max(droppedSeq, c.seq);
+                overflowed.set(true);
+                queued = true;
+                break;
+            }
+            final int slot = (int)position & MASK;
+            ringChannel[slot] = c.changeChannel[i];
+            ringSku[slot] = c.changeSku[i];
+            ringAvailable[slot] = c.changeAvailable[i];
+            ringSeq[slot] = c.seq;
+            position++;
+            queued = true;
         }
+        if (!queued)
+        {
+            return;
+        }
+        written.lazySet(position);
+        if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true))
+        {
+            try
+            {
+                sender.execute(drain);
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                // The server is shutting down: its streams are closing, nobody is left to send to.
+                drainScheduled.set(false);
+            }
+        }
+    }
+
+    /** Event loop: sends every queued change, then a resync to everyone if changes had to be dropped. */
+    private void drain()
+    {
+        drainScheduled.set(false);
+        final long end = written.get();
+        for (long position = sent.get(); position < end; position++)
+        {
+            final int slot = (int)position & MASK;
+            final String channel = ringChannel[slot];
+            final String sku = ringSku[slot];
+            ringChannel[slot] = null;
+            ringSku[slot] = null;
+            final Set<Channel> set = subscribers.get(channel);
+            if (set != null && !set.isEmpty())
+            {
+                send(set, sku == null ?
+                    resync(channel, ringSeq[slot]) :
+                    "event: availability\ndata: {\"channel\":\"" + channel + "\",\"sku\":\"" + sku +
+                    "\",\"available\":" + ringAvailable[slot] + ",\"seq\":" + ringSeq[slot] + "}\n\n");
+            }
+        }
+        sent.lazySet(end);
+        if (overflowed.compareAndSet(true, false))
+        {
+            final long seq = droppedSeq;
+            for (final Map.Entry<String, Set<Channel>> entry : subscribers.entrySet())
+            {
+                send(entry.getValue(), resync(entry.getKey(), seq));
+            }
+        }
+    }
+
+    private static String resync(final String channel, final long seq)
+    {
+        return "event: resync\ndata: {\"channel\":\"" + channel + "\",\"seq\":" + seq + "}\n\n";
     }
 
     /** Keeps idle streams from hitting the idle timeout. */

@@ -1,13 +1,13 @@
 package io.stockengine.gateway.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -36,12 +36,14 @@ import io.stockengine.gateway.GatewayMetrics;
 
 /**
  * The HTTP/JSON API of API.md. Each request is validated and parsed on the IO thread into a command, published to
- * the ring without blocking (a full ring answers 503 at once), and answered from the reply thread once its events
- * are journaled. Answers leave in request order, so HTTP/1.1 pipelining works; a connection with too many commands
- * in flight stops reading until some are answered.
+ * the ring without blocking (a full ring answers 503 at once), and answered once its events are journaled. Answers
+ * leave in request order, so HTTP/1.1 pipelining works; a connection with too many commands in flight stops reading
+ * until some are answered.
  * <p>
  * Threading: one instance per connection; all fields are touched on its event loop only, except that the reply
- * thread renders the answer and hands it over through a queue that one task on the event loop drains.
+ * thread copies the slot's outputs into the exchange's own answer holder and pushes the exchange onto a lock-free
+ * stack that one task on the event loop drains. The reply thread is the logic thread when the journal runs there,
+ * so it neither renders JSON nor allocates: the answer is rendered on the event loop.
  */
 public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 {
@@ -53,14 +55,22 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         slot.startNanos = exchange.startNanos;
     };
 
+    /** Enough holders for the requests of a busy pipelined connection; beyond that they are left to the collector. */
+    private static final int SPARE_ANSWERS = 256;
+
     private final EngineAccess engine;
     private final GatewayConfig config;
     private final GatewayMetrics metrics;
     private final Operations operations;
     private final AvailabilityHub hub;
     private final Map<Long, FullHttpResponse> pending = new TreeMap<>();
-    /** Answers rendered by the reply thread, waiting for this connection's event loop to write them. */
-    private final Queue<HttpExchange> answered = new ConcurrentLinkedQueue<>();
+    /**
+     * Exchanges the reply thread has answered, newest first, linked through {@link HttpExchange#next}: a push is one
+     * compare-and-set and allocates nothing, and the event loop takes the whole stack at once.
+     */
+    private final AtomicReference<HttpExchange> answered = new AtomicReference<>();
+    /** Answer holders of finished exchanges, kept for the next requests (event loop only). */
+    private final ArrayDeque<Command> spareAnswers = new ArrayDeque<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drainAnswered;
     private ChannelHandlerContext context;
@@ -87,10 +97,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         static final CommandCallback CALLBACK = slot ->
         {
             final HttpExchange exchange = (HttpExchange)slot.attachment;
-            final Responses.Rendered rendered =
-                Responses.answer(exchange.handler.context.alloc(), slot, exchange.request);
+            exchange.answer.copyOutputsFrom(slot);
             exchange.handler.metrics.answered(slot.type, slot.result, System.nanoTime() - exchange.startNanos);
-            exchange.rendered = rendered;
             exchange.handler.handOver(exchange);
         };
 
@@ -99,15 +107,19 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         final boolean keepAlive;
         final Command request;
         final long startNanos;
-        /** Set by the reply thread before the exchange is queued; the queue publishes it to the event loop. */
-        Responses.Rendered rendered;
+        /** Filled by the reply thread before the exchange is pushed; the push publishes it to the event loop. */
+        final Command answer;
+        /** The exchange answered before this one, while both wait on {@link #answered}. */
+        HttpExchange next;
 
-        HttpExchange(final HttpApiHandler handler, final long id, final boolean keepAlive, final Command request)
+        HttpExchange(final HttpApiHandler handler, final long id, final boolean keepAlive, final Command request,
+            final Command answer)
         {
             this.handler = handler;
             this.id = id;
             this.keepAlive = keepAlive;
             this.request = request;
+            this.answer = answer;
             this.startNanos = System.nanoTime();
         }
     }
@@ -334,9 +346,11 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         {
             throw new Problem(503, "UNAVAILABLE", null, "the engine is recovering: " + engine.recoveryProgress());
         }
-        final HttpExchange exchange = new HttpExchange(this, id, keepAlive, request);
+        final Command answer = spareAnswers.isEmpty() ? new Command() : spareAnswers.pop();
+        final HttpExchange exchange = new HttpExchange(this, id, keepAlive, request, answer);
         if (!pipeline.tryPublish(FILLER, exchange))
         {
+            spareAnswers.push(answer);
             metrics.overloaded.incrementAndGet();
             metrics.answered(request.type, io.stockengine.engine.ResultCode.OVERLOADED, 0);
             answer(id, Responses.problem(ctx.alloc(), 503, "OVERLOADED", null,
@@ -350,13 +364,19 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     }
 
     /**
-     * Reply thread: queues a rendered answer and makes sure one drain is scheduled on the event loop. Under
+     * Reply thread: pushes an answered exchange and makes sure one drain is scheduled on the event loop. Under
      * pipelining the answers of a whole batch then leave in one write and one flush, instead of a task, a write and
      * a system call each.
      */
     private void handOver(final HttpExchange exchange)
     {
-        answered.offer(exchange);
+        HttpExchange head;
+        do
+        {
+            head = answered.get();
+            exchange.next = head;
+        }
+        while (!answered.compareAndSet(head, exchange));
         if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true))
         {
             try
@@ -365,25 +385,32 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             }
             catch (final RejectedExecutionException ex)
             {
-                // The event loop is shutting down with the server: nobody will write these any more.
-                HttpExchange orphan;
-                while ((orphan = answered.poll()) != null)
-                {
-                    orphan.rendered.body().release();
-                }
+                // The event loop is shutting down with the server: nobody will write these any more, and nothing
+                // has been rendered for them yet, so there is nothing to release.
+                answered.set(null);
             }
         }
     }
 
-    /** Event loop: writes every answer the reply thread has queued, then flushes once. */
+    /** Event loop: renders and writes every answer the reply thread has pushed, in request order, then flushes once. */
     private void drainAnswered()
     {
         drainScheduled.set(false);
-        HttpExchange exchange;
-        while ((exchange = answered.poll()) != null)
+        HttpExchange newest = answered.getAndSet(null);
+        HttpExchange oldest = null;
+        while (newest != null)
+        {
+            final HttpExchange next = newest.next;
+            newest.next = oldest;
+            oldest = newest;
+            newest = next;
+        }
+        for (HttpExchange exchange = oldest; exchange != null; exchange = exchange.next)
         {
             inFlight--;
-            queue(exchange.id, exchange.rendered, exchange.keepAlive, null);
+            final Responses.Rendered rendered = Responses.answer(context.alloc(), exchange.answer, exchange.request);
+            recycle(exchange.answer);
+            queue(exchange.id, rendered, exchange.keepAlive, null);
         }
         if (!closeAfter)
         {
@@ -393,6 +420,15 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             context.channel().isActive())
         {
             context.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void recycle(final Command answer)
+    {
+        if (spareAnswers.size() < SPARE_ANSWERS)
+        {
+            answer.releaseReferences();
+            spareAnswers.push(answer);
         }
     }
 

@@ -118,12 +118,12 @@ final class Responses
             case ResultCode.INSUFFICIENT_STOCK:
                 return problem(alloc, 409, "INSUFFICIENT_STOCK", null, shortfallDetail(c), json -> shortfall(json, c));
             case ResultCode.INVALID_TRANSITION:
-                return problem(alloc, 409, "INVALID_TRANSITION", null, transitionDetail(c), null);
+                return problem(alloc, 409, "INVALID_TRANSITION", null, transitionDetail(request), null);
             case ResultCode.NOT_FOUND:
-                return problem(alloc, 404, "NOT_FOUND", null, notFoundDetail(c), null);
+                return problem(alloc, 404, "NOT_FOUND", null, notFoundDetail(request), null);
             case ResultCode.IDEMPOTENCY_CONFLICT:
-                return problem(alloc, 422, "IDEMPOTENCY_CONFLICT", c.type == CommandType.RESERVE ? "order_id" :
-                    "Idempotency-Key", "this " + (c.type == CommandType.RESERVE ? "order id" : "Idempotency-Key") +
+                return problem(alloc, 422, "IDEMPOTENCY_CONFLICT", request.type == CommandType.RESERVE ? "order_id" :
+                    "Idempotency-Key", "this " + (request.type == CommandType.RESERVE ? "order id" : "Idempotency-Key") +
                     " was already used with a different request", null);
             case ResultCode.INVALID_REQUEST:
                 return problem(alloc, 400, "INVALID_REQUEST", c.field, invalidDetail(c), null);
@@ -141,9 +141,9 @@ final class Responses
             "not enough stock for " + c.rowCount + " lines";
     }
 
-    private static String transitionDetail(final Command c)
+    private static String transitionDetail(final Command request)
     {
-        switch (c.type)
+        switch (request.type)
         {
             case CommandType.RETURN: return "a line returns more than was shipped and not yet returned, or names no " +
                 "line of the order";
@@ -154,10 +154,10 @@ final class Responses
         }
     }
 
-    private static String notFoundDetail(final Command c)
+    private static String notFoundDetail(final Command request)
     {
-        return c.type == CommandType.TRANSFER_IN || c.type == CommandType.QUERY_TRANSFER ?
-            "no transfer " + c.reference : "no order " + c.orderId;
+        return request.type == CommandType.TRANSFER_IN || request.type == CommandType.QUERY_TRANSFER ?
+            "no transfer " + request.reference : "no order " + request.orderId;
     }
 
     private static String invalidDetail(final Command c)
@@ -188,7 +188,7 @@ final class Responses
     {
         final int status;
         final ByteBuf body;
-        switch (c.type)
+        switch (request.type)
         {
             case CommandType.RESERVE:
                 status = 201;
@@ -213,7 +213,7 @@ final class Responses
             case CommandType.QUERY_TRANSFER:
             case CommandType.TRANSFER_OUT:
             case CommandType.TRANSFER_IN:
-                status = c.type == CommandType.QUERY_TRANSFER ? 200 : 201;
+                status = request.type == CommandType.QUERY_TRANSFER ? 200 : 201;
                 body = render(alloc, json -> transfer(json, c, request));
                 break;
             case CommandType.QUERY_CHANNEL:
@@ -222,7 +222,7 @@ final class Responses
                 body = render(alloc, json -> channel(json, c, request));
                 break;
             default:
-                status = CommandType.SET_SAFETY_STOCK == c.type || CommandType.DEFINE_KIT == c.type ? 200 : 201;
+                status = CommandType.SET_SAFETY_STOCK == request.type || CommandType.DEFINE_KIT == request.type ? 200 : 201;
                 body = render(alloc, json -> echo(json, c, request));
                 break;
         }
@@ -338,7 +338,7 @@ final class Responses
         json.writeNumberField("quantity", c.rowValues[0]);
         json.writeNumberField("in_transit", c.rowValues[1]);
         json.writeNumberField("received", c.rowValues[2]);
-        if (c.type != CommandType.QUERY_TRANSFER)
+        if (request.type != CommandType.QUERY_TRANSFER)
         {
             json.writeNumberField("seq", c.seq);
         }
@@ -349,7 +349,7 @@ final class Responses
     {
         json.writeStartObject();
         json.writeStringField("channel", request.channel);
-        if (c.type == CommandType.CONFIGURE_CHANNEL)
+        if (request.type == CommandType.CONFIGURE_CHANNEL)
         {
             json.writeNumberField("buffer", request.quantity);
             json.writeArrayFieldStart("locations");

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.stockengine.engine.AvailabilityWatch;
 import io.stockengine.gateway.ConnectionLimiter;
 import io.stockengine.gateway.GatewayConfig;
@@ -72,7 +73,7 @@ class HttpCodecTest
         });
         channel = new EmbeddedSocketChannel();
         channel.pipeline().addLast(new HttpServerInitializer(engine, config, metrics, operations,
-            new ConnectionLimiter(100, metrics), new AvailabilityHub(new AvailabilityWatch())));
+            new ConnectionLimiter(100, metrics), new AvailabilityHub(new AvailabilityWatch(), ImmediateEventExecutor.INSTANCE)));
         return channel;
     }
 

@@ -1,0 +1,98 @@
+package io.stockengine.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+
+/** {@link Command#copyOutputsFrom}: what a gateway keeps of an answer after the slot is reused. */
+class CommandTest
+{
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+
+    private static StockEngine engineWithLocations(final int locations)
+    {
+        final StockEngine engine = new StockEngine(new EngineConfig(), NoOpEventSink.INSTANCE);
+        final Command c = new Command();
+        for (int l = 0; l < locations; l++)
+        {
+            c.reset();
+            c.type = CommandType.RECEIVE;
+            c.timestamp = 1;
+            c.key = "k" + l;
+            c.sku = "A";
+            c.location = "L" + l;
+            c.quantity = l + 1;
+            c.amount = 100;
+            engine.process(c);
+        }
+        return engine;
+    }
+
+    private static Command stockOf(final StockEngine engine, final String sku)
+    {
+        final Command c = new Command();
+        c.type = CommandType.QUERY_STOCK;
+        c.timestamp = 2;
+        c.sku = sku;
+        engine.process(c);
+        return c;
+    }
+
+    @Test
+    void shouldCopyEveryRowOfAnAnswerLargerThanTheHoldersArrays()
+    {
+        final Command slot = stockOf(engineWithLocations(20), "A");
+        assertEquals(20, slot.rowCount, "more rows than a fresh command's arrays hold");
+
+        final Command kept = new Command().copyOutputsFrom(slot);
+        assertEquals(slot.result, kept.result);
+        assertEquals(slot.seq, kept.seq);
+        assertEquals(slot.rowCount, kept.rowCount);
+        assertArrayEquals(Arrays.copyOf(slot.rowSku, 20), Arrays.copyOf(kept.rowSku, 20));
+        assertArrayEquals(Arrays.copyOf(slot.rowLocation, 20), Arrays.copyOf(kept.rowLocation, 20));
+        assertArrayEquals(Arrays.copyOf(slot.rowValues, 20 * Command.STOCK_FIELDS),
+            Arrays.copyOf(kept.rowValues, 20 * Command.STOCK_FIELDS));
+        assertEquals(20, kept.value(19, Command.STOCK_FIELDS, Command.STOCK_SELLABLE));
+
+        // The slot is reused for the next command: what was kept must not change with it.
+        slot.reset();
+        assertEquals(20, kept.value(19, Command.STOCK_FIELDS, Command.STOCK_SELLABLE));
+    }
+
+    @Test
+    void shouldReuseTheHoldersArraysWithoutAllocatingOnceTheyAreLargeEnough()
+    {
+        final StockEngine engine = engineWithLocations(12);
+        final Command big = stockOf(engine, "A");
+        final Command none = stockOf(engine, "B");
+        final Command kept = new Command().copyOutputsFrom(big);
+        final String[] rows = kept.rowSku;
+        final long[] values = kept.rowValues;
+        for (int i = 0; i < 20_000; i++)
+        {
+            // Warm the copy up, so what is measured below is the copy and not the interpreter.
+            kept.copyOutputsFrom((i & 1) == 0 ? big : none);
+        }
+        final long before = THREADS.getCurrentThreadAllocatedBytes();
+        kept.copyOutputsFrom(none);
+        kept.copyOutputsFrom(big);
+        final long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(0, allocated, "bytes allocated by copying into arrays that are large enough");
+        assertSame(rows, kept.rowSku);
+        assertSame(values, kept.rowValues);
+        assertEquals(12, kept.rowCount);
+
+        kept.copyOutputsFrom(none);
+        assertEquals(0, none.rowCount, "an unknown SKU has no stock record");
+        assertEquals(none.result, kept.result);
+        assertEquals(0, kept.rowCount);
+        assertNull(kept.outName);
+    }
+}

@@ -1,0 +1,98 @@
+package io.stockengine.gateway.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpContent;
+import io.stockengine.engine.AvailabilityWatch;
+import io.stockengine.engine.Command;
+
+/**
+ * The hand-over between the reply thread and the event loop that sends the stream's events: order, channels
+ * without subscribers, and what a subscriber is told when more changes come than the ring holds.
+ */
+class AvailabilityHubTest
+{
+    private static Command changes(final long seq, final String channel, final String... skus)
+    {
+        final Command c = new Command();
+        c.seq = seq;
+        for (int i = 0; i < skus.length; i++)
+        {
+            c.change(channel, skus[i], 10 + i);
+        }
+        return c;
+    }
+
+    private static List<String> events(final EmbeddedChannel subscriber)
+    {
+        subscriber.runPendingTasks();
+        final List<String> events = new ArrayList<>();
+        HttpContent content;
+        while ((content = subscriber.readOutbound()) != null)
+        {
+            events.add(content.content().toString(StandardCharsets.UTF_8));
+            content.release();
+        }
+        return events;
+    }
+
+    @Test
+    void shouldSendTheChangesOfSubscribedChannelsInOrderOnTheEventLoop()
+    {
+        final EmbeddedChannel subscriber = new EmbeddedChannel();
+        final AvailabilityHub hub = new AvailabilityHub(new AvailabilityWatch(), subscriber.eventLoop());
+        hub.subscribe("web", subscriber);
+
+        hub.onChanges(changes(7, "web", "A", "B"));
+        hub.onChanges(changes(8, "shop", "A"));
+        hub.onChanges(changes(9, "web", (String)null));
+
+        assertEquals(List.of(
+            "event: availability\ndata: {\"channel\":\"web\",\"sku\":\"A\",\"available\":10,\"seq\":7}\n\n",
+            "event: availability\ndata: {\"channel\":\"web\",\"sku\":\"B\",\"available\":11,\"seq\":7}\n\n",
+            "event: resync\ndata: {\"channel\":\"web\",\"seq\":9}\n\n"), events(subscriber));
+        subscriber.finishAndReleaseAll();
+    }
+
+    @Test
+    void shouldDropWhatTheRingCannotHoldAndTellEverySubscriberToResync()
+    {
+        final EmbeddedChannel web = new EmbeddedChannel();
+        final EmbeddedChannel shop = new EmbeddedChannel();
+        final AvailabilityHub hub = new AvailabilityHub(new AvailabilityWatch(), web.eventLoop());
+        hub.subscribe("web", web);
+        hub.subscribe("shop", shop);
+
+        // The event loop runs nothing while the reply thread fills the ring and goes past it.
+        for (int seq = 1; seq <= AvailabilityHub.RING + 5; seq++)
+        {
+            hub.onChanges(changes(seq, "web", "S"));
+        }
+        final List<String> sent = events(web);
+        assertEquals(AvailabilityHub.RING + 1, sent.size(), "every change the ring held, then one resync");
+        assertEquals("event: availability\ndata: {\"channel\":\"web\",\"sku\":\"S\",\"available\":10,\"seq\":1}\n\n",
+            sent.get(0));
+        assertEquals("event: availability\ndata: {\"channel\":\"web\",\"sku\":\"S\",\"available\":10,\"seq\":" +
+            AvailabilityHub.RING + "}\n\n", sent.get(AvailabilityHub.RING - 1));
+        assertEquals("event: resync\ndata: {\"channel\":\"web\",\"seq\":" + (AvailabilityHub.RING + 5) + "}\n\n",
+            sent.get(AvailabilityHub.RING), "the resync names the newest change that was dropped");
+        assertEquals(List.of("event: resync\ndata: {\"channel\":\"shop\",\"seq\":" + (AvailabilityHub.RING + 5) +
+            "}\n\n"), events(shop), "a dropped change could have been anyone's: every subscriber resyncs");
+
+        // Once drained, the ring takes changes again, and one resync was enough.
+        hub.onChanges(changes(AvailabilityHub.RING + 6, "web", "T"));
+        assertEquals(List.of("event: availability\ndata: {\"channel\":\"web\",\"sku\":\"T\",\"available\":10," +
+            "\"seq\":" + (AvailabilityHub.RING + 6) + "}\n\n"), events(web));
+        assertNull(shop.readOutbound());
+        web.finishAndReleaseAll();
+        shop.finishAndReleaseAll();
+    }
+}
