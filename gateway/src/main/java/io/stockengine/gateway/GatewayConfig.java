@@ -17,8 +17,8 @@ public final class GatewayConfig
     public String waitStrategy = "sleeping";
     /** shared: the journal thread answers; own: a reply thread of its own. */
     public String replyThread = "shared";
-    /** own: a journal thread of its own; logic: the logic thread journals and answers too. */
-    public String journalThread = "own";
+    /** logic: the logic thread journals and answers too; own: a journal thread of its own. */
+    public String journalThread = "logic";
     public long tickIntervalMillis = 50;
     public int ioThreads = 2;
     public int maxBodyBytes = 1 << 20;

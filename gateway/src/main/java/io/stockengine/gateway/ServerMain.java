@@ -49,15 +49,16 @@ public final class ServerMain implements Callable<Integer>
         "moderate load, ~100 us more latency), backoff, blocking, yielding or busy-spin")
     String waitStrategy;
 
-    @Option(names = "--reply-thread", description = "shared (default: the journal thread answers after each group " +
-        "commit) or own (a reply thread of its own, for machines with cores to spare)")
-    String replyThread;
-
-    @Option(names = "--journal-thread", description = "own (default: a journal thread of its own, the most " +
-        "commands a second) or logic (the logic thread journals and answers too: one thread per command, a shorter " +
-        "latency tail at moderate rates on a small machine; HTTP answers are then rendered on the logic thread, so " +
-        "it suits binary-protocol traffic)")
+    @Option(names = "--journal-thread", description = "logic (default: the logic thread journals each batch and " +
+        "answers it too, one thread per command: the shortest latency on a small machine) or own (a journal thread " +
+        "of its own, which journals and answers one batch while the logic thread runs the next: for machines with " +
+        "cores to spare)")
     String journalThread;
+
+    @Option(names = "--reply-thread", description = "with --journal-thread own: shared (default: the journal " +
+        "thread answers after each group commit) or own (a reply thread of its own as well; chooses " +
+        "--journal-thread own when that is not given)")
+    String replyThread;
 
     @Option(names = "--tick-interval-ms", description = "clock tick that drives expiry, 1..100 (default: 50)")
     Long tickIntervalMillis;
@@ -160,6 +161,7 @@ public final class ServerMain implements Callable<Integer>
     GatewayConfig configure() throws IOException
     {
         final GatewayConfig config = new GatewayConfig();
+        boolean journalInFile = false;
         if (configFile != null)
         {
             if (!Files.isRegularFile(configFile))
@@ -172,6 +174,7 @@ public final class ServerMain implements Callable<Integer>
                 properties.load(reader);
             }
             apply(config, properties);
+            journalInFile = properties.containsKey("journal-thread");
         }
         config.dataDir = dataDir != null ? dataDir : config.dataDir;
         config.host = host != null ? host : config.host;
@@ -182,6 +185,11 @@ public final class ServerMain implements Callable<Integer>
         config.waitStrategy = waitStrategy != null ? waitStrategy : config.waitStrategy;
         config.replyThread = replyThread != null ? replyThread : config.replyThread;
         config.journalThread = journalThread != null ? journalThread : config.journalThread;
+        if (journalThread == null && !journalInFile && "own".equals(config.replyThread))
+        {
+            // A reply thread of its own only exists beside a journal thread of its own.
+            config.journalThread = "own";
+        }
         config.tickIntervalMillis = tickIntervalMillis != null ? tickIntervalMillis : config.tickIntervalMillis;
         config.ioThreads = ioThreads != null ? ioThreads : config.ioThreads;
         config.maxBodyBytes = maxBodyBytes != null ? maxBodyBytes : config.maxBodyBytes;

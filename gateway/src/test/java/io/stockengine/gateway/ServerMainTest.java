@@ -37,10 +37,13 @@ class ServerMainTest
     }
 
     @Test
-    void shouldTakeTheJournalThreadSettingAndRefuseItBesideAReplyThreadOfItsOwn() throws Exception
+    void shouldTakeTheJournalThreadSettingAndRefuseLogicBesideAReplyThreadOfItsOwn() throws Exception
     {
-        assertEquals("own", configure().conclude().journalThread);
-        assertEquals("logic", configure("--journal-thread", "logic").conclude().journalThread);
+        assertEquals("logic", configure().conclude().journalThread);
+        assertEquals("own", configure("--journal-thread", "own").conclude().journalThread);
+        final GatewayConfig replyOfItsOwn = configure("--reply-thread", "own").conclude();
+        assertEquals("own", replyOfItsOwn.journalThread, "a reply thread of its own brings a journal thread");
+        assertEquals("own", replyOfItsOwn.replyThread);
         final IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
             () -> configure("--journal-thread", "reply").conclude());
         assertEquals("journal-thread must be own or logic, got reply", wrong.getMessage());

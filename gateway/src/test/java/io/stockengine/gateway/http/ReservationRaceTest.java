@@ -12,15 +12,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.stockengine.gateway.GatewayConfig;
 
 /**
  * Many connections race for the last units of one SKU: exactly as many reservations succeed as there are units,
- * every other one is refused with its shortfall, and the stock adds up.
+ * every other one is refused with its shortfall, and the stock adds up. It runs once per arrangement of the
+ * pipeline's threads, since each hands answers to the connections from a different thread.
  */
 @Timeout(120)
 class ReservationRaceTest
@@ -30,26 +34,34 @@ class ReservationRaceTest
     private static final int ATTEMPTS_PER_CONNECTION = 10;
 
     @TempDir
-    static Path dataDir;
-    static TestServer server;
+    Path dataDir;
+    TestServer server;
 
     @BeforeAll
-    static void start()
+    static void install()
     {
         LeakWatch.install();
-        server = TestServer.start(dataDir);
     }
 
-    @AfterAll
-    static void stop()
+    @AfterEach
+    void stop()
     {
-        server.close();
+        if (server != null)
+        {
+            server.close();
+        }
         LeakWatch.assertNoLeaks();
     }
 
-    @Test
-    void shouldReserveExactlyTheLastUnitsOnce() throws Exception
+    /** journal thread, reply thread: logic + shared is the default, own + shared and own + own the others. */
+    @ParameterizedTest(name = "journal thread {0}, reply thread {1}")
+    @CsvSource({ "logic, shared", "own, shared", "own, own" })
+    void shouldReserveExactlyTheLastUnitsOnce(final String journalThread, final String replyThread) throws Exception
     {
+        final GatewayConfig config = TestServer.config(dataDir);
+        config.journalThread = journalThread;
+        config.replyThread = replyThread;
+        server = TestServer.start(config);
         server.receive("RR-1", "RR-A", UNITS);
         final ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
         final CyclicBarrier barrier = new CyclicBarrier(CONNECTIONS);
