@@ -28,6 +28,12 @@ public final class GatewayMetrics
     public final AtomicLong openConnections = new AtomicLong();
     public final AtomicLong rejectedConnections = new AtomicLong();
     public final AtomicLong overloaded = new AtomicLong();
+    /** Availability-stream subscribers connected now. */
+    public final AtomicLong streamSubscribers = new AtomicLong();
+    /** Availability-stream events sent, one per subscriber that was sent it. */
+    public final AtomicLong streamEvents = new AtomicLong();
+    /** Availability changes dropped because the streams were too far behind (each followed by a resync). */
+    public final AtomicLong streamDroppedChanges = new AtomicLong();
 
     private static int slot(final int type, final int result)
     {

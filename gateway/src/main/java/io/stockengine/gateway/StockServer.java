@@ -79,7 +79,7 @@ public final class StockServer implements AutoCloseable
         workers = new MultiThreadIoEventLoopGroup(config.ioThreads,
             epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        hub = new AvailabilityHub(new AvailabilityWatch(), workers.next());
+        hub = new AvailabilityHub(new AvailabilityWatch(), workers.next(), metrics);
     }
 
     /** Starts the server: returns once recovery is done and both ports are open. */

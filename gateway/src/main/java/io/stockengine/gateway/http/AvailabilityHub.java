@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.util.concurrent.EventExecutor;
 import io.stockengine.engine.AvailabilityWatch;
 import io.stockengine.engine.Command;
+import io.stockengine.gateway.GatewayMetrics;
 
 /**
  * The server-sent-events stream of availability changes: connections subscribe per channel; the engine reports
@@ -37,6 +38,7 @@ public final class AvailabilityHub
 
     private final AvailabilityWatch watch;
     private final EventExecutor sender;
+    private final GatewayMetrics metrics;
     private final Map<String, Set<Channel>> subscribers = new ConcurrentHashMap<>();
     private final String[] ringChannel = new String[RING];
     private final String[] ringSku = new String[RING];
@@ -53,10 +55,11 @@ public final class AvailabilityHub
     private final Runnable drain = this::drain;
 
     /** {@code sender} is the event loop that renders and sends every event. */
-    public AvailabilityHub(final AvailabilityWatch watch, final EventExecutor sender)
+    public AvailabilityHub(final AvailabilityWatch watch, final EventExecutor sender, final GatewayMetrics metrics)
     {
         this.watch = watch;
         this.sender = sender;
+        this.metrics = metrics;
     }
 
     public AvailabilityWatch watch()
@@ -69,12 +72,14 @@ public final class AvailabilityHub
     {
         subscribers.computeIfAbsent(channel, c -> new CopyOnWriteArraySet<>()).add(connection);
         watch.watch(channel);
+        metrics.streamSubscribers.incrementAndGet();
         connection.closeFuture().addListener(f ->
         {
             final Set<Channel> set = subscribers.get(channel);
             if (set != null && set.remove(connection))
             {
                 watch.unwatch(channel);
+                metrics.streamSubscribers.decrementAndGet();
             }
         });
     }
@@ -100,9 +105,10 @@ public final class AvailabilityHub
             if (position == limit)
             {
                 droppedSeq = Math.max(droppedSeq, c.seq);
+                metrics.streamDroppedChanges.incrementAndGet();
                 overflowed.set(true);
                 queued = true;
-                break;
+                continue;
             }
             final int slot = (int)position & MASK;
             ringChannel[slot] = c.changeChannel[i];
@@ -173,20 +179,29 @@ public final class AvailabilityHub
     {
         for (final Set<Channel> set : subscribers.values())
         {
-            send(set, ": keep-alive\n\n");
+            write(set, ": keep-alive\n\n");
         }
     }
 
-    private static void send(final Set<Channel> set, final String text)
+    private void send(final Set<Channel> set, final String event)
+    {
+        metrics.streamEvents.addAndGet(write(set, event));
+    }
+
+    /** Writes the text to every open connection of the set; returns how many it was written to. */
+    private static int write(final Set<Channel> set, final String text)
     {
         final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        int written = 0;
         for (final Channel connection : set)
         {
             if (connection.isActive())
             {
                 final ByteBuf buffer = ByteBufAllocator.DEFAULT.buffer(bytes.length).writeBytes(bytes);
                 connection.writeAndFlush(new DefaultHttpContent(buffer));
+                written++;
             }
         }
+        return written;
     }
 }

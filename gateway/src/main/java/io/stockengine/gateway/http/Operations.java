@@ -100,6 +100,15 @@ public final class Operations
             .callback(cb -> cb.call(metrics.openConnections.get())).register(registry);
         CounterWithCallback.builder().name("stock_overloaded").help("Commands refused because the ring was full")
             .callback(cb -> cb.call(metrics.overloaded.get())).register(registry);
+        GaugeWithCallback.builder().name("stock_stream_subscribers")
+            .help("Connections subscribed to the availability stream")
+            .callback(cb -> cb.call(metrics.streamSubscribers.get())).register(registry);
+        CounterWithCallback.builder().name("stock_stream_events")
+            .help("Availability-stream events sent, counted once per subscriber")
+            .callback(cb -> cb.call(metrics.streamEvents.get())).register(registry);
+        CounterWithCallback.builder().name("stock_stream_dropped_changes")
+            .help("Availability changes dropped because the streams fell too far behind; each drop sends a resync")
+            .callback(cb -> cb.call(metrics.streamDroppedChanges.get())).register(registry);
         SummaryWithCallback.builder().name("stock_command_latency_seconds")
             .help("From arrival at the gateway to the answer, journaled")
             .callback(cb ->

@@ -13,6 +13,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.stockengine.engine.AvailabilityWatch;
 import io.stockengine.engine.Command;
+import io.stockengine.gateway.GatewayMetrics;
 
 /**
  * The hand-over between the reply thread and the event loop that sends the stream's events: order, channels
@@ -48,7 +49,8 @@ class AvailabilityHubTest
     void shouldSendTheChangesOfSubscribedChannelsInOrderOnTheEventLoop()
     {
         final EmbeddedChannel subscriber = new EmbeddedChannel();
-        final AvailabilityHub hub = new AvailabilityHub(new AvailabilityWatch(), subscriber.eventLoop());
+        final GatewayMetrics metrics = new GatewayMetrics();
+        final AvailabilityHub hub = new AvailabilityHub(new AvailabilityWatch(), subscriber.eventLoop(), metrics);
         hub.subscribe("web", subscriber);
 
         hub.onChanges(changes(7, "web", "A", "B"));
@@ -59,7 +61,10 @@ class AvailabilityHubTest
             "event: availability\ndata: {\"channel\":\"web\",\"sku\":\"A\",\"available\":10,\"seq\":7}\n\n",
             "event: availability\ndata: {\"channel\":\"web\",\"sku\":\"B\",\"available\":11,\"seq\":7}\n\n",
             "event: resync\ndata: {\"channel\":\"web\",\"seq\":9}\n\n"), events(subscriber));
+        assertEquals(3, metrics.streamEvents.get());
+        assertEquals(1, metrics.streamSubscribers.get());
         subscriber.finishAndReleaseAll();
+        assertEquals(0, metrics.streamSubscribers.get(), "a closed stream is no longer counted");
     }
 
     @Test
@@ -67,7 +72,8 @@ class AvailabilityHubTest
     {
         final EmbeddedChannel web = new EmbeddedChannel();
         final EmbeddedChannel shop = new EmbeddedChannel();
-        final AvailabilityHub hub = new AvailabilityHub(new AvailabilityWatch(), web.eventLoop());
+        final GatewayMetrics metrics = new GatewayMetrics();
+        final AvailabilityHub hub = new AvailabilityHub(new AvailabilityWatch(), web.eventLoop(), metrics);
         hub.subscribe("web", web);
         hub.subscribe("shop", shop);
 
@@ -76,6 +82,7 @@ class AvailabilityHubTest
         {
             hub.onChanges(changes(seq, "web", "S"));
         }
+        assertEquals(5, metrics.streamDroppedChanges.get(), "the changes past the ring's end");
         final List<String> sent = events(web);
         assertEquals(AvailabilityHub.RING + 1, sent.size(), "every change the ring held, then one resync");
         assertEquals("event: availability\ndata: {\"channel\":\"web\",\"sku\":\"S\",\"available\":10,\"seq\":1}\n\n",

@@ -73,7 +73,8 @@ class HttpCodecTest
         });
         channel = new EmbeddedSocketChannel();
         channel.pipeline().addLast(new HttpServerInitializer(engine, config, metrics, operations,
-            new ConnectionLimiter(100, metrics), new AvailabilityHub(new AvailabilityWatch(), ImmediateEventExecutor.INSTANCE)));
+            new ConnectionLimiter(100, metrics), new AvailabilityHub(new AvailabilityWatch(), ImmediateEventExecutor.INSTANCE,
+                metrics)));
         return channel;
     }
 
