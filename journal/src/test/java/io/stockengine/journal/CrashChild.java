@@ -11,7 +11,8 @@ import io.stockengine.engine.PipelineConfig;
  * The engine under test in {@link CrashRecoveryTest}: a separate JVM that recovers from its data directory, then
  * pushes the workload through the journaled pipeline as fast as the ring takes it, printing
  * {@code ACK i result seq events}
- * for every answered command, until it is killed.
+ * for every answered command, until it is killed. Arguments: data directory, workload seed, durability, and
+ * {@code logic} or {@code own} for where the journal stage runs.
  */
 public final class CrashChild
 {
@@ -26,11 +27,13 @@ public final class CrashChild
         final Path dir = Path.of(args[0]);
         final Workload workload = new Workload(Long.parseLong(args[1]));
         final Durability durability = Durability.parse(args[2]);
+        final boolean journalOnLogicThread = "logic".equals(args[3]);
         final PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
         final JournalConfig config = new JournalConfig().dataDir(dir).durability(durability)
             .snapshotEveryEvents(5_000).snapshotEveryMillis(200).rollCycle("FAST_DAILY");
         final JournaledEngine engine = JournaledEngine.open(config, new EngineConfig(),
-            new PipelineConfig().ringSize(256).tickIntervalMillis(0).clock(() -> commandTime),
+            new PipelineConfig().ringSize(256).tickIntervalMillis(0).clock(() -> commandTime)
+                .journalOnLogicThread(journalOnLogicThread),
             line -> out.println("LOG " + line));
         final long first = engine.pipeline().engine().state().lastCorrelationId() + 1;
         out.println("READY " + first);

@@ -50,7 +50,10 @@ class CrashRecoveryTest
         for (int kill = 0; kill < KILLS; kill++)
         {
             final String durability = kill % 4 == 3 ? "sync" : "process";
-            final List<long[]> acks = runAndKill(workload, seed, durability, 30 + random.nextInt(700));
+            // The server's arrangement (the journal on the logic thread) two kills in three, with both durabilities.
+            final String journalThread = kill % 3 == 1 ? "own" : "logic";
+            final List<long[]> acks = runAndKill(workload, seed, durability, journalThread,
+                30 + random.nextInt(700));
             final InventoryState recovered = recover();
             final long c = recovered.lastCorrelationId();
             final String context = "seed=" + seed + " kill=" + kill + " C=" + c + " acks=" + acks.size();
@@ -70,14 +73,15 @@ class CrashRecoveryTest
             assertEquals(directHash(workload, c), recovered.stateHash(),
                 "the journal must hold exactly commands 1.." + c + ": " + context);
             assertNoNegativeBucket(recovered, context);
-            System.out.println("CrashRecoveryTest " + context + " durability=" + durability);
+            System.out.println("CrashRecoveryTest " + context + " durability=" + durability + " journal-thread=" +
+                journalThread);
             lastC = c;
         }
         assertTrue(lastC > 0, "the child never got anything journaled");
     }
 
     private List<long[]> runAndKill(final Workload workload, final long seed, final String durability,
-        final long runMillis) throws Exception
+        final String journalThread, final long runMillis) throws Exception
     {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -92,6 +96,7 @@ class CrashRecoveryTest
         command.add(dir.toString());
         command.add(Long.toString(seed));
         command.add(durability);
+        command.add(journalThread);
         final Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         final List<long[]> acks = new ArrayList<>();
         final List<String> logs = new ArrayList<>();
