@@ -28,6 +28,8 @@ public final class GatewayMetrics
     public final AtomicLong openConnections = new AtomicLong();
     public final AtomicLong rejectedConnections = new AtomicLong();
     public final AtomicLong overloaded = new AtomicLong();
+    /** HTTP answers the gateway failed to render (a defect; the client got a 500). */
+    public final AtomicLong renderErrors = new AtomicLong();
     /** Availability-stream subscribers connected now. */
     public final AtomicLong streamSubscribers = new AtomicLong();
     /** Availability-stream events sent, one per subscriber that was sent it. */

@@ -408,9 +408,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         for (HttpExchange exchange = oldest; exchange != null; exchange = exchange.next)
         {
             inFlight--;
-            final Responses.Rendered rendered = Responses.answer(context.alloc(), exchange.answer, exchange.request);
+            queue(exchange.id, render(exchange), exchange.keepAlive, null);
             recycle(exchange.answer);
-            queue(exchange.id, rendered, exchange.keepAlive, null);
         }
         if (!closeAfter)
         {
@@ -420,6 +419,24 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             context.channel().isActive())
         {
             context.channel().config().setAutoRead(true);
+        }
+    }
+
+    /**
+     * The engine's answer as HTTP. Rendering cannot fail on any answer the engine gives; should a defect make it,
+     * the exchange still gets an answer, so the connection's later answers are not held behind a missing one.
+     */
+    private Responses.Rendered render(final HttpExchange exchange)
+    {
+        try
+        {
+            return Responses.answer(context.alloc(), exchange.answer, exchange.request);
+        }
+        catch (final RuntimeException ex)
+        {
+            metrics.renderErrors.incrementAndGet();
+            return Responses.problem(context.alloc(), 500, "INTERNAL_ERROR", null, "the command was applied and " +
+                "journaled, but its answer could not be rendered: read the resource to see its state", null);
         }
     }
 

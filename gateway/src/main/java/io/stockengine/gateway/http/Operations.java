@@ -100,6 +100,9 @@ public final class Operations
             .callback(cb -> cb.call(metrics.openConnections.get())).register(registry);
         CounterWithCallback.builder().name("stock_overloaded").help("Commands refused because the ring was full")
             .callback(cb -> cb.call(metrics.overloaded.get())).register(registry);
+        CounterWithCallback.builder().name("stock_http_render_errors")
+            .help("HTTP answers that failed to render (a defect): answered 500 INTERNAL_ERROR")
+            .callback(cb -> cb.call(metrics.renderErrors.get())).register(registry);
         GaugeWithCallback.builder().name("stock_stream_subscribers")
             .help("Connections subscribed to the availability stream")
             .callback(cb -> cb.call(metrics.streamSubscribers.get())).register(registry);
