@@ -260,24 +260,7 @@ public final class Command
     /** A private deep copy of another slot's inputs and outputs, for callers that keep a result. */
     public Command copyOf(final Command other)
     {
-        copyInputsFrom(other);
-        correlationId = other.correlationId;
-        timestamp = other.timestamp;
-        result = other.result;
-        replayed = other.replayed;
-        seq = other.seq;
-        field = other.field;
-        status = other.status;
-        outTime = other.outTime;
-        outName = other.outName;
-        outName2 = other.outName2;
-        outName3 = other.outName3;
-        rowCount = other.rowCount;
-        rowSku = Arrays.copyOf(other.rowSku, other.rowSku.length);
-        rowLocation = Arrays.copyOf(other.rowLocation, other.rowLocation.length);
-        rowValues = Arrays.copyOf(other.rowValues, other.rowValues.length);
-        itemTotals = Arrays.copyOf(other.itemTotals, other.itemTotals.length);
-        return this;
+        return copyInputsFrom(other).copyOutputsFrom(other);
     }
 
     /**
