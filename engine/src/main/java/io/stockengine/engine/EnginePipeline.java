@@ -345,12 +345,36 @@ public final class EnginePipeline implements AutoCloseable
         }
     }
 
+    /**
+     * A batch is one group commit: if the journal failed anywhere in it (an append, or the commit at its end), none
+     * of it is durable, so none of it may be answered as done, including the commands appended before the failure.
+     */
+    private void failBatchIfJournalFailed(final long first, final long last)
+    {
+        if (journalFailed)
+        {
+            for (long s = first; s <= last; s++)
+            {
+                ring.get(s).result = ResultCode.INTERNAL_ERROR;
+            }
+        }
+    }
+
     private final class JournalHandler implements EventHandler<Command>
     {
+        /** The first sequence of the batch in progress. */
+        private long batchStart;
+
         @Override
         public void onEvent(final Command command, final long sequence, final boolean endOfBatch)
         {
             append(command, endOfBatch);
+            if (endOfBatch)
+            {
+                // The reply thread sees this batch only once this handler returns from its last event.
+                failBatchIfJournalFailed(batchStart, sequence);
+                batchStart = sequence + 1;
+            }
         }
     }
 
@@ -370,6 +394,7 @@ public final class EnginePipeline implements AutoCloseable
             append(command, endOfBatch);
             if (endOfBatch)
             {
+                failBatchIfJournalFailed(unanswered, sequence);
                 for (long s = unanswered; s <= sequence; s++)
                 {
                     reply(ring.get(s));

@@ -309,6 +309,89 @@ class EnginePipelineTest
         }
     }
 
+    /**
+     * A batch is one group commit. When the journal fails on the third command of a batch of four, or in the commit
+     * at its end, the two commands appended before the failure are in no durable excerpt either: the whole batch
+     * must be answered as failed, not only the command that failed and those after it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "journal/middle", "own/middle", "logic/middle", "journal/commit", "own/commit",
+        "logic/commit" })
+    void shouldAnswerTheWholeBatchAsFailedWhenTheJournalFailsInIt(final String arrangement) throws Exception
+    {
+        final String replyOn = arrangement.substring(0, arrangement.indexOf('/'));
+        final boolean inCommit = arrangement.endsWith("/commit");
+        final CountDownLatch firstAppended = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger decided = new AtomicInteger();
+        final AtomicInteger calls = new AtomicInteger();
+        final List<Boolean> batchEnds = java.util.Collections.synchronizedList(new ArrayList<>());
+        final JournalStage failing = new AppendOnlyJournal()
+        {
+            @Override
+            public void beforeCommand(final Command command)
+            {
+                decided.incrementAndGet();
+            }
+
+            @Override
+            public void onCommand(final Command command, final boolean endOfBatch) throws InterruptedException
+            {
+                final int call = calls.incrementAndGet();
+                batchEnds.add(endOfBatch);
+                if (call == 1)
+                {
+                    firstAppended.countDown();
+                    release.await();
+                }
+                if (inCommit ? call == 5 && endOfBatch : call == 4)
+                {
+                    throw new IllegalStateException("disk full");
+                }
+            }
+        };
+        try (EnginePipeline pipeline = pipeline(failing, 16, 0, replyOn))
+        {
+            final List<CompletableFuture<Command>> answers = new ArrayList<>();
+            answers.add(receiveAsync(pipeline, "B-1"));
+            assertTrue(firstAppended.await(10, TimeUnit.SECONDS));
+            for (int i = 2; i <= 5; i++)
+            {
+                answers.add(receiveAsync(pipeline, "B-" + i));
+            }
+            // The four wait as one batch: decided already, or (journal on the logic thread) still in the ring.
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!"logic".equals(replyOn) && decided.get() < 5 && System.nanoTime() < deadline)
+            {
+                Thread.sleep(1);
+            }
+            release.countDown();
+            final List<Integer> results = new ArrayList<>();
+            for (final CompletableFuture<Command> answer : answers)
+            {
+                results.add(answer.get(10, TimeUnit.SECONDS).result);
+            }
+            assertEquals(List.of(true, false, false, false), batchEnds.subList(0, 4),
+                "the test needs commands 2 to 5 in one batch");
+            assertEquals(List.of(ResultCode.OK, ResultCode.INTERNAL_ERROR, ResultCode.INTERNAL_ERROR,
+                ResultCode.INTERNAL_ERROR, ResultCode.INTERNAL_ERROR), results, "results of commands 1 to 5");
+            assertTrue(pipeline.journalFailed());
+        }
+    }
+
+    private static CompletableFuture<Command> receiveAsync(final EnginePipeline pipeline, final String sku)
+    {
+        return pipeline.submit(c ->
+        {
+            c.type = CommandType.RECEIVE;
+            c.key = "rcv-" + sku;
+            c.sku = sku;
+            c.location = "WH1";
+            c.quantity = 1;
+            c.amount = 2_500_000;
+        });
+    }
+
     @Test
     void shouldDrainEveryPublishedCommandOnClose() throws Exception
     {

@@ -34,6 +34,8 @@ public final class ChronicleJournal implements JournalStage, AutoCloseable
     private DocumentContext document;
     private int documentBytes;
     private boolean unsynced;
+    /** Set when an append or commit threw: the journal no longer matches the state, so it takes nothing more. */
+    private boolean failed;
 
     private final AtomicLong lastSeq = new AtomicLong();
     private final AtomicLong bytesWritten = new AtomicLong();
@@ -69,15 +71,51 @@ public final class ChronicleJournal implements JournalStage, AutoCloseable
     @Override
     public void onCommand(final Command command, final boolean endOfBatch)
     {
-        final int length = command.eventsLength;
-        if (length > 0)
+        if (failed)
         {
-            append(command.events, length);
-            commands.lazySet(commands.get() + 1);
+            throw new IllegalStateException("the journal failed earlier; nothing more is appended");
         }
-        if (endOfBatch)
+        try
         {
-            commitBatch();
+            final int length = command.eventsLength;
+            if (length > 0)
+            {
+                append(command.events, length);
+                commands.lazySet(commands.get() + 1);
+            }
+            if (endOfBatch)
+            {
+                commitBatch();
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            failed = true;
+            abandonDocument();
+            throw ex;
+        }
+    }
+
+    /**
+     * Discards the excerpt being written, so a batch that failed half-way is not published by a later close: none
+     * of it was acknowledged (the pipeline answers the whole batch as failed), and recovery must not find half a
+     * batch of it.
+     */
+    private void abandonDocument()
+    {
+        final DocumentContext open = document;
+        document = null;
+        if (open != null)
+        {
+            try
+            {
+                open.rollbackOnClose();
+                open.close();
+            }
+            catch (final RuntimeException | Error ignored)
+            {
+                // Already failing: the append's own failure is the one reported.
+            }
         }
     }
 

@@ -1,0 +1,129 @@
+package io.stockengine.journal;
+
+import static io.stockengine.journal.RecordDescriptor.LENGTH_OFFSET;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.stockengine.engine.Command;
+import io.stockengine.engine.CommandType;
+import io.stockengine.engine.EngineConfig;
+import io.stockengine.engine.InventoryState;
+import io.stockengine.engine.ResultCode;
+import io.stockengine.engine.StockEngine;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+
+@Timeout(60)
+class ChronicleJournalTest
+{
+    @TempDir
+    Path dir;
+
+    /**
+     * A batch's events go into one excerpt that its end-of-batch commit closes. When an append fails half-way
+     * through a batch, the excerpt holding the batch's earlier commands must be discarded, not published by the
+     * close that follows: the pipeline answers the whole batch as failed, and a restart must not find it.
+     */
+    @Test
+    void shouldDiscardTheHalfWrittenBatchWhenAnAppendFails() throws Exception
+    {
+        final JournalConfig config = TestJournal.config(dir);
+        Files.createDirectories(config.journalDir());
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(config.journalDir().toFile())
+            .rollCycle(RollCycles.FAST_DAILY).build())
+        {
+            final ChronicleJournal journal = new ChronicleJournal(queue, config, 0);
+            final StockEngine engine = new StockEngine(new InventoryState(new EngineConfig()), journal.recorder());
+
+            final Command first = receive(journal, engine, "CJ-1");
+            journal.onCommand(first, true);
+            final long committedSeq = journal.lastSeq();
+            final Command second = receive(journal, engine, "CJ-2");
+            journal.onCommand(second, false);
+
+            final Command broken = receive(journal, engine, "CJ-3");
+            // A record length no encoder writes: sealing it fails, as a failing disk would fail the append.
+            broken.events.putInt(LENGTH_OFFSET, -8);
+            assertThrows(IndexOutOfBoundsException.class, () -> journal.onCommand(broken, true));
+            final IllegalStateException after = assertThrows(IllegalStateException.class,
+                () -> journal.onCommand(receive(journal, engine, "CJ-4"), true));
+            assertEquals("the journal failed earlier; nothing more is appended", after.getMessage());
+            journal.close();
+
+            assertEquals(1, excerpts(queue), "only the batch committed before the failure is in the journal");
+            assertEquals(committedSeq, lastSeqOf(queue), "and it ends with the first command's last event");
+        }
+    }
+
+    private static Command receive(final ChronicleJournal journal, final StockEngine engine, final String sku)
+    {
+        final Command command = new Command();
+        command.type = CommandType.RECEIVE;
+        command.key = "rcv-" + sku;
+        command.sku = sku;
+        command.location = "WH1";
+        command.quantity = 3;
+        command.amount = 1_000_000;
+        command.timestamp = Workload.BASE_TIME;
+        journal.beforeCommand(command);
+        engine.process(command);
+        assertEquals(ResultCode.OK, command.result);
+        return command;
+    }
+
+    private static int excerpts(final SingleChronicleQueue queue)
+    {
+        int count = 0;
+        try (ExcerptTailer tailer = queue.createTailer())
+        {
+            while (true)
+            {
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        return count;
+                    }
+                    count++;
+                }
+            }
+        }
+    }
+
+    /** The seq of the last record of the last excerpt. */
+    private static long lastSeqOf(final SingleChronicleQueue queue)
+    {
+        long seq = -1;
+        try (ExcerptTailer tailer = queue.createTailer())
+        {
+            while (true)
+            {
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        return seq;
+                    }
+                    final net.openhft.chronicle.bytes.Bytes<?> bytes = dc.wire().bytes();
+                    long offset = bytes.readPosition();
+                    final long end = bytes.readLimit();
+                    while (offset < end)
+                    {
+                        seq = bytes.readLong(offset + RecordDescriptor.SEQ_OFFSET);
+                        offset += bytes.readInt(offset + LENGTH_OFFSET);
+                    }
+                }
+            }
+        }
+    }
+}
