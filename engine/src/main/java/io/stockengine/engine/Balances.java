@@ -32,6 +32,8 @@ public final class Balances
     private static final int PAGE_SHIFT = 14;
     private static final int PAGE_RECORDS = 1 << PAGE_SHIFT;
     private static final int PAGE_MASK = PAGE_RECORDS - 1;
+    /** Longs in one page of records: what a {@link PageReserve} keeps ready for this table. */
+    public static final int PAGE_LONGS = PAGE_RECORDS * STRIDE;
     private static final int READ_BLOCK_RECORDS = 1024;
 
     /** The index is kept at most this full (of 16ths), so a probe run stays short. */
@@ -71,8 +73,17 @@ public final class Balances
     private long lastKey = -1;
     private int lastFound = -1;
 
+    /** Where new pages come from. */
+    private final PageReserve reserve;
+
     public Balances(final int expectedBalances)
     {
+        this(expectedBalances, PageReserve.NONE);
+    }
+
+    public Balances(final int expectedBalances, final PageReserve reserve)
+    {
+        this.reserve = reserve;
         index = new long[capacityFor(Math.max(16, expectedBalances))];
         indexMask = index.length - 1;
         nextOfSku = new int[Math.max(16, Math.min(expectedBalances, 1 << 26))];
@@ -283,7 +294,7 @@ public final class Balances
         }
         if (pages[page] == null)
         {
-            pages[page] = new long[PAGE_RECORDS * STRIDE];
+            pages[page] = reserve.take(PAGE_LONGS);
         }
         if (b == nextOfSku.length)
         {
@@ -474,7 +485,7 @@ public final class Balances
         }
         if (pages[page] == null)
         {
-            pages[page] = new long[PAGE_RECORDS * STRIDE];
+            pages[page] = reserve.take(PAGE_LONGS);
         }
         if (b >= nextOfSku.length)
         {

@@ -35,9 +35,15 @@ public final class InventoryState implements EventSink
 
     public InventoryState(final EngineConfig config)
     {
+        this(config, PageReserve.NONE);
+    }
+
+    /** @param pages where new pages of balances, orders and lines come from. */
+    public InventoryState(final EngineConfig config, final PageReserve pages)
+    {
         this.config = config.conclude();
-        balances = new Balances(config.expectedBalances());
-        orders = new OrderBook(config.expectedOrders());
+        balances = new Balances(config.expectedBalances(), pages);
+        orders = new OrderBook(config.expectedOrders(), pages);
         keys = new IdempotencyWindow(config.dedupWindowMillis(), config.dedupCapacity());
         for (int kind = 0; kind < 3; kind++)
         {
@@ -143,12 +149,19 @@ public final class InventoryState implements EventSink
     /** Reads a snapshot into a fresh state (one that has applied no event yet). */
     public static InventoryState readSnapshot(final DataInput in, final EngineConfig config) throws IOException
     {
+        return readSnapshot(in, config, PageReserve.NONE);
+    }
+
+    /** Reads a snapshot into a fresh state whose new pages come from {@code pages}. */
+    public static InventoryState readSnapshot(final DataInput in, final EngineConfig config, final PageReserve pages)
+        throws IOException
+    {
         final int version = in.readInt();
         if (version != SNAPSHOT_VERSION)
         {
             throw new IOException("snapshot version " + version + " is not " + SNAPSHOT_VERSION);
         }
-        final InventoryState state = new InventoryState(config);
+        final InventoryState state = new InventoryState(config, pages);
         state.lastSeq = in.readLong();
         state.now = in.readLong();
         state.lastCorrelationId = in.readLong();

@@ -68,6 +68,9 @@ public final class OrderBook
     private static final int ORDER_PAGE_SHIFT = 13;
     private static final int ORDER_PAGE_ORDERS = 1 << ORDER_PAGE_SHIFT;
     private static final int ORDER_PAGE_MASK = ORDER_PAGE_ORDERS - 1;
+    /** Longs in one page of order records and in one page of lines: the sizes a {@link PageReserve} keeps. */
+    public static final int ORDER_PAGE_LONGS = ORDER_PAGE_ORDERS * O_STRIDE;
+    public static final int LINE_PAGE_LONGS = PAGE_LINES * L_STRIDE;
 
     private long[][] orderPages = new long[16][];
     private int orderHigh;
@@ -99,8 +102,17 @@ public final class OrderBook
 
     private int lastFound = -1;
 
+    /** Where new pages of orders and lines come from. */
+    private final PageReserve reserve;
+
     public OrderBook(final int expectedOrders)
     {
+        this(expectedOrders, PageReserve.NONE);
+    }
+
+    public OrderBook(final int expectedOrders, final PageReserve reserve)
+    {
+        this.reserve = reserve;
         allocateIndex(CharSequenceIntMap.capacityFor(Math.max(16, expectedOrders)));
         Arrays.fill(freeBlock, -1);
     }
@@ -527,7 +539,7 @@ public final class OrderBook
         }
         if (orderPages[p] == null)
         {
-            orderPages[p] = new long[ORDER_PAGE_ORDERS * O_STRIDE];
+            orderPages[p] = reserve.take(ORDER_PAGE_LONGS);
         }
     }
 
@@ -606,7 +618,7 @@ public final class OrderBook
             {
                 if (linePages[p] == null)
                 {
-                    linePages[p] = new long[PAGE_LINES * L_STRIDE];
+                    linePages[p] = reserve.take(LINE_PAGE_LONGS);
                 }
             }
         }
@@ -880,7 +892,7 @@ public final class OrderBook
         linePages = new long[pages][];
         for (int p = 0; p <= (lineHigh - 1) >>> PAGE_SHIFT && lineHigh > 0; p++)
         {
-            linePages[p] = new long[PAGE_LINES * L_STRIDE];
+            linePages[p] = reserve.take(LINE_PAGE_LONGS);
         }
         for (int line = 0; line < lineHigh; line++)
         {

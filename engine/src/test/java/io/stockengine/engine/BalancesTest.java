@@ -12,22 +12,33 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BalancesTest
 {
     /**
      * Creates balances at random keys (clustered SKU ids and small location ids, as a catalogue has, plus extreme
      * ids: SKU ids are dense, locations any) from a table sized for 16, through many index growths, against a HashMap; then a snapshot copy must find
-     * the same and hash the same, and the read-ahead's hint for a stored key must be a real balance or -1.
+     * the same and hash the same, and the read-ahead's hint for a stored key must be a real balance or -1. Once with
+     * pages allocated in place, once with pages taken from a running {@link PageReserve}.
      */
-    @Test
-    void shouldFindExactlyTheCreatedBalancesThroughGrowthAndSnapshot() throws IOException
+    @ParameterizedTest(name = "reserve={0}")
+    @ValueSource(booleans = { false, true })
+    void shouldFindExactlyTheCreatedBalancesThroughGrowthAndSnapshot(final boolean reserved) throws IOException
+    {
+        try (PageReserve pages = reserved ? PageReserve.forState().start() : PageReserve.NONE)
+        {
+            findExactlyTheCreatedBalances(pages);
+        }
+    }
+
+    private static void findExactlyTheCreatedBalances(final PageReserve pages) throws IOException
     {
         final long seed = System.nanoTime();
         System.out.println("BalancesTest seed=" + seed);
         final SplittableRandom random = new SplittableRandom(seed);
-        final Balances balances = new Balances(16);
+        final Balances balances = new Balances(16, pages);
         final Map<Long, Integer> created = new HashMap<>();
         for (int step = 0; step < 200_000; step++)
         {
@@ -59,7 +70,7 @@ class BalancesTest
         {
             balances.write(out);
         }
-        final Balances copy = new Balances(16);
+        final Balances copy = new Balances(16, pages);
         copy.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
         assertEquals(balances.hash(7), copy.hash(7), "seed " + seed);
         for (final Map.Entry<Long, Integer> e : created.entrySet())

@@ -23,6 +23,7 @@ import java.util.zip.CheckedOutputStream;
 
 import io.stockengine.engine.EngineConfig;
 import io.stockengine.engine.InventoryState;
+import io.stockengine.engine.PageReserve;
 
 /**
  * Snapshot files: {@code snapshot-<seq>.bin}, each a versioned header, the state, and a CRC32C of everything before
@@ -124,13 +125,19 @@ public final class SnapshotStore
     /** The newest snapshot that reads back whole, or null when there is none. */
     public Loaded loadNewest(final EngineConfig config, final Consumer<String> log)
     {
+        return loadNewest(config, PageReserve.NONE, log);
+    }
+
+    /** The newest snapshot that reads back whole, its state's new pages taken from {@code pages}; or null. */
+    public Loaded loadNewest(final EngineConfig config, final PageReserve pages, final Consumer<String> log)
+    {
         try
         {
             for (final Path file : list())
             {
                 try
                 {
-                    return load(file, config);
+                    return load(file, config, pages);
                 }
                 catch (final IOException | RuntimeException ex)
                 {
@@ -146,6 +153,11 @@ public final class SnapshotStore
     }
 
     public static Loaded load(final Path file, final EngineConfig config) throws IOException
+    {
+        return load(file, config, PageReserve.NONE);
+    }
+
+    public static Loaded load(final Path file, final EngineConfig config, final PageReserve pages) throws IOException
     {
         final CRC32C crc = new CRC32C();
         try (InputStream raw = Files.newInputStream(file);
@@ -164,7 +176,7 @@ public final class SnapshotStore
             final long lastSeq = in.readLong();
             final long index = in.readLong();
             in.readLong();
-            final InventoryState state = InventoryState.readSnapshot(in, config);
+            final InventoryState state = InventoryState.readSnapshot(in, config, pages);
             final long expected = crc.getValue();
             final long stored = in.readLong();
             if (stored != expected || state.lastSeq() != lastSeq)
