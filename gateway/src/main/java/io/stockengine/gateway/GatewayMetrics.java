@@ -25,6 +25,8 @@ public final class GatewayMetrics
     public final AtomicLong binaryBadRequests = new AtomicLong();
     /** Unexpected exceptions in a binary connection's pipeline (defects, not client mistakes); each closed it. */
     public final AtomicLong binaryHandlerErrors = new AtomicLong();
+    /** HTTP requests whose handling failed unexpectedly (a defect, not a client mistake): answered 500. */
+    public final AtomicLong httpHandlerErrors = new AtomicLong();
     public final AtomicLong openConnections = new AtomicLong();
     public final AtomicLong rejectedConnections = new AtomicLong();
     public final AtomicLong overloaded = new AtomicLong();

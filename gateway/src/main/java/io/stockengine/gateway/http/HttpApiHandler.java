@@ -167,6 +167,14 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             metrics.httpBadRequests.incrementAndGet();
             answer(id, Responses.problem(ctx.alloc(), problem), keepAlive, null);
         }
+        catch (final RuntimeException defect)
+        {
+            // A request that a check above missed: still answered in its turn, so the answers before it keep their
+            // order, and the connection closes after it (what it was half-way through is unknown).
+            metrics.httpHandlerErrors.incrementAndGet();
+            answer(id, Responses.problem(ctx.alloc(), 500, "INTERNAL_ERROR", null, "the gateway failed on this " +
+                "request; nothing of it was applied", null), false, null);
+        }
     }
 
     private void route(final ChannelHandlerContext ctx, final FullHttpRequest request, final long id,
@@ -178,7 +186,15 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         for (int i = 0; i < segments.length; i++)
         {
             // Split first, then decode: an encoded '/' stays inside its segment and is refused as an id.
-            segments[i] = QueryStringDecoder.decodeComponent(segments[i]);
+            try
+            {
+                segments[i] = QueryStringDecoder.decodeComponent(segments[i]);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw Problem.invalid(Routes.parameterAt(segments, i), "not valid percent-encoding in the path: " +
+                    ex.getMessage());
+            }
         }
         final String method = request.method().name();
         final String route = Routes.match(method, segments);
@@ -208,8 +224,9 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
      */
     private void stream(final ChannelHandlerContext ctx, final QueryStringDecoder uri, final long id)
     {
-        final List<String> channel = uri.parameters().get("channel");
-        if (channel == null || channel.size() != 1 || uri.parameters().size() != 1)
+        final Map<String, List<String>> parameters = parameters(uri);
+        final List<String> channel = parameters.get("channel");
+        if (channel == null || channel.size() != 1 || parameters.size() != 1)
         {
             throw Problem.invalid("channel", "give exactly one channel and nothing else");
         }
@@ -299,9 +316,43 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         return c;
     }
 
+    /**
+     * The query's parameters, or a 400 naming the parameter whose percent-encoding is broken (Netty's decoder only
+     * says that one is).
+     */
+    static Map<String, List<String>> parameters(final QueryStringDecoder uri)
+    {
+        try
+        {
+            return uri.parameters();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            String field = "query";
+            for (final String pair : uri.rawQuery().split("[&;]"))
+            {
+                final int equals = pair.indexOf('=');
+                try
+                {
+                    field = QueryStringDecoder.decodeComponent(equals < 0 ? pair : pair.substring(0, equals));
+                    if (equals >= 0)
+                    {
+                        QueryStringDecoder.decodeComponent(pair.substring(equals + 1));
+                    }
+                }
+                catch (final IllegalArgumentException bad)
+                {
+                    break;
+                }
+                field = "query";
+            }
+            throw Problem.invalid(field, "not valid percent-encoding in the query: " + ex.getMessage());
+        }
+    }
+
     private static Command availability(final QueryStringDecoder uri)
     {
-        final Map<String, List<String>> parameters = uri.parameters();
+        final Map<String, List<String>> parameters = parameters(uri);
         for (final String name : parameters.keySet())
         {
             if (!name.equals("sku") && !name.equals("channel") && !name.equals("at"))

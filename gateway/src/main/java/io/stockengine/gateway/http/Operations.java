@@ -100,6 +100,9 @@ public final class Operations
             .callback(cb -> cb.call(metrics.openConnections.get())).register(registry);
         CounterWithCallback.builder().name("stock_overloaded").help("Commands refused because the ring was full")
             .callback(cb -> cb.call(metrics.overloaded.get())).register(registry);
+        CounterWithCallback.builder().name("stock_http_handler_errors")
+            .help("HTTP requests whose handling failed unexpectedly (a defect): answered 500 INTERNAL_ERROR")
+            .callback(cb -> cb.call(metrics.httpHandlerErrors.get())).register(registry);
         CounterWithCallback.builder().name("stock_http_render_errors")
             .help("HTTP answers that failed to render (a defect): answered 500 INTERNAL_ERROR")
             .callback(cb -> cb.call(metrics.renderErrors.get())).register(registry);

@@ -86,6 +86,34 @@ public final class Routes
     }
 
     /**
+     * The API's name for the path parameter at {@code index} of a path shaped like a route (its other segments as
+     * the route has them), for the problem that segment causes: {@code {orderId}} is the body's {@code order_id}.
+     *
+     * @return the parameter's name, or "path" when no route has a parameter there.
+     */
+    public static String parameterAt(final String[] segments, final int index)
+    {
+        for (final String[] template : TEMPLATES)
+        {
+            if (template.length != segments.length || !template[index].startsWith("{"))
+            {
+                continue;
+            }
+            boolean matches = true;
+            for (int i = 0; i < template.length && matches; i++)
+            {
+                matches = i == index || template[i].startsWith("{") || template[i].equals(segments[i]);
+            }
+            if (matches)
+            {
+                final String name = template[index].substring(1, template[index].length() - 1);
+                return name.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+        return "path";
+    }
+
+    /**
      * Finds the route for a method and path split into segments.
      *
      * @return the route template, "405" when the path exists with another method, or null when no route matches.

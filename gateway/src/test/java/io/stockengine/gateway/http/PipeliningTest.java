@@ -146,6 +146,27 @@ class PipeliningTest
         assertEquals((long)count * (count + 1) / 2, server.stockAt("PQ-1", "PQ-A").get("sellable"));
     }
 
+    /**
+     * A refusal found while routing (a broken escape in the path) is answered in its turn among the engine's
+     * answers, and the connection goes on.
+     */
+    @Test
+    void shouldAnswerABrokenPathInItsTurnAndKeepTheConnection()
+    {
+        try (RawHttp raw = server.raw())
+        {
+            raw.write(RawHttp.request("POST", "/v1/receipts", Json.q("{'sku':'PE-1','location':'PE-A','quantity':3," +
+                "'unit_cost':'1'}"), "Idempotency-Key", "pe-1") +
+                RawHttp.request("GET", "/v1/stock/PE%ZZ", null) +
+                RawHttp.request("GET", "/v1/stock/PE-1", null));
+            raw.read().assertOk(201);
+            raw.read().assertProblem(400, "INVALID_REQUEST", "sku");
+            final Reply last = raw.read();
+            last.assertOk(200);
+            assertEquals(3L, last.at("totals.sellable"));
+        }
+    }
+
     @Test
     void shouldCloseAfterAnsweringARequestThatAsksForIt()
     {

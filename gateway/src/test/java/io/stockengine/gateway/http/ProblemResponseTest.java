@@ -297,6 +297,16 @@ class ProblemResponseTest
             "X-Padding", "p".repeat(17 * 1024)), 431, "HEADERS_TOO_LARGE", null, true));
         cases.add(Arguments.of("a request line over the limit", RawHttp.request("GET", "/v1/stock/" +
             "a".repeat(9 * 1024), null), 431, "HEADERS_TOO_LARGE", null, true));
+        // Broken percent-encoding in the path or the query names the parameter, and keeps the connection.
+        cases.add(bad("a bad escape in the path's sku", RawHttp.request("GET", "/v1/stock/PR%ZZ", null), "sku"));
+        cases.add(bad("a cut escape in an order id", RawHttp.request("POST", "/v1/orders/pr-o1%4/cancel", null),
+            "order_id"));
+        cases.add(bad("a bad escape in a location", RawHttp.request("PUT", "/v1/stock/PR-1/PR%G1/safety-stock",
+            "{\"quantity\":1}"), "location"));
+        cases.add(bad("a bad escape in a sku parameter", RawHttp.request("GET",
+            "/v1/availability?channel=web&sku=PR-1&sku=%", null), "sku"));
+        cases.add(bad("a bad escape in the stream's channel", RawHttp.request("GET",
+            "/v1/availability/stream?channel=%zz", null), "channel"));
         cases.add(Arguments.of("not HTTP", "GARBAGE\r\n\r\n", 400, "INVALID_REQUEST", ANY_FIELD, true));
         cases.add(Arguments.of("an invalid Content-Length", "POST /v1/receipts HTTP/1.1\r\nHost: x\r\n" +
             "Content-Length: lots\r\n\r\n", 400, "INVALID_REQUEST", ANY_FIELD, true));
