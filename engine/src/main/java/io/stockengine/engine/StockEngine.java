@@ -43,6 +43,8 @@ public final class StockEngine
     private final CharSequenceIntMap watchSlots = new CharSequenceIntMap(16, -1);
     private final Long2LongHashMap published = new Long2LongHashMap(1024, 0.65f, -1L);
     private volatile AvailabilityWatch watch;
+    /** The watched set the last command saw: a channel that leaves it has its reported values forgotten. */
+    private String[] lastWatched = NO_CHANNELS;
 
     private Command command;
     private long now;
@@ -121,6 +123,10 @@ public final class StockEngine
         command = c;
         begun = false;
         final String[] watched = watch == null ? NO_CHANNELS : watch.channels();
+        if (watched != lastWatched)
+        {
+            forgetUnwatched(watched);
+        }
         touched.enabled = watched.length > 0;
         now = Math.max(now, c.timestamp);
         expire();
@@ -246,6 +252,8 @@ public final class StockEngine
             }
             if (resync && name.equals(c.channel))
             {
+                // Subscribers re-read the channel after a resync: what was reported before says nothing now.
+                forget(slot);
                 c.change(name, null, -1);
             }
             final int channel = state.symbol(EventSink.SYMBOL_CHANNEL, name);
@@ -268,6 +276,39 @@ public final class StockEngine
             }
         }
         touched.reset();
+    }
+
+    /**
+     * Channels nobody watches any more lose what was last reported to them: changes while unwatched are not
+     * tracked, so when someone watches again the first change of each SKU must be sent whatever its value.
+     */
+    private void forgetUnwatched(final String[] watched)
+    {
+        for (final String name : lastWatched)
+        {
+            if (java.util.Arrays.binarySearch(watched, name) < 0)
+            {
+                final int slot = watchSlots.get(name);
+                if (slot >= 0)
+                {
+                    forget(slot);
+                }
+            }
+        }
+        lastWatched = watched;
+    }
+
+    /** Drops every value reported to one channel's slot: a walk of the map, on a resync or the last unwatch. */
+    private void forget(final int slot)
+    {
+        final Long2LongHashMap.KeyIterator keys = published.keySet().iterator();
+        while (keys.hasNext())
+        {
+            if ((int)(keys.nextValue() >>> 32) == slot)
+            {
+                keys.remove();
+            }
+        }
     }
 
     // ---- events, time, idempotency ----

@@ -92,6 +92,49 @@ class AvailabilityWatchTest
         assertEquals(List.of(), receive("A", 1));
     }
 
+    /**
+     * After a resync the watchers hold what they re-read, not what was reported before it: a change that brings a
+     * SKU back to its value before the resync must still be sent.
+     */
+    @Test
+    void shouldReportAReturnToAnEarlierValueAfterAResync()
+    {
+        watch.watch("web");
+        assertEquals(List.of("web:A=3"), receive("A", 3));
+        assertEquals(List.of("web:null=-1"), run(x ->
+        {
+            x.type = CommandType.CONFIGURE_CHANNEL;
+            x.channel = "web";
+            x.quantity = 1;
+        }), "the buffer of 1 makes A 2 for web: watchers re-read it");
+        assertEquals(List.of("web:A=3"), receive("A", 1), "4 on hand less the buffer: 3, news to a watcher at 2");
+    }
+
+    /**
+     * Changes are not tracked while nobody watches, so a channel watched again starts afresh: its first change is
+     * sent even when it lands on the value last sent before the pause.
+     */
+    @Test
+    void shouldReportTheFirstChangeAfterTheChannelIsWatchedAgain()
+    {
+        watch.watch("web");
+        assertEquals(List.of("web:A=5"), receive("A", 5));
+        watch.unwatch("web");
+        assertEquals(List.of(), run(x ->
+        {
+            x.type = CommandType.RESERVE;
+            x.orderId = "o-w";
+            x.channel = "web";
+            x.line("A", null, 2);
+        }), "3 left, reported to nobody");
+        watch.watch("web");
+        assertEquals(List.of("web:A=5"), run(x ->
+        {
+            x.type = CommandType.CANCEL;
+            x.orderId = "o-w";
+        }), "back to 5: the new watcher read 3 when it subscribed, so 5 is news");
+    }
+
     @Test
     void shouldReportEveryWatchedChannelSeparately()
     {
