@@ -53,6 +53,18 @@ public final class Command
     public static final int TRANSFER_FIELDS = 3;
 
     private static final int INITIAL_LINES = 8;
+    private static final int INITIAL_EVENT_BYTES = 256;
+    /**
+     * The most a slot keeps between commands. Its arrays grow to the largest command it has carried, and a ring of
+     * 65,536 slots kept for ever whatever one large command made of each: a client repeating a refused 1,000-line
+     * reservation (1,000 demand records, 134 KB of events) or an availability query of 20,000 rows could make the
+     * ring hold gigabytes. Past these sizes a slot goes back to its first arrays when the reply is done: about 13 KB
+     * a slot at most (850 MB for the largest ring of the default size, against 128 MB when every command is small),
+     * and a command that large allocates its arrays again, which is rare and bounded by its own size.
+     */
+    static final int RETAINED_EVENT_BYTES = 4096;
+    static final int RETAINED_LINES = 32;
+    static final int RETAINED_ROWS = 64;
 
     // ---- inputs: filled by the publisher ----
     public int type;
@@ -121,7 +133,7 @@ public final class Command
     public long[] changeAvailable = new long[INITIAL_LINES];
 
     // ---- journal: the logic thread's recorder encodes the command's events here, the journal stage appends them ----
-    public final ExpandableArrayBuffer events = new ExpandableArrayBuffer(256);
+    public ExpandableArrayBuffer events = new ExpandableArrayBuffer(INITIAL_EVENT_BYTES);
     public int eventsLength;
     public int eventCount;
 
@@ -194,6 +206,36 @@ public final class Command
         Arrays.fill(rowLocation, 0, rowCount, null);
         Arrays.fill(changeChannel, 0, changeCount, null);
         Arrays.fill(changeSku, 0, changeCount, null);
+        trim();
+    }
+
+    /** Gives back what a large command grew, past the sizes a slot keeps ({@link #RETAINED_ROWS} and the rest). */
+    private void trim()
+    {
+        if (events.capacity() > RETAINED_EVENT_BYTES)
+        {
+            events = new ExpandableArrayBuffer(INITIAL_EVENT_BYTES);
+        }
+        if (lineSku.length > RETAINED_LINES)
+        {
+            lineSku = new String[INITIAL_LINES];
+            lineLocation = new String[INITIAL_LINES];
+            lineQuantity = new long[INITIAL_LINES];
+        }
+        if (rowSku.length > RETAINED_ROWS || rowValues.length > RETAINED_ROWS * STOCK_FIELDS ||
+            itemTotals.length > RETAINED_ROWS)
+        {
+            rowSku = new String[INITIAL_LINES];
+            rowLocation = new String[INITIAL_LINES];
+            rowValues = new long[INITIAL_LINES * STOCK_FIELDS];
+            itemTotals = new long[INITIAL_LINES];
+        }
+        if (changeChannel.length > RETAINED_ROWS)
+        {
+            changeChannel = new String[INITIAL_LINES];
+            changeSku = new String[INITIAL_LINES];
+            changeAvailable = new long[INITIAL_LINES];
+        }
     }
 
     /** Records an availability change (logic thread; the arrays only grow while warming up). */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
@@ -94,5 +95,54 @@ class CommandTest
         assertEquals(none.result, kept.result);
         assertEquals(0, kept.rowCount);
         assertNull(kept.outName);
+    }
+
+    /**
+     * A slot gives back what one large command grew once its reply is done, so a ring of such commands cannot hold
+     * gigabytes; a slot whose commands stay within the kept sizes keeps its arrays (no allocation per command).
+     */
+    @Test
+    void shouldGiveBackWhatALargeCommandGrewAndKeepWhatASmallOneUses()
+    {
+        final StockEngine engine = engineWithLocations(200);
+        final Command slot = stockOf(engine, "A");
+        assertEquals(200, slot.rowCount);
+        for (int i = 0; i < 100; i++)
+        {
+            slot.line("S-" + i, null, 1);
+        }
+        slot.events.putLong(20_000, 1);
+        slot.change("web", "A", 1);
+        for (int i = 0; i < 100; i++)
+        {
+            slot.change("web", "B" + i, i);
+        }
+        slot.releaseReferences();
+        assertTrue(slot.rowSku.length <= Command.RETAINED_ROWS, "rows: " + slot.rowSku.length);
+        assertTrue(slot.rowValues.length <= Command.RETAINED_ROWS * Command.STOCK_FIELDS);
+        assertTrue(slot.itemTotals.length <= Command.RETAINED_ROWS);
+        assertTrue(slot.lineSku.length <= Command.RETAINED_LINES, "lines: " + slot.lineSku.length);
+        assertTrue(slot.changeChannel.length <= Command.RETAINED_ROWS);
+        assertTrue(slot.events.capacity() <= Command.RETAINED_EVENT_BYTES);
+
+        // A query of 60 rows (within the kept size) grows the arrays once; afterwards they stay.
+        final StockEngine smaller = engineWithLocations(60);
+        slot.reset();
+        slot.type = CommandType.QUERY_STOCK;
+        slot.timestamp = 2;
+        slot.sku = "A";
+        smaller.process(slot);
+        assertEquals(60, slot.rowCount);
+        slot.releaseReferences();
+        final String[] rows = slot.rowSku;
+        final long[] values = slot.rowValues;
+        slot.reset();
+        slot.type = CommandType.QUERY_STOCK;
+        slot.timestamp = 3;
+        slot.sku = "A";
+        smaller.process(slot);
+        slot.releaseReferences();
+        assertSame(rows, slot.rowSku);
+        assertSame(values, slot.rowValues);
     }
 }
