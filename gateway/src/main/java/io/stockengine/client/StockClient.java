@@ -103,7 +103,10 @@ public final class StockClient implements AutoCloseable
     {
         final Request r = request(type).lines(lines);
         r.orderId = orderId;
-        r.key = key;
+        // A whole-order action sent again after a lost connection must be recognised as the same action: by state
+        // alone it is not (a cancel that finished a part-shipped order leaves it SHIPPED, and a second cancel of a
+        // SHIPPED order is refused), so one sent without a key gets a key of its own for its resends.
+        r.key = key != null || (lines != null && lines.length > 0) ? key : "client:" + java.util.UUID.randomUUID();
         return session.enqueue(r);
     }
 

@@ -414,6 +414,40 @@ class StockClientEndToEndTest
         assertEquals(2, client.connections());
     }
 
+    /**
+     * A whole-order cancel that finished a part-shipped order leaves it SHIPPED, and a cancel of a SHIPPED order is
+     * refused: resent by state alone it would report a failure for an action that was applied. Sent without a key,
+     * the client gives it one, and the resend after the lost connection is answered as the replay it is.
+     */
+    @Test
+    void shouldResendAKeylessWholeOrderActionAsTheSameAction() throws Exception
+    {
+        start();
+        receive("A-1", "WH1", 10);
+        receive("B-1", "WH1", 10);
+        ok(client.reserve("o-c", "web", 0, Line.of("A-1", 2), Line.of("B-1", 3)));
+        assertEquals(OrderStatus.PARTIALLY_SHIPPED, ok(client.ship("o-c", "k-ship", Line.of("A-1", 2))).status());
+        journal.close();
+        final CompletableFuture<CommandResult> cancel = client.cancel("o-c");
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pipeline.inFlight() < 1 && System.nanoTime() < deadline)
+        {
+            Thread.sleep(1);
+        }
+        assertEquals(1, pipeline.inFlight(), "the cancel applied by the logic, held before the journal");
+
+        final int port = server.port();
+        server.stop();
+        assertFalse(cancel.isDone(), "a whole-order action waits for the next connection");
+        server.close();
+        server = new TestServer(pipeline, config, metrics).start(port);
+        journal.open();
+        final CommandResult cancelled = ok(cancel);
+        assertTrue(cancelled.replayed(), "the first attempt was applied: the resend is recognised");
+        assertEquals(OrderStatus.SHIPPED, cancelled.status());
+        assertEquals(10, stock("B-1", "WH1", Command.STOCK_SELLABLE), "the cancelled units are back, once");
+    }
+
     @Test
     void shouldFailACommandWhoseAnswerDoesNotComeInTime() throws Exception
     {
