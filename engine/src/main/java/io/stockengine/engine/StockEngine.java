@@ -708,7 +708,7 @@ public final class StockEngine
             if (orders.fingerprint(existing) == fingerprint(c))
             {
                 c.replayed = true;
-                orderView(c, existing);
+                orderAsPlaced(c, existing);
                 c.seq = orders.reserveSeq(existing);
             }
             else
@@ -1108,6 +1108,27 @@ public final class StockEngine
             row++;
         }
         c.rowCount = row;
+    }
+
+    /**
+     * The answer the reservation gave when it was placed: RESERVED, every line reserved in full where it was
+     * placed, the expiry it was given. A retried reservation gets that answer again whatever has happened to the
+     * order since (API.md: the original status and body), so a client that retries cannot mistake a pick or an
+     * expiry since for the outcome of its own request.
+     */
+    private void orderAsPlaced(final Command c, final int order)
+    {
+        orderView(c, order);
+        c.status = OrderStatus.RESERVED;
+        for (int row = 0; row < c.rowCount; row++)
+        {
+            final int base = row * Command.LINE_FIELDS;
+            c.rowValues[base + Command.LINE_RESERVED] = c.rowValues[base + Command.LINE_QUANTITY];
+            c.rowValues[base + Command.LINE_PICKED] = 0;
+            c.rowValues[base + Command.LINE_SHIPPED] = 0;
+            c.rowValues[base + Command.LINE_RETURNED] = 0;
+            c.rowValues[base + Command.LINE_CANCELLED] = 0;
+        }
     }
 
     // ---- point of sale ----

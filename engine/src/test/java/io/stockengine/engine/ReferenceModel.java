@@ -521,7 +521,7 @@ final class ReferenceModel
             {
                 c.replayed = true;
                 c.seq = existing.reservedSeqLast;
-                writeOrder(c, existing);
+                writeOrderAsPlaced(c, existing);
             }
             else
             {
@@ -1519,6 +1519,22 @@ final class ReferenceModel
             c.rowValues[base + Command.LINE_CANCELLED] = line.cancelled;
         }
         c.rowCount = order.lines.size();
+    }
+
+    /** A retried reservation's answer: the order as the reservation placed it, whatever happened since. */
+    private static void writeOrderAsPlaced(final Command c, final Order order)
+    {
+        writeOrder(c, order);
+        c.status = OrderStatus.RESERVED;
+        for (int r = 0; r < order.lines.size(); r++)
+        {
+            final int base = r * Command.LINE_FIELDS;
+            c.rowValues[base + Command.LINE_RESERVED] = order.lines.get(r).quantity;
+            c.rowValues[base + Command.LINE_PICKED] = 0;
+            c.rowValues[base + Command.LINE_SHIPPED] = 0;
+            c.rowValues[base + Command.LINE_RETURNED] = 0;
+            c.rowValues[base + Command.LINE_CANCELLED] = 0;
+        }
     }
 
     private static void writeTransfer(final Command c, final Transfer transfer)

@@ -251,9 +251,11 @@ class StockEngineTest
         assertOk(retry);
         assertTrue(retry.replayed);
         assertEquals(first.seq, retry.seq, "a retry answers the original seq");
-        assertEquals(OrderStatus.PICKED, retry.status, "and the order as it is now");
-        assertLine(retry, 0, "A", "L0", 2, 0, 2, 0, 0, 0);
+        assertEquals(OrderStatus.RESERVED, retry.status, "and the answer the first attempt got, not the order now");
+        assertLine(retry, 0, "A", "L0", 2, 2, 0, 0, 0, 0);
+        assertEquals(first.outTime, retry.outTime);
         assertBuckets("A", "L0", 3, 0, 2, 0, 0);
+        assertEquals(OrderStatus.PICKED, query(QUERY_ORDER, "o1").status, "the order itself is picked");
 
         final Command conflict = reserve("o1", "web", 0).line("A", "L0", 3).run();
         assertEquals(ResultCode.IDEMPOTENCY_CONFLICT, conflict.result);

@@ -98,6 +98,19 @@ class IdempotencyTest
         assertEquals(3L, server.stockAt("ID-4", "ID-A").get("reserved"));
     }
 
+    /** API.md: a retry returns the original status and body, also after the order moved on. */
+    @Test
+    void shouldReplayTheReservationsOriginalAnswerAfterTheOrderMovedOn()
+    {
+        server.receive("ID-9", "ID-A", 10);
+        final String body = "{'channel':'web','ttl_seconds':600,'lines':[{'sku':'ID-9','quantity':2}]}";
+        final Reply first = server.put("/v1/orders/id-o9", body);
+        first.assertOk(201);
+        server.send("POST", "/v1/orders/id-o9/pick", null).assertOk(200);
+        assertReplay(first, server.put("/v1/orders/id-o9", body));
+        assertEquals("PICKED", server.get("/v1/orders/id-o9").json().get("status"), "the order itself moved on");
+    }
+
     @Test
     void shouldReplayPartialOrderActionsBoundToTheirOrder()
     {
