@@ -72,6 +72,8 @@ public final class Balances
      */
     private long lastKey = -1;
     private int lastFound = -1;
+    /** Values read only to warm the cache land here, so the compiler cannot drop the reads. */
+    private long sink;
 
     /** Where new pages come from. */
     private final PageReserve reserve;
@@ -446,6 +448,18 @@ public final class Balances
     {
         final int n = in.readInt();
         SnapshotIO.check(count == 0, "balances must load into an empty table");
+        SnapshotIO.check(n >= 0, "balance count");
+        if (capacityFor(n) > index.length)
+        {
+            // Sized for the snapshot at once: growing by doubling re-places every balance at each step, a cache
+            // miss each, and a server whose settings expect a small catalogue would do that ten times over.
+            rehash(capacityFor(n));
+        }
+        if (n > nextOfSku.length)
+        {
+            nextOfSku = Arrays.copyOf(nextOfSku, n);
+            firstIncoming = Arrays.copyOf(firstIncoming, n);
+        }
         // Whole blocks of records at a time: DataInput's per-field calls made loading ten million balances take
         // several seconds of a restart.
         final int recordBytes = STRIDE * Long.BYTES + 2 * Integer.BYTES;
@@ -455,6 +469,14 @@ public final class Balances
         {
             final int records = Math.min(READ_BLOCK_RECORDS, n - first);
             in.readFully(block, 0, records * recordBytes);
+            // Each balance lands in a random slot of an index of tens of megabytes: reading the block's slots first,
+            // with no load waiting on another, keeps their misses in flight together instead of one after another.
+            long warmed = 0;
+            for (int r = 0; r < records; r++)
+            {
+                warmed += index[(int)scramble(buffer.getLong(r * recordBytes + KEY * Long.BYTES)) & indexMask];
+            }
+            sink += warmed;
             for (int r = 0; r < records; r++)
             {
                 final int b = first + r;

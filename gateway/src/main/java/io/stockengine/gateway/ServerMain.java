@@ -84,6 +84,17 @@ public final class ServerMain implements Callable<Integer>
     @Option(names = "--dedup-window-ms", description = "how long idempotency keys are kept (default: 7 days)")
     Long dedupWindowMillis;
 
+    @Option(names = "--dedup-capacity", description = "idempotency keys kept at most (default: 10000000)")
+    Integer dedupCapacity;
+
+    @Option(names = "--expected-balances", description = "SKU x location balances to size the engine for at " +
+        "start; past it the index grows with a pause (default: 65536)")
+    Integer expectedBalances;
+
+    @Option(names = "--expected-orders", description = "open orders to size the engine for at start " +
+        "(default: 16384)")
+    Integer expectedOrders;
+
     @Option(names = "--no-snapshots", description = "do not keep a snapshot follower")
     boolean noSnapshots;
 
@@ -198,6 +209,9 @@ public final class ServerMain implements Callable<Integer>
         config.maxInFlightPerConnection = maxInFlight != null ? maxInFlight : config.maxInFlightPerConnection;
         config.idleTimeoutSeconds = idleTimeoutSeconds != null ? idleTimeoutSeconds : config.idleTimeoutSeconds;
         config.dedupWindowMillis = dedupWindowMillis != null ? dedupWindowMillis : config.dedupWindowMillis;
+        config.dedupCapacity = dedupCapacity != null ? dedupCapacity : config.dedupCapacity;
+        config.expectedBalances = expectedBalances != null ? expectedBalances : config.expectedBalances;
+        config.expectedOrders = expectedOrders != null ? expectedOrders : config.expectedOrders;
         config.snapshots = !noSnapshots && config.snapshots;
         io.stockengine.engine.WaitStrategies.create(config.waitStrategy);
         return config;
@@ -229,6 +243,9 @@ public final class ServerMain implements Callable<Integer>
                     case "max-in-flight" -> config.maxInFlightPerConnection = Integer.parseInt(value);
                     case "idle-timeout-s" -> config.idleTimeoutSeconds = Integer.parseInt(value);
                     case "dedup-window-ms" -> config.dedupWindowMillis = Long.parseLong(value);
+                    case "dedup-capacity" -> config.dedupCapacity = Integer.parseInt(value);
+                    case "expected-balances" -> config.expectedBalances = Integer.parseInt(value);
+                    case "expected-orders" -> config.expectedOrders = Integer.parseInt(value);
                     case "snapshots" -> config.snapshots = Boolean.parseBoolean(value);
                     default -> throw new IllegalArgumentException("unknown setting '" + key + "' in the config file");
                 }

@@ -130,7 +130,9 @@ public final class StockServer implements AutoCloseable
         log.accept("http: listening on http://" + config.host + ":" + httpPort() + " (503 until recovery is done)");
         final JournalConfig journalConfig = new JournalConfig().dataDir(config.dataDir)
             .durability(Durability.parse(config.durability)).rollCycle(config.rollCycle).snapshots(config.snapshots);
-        final EngineConfig engineConfig = new EngineConfig().dedupWindowMillis(config.dedupWindowMillis);
+        final EngineConfig engineConfig = new EngineConfig().dedupWindowMillis(config.dedupWindowMillis)
+            .dedupCapacity(config.dedupCapacity).expectedBalances(config.expectedBalances)
+            .expectedOrders(config.expectedOrders);
         final PipelineConfig pipelineConfig = new PipelineConfig().ringSize(config.ringSize)
             .waitStrategy(config.waitStrategy).tickIntervalMillis(config.tickIntervalMillis)
             .replyOnJournalThread("shared".equals(config.replyThread))

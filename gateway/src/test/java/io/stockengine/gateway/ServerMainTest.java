@@ -53,6 +53,25 @@ class ServerMainTest
             both.getMessage());
     }
 
+    @Test
+    void shouldTakeTheEngineSizesAndExplainAWrongOne() throws Exception
+    {
+        final GatewayConfig defaults = configure().conclude();
+        assertEquals(10_000_000, defaults.dedupCapacity);
+        assertEquals(1 << 16, defaults.expectedBalances);
+        final GatewayConfig sized = configure("--expected-balances", "10000000", "--expected-orders", "2000000",
+            "--dedup-capacity", "500000").conclude();
+        assertEquals(10_000_000, sized.expectedBalances);
+        assertEquals(2_000_000, sized.expectedOrders);
+        assertEquals(500_000, sized.dedupCapacity);
+        final IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+            () -> configure("--expected-balances", "0").conclude());
+        assertEquals("expected-balances must be 1..600000000, got 0", wrong.getMessage());
+        final IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+            () -> configure("--dedup-capacity", "-5").conclude());
+        assertEquals("dedup-capacity must be at least 1, got -5", none.getMessage());
+    }
+
     private static GatewayConfig configure(final String... args) throws Exception
     {
         final ServerMain main = new ServerMain();

@@ -82,6 +82,9 @@ class LogicThreadAllocationTest
         final GatewayConfig config = TestServer.config(dataDir);
         config.journalThread = "logic";
         config.replyThread = "shared";
+        // The idempotency window grows by doubling until it is full, and the rounds bind five keys each: a window
+        // full before the measured rounds is the steady state the test is about (each new key evicts the oldest).
+        config.dedupCapacity = 4_096;
         try (TestServer server = TestServer.start(config);
              RawHttp http = server.raw();
              RawHttp stream = server.raw();
