@@ -73,7 +73,18 @@ public final class Channels
      */
     public long channelAvailable(final Balances balances, final int channel, final int b)
     {
-        long available = balances.get(b, Balances.SELLABLE) - balances.get(b, Balances.SAFETY_STOCK) - buffer(channel);
+        return channelAvailable(balances, channel, b, 0);
+    }
+
+    /**
+     * As {@link #channelAvailable(Balances, int, int)} with {@code arriving} more units sellable: what may be promised
+     * once expected stock is in. The floor at zero comes after the arrivals, since safety stock and the other
+     * channels' fences hold back the arriving units too (5 held back of 0 sellable and 10 arriving promises 5).
+     */
+    public long channelAvailable(final Balances balances, final int channel, final int b, final long arriving)
+    {
+        long available = balances.get(b, Balances.SELLABLE) + arriving - balances.get(b, Balances.SAFETY_STOCK) -
+            buffer(channel);
         final long fencedTotal = balances.get(b, Balances.FENCED);
         if (fencedTotal > 0)
         {

@@ -1652,8 +1652,8 @@ public final class StockEngine
 
     private long promisableAt(final int channel, final int b, final boolean byDate, final long date)
     {
-        final long now = channelAvailable(channel, b);
-        return byDate ? now + incoming.expectedBy(balances, b, date) : now;
+        return byDate ? channels.channelAvailable(balances, channel, b, incoming.expectedBy(balances, b, date)) :
+            channelAvailable(channel, b);
     }
 
     private void queryOrder(final Command c)

@@ -473,8 +473,15 @@ final class ReferenceModel
     /** What one channel may take of a plain SKU at a location. */
     private long channelAvailable(final String channel, final String sku, final String location)
     {
+        return channelAvailable(channel, sku, location, 0);
+    }
+
+    /** With {@code arriving} more units sellable, held back like the rest before the floor at zero. */
+    private long channelAvailable(final String channel, final String sku, final String location,
+        final long arriving)
+    {
         final Balance b = find(sku, location);
-        final long sellable = b == null ? 0 : b.buckets[Bucket.SELLABLE];
+        final long sellable = (b == null ? 0 : b.buckets[Bucket.SELLABLE]) + arriving;
         final long safety = b == null ? 0 : b.safetyStock;
         final Channel ch = channels.get(channel);
         final long buffer = ch == null ? 0 : ch.buffer;
@@ -1437,12 +1444,10 @@ final class ReferenceModel
         long kitsLeft = Long.MAX_VALUE;
         for (final Map.Entry<String, Long> part : partsOf(sku).entrySet())
         {
-            long units = channelAvailable(c.channel, part.getKey(), location);
             final Balance b = find(part.getKey(), location);
-            if (c.flag && b != null)
-            {
-                units += b.incoming.values().stream().filter(l -> l.expectedAt <= c.time).mapToLong(l -> l.quantity).sum();
-            }
+            final long arriving = c.flag && b != null ? b.incoming.values().stream()
+                .filter(l -> l.expectedAt <= c.time).mapToLong(l -> l.quantity).sum() : 0;
+            final long units = channelAvailable(c.channel, part.getKey(), location, arriving);
             kitsLeft = Math.min(kitsLeft, units / part.getValue());
         }
         return kitsLeft;

@@ -775,6 +775,27 @@ class StockEngineTest
         assertEquals(10, stock("A", "L0")[Command.STOCK_INCOMING]);
     }
 
+    /**
+     * Safety stock holds back arriving units too: with nothing sellable, 5 held back and 10 arriving, 5 may be
+     * promised, which is what can be sold once they are in. Flooring at zero before adding the arrivals promised 10.
+     */
+    @Test
+    void shouldHoldBackSafetyStockFromWhatIsPromisedByDate()
+    {
+        assertOk(cmd(SET_SAFETY_STOCK).sku("A").at("L0").qty(5).run());
+        assertOk(cmd(ANNOUNCE_INCOMING).key(key()).ref("po1").sku("A").at("L0").qty(10).time(T0 + 1_000).run());
+        assertEquals(0, availability("web", "A"));
+        assertEquals(5, availabilityBy("web", "A", T0 + 1_000));
+        now = T0 + 1_000;
+        assertOk(cmd(RECEIVE).key(key()).sku("A").at("L0").qty(10).ref("po1").amount(1).run());
+        assertEquals(5, availability("web", "A"), "the promise is exactly what can be sold now");
+
+        receive("B", "L0", 3);
+        assertOk(cmd(SET_SAFETY_STOCK).sku("B").at("L0").qty(5).run());
+        assertOk(cmd(ANNOUNCE_INCOMING).key(key()).ref("po2").sku("B").at("L0").qty(10).time(T0 + 2_000).run());
+        assertEquals(8, availabilityBy("web", "B", T0 + 2_000), "3 + 10 - 5");
+    }
+
     @Test
     void shouldReportAvailabilityPerLocationWithTotals()
     {
