@@ -52,6 +52,8 @@ public final class OrderBook
      * the collector to trace, copy and card-mark.
      */
     private static final int O_STATUS_CHANNEL = 0;
+    /** A bit of the status word: the order has left RESERVED once, so its TTL no longer applies. */
+    private static final int TTL_DISARMED = 1 << 30;
     /** First line (or the next free order while free) in the low half, line count in the high half. */
     private static final int O_LINES = 1;
     private static final int O_GENERATION_LENGTH = 2;
@@ -433,12 +435,25 @@ public final class OrderBook
 
     public int status(final int order)
     {
-        return (int)field(order, O_STATUS_CHANNEL);
+        return (int)field(order, O_STATUS_CHANNEL) & ~TTL_DISARMED;
     }
 
+    /**
+     * Sets the status. The first status other than RESERVED disarms the order's TTL for good: a TTL applies while
+     * nothing has happened to the order yet, and one that comes back to RESERVED (its only picked line cancelled)
+     * must not expire what it still holds.
+     */
     public void status(final int order, final int newStatus)
     {
-        field(order, O_STATUS_CHANNEL, pair(newStatus, channel(order)));
+        final int disarmed = ((int)field(order, O_STATUS_CHANNEL) & TTL_DISARMED) |
+            (newStatus == OrderStatus.RESERVED ? 0 : TTL_DISARMED);
+        field(order, O_STATUS_CHANNEL, pair(newStatus | disarmed, channel(order)));
+    }
+
+    /** True while the order's TTL may still expire it: RESERVED, and never anything else since it was placed. */
+    private boolean ttlArmed(final int order)
+    {
+        return (int)field(order, O_STATUS_CHANNEL) == OrderStatus.RESERVED;
     }
 
     public int channel(final int order)
@@ -648,8 +663,8 @@ public final class OrderBook
         while (expiries.due(now))
         {
             final int order = expiries.headOrder();
-            final boolean live = generation(order) == expiries.headGeneration() &&
-                status(order) == OrderStatus.RESERVED && expiresAt(order) == expiries.headTime();
+            final boolean live = generation(order) == expiries.headGeneration() && ttlArmed(order) &&
+                expiresAt(order) == expiries.headTime();
             expiries.pop();
             if (live)
             {
@@ -719,7 +734,7 @@ public final class OrderBook
                 continue;
             }
             h = StateHash.mix(h, id(o));
-            h = StateHash.mix(h, status(o));
+            h = StateHash.mix(h, (int)field(o, O_STATUS_CHANNEL));
             h = StateHash.mix(h, channel(o));
             h = StateHash.mix(h, expiresAt(o));
             h = StateHash.mix(h, fingerprint(o));
@@ -867,7 +882,7 @@ public final class OrderBook
             ensurePage(o);
             final long[] page = page(o);
             final int base = base(o);
-            final boolean inUse = statuses[o] != OrderStatus.NONE;
+            final boolean inUse = (statuses[o] & ~TTL_DISARMED) != OrderStatus.NONE;
             SnapshotIO.check(!inUse || (ids[o] != null && storable(ids[o])), "order id of order " + o);
             page[base + O_STATUS_CHANNEL] = pair(statuses[o], channels[o]);
             page[base + O_LINES] = pair(firstLines[o], lineCounts[o]);

@@ -85,6 +85,26 @@ class StockEngineTest
         assertEquals(sink.lastSeq(), expired.seq, "a query of an order answers its last event");
     }
 
+    /**
+     * A TTL applies while nothing has happened to the order: once it left RESERVED (a line picked), coming back to
+     * RESERVED (that line cancelled) does not arm it again, so the rest it holds stays reserved past the TTL.
+     */
+    @Test
+    void shouldNotExpireAnOrderThatCameBackToReserved()
+    {
+        receive("A", "L0", 10);
+        receive("B", "L0", 10);
+        reserve("o1", "web", 1_000).line("A", "L0", 2).line("B", "L0", 1).run();
+        assertEquals(OrderStatus.PARTIALLY_PICKED, cmd(PICK).order("o1").key(key()).line("B", "L0", 1).run().status);
+        assertEquals(OrderStatus.RESERVED, cmd(CANCEL).order("o1").key(key()).line("B", "L0", 1).run().status);
+
+        now = T0 + 1_000;
+        tick();
+        assertEquals(OrderStatus.RESERVED, order("o1").status, "the TTL was disarmed when the order was picked");
+        assertBuckets("A", "L0", 8, 2, 0, 0, 0);
+        assertBuckets("B", "L0", 10, 0, 0, 0, 0);
+    }
+
     @Test
     void shouldExpireInOrderOfExpiryTimeThenReservation()
     {
