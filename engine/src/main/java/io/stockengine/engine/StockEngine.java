@@ -795,31 +795,12 @@ public final class StockEngine
     }
 
     /** Matches a given line to the order's top-level line with that SKU (and location when given); or -1. */
-    private int matchLine(final int order, final String skuName, final String locationName)
-    {
-        final int sku = sku(skuName);
-        if (sku < 0)
-        {
-            return NONE;
-        }
-        final int location = locationName == null ? NONE : location(locationName);
-        if (locationName != null && location < 0)
-        {
-            return NONE;
-        }
-        for (int n = 0, count = orders.lineCount(order); n < count; n++)
-        {
-            final int line = orders.line(order, n);
-            if (orders.lineValue(line, OrderBook.L_PARENT) == NONE && orders.lineSku(line) == sku &&
-                (location < 0 || orders.lineLocation(line) == location))
-            {
-                return n;
-            }
-        }
-        return NONE;
-    }
-
-    /** Sums the given lines per order line into {@link #take}; false when one names no line of the order. */
+    /**
+     * Spreads the asked lines over the order's lines into {@link #take}; false when one names no line of the order.
+     * An order may hold one SKU at one location on two lines: an asked line fills the lines it names in order, each
+     * up to what it can still take of this action, so a return or a pick of more than the first line holds reaches
+     * the next; what no line can take stays on the last, where the limit check refuses the command.
+     */
     private boolean gatherTakes(final Command c, final int order)
     {
         final int count = orders.lineCount(order);
@@ -827,14 +808,46 @@ public final class StockEngine
         Arrays.fill(take, 0, count, 0L);
         for (int i = 0; i < c.lineCount; i++)
         {
-            final int n = matchLine(order, c.lineSku[i], c.lineLocation[i]);
-            if (n < 0)
+            final int sku = sku(c.lineSku[i]);
+            final String locationName = c.lineLocation[i];
+            final int location = locationName == null ? NONE : location(locationName);
+            if (sku < 0 || (locationName != null && location < 0))
             {
                 return false;
             }
-            take[n] += c.lineQuantity[i];
+            long left = c.lineQuantity[i];
+            int last = NONE;
+            for (int n = 0; n < count; n++)
+            {
+                final int line = orders.line(order, n);
+                if (orders.lineValue(line, OrderBook.L_PARENT) == NONE && orders.lineSku(line) == sku &&
+                    (location < 0 || orders.lineLocation(line) == location))
+                {
+                    last = n;
+                    final long units = Math.min(left, Math.max(0, room(line, c.type) - take[n]));
+                    take[n] += units;
+                    left -= units;
+                }
+            }
+            if (last == NONE)
+            {
+                return false;
+            }
+            take[last] += left;
         }
         return true;
+    }
+
+    /** What a line can still take of an action: the limits {@link #orderAction} and {@link #orderReturn} check. */
+    private long room(final int line, final int type)
+    {
+        return switch (type)
+        {
+            case CommandType.PICK -> orders.lineReserved(line);
+            case CommandType.RETURN -> orders.lineValue(line, OrderBook.L_SHIPPED) -
+                orders.lineValue(line, OrderBook.L_RETURNED);
+            default -> orders.lineReserved(line) + orders.lineValue(line, OrderBook.L_PICKED);
+        };
     }
 
     private void orderAction(final Command c)

@@ -872,26 +872,40 @@ final class ReferenceModel
     }
 
     /** Names each given line's order line and adds up the quantities per order line; null when a line names none. */
+    /**
+     * The units asked of each line of the order: an asked line fills the lines with its SKU (and location, when
+     * given) in order, each up to what it can still take of the action; the rest stays on the last such line.
+     */
     private static long[] matchLines(final Command c, final Order order)
     {
         final long[] asked = new long[order.lines.size()];
         for (int i = 0; i < c.lineCount; i++)
         {
-            int match = -1;
-            for (int l = 0; l < order.lines.size() && match < 0; l++)
+            long left = c.lineQuantity[i];
+            int last = -1;
+            for (int l = 0; l < order.lines.size(); l++)
             {
                 final Line line = order.lines.get(l);
                 if (line.sku.equals(c.lineSku[i]) &&
                     (c.lineLocation[i] == null || c.lineLocation[i].equals(line.location)))
                 {
-                    match = l;
+                    last = l;
+                    final long room = switch (c.type)
+                    {
+                        case CommandType.PICK -> line.reserved;
+                        case CommandType.RETURN -> line.shipped - line.returned;
+                        default -> line.reserved + line.picked;
+                    };
+                    final long units = Math.min(left, Math.max(0, room - asked[l]));
+                    asked[l] += units;
+                    left -= units;
                 }
             }
-            if (match < 0)
+            if (last < 0)
             {
                 return null;
             }
-            asked[match] += c.lineQuantity[i];
+            asked[last] += left;
         }
         return asked;
     }

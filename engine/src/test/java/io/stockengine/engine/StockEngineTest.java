@@ -105,6 +105,32 @@ class StockEngineTest
         assertBuckets("B", "L0", 10, 0, 0, 0, 0);
     }
 
+    /**
+     * An order may hold one SKU at one location on two lines. An action by lines fills them in order, so every unit
+     * stays reachable: a return of more than the first line shipped, a pick of more than it reserved.
+     */
+    @Test
+    void shouldReachEveryLineOfTheSameSkuAndLocation()
+    {
+        receive("A", "L0", 10);
+        reserve("o1", "web", 0).line("A", "L0", 2).line("A", "L0", 3).run();
+        assertOk(cmd(SHIP).order("o1").run());
+        assertOk(cmd(RETURN).order("o1").key(key()).line("A", "L0", 4).run());
+        final Command after = order("o1");
+        assertLine(after, 0, "A", "L0", 2, 0, 0, 2, 2, 0);
+        assertLine(after, 1, "A", "L0", 3, 0, 0, 3, 2, 0);
+        assertBuckets("A", "L0", 9, 0, 0, 0, 0);
+        assertEquals(ResultCode.INVALID_TRANSITION,
+            cmd(RETURN).order("o1").key(key()).line("A", null, 2).run().result, "1 unit left to return, not 2");
+        assertOk(cmd(RETURN).order("o1").key(key()).line("A", null, 1).run());
+
+        reserve("o2", "web", 0).line("A", "L0", 1).line("A", "L0", 4).run();
+        assertOk(cmd(PICK).order("o2").key(key()).line("A", "L0", 5).run());
+        assertBuckets("A", "L0", 5, 0, 5, 0, 0);
+        assertEquals(ResultCode.INVALID_TRANSITION,
+            cmd(CANCEL).order("o2").key(key()).line("A", "L0", 6).run().result, "5 held, not 6");
+    }
+
     @Test
     void shouldExpireInOrderOfExpiryTimeThenReservation()
     {
