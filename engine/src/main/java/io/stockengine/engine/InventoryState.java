@@ -229,6 +229,9 @@ public final class InventoryState implements EventSink
     {
         lastSeq = seq;
         channels.configure(balances, channel, buffer, locationCount, locations);
+        // The fences set next replace the old ones whole: units the channel's open orders took from the old fences
+        // must not be given back into the new ones when released, or a fence would grow past what was configured.
+        orders.forgetFences(channel);
     }
 
     @Override

@@ -674,6 +674,25 @@ public final class OrderBook
         return -1;
     }
 
+    /**
+     * Sets the fenced units of every line of the channel's orders to zero: a walk of the whole book, on a channel's
+     * reconfiguration only (an administrative command, not traffic).
+     */
+    void forgetFences(final int channel)
+    {
+        for (int o = 0; o < orderHigh; o++)
+        {
+            if (status(o) != OrderStatus.NONE && channel(o) == channel)
+            {
+                final int first = firstLine(o);
+                for (int n = 0, count = lineCount(o); n < count; n++)
+                {
+                    lineValue(first + n, L_FENCED, 0);
+                }
+            }
+        }
+    }
+
     // ---- finished orders ----
 
     /** Remembers when an order finished, so it can be forgotten once the dedup window has passed. */

@@ -942,9 +942,9 @@ final class ReferenceModel
     }
 
     /**
-     * Cancel or expiry: reserved first, then picked, back to sellable, giving back ring-fence. The docs do not say what
-     * happens to a fence that a reconfiguration replaced; here units go back only into a fence the channel still has
-     * at that SKU x location, and the line keeps counting them as fenced otherwise.
+     * Cancel or expiry: reserved first, then picked, back to sellable, giving back ring-fence: only into a fence the
+     * channel still has at that SKU x location, and only units taken from a fence of its current configuration (a
+     * reconfiguration sets every open line's fenced units to zero).
      */
     private void release(final Order order, final Line line, final long quantity, final String event)
     {
@@ -1308,6 +1308,20 @@ final class ReferenceModel
                     ch.locations.add(c.lineLocation[i]);
                 }
                 channels.put(c.channel, ch);
+                // The new fences replace the old: what open orders took from the old ones is not given back.
+                for (final Order order : orders.values())
+                {
+                    if (order.channel.equals(c.channel))
+                    {
+                        for (final Line line : order.lines)
+                        {
+                            for (final Part part : line.parts)
+                            {
+                                part.fencedLeft = 0;
+                            }
+                        }
+                    }
+                }
                 emit("channelConfigured");
                 // Each allocation's names are defined just before the allocation that first uses them.
                 for (int i = (int)c.quantity2; i < c.lineCount; i++)

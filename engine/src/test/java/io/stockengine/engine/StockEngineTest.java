@@ -131,6 +131,30 @@ class StockEngineTest
             cmd(CANCEL).order("o2").key(key()).line("A", "L0", 6).run().result, "5 held, not 6");
     }
 
+    /**
+     * A reconfiguration replaces the channel's fences whole: units an open order took from the old fence are not
+     * given back into the new one when the order is cancelled, so a fence never grows past what was configured.
+     */
+    @Test
+    void shouldNotGiveBackIntoAFenceThatAReconfigurationReplaced()
+    {
+        receive("A", "L0", 10);
+        configureChannel("mkt", 0, new String[] { "L0" });
+        configureChannel("w", 0, new String[] { "L0" }, "A", "L0", 4);
+        assertEquals(6, availability("mkt", "A"));
+        assertOk(reserve("w1", "w", 0).line("A", "L0", 4).run());
+        configureChannel("w", 0, new String[] { "L0" }, "A", "L0", 0);
+        assertOk(cmd(CANCEL).order("w1").run());
+        assertEquals(10, availability("mkt", "A"), "w's fence is the 0 it was given, not 4");
+
+        configureChannel("w", 0, new String[] { "L0" }, "A", "L0", 4);
+        assertOk(reserve("w2", "w", 0).line("A", "L0", 4).run());
+        configureChannel("w", 0, new String[] { "L0" }, "A", "L0", 4);
+        assertOk(cmd(CANCEL).order("w2").run());
+        assertEquals(6, availability("mkt", "A"), "a fence of 4, not 8");
+        assertEquals(10, availability("w", "A"));
+    }
+
     @Test
     void shouldExpireInOrderOfExpiryTimeThenReservation()
     {
