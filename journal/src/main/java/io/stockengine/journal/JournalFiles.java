@@ -207,7 +207,12 @@ final class JournalFiles
                 "show as #id");
             return;
         }
-        final InventoryState state = loaded.state();
+        learnSymbols(loaded.state(), listener);
+    }
+
+    /** Tells the listener every symbol name a state holds. */
+    static void learnSymbols(final InventoryState state, final SymbolListener listener)
+    {
         for (int kind = 0; kind < 3; kind++)
         {
             for (int id = 0; id < state.symbolCount(kind); id++)

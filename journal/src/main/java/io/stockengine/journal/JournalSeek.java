@@ -12,14 +12,14 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
  * <p>
  * Threading: any thread; each call uses its own tailer.
  */
-final class JournalSeek
+public final class JournalSeek
 {
     private JournalSeek()
     {
     }
 
     /** @return the seq of the first event the journal holds, 0 when it holds none. */
-    static long firstSeq(final SingleChronicleQueue queue)
+    public static long firstSeq(final SingleChronicleQueue queue)
     {
         final ExcerptScanner scanner = new ExcerptScanner();
         try (ExcerptTailer tailer = queue.createTailer())

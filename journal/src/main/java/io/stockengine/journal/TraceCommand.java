@@ -3,6 +3,8 @@ package io.stockengine.journal;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
+import io.stockengine.engine.EngineConfig;
+import io.stockengine.engine.InventoryState;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -15,7 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code trace}: the whole chain of one SKU or one order, from the purchase order announced and received, through
  * reservation, pick, ship and return, to the sale, as JSON lines in seq order (see {@link TraceSink} for what is
  * included). It answers "can you trace a SKU from customer order to financial close?" in one command; the summary
- * goes to stderr so that stdout stays one event per line.
+ * goes to stderr so that stdout stays one event per line. When the journal's first files were pruned, the trace starts
+ * at the first seq kept, and the newest snapshot supplies the names and the order lines defined before it.
  */
 @Command(name = "trace", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Prints every event of one SKU (optionally at one location) or of one order, in seq order, as " +
@@ -61,9 +64,10 @@ final class TraceCommand implements Callable<Integer>
             new TraceSink(out::println, target.sku.sku, target.sku.location, null);
         try (SingleChronicleQueue queue = data.open(config))
         {
-            if (JournalSeek.firstSeq(queue) > 1)
+            final long firstSeq = JournalSeek.firstSeq(queue);
+            if (firstSeq > 1)
             {
-                JournalFiles.learnSnapshotSymbols(config, sink, err::println);
+                learnPruned(config, sink, firstSeq, err);
             }
             try (JournalReader reader = JournalReader.open(new JournalReader.Context().config(config).queue(queue)))
             {
@@ -85,5 +89,37 @@ final class TraceCommand implements Callable<Integer>
             err.flush();
         }
         return JournalTool.OK;
+    }
+
+    /**
+     * Teaches the sink what the pruned files defined: symbol names, and the lines of orders reserved in them, whose
+     * later events name only a line number. Both come from the newest snapshot, loaded once (it is the whole state).
+     */
+    private static void learnPruned(final JournalConfig config, final TraceSink sink, final long firstSeq,
+        final PrintWriter err)
+    {
+        final String start = "trace: the journal starts at seq " + firstSeq + " (older files were pruned), so the " +
+            "trace starts there; ";
+        final SnapshotStore.Loaded loaded = new SnapshotStore(config.snapshotDir(), config.snapshotsKept())
+            .loadNewest(new EngineConfig(), err::println);
+        if (loaded == null)
+        {
+            err.println(start + "there is no snapshot: names defined before it show as #id, and line events of " +
+                "orders reserved before it have no line_sku or line_location");
+            return;
+        }
+        final InventoryState state = loaded.state();
+        JournalFiles.learnSymbols(state, sink);
+        // A snapshot older than the journal's start misses the orders reserved between the two, and may hold an
+        // earlier order of an id reserved again there: its order lines cannot be trusted.
+        if (loaded.lastSeq() < firstSeq - 1)
+        {
+            err.println(start + "the newest snapshot ends at seq " + loaded.lastSeq() + ", before it: line events " +
+                "of orders reserved before it have no line_sku or line_location");
+            return;
+        }
+        sink.reservedBefore(firstSeq, state.orders());
+        err.println(start + "the lines of orders reserved before it come from the snapshot at seq " +
+            loaded.lastSeq() + ", for the orders it still holds");
     }
 }

@@ -1,10 +1,14 @@
 package io.stockengine.journal;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import io.stockengine.engine.EventSink;
+import io.stockengine.engine.OrderBook;
+import io.stockengine.engine.OrderStatus;
 
 /**
  * Picks out the chain of events of one SKU (optionally at one location) or of one order and renders each as a JSON
@@ -12,13 +16,22 @@ import io.stockengine.engine.EventSink;
  * line number, so the sink remembers the lines of the orders it traces and adds the line's {@code line_sku} and
  * {@code line_location} to them. For a SKU, an order is traced from the reservation that has a line of that SKU (or
  * of a kit holding it as a line); the reservation event itself is held back until one of its lines turns out to
- * match. The idempotency key bound at the end of a command whose event was traced is traced too: it names the client
- * request.
+ * match. The idempotency key bound at the end of a command whose own work was traced is traced too: it names the
+ * client request. The expiries the engine runs at the start of a command are not that command's work (it may be any
+ * later command, about anything), so they are traced without its key.
+ * <p>
+ * When the journal's first files were pruned, an order's reservation may be gone while its later events remain. The
+ * sink then takes the order's lines from the snapshot's order book ({@link #reservedBefore}); for an order the
+ * snapshot no longer holds, the traced order's line events still match by order id, without line_sku and
+ * line_location.
  * <p>
  * Threading: one thread. Allocates freely: a tool, not the hot path.
  */
 final class TraceSink implements EventSink, JournalFiles.SymbolListener
 {
+    /** What {@link #tracedLine} answers for a line of the traced order whose SKU and location are unknown. */
+    private static final int[] UNKNOWN_LINE = {};
+
     private final Consumer<String> out;
     private final EventJson json = new EventJson(line -> this.rendered = line);
     private final String skuName;
@@ -28,15 +41,22 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
     private int locationId = -1;
     /** Traced orders: order id to its traced lines (line number to sku, location). */
     private final Map<String, Map<Integer, int[]>> orders = new HashMap<>();
+    /** The snapshot's orders, for those reserved before {@link #firstKeptSeq}; null when nothing was pruned. */
+    private OrderBook prunedOrders;
+    private long firstKeptSeq;
+    /**
+     * Orders of {@link #prunedOrders} reserved again in the journal: the snapshot's lines belong to the earlier
+     * order of that id, not to the one the journal's line events now name.
+     */
+    private final Set<String> reservedAgain = new HashSet<>();
     private String rendered;
     private String pendingReserved;
     private String pendingOrder;
     private long pendingSeq;
-    private long pendingCorrelation;
+    /** The correlation id of the record before: a command's records are contiguous, so a change starts another. */
     private long correlationId;
-    private long lastCorrelation;
-    /** Every record since the last one traced belongs to the same command (a command's records are contiguous). */
-    private boolean inTracedCommand;
+    /** The current command's own work had a traced event, so the key it binds names a request about the target. */
+    private boolean commandTraced;
     private long matched;
     private long firstSeq;
     private long lastSeq;
@@ -65,6 +85,16 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         return lastSeq;
     }
 
+    /**
+     * The journal starts at {@code firstSeq}: the reservations of orders placed before it were pruned, and
+     * {@code snapshotOrders} (a snapshot's order book covering the seqs before it, or null for none) has their lines.
+     */
+    void reservedBefore(final long firstSeq, final OrderBook snapshotOrders)
+    {
+        this.firstKeptSeq = firstSeq;
+        this.prunedOrders = snapshotOrders;
+    }
+
     @Override
     public void learn(final int kind, final int id, final CharSequence name)
     {
@@ -79,7 +109,7 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         }
     }
 
-    private void emit(final long seq, final long correlation, final String line)
+    private void print(final long seq, final String line)
     {
         out.accept(line);
         matched++;
@@ -88,14 +118,23 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
             firstSeq = seq;
         }
         lastSeq = seq;
-        lastCorrelation = correlation;
-        inTracedCommand = correlation == correlationId;
     }
 
+    /** Prints the event just rendered, part of the current command's own work. */
     private void emit(final long seq)
     {
         pendingReserved = null;
-        emit(seq, correlationId, rendered);
+        print(seq, rendered);
+        commandTraced = true;
+    }
+
+    /**
+     * Prints the event just rendered, an expiry run ahead of the current command: the command itself may have
+     * nothing to do with what is traced, so its key is not traced on account of this event.
+     */
+    private void emitExpiry(final long seq)
+    {
+        print(seq, rendered);
     }
 
     /** The SKU traced, at the location traced when there is one. */
@@ -116,27 +155,92 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         pendingReserved = null;
     }
 
+    /** The traced lines of a traced order, or null. */
     private Map<Integer, int[]> lines(final CharSequence order)
     {
-        return orders.isEmpty() ? null : orders.get(order.toString());
+        if (orders.isEmpty() && prunedOrders == null)
+        {
+            return null;
+        }
+        final String id = order.toString();
+        final Map<Integer, int[]> lines = orders.get(id);
+        return lines != null ? lines : prunedLines(id);
     }
 
-    /** The traced line of a traced order as {sku, location}, or null. */
+    /**
+     * The traced lines of an order whose reservation was pruned, from the snapshot's order book, chosen as
+     * {@link #orderLine} chooses them; null when the snapshot does not hold that order or none of its lines is traced.
+     */
+    private Map<Integer, int[]> prunedLines(final String id)
+    {
+        final int order = prunedOrder(id);
+        if (order < 0 || reservedAgain.contains(id))
+        {
+            return null;
+        }
+        final Map<Integer, int[]> lines = new HashMap<>();
+        for (int n = 0, count = prunedOrders.lineCount(order); n < count; n++)
+        {
+            final int line = prunedOrders.line(order, n);
+            final int sku = prunedOrders.lineSku(line);
+            final int location = prunedOrders.lineLocation(line);
+            final int parent = (int)prunedOrders.lineValue(line, OrderBook.L_PARENT);
+            if (orderId != null || at(sku, location) || (parent >= 0 && lines.containsKey(parent)))
+            {
+                lines.put(n, new int[] { sku, location });
+            }
+        }
+        if (lines.isEmpty())
+        {
+            return null;
+        }
+        orders.put(id, lines);
+        return lines;
+    }
+
+    /** The snapshot's handle of an order reserved before the journal's first kept seq, or -1. */
+    private int prunedOrder(final CharSequence id)
+    {
+        if (prunedOrders == null)
+        {
+            return -1;
+        }
+        final int order = prunedOrders.find(id);
+        return order >= 0 && prunedOrders.reserveSeq(order) < firstKeptSeq ? order : -1;
+    }
+
+    private boolean isTracedOrder(final CharSequence order)
+    {
+        return orderId != null && orderId.contentEquals(order);
+    }
+
+    /**
+     * The line of a line event as {sku, location} when the line is traced; {@link #UNKNOWN_LINE} for a line of the
+     * traced order whose SKU and location are gone with its pruned reservation; null when the event is not traced.
+     */
     private int[] tracedLine(final CharSequence order, final int lineNo)
     {
+        if (orderId != null && !isTracedOrder(order))
+        {
+            return null;
+        }
         final Map<Integer, int[]> lines = lines(order);
-        return lines == null ? null : lines.get(lineNo);
+        final int[] line = lines == null ? null : lines.get(lineNo);
+        return line == null && orderId != null ? UNKNOWN_LINE : line;
     }
 
-    /** Emits the line event just rendered with the SKU and location of its line, which the event itself lacks. */
-    private void emitLine(final long seq, final int[] line)
+    /** Adds to the line event just rendered the SKU and location of its line, which the event itself lacks. */
+    private void withLine(final int[] line)
     {
+        if (line == UNKNOWN_LINE)
+        {
+            return;
+        }
         final StringBuilder enriched = new StringBuilder(rendered.length() + 48)
             .append(rendered, 0, rendered.length() - 1).append(",\"line_sku\":");
         quote(enriched, json.name(SYMBOL_SKU, line[0])).append(",\"line_location\":");
         quote(enriched, json.name(SYMBOL_LOCATION, line[1])).append('}');
         rendered = enriched.toString();
-        emit(seq);
     }
 
     private static StringBuilder quote(final StringBuilder to, final String value)
@@ -168,8 +272,8 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
     @Override
     public void beginCommand(final long correlationId, final long timestamp)
     {
+        commandTraced &= correlationId == this.correlationId;
         this.correlationId = correlationId;
-        inTracedCommand &= correlationId == lastCorrelation;
         json.beginCommand(correlationId, timestamp);
     }
 
@@ -236,6 +340,10 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         final long fingerprint, final int lineCount)
     {
         other();
+        if (prunedOrder(orderId) >= 0)
+        {
+            reservedAgain.add(orderId.toString());
+        }
         if (this.orderId != null)
         {
             if (this.orderId.contentEquals(orderId))
@@ -256,7 +364,6 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         pendingReserved = rendered;
         pendingOrder = id;
         pendingSeq = seq;
-        pendingCorrelation = correlationId;
     }
 
     @Override
@@ -280,12 +387,11 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         final String id = orderId.toString();
         if (pendingReserved != null && pendingOrder.equals(id))
         {
-            emit(pendingSeq, pendingCorrelation, pendingReserved);
-            pendingReserved = null;
+            print(pendingSeq, pendingReserved);
         }
         orders.computeIfAbsent(id, k -> new HashMap<>()).put(lineNo, new int[] { sku, location });
         json.orderLine(seq, orderId, lineNo, sku, location, quantity, fenced, parentLine, factor);
-        emit(seq, correlationId, rendered);
+        emit(seq);
     }
 
     @Override
@@ -296,7 +402,8 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         if (line != null)
         {
             json.linePicked(seq, orderId, lineNo, quantity);
-            emitLine(seq, line);
+            withLine(line);
+            emit(seq);
         }
     }
 
@@ -309,7 +416,8 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         if (line != null)
         {
             json.lineShipped(seq, orderId, lineNo, fromReserved, fromPicked);
-            emitLine(seq, line);
+            withLine(line);
+            emit(seq);
         }
     }
 
@@ -322,7 +430,15 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         if (line != null)
         {
             json.lineReleased(seq, orderId, lineNo, fromReserved, fromPicked, fenceRestored, cause);
-            emitLine(seq, line);
+            withLine(line);
+            if (cause == RELEASE_EXPIRE)
+            {
+                emitExpiry(seq);
+            }
+            else
+            {
+                emit(seq);
+            }
         }
     }
 
@@ -335,7 +451,8 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         if (line != null)
         {
             json.lineReturned(seq, orderId, lineNo, quantity, bucket);
-            emitLine(seq, line);
+            withLine(line);
+            emit(seq);
         }
     }
 
@@ -343,10 +460,17 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
     public void orderStatus(final long seq, final CharSequence orderId, final int status)
     {
         other();
-        if (lines(orderId) != null)
+        if (this.orderId != null ? isTracedOrder(orderId) : lines(orderId) != null)
         {
             json.orderStatus(seq, orderId, status);
-            emit(seq);
+            if (status == OrderStatus.EXPIRED)
+            {
+                emitExpiry(seq);
+            }
+            else
+            {
+                emit(seq);
+            }
         }
     }
 
@@ -474,10 +598,12 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
     public void keyBound(final long seq, final CharSequence key, final long fingerprint)
     {
         other();
-        if (inTracedCommand)
+        if (commandTraced)
         {
             json.keyBound(seq, key, fingerprint);
-            emit(seq);
+            print(seq, rendered);
         }
+        // The key ends its command: the next one may come under the same correlation id and must earn its own.
+        commandTraced = false;
     }
 }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code verify}: reads the whole journal with the checks recovery makes (every record's checksum, every excerpt
  * whole, seqs gap-free, torn tails and their repair markers), then checks that each snapshot and each registered
- * consumer names an excerpt the journal has and that holds its seq. Prints a summary; exits 1 on any problem.
+ * consumer names an excerpt the journal has and that holds its seq, and that a journal whose first files were pruned
+ * has a snapshot to start from. Prints a summary; exits 1 on any problem.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = "Checks the whole journal (checksums, seq continuity, torn tail, corruption) and that every " +
@@ -70,7 +71,7 @@ final class VerifyCommand implements Callable<Integer>
                 }
             }
             summarise(counts, lines);
-            checkSnapshots(config, queue, lines, problems);
+            checkSnapshots(config, queue, counts.firstSeq(), lines, problems);
             checkConsumers(config, queue, lines, problems);
         }
         return report(out, lines, problems);
@@ -126,12 +127,17 @@ final class VerifyCommand implements Callable<Integer>
             seconds % 60 + "s";
     }
 
+    /**
+     * @param firstSeq the journal's first seq (0 when it has none): the reader accepts any, but recovery without a
+     *                 snapshot replays from seq 1 and refuses a journal that starts later.
+     */
     private static void checkSnapshots(final JournalConfig config, final SingleChronicleQueue queue,
-        final List<String[]> lines, final List<String> problems)
+        final long firstSeq, final List<String[]> lines, final List<String> problems)
     {
         try
         {
             final List<JournalFiles.SnapshotInfo> snapshots = JournalFiles.snapshots(config, problems::add);
+            boolean covered = firstSeq <= 1;
             for (final JournalFiles.SnapshotInfo snapshot : snapshots)
             {
                 final String problem = JournalSeek.check(queue, snapshot.position(), true);
@@ -141,10 +147,16 @@ final class VerifyCommand implements Callable<Integer>
                 {
                     problems.add("snapshot " + what + ": " + problem);
                 }
+                covered |= problem == null && snapshot.lastSeq() >= firstSeq - 1;
             }
             if (snapshots.isEmpty())
             {
-                lines.add(row("snapshot", "none (recovery replays the whole journal)"));
+                lines.add(row("snapshot", covered ? "none (recovery replays the whole journal)" : "none"));
+            }
+            if (!covered)
+            {
+                problems.add("the journal starts at seq " + firstSeq + " and no snapshot covers the seqs before it: " +
+                    "the engine cannot recover");
             }
         }
         catch (final IOException ex)

@@ -176,6 +176,56 @@ class JournalToolTest
         assertTrue(run.err().contains("no events for order no-such-order"), run.toString());
     }
 
+    @Test
+    void shouldNotTraceTheKeyOfAnUnrelatedCommandThatRanAnOrdersExpiry() throws Exception
+    {
+        final JournalConfig config = TestJournal.config(own);
+        final long base = Workload.BASE_TIME;
+        TestJournal.run(config, session ->
+        {
+            session.submit(base, c ->
+            {
+                c.type = CommandType.RECEIVE;
+                c.key = "k-stock";
+                c.sku = "TTL-SKU";
+                c.location = "WH1";
+                c.quantity = 5;
+                c.amount = 1_000_000;
+            });
+            session.submit(base + 1, c ->
+            {
+                c.type = CommandType.RESERVE;
+                c.orderId = "order-ttl";
+                c.channel = "web";
+                c.time = 1_000;
+                c.line("TTL-SKU", "WH1", 2);
+            });
+            session.submit(base + 5_000, c ->
+            {
+                c.type = CommandType.RECEIVE;
+                c.key = "k-unrelated";
+                c.sku = "OTHER-SKU";
+                c.location = "WH2";
+                c.quantity = 1;
+                c.amount = 1_000_000;
+            });
+        });
+
+        final ToolRun order = ToolRun.of("trace", "--order", "order-ttl", "--data-dir", own.toString());
+        assertEquals(0, order.exit(), order.toString());
+        assertInOrder(order, order.types(), "order_reserved", "order_line", "line_released", "order_status");
+        assertTrue(order.out().contains("\"cause\":\"expire\"") && order.out().contains("\"status\":\"EXPIRED\""),
+            order.toString());
+        assertFalse(order.out().contains("k-unrelated"),
+            "the RECEIVE that ran the expiry did nothing to the order: " + order);
+
+        final ToolRun sku = ToolRun.of("trace", "--sku", "TTL-SKU", "--data-dir", own.toString());
+        assertEquals(0, sku.exit(), sku.toString());
+        assertInOrder(sku, sku.types(), "received", "key_bound", "order_reserved", "line_released", "order_status");
+        assertTrue(sku.out().contains("\"key\":\"k-stock\""), "a command's own work binds its key: " + sku);
+        assertFalse(sku.out().contains("k-unrelated"), "nor is it the SKU's: " + sku);
+    }
+
     private static void assertInOrder(final ToolRun run, final List<String> types, final String... expected)
     {
         int at = 0;
