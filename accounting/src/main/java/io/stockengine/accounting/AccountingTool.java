@@ -16,7 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
  *   java -Dchronicle.analytics.disable=true -jar accounting/target/accounting-tool.jar run --data-dir data
  * </pre>
  * Exit codes: 0 done (reconcile: clean), 1 the command failed or found a problem (reconcile: differences; an
- * unbalanced trial balance), 2 a bad or missing flag, or a configuration that cannot be used.
+ * unbalanced trial balance; an amount that would overflow), 2 a bad or missing flag, a configuration that cannot be
+ * used, or a journal pruned of the events reconcile needs.
  * <p>
  * picocli for the same reasons as the journal's tool: subcommands and options declared beside the fields they fill,
  * generated help, and a clear message with exit code 2 for any bad flag.
@@ -31,7 +32,7 @@ public final class AccountingTool implements Callable<Integer>
     public static final int OK = 0;
     /** The command failed, or found differences. */
     public static final int PROBLEM = 1;
-    /** A bad or missing flag, or an unusable configuration. */
+    /** A bad or missing flag, an unusable configuration, or a journal too pruned to reconcile. */
     public static final int USAGE = 2;
 
     @Spec
@@ -50,14 +51,15 @@ public final class AccountingTool implements Callable<Integer>
         final CommandLine commandLine = new CommandLine(new AccountingTool());
         commandLine.setExecutionExceptionHandler((ex, failed, parseResult) ->
         {
-            if (ex instanceof AccountingConfigException)
+            if (ex instanceof AccountingConfigException || ex instanceof PrunedJournalException)
             {
                 failed.getErr().println("error: " + ex.getMessage());
                 failed.getErr().flush();
                 return USAGE;
             }
             if (ex instanceof LedgerException || ex instanceof IllegalStateException ||
-                ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException)
+                ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException ||
+                ex instanceof ArithmeticException)
             {
                 failed.getErr().println("error: " + ex.getMessage());
             }

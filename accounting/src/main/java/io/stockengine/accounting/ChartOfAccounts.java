@@ -149,9 +149,9 @@ public final class ChartOfAccounts
                 properties.setProperty(key, overrides.getProperty(key));
             }
         }
-        catch (final IOException ex)
+        catch (final IOException | IllegalArgumentException ex)
         {
-            throw new UncheckedIOException("cannot read the chart of accounts " + file, ex);
+            throw AccountingConfigException.unreadable("the chart of accounts", file, ex);
         }
         return new ChartOfAccounts(properties, file.toString());
     }

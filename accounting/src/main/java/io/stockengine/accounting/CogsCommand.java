@@ -49,13 +49,13 @@ final class CogsCommand implements Callable<Integer>
                 table.row(day.day(), day.shippedUnits(), Money.format(day.shipped()), day.soldUnits(),
                     Money.format(day.sold()), day.returnedUnits(), Money.format(day.returned()),
                     Money.format(day.net()));
-                total[0] += day.shippedUnits();
-                total[1] += day.shipped();
-                total[2] += day.soldUnits();
-                total[3] += day.sold();
-                total[4] += day.returnedUnits();
-                total[5] += day.returned();
-                total[6] += day.net();
+                total[0] = Math.addExact(total[0], day.shippedUnits());
+                total[1] = Math.addExact(total[1], day.shipped());
+                total[2] = Math.addExact(total[2], day.soldUnits());
+                total[3] = Math.addExact(total[3], day.sold());
+                total[4] = Math.addExact(total[4], day.returnedUnits());
+                total[5] = Math.addExact(total[5], day.returned());
+                total[6] = Math.addExact(total[6], day.net());
             }
             table.rule().row("TOTAL", total[0], Money.format(total[1]), total[2], Money.format(total[3]), total[4],
                 Money.format(total[5]), Money.format(total[6]));

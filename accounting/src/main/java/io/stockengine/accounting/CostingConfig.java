@@ -2,7 +2,6 @@ package io.stockengine.accounting;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,9 +62,9 @@ public final class CostingConfig
         {
             properties.load(reader);
         }
-        catch (final IOException ex)
+        catch (final IOException | IllegalArgumentException ex)
         {
-            throw new UncheckedIOException("cannot read the costing configuration " + file, ex);
+            throw AccountingConfigException.unreadable("the costing configuration", file, ex);
         }
         return parse(properties, file.toString());
     }

@@ -37,21 +37,24 @@ public final class LedgerReports implements AutoCloseable
         /** Debit minus credit. */
         public long balance()
         {
-            return debit - credit;
+            return Math.subtractExact(debit, credit);
         }
     }
 
-    /** The trial balance: every account with postings, in code order. */
+    /**
+     * The trial balance: every account with postings, in code order. Its totals are exact sums (LongStream.sum would
+     * wrap): a total past the largest amount is an error.
+     */
     public record TrialBalance(long ledgerSeq, String asOf, List<AccountTotal> accounts)
     {
         public long debits()
         {
-            return accounts.stream().mapToLong(AccountTotal::debit).sum();
+            return accounts.stream().mapToLong(AccountTotal::debit).reduce(0, Math::addExact);
         }
 
         public long credits()
         {
-            return accounts.stream().mapToLong(AccountTotal::credit).sum();
+            return accounts.stream().mapToLong(AccountTotal::credit).reduce(0, Math::addExact);
         }
 
         public boolean balanced()
@@ -62,7 +65,8 @@ public final class LedgerReports implements AutoCloseable
         /** The balance of the inventory accounts (on hand and in transit). */
         public long inventory()
         {
-            return accounts.stream().filter(AccountTotal::stock).mapToLong(AccountTotal::balance).sum();
+            return accounts.stream().filter(AccountTotal::stock).mapToLong(AccountTotal::balance)
+                .reduce(0, Math::addExact);
         }
     }
 
@@ -72,12 +76,12 @@ public final class LedgerReports implements AutoCloseable
     {
         public long totalUnits()
         {
-            return units + transitUnits;
+            return Math.addExact(units, transitUnits);
         }
 
         public long totalValue()
         {
-            return value + transitValue;
+            return Math.addExact(value, transitValue);
         }
     }
 
@@ -87,7 +91,7 @@ public final class LedgerReports implements AutoCloseable
     {
         public long net()
         {
-            return shipped + sold - returned;
+            return Math.subtractExact(Math.addExact(shipped, sold), returned);
         }
     }
 
@@ -307,10 +311,11 @@ public final class LedgerReports implements AutoCloseable
         {
             store.query("SELECT p.sku, p.debit_location, SUM(p.amount) FROM posting p JOIN account a ON " +
                 "a.code = p.debit_account WHERE a.stock = TRUE GROUP BY p.sku, p.debit_location", row ->
-                values.merge(Valuation.key(row.getInt(1), row.getInt(2)), sum(row.getBigDecimal(3)), Long::sum));
+                values.merge(Valuation.key(row.getInt(1), row.getInt(2)), sum(row.getBigDecimal(3)), Math::addExact));
             store.query("SELECT p.sku, p.credit_location, SUM(p.amount) FROM posting p JOIN account a ON " +
                 "a.code = p.credit_account WHERE a.stock = TRUE GROUP BY p.sku, p.credit_location", row ->
-                values.merge(Valuation.key(row.getInt(1), row.getInt(2)), -sum(row.getBigDecimal(3)), Long::sum));
+                values.merge(Valuation.key(row.getInt(1), row.getInt(2)), -sum(row.getBigDecimal(3)),
+                    Math::addExact));
         }
         catch (final SQLException ex)
         {

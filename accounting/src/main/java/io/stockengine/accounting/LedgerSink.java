@@ -128,12 +128,25 @@ final class LedgerSink extends AbstractEventSink
             reference);
     }
 
-    /** Runs an event's work; any failure makes the ledger unusable, since memory may hold half of the event. */
+    /**
+     * Runs an event's work; any failure makes the ledger unusable, since memory may hold half of the event. An overflow
+     * is said with the event that caused it, the cause keeping where it happened.
+     */
     private void guarded(final Runnable work)
     {
         try
         {
             work.run();
+        }
+        catch (final ArithmeticException ex)
+        {
+            ledger.fail();
+            final ArithmeticException overflow = new ArithmeticException("event seq " + lastSeq + " takes a value or " +
+                "a count of units past the largest the ledger holds (" + Money.format(Long.MAX_VALUE) + " currency " +
+                "units, " + Long.MAX_VALUE + " units): an overflow is an error, never a wrap (" + ex.getMessage() +
+                ")");
+            overflow.initCause(ex);
+            throw overflow;
         }
         catch (final RuntimeException | Error ex)
         {
@@ -204,8 +217,8 @@ final class LedgerSink extends AbstractEventSink
             final StockCost stock = valuation.stock(order.sku[n], order.location[n]);
             final long value = stock.take(units, null, seq);
             valuation.changed(stock);
-            order.shippedUnits[n] += units;
-            order.shippedValue[n] += value;
+            order.shippedUnits[n] = Math.addExact(order.shippedUnits[n], units);
+            order.shippedValue[n] = Math.addExact(order.shippedValue[n], value);
             order.lineDirty[n] = true;
             changed(order);
             post(PostingKind.SHIPMENT, seq, value, stock.sku, stock.location, units, orderId);
@@ -226,8 +239,8 @@ final class LedgerSink extends AbstractEventSink
                 return;
             }
             final long value = order.returnValue(n, quantity, seq);
-            order.returnedUnits[n] += quantity;
-            order.returnedValue[n] += value;
+            order.returnedUnits[n] = Math.addExact(order.returnedUnits[n], quantity);
+            order.returnedValue[n] = Math.addExact(order.returnedValue[n], value);
             order.lineDirty[n] = true;
             changed(order);
             final StockCost stock = valuation.stock(order.sku[n], order.location[n]);
@@ -300,7 +313,7 @@ final class LedgerSink extends AbstractEventSink
         valuation.changed(stock);
         valuation.changed(skuCost);
         post(PostingKind.RECEIPT, seq, booked, sku, location, quantity, purchaseOrder);
-        final long variance = paid - booked;
+        final long variance = Math.subtractExact(paid, booked);
         if (variance > 0)
         {
             post(PostingKind.PPV, seq, 1, chart.debit(PostingKind.PPV), chart.credit(PostingKind.PPV), variance, sku,
@@ -308,8 +321,8 @@ final class LedgerSink extends AbstractEventSink
         }
         else if (variance < 0)
         {
-            post(PostingKind.PPV, seq, 1, chart.credit(PostingKind.PPV), chart.debit(PostingKind.PPV), -variance,
-                sku, location, location, quantity, purchaseOrder);
+            post(PostingKind.PPV, seq, 1, chart.credit(PostingKind.PPV), chart.debit(PostingKind.PPV),
+                Math.negateExact(variance), sku, location, location, quantity, purchaseOrder);
         }
     }
 

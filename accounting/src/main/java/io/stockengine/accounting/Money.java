@@ -10,8 +10,9 @@ import java.math.RoundingMode;
  * millionth. Whoever takes a share leaves the residue behind (in the layer or the average pool it came from), and the
  * last unit taken takes the whole remainder, so no millionth is ever created or lost.
  * <p>
- * Overflow is an error, never a wrap: products are checked, and a share whose product passes 64 bits is computed
- * exactly in 128 bits (BigInteger) before the half-even division.
+ * Overflow is an error, never a wrap: products and sums are checked ({@link Math#multiplyExact},
+ * {@link Math#addExact} wherever the ledger or a report adds amounts), and a share whose product passes 64 bits is
+ * computed exactly in 128 bits (BigInteger) before the half-even division.
  */
 public final class Money
 {

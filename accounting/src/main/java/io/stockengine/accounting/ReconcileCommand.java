@@ -13,11 +13,13 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code reconcile}: replays the journal into an engine state up to the ledger's seq and compares units and value
- * (see {@link Reconciler}); lists every difference. Exit code 0 clean, 1 differences.
+ * (see {@link Reconciler}); lists every difference. Exit code 0 clean, 1 differences, 2 when the journal no longer
+ * starts at seq 1 (pruned), so there is nothing to replay from.
  */
 @Command(name = "reconcile", mixinStandardHelpOptions = true,
     description = "Compare the ledger's units and value with the engine's state (the journal replayed to the " +
-        "ledger's seq) and with its own accounts; exit code 0 clean, 1 differences.")
+        "ledger's seq) and with its own accounts; exit code 0 clean, 1 differences, 2 a journal pruned of its first " +
+        "events.")
 final class ReconcileCommand implements Callable<Integer>
 {
     @Mixin

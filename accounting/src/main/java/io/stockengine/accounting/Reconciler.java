@@ -11,6 +11,9 @@ import io.stockengine.engine.Balances;
 import io.stockengine.engine.InventoryState;
 import io.stockengine.journal.JournalConfig;
 import io.stockengine.journal.JournalReader;
+import io.stockengine.journal.JournalSeek;
+import io.stockengine.journal.Queues;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
 /**
  * Checks that units and value agree, at the seq the ledger has committed:
@@ -53,15 +56,25 @@ public final class Reconciler
     }
 
     /**
-     * Replays the journal into a fresh state up to seq {@code seq} (nothing past it, so the engine's numbers are
-     * those of the same moment as the ledger's).
+     * Replays the journal from seq 1 into a fresh state up to seq {@code seq} (nothing past it, so the engine's numbers
+     * are those of the same moment as the ledger's).
      *
-     * @throws IllegalStateException when the journal ends before {@code seq}.
+     * @throws PrunedJournalException when the journal no longer starts at seq 1.
+     * @throws IllegalStateException  when the journal ends before {@code seq}.
      */
     public static InventoryState replay(final JournalConfig journal, final InventoryState state, final long seq)
     {
         try (JournalReader reader = JournalReader.open(new JournalReader.Context().config(journal)))
         {
+            // A fresh state knows nothing of what the pruned events did: applying the first event left to it would
+            // fail on an order it never saw reserved, or count stock from the middle of its story.
+            final long first = firstSeq(journal);
+            if (first > 1)
+            {
+                throw new PrunedJournalException("the journal starts at seq " + first + " (older files were pruned); " +
+                    "reconcile needs it from seq 1, since it replays the journal into a fresh engine state up to " +
+                    "the ledger's seq " + seq);
+            }
             while (reader.lastSeq() < seq && reader.poll(state, 65_536, seq) > 0)
             {
                 // Each poll applies up to 64k events; the loop ends at seq or at the end of the journal.
@@ -75,6 +88,15 @@ public final class Reconciler
         return state;
     }
 
+    /** The seq of the first event the journal holds, 0 when it holds none. */
+    static long firstSeq(final JournalConfig journal)
+    {
+        try (SingleChronicleQueue queue = Queues.open(journal.journalDir(), journal, true))
+        {
+            return JournalSeek.firstSeq(queue);
+        }
+    }
+
     /** Compares the ledger with {@code state}, which must hold the journal up to {@link LedgerReports#ledgerSeq}. */
     public static Result reconcile(final LedgerReports ledger, final InventoryState state)
     {
@@ -85,8 +107,8 @@ public final class Reconciler
         for (final LedgerReports.StockValue stock : ledger.valuation(null, true))
         {
             layers.put(Valuation.key(stock.sku(), stock.location()), stock);
-            units += stock.totalUnits();
-            layerValue += stock.totalValue();
+            units = Math.addExact(units, stock.totalUnits());
+            layerValue = Math.addExact(layerValue, stock.totalValue());
         }
         final Set<Long> keys = new HashSet<>(layers.keySet());
         final Balances balances = state.balances();

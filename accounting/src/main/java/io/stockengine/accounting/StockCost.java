@@ -58,12 +58,15 @@ final class StockCost
         {
             return;
         }
+        // Both sums before any change, so an overflow (an error, never a wrap) leaves this stock as it was.
+        final long newUnits = Math.addExact(units, enteredUnits);
+        final long newValue = Math.addExact(value, enteredValue);
         if (layerUnits != null)
         {
             append(enteredUnits, enteredValue, seq);
         }
-        units += enteredUnits;
-        value += enteredValue;
+        units = newUnits;
+        value = newValue;
     }
 
     /**
@@ -240,8 +243,8 @@ final class StockCost
         for (final long[] layer : decodeLayers(layers))
         {
             append(layer[0], layer[1], layer[2]);
-            sumUnits += layer[0];
-            sumValue += layer[1];
+            sumUnits = Math.addExact(sumUnits, layer[0]);
+            sumValue = Math.addExact(sumValue, layer[1]);
         }
         if (sumUnits != units || sumValue != value)
         {

@@ -35,9 +35,11 @@ final class Transit
 
     void add(final long pieceUnits, final long pieceValue)
     {
+        final long newUnits = Math.addExact(units, pieceUnits);
+        final long newValue = Math.addExact(value, pieceValue);
         pieces.add(pieceUnits, pieceValue);
-        units += pieceUnits;
-        value += pieceValue;
+        units = newUnits;
+        value = newValue;
     }
 
     /** Takes {@code k} units oldest piece first into {@code taken}; returns their value. */

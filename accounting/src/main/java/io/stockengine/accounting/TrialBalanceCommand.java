@@ -58,7 +58,7 @@ final class TrialBalanceCommand implements Callable<Integer>
                     Money.format(account.debit()), Money.format(account.credit()), Money.format(account.balance()));
             }
             table.rule().row("TOTAL", "", Money.format(trial.debits()), Money.format(trial.credits()),
-                Money.format(trial.debits() - trial.credits()));
+                Money.format(Math.subtractExact(trial.debits(), trial.credits())));
             table.print(out);
             out.printf("%n* inventory account; inventory value %s%n%s%n", Money.format(trial.inventory()),
                 trial.balanced() ? "balanced: debits equal credits" : "NOT BALANCED: debits and credits differ");

@@ -47,13 +47,13 @@ final class ValuationCommand implements Callable<Integer>
                     Money.format(row.value()), row.units() > 0 ?
                         Money.format(Money.unitCost(row.value(), row.units(), 0)) : "-",
                     row.transitUnits(), Money.format(row.transitValue()), Money.format(row.totalValue()));
-                units += row.units();
-                value += row.value();
-                transitUnits += row.transitUnits();
-                transitValue += row.transitValue();
+                units = Math.addExact(units, row.units());
+                value = Math.addExact(value, row.value());
+                transitUnits = Math.addExact(transitUnits, row.transitUnits());
+                transitValue = Math.addExact(transitValue, row.transitValue());
             }
             table.rule().row("TOTAL", rows.size() + " rows", "", units, Money.format(value), "", transitUnits,
-                Money.format(transitValue), Money.format(value + transitValue));
+                Money.format(transitValue), Money.format(Math.addExact(value, transitValue)));
             table.print(out);
             out.println();
             out.println("Unit cost: value / units, rounded half-even to the millionth (the value itself is exact).");

@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,18 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.stockengine.engine.Command;
+import io.stockengine.engine.EngineConfig;
+import io.stockengine.engine.InventoryState;
+import io.stockengine.engine.StockEngine;
+import io.stockengine.journal.ChronicleJournal;
 import io.stockengine.journal.JournalConfig;
+import io.stockengine.journal.JournalTool;
+import io.stockengine.journal.SnapshotStore;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 
 /**
  * The command-line tool end to end on a journal written by the engine: {@code run} into the default embedded ledger,
@@ -144,6 +157,67 @@ class AccountingToolTest
         assertTrue(reconcile.out().contains("DIFFERENCE total value: inventory accounts"), reconcile.out());
     }
 
+    /**
+     * Two days of the workload in two daily cycle files (Chronicle's clock moved on a day between them), a snapshot at
+     * the end, consumed whole into the embedded ledger.
+     *
+     * @return the cycle files, oldest first.
+     */
+    private static List<Path> writeTwoDaysAndRun(final JournalConfig journal) throws Exception
+    {
+        Files.createDirectories(journal.journalDir());
+        final AccountingWorkload workload = new AccountingWorkload(7);
+        final SetTimeProvider clock = new SetTimeProvider(Instant.ofEpochMilli(AccountingWorkload.BASE_TIME));
+        final InventoryState state = new InventoryState(new EngineConfig());
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(journal.journalDir().toFile())
+            .rollCycle(RollCycles.FAST_DAILY).timeProvider(clock).build();
+             ChronicleJournal writer = new ChronicleJournal(queue, journal, 0))
+        {
+            final StockEngine engine = new StockEngine(state, writer.recorder());
+            final Command command = new Command();
+            for (long i = 1; i <= 3_000; i++)
+            {
+                command.reset();
+                workload.fill(i, command);
+                writer.beforeCommand(command);
+                engine.process(command);
+                writer.onCommand(command, i % 5 == 0);
+                if (i == 1_500)
+                {
+                    clock.advanceMillis(86_400_000L);
+                }
+            }
+            new SnapshotStore(journal.snapshotDir(), 2).write(state, queue.lastIndex());
+        }
+        final Run run = tool("run", "--data-dir", journal.dataDir().toString());
+        assertEquals(0, run.exit(), run.out() + run.err());
+        try (Stream<Path> files = Files.list(journal.journalDir()))
+        {
+            return files.filter(file -> file.toString().endsWith(".cq4")).sorted().toList();
+        }
+    }
+
+    @Test
+    void shouldRefuseToReconcileAJournalPrunedOfItsFirstEvents() throws Exception
+    {
+        final JournalConfig journal = new JournalConfig().dataDir(dir.resolve("pruned")).rollCycle("FAST_DAILY");
+        final List<Path> files = writeTwoDaysAndRun(journal);
+        assertEquals(2, files.size(), "one file per day: " + files);
+        final StringWriter pruneOut = new StringWriter();
+        final int pruned = JournalTool.commandLine().setOut(new PrintWriter(pruneOut)).execute("prune", "--yes",
+            "--data-dir", journal.dataDir().toString());
+        assertEquals(0, pruned, pruneOut.toString());
+        assertTrue(Files.notExists(files.get(0)), "the first day was pruned: " + pruneOut);
+
+        final Run reconcile = tool("reconcile", "--data-dir", journal.dataDir().toString());
+        final String said = reconcile.out() + reconcile.err();
+        assertEquals(AccountingTool.USAGE, reconcile.exit(), said);
+        assertTrue(reconcile.err().contains("the journal starts at seq ") &&
+            reconcile.err().contains("reconcile needs it from seq 1"), said);
+        assertTrue(!said.contains("Exception") && !said.contains("\tat "), "a sentence, not a stack trace: " + said);
+        assertTrue(!said.contains("DIFFERENCE"), "nothing was compared: " + said);
+    }
+
     @Test
     void shouldRefuseACostMethodTheLedgerDidNotUse()
     {
@@ -172,6 +246,30 @@ class AccountingToolTest
         final Run run = tool(with(command.split(" ")));
         assertEquals(2, run.exit(), command + ": " + run.out() + run.err());
         assertTrue(!run.err().isBlank(), command + " says why");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "--costing", "--chart" })
+    void shouldAnswerAConfigurationFileThatCannotBeReadWithExitCodeTwo(final String flag) throws Exception
+    {
+        final String what = flag.equals("--costing") ? "the costing configuration " : "the chart of accounts ";
+        final Path missing = dir.resolve("no-such" + flag + ".properties");
+        final Run absent = tool(with("run", flag, missing.toString()));
+        assertEquals(AccountingTool.USAGE, absent.exit(), absent.out() + absent.err());
+        assertTrue(absent.err().contains("cannot read " + what + missing + ": no such file"), absent.err());
+
+        final Path directory = Files.createDirectories(dir.resolve("a-directory" + flag));
+        final Run notAFile = tool(with("run", flag, directory.toString()));
+        assertEquals(AccountingTool.USAGE, notAFile.exit(), notAFile.out() + notAFile.err());
+        assertTrue(notAFile.err().contains("cannot read " + what + directory + ": "), notAFile.err());
+
+        final Path malformed = dir.resolve("malformed" + flag + ".properties");
+        Files.writeString(malformed, "method = \\u00zz\n");
+        final Run unparsable = tool(with("run", flag, malformed.toString()));
+        assertEquals(AccountingTool.USAGE, unparsable.exit(), unparsable.out() + unparsable.err());
+        assertTrue(unparsable.err().contains("cannot read " + what + malformed + ": "), unparsable.err());
+        assertTrue(!(absent.err() + notAFile.err() + unparsable.err()).contains("Exception"),
+            "sentences, not exception names");
     }
 
     @Test

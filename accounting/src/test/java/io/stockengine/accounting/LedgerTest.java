@@ -6,15 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.stockengine.engine.EventSink;
 import io.stockengine.journal.ReaderPosition;
 
-/** The ledger's own guards: it must see every event in order, and its configuration may not rewrite history. */
+/**
+ * The ledger's own guards: it must see every event in order, an amount never wraps, and its configuration may not
+ * rewrite history.
+ */
 class LedgerTest
 {
     @TempDir
@@ -66,6 +72,52 @@ class LedgerTest
             assertTrue(missing.getMessage().contains("takes 3 units") &&
                 missing.getMessage().contains("values only 2"), missing.getMessage());
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(CostMethod.class)
+    void shouldRefuseAnEventThatOverflowsAValueAndCommitNothingOfIt(final CostMethod method) throws Exception
+    {
+        final LedgerConfig config = TestLedgers.h2().costing(CostingConfig.of(method));
+        final long committed;
+        try (Ledger ledger = Ledger.open(config))
+        {
+            final EngineDriver engine = new EngineDriver(ledger);
+            // 1,000,000 units at 5,000,000.00 book 5e18 millionths, which a long holds; a second such receipt would
+            // take the pool to 1e19, past Long.MAX_VALUE (about 9.2e18).
+            engine.receive("A", "L1", 1_000_000, "5000000");
+            engine.commit();
+            committed = engine.engine.lastSeq();
+            final ArithmeticException overflow = assertThrows(ArithmeticException.class,
+                () -> engine.receive("A", "L1", 1_000_000, "5000000"));
+            assertTrue(overflow.getMessage().contains("event seq " + (committed + 1)), overflow.getMessage());
+            assertThrows(IllegalStateException.class, engine::commit, "the refused event is never committed");
+        }
+        assertEquals(List.of("1000000 5000000000000000000"),
+            TestLedgers.lines(config, "SELECT units, cost FROM stock_position"));
+        assertEquals(List.of(PostingKind.RECEIPT.code() + " 5000000000000000000"),
+            TestLedgers.lines(config, "SELECT kind, amount FROM posting"));
+        try (Ledger ledger = Ledger.open(config))
+        {
+            assertEquals(committed, ledger.lastSeq(), "reopened at the last commit, before the refused event");
+        }
+    }
+
+    @Test
+    void shouldRefuseAReportTotalPastTheLargestAmountRatherThanWrap()
+    {
+        final long half = 5_000_000_000_000_000_000L;
+        final LedgerReports.TrialBalance trial = new LedgerReports.TrialBalance(2, "seq 2", List.of(
+            new LedgerReports.AccountTotal("1300", "Inventory", true, half, 0),
+            new LedgerReports.AccountTotal("1310", "Inventory in transit", true, half, 0),
+            new LedgerReports.AccountTotal("2100", "GRNI", false, 0, half),
+            new LedgerReports.AccountTotal("5100", "PPV", false, 0, half)));
+        assertThrows(ArithmeticException.class, trial::debits);
+        assertThrows(ArithmeticException.class, trial::credits);
+        assertThrows(ArithmeticException.class, trial::inventory);
+        final LedgerReports.StockValue stock = new LedgerReports.StockValue(0, "A", 1, "L2", CostMethod.FIFO, 1, half,
+            1, half);
+        assertThrows(ArithmeticException.class, stock::totalValue);
     }
 
     @Test
