@@ -2,6 +2,8 @@ package io.stockengine.journal;
 
 import static io.stockengine.journal.RecordDescriptor.LENGTH_OFFSET;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.agrona.ExpandableArrayBuffer;
@@ -17,8 +19,8 @@ import net.openhft.chronicle.wire.DocumentContext;
 /**
  * The journal stage of the pipeline. The logic thread encodes each command's events into its ring slot; this stage
  * fills in the checksums and appends the events of a whole Disruptor batch as one Chronicle excerpt (a group
- * commit), closed at the end of the batch, and with {@link Durability#SYNC} msync'ed before the reply stage may
- * answer any command of the batch. An excerpt is the unit recovery accepts or rejects whole.
+ * commit), closed at the end of the batch, and with {@link Durability#SYNC} flushed to the disk ({@link DiskSync})
+ * before the reply stage may answer any command of the batch. An excerpt is the unit recovery accepts or rejects whole.
  * <p>
  * Threading: {@link #recorder()} and {@link #beforeCommand} on the logic thread; {@link #onCommand} on the journal
  * thread; the counters may be read from any thread.
@@ -34,6 +36,7 @@ public final class ChronicleJournal implements JournalStage, AutoCloseable
     private DocumentContext document;
     private int documentBytes;
     private boolean unsynced;
+    private final DiskSync diskSync;
     /** Set when an append or commit threw: the journal no longer matches the state, so it takes nothing more. */
     private boolean failed;
 
@@ -50,6 +53,14 @@ public final class ChronicleJournal implements JournalStage, AutoCloseable
      */
     public ChronicleJournal(final SingleChronicleQueue queue, final JournalConfig config, final long lastSeq)
     {
+        this(queue, config, lastSeq, DiskSync.DISK);
+    }
+
+    /** @param flusher how {@code sync} durability flushes to the disk: the system calls, or a test's record. */
+    ChronicleJournal(final SingleChronicleQueue queue, final JournalConfig config, final long lastSeq,
+        final DiskSync.Flusher flusher)
+    {
+        this.diskSync = new DiskSync(flusher);
         this.queue = queue;
         this.durability = config.durability();
         this.maxExcerptBytes = config.maxExcerptBytes();
@@ -167,7 +178,14 @@ public final class ChronicleJournal implements JournalStage, AutoCloseable
             batches.lazySet(batches.get() + 1);
             if (durability == Durability.SYNC)
             {
-                appender.sync();
+                try
+                {
+                    diskSync.sync(appender.currentFile());
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException("cannot flush the journal to disk", ex);
+                }
                 syncs.lazySet(syncs.get() + 1);
             }
             unsynced = false;
@@ -223,6 +241,14 @@ public final class ChronicleJournal implements JournalStage, AutoCloseable
         {
             appender.close();
             appender = null;
+        }
+        try
+        {
+            diskSync.close();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot close the journal's sync channel", ex);
         }
     }
 }

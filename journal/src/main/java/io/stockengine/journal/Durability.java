@@ -7,7 +7,10 @@ public enum Durability
 {
     /** Appended to the memory-mapped journal: survives a killed process, not a power cut. */
     PROCESS,
-    /** Also msync'ed at the end of every batch before anyone is answered: survives a power cut. */
+    /**
+     * Also flushed to the disk (fdatasync of the journal file) at the end of every batch before anyone is answered:
+     * survives a power cut.
+     */
     SYNC;
 
     public static Durability parse(final String name)
