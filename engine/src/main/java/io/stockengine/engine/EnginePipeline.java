@@ -40,6 +40,9 @@ public final class EnginePipeline implements AutoCloseable
     private volatile Throwable lastError;
     private Thread ticker;
     private volatile boolean running;
+    private volatile boolean accepting = true;
+    /** The stage threads the Disruptor started, joined by {@link #close}. */
+    private final java.util.List<Thread> stageThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public EnginePipeline(final PipelineConfig config, final StockEngine engine, final JournalStage journal)
     {
@@ -87,7 +90,7 @@ public final class EnginePipeline implements AutoCloseable
         disruptor.setDefaultExceptionHandler(new CountingExceptionHandler());
     }
 
-    private static ThreadFactory namedThreads()
+    private ThreadFactory namedThreads()
     {
         final String[] names = { "engine-logic", "engine-journal", "engine-reply" };
         final AtomicInteger next = new AtomicInteger();
@@ -96,8 +99,25 @@ public final class EnginePipeline implements AutoCloseable
             final int i = next.getAndIncrement();
             final Thread thread = new Thread(runnable, i < names.length ? names[i] : "engine-" + i);
             thread.setDaemon(true);
+            stageThreads.add(thread);
             return thread;
         };
+    }
+
+    /**
+     * Refuses every later {@link #tryPublish} (the caller answers "overloaded": retry later), so a stop drains a
+     * ring that no longer fills. A publisher already past the check may still publish: a gateway waits for its IO
+     * threads to finish what they are doing before it drains.
+     */
+    public void stopAccepting()
+    {
+        accepting = false;
+    }
+
+    /** The stage threads started so far (for tests that check a stop ended them). */
+    java.util.List<Thread> stageThreads()
+    {
+        return java.util.List.copyOf(stageThreads);
     }
 
     public EnginePipeline start()
@@ -144,6 +164,10 @@ public final class EnginePipeline implements AutoCloseable
     @SuppressWarnings("unchecked")
     public <A> boolean tryPublish(final CommandFiller<A> filler, final A argument)
     {
+        if (!accepting)
+        {
+            return false;
+        }
         final boolean published = ring.tryPublishEvent(translator, (CommandFiller<Object>)filler, argument);
         if (!published)
         {
@@ -224,10 +248,14 @@ public final class EnginePipeline implements AutoCloseable
         return engine;
     }
 
-    /** Stops the ticker, lets every published command through all stages, then stops the threads. */
+    /**
+     * Stops taking commands and the ticker, lets every published command through all stages, then stops the threads
+     * and waits for them, so nothing runs a stage (an append to the journal) once this returns.
+     */
     @Override
     public void close()
     {
+        stopAccepting();
         running = false;
         if (ticker != null)
         {
@@ -255,6 +283,18 @@ public final class EnginePipeline implements AutoCloseable
         catch (final TimeoutException ex)
         {
             disruptor.halt();
+        }
+        for (final Thread stage : stageThreads)
+        {
+            try
+            {
+                stage.join(TimeUnit.SECONDS.toMillis(10));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

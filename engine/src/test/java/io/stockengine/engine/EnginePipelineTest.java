@@ -418,6 +418,33 @@ class EnginePipelineTest
         assertFalse(pipeline.journalFailed());
     }
 
+    /**
+     * A stop refuses what comes after it and returns only once the stage threads are gone: the journal is closed
+     * next, and no stage may still be appending to it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "journal", "own", "logic" })
+    void shouldRefuseNewCommandsAndLeaveNoStageRunningOnceClosed(final String replyOn) throws Exception
+    {
+        final EnginePipeline pipeline = pipeline(JournalStage.NONE, 1024, 0, replyOn);
+        assertEquals(ResultCode.OK, receive(pipeline, "S-1", 1).result);
+        pipeline.stopAccepting();
+        assertFalse(pipeline.tryPublish((c, ignored) ->
+        {
+            c.type = CommandType.RECEIVE;
+            c.sku = "S-1";
+            c.location = "WH1";
+            c.quantity = 1;
+        }, null), "refused once it stopped accepting");
+        final List<Thread> stages = pipeline.stageThreads();
+        assertFalse(stages.isEmpty());
+        pipeline.close();
+        for (final Thread stage : stages)
+        {
+            assertFalse(stage.isAlive(), "a stage thread still runs after close: " + stage.getName());
+        }
+    }
+
     @Test
     void shouldApplyNothingWhenAFillerFails() throws Exception
     {

@@ -47,7 +47,8 @@ public final class GatewayConfig
     {
         requirePort("http-port", httpPort);
         requirePort("tcp-port", tcpPort);
-        require(ringSize >= 2 && Integer.bitCount(ringSize) == 1, "ring-size must be a power of two, got " + ringSize);
+        require(ringSize >= 2 && ringSize <= 1 << 22 && Integer.bitCount(ringSize) == 1,
+            "ring-size must be a power of two from 2 to 4194304, got " + ringSize);
         require(tickIntervalMillis > 0 && tickIntervalMillis <= 100,
             "tick-interval-ms must be 1..100 so reservations expire on time, got " + tickIntervalMillis);
         require(ioThreads >= 1, "io-threads must be at least 1");

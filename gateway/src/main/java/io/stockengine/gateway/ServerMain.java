@@ -39,7 +39,8 @@ public final class ServerMain implements Callable<Integer>
     @Option(names = "--tcp-port", description = "binary protocol port (default: 9090; 0 = any free port)")
     Integer tcpPort;
 
-    @Option(names = "--durability", description = "process (survives a killed process) or sync (msync per batch)")
+    @Option(names = "--durability", description = "process (survives a killed process) or sync (flushed to disk " +
+        "per batch: survives a power cut)")
     String durability;
 
     @Option(names = "--ring-size", description = "Disruptor ring slots, a power of two (default: 65536)")
@@ -122,6 +123,28 @@ public final class ServerMain implements Callable<Integer>
             System.err.println("stockengine: " + ex.getMessage());
             return 2;
         }
+        // Registered before the start, so a SIGTERM right after "ready" is a graceful stop too. It acts only on a
+        // server that finished starting: a stop during recovery (nothing acknowledged yet) or an exit on a start
+        // failure keep the JVM's own status.
+        final java.util.concurrent.atomic.AtomicReference<StockServer> running =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            final StockServer server = running.getAndSet(null);
+            if (server == null)
+            {
+                return;
+            }
+            System.out.println("shutdown: stopping (SIGTERM)");
+            server.close();
+            System.out.println("shutdown: done");
+            stopped.countDown();
+            // The JVM exits a SIGTERM with 143 once its hooks are done, and the main thread's exit(0) waits behind
+            // it: a graceful stop that flushed, snapshotted and closed everything reports 0 itself.
+            System.out.flush();
+            Runtime.getRuntime().halt(0);
+        }, "shutdown"));
         final StockServer server;
         try
         {
@@ -132,6 +155,12 @@ public final class ServerMain implements Callable<Integer>
             System.err.println("stockengine: refusing to start: " + ex.getMessage());
             return 1;
         }
+        catch (final OutOfMemoryError ex)
+        {
+            System.err.println("stockengine: cannot start: out of memory (" + ex.getMessage() + "): the ring and the " +
+                "expected sizes need more heap than -Xmx gives; lower --ring-size / --expected-balances or raise -Xmx");
+            return 1;
+        }
         catch (final Exception ex)
         {
             final String what = ex.getMessage() != null && ex.getMessage().contains("Address already in use") ?
@@ -140,15 +169,8 @@ public final class ServerMain implements Callable<Integer>
             System.err.println("stockengine: cannot start: " + what);
             return 1;
         }
+        running.set(server);
         System.out.println(collectorAdvice());
-        final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
-        {
-            System.out.println("shutdown: stopping (SIGTERM)");
-            server.close();
-            System.out.println("shutdown: done");
-            stopped.countDown();
-        }, "shutdown"));
         stopped.await();
         return 0;
     }

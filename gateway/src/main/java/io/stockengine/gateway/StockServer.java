@@ -90,8 +90,10 @@ public final class StockServer implements AutoCloseable
         {
             server.run();
         }
-        catch (final RuntimeException | InterruptedException ex)
+        catch (final RuntimeException | InterruptedException | Error ex)
         {
+            // Also on an Error (out of memory for the ring): the IO threads are not daemons, and a server left half
+            // started would keep the process alive answering 503 for ever.
             server.close();
             throw ex;
         }
@@ -206,6 +208,16 @@ public final class StockServer implements AutoCloseable
         final JournaledEngine current = engine;
         if (current != null)
         {
+            // Open connections keep sending: from here on they are answered overloaded (retry later) instead of
+            // being published into a ring that is about to stop. A handler already past that check finishes its
+            // publish before its event loop runs anything else, so one task run on every loop is the barrier after
+            // which nothing more enters the ring.
+            current.pipeline().stopAccepting();
+            progress = "shutting down";
+            for (final io.netty.util.concurrent.EventExecutor loop : workers)
+            {
+                loop.submit(() -> { }).syncUninterruptibly();
+            }
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (current.pipeline().inFlight() > 0 && System.nanoTime() < deadline)
             {

@@ -72,6 +72,50 @@ class ServerMainTest
         assertEquals("dedup-capacity must be at least 1, got -5", none.getMessage());
     }
 
+    /**
+     * SIGTERM is the graceful stop: the server flushes the journal, writes a snapshot and exits 0 (the JVM's own
+     * status for a SIGTERM is 143). A child JVM runs the real main, so the signal and the exit status are real.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void shouldExitZeroAfterAGracefulStopOnSigterm(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
+        throws Exception
+    {
+        final java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .filter(a -> a.startsWith("--add-") || a.startsWith("-Dchronicle")).toList());
+        command.addAll(java.util.List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"),
+            ServerMain.class.getName(), "--data-dir", dir.toString(), "--http-port", "0", "--tcp-port", "0",
+            "--ring-size", "1024"));
+        // The output goes to a file, read after the exit: reading the child's pipe while it exits can lose the
+        // last lines, which are the ones this test is about.
+        final java.nio.file.Path log = dir.resolve("server.log");
+        final Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+            .start();
+        try
+        {
+            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            // The collector line comes once the server is running and a stop would be graceful.
+            while (!java.nio.file.Files.readString(log).contains("\ngc: ") && System.nanoTime() < deadline)
+            {
+                Thread.sleep(20);
+            }
+            assertTrue(java.nio.file.Files.readString(log).contains("\ngc: "), "the server started: " +
+                java.nio.file.Files.readString(log));
+            child.destroy();
+            assertTrue(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the server stopped");
+            final String output = java.nio.file.Files.readString(log);
+            assertEquals(0, child.exitValue(), "exit status after SIGTERM: " + output);
+            assertTrue(output.contains("shutdown: journal flushed"), output);
+            assertTrue(output.contains("shutdown: done"), output);
+        }
+        finally
+        {
+            child.destroyForcibly();
+        }
+    }
+
     private static GatewayConfig configure(final String... args) throws Exception
     {
         final ServerMain main = new ServerMain();
