@@ -37,6 +37,14 @@ import io.stockengine.journal.JournaledEngine;
  * With {@code --snapshot-every-seconds} the snapshot follower writes a snapshot of the whole state that often during
  * the run: comparing the tail latencies with a run without them shows what taking snapshots costs the commands
  * (the logic thread itself never waits for one; on two cores the follower competes with it for CPU).
+ * <p>
+ * The pipeline is drained (every published command answered) after the warm-up, before the histograms are reset,
+ * and again after the measured run, before anything is read: so no warm-up command is timed or counted in the
+ * measurement, every measured command is, and the histograms are never reset or read while the reply thread records
+ * into them. The throughput is the answers that came inside the measured window over its length; the answers to
+ * measured commands that came after it are printed apart. At a fixed rate, commands that fell due before the end but
+ * were never published (the ring was full, or the generator woke late) are counted as late, and their latency from
+ * the intended send time is recorded as the least it would have been, the end of the run minus their intended time.
  */
 public final class JournalLoad
 {
@@ -46,6 +54,9 @@ public final class JournalLoad
      */
     private static final int ORDER_IDS = 1 << 22;
     private static final long RING_FULL_PARK_NANOS = 20_000;
+    private static final long DRAIN_PARK_NANOS = 50_000;
+    /** Far longer than a full ring takes to answer even with an msync per commit: past it the pipeline is stuck. */
+    private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(120);
 
     private final String[] skus;
     private final String[] orderIds = new String[ORDER_IDS];
@@ -248,27 +259,37 @@ public final class JournalLoad
             };
             final long warmup = warmupSeconds >= 0 ? warmupSeconds : Math.min(3, seconds / 4);
             run(engine, publish, rate, warmup, spin);
+            drain(load, publish.k);
             load.histogram.reset();
             load.fromPublish.reset();
+            final long errorsBefore = load.errors;
             final long batchesBefore = engine.journal().batches();
             final long commandsBefore = engine.journal().commandsJournaled();
             final long bytesBefore = engine.journal().bytesWritten();
             final long doneBefore = load.completed;
             final long start = System.nanoTime();
             final long snapshotSeqBefore = snapshotSeq(engine);
-            final long sent = run(engine, publish, rate, seconds, spin);
-            final long elapsed = System.nanoTime() - start;
+            final Sent sent = run(engine, publish, rate, seconds, spin);
+            final long done = load.completed - doneBefore;
+            final long stop = System.nanoTime();
+            final long elapsed = stop - start;
+            drain(load, publish.k);
+            final long drainNanos = System.nanoTime() - stop;
+            final long doneAfter = load.completed - doneBefore - done;
+            // Only now, every command answered, may this thread record into the histogram the replies record into.
+            final long late = sent.recordLate(load.histogram);
+            final long errors = load.errors - errorsBefore;
             if (snapshotSeconds > 0)
             {
                 System.out.printf("snapshots during the run: newest at seq %,d (was %,d), last write took %.1f s%n",
                     snapshotSeq(engine), snapshotSeqBefore, engine.snapshots().lastWriteNanos() / 1e9);
             }
-            final long done = load.completed - doneBefore;
             final long batches = engine.journal().batches() - batchesBefore;
             final long journaled = engine.journal().commandsJournaled() - commandsBefore;
-            System.out.printf("durability=%s wait=%s pace=%s target=%s sent=%,d completed=%,d in %.1f s -> %,.0f commands/s%n",
-                durability, wait, spin ? "spin" : "park", rate == 0 ? "max" : String.format("%,d/s", rate), sent, done, elapsed / 1e9,
-                done * 1e9 / elapsed);
+            System.out.printf("durability=%s wait=%s pace=%s target=%s sent=%,d completed=%,d in %.1f s -> " +
+                    "%,.0f commands/s, completed-after=%,d in a %.1f ms drain, late=%,d%n",
+                durability, wait, spin ? "spin" : "park", rate == 0 ? "max" : String.format("%,d/s", rate),
+                sent.sent(), done, elapsed / 1e9, done * 1e9 / elapsed, doneAfter, drainNanos / 1e6, late);
             System.out.printf("latency (intended send -> reply after journal) us: p50=%.1f p90=%.1f p99=%.1f " +
                 "p99.9=%.1f max=%.1f%n", q(load.histogram, 50), q(load.histogram, 90), q(load.histogram, 99),
                 q(load.histogram, 99.9), load.histogram.getMaxValue() / 1000.0);
@@ -277,14 +298,72 @@ public final class JournalLoad
                 q(load.fromPublish, 99.9), load.fromPublish.getMaxValue() / 1000.0);
             System.out.printf("group commits=%,d, commands per commit=%.1f, journal bytes=%,d, refused-by-state=%,d%n",
                 batches, batches == 0 ? 0.0 : (double)journaled / batches,
-                engine.journal().bytesWritten() - bytesBefore, load.errors);
-            if (load.errors > done / 1000)
+                engine.journal().bytesWritten() - bytesBefore, errors);
+            // A parked generator that wakes a little after the end leaves a few commands late in any run; more than
+            // that means the generator fell behind the rate.
+            if (late > sent.sent() / 1000)
+            {
+                System.out.printf("WARNING: %,d commands fell due before the end but were never sent (the ring was " +
+                    "full, or the generator could not keep the rate): the intended-send latencies count them at the " +
+                    "least they would have been%n", late);
+            }
+            if (errors > sent.sent() / 1000)
             {
                 System.out.println("WARNING: more than 0.1% of the commands were refused: the figures are not of " +
                     "the intended marketplace mix");
             }
         }
         deleteRecursively(dir);
+    }
+
+    /**
+     * Waits until every published command has been answered. The callback counts a command after recording it, so
+     * once {@link #completed} reaches {@code published} the reply thread has nothing more to record until this
+     * thread publishes again, and the histograms may be reset or read.
+     */
+    private static void drain(final JournalLoad load, final long published)
+    {
+        final long deadline = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
+        while (load.completed < published)
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new IllegalStateException("the pipeline did not drain: " + load.completed + " of " + published +
+                    " commands answered after " + TimeUnit.NANOSECONDS.toSeconds(DRAIN_TIMEOUT_NANOS) + " s");
+            }
+            LockSupport.parkNanos(DRAIN_PARK_NANOS);
+        }
+    }
+
+    /**
+     * What a run published, and its schedule: command n (from 0) was due at {@code start + n * period}, or with
+     * period 0 (rate 0) whenever the ring took it.
+     */
+    private record Sent(long sent, long start, long end, double period)
+    {
+        long intended(final long n)
+        {
+            return start + (long)(n * period);
+        }
+
+        /**
+         * Records, for each command due before the end but never published, the least latency it would have had (the
+         * end minus its intended time), and returns how many there were. Done after the run rather than in it, so
+         * the time it takes is neither inside the measured window nor taken from the publishing.
+         */
+        long recordLate(final Histogram histogram)
+        {
+            if (period == 0)
+            {
+                return 0;
+            }
+            long late = 0;
+            for (long n = sent; intended(n) < end; n++, late++)
+            {
+                histogram.recordValue(Math.min(end - intended(n), histogram.getHighestTrackableValue()));
+            }
+            return late;
+        }
     }
 
     private static long snapshotSeq(final JournaledEngine engine)
@@ -349,8 +428,11 @@ public final class JournalLoad
      * to about 60 us late, and the latency (measured from the intended time) includes that lateness, so no figure
      * below it can be seen. Spinning is punctual to a microsecond but takes a core: it suits the arrangement with
      * one pipeline thread ({@code --journal-thread logic}), which leaves the other core to it.
+     * <p>
+     * Commands due before the end but not yet published when it comes are not published; {@link Sent#recordLate}
+     * accounts for them.
      */
-    private static long run(final JournaledEngine engine, final Publish publish, final long rate, final long seconds,
+    private static Sent run(final JournaledEngine engine, final Publish publish, final long rate, final long seconds,
         final boolean spin)
     {
         final long start = System.nanoTime();
@@ -390,7 +472,7 @@ public final class JournalLoad
                 sent++;
             }
         }
-        return sent;
+        return new Sent(sent, start, end, period);
     }
 
     static void deleteRecursively(final Path dir) throws IOException

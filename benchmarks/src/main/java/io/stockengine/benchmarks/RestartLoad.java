@@ -1,5 +1,6 @@
 package io.stockengine.benchmarks;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -10,6 +11,7 @@ import io.stockengine.engine.PipelineConfig;
 import io.stockengine.engine.StockEngine;
 import io.stockengine.journal.ChronicleJournal;
 import io.stockengine.journal.JournalConfig;
+import io.stockengine.journal.JournalRecovery;
 import io.stockengine.journal.JournaledEngine;
 import io.stockengine.journal.Queues;
 import io.stockengine.journal.SnapshotStore;
@@ -21,9 +23,16 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
  * replays all of it, and a restart from a snapshot plus the journal after it.
  * <p>
  * Usage: {@code java -Xmx12g -cp benchmarks/target/benchmarks.jar io.stockengine.benchmarks.RestartLoad
- * [--dir /dev/shm/stock-restart] [--skus 1000000] [--locations 10] [--events 50000000] [--keep] [--reuse]}
+ * [--dir /dev/shm/stock-restart] [--skus 1000000] [--locations 10] [--events 50000000]
+ * [--snapshot-at-events N] [--keep] [--reuse]}
  * {@code --keep} leaves the journal and snapshot in place; {@code --reuse} times the two restarts of a kept one
  * again without writing it anew (the same --skus and --locations).
+ * <p>
+ * By default the snapshot is taken at the end of the journal, so the restart from it loads the snapshot and replays
+ * nothing. {@code --snapshot-at-events N} takes it at the first command boundary at or after event N instead, so that
+ * restart also replays the rest of the journal, as a server's does after a crash between snapshots. The restart
+ * prints how many events it replayed after the snapshot; with {@code --reuse} the kept snapshot stays where it was
+ * taken, so the flag is refused there.
  */
 public final class RestartLoad
 {
@@ -37,10 +46,11 @@ public final class RestartLoad
         int skus = 1_000_000;
         int locations = 10;
         long events = 50_000_000L;
+        long snapshotAt = 0;
         boolean keep = false;
         boolean reuse = false;
         final Flags flags = new Flags("RestartLoad", "RestartLoad [--dir DIR] [--skus N] [--locations N] [--events N] " +
-            "[--keep] [--reuse]", args);
+            "[--snapshot-at-events N] [--keep] [--reuse]", args);
         for (String flag = flags.nextFlag(); flag != null; flag = flags.nextFlag())
         {
             switch (flag)
@@ -49,10 +59,16 @@ public final class RestartLoad
                 case "--skus" -> skus = flags.intNumber(flag, 1);
                 case "--locations" -> locations = flags.intNumber(flag, 1);
                 case "--events" -> events = flags.number(flag, 1);
+                case "--snapshot-at-events" -> snapshotAt = flags.number(flag, 1);
                 case "--keep" -> keep = true;
                 case "--reuse" -> reuse = true;
                 default -> throw flags.unknown(flag);
             }
+        }
+        if (reuse && snapshotAt > 0)
+        {
+            throw flags.fail("--snapshot-at-events places the snapshot as the journal is written; --reuse times the " +
+                "kept one where it was taken");
         }
         if (!reuse)
         {
@@ -79,6 +95,9 @@ public final class RestartLoad
             {
                 final ChronicleJournal journal = new ChronicleJournal(queue, journalConfig, 0);
                 final StockEngine engine = new StockEngine(engineConfig, journal.recorder());
+                final SnapshotStore snapshots = new SnapshotStore(journalConfig.snapshotDir(), 1);
+                long snapshotNanos = 0;
+                boolean snapshotTaken = false;
                 final Command c = new Command();
                 long k = 0;
                 long time = 1_800_000_000_000L;
@@ -94,10 +113,15 @@ public final class RestartLoad
                         c.quantity = 1_000_000;
                         c.amount = 1_000_000;
                         apply(engine, journal, c, ++k);
+                        if (!snapshotTaken && snapshotAt > 0 && engine.lastSeq() >= snapshotAt)
+                        {
+                            snapshotNanos = snapshot(engine, journal, queue, snapshots, s * locations + l + 1);
+                            snapshotTaken = true;
+                        }
                     }
                 }
                 System.out.printf("catalogue: %,d balances, %,d events written in %.1f s%n", balances, engine.lastSeq(),
-                    (System.nanoTime() - start) / 1e9);
+                    (System.nanoTime() - start - snapshotNanos) / 1e9);
                 final String[] orderIds = new String[1 << 20];
                 for (int i = 0; i < orderIds.length; i++)
                 {
@@ -125,14 +149,20 @@ public final class RestartLoad
                     }
                     apply(engine, journal, c, ++k);
                     n++;
+                    if (!snapshotTaken && snapshotAt > 0 && engine.lastSeq() >= snapshotAt)
+                    {
+                        snapshotNanos = snapshot(engine, journal, queue, snapshots, balances);
+                        snapshotTaken = true;
+                    }
                 }
                 journal.onCommand(new Command().reset(), true);
-                System.out.printf("journal: %,d events, %,d bytes, written in %.1f s%n", engine.lastSeq(),
-                    journal.bytesWritten(), (System.nanoTime() - start) / 1e9);
-                start = System.nanoTime();
-                new SnapshotStore(journalConfig.snapshotDir(), 1).write(engine.state(), queue.lastIndex());
-                System.out.printf("snapshot of %,d balances written in %.1f s%n", balances,
-                    (System.nanoTime() - start) / 1e9);
+                System.out.printf("journal: %,d events, %,d bytes, written in %.1f s%s%n", engine.lastSeq(),
+                    journal.bytesWritten(), (System.nanoTime() - start - snapshotNanos) / 1e9,
+                    snapshotTaken ? " (the snapshot's time left out)" : "");
+                if (!snapshotTaken)
+                {
+                    snapshot(engine, journal, queue, snapshots, balances);
+                }
                 journal.close();
             }
         }
@@ -141,8 +171,11 @@ public final class RestartLoad
         try (JournaledEngine engine = JournaledEngine.open(journalConfig, engineConfig,
             new PipelineConfig().tickIntervalMillis(0), line -> System.out.println("  " + line)))
         {
-            System.out.printf("restart from snapshot (seq %,d): %.1f s%n", engine.journal().lastSeq(),
-                (System.nanoTime() - start) / 1e9);
+            final double seconds = (System.nanoTime() - start) / 1e9;
+            final JournalRecovery.Outcome recovery = engine.recovery();
+            System.out.printf("restart from snapshot (seq %,d): %.1f s, replayed %,d events after the snapshot at " +
+                "seq %,d (%,.0f events/s)%n", engine.journal().lastSeq(), seconds, recovery.eventsReplayed,
+                recovery.lastSeq - recovery.eventsReplayed, recovery.eventsPerSecond());
         }
         // Set the snapshots aside for the full replay, and back afterwards for a --reuse run.
         final Path aside = dir.resolve("snapshots-aside");
@@ -161,6 +194,23 @@ public final class RestartLoad
         {
             JournalLoad.deleteRecursively(dir);
         }
+    }
+
+    /**
+     * Commits the batch in progress, so the journal's last excerpt ends exactly at the state's last event (recovery
+     * checks that the snapshot's excerpt does), then writes the snapshot of the {@code balances} received so far;
+     * returns the time the write took.
+     */
+    private static long snapshot(final StockEngine engine, final ChronicleJournal journal,
+        final SingleChronicleQueue queue, final SnapshotStore snapshots, final int balances) throws IOException
+    {
+        journal.onCommand(new Command().reset(), true);
+        final long start = System.nanoTime();
+        snapshots.write(engine.state(), queue.lastIndex());
+        final long nanos = System.nanoTime() - start;
+        System.out.printf("snapshot of %,d balances at seq %,d written in %.1f s%n", balances, engine.lastSeq(),
+            nanos / 1e9);
+        return nanos;
     }
 
     private static void apply(final StockEngine engine, final ChronicleJournal journal, final Command c,

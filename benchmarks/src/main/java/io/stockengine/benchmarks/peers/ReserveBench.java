@@ -107,7 +107,9 @@ public final class ReserveBench
         @Option(names = "--warmup", defaultValue = "5",
             description = "seconds run before measuring, for the JIT (default: ${DEFAULT-VALUE})")
         double warmup;
-        @Option(names = "--seed", description = "random seed (default: the time)")
+        @Option(names = "--seed", description = "random seed of the SKUs and order ids, printed and written to the " +
+            "row (default: the time); the same seed against an engine that has seen it sends the same order ids " +
+            "again, and they are replays")
         Long seed;
         @Option(names = "--client-threads", defaultValue = "2",
             description = "event loop threads the client connections share, HTTP and binary (default: ${DEFAULT-VALUE})")
@@ -122,8 +124,11 @@ public final class ReserveBench
         public Integer call() throws Exception
         {
             final Workload workload = Workload.parse(mix);
+            final long runSeed = seed != null ? seed : System.nanoTime();
+            // Printed before the run too, so a run that fails half-way can still be drawn again.
+            System.out.printf(Locale.ROOT, "seed %d%n", runSeed);
             final RunSpec spec = new RunSpec(engine.host, engine.tcpPort, httpPort, workload, engine.skus,
-                connections, depth, warmup, duration, seed != null ? seed : System.nanoTime(), clientThreads);
+                connections, depth, warmup, duration, runSeed, clientThreads);
             final List<Tally> tallies = switch (target)
             {
                 case "binary" -> BinaryDriver.run(spec);
@@ -153,7 +158,7 @@ public final class ReserveBench
             final String system = "engine-" + target;
             final ResultRow row = new ResultRow(system, settings, workload.label(), connections, depth, duration,
                 total.measured / duration, millis(total.latency, 50), millis(total.latency, 99), total.measured,
-                total.reserved, total.duplicates, total.rejected, total.errors + total.overloaded, check);
+                total.reserved, total.duplicates, total.rejected, total.errors + total.overloaded, check, runSeed);
             print(row, total);
             if (csv != null)
             {
@@ -191,13 +196,29 @@ public final class ReserveBench
             }
         }
 
+        /**
+         * The row, and what its ops/s are made of: every answer in the window counts as an operation, a refusal as
+         * much as a reservation, so the accepted and refused answers are printed beside it.
+         */
         private void print(final ResultRow row, final Tally total)
         {
-            System.out.printf(Locale.ROOT, "%s %s %s c=%d P=%d: %,.0f ops/s, p50 %.3f ms, p99 %.3f ms " +
-                    "(%,d answers in %.1f s after %.1f s warm-up; whole run: %,d reserved, %,d duplicates, " +
-                    "%,d rejected, %,d overloaded, %,d errors)%n", row.system(), row.settings(), row.mix(),
-                row.connections(), row.depth(), row.throughput(), row.p50Millis(), row.p99Millis(), row.requests(),
-                duration, warmup, total.reserved, total.duplicates, total.rejected, total.overloaded, total.errors);
+            final long accepted = total.measured(Tally.Outcome.RESERVED);
+            final long refused = total.measured - accepted;
+            System.out.printf(Locale.ROOT, "%s %s %s c=%d P=%d seed=%d: %,.0f ops/s (in the window %,d accepted, " +
+                    "%,d refused: %,d for want of stock, %,d overloaded, %,d duplicates, %,d errors), " +
+                    "p50 %.3f ms, p99 %.3f ms (%,d answers in %.1f s after %.1f s warm-up; whole run: %,d reserved, " +
+                    "%,d duplicates, %,d rejected, %,d overloaded, %,d errors)%n", row.system(), row.settings(),
+                row.mix(), row.connections(), row.depth(), row.seed(), row.throughput(), accepted, refused,
+                total.measured(Tally.Outcome.REJECTED), total.measured(Tally.Outcome.OVERLOADED),
+                total.measured(Tally.Outcome.DUPLICATE), total.measured(Tally.Outcome.ERROR), row.p50Millis(),
+                row.p99Millis(), row.requests(), duration, warmup, total.reserved, total.duplicates, total.rejected,
+                total.overloaded, total.errors);
+            if (refused * 2 > total.measured)
+            {
+                System.out.printf(Locale.ROOT, "WARNING: %.0f%% of the answers in the window reserved nothing: the " +
+                    "%,.0f ops/s are mostly refusals, not reservations (the flash mix sells its hot SKUs out at high " +
+                    "rates)%n", 100.0 * refused / total.measured, row.throughput());
+            }
         }
     }
 
@@ -227,7 +248,7 @@ public final class ReserveBench
             final ResultRow row = new ResultRow(labels.system, labels.settings, labels.mix, labels.connections,
                 labels.depth, duration, s.tps(), millis(latencies.histogram(), 50),
                 millis(latencies.histogram(), 99), s.processed(), reserved, -1,
-                Math.max(0, s.processed() - s.failed() - reserved), s.failed(), check);
+                Math.max(0, s.processed() - s.failed() - reserved), s.failed(), check, null);
             row.appendTo(labels.csv);
             System.out.println(row.toCsv());
             return 0;
@@ -255,7 +276,7 @@ public final class ReserveBench
             final PeerOutputs.RedisResult r = PeerOutputs.redisCsv(Files.readString(output, StandardCharsets.UTF_8));
             final ResultRow row = new ResultRow(labels.system, labels.settings, labels.mix, labels.connections,
                 labels.depth, r.rps() > 0 ? requests / r.rps() : 0, r.rps(), r.p50Millis(), r.p99Millis(), requests,
-                reserved, -1, Math.max(0, requests - reserved), -1, check);
+                reserved, -1, Math.max(0, requests - reserved), -1, check, null);
             row.appendTo(labels.csv);
             System.out.println(row.toCsv());
             return 0;

@@ -22,13 +22,18 @@ import java.util.Locale;
  * @param rejected   reservations refused for want of stock in the whole run
  * @param errors     requests that failed otherwise (the engine's OVERLOADED answers included)
  * @param check      {@code ok}, or what did not add up
+ * @param seed       the engine client's random seed, so a run's SKUs and order ids can be drawn again; null for the
+ *                   peers' tools, which draw their own, and in files written before the column existed
  */
 record ResultRow(String system, String settings, String mix, int connections, int depth, double durationSeconds,
     double throughput, double p50Millis, double p99Millis, long requests, long reserved, long duplicates,
-    long rejected, long errors, String check)
+    long rejected, long errors, String check, Long seed)
 {
-    static final String HEADER = "system,settings,mix,connections,depth,duration_s,throughput_ops_s,p50_ms,p99_ms," +
-        "requests,reserved,duplicates,rejected,errors,check";
+    /** The columns before {@code seed} was added last: files with this header still read, their seeds null. */
+    static final String HEADER_WITHOUT_SEED = "system,settings,mix,connections,depth,duration_s,throughput_ops_s," +
+        "p50_ms,p99_ms,requests,reserved,duplicates,rejected,errors,check";
+    static final String HEADER = HEADER_WITHOUT_SEED + ",seed";
+    private static final int FIELDS_WITHOUT_SEED = 15;
 
     ResultRow
     {
@@ -41,20 +46,24 @@ record ResultRow(String system, String settings, String mix, int connections, in
             String.format(Locale.ROOT, "%.1f", durationSeconds), String.format(Locale.ROOT, "%.1f", throughput),
             String.format(Locale.ROOT, "%.3f", p50Millis), String.format(Locale.ROOT, "%.3f", p99Millis),
             Long.toString(requests), Long.toString(reserved), Long.toString(duplicates), Long.toString(rejected),
-            Long.toString(errors), check);
+            Long.toString(errors), check, seed == null ? "" : Long.toString(seed));
     }
 
+    /** A row of this format, or of the one before the seed column (15 fields, the seed null). */
     static ResultRow fromCsv(final String line)
     {
         final String[] f = line.split(",", -1);
-        if (f.length != 15)
+        if (f.length != FIELDS_WITHOUT_SEED && f.length != FIELDS_WITHOUT_SEED + 1)
         {
-            throw new IllegalArgumentException("expected 15 fields, got " + f.length + ": " + line);
+            throw new IllegalArgumentException("expected " + FIELDS_WITHOUT_SEED + " or " + (FIELDS_WITHOUT_SEED + 1) +
+                " fields, got " + f.length + ": " + line);
         }
+        final Long seed = f.length == FIELDS_WITHOUT_SEED || f[FIELDS_WITHOUT_SEED].isEmpty() ? null :
+            Long.valueOf(f[FIELDS_WITHOUT_SEED]);
         return new ResultRow(f[0], f[1], f[2], Integer.parseInt(f[3]), Integer.parseInt(f[4]),
             Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7]), Double.parseDouble(f[8]),
             Long.parseLong(f[9]), Long.parseLong(f[10]), Long.parseLong(f[11]), Long.parseLong(f[12]),
-            Long.parseLong(f[13]), f[14]);
+            Long.parseLong(f[13]), f[14], seed);
     }
 
     /** Appends the row, writing the header first into a new or empty file. */
@@ -70,7 +79,7 @@ record ResultRow(String system, String settings, String mix, int connections, in
         final List<ResultRow> rows = new ArrayList<>();
         for (final String line : Files.readAllLines(csv, StandardCharsets.UTF_8))
         {
-            if (!line.isBlank() && !line.equals(HEADER))
+            if (!line.isBlank() && !line.equals(HEADER) && !line.equals(HEADER_WITHOUT_SEED))
             {
                 rows.add(fromCsv(line));
             }

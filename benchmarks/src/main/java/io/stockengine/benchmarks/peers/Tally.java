@@ -18,6 +18,11 @@ final class Tally
 
     final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
     long measured;
+    /**
+     * The measured answers by {@link Outcome} ordinal: {@link #measured} counts refusals as operations too, and on the
+     * flash mix, once the hot SKUs sell out, most of them are.
+     */
+    final long[] measuredByOutcome = new long[Outcome.values().length];
     long reserved;
     long duplicates;
     long rejected;
@@ -34,6 +39,7 @@ final class Tally
         if (inWindow)
         {
             measured++;
+            measuredByOutcome[outcome.ordinal()]++;
             latency.recordValue(Math.min(latency.getHighestTrackableValue(), nowNanos - sentNanos));
         }
         switch (outcome)
@@ -52,10 +58,19 @@ final class Tally
         }
     }
 
+    long measured(final Outcome outcome)
+    {
+        return measuredByOutcome[outcome.ordinal()];
+    }
+
     void add(final Tally other)
     {
         latency.add(other.latency);
         measured += other.measured;
+        for (int i = 0; i < measuredByOutcome.length; i++)
+        {
+            measuredByOutcome[i] += other.measuredByOutcome[i];
+        }
         reserved += other.reserved;
         duplicates += other.duplicates;
         rejected += other.rejected;

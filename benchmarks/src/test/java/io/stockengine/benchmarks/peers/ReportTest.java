@@ -2,9 +2,11 @@ package io.stockengine.benchmarks.peers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -18,7 +20,7 @@ class ReportTest
     {
         final boolean engine = system.startsWith("engine");
         return new ResultRow(system, settings, mix, connections, depth, 20, throughput, p99 / 2, p99,
-            (long)(throughput * 20), 100, engine ? 0 : -1, engine ? 0 : -1, 0, "ok");
+            (long)(throughput * 20), 100, engine ? 0 : -1, engine ? 0 : -1, 0, "ok", engine ? Long.valueOf(42) : null);
     }
 
     private static final List<ResultRow> ROWS = List.of(
@@ -84,13 +86,28 @@ class ReportTest
     {
         final Path csv = dir.resolve("results.csv");
         final ResultRow withComma = new ResultRow("postgres", "synchronous_commit=on", "flash", 8, 1, 20, 11103.4,
-            0.61, 2.05, 222068, 222068, -1, -1, 0, "FAIL: a, b");
+            0.61, 2.05, 222068, 222068, -1, -1, 0, "FAIL: a, b", null);
         withComma.appendTo(csv);
         ROWS.get(0).appendTo(csv);
         final List<ResultRow> read = ResultRow.readAll(csv);
         assertEquals(2, read.size());
         assertEquals("FAIL: a; b", read.get(0).check());
         assertEquals(withComma.toCsv(), read.get(0).toCsv());
+        assertEquals(ROWS.get(0), read.get(1));
+        assertEquals(42L, read.get(1).seed());
+    }
+
+    @Test
+    void shouldReadRowsWrittenBeforeTheSeedColumn(@TempDir final Path dir) throws IOException
+    {
+        final Path csv = dir.resolve("old.csv");
+        Files.writeString(csv, ResultRow.HEADER_WITHOUT_SEED + "\n" +
+            "engine-binary,sync,uniform,8,1,8.0,15378.9,0.409,3.977,123031,140348,0,0,0,ok\n");
+        ROWS.get(0).appendTo(csv);
+        final List<ResultRow> read = ResultRow.readAll(csv);
+        assertEquals(2, read.size());
+        assertNull(read.get(0).seed());
+        assertEquals(140348, read.get(0).reserved());
         assertEquals(ROWS.get(0), read.get(1));
     }
 }
