@@ -25,7 +25,10 @@ public final class GatewayConfig
     public int maxHeaderBytes = 16 * 1024;
     public int maxInitialLineBytes = 8 * 1024;
     public int maxConnections = 10_000;
-    /** Commands a connection may have in the ring at once; more wait in the socket (TCP back-pressure). */
+    /**
+     * Requests a connection may have unanswered at once (binary: commands in the ring; HTTP: every pipelined request
+     * not yet answered); more wait in the socket (TCP back-pressure).
+     */
     public int maxInFlightPerConnection = 4_096;
     public int idleTimeoutSeconds = 60;
     /** Largest binary frame accepted; a bigger length prefix closes the connection. */

@@ -76,7 +76,7 @@ public final class ServerMain implements Callable<Integer>
     @Option(names = "--max-connections", description = "open connections at most (default: 10000)")
     Integer maxConnections;
 
-    @Option(names = "--max-in-flight", description = "commands in flight per connection (default: 4096)")
+    @Option(names = "--max-in-flight", description = "unanswered requests per connection (default: 4096)")
     Integer maxInFlight;
 
     @Option(names = "--idle-timeout-s", description = "close a silent connection after this (default: 60)")

@@ -29,6 +29,12 @@ import io.stockengine.gateway.GatewayMetrics;
  * there, so it must neither allocate nor wait: when the ring is full (subscribers far behind), the changes that do
  * not fit are dropped and every subscriber is sent a {@code resync} instead, which asks it to re-read what it
  * would have missed.
+ * <p>
+ * Slow subscribers: one whose connection is not writable (past its high water mark, so it is not reading) is sent
+ * nothing, so a slow reader costs at most its water mark and never a growing queue of events. The events it misses
+ * are dropped for it alone; once its connection is writable again it is sent one {@code resync} naming the newest
+ * change it missed, before anything else. Its connection tells the hub ({@link #caughtUp}). A subscriber that stays
+ * stuck is closed by the idle timeout, as its writes never complete.
  */
 public final class AvailabilityHub
 {
@@ -39,7 +45,7 @@ public final class AvailabilityHub
     private final AvailabilityWatch watch;
     private final EventExecutor sender;
     private final GatewayMetrics metrics;
-    private final Map<String, Set<Channel>> subscribers = new ConcurrentHashMap<>();
+    private final Map<String, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
     private final String[] ringChannel = new String[RING];
     private final String[] ringSku = new String[RING];
     private final long[] ringAvailable = new long[RING];
@@ -67,21 +73,70 @@ public final class AvailabilityHub
         return watch;
     }
 
-    /** Adds a subscriber; it is removed when its connection closes. Called on its event loop. */
-    void subscribe(final String channel, final Channel connection)
+    /**
+     * One stream connection. Whether it missed events, and which, is read and written by the sender's event loop
+     * only.
+     */
+    static final class Subscriber
     {
-        subscribers.computeIfAbsent(channel, c -> new CopyOnWriteArraySet<>()).add(connection);
+        final String channel;
+        final Channel connection;
+        /** Events were dropped for it while it was not writable: it is owed a resync. */
+        boolean missed;
+        /** The newest change it missed. */
+        long missedSeq;
+
+        Subscriber(final String channel, final Channel connection)
+        {
+            this.channel = channel;
+            this.connection = connection;
+        }
+    }
+
+    /** Adds a subscriber; it is removed when its connection closes. Called on its event loop. */
+    Subscriber subscribe(final String channel, final Channel connection)
+    {
+        final Subscriber subscriber = new Subscriber(channel, connection);
+        subscribers.computeIfAbsent(channel, c -> new CopyOnWriteArraySet<>()).add(subscriber);
         watch.watch(channel);
         metrics.streamSubscribers.incrementAndGet();
         connection.closeFuture().addListener(f ->
         {
-            final Set<Channel> set = subscribers.get(channel);
-            if (set != null && set.remove(connection))
+            final Set<Subscriber> set = subscribers.get(channel);
+            if (set != null && set.remove(subscriber))
             {
                 watch.unwatch(channel);
                 metrics.streamSubscribers.decrementAndGet();
             }
         });
+        return subscriber;
+    }
+
+    /**
+     * The subscriber's connection is writable again: it is sent the resync it is owed, if any, by the sender (which
+     * owns what it missed). Called on the connection's event loop.
+     */
+    void caughtUp(final Subscriber subscriber)
+    {
+        try
+        {
+            sender.execute(() -> resyncIfMissed(subscriber));
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            // The server is shutting down: its streams are closing, nobody is left to send to.
+        }
+    }
+
+    private void resyncIfMissed(final Subscriber subscriber)
+    {
+        final Channel connection = subscriber.connection;
+        if (subscriber.missed && connection.isActive() && connection.isWritable())
+        {
+            subscriber.missed = false;
+            write(connection, resync(subscriber.channel, subscriber.missedSeq));
+            metrics.streamEvents.incrementAndGet();
+        }
     }
 
     public int subscriberCount()
@@ -97,7 +152,7 @@ public final class AvailabilityHub
         boolean queued = false;
         for (int i = 0; i < c.changeCount; i++)
         {
-            final Set<Channel> set = subscribers.get(c.changeChannel[i]);
+            final Set<Subscriber> set = subscribers.get(c.changeChannel[i]);
             if (set == null || set.isEmpty())
             {
                 continue;
@@ -149,22 +204,22 @@ public final class AvailabilityHub
             final String sku = ringSku[slot];
             ringChannel[slot] = null;
             ringSku[slot] = null;
-            final Set<Channel> set = subscribers.get(channel);
+            final Set<Subscriber> set = subscribers.get(channel);
             if (set != null && !set.isEmpty())
             {
-                send(set, sku == null ?
-                    resync(channel, ringSeq[slot]) :
+                final long seq = ringSeq[slot];
+                send(set, sku == null ? resync(channel, seq) :
                     "event: availability\ndata: {\"channel\":\"" + channel + "\",\"sku\":\"" + sku +
-                    "\",\"available\":" + ringAvailable[slot] + ",\"seq\":" + ringSeq[slot] + "}\n\n");
+                    "\",\"available\":" + ringAvailable[slot] + ",\"seq\":" + seq + "}\n\n", seq, sku == null);
             }
         }
         sent.lazySet(end);
         if (overflowed.compareAndSet(true, false))
         {
             final long seq = droppedSeq;
-            for (final Map.Entry<String, Set<Channel>> entry : subscribers.entrySet())
+            for (final Map.Entry<String, Set<Subscriber>> entry : subscribers.entrySet())
             {
-                send(entry.getValue(), resync(entry.getKey(), seq));
+                send(entry.getValue(), resync(entry.getKey(), seq), seq, true);
             }
         }
     }
@@ -174,34 +229,70 @@ public final class AvailabilityHub
         return "event: resync\ndata: {\"channel\":\"" + channel + "\",\"seq\":" + seq + "}\n\n";
     }
 
-    /** Keeps idle streams from hitting the idle timeout. */
+    /**
+     * Keeps idle streams from hitting the idle timeout; a subscriber that is not writable is skipped, since a
+     * keep-alive it cannot take says nothing. Any thread: it touches nothing of what a subscriber missed.
+     */
     public void heartbeat()
     {
-        for (final Set<Channel> set : subscribers.values())
+        final byte[] keepAlive = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
+        for (final Set<Subscriber> set : subscribers.values())
         {
-            write(set, ": keep-alive\n\n");
-        }
-    }
-
-    private void send(final Set<Channel> set, final String event)
-    {
-        metrics.streamEvents.addAndGet(write(set, event));
-    }
-
-    /** Writes the text to every open connection of the set; returns how many it was written to. */
-    private static int write(final Set<Channel> set, final String text)
-    {
-        final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        int written = 0;
-        for (final Channel connection : set)
-        {
-            if (connection.isActive())
+            for (final Subscriber subscriber : set)
             {
-                final ByteBuf buffer = ByteBufAllocator.DEFAULT.buffer(bytes.length).writeBytes(bytes);
-                connection.writeAndFlush(new DefaultHttpContent(buffer));
-                written++;
+                final Channel connection = subscriber.connection;
+                if (connection.isActive() && connection.isWritable())
+                {
+                    write(connection, keepAlive);
+                }
             }
         }
-        return written;
+    }
+
+    /**
+     * Sender: writes the event to every open subscriber of the set that can take it, after the resync one is owed
+     * (which a resync event itself replaces); one that cannot take it misses it.
+     */
+    private void send(final Set<Subscriber> set, final String event, final long seq, final boolean isResync)
+    {
+        final byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
+        int written = 0;
+        for (final Subscriber subscriber : set)
+        {
+            final Channel connection = subscriber.connection;
+            if (!connection.isActive())
+            {
+                continue;
+            }
+            if (!connection.isWritable())
+            {
+                subscriber.missed = true;
+                subscriber.missedSeq = Math.max(subscriber.missedSeq, seq);
+                continue;
+            }
+            if (subscriber.missed)
+            {
+                subscriber.missed = false;
+                if (!isResync)
+                {
+                    write(connection, resync(subscriber.channel, subscriber.missedSeq));
+                    written++;
+                }
+            }
+            write(connection, bytes);
+            written++;
+        }
+        metrics.streamEvents.addAndGet(written);
+    }
+
+    private static void write(final Channel connection, final String text)
+    {
+        write(connection, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void write(final Channel connection, final byte[] bytes)
+    {
+        final ByteBuf buffer = ByteBufAllocator.DEFAULT.buffer(bytes.length).writeBytes(bytes);
+        connection.writeAndFlush(new DefaultHttpContent(buffer));
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -37,8 +38,12 @@ import io.stockengine.gateway.GatewayMetrics;
 /**
  * The HTTP/JSON API of API.md. Each request is validated and parsed on the IO thread into a command, published to
  * the ring without blocking (a full ring answers 503 at once), and answered once its events are journaled. Answers
- * leave in request order, so HTTP/1.1 pipelining works; a connection with too many commands in flight stops reading
- * until some are answered.
+ * leave in request order, so HTTP/1.1 pipelining works.
+ * <p>
+ * Back-pressure: a connection stops reading while {@code maxInFlightPerConnection} requests are unanswered (engine
+ * commands, and the operations and refusals whose answers wait behind them, all of which Netty's codec counts
+ * against its pipeline depth) or while it is not writable (the client is not taking its answers), and resumes once
+ * neither holds. It also stops for good after a request that closes it, and on an event stream.
  * <p>
  * Threading: one instance per connection; all fields are touched on its event loop only, except that the reply
  * thread copies the slot's outputs into the exchange's own answer holder and pushes the exchange onto a lock-free
@@ -74,6 +79,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drainAnswered;
     private ChannelHandlerContext context;
+    /** The availability stream this connection became, if it did. */
+    private AvailabilityHub.Subscriber stream;
     private long nextRequest;
     private long nextWrite;
     private int inFlight;
@@ -132,6 +139,13 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
 
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
+    {
+        handle(ctx, request);
+        // Checked after every request, not once per read: a read holds up to thousands of pipelined requests.
+        updateReading();
+    }
+
+    private void handle(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
         if (closeAt >= 0 || nextWrite == Long.MAX_VALUE)
         {
@@ -250,7 +264,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(ctx.alloc().buffer().writeBytes(
             (": streaming availability of channel " + name + "\n\n").getBytes(StandardCharsets.UTF_8))));
         ctx.channel().config().setAutoRead(false);
-        hub.subscribe(name, ctx.channel());
+        stream = hub.subscribe(name, ctx.channel());
     }
 
     private static String header(final FullHttpRequest request, final CharSequence name)
@@ -408,10 +422,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                 "the engine's ring is full; nothing was applied", null), keepAlive, null);
             return;
         }
-        if (++inFlight >= config.maxInFlightPerConnection)
-        {
-            ctx.channel().config().setAutoRead(false);
-        }
+        inFlight++;
     }
 
     /**
@@ -466,10 +477,22 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         {
             context.flush();
         }
-        if (inFlight < config.maxInFlightPerConnection && !context.channel().config().isAutoRead() &&
-            context.channel().isActive())
+        updateReading();
+    }
+
+    /**
+     * Reads while fewer than the limit of requests are unanswered and the client takes its answers. A request counts
+     * from its decoding until its answer is written, as the codec counts it against its pipeline depth. Never reads
+     * again after a request that closes the connection, or on an event stream: nothing read then would be processed.
+     */
+    private void updateReading()
+    {
+        final Channel channel = context.channel();
+        final boolean read = closeAt < 0 && nextWrite != Long.MAX_VALUE &&
+            nextRequest - nextWrite < config.maxInFlightPerConnection && channel.isWritable();
+        if (read != channel.config().isAutoRead() && (!read || channel.isActive()))
         {
-            context.channel().config().setAutoRead(true);
+            channel.config().setAutoRead(read);
         }
     }
 
@@ -582,12 +605,34 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     }
 
     @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) throws Exception
+    {
+        if (stream != null)
+        {
+            if (ctx.channel().isWritable())
+            {
+                hub.caughtUp(stream);
+            }
+        }
+        else
+        {
+            updateReading();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
     public void userEventTriggered(final ChannelHandlerContext ctx, final Object event) throws Exception
     {
         if (event instanceof IdleStateEvent)
         {
-            // A client that sends nothing for the idle timeout loses its connection; nothing it sent is lost.
-            ctx.close();
+            // Silent for the whole timeout: close, unless the silence is ours (commands with the engine, and the
+            // answers waiting behind them). Nothing the client sent is lost; a client that takes no answers for the
+            // timeout is closed too, since its writes do not complete.
+            if (inFlight == 0 && pending.isEmpty())
+            {
+                ctx.close();
+            }
             return;
         }
         super.userEventTriggered(ctx, event);

@@ -3,7 +3,12 @@ package io.stockengine.gateway.http;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -29,16 +34,38 @@ import io.stockengine.gateway.GatewayConfig;
 import io.stockengine.gateway.GatewayMetrics;
 
 /**
- * The HTTP pipeline of one connection: connection limit, idle timeout, the HTTP/1.1 codec with line and header
- * limits, aggregation with a body limit (413 problem+json when exceeded), then the API handler.
+ * The HTTP pipeline of one connection: connection limit, a gate on reads, idle timeout, the HTTP/1.1 codec with line
+ * and header limits, aggregation with a body limit (413 problem+json when exceeded), then the API handler.
+ * <p>
+ * Back-pressure: the API handler stops reading while too many requests are unanswered or the client is not taking
+ * its answers (the connection is past its high water mark), so what one connection holds stays bounded.
  */
 public final class HttpServerInitializer extends ChannelInitializer<SocketChannel>
 {
+    /** Past this much unwritten output a connection stops reading until the client catches up (the binary port's). */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
+    /** The most one read from the socket returns; fixed here because {@link #PIPELINE_SLACK} is sized from it. */
+    static final int MAX_READ_BYTES = 64 * 1024;
+
+    /** The shortest request the codec accepts: a one-letter method, "/", "HTTP/1.1" and the CRLFs. */
+    static final int MIN_REQUEST_BYTES = "A / HTTP/1.1\r\n\r\n".length();
+
     /**
-     * Requests the codec may hold beyond the in-flight limit: reading stops at the limit, but requests already in the
-     * socket buffer are still decoded and must not overflow the codec's queue of requests awaiting answers.
+     * Requests the codec may hold beyond the in-flight limit; past its depth Netty fails the connection with a 500.
+     * The handler stops reading once the limit is unanswered, but the rest of the read that reached it is still
+     * decoded: at most a read's worth of the shortest requests, one more completed from bytes of the read before,
+     * and one whose head is decoded while its body is still arriving.
      */
-    private static final int PIPELINE_SLACK = 2048;
+    private static final int PIPELINE_SLACK = MAX_READ_BYTES / MIN_REQUEST_BYTES + 2;
+
+    /**
+     * Netty's usual receive buffers (adaptive, up to 16 reads per turn of the loop), set here so that the largest read
+     * is {@link #MAX_READ_BYTES} whatever the bootstrap's options say.
+     */
+    private static final RecvByteBufAllocator READS = reads();
+
+    private static final ReadGate READ_GATE = new ReadGate();
 
     private final EngineAccess engine;
     private final GatewayConfig config;
@@ -58,11 +85,22 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
         this.limiter = limiter;
     }
 
+    private static RecvByteBufAllocator reads()
+    {
+        final AdaptiveRecvByteBufAllocator reads = new AdaptiveRecvByteBufAllocator(
+            AdaptiveRecvByteBufAllocator.DEFAULT_MINIMUM, AdaptiveRecvByteBufAllocator.DEFAULT_INITIAL, MAX_READ_BYTES);
+        reads.maxMessagesPerRead(16);
+        return reads;
+    }
+
     @Override
     protected void initChannel(final SocketChannel channel)
     {
+        channel.config().setWriteBufferWaterMark(WATER_MARK);
+        channel.config().setRecvByteBufAllocator(READS);
         channel.pipeline()
             .addLast("limit", limiter)
+            .addLast("reads", READ_GATE)
             .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutSeconds, TimeUnit.SECONDS))
             .addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(config.maxInitialLineBytes).setMaxHeaderSize(config.maxHeaderBytes)
@@ -121,6 +159,25 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
         protected boolean closeAfterContinueResponse(final Object response)
         {
             return ((HttpResponse)response).status().code() == 413 || super.closeAfterContinueResponse(response);
+        }
+    }
+
+    /**
+     * Passes a read request on only while the connection reads by itself, so that only the API handler decides when
+     * it reads. Once it has stopped reading, the aggregator (a body incomplete at the end of a read) and the decoder
+     * (a read that completed no request) would still ask for one more read each time, and each could bring another
+     * read's worth of requests past {@link #PIPELINE_SLACK}. What they wait for is read when reading resumes.
+     */
+    @ChannelHandler.Sharable
+    private static final class ReadGate extends ChannelOutboundHandlerAdapter
+    {
+        @Override
+        public void read(final ChannelHandlerContext ctx)
+        {
+            if (ctx.channel().config().isAutoRead())
+            {
+                ctx.read();
+            }
         }
     }
 

@@ -43,6 +43,10 @@ final class Responses
     {
     }
 
+    /**
+     * Renders into a pooled buffer that the caller owns on return. On any failure, a defect in a writer included,
+     * the buffer goes back to the pool before the exception leaves: nobody else holds it.
+     */
     private static ByteBuf render(final ByteBufAllocator alloc, final Writer writer)
     {
         final ByteBuf buffer = alloc.buffer(256);
@@ -54,6 +58,11 @@ final class Responses
         {
             buffer.release();
             throw new UncheckedIOException(ex);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            buffer.release();
+            throw ex;
         }
         return buffer;
     }

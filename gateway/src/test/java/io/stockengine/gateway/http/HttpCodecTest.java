@@ -17,8 +17,12 @@ import org.junit.jupiter.api.Timeout;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.stockengine.engine.AvailabilityWatch;
+import io.stockengine.engine.Command;
 import io.stockengine.gateway.ConnectionLimiter;
 import io.stockengine.gateway.GatewayConfig;
 import io.stockengine.gateway.GatewayMetrics;
@@ -27,13 +31,20 @@ import io.stockengine.gateway.GatewayMetrics;
  * The server's real HTTP pipeline ({@link HttpServerInitializer}) on an embedded channel under paranoid leak
  * detection, with an engine whose answers come only when the test opens its gate: the body limit, decoder
  * failures, answer order when later requests finish first, the per-connection in-flight limit, and answers that
- * arrive after their connection closed.
+ * arrive after their connection closed; reading stops while the client does not take its answers, the idle timeout
+ * spares a connection waiting for the engine, and a stream that is not writable is sent a resync instead of events.
  */
 @Timeout(60)
 class HttpCodecTest
 {
+    /** The most one read from a socket returns (Netty's adaptive receive buffer at its largest). */
+    private static final int READ_BYTES = 64 * 1024;
+    /** The shortest request the codec accepts: a one-letter method, the path "/", HTTP/1.1 and CRLFs. */
+    private static final String MINIMAL = "A / HTTP/1.1\r\n\r\n";
+
     private GatedEngine engine;
     private EmbeddedSocketChannel channel;
+    private AvailabilityHub hub;
 
     @BeforeAll
     static void install()
@@ -72,9 +83,9 @@ class HttpCodecTest
             }
         });
         channel = new EmbeddedSocketChannel();
+        hub = new AvailabilityHub(new AvailabilityWatch(), ImmediateEventExecutor.INSTANCE, metrics);
         channel.pipeline().addLast(new HttpServerInitializer(engine, config, metrics, operations,
-            new ConnectionLimiter(100, metrics), new AvailabilityHub(new AvailabilityWatch(), ImmediateEventExecutor.INSTANCE,
-                metrics)));
+            new ConnectionLimiter(100, metrics), hub));
         return channel;
     }
 
@@ -123,8 +134,29 @@ class HttpCodecTest
         while (engine.inFlight() > 0);
     }
 
+    /**
+     * Writes the bytes as a socket would deliver them: reads of at most {@link #READ_BYTES}, and none once the
+     * connection stops reading. Returns what was left unread.
+     */
+    private String feed(final String bytes)
+    {
+        int at = 0;
+        while (at < bytes.length() && channel.isOpen() && channel.config().isAutoRead())
+        {
+            final int end = Math.min(bytes.length(), at + READ_BYTES);
+            write(bytes.substring(at, end));
+            at = end;
+        }
+        return bytes.substring(at);
+    }
+
     /** Everything the channel wrote so far, parsed. */
     private List<Reply> written()
+    {
+        return RawHttp.parseAll(writtenBytes());
+    }
+
+    private byte[] writtenBytes()
     {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Object message;
@@ -136,7 +168,15 @@ class HttpCodecTest
             buffer.release();
             bytes.writeBytes(copy);
         }
-        return RawHttp.parseAll(bytes.toByteArray());
+        return bytes.toByteArray();
+    }
+
+    /** Makes the connection (not) writable, as a client that stops (resumes) taking its answers does. */
+    private void writable(final boolean writable)
+    {
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, writable);
+        // The change reaches the pipeline as a task on the channel's loop, which the embedded loop runs on demand.
+        channel.runPendingTasks();
     }
 
     private static String receipt(final String sku, final String key)
@@ -273,5 +313,162 @@ class HttpCodecTest
         write("GET /health HTTP/1.0\r\n\r\n");
         assertEquals(200, written().get(0).status());
         assertFalse(channel.isOpen(), "HTTP/1.0 without keep-alive closes");
+    }
+
+    @Test
+    void shouldStopReadingWhileTheConnectionIsNotWritableAndResumeWhenItIs()
+    {
+        final GatewayConfig config = config();
+        config.maxInFlightPerConnection = 1;
+        open(config);
+        writable(false);
+        assertFalse(channel.config().isAutoRead(), "the client takes no answers: stop reading");
+        writable(true);
+        assertTrue(channel.config().isAutoRead(), "it takes them again: read again");
+
+        write(receipt("HC-5", "hc-10"));
+        assertFalse(channel.config().isAutoRead(), "at the in-flight limit");
+        writable(false);
+        writable(true);
+        assertFalse(channel.config().isAutoRead(), "writable again, but still at the in-flight limit");
+        answerAll();
+        assertTrue(channel.config().isAutoRead());
+        written().get(0).assertOk(201);
+    }
+
+    @Test
+    void shouldAnswerEveryRequestHeldBehindAnEngineAnswerInOrderWithoutOverflowingTheCodec()
+    {
+        open(config());
+        final int healthChecks = 6_144;
+        final String health = RawHttp.request("GET", "/health", null);
+        final String rest = feed(receipt("HC-6", "hc-11") + health.repeat(healthChecks));
+        assertFalse(channel.config().isAutoRead(), "health checks waiting behind the receipt count as outstanding");
+        assertTrue(channel.isOpen());
+        assertTrue(written().isEmpty(), "everything waits for the receipt");
+        answerAll();
+        assertEquals("", feed(rest), "reading resumed");
+        final List<Reply> replies = written();
+        assertEquals(1 + healthChecks, replies.size());
+        replies.get(0).assertOk(201);
+        for (int i = 1; i < replies.size(); i++)
+        {
+            assertEquals(200, replies.get(i).status(), replies.get(i).body());
+            assertEquals("UP", replies.get(i).json().get("status"));
+        }
+        assertTrue(channel.isOpen());
+    }
+
+    @Test
+    void shouldHoldTheRestOfAFullReadOfMinimalRequestsDecodedAfterReadingStopped()
+    {
+        final GatewayConfig config = config();
+        open(config);
+        final int limit = config.maxInFlightPerConnection;
+        // One outstanding short of the limit, then a full read of the shortest requests: the first reaches the limit
+        // and the codec still decodes all the others of the read.
+        write(receipt("HC-7", "hc-12"));
+        write(MINIMAL.repeat(limit - 2));
+        assertTrue(channel.config().isAutoRead());
+        write(MINIMAL.repeat(READ_BYTES / MINIMAL.length()));
+        assertFalse(channel.config().isAutoRead());
+        assertTrue(channel.isOpen());
+        assertTrue(written().isEmpty(), "everything waits for the receipt");
+        answerAll();
+        final List<Reply> replies = written();
+        assertEquals(limit - 1 + READ_BYTES / MINIMAL.length(), replies.size());
+        replies.get(0).assertOk(201);
+        for (int i = 1; i < replies.size(); i++)
+        {
+            replies.get(i).assertProblem(404, "NOT_FOUND", null);
+        }
+        assertTrue(channel.isOpen());
+        assertTrue(channel.config().isAutoRead());
+    }
+
+    @Test
+    void shouldNotReadForAHalfReceivedBodyWhileReadingIsStopped()
+    {
+        final GatewayConfig config = config();
+        config.maxInFlightPerConnection = 1;
+        open(config);
+        final int[] readsWhileStopped = new int[1];
+        channel.pipeline().addFirst(new ChannelOutboundHandlerAdapter()
+        {
+            @Override
+            public void read(final ChannelHandlerContext ctx)
+            {
+                if (!ctx.channel().config().isAutoRead())
+                {
+                    readsWhileStopped[0]++;
+                }
+                ctx.read();
+            }
+        });
+        final String second = receipt("HC-8", "hc-14");
+        final int split = second.length() - 10;
+        write(receipt("HC-8", "hc-13") + second.substring(0, split));
+        assertFalse(channel.config().isAutoRead());
+        assertEquals(0, readsWhileStopped[0], "a request half-way through its body does not read past the limit");
+        answerAll();
+        assertTrue(channel.config().isAutoRead());
+        write(second.substring(split));
+        answerAll();
+        final List<Reply> replies = written();
+        assertEquals(2, replies.size());
+        replies.get(0).assertOk(201);
+        replies.get(1).assertOk(201);
+    }
+
+    @Test
+    void shouldNotCloseAnIdleConnectionWhileItWaitsForTheEngine()
+    {
+        open(config());
+        write(receipt("HC-9", "hc-15") + RawHttp.request("GET", "/health", null));
+        channel.pipeline().fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+        assertTrue(channel.isOpen(), "the silence is the engine's, not the client's");
+        answerAll();
+        final List<Reply> replies = written();
+        assertEquals(2, replies.size());
+        replies.get(0).assertOk(201);
+        channel.pipeline().fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+        assertFalse(channel.isOpen(), "nothing outstanding: an idle connection closes");
+    }
+
+    private static Command change(final long seq, final String sku)
+    {
+        final Command c = new Command();
+        c.seq = seq;
+        c.change("hc-web", sku, seq * 10);
+        return c;
+    }
+
+    @Test
+    void shouldSendAStreamThatIsNotWritableNoEventsAndThenOneResync()
+    {
+        open(config());
+        write(RawHttp.request("GET", "/v1/availability/stream?channel=hc-web", null));
+        assertTrue(new String(writtenBytes(), StandardCharsets.UTF_8).contains("text/event-stream"));
+        hub.onChanges(change(7, "A"));
+        assertTrue(new String(writtenBytes(), StandardCharsets.UTF_8).contains(
+            "event: availability\ndata: {\"channel\":\"hc-web\",\"sku\":\"A\",\"available\":70,\"seq\":7}\n\n"));
+
+        writable(false);
+        hub.onChanges(change(8, "B"));
+        hub.onChanges(change(9, "C"));
+        hub.heartbeat();
+        assertEquals(0, writtenBytes().length, "nothing more is queued for a client that takes nothing");
+
+        writable(true);
+        final String caughtUp = new String(writtenBytes(), StandardCharsets.UTF_8);
+        assertTrue(caughtUp.contains("event: resync\ndata: {\"channel\":\"hc-web\",\"seq\":9}\n\n"), caughtUp);
+        assertEquals(1, caughtUp.split("event: ", -1).length - 1, "one resync, no missed event: " + caughtUp);
+
+        hub.onChanges(change(10, "D"));
+        final String next = new String(writtenBytes(), StandardCharsets.UTF_8);
+        assertTrue(next.contains("event: availability\ndata: {\"channel\":\"hc-web\",\"sku\":\"D\",\"available\":100," +
+            "\"seq\":10}\n\n"), next);
+        assertFalse(next.contains("resync"), "one resync was enough");
+        assertTrue(channel.isOpen());
     }
 }

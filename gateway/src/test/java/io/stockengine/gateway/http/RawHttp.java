@@ -30,9 +30,23 @@ final class RawHttp implements AutoCloseable
 
     RawHttp(final int port)
     {
+        this(port, 0);
+    }
+
+    /**
+     * With a receive buffer of this many bytes (0: the system's, which grows to megabytes): a small one makes unread
+     * answers back up into the server after a few kilobytes.
+     */
+    RawHttp(final int port, final int receiveBufferBytes)
+    {
         try
         {
             socket = new Socket();
+            if (receiveBufferBytes > 0)
+            {
+                // Before connecting: the window scale is agreed in the handshake.
+                socket.setReceiveBufferSize(receiveBufferBytes);
+            }
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(20_000);
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
