@@ -35,18 +35,18 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 /**
  * The journal stage alone: {@link ChronicleJournal#onCommand} appending the events of {@code commandsPerCommit}
  * one-line reservations as one group commit (one Chronicle excerpt, checksums filled in, and under {@code sync} an
- * msync before the commit counts), into a real queue on disk. The primary score is group commits per second; the
+ * flush to the disk before the commit counts), into a real queue on disk. The primary score is group commits per second; the
  * secondary score {@code commands} is commands journaled per second.
  * <p>
  * The slots hold what the logic thread leaves in them: the records a real engine emitted for each reservation,
  * encoded by the journal's {@link EventEncoder}. The same slots are appended again on every invocation, so sequence
  * numbers repeat in the file; nothing reads it back, and the append does not look at them.
  * <p>
- * The queue lives under {@code /var/tmp}, on the disk, not on {@code /dev/shm}: on tmpfs an msync returns at once and
+ * The queue lives under {@code /var/tmp}, on the disk, not on {@code /dev/shm}: on tmpfs a flush returns at once and
  * {@code sync} would measure nothing. Each iteration starts a new queue and deletes it afterwards, so a run never
  * holds more than one iteration's journal on disk; the first append of an iteration therefore creates the queue's
  * file, which a running journal does once per roll cycle. Each iteration checks that every command was journaled, every
- * commit counted, and under {@code sync} every commit msync'ed.
+ * commit counted, and under {@code sync} every commit flushed to the disk.
  * <p>
  * JVM flags: those Chronicle Queue needs on Java 17 (see shared/DEPENDENCIES.md), and its analytics off.
  */
@@ -76,7 +76,7 @@ public class JournalAppendBenchmark
     /** On the root disk here; see the class comment for why not /dev/shm. */
     private static final Path BASE_DIR = Path.of("/var/tmp");
 
-    /** The journal's durability setting: process (appended to the mapped file) or sync (msync'ed as well). */
+    /** The journal's durability setting: process (appended to the mapped file) or sync (flushed to the disk as well). */
     @Param({ "process", "sync" })
     public String durability;
 

@@ -55,7 +55,7 @@ public final class JournalLoad
     private static final int ORDER_IDS = 1 << 22;
     private static final long RING_FULL_PARK_NANOS = 20_000;
     private static final long DRAIN_PARK_NANOS = 50_000;
-    /** Far longer than a full ring takes to answer even with an msync per commit: past it the pipeline is stuck. */
+    /** Far longer than a full ring takes to answer even with a flush to the disk per commit: past it the pipeline is stuck. */
     private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(120);
 
     private final String[] skus;
