@@ -205,7 +205,7 @@ final class LoadTest implements AutoCloseable
                 {
                     break;
                 }
-                rate = Math.min(config.stepMax, roundRate(rate * config.stepFactor));
+                rate = nextStepRate(rate, config.stepFactor, config.stepMax);
             }
         }
         finally
@@ -235,6 +235,16 @@ final class LoadTest implements AutoCloseable
         final long attempted = step.sent + step.count(Codes.NOT_SENT);
         return drained && step.percentileMillis(99) <= config.p99BoundMillis &&
             step.capacityErrors() <= config.maxErrorFraction * attempted;
+    }
+
+    /**
+     * The rate of the step after one that held: the factor up, rounded to three digits, and always higher than the
+     * rate before (a small factor rounded back down would repeat one step for ever), never past the maximum.
+     */
+    static double nextStepRate(final double rate, final double factor, final double max)
+    {
+        final double rounded = roundRate(rate * factor);
+        return Math.min(max, rounded > rate ? rounded : Math.ceil(rate * factor));
     }
 
     /** Three significant digits, so the step rates read well. */

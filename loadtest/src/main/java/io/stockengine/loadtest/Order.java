@@ -24,6 +24,12 @@ final class Order
     long expiresAtMillis;
     /** A request on this order got no definite answer: its state is taken from the engine after the run. */
     boolean unknown;
+    /**
+     * The kind of the request whose answer was lost ({@link OpKind}), or -1: the engine may have applied it or not,
+     * so after the run the order may be in the last acknowledged state or in the one that request leads to, nothing
+     * else.
+     */
+    int lostKind = -1;
 
     Order(final String id, final String channel, final long ttlSeconds, final Line[] requested)
     {

@@ -212,6 +212,7 @@ abstract class Scenario implements Workload
         else if (Codes.isUnknown(outcome.code))
         {
             order.unknown = true;
+            order.lostKind = OpKind.RESERVE;
             ledger.open.add(order);
         }
         else if (!Codes.notApplied(outcome.code))
@@ -239,6 +240,7 @@ abstract class Scenario implements Workload
         else if (Codes.isUnknown(outcome.code))
         {
             order.unknown = true;
+            order.lostKind = op.kind;
         }
         else if (Codes.notApplied(outcome.code))
         {

@@ -61,4 +61,14 @@ class LoadTestMainTest
         assertEquals(1_560, LoadTest.roundRate(1_562.5));
         assertEquals(12_200, LoadTest.roundRate(12_207));
     }
+
+    /** A small factor that rounds back to the same rate must still raise it, or step mode repeats one step. */
+    @Test
+    void shouldAlwaysRaiseTheStepRate()
+    {
+        assertEquals(1_500, LoadTest.nextStepRate(1_000, 1.5, 1_000_000));
+        assertEquals(1_004, LoadTest.nextStepRate(1_000, 1.004, 1_000_000));
+        assertEquals(1_233, LoadTest.nextStepRate(1_231, 1.001, 1_000_000));
+        assertEquals(1_200, LoadTest.nextStepRate(1_000, 1.5, 1_200), "never past the maximum");
+    }
 }

@@ -154,4 +154,58 @@ class ReconcilerTest
         assertEquals(List.of("rt-o3: acknowledged as RESERVED, the engine says EXPIRED (no TTL)"),
             reconciliation.differences);
     }
+
+    /**
+     * A request whose answer was lost may have been applied or not, nothing else: an acknowledged pick that the
+     * engine no longer shows after a lost ship is a difference, and so is a lost reservation the engine shows
+     * shipped (the load test never shipped it).
+     */
+    @Test
+    void shouldAcceptOnlyTheTwoOutcomesOfALostRequest()
+    {
+        final Order picked = new Order("rt-l1", "web", 0, new Line[] { new Line("rt-0", null, 1) });
+        picked.status = OrderStatus.PICKED;
+        picked.unknown = true;
+        picked.lostKind = OpKind.SHIP;
+        assertTrue(Reconciler.possible(picked, OrderStatus.PICKED), "the ship was not applied");
+        assertTrue(Reconciler.possible(picked, OrderStatus.SHIPPED), "the ship was applied");
+        assertEquals(false, Reconciler.possible(picked, OrderStatus.RESERVED), "the acknowledged pick is gone");
+        assertEquals(false, Reconciler.possible(picked, OrderStatus.CANCELLED));
+
+        final Order lost = new Order("rt-l2", "web", 0, new Line[] { new Line("rt-0", null, 1) });
+        lost.unknown = true;
+        lost.lostKind = OpKind.RESERVE;
+        assertTrue(Reconciler.possible(lost, OrderStatus.RESERVED));
+        assertEquals(false, Reconciler.possible(lost, OrderStatus.SHIPPED), "never shipped by the load test");
+        assertEquals(false, Reconciler.possible(lost, OrderStatus.EXPIRED), "no TTL");
+        final Order lostWithTtl = new Order("rt-l3", "web", 60, new Line[] { new Line("rt-0", null, 1) });
+        lostWithTtl.unknown = true;
+        lostWithTtl.lostKind = OpKind.RESERVE;
+        assertTrue(Reconciler.possible(lostWithTtl, OrderStatus.EXPIRED));
+
+        final Order acknowledged = new Order("rt-l4", "web", 0, new Line[] { new Line("rt-0", null, 1) });
+        acknowledged.status = OrderStatus.RESERVED;
+        assertEquals(false, Reconciler.possible(acknowledged, OrderStatus.PICKED), "no request was lost");
+    }
+
+    /** The same through a whole reconciliation: the engine answers RESERVED for an order acknowledged PICKED. */
+    @Test
+    void shouldCallOutAnAcknowledgedPickTheEngineLostBehindALostShip() throws Exception
+    {
+        final Ledger ledger = new Ledger(catalogue, 0);
+        ledger.received(receipt("rt-0", "WH-1", 10));
+        final Order order = new Order("rt-o7", "web", 0, new Line[] { new Line("rt-0", null, 4) });
+        ledger.reserved(order, Outcome.order(ResultCode.OK, OrderStatus.RESERVED, 0,
+            List.of(new Outcome.OrderLine("rt-0", "WH-1", 4, 4, 0, 0, 0))), 1, false);
+        order.status = OrderStatus.PICKED;
+        order.unknown = true;
+        order.lostKind = OpKind.SHIP;
+        orders.put(order.id, Outcome.order(ResultCode.OK, OrderStatus.RESERVED, 0,
+            List.of(new Outcome.OrderLine("rt-0", "WH-1", 4, 4, 0, 0, 0))));
+        stock.put("rt-0", Outcome.stock(ResultCode.OK, List.of(row("WH-1", 10, 6, 4))));
+
+        final Reconciliation reconciliation = reconcile(ledger);
+        assertTrue(reconciliation.differences.stream().anyMatch(d -> d.startsWith("rt-o7: acknowledged as PICKED")),
+            reconciliation.differences.toString());
+    }
 }
