@@ -187,6 +187,21 @@ public final class Command
     /** Drops the references the slot holds once the reply has been sent, so the ring does not keep garbage alive. */
     public void releaseReferences()
     {
+        release(RETAINED_ROWS);
+    }
+
+    /**
+     * As {@link #releaseReferences}, keeping arrays of up to {@code retainedRows} rows: for an answer holder a
+     * gateway keeps per connection, of which there are a few (not a ring's worth), so a client whose answers run to
+     * a few hundred rows does not make the logic thread allocate them again for every answer.
+     */
+    public void releaseReferencesKeeping(final int retainedRows)
+    {
+        release(retainedRows);
+    }
+
+    private void release(final int retainedRows)
+    {
         key = null;
         orderId = null;
         channel = null;
@@ -206,11 +221,11 @@ public final class Command
         Arrays.fill(rowLocation, 0, rowCount, null);
         Arrays.fill(changeChannel, 0, changeCount, null);
         Arrays.fill(changeSku, 0, changeCount, null);
-        trim();
+        trim(retainedRows);
     }
 
     /** Gives back what a large command grew, past the sizes a slot keeps ({@link #RETAINED_ROWS} and the rest). */
-    private void trim()
+    private void trim(final int retainedRows)
     {
         if (events.capacity() > RETAINED_EVENT_BYTES)
         {
@@ -222,8 +237,8 @@ public final class Command
             lineLocation = new String[INITIAL_LINES];
             lineQuantity = new long[INITIAL_LINES];
         }
-        if (rowSku.length > RETAINED_ROWS || rowValues.length > RETAINED_ROWS * STOCK_FIELDS ||
-            itemTotals.length > RETAINED_ROWS)
+        if (rowSku.length > retainedRows || rowValues.length > retainedRows * STOCK_FIELDS ||
+            itemTotals.length > retainedRows)
         {
             rowSku = new String[INITIAL_LINES];
             rowLocation = new String[INITIAL_LINES];

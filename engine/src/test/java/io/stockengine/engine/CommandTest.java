@@ -145,4 +145,22 @@ class CommandTest
         assertSame(rows, slot.rowSku);
         assertSame(values, slot.rowValues);
     }
+
+    /** An answer holder keeps arrays a slot would give back, up to the rows it is told to keep. */
+    @Test
+    void shouldKeepAnAnswerHoldersArraysUpToTheRowsItKeeps()
+    {
+        final Command big = stockOf(engineWithLocations(200), "A");
+        final Command holder = new Command().copyOutputsFrom(big);
+        final String[] rows = holder.rowSku;
+        final long[] values = holder.rowValues;
+        holder.releaseReferencesKeeping(512);
+        assertSame(rows, holder.rowSku, "200 rows are within the 512 kept");
+        assertSame(values, holder.rowValues);
+        assertNull(holder.rowSku[0], "the references are dropped all the same");
+        holder.copyOutputsFrom(big);
+        holder.releaseReferencesKeeping(100);
+        assertTrue(holder.rowSku.length <= 100, "past the rows kept the arrays go: " + holder.rowSku.length);
+    }
 }
+

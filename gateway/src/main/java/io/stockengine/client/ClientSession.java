@@ -58,6 +58,8 @@ final class ClientSession
     private final long reconnectMaxNanos;
     private final EventLoopGroup group;
     private final EventLoop loop;
+    /** Set once by {@link #start}, read on the loop at shutdown. */
+    private volatile java.util.concurrent.Future<?> expiry;
     private final Bootstrap bootstrap;
     private final Long2ObjectHashMap<Request> pending = new Long2ObjectHashMap<>();
     private final CommandEncoder encoder = new CommandEncoder();
@@ -120,8 +122,14 @@ final class ClientSession
         {
             final long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
                 Math.min(TimeUnit.SECONDS.toNanos(1), requestTimeoutNanos / 10));
-            loop.scheduleAtFixedRate(this::expire, period, period, TimeUnit.NANOSECONDS);
+            expiry = loop.scheduleAtFixedRate(this::expire, period, period, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** The periodic request-timeout check, or null (for tests: a closed client must have cancelled it). */
+    java.util.concurrent.Future<?> expiryTask()
+    {
+        return expiry;
     }
 
     CompletableFuture<Void> firstConnection()
@@ -495,6 +503,12 @@ final class ClientSession
 
     private void shutdown()
     {
+        if (expiry != null)
+        {
+            // On a caller's shared event loop the task would otherwise run, and keep this session reachable, for as
+            // long as the loop lives.
+            expiry.cancel(false);
+        }
         if (batch != null)
         {
             batch.release();

@@ -147,8 +147,11 @@ class StockClientEndToEndTest
             {
                 ok(clients.get(i).reserve("shared-" + i, "web", 0, Line.of("S-1", "WH1", 1)));
             }
+            final java.util.concurrent.Future<?> expiry = clients.get(0).session().expiryTask();
+            assertFalse(expiry.isCancelled());
             clients.get(0).close();
             assertFalse(shared.isShuttingDown(), "a client must not stop a group it does not own");
+            assertTrue(expiry.isCancelled(), "its request-timeout task must not run on the caller's group for ever");
             ok(clients.get(1).reserve("shared-after-close", "web", 0, Line.of("S-1", "WH1", 1)));
             assertEquals(5, stock("S-1", "WH1", Command.STOCK_RESERVED));
         }

@@ -36,6 +36,8 @@ public final class ChronicleJournal implements JournalStage, AutoCloseable
     private DocumentContext document;
     private int documentBytes;
     private boolean unsynced;
+    /** The seq of the last event appended to the batch in progress, published as {@link #lastSeq} at its commit. */
+    private long pendingSeq;
     private final DiskSync diskSync;
     /** Set when an append or commit threw: the journal no longer matches the state, so it takes nothing more. */
     private boolean failed;
@@ -65,6 +67,7 @@ public final class ChronicleJournal implements JournalStage, AutoCloseable
         this.durability = config.durability();
         this.maxExcerptBytes = config.maxExcerptBytes();
         this.lastSeq.set(lastSeq);
+        this.pendingSeq = lastSeq;
     }
 
     @Override
@@ -156,7 +159,7 @@ public final class ChronicleJournal implements JournalStage, AutoCloseable
         bytes.write(events.byteArray(), 0, length);
         documentBytes += length;
         bytesWritten.lazySet(bytesWritten.get() + length);
-        lastSeq.lazySet(seq);
+        pendingSeq = seq;
     }
 
     private void closeDocument()
@@ -173,6 +176,7 @@ public final class ChronicleJournal implements JournalStage, AutoCloseable
         {
             closeDocument();
         }
+        final long committing = pendingSeq;
         if (unsynced)
         {
             batches.lazySet(batches.get() + 1);
@@ -190,6 +194,9 @@ public final class ChronicleJournal implements JournalStage, AutoCloseable
             }
             unsynced = false;
         }
+        // Published only once the batch is as durable as promised: /health and the metrics report it as journaled,
+        // and a shutdown waits for a snapshot of it, which a rolled-back batch would never reach.
+        lastSeq.lazySet(committing);
     }
 
     /** Sequence number of the last event appended. */

@@ -58,6 +58,7 @@ class ChronicleJournalTest
             final IllegalStateException after = assertThrows(IllegalStateException.class,
                 () -> journal.onCommand(receive(journal, engine, "CJ-4"), true));
             assertEquals("the journal failed earlier; nothing more is appended", after.getMessage());
+            assertEquals(committedSeq, journal.lastSeq(), "the last seq journaled is the last one committed");
             journal.close();
 
             assertEquals(1, excerpts(queue), "only the batch committed before the failure is in the journal");

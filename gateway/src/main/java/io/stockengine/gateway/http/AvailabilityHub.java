@@ -177,7 +177,10 @@ public final class AvailabilityHub
         {
             return;
         }
-        written.lazySet(position);
+        // A full (volatile) store, not lazySet: the drain clears its flag and then reads this; with a lazy store the
+        // flag could be read as still set before the position became visible, and a change would wait for the
+        // next one (store-then-load reordering, which x86 allows).
+        written.set(position);
         if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true))
         {
             try

@@ -62,6 +62,11 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
 
     /** Enough holders for the requests of a busy pipelined connection; beyond that they are left to the collector. */
     private static final int SPARE_ANSWERS = 256;
+    /**
+     * Rows an answer holder keeps between answers (about 57 KB of arrays): an availability page of fifty SKUs at ten
+     * locations is copied without the logic thread allocating, and a connection's spare holders stay bounded.
+     */
+    private static final int HOLDER_RETAINED_ROWS = 512;
 
     private final EngineAccess engine;
     private final GatewayConfig config;
@@ -155,6 +160,12 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         metrics.httpRequests.incrementAndGet();
         final long id = nextRequest++;
         final boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (!keepAlive && (closeAt < 0 || id < closeAt))
+        {
+            // Known now, not when the answer comes back from the engine: what is pipelined behind this request
+            // must not be processed meanwhile, since it would be applied and never answered.
+            closeAt = id;
+        }
         if (request.decoderResult().isFailure())
         {
             final Throwable cause = request.decoderResult().cause();
@@ -518,7 +529,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     {
         if (spareAnswers.size() < SPARE_ANSWERS)
         {
-            answer.releaseReferences();
+            answer.releaseReferencesKeeping(HOLDER_RETAINED_ROWS);
             spareAnswers.push(answer);
         }
     }

@@ -60,6 +60,25 @@ class HttpEdgeCaseTest
             "the receipt after Connection: close was applied but never answered");
     }
 
+    /**
+     * The same when the request that closes the connection goes to the engine: its answer comes back later, and the
+     * request pipelined behind it must not be applied meanwhile.
+     */
+    @Test
+    void d1bRequestsAfterAnEngineCommandThatClosesAreNotApplied() throws InterruptedException
+    {
+        try (RawHttp raw = server.raw())
+        {
+            raw.write(RawHttp.request("POST", "/v1/receipts", Json.q("{'sku':'KD-8','location':'KD-A','quantity':1," +
+                "'unit_cost':'1'}"), "Idempotency-Key", "kd-8", "Connection", "close") + receipt("KD-9", "kd-9"));
+            assertEquals(201, raw.read().status());
+            assertTrue(raw.closedByServer(5_000));
+        }
+        Thread.sleep(200);
+        assertEquals(Json.parse("[]"), server.get("/v1/stock/KD-9").json().get("locations"),
+            "the receipt after Connection: close was applied but never answered");
+    }
+
     /** Answers leave in request order: a 413 must not overtake the answer to an earlier pipelined request. */
     @Test
     void d2PayloadTooLargeWaitsForEarlierAnswers()
