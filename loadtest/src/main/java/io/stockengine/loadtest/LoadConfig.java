@@ -74,6 +74,8 @@ final class LoadConfig
             runId = "lt" + Long.toString(System.currentTimeMillis(), 36);
         }
         require(runId.matches("[A-Za-z0-9]{1,24}"), "run-id must be 1..24 letters and digits, got " + runId);
+        require(tcpPort >= 1 && tcpPort <= 65_535, "tcp-port must be 1..65535, got " + tcpPort);
+        require(httpPort >= 1 && httpPort <= 65_535, "http-port must be 1..65535, got " + httpPort);
         require(rate > 0, "rate must be positive");
         require(durationSeconds > 0, "duration must be positive");
         require(warmupSeconds >= 0, "warmup must not be negative");

@@ -67,13 +67,13 @@ public final class LoadTestMain implements Callable<Integer>
     double requestTimeout = config.requestTimeoutSeconds;
 
     @Option(names = "--skus", description = "catalogue size (default: 10000; pos 2000)")
-    int skus = config.skus;
+    Integer skus;
 
     @Option(names = "--locations", description = "warehouses, or stores for pos (default: 4; pos 50)")
-    int locations = config.locations;
+    Integer locations;
 
     @Option(names = "--channels", description = "sales channels (default: 3; multichannel 5)")
-    int channels = config.channels;
+    Integer channels;
 
     @Option(names = "--lines", description = "most lines per order or sale (default: ${DEFAULT-VALUE})")
     int lines = config.lines;
@@ -99,7 +99,7 @@ public final class LoadTestMain implements Callable<Integer>
     double hotFraction = config.hotFraction;
 
     @Option(names = "--burst", description = "pos: sales per burst from one store (default: 10)")
-    int burst = config.burst;
+    Integer burst;
 
     @Option(names = "--step", description = "step mode: raise the rate until a step's p99 passes the bound")
     boolean step;
@@ -167,9 +167,9 @@ public final class LoadTestMain implements Callable<Integer>
         config.httpPipeline = httpPipeline;
         config.ioThreads = ioThreads;
         config.requestTimeoutSeconds = requestTimeout;
-        config.skus = skus;
-        config.locations = locations;
-        config.channels = channels;
+        config.skus = given("skus", skus);
+        config.locations = given("locations", locations);
+        config.channels = given("channels", channels);
         config.lines = lines;
         config.initialStock = initialStock;
         config.ttlFraction = ttlFraction;
@@ -177,7 +177,7 @@ public final class LoadTestMain implements Callable<Integer>
         config.hotSkus = hotSkus;
         config.hotStock = hotStock;
         config.hotFraction = hotFraction;
-        config.burst = burst;
+        config.burst = given("burst", burst);
         config.step = step;
         config.stepStart = stepStart;
         config.stepFactor = stepFactor;
@@ -191,6 +191,20 @@ public final class LoadTestMain implements Callable<Integer>
         config.seed = seed;
         config.charts = !noCharts;
         return config.conclude();
+    }
+
+    /** A size given on the command line must be positive; not given, the scenario's default applies (-1). */
+    private static int given(final String name, final Integer value)
+    {
+        if (value == null)
+        {
+            return -1;
+        }
+        if (value <= 0)
+        {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+        return value;
     }
 
     @Override

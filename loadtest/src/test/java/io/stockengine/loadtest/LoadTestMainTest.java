@@ -47,6 +47,23 @@ class LoadTestMainTest
         assertEquals("http", config.protocol);
     }
 
+    /** A size or port given as zero or less is refused, not replaced by the scenario's default. */
+    @Test
+    void shouldRefuseSizesAndPortsOutOfRange()
+    {
+        for (final String[] args : new String[][] { { "--skus", "0" }, { "--locations", "-1" },
+            { "--channels", "0" }, { "--scenario", "pos", "--burst", "0" }, { "--tcp-port", "70000" },
+            { "--http-port", "0" } })
+        {
+            final LoadTestMain main = new LoadTestMain();
+            new CommandLine(main).parseArgs(args);
+            assertThrows(IllegalArgumentException.class, main::configure, String.join(" ", args));
+        }
+        final LoadTestMain defaults = new LoadTestMain();
+        new CommandLine(defaults).parseArgs("--scenario", "pos");
+        assertEquals(2_000, defaults.configure().skus, "not given: the scenario's default");
+    }
+
     @Test
     void shouldRefuseHotSkusOutsideTheCatalogue()
     {
