@@ -187,7 +187,7 @@ public final class Command
     /** Drops the references the slot holds once the reply has been sent, so the ring does not keep garbage alive. */
     public void releaseReferences()
     {
-        release(RETAINED_ROWS);
+        releaseReferencesKeeping(RETAINED_ROWS);
     }
 
     /**
@@ -196,11 +196,6 @@ public final class Command
      * a few hundred rows does not make the logic thread allocate them again for every answer.
      */
     public void releaseReferencesKeeping(final int retainedRows)
-    {
-        release(retainedRows);
-    }
-
-    private void release(final int retainedRows)
     {
         key = null;
         orderId = null;

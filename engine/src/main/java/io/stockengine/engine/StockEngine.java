@@ -794,7 +794,6 @@ public final class StockEngine
         return remaining(channel, sku, location);
     }
 
-    /** Matches a given line to the order's top-level line with that SKU (and location when given); or -1. */
     /**
      * Spreads the asked lines over the order's lines into {@link #take}; false when one names no line of the order.
      * An order may hold one SKU at one location on two lines: an asked line fills the lines it names in order, each
@@ -838,7 +837,20 @@ public final class StockEngine
         return true;
     }
 
-    /** What a line can still take of an action: the limits {@link #orderAction} and {@link #orderReturn} check. */
+    /** True when {@link #take} asks more of a line than it can still take of the action. */
+    private boolean exceedsRoom(final int order, final int count, final int type)
+    {
+        for (int n = 0; n < count; n++)
+        {
+            if (take[n] > room(orders.line(order, n), type))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What a line can still take of an action: all of it for a whole-order action, the limit for given lines. */
     private long room(final int line, final int type)
     {
         return switch (type)
@@ -876,8 +888,7 @@ public final class StockEngine
             for (int n = 0, count = orders.lineCount(order); n < count; n++)
             {
                 final int line = orders.line(order, n);
-                actOnLine(order, n, line, type, orders.lineReserved(line) +
-                    (type == CommandType.PICK ? 0 : orders.lineValue(line, OrderBook.L_PICKED)));
+                actOnLine(order, n, line, type, room(line, type));
             }
             succeedOrder(c, order, true);
             return;
@@ -888,16 +899,10 @@ public final class StockEngine
             return;
         }
         final int count = orders.lineCount(order);
-        for (int n = 0; n < count; n++)
+        if (exceedsRoom(order, count, type))
         {
-            final int line = orders.line(order, n);
-            final long limit = orders.lineReserved(line) +
-                (type == CommandType.PICK ? 0 : orders.lineValue(line, OrderBook.L_PICKED));
-            if (take[n] > limit)
-            {
-                c.result = ResultCode.INVALID_TRANSITION;
-                return;
-            }
+            c.result = ResultCode.INVALID_TRANSITION;
+            return;
         }
         for (int n = 0; n < count; n++)
         {
@@ -1062,14 +1067,10 @@ public final class StockEngine
             return;
         }
         final int count = orders.lineCount(order);
-        for (int n = 0; n < count; n++)
+        if (exceedsRoom(order, count, CommandType.RETURN))
         {
-            final int line = orders.line(order, n);
-            if (take[n] > orders.lineValue(line, OrderBook.L_SHIPPED) - orders.lineValue(line, OrderBook.L_RETURNED))
-            {
-                c.result = ResultCode.INVALID_TRANSITION;
-                return;
-            }
+            c.result = ResultCode.INVALID_TRANSITION;
+            return;
         }
         final int bucket = c.flag ? Bucket.QUALITY_CONTROL : Bucket.SELLABLE;
         final CharSequence id = orders.id(order);

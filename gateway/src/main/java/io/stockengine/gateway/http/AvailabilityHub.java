@@ -45,6 +45,7 @@ public final class AvailabilityHub
     private final AvailabilityWatch watch;
     private final EventExecutor sender;
     private final GatewayMetrics metrics;
+    private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
     private final Map<String, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
     private final String[] ringChannel = new String[RING];
     private final String[] ringSku = new String[RING];
@@ -238,7 +239,6 @@ public final class AvailabilityHub
      */
     public void heartbeat()
     {
-        final byte[] keepAlive = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
         for (final Set<Subscriber> set : subscribers.values())
         {
             for (final Subscriber subscriber : set)
@@ -246,7 +246,7 @@ public final class AvailabilityHub
                 final Channel connection = subscriber.connection;
                 if (connection.isActive() && connection.isWritable())
                 {
-                    write(connection, keepAlive);
+                    write(connection, KEEP_ALIVE);
                 }
             }
         }

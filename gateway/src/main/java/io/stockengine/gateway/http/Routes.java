@@ -95,16 +95,8 @@ public final class Routes
     {
         for (final String[] template : TEMPLATES)
         {
-            if (template.length != segments.length || !template[index].startsWith("{"))
-            {
-                continue;
-            }
-            boolean matches = true;
-            for (int i = 0; i < template.length && matches; i++)
-            {
-                matches = i == index || template[i].startsWith("{") || template[i].equals(segments[i]);
-            }
-            if (matches)
+            // A placeholder matches any segment, so the undecodable one at the index does not stop the match.
+            if (pathMatches(template, segments) && template[index].startsWith("{"))
             {
                 final String name = template[index].substring(1, template[index].length() - 1);
                 return name.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
