@@ -10,6 +10,7 @@ public final class EngineConfig
     private long dedupWindowMillis = 7 * DAY_MILLIS;
     private int dedupCapacity = 10_000_000;
     private int finishedOrderCapacity = 10_000_000;
+    private int dedupAnswerInts = 16 << 20;
     private int expectedBalances = 1 << 16;
     private int expectedOrders = 1 << 14;
     private int maxKitComponents = 32;
@@ -36,6 +37,22 @@ public final class EngineConfig
     public int dedupCapacity()
     {
         return dedupCapacity;
+    }
+
+    /**
+     * The memory, in ints, for the answers that idempotency bindings of order actions and transfers keep, so a
+     * retry gets the original answer (an order action's answer is the order as the action left it: about 8 ints a
+     * line). The oldest answers go first when it is full; 0 keeps none (a retry then answers the order as it is).
+     */
+    public EngineConfig dedupAnswerInts(final int ints)
+    {
+        this.dedupAnswerInts = ints;
+        return this;
+    }
+
+    public int dedupAnswerInts()
+    {
+        return dedupAnswerInts;
     }
 
     /** The most finished orders kept for lookups and retries; the oldest go first when full. */
@@ -93,6 +110,10 @@ public final class EngineConfig
         if (dedupCapacity < 1 || finishedOrderCapacity < 1)
         {
             throw new IllegalArgumentException("dedup and finished-order capacities must be at least 1");
+        }
+        if (dedupAnswerInts < 0 || dedupAnswerInts > 1 << 30)
+        {
+            throw new IllegalArgumentException("dedupAnswerInts must be 0.." + (1 << 30) + ": " + dedupAnswerInts);
         }
         if (expectedBalances < 1 || expectedOrders < 1 || maxKitComponents < 1)
         {

@@ -9,10 +9,20 @@ import java.io.IOException;
  * Because engine time never goes back, the bindings that fell out of the window are always the oldest, so eviction
  * only ever looks at the head of the FIFO.
  * <p>
+ * A binding may keep the answer its command gave (API.md: a retry gets the original body), as ints in a ring of its
+ * own: an order action's answer is the order as the action left it, which later actions change, so it cannot be
+ * computed again at the retry. Answers are appended in binding order, so they leave the ring in the same order as
+ * their bindings leave the window; the ring is bounded by a budget of ints, and when it is full the oldest answers go
+ * first (their bindings stay: a retry that old is still recognised, and answers the state as it is then).
+ * A record in the ring is {@code [slot, length, length ints]}. The ring is made of pages allocated as it first
+ * reaches them and kept after, so it never copies itself: growing it costs the logic thread one page at a time.
+ * <p>
  * Threading: owned by the logic thread.
  */
 public final class IdempotencyWindow
 {
+    private static final long NO_ANSWER = -1;
+
     private final long window;
     private final int capacity;
     private final CharSequenceIntMap slots;
@@ -20,19 +30,46 @@ public final class IdempotencyWindow
     private long[] fingerprints;
     private long[] seqs;
     private long[] boundAt;
+    /** Per slot: the ring position of its answer's record, or {@link #NO_ANSWER}. */
+    private long[] answerAt;
     private int head;
     private int count;
 
+    private static final int PAGE_SHIFT = 16;
+
+    private final int answerBudget;
+    /** Pages of the ring, whose length in ints is the budget rounded up to a power of two. */
+    private final int[][] answerPages;
+    private final int ringMask;
+    private final int pageShift;
+    private final int pageMask;
+    private long answerHead;
+    private long answerTail;
+    private long openAnswer = NO_ANSWER;
+
     public IdempotencyWindow(final long windowMillis, final int capacity)
+    {
+        this(windowMillis, capacity, 0);
+    }
+
+    /** @param answerBudget the most ints the kept answers may take together (each answer takes 2 more). */
+    public IdempotencyWindow(final long windowMillis, final int capacity, final int answerBudget)
     {
         this.window = windowMillis;
         this.capacity = capacity;
+        this.answerBudget = answerBudget;
+        final int ring = answerBudget <= 1 ? 1 : Integer.highestOneBit(answerBudget - 1) << 1;
+        pageShift = Math.min(PAGE_SHIFT, Integer.numberOfTrailingZeros(ring));
+        pageMask = (1 << pageShift) - 1;
+        ringMask = ring - 1;
+        answerPages = new int[Math.max(1, ring >>> pageShift)][];
         final int initial = Math.min(capacity, 1024);
         slots = new CharSequenceIntMap(initial, -1);
         keys = new String[initial];
         fingerprints = new long[initial];
         seqs = new long[initial];
         boundAt = new long[initial];
+        answerAt = new long[initial];
     }
 
     /** @return the slot of the key if it is bound and still inside the window at {@code now}, else -1. */
@@ -57,13 +94,19 @@ public final class IdempotencyWindow
         return count;
     }
 
-    public void bind(final CharSequence key, final long fingerprint, final long seq, final long now)
+    /** @return the slot of the new binding, for {@link #openAnswer}. */
+    public int bind(final CharSequence key, final long fingerprint, final long seq, final long now)
     {
+        openAnswer = NO_ANSWER;
         while (count > 0 && (now - boundAt[head] >= window || count >= capacity))
         {
             if (slots.get(keys[head]) == head)
             {
                 slots.remove(keys[head]);
+            }
+            if (answerAt[head] != NO_ANSWER)
+            {
+                dropAnswersThrough(answerAt[head]);
             }
             keys[head] = null;
             head = (head + 1) % keys.length;
@@ -79,8 +122,100 @@ public final class IdempotencyWindow
         fingerprints[slot] = fingerprint;
         seqs[slot] = seq;
         boundAt[slot] = now;
+        answerAt[slot] = NO_ANSWER;
         slots.put(stored, slot);
         count++;
+        return slot;
+    }
+
+    /**
+     * Makes room for the answer of the binding at {@code slot} (the newest), to be filled by {@link #answerPut}.
+     * Drops the oldest answers when the budget is short.
+     *
+     * @return false when an answer of this length can never be kept (over the budget): the binding keeps none.
+     */
+    public boolean openAnswer(final int slot, final int length)
+    {
+        final int need = length + 2;
+        openAnswer = NO_ANSWER;
+        if (length < 0 || need > answerBudget)
+        {
+            return false;
+        }
+        while (answerTail - answerHead + need > answerBudget)
+        {
+            dropOldestAnswer();
+        }
+        for (long p = answerTail; p < answerTail + need; p += pageMask + 1 - ((int)(p & ringMask) & pageMask))
+        {
+            final int page = (int)(p & ringMask) >>> pageShift;
+            if (answerPages[page] == null)
+            {
+                answerPages[page] = new int[pageMask + 1];
+            }
+        }
+        put(answerTail, slot);
+        put(answerTail + 1, length);
+        answerAt[slot] = answerTail;
+        openAnswer = answerTail;
+        answerTail += need;
+        return true;
+    }
+
+    /** Writes int {@code index} of the answer {@link #openAnswer} made room for. */
+    public void answerPut(final int index, final int value)
+    {
+        put(openAnswer + 2 + index, value);
+    }
+
+    /** @return the length of the answer kept for the binding at {@code slot}, or -1 when it has none. */
+    public int answerLength(final int slot)
+    {
+        final long at = answerAt[slot];
+        return at == NO_ANSWER ? -1 : get(at + 1);
+    }
+
+    /** @return int {@code index} of the answer kept for the binding at {@code slot}. */
+    public int answerGet(final int slot, final int index)
+    {
+        return get(answerAt[slot] + 2 + index);
+    }
+
+    private int get(final long position)
+    {
+        final int i = (int)(position & ringMask);
+        return answerPages[i >>> pageShift][i & pageMask];
+    }
+
+    private void put(final long position, final int value)
+    {
+        final int i = (int)(position & ringMask);
+        answerPages[i >>> pageShift][i & pageMask] = value;
+    }
+
+    /** @return ints the kept answers take, their records' two each included. */
+    public long answerInts()
+    {
+        return answerTail - answerHead;
+    }
+
+    private void dropAnswersThrough(final long position)
+    {
+        while (answerHead <= position && answerHead < answerTail)
+        {
+            dropOldestAnswer();
+        }
+    }
+
+    private void dropOldestAnswer()
+    {
+        final int slot = get(answerHead);
+        final int length = get(answerHead + 1);
+        if (answerAt[slot] == answerHead)
+        {
+            answerAt[slot] = NO_ANSWER;
+        }
+        answerHead += length + 2;
     }
 
     private void grow()
@@ -90,6 +225,7 @@ public final class IdempotencyWindow
         final long[] newFingerprints = new long[newCapacity];
         final long[] newSeqs = new long[newCapacity];
         final long[] newBoundAt = new long[newCapacity];
+        final long[] newAnswerAt = new long[newCapacity];
         for (int i = 0; i < count; i++)
         {
             final int from = (head + i) % keys.length;
@@ -97,12 +233,18 @@ public final class IdempotencyWindow
             newFingerprints[i] = fingerprints[from];
             newSeqs[i] = seqs[from];
             newBoundAt[i] = boundAt[from];
+            newAnswerAt[i] = answerAt[from];
+            if (answerAt[from] != NO_ANSWER)
+            {
+                put(answerAt[from], i);
+            }
             slots.put(newKeys[i], i);
         }
         keys = newKeys;
         fingerprints = newFingerprints;
         seqs = newSeqs;
         boundAt = newBoundAt;
+        answerAt = newAnswerAt;
         head = 0;
     }
 
@@ -116,6 +258,12 @@ public final class IdempotencyWindow
             h = StateHash.mix(h, fingerprints[slot]);
             h = StateHash.mix(h, seqs[slot]);
             h = StateHash.mix(h, boundAt[slot]);
+            final int length = answerLength(slot);
+            h = StateHash.mix(h, length);
+            for (int a = 0; a < length; a++)
+            {
+                h = StateHash.mix(h, answerGet(slot, a));
+            }
         }
         return h;
     }
@@ -130,10 +278,17 @@ public final class IdempotencyWindow
             out.writeLong(fingerprints[slot]);
             out.writeLong(seqs[slot]);
             out.writeLong(boundAt[slot]);
+            final int length = answerLength(slot);
+            out.writeInt(length);
+            for (int a = 0; a < length; a++)
+            {
+                out.writeInt(answerGet(slot, a));
+            }
         }
     }
 
-    void read(final DataInput in) throws IOException
+    /** @param withAnswers false for a snapshot of version 1, written before bindings kept their answers. */
+    void read(final DataInput in, final boolean withAnswers) throws IOException
     {
         final int n = in.readInt();
         for (int i = 0; i < n; i++)
@@ -151,8 +306,19 @@ public final class IdempotencyWindow
             fingerprints[slot] = fingerprint;
             seqs[slot] = seq;
             boundAt[slot] = at;
+            answerAt[slot] = NO_ANSWER;
             slots.put(key, slot);
             count++;
+            final int length = withAnswers ? in.readInt() : -1;
+            final boolean kept = length >= 0 && openAnswer(slot, length);
+            for (int a = 0; a < length; a++)
+            {
+                final int value = in.readInt();
+                if (kept)
+                {
+                    answerPut(a, value);
+                }
+            }
         }
     }
 }

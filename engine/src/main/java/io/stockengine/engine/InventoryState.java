@@ -33,6 +33,16 @@ public final class InventoryState implements EventSink
     long lastSeq;
     long lastCorrelationId;
 
+    /**
+     * The order or transfer the latest order or transfer event changed, and that event's seq: when a {@code key_bound}
+     * follows it directly, the key belongs to the command that changed it, and the binding keeps its answer. Expiry
+     * events, which start any command, do not count.
+     */
+    private int answerOrder = -1;
+    private long answerOrderSeq;
+    private int answerTransfer = -1;
+    private long answerTransferSeq;
+
     public InventoryState(final EngineConfig config)
     {
         this(config, PageReserve.NONE);
@@ -44,7 +54,7 @@ public final class InventoryState implements EventSink
         this.config = config.conclude();
         balances = new Balances(config.expectedBalances(), pages);
         orders = new OrderBook(config.expectedOrders(), pages);
-        keys = new IdempotencyWindow(config.dedupWindowMillis(), config.dedupCapacity());
+        keys = new IdempotencyWindow(config.dedupWindowMillis(), config.dedupCapacity(), config.dedupAnswerInts());
         for (int kind = 0; kind < 3; kind++)
         {
             symbolIds[kind] = new CharSequenceIntMap(kind == SYMBOL_SKU ? config.expectedBalances() : 64, -1);
@@ -121,7 +131,10 @@ public final class InventoryState implements EventSink
     }
 
     /** Snapshot format version of {@link #writeSnapshot}; bump it when the layout changes. */
-    public static final int SNAPSHOT_VERSION = 1;
+    public static final int SNAPSHOT_VERSION = 2;
+
+    /** The version before idempotency bindings kept their answers; still read (its bindings have none). */
+    static final int SNAPSHOT_VERSION_WITHOUT_ANSWERS = 1;
 
     /**
      * Writes every piece of state. Never call it on the logic thread of a live engine: a snapshot is taken from a
@@ -157,9 +170,10 @@ public final class InventoryState implements EventSink
         throws IOException
     {
         final int version = in.readInt();
-        if (version != SNAPSHOT_VERSION)
+        if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_WITHOUT_ANSWERS)
         {
-            throw new IOException("snapshot version " + version + " is not " + SNAPSHOT_VERSION);
+            throw new IOException("snapshot version " + version + " is not " + SNAPSHOT_VERSION + " (or " +
+                SNAPSHOT_VERSION_WITHOUT_ANSWERS + ")");
         }
         final InventoryState state = new InventoryState(config, pages);
         state.lastSeq = in.readLong();
@@ -184,7 +198,7 @@ public final class InventoryState implements EventSink
         state.kits.read(in);
         state.transfers.read(in);
         state.incoming.read(in);
-        state.keys.read(in);
+        state.keys.read(in, version != SNAPSHOT_VERSION_WITHOUT_ANSWERS);
         return state;
     }
 
@@ -291,6 +305,8 @@ public final class InventoryState implements EventSink
         lastSeq = seq;
         final int order = orders.find(orderId);
         orders.lastSeq(order, seq);
+        answerOrder = order;
+        answerOrderSeq = seq;
         return orders.line(order, lineNo);
     }
 
@@ -332,6 +348,10 @@ public final class InventoryState implements EventSink
         final long fromPicked, final long fenceRestored, final int cause)
     {
         final int line = lineOf(seq, orderId, lineNo);
+        if (cause == RELEASE_EXPIRE)
+        {
+            answerOrder = -1;
+        }
         orders.lineAdd(line, OrderBook.L_PICKED, -fromPicked);
         orders.lineAdd(line, OrderBook.L_CANCELLED, fromReserved + fromPicked);
         orders.lineAdd(line, OrderBook.L_FENCED, -fenceRestored);
@@ -369,6 +389,8 @@ public final class InventoryState implements EventSink
         final int previous = orders.status(order);
         orders.status(order, status);
         orders.lastSeq(order, seq);
+        answerOrder = status == OrderStatus.EXPIRED ? -1 : order;
+        answerOrderSeq = seq;
         if (OrderStatus.isFinished(status) && !OrderStatus.isFinished(previous))
         {
             orders.finished(order, now);
@@ -460,7 +482,8 @@ public final class InventoryState implements EventSink
         lastSeq = seq;
         balances.add(balances.findOrCreate(sku, from), Balances.SELLABLE, -quantity);
         balances.add(balances.findOrCreate(sku, to), Balances.IN_TRANSIT, quantity);
-        transfers.create(transferId, sku, from, to, quantity);
+        answerTransfer = transfers.create(transferId, sku, from, to, quantity);
+        answerTransferSeq = seq;
     }
 
     @Override
@@ -471,13 +494,89 @@ public final class InventoryState implements EventSink
         final int b = balances.findOrCreate(sku, to);
         balances.add(b, Balances.IN_TRANSIT, -quantity);
         balances.add(b, bucket, quantity);
-        transfers.receive(transfers.find(transferId), quantity);
+        answerTransfer = transfers.find(transferId);
+        answerTransferSeq = seq;
+        transfers.receive(answerTransfer, quantity);
     }
 
     @Override
     public void keyBound(final long seq, final CharSequence key, final long fingerprint)
     {
         lastSeq = seq;
-        keys.bind(key, fingerprint, seq, now);
+        final int slot = keys.bind(key, fingerprint, seq, now);
+        if (answerOrder >= 0 && answerOrderSeq == seq - 1)
+        {
+            keepOrderAnswer(slot, answerOrder);
+        }
+        else if (answerTransfer >= 0 && answerTransferSeq == seq - 1)
+        {
+            keepTransferAnswer(slot, answerTransfer);
+        }
+    }
+
+    /** Ints of an order answer before its lines, and per line. */
+    static final int ANSWER_ORDER_HEADER = 5;
+    static final int ANSWER_ORDER_LINE = 8;
+    static final int ANSWER_TRANSFER = 6;
+
+    /**
+     * An order answer: status, channel, expiry (high and low int), line count, then per line of the order (a kit's
+     * component lines are not shown) sku, location, quantity, reserved, picked, shipped, returned, cancelled. A
+     * line's numbers never pass a line's quantity, at most 1,000,000,000, so each fits an int.
+     */
+    private void keepOrderAnswer(final int slot, final int order)
+    {
+        final int count = orders.lineCount(order);
+        int shown = 0;
+        for (int n = 0; n < count; n++)
+        {
+            if (orders.lineValue(orders.line(order, n), OrderBook.L_PARENT) < 0)
+            {
+                shown++;
+            }
+        }
+        if (!keys.openAnswer(slot, ANSWER_ORDER_HEADER + shown * ANSWER_ORDER_LINE))
+        {
+            return;
+        }
+        final long expiresAt = orders.expiresAt(order);
+        keys.answerPut(0, orders.status(order));
+        keys.answerPut(1, orders.channel(order));
+        keys.answerPut(2, (int)(expiresAt >>> 32));
+        keys.answerPut(3, (int)expiresAt);
+        keys.answerPut(4, shown);
+        int at = ANSWER_ORDER_HEADER;
+        for (int n = 0; n < count; n++)
+        {
+            final int line = orders.line(order, n);
+            if (orders.lineValue(line, OrderBook.L_PARENT) >= 0)
+            {
+                continue;
+            }
+            keys.answerPut(at, orders.lineSku(line));
+            keys.answerPut(at + 1, orders.lineLocation(line));
+            keys.answerPut(at + 2, (int)orders.lineValue(line, OrderBook.L_QUANTITY));
+            keys.answerPut(at + 3, (int)orders.lineReserved(line));
+            keys.answerPut(at + 4, (int)orders.lineValue(line, OrderBook.L_PICKED));
+            keys.answerPut(at + 5, (int)orders.lineValue(line, OrderBook.L_SHIPPED));
+            keys.answerPut(at + 6, (int)orders.lineValue(line, OrderBook.L_RETURNED));
+            keys.answerPut(at + 7, (int)orders.lineValue(line, OrderBook.L_CANCELLED));
+            at += ANSWER_ORDER_LINE;
+        }
+    }
+
+    /** A transfer answer: sku, from, to, quantity, in transit, received. */
+    private void keepTransferAnswer(final int slot, final int t)
+    {
+        if (!keys.openAnswer(slot, ANSWER_TRANSFER))
+        {
+            return;
+        }
+        keys.answerPut(0, transfers.sku(t));
+        keys.answerPut(1, transfers.from(t));
+        keys.answerPut(2, transfers.to(t));
+        keys.answerPut(3, (int)transfers.quantity(t));
+        keys.answerPut(4, (int)transfers.inTransit(t));
+        keys.answerPut(5, (int)transfers.received(t));
     }
 }

@@ -363,9 +363,15 @@ public final class StockEngine
         c.result = ResultCode.OK;
         c.replayed = true;
         c.seq = keys.seq(slot);
+        final int kept = keys.answerLength(slot);
         if (c.type == CommandType.PICK || c.type == CommandType.SHIP || c.type == CommandType.CANCEL ||
             c.type == CommandType.RETURN)
         {
+            if (kept >= InventoryState.ANSWER_ORDER_HEADER)
+            {
+                keptOrderAnswer(c, slot);
+                return;
+            }
             final int order = orders.find(c.orderId);
             if (order >= 0)
             {
@@ -374,12 +380,54 @@ public final class StockEngine
         }
         else if (c.type == CommandType.TRANSFER_OUT || c.type == CommandType.TRANSFER_IN)
         {
+            if (kept == InventoryState.ANSWER_TRANSFER)
+            {
+                keptTransferAnswer(c, slot);
+                return;
+            }
             final int t = transfers.find(c.reference);
             if (t >= 0)
             {
                 transferView(c, t);
             }
         }
+    }
+
+    /** The order as the keyed action left it, from what its binding kept (see {@link InventoryState#keyBound}). */
+    private void keptOrderAnswer(final Command c, final int slot)
+    {
+        c.status = keys.answerGet(slot, 0);
+        c.outName = state.symbolName(EventSink.SYMBOL_CHANNEL, keys.answerGet(slot, 1));
+        c.outTime = ((long)keys.answerGet(slot, 2) << 32) | (keys.answerGet(slot, 3) & 0xFFFF_FFFFL);
+        final int rows = keys.answerGet(slot, 4);
+        c.ensureRows(rows, Command.LINE_FIELDS);
+        int at = InventoryState.ANSWER_ORDER_HEADER;
+        for (int row = 0; row < rows; row++)
+        {
+            c.rowSku[row] = state.symbolName(EventSink.SYMBOL_SKU, keys.answerGet(slot, at));
+            c.rowLocation[row] = state.symbolName(EventSink.SYMBOL_LOCATION, keys.answerGet(slot, at + 1));
+            final int base = row * Command.LINE_FIELDS;
+            c.rowValues[base + Command.LINE_QUANTITY] = keys.answerGet(slot, at + 2);
+            c.rowValues[base + Command.LINE_RESERVED] = keys.answerGet(slot, at + 3);
+            c.rowValues[base + Command.LINE_PICKED] = keys.answerGet(slot, at + 4);
+            c.rowValues[base + Command.LINE_SHIPPED] = keys.answerGet(slot, at + 5);
+            c.rowValues[base + Command.LINE_RETURNED] = keys.answerGet(slot, at + 6);
+            c.rowValues[base + Command.LINE_CANCELLED] = keys.answerGet(slot, at + 7);
+            at += InventoryState.ANSWER_ORDER_LINE;
+        }
+        c.rowCount = rows;
+    }
+
+    private void keptTransferAnswer(final Command c, final int slot)
+    {
+        c.outName = state.symbolName(EventSink.SYMBOL_SKU, keys.answerGet(slot, 0));
+        c.outName2 = state.symbolName(EventSink.SYMBOL_LOCATION, keys.answerGet(slot, 1));
+        c.outName3 = state.symbolName(EventSink.SYMBOL_LOCATION, keys.answerGet(slot, 2));
+        c.ensureRows(1, Command.TRANSFER_FIELDS);
+        c.rowValues[0] = keys.answerGet(slot, 3);
+        c.rowValues[1] = keys.answerGet(slot, 4);
+        c.rowValues[2] = keys.answerGet(slot, 5);
+        c.rowCount = 1;
     }
 
     private static final int F_ORDER = 1;
@@ -779,10 +827,19 @@ public final class StockEngine
     private void refuseDemand(final Command c, final int kind, final String reference, final int channel,
         final int lines)
     {
+        int row = 0;
         for (int i = 0; i < lines; i++)
         {
             final int location = placed[i] >= 0 ? placed[i] : locationIds[i];
-            final long available = location < 0 ? 0 : remainingBefore(channel, skuIds[i], location);
+            while (row < c.rowCount && c.value(row, Command.SHORTFALL_FIELDS, Command.SHORTFALL_LINE) < i)
+            {
+                row++;
+            }
+            // An unsourced line has no location to ask; it is journaled with what its answer said was available
+            // (the most at any of the channel's locations), so the demand signal and the client saw the same.
+            final long available = location >= 0 ? remainingBefore(channel, skuIds[i], location) :
+                row < c.rowCount && c.value(row, Command.SHORTFALL_FIELDS, Command.SHORTFALL_LINE) == i ?
+                c.value(row, Command.SHORTFALL_FIELDS, Command.SHORTFALL_AVAILABLE) : 0;
             out.demandRefused(next(), kind, reference, channel, skuIds[i], location, c.lineQuantity[i], available);
         }
         c.result = ResultCode.INSUFFICIENT_STOCK;

@@ -163,6 +163,8 @@ final class ReferenceModel
         final List<Object> payload;
         final long seq;
         final long time;
+        /** What the command answered (order actions and transfers), for its retries: a copy of its outputs. */
+        Command answer;
 
         Binding(final String key, final int type, final List<Object> payload, final long seq, final long time)
         {
@@ -212,6 +214,8 @@ final class ReferenceModel
     private final Map<String, Transfer> transfers = new HashMap<>();
     private final Map<String, Binding> bindings = new HashMap<>();
     private final ArrayDeque<Binding> bindingOrder = new ArrayDeque<>();
+    /** The binding the command being processed made, if any. */
+    private Binding boundNow;
     private final Map<String, long[]> flows = new HashMap<>();
 
     ReferenceModel(final long window, final int capacity)
@@ -233,6 +237,7 @@ final class ReferenceModel
     void process(final Command c)
     {
         c.clearOutputs();
+        boundNow = null;
         commandEvents.clear();
         touchedSkus.clear();
         now = Math.max(now, c.timestamp);
@@ -255,6 +260,12 @@ final class ReferenceModel
             case CommandType.QUERY_TRANSFER -> queryTransfer(c);
             case CommandType.QUERY_CHANNEL -> queryChannel(c);
             default -> throw new IllegalArgumentException("unknown command type " + c.type);
+        }
+        if (boundNow != null && (c.type == CommandType.PICK || c.type == CommandType.SHIP ||
+            c.type == CommandType.CANCEL || c.type == CommandType.RETURN || c.type == CommandType.TRANSFER_OUT ||
+            c.type == CommandType.TRANSFER_IN))
+        {
+            boundNow.answer = copyOutputs(c);
         }
     }
 
@@ -335,7 +346,7 @@ final class ReferenceModel
         }
         c.replayed = true;
         c.seq = binding.seq;
-        replayOutputs(c);
+        replayOutputs(c, binding);
         return true;
     }
 
@@ -354,12 +365,50 @@ final class ReferenceModel
             final Binding binding = new Binding(c.key, c.type, payload(c), bound, now);
             bindings.put(c.key, binding);
             bindingOrder.addLast(binding);
+            boundNow = binding;
         }
         c.seq = seq;
     }
 
-    private void replayOutputs(final Command c)
+    private static Command copyOutputs(final Command from)
     {
+        final Command copy = new Command();
+        copy.status = from.status;
+        copy.outTime = from.outTime;
+        copy.outName = from.outName;
+        copy.outName2 = from.outName2;
+        copy.outName3 = from.outName3;
+        copy.rowCount = from.rowCount;
+        copy.rowSku = from.rowSku.clone();
+        copy.rowLocation = from.rowLocation.clone();
+        copy.rowValues = from.rowValues.clone();
+        return copy;
+    }
+
+    /**
+     * A retry answers what the original answered (API.md); a binding without a copy (a movement, whose answer
+     * echoes the request) answers from the state.
+     */
+    private void replayOutputs(final Command c, final Binding binding)
+    {
+        if (binding.answer != null)
+        {
+            final Command a = binding.answer;
+            c.status = a.status;
+            c.outTime = a.outTime;
+            c.outName = a.outName;
+            c.outName2 = a.outName2;
+            c.outName3 = a.outName3;
+            if (c.type != CommandType.TRANSFER_OUT && c.type != CommandType.TRANSFER_IN)
+            {
+                // A transfer's answer names no SKU or location per row (its names are the out names).
+                c.rowSku = a.rowSku.clone();
+                c.rowLocation = a.rowLocation.clone();
+            }
+            c.rowValues = a.rowValues.clone();
+            c.rowCount = a.rowCount;
+            return;
+        }
         switch (c.type)
         {
             case CommandType.PICK, CommandType.SHIP, CommandType.CANCEL, CommandType.RETURN ->

@@ -249,6 +249,10 @@ class StockEngineTest
         final Command split = reserve("o2", "web", 0).line("A", null, 3).run();
         assertEquals(ResultCode.INSUFFICIENT_STOCK, split.result, "3 units exist, but in two places");
         assertShortfall(split, 0, "A", null, 0, 3, 2);
+        final String journaled = sink.details().stream().filter(d -> d.contains(" demandRefused ")).findFirst()
+            .orElseThrow();
+        assertTrue(journaled.endsWith(" -1 3 2"), "the demand journaled as answered: unsourced, 3 asked, 2 at the " +
+            "best location: " + journaled);
     }
 
     @Test
@@ -1030,6 +1034,63 @@ class StockEngineTest
         assertLine(replay, 0, "A", "L0", 3, 2, 1, 0, 0, 0);
         assertEquals(ResultCode.IDEMPOTENCY_CONFLICT, cmd(PICK).order("o1").key("k2").line("A", null, 2).run().result);
         assertBuckets("A", "L0", 2, 2, 1, 0, 0);
+    }
+
+    /** API.md: a retry gets the original body, so an order action's retry shows the order as that action left it. */
+    @Test
+    void shouldReplayTheOriginalAnswerOfKeyedActionsAfterTheOrderAndTransferMovedOn()
+    {
+        receive("A", "L0", 10);
+        receive("B", "L0", 10);
+        assertOk(reserve("o1", "web", 5_000).line("A", "L0", 3).line("B", "L0", 2).run());
+        assertOk(cmd(PICK).order("o1").key("p1").line("A", null, 1).run());
+        assertOk(cmd(SHIP).order("o1").run());
+        assertOk(cmd(RETURN).order("o1").key("r1").line("B", null, 1).run());
+        assertOk(cmd(RETURN).order("o1").key("r2").line("B", null, 1).run());
+
+        final Command pick = cmd(PICK).order("o1").key("p1").line("A", null, 1).run();
+        assertTrue(pick.replayed);
+        assertEquals(OrderStatus.PARTIALLY_PICKED, pick.status);
+        assertEquals(T0 + 5_000, pick.outTime, "still RESERVED-era expiry as answered");
+        assertEquals("web", pick.outName);
+        assertEquals(2, pick.rowCount);
+        assertLine(pick, 0, "A", "L0", 3, 2, 1, 0, 0, 0);
+        assertLine(pick, 1, "B", "L0", 2, 2, 0, 0, 0, 0);
+        final Command firstReturn = cmd(RETURN).order("o1").key("r1").line("B", null, 1).run();
+        assertTrue(firstReturn.replayed);
+        assertEquals(OrderStatus.SHIPPED, firstReturn.status);
+        assertLine(firstReturn, 1, "B", "L0", 2, 0, 0, 2, 1, 0);
+        assertEquals(2, query(QUERY_ORDER, "o1").value(1, Command.LINE_FIELDS, Command.LINE_RETURNED), "the order moved on");
+
+        assertOk(cmd(TRANSFER_OUT).key("t-out").ref("t1").sku("A").at("L0").to("L1").qty(4).run());
+        assertOk(cmd(TRANSFER_IN).key("t-in1").ref("t1").qty(1).run());
+        assertOk(cmd(TRANSFER_IN).key("t-in2").ref("t1").qty(2).run());
+        final Command out = cmd(TRANSFER_OUT).key("t-out").ref("t1").sku("A").at("L0").to("L1").qty(4).run();
+        assertTrue(out.replayed);
+        assertArrayEquals(new long[] { 4, 4, 0 }, Arrays.copyOf(out.rowValues, 3), "quantity, in transit, received");
+        final Command in = cmd(TRANSFER_IN).key("t-in1").ref("t1").qty(1).run();
+        assertTrue(in.replayed);
+        assertEquals("A", in.outName);
+        assertEquals("L0", in.outName2);
+        assertEquals("L1", in.outName3);
+        assertArrayEquals(new long[] { 4, 3, 1 }, Arrays.copyOf(in.rowValues, 3));
+    }
+
+    /** With no room for answers a retry still replays (same seq, nothing applied), showing the order as it is. */
+    @Test
+    void shouldReplayFromTheStateWhenNoAnswerWasKept()
+    {
+        useEngine(new EngineConfig().dedupWindowMillis(WINDOW).dedupAnswerInts(0));
+        receive("A", "L0", 10);
+        assertOk(reserve("o1", "web", 0).line("A", "L0", 3).run());
+        final Command first = cmd(PICK).order("o1").key("p1").line("A", null, 1).run();
+        assertOk(cmd(SHIP).order("o1").run());
+        final Command retry = cmd(PICK).order("o1").key("p1").line("A", null, 1).run();
+        assertTrue(retry.replayed);
+        assertEquals(first.seq, retry.seq);
+        assertEquals(OrderStatus.SHIPPED, retry.status);
+        assertLine(retry, 0, "A", "L0", 3, 0, 0, 3, 0, 0);
+        assertBuckets("A", "L0", 7, 0, 0, 0, 0);
     }
 
     @Test

@@ -37,6 +37,11 @@ public final class GatewayConfig
     /** Idempotency keys kept at most; the oldest go first when full. */
     public int dedupCapacity = 10_000_000;
     /**
+     * MiB for the original answers of keyed order actions and transfers (an order action's answer is the order as
+     * the action left it: about 32 bytes a line), so their retries repeat them; the oldest go first when full.
+     */
+    public int dedupAnswerMib = 64;
+    /**
      * Balances and open orders the engine sizes its indexes for at start. Past them an index doubles, re-placing
      * every entry on the logic thread at once (304 ms measured when the 5,242,880th balance was created), so a
      * large catalogue should say how large it is.
@@ -63,6 +68,8 @@ public final class GatewayConfig
         require(maxFrameBytes >= 1024, "max-frame-bytes must be at least 1024");
         require(dedupWindowMillis >= 1, "dedup-window-ms must be at least 1, got " + dedupWindowMillis);
         require(dedupCapacity >= 1, "dedup-capacity must be at least 1, got " + dedupCapacity);
+        require(dedupAnswerMib >= 0 && dedupAnswerMib <= 4_096, "dedup-answer-mib must be 0..4096, got " +
+            dedupAnswerMib);
         require(expectedBalances >= 1 && expectedBalances <= 600_000_000,
             "expected-balances must be 1..600000000, got " + expectedBalances);
         require(expectedOrders >= 1 && expectedOrders <= 600_000_000,

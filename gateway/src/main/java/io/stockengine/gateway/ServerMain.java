@@ -88,6 +88,11 @@ public final class ServerMain implements Callable<Integer>
     @Option(names = "--dedup-capacity", description = "idempotency keys kept at most (default: 10000000)")
     Integer dedupCapacity;
 
+    @Option(names = "--dedup-answer-mib", description = "memory for the original answers of keyed order actions " +
+        "and transfers, which their retries repeat; the oldest go first when full, and a retry older than that " +
+        "answers the order as it is then (default: 64, 0 keeps none)")
+    Integer dedupAnswerMib;
+
     @Option(names = "--expected-balances", description = "SKU x location balances to size the engine for at " +
         "start; past it the index grows with a pause (default: 65536)")
     Integer expectedBalances;
@@ -232,6 +237,7 @@ public final class ServerMain implements Callable<Integer>
         config.idleTimeoutSeconds = idleTimeoutSeconds != null ? idleTimeoutSeconds : config.idleTimeoutSeconds;
         config.dedupWindowMillis = dedupWindowMillis != null ? dedupWindowMillis : config.dedupWindowMillis;
         config.dedupCapacity = dedupCapacity != null ? dedupCapacity : config.dedupCapacity;
+        config.dedupAnswerMib = dedupAnswerMib != null ? dedupAnswerMib : config.dedupAnswerMib;
         config.expectedBalances = expectedBalances != null ? expectedBalances : config.expectedBalances;
         config.expectedOrders = expectedOrders != null ? expectedOrders : config.expectedOrders;
         config.snapshots = !noSnapshots && config.snapshots;
@@ -266,6 +272,7 @@ public final class ServerMain implements Callable<Integer>
                     case "idle-timeout-s" -> config.idleTimeoutSeconds = Integer.parseInt(value);
                     case "dedup-window-ms" -> config.dedupWindowMillis = Long.parseLong(value);
                     case "dedup-capacity" -> config.dedupCapacity = Integer.parseInt(value);
+                    case "dedup-answer-mib" -> config.dedupAnswerMib = Integer.parseInt(value);
                     case "expected-balances" -> config.expectedBalances = Integer.parseInt(value);
                     case "expected-orders" -> config.expectedOrders = Integer.parseInt(value);
                     case "snapshots" -> config.snapshots = Boolean.parseBoolean(value);

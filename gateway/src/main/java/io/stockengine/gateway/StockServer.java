@@ -133,7 +133,8 @@ public final class StockServer implements AutoCloseable
         final JournalConfig journalConfig = new JournalConfig().dataDir(config.dataDir)
             .durability(Durability.parse(config.durability)).rollCycle(config.rollCycle).snapshots(config.snapshots);
         final EngineConfig engineConfig = new EngineConfig().dedupWindowMillis(config.dedupWindowMillis)
-            .dedupCapacity(config.dedupCapacity).expectedBalances(config.expectedBalances)
+            .dedupCapacity(config.dedupCapacity).dedupAnswerInts(config.dedupAnswerMib << 18)
+            .expectedBalances(config.expectedBalances)
             .expectedOrders(config.expectedOrders);
         final PipelineConfig pipelineConfig = new PipelineConfig().ringSize(config.ringSize)
             .waitStrategy(config.waitStrategy).tickIntervalMillis(config.tickIntervalMillis)

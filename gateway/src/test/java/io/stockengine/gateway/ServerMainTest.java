@@ -70,6 +70,11 @@ class ServerMainTest
         final IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
             () -> configure("--dedup-capacity", "-5").conclude());
         assertEquals("dedup-capacity must be at least 1, got -5", none.getMessage());
+        assertEquals(64, defaults.dedupAnswerMib);
+        assertEquals(0, configure("--dedup-answer-mib", "0").conclude().dedupAnswerMib);
+        final IllegalArgumentException tooMuch = assertThrows(IllegalArgumentException.class,
+            () -> configure("--dedup-answer-mib", "4097").conclude());
+        assertEquals("dedup-answer-mib must be 0..4096, got 4097", tooMuch.getMessage());
     }
 
     /**

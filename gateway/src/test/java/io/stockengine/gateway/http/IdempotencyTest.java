@@ -111,6 +111,27 @@ class IdempotencyTest
         assertEquals("PICKED", server.get("/v1/orders/id-o9").json().get("status"), "the order itself moved on");
     }
 
+    /** The same for an order action: the order as the action left it, not as later actions left it. */
+    @Test
+    void shouldReplayAnOrderActionsOriginalAnswerAfterTheOrderMovedOn()
+    {
+        server.receive("ID-10", "ID-A", 10);
+        server.put("/v1/orders/id-o10", "{'channel':'web','lines':[{'sku':'ID-10','quantity':3}]}").assertOk(201);
+        final String lines = "{'lines':[{'sku':'ID-10','quantity':1}]}";
+        final Reply pick = server.post("/v1/orders/id-o10/pick", lines, "id-p10");
+        pick.assertOk(200);
+        final Reply ship = server.post("/v1/orders/id-o10/ship", lines, "id-s10");
+        ship.assertOk(200);
+        server.post("/v1/orders/id-o10/returns", lines, "id-r10").assertOk(200);
+        server.post("/v1/orders/id-o10/cancel", null, null).assertOk(200);
+
+        assertReplay(pick, server.post("/v1/orders/id-o10/pick", lines, "id-p10"));
+        assertEquals("PARTIALLY_PICKED", pick.json().get("status"));
+        assertReplay(ship, server.post("/v1/orders/id-o10/ship", lines, "id-s10"));
+        assertEquals("PARTIALLY_SHIPPED", ship.json().get("status"));
+        assertEquals("SHIPPED", server.get("/v1/orders/id-o10").json().get("status"), "the order itself moved on");
+    }
+
     @Test
     void shouldReplayPartialOrderActionsBoundToTheirOrder()
     {

@@ -37,8 +37,13 @@ class RestartTest
         LeakWatch.assertNoLeaks();
     }
 
-    /** What the first server acknowledged, as its GET answers showed it, plus one keyed answer to replay. */
-    private record Acknowledged(Map<String, String> resources, Reply keyedReceipt, long lastSeq)
+    /**
+     * What the first server acknowledged, as its GET answers showed it, plus keyed answers to replay: a receipt, and
+     * an order action and a transfer receipt whose order and transfer changed after them (a retry must still get
+     * the original answer, API.md).
+     */
+    private record Acknowledged(Map<String, String> resources, Reply keyedReceipt, Reply keyedPick,
+        Reply keyedTransferReceipt, long lastSeq)
     {
     }
 
@@ -58,7 +63,15 @@ class RestartTest
         keyed.assertOk(201);
         server.post("/v1/transfers", "{'transfer_id':'rs-t1','sku':'RS-2','from':'RS-A','to':'RS-B','quantity':4}",
             "rs-t1").assertOk(201);
-        server.post("/v1/transfers/rs-t1/receive", "{'quantity':1}", "rs-t1-r1").assertOk(201);
+        final Reply transferReceipt = server.post("/v1/transfers/rs-t1/receive", "{'quantity':1}", "rs-t1-r1");
+        transferReceipt.assertOk(201);
+        server.post("/v1/transfers/rs-t1/receive", "{'quantity':1}", "rs-t1-r2").assertOk(201);
+        server.put("/v1/orders/rs-moved", "{'channel':'rs-pos','lines':[{'sku':'RS-3','quantity':2}]}")
+            .assertOk(201);
+        final Reply pick = server.post("/v1/orders/rs-moved/pick", "{'lines':[{'sku':'RS-3','quantity':1}]}",
+            "rs-moved-pick");
+        pick.assertOk(200);
+        server.post("/v1/orders/rs-moved/ship", null, null).assertOk(200);
         for (int i = 0; i < 30; i++)
         {
             final String id = "rs-o" + i;
@@ -95,7 +108,7 @@ class RestartTest
         resources.put("/v1/channels/rs-web", server.get("/v1/channels/rs-web").body());
         resources.put("/v1/availability?sku=RS-1&sku=RS-2&channel=rs-web",
             server.get("/v1/availability?sku=RS-1&sku=RS-2&channel=rs-web").body());
-        return new Acknowledged(resources, keyed, server.journaledSeq());
+        return new Acknowledged(resources, keyed, pick, transferReceipt, server.journaledSeq());
     }
 
     private static void assertRecovered(final TestServer server, final Acknowledged acknowledged)
@@ -112,6 +125,14 @@ class RestartTest
         assertEquals(201, replay.status());
         assertEquals("true", replay.header("Idempotent-Replayed"), "keys survive the restart");
         assertEquals(acknowledged.keyedReceipt().json(), replay.json());
+        final Reply pick = server.post("/v1/orders/rs-moved/pick", "{'lines':[{'sku':'RS-3','quantity':1}]}",
+            "rs-moved-pick");
+        assertEquals("true", pick.header("Idempotent-Replayed"));
+        assertEquals(acknowledged.keyedPick().json(), pick.json(), "the order as the pick left it, not as shipped");
+        final Reply transferReceipt = server.post("/v1/transfers/rs-t1/receive", "{'quantity':1}", "rs-t1-r1");
+        assertEquals("true", transferReceipt.header("Idempotent-Replayed"));
+        assertEquals(acknowledged.keyedTransferReceipt().json(), transferReceipt.json(),
+            "the transfer as the first receipt left it");
         server.put("/v1/orders/rs-o0", "{'channel':'rs-web','lines':[{'sku':'RS-1','quantity':9}]}")
             .assertProblem(422, "IDEMPOTENCY_CONFLICT", "order_id");
         final Reply next = server.put("/v1/orders/rs-after", "{'channel':'rs-web','lines':[{'sku':'RS-3'," +

@@ -1,0 +1,179 @@
+package io.stockengine.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+import org.junit.jupiter.api.Test;
+
+/** The bindings' kept answers: kept in binding order, bounded by their budget, carried by growth and snapshots. */
+class IdempotencyWindowTest
+{
+    private static final long WINDOW = 1_000;
+
+    /** Binds key {@code k<n>} with an answer of {@code length} ints, each {@code n * 1000 + i}. */
+    private static void bindWithAnswer(final IdempotencyWindow window, final int n, final int length, final long now)
+    {
+        final int slot = window.bind("k" + n, n, n, now);
+        if (window.openAnswer(slot, length))
+        {
+            for (int i = 0; i < length; i++)
+            {
+                window.answerPut(i, n * 1000 + i);
+            }
+        }
+    }
+
+    private static void assertAnswer(final IdempotencyWindow window, final int n, final int length, final long now)
+    {
+        final int slot = window.find("k" + n, now);
+        assertTrue(slot >= 0, "k" + n + " is bound");
+        assertEquals(length, window.answerLength(slot), "answer length of k" + n);
+        for (int i = 0; i < length; i++)
+        {
+            assertEquals(n * 1000 + i, window.answerGet(slot, i), "int " + i + " of k" + n);
+        }
+    }
+
+    @Test
+    void shouldKeepEveryAnswerThroughTheWindowsGrowthAndTheRingsWrap()
+    {
+        final IdempotencyWindow window = new IdempotencyWindow(WINDOW, 100_000, 1 << 20);
+        for (int n = 0; n < 5_000; n++)
+        {
+            if (n % 3 == 0)
+            {
+                window.bind("k" + n, n, n, 0);
+            }
+            else
+            {
+                bindWithAnswer(window, n, n % 7 + 1, 0);
+            }
+        }
+        for (int n = 0; n < 5_000; n++)
+        {
+            assertAnswer(window, n, n % 3 == 0 ? -1 : n % 7 + 1, 0);
+        }
+    }
+
+    @Test
+    void shouldDropTheOldestAnswersWhenTheBudgetIsFullAndKeepTheirBindings()
+    {
+        // Each answer of 8 ints takes 10 of the budget: 5 fit in 50.
+        final IdempotencyWindow window = new IdempotencyWindow(WINDOW, 1_000, 50);
+        for (int n = 0; n < 12; n++)
+        {
+            bindWithAnswer(window, n, 8, 0);
+        }
+        for (int n = 0; n < 7; n++)
+        {
+            assertAnswer(window, n, -1, 0);
+        }
+        for (int n = 7; n < 12; n++)
+        {
+            assertAnswer(window, n, 8, 0);
+        }
+        assertEquals(50, window.answerInts());
+        assertEquals(12, window.size(), "bindings stay when their answers go");
+    }
+
+    @Test
+    void shouldKeepNoAnswerLargerThanTheBudget()
+    {
+        final IdempotencyWindow window = new IdempotencyWindow(WINDOW, 1_000, 50);
+        bindWithAnswer(window, 1, 8, 0);
+        final int slot = window.bind("k2", 2, 2, 0);
+        assertFalse(window.openAnswer(slot, 49), "49 ints and a record of 2 do not fit in 50");
+        assertAnswer(window, 1, 8, 0);
+        assertEquals(-1, window.answerLength(slot));
+        assertFalse(new IdempotencyWindow(WINDOW, 1_000, 0).openAnswer(0, 0), "a budget of 0 keeps nothing");
+    }
+
+    @Test
+    void shouldReleaseAnAnswerWithItsBindingWhenTheBindingLeavesTheWindow()
+    {
+        final IdempotencyWindow byTime = new IdempotencyWindow(WINDOW, 1_000, 1 << 10);
+        bindWithAnswer(byTime, 1, 8, 0);
+        bindWithAnswer(byTime, 2, 8, 500);
+        bindWithAnswer(byTime, 3, 4, 1_000);
+        assertEquals(-1, byTime.find("k1", 1_000), "k1 left the window");
+        assertEquals(10 + 6, byTime.answerInts(), "k1's answer went with it");
+        assertAnswer(byTime, 2, 8, 1_000);
+        assertAnswer(byTime, 3, 4, 1_000);
+
+        final IdempotencyWindow byCount = new IdempotencyWindow(WINDOW, 3, 1 << 10);
+        for (int n = 0; n < 10; n++)
+        {
+            bindWithAnswer(byCount, n, n + 1, 0);
+        }
+        assertEquals(3, byCount.size());
+        assertEquals(8 + 2 + 9 + 2 + 10 + 2, byCount.answerInts(), "only the answers of the three bindings kept");
+        for (int n = 7; n < 10; n++)
+        {
+            assertAnswer(byCount, n, n + 1, 0);
+        }
+    }
+
+    @Test
+    void shouldCarryAnswersThroughASnapshotAndReadAVersionWithoutThem() throws IOException
+    {
+        final IdempotencyWindow window = new IdempotencyWindow(WINDOW, 1_000, 1 << 10);
+        for (int n = 0; n < 20; n++)
+        {
+            if (n % 2 == 0)
+            {
+                bindWithAnswer(window, n, n % 5 + 1, 0);
+            }
+            else
+            {
+                window.bind("k" + n, n, n, 0);
+            }
+        }
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        window.write(new DataOutputStream(bytes));
+        final IdempotencyWindow read = new IdempotencyWindow(WINDOW, 1_000, 1 << 10);
+        read.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), true);
+        for (int n = 0; n < 20; n++)
+        {
+            assertAnswer(read, n, n % 2 == 0 ? n % 5 + 1 : -1, 0);
+        }
+        assertEquals(window.hash(7), read.hash(7));
+
+        final IdempotencyWindow plain = new IdempotencyWindow(WINDOW, 1_000);
+        plain.bind("k1", 1, 1, 0);
+        final ByteArrayOutputStream old = new ByteArrayOutputStream();
+        final DataOutputStream out = new DataOutputStream(old);
+        // Version 1's layout: count, then key, fingerprint, seq, time per binding.
+        out.writeInt(1);
+        out.writeUTF("k1");
+        out.writeLong(1);
+        out.writeLong(1);
+        out.writeLong(0);
+        final IdempotencyWindow fromOld = new IdempotencyWindow(WINDOW, 1_000, 1 << 10);
+        fromOld.read(new DataInputStream(new ByteArrayInputStream(old.toByteArray())), false);
+        assertEquals(0, fromOld.find("k1", 0));
+        assertEquals(-1, fromOld.answerLength(0));
+        assertEquals(plain.hash(7), fromOld.hash(7));
+    }
+
+    @Test
+    void shouldCountAnswersInTheHash()
+    {
+        final IdempotencyWindow a = new IdempotencyWindow(WINDOW, 1_000, 1 << 10);
+        final IdempotencyWindow b = new IdempotencyWindow(WINDOW, 1_000, 1 << 10);
+        bindWithAnswer(a, 1, 3, 0);
+        final int slot = b.bind("k1", 1, 1, 0);
+        b.openAnswer(slot, 3);
+        b.answerPut(0, 1000);
+        b.answerPut(1, 1001);
+        b.answerPut(2, 9);
+        assertNotEquals(a.hash(7), b.hash(7));
+    }
+}
