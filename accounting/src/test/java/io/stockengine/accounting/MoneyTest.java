@@ -2,6 +2,7 @@ package io.stockengine.accounting;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -45,8 +46,13 @@ class MoneyTest
         }
     }
 
+    /**
+     * A pool drained share by share, as stock leaves at average cost: every share is the exact half-even value of
+     * its units out of what is left (worked out with BigDecimal, not by {@code share}), never more than the pool
+     * holds, and the last share is what remains, so the shares add up to the pool to the millionth.
+     */
     @Test
-    void shouldNeverLoseAMillionthWhenTheLastSharesTakeTheRemainder()
+    void shouldShareAPoolDownToTheLastMillionth()
     {
         final SplittableRandom random = new SplittableRandom(7);
         for (int i = 0; i < 1_000; i++)
@@ -59,12 +65,15 @@ class MoneyTest
             {
                 final long k = 1 + random.nextLong(units);
                 final long v = Money.share(value, k, units);
+                final long exact = new BigDecimal(value).multiply(new BigDecimal(k))
+                    .divide(new BigDecimal(units), 0, RoundingMode.HALF_EVEN).longValueExact();
+                assertEquals(exact, v, k + " of " + units + " units worth " + value);
+                assertTrue(v >= 0 && v <= value, "a share within the pool: " + v + " of " + value);
                 taken += v;
                 value -= v;
                 units -= k;
             }
             assertEquals(total, taken);
-            assertEquals(0, value);
         }
     }
 

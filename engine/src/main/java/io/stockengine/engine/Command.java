@@ -224,7 +224,9 @@ public final class Command
     {
         if (events.capacity() > RETAINED_EVENT_BYTES)
         {
-            events = new ExpandableArrayBuffer(INITIAL_EVENT_BYTES);
+            // Back to the most a slot keeps, not to the first size: the buffer grows by half each time, past 4,096
+            // from 2,916, so a slot cut back further would grow again for every command of 2,917 to 4,096 bytes.
+            events = new ExpandableArrayBuffer(RETAINED_EVENT_BYTES);
         }
         if (lineSku.length > RETAINED_LINES)
         {

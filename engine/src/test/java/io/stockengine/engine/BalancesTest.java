@@ -35,8 +35,8 @@ class BalancesTest
 
     private static void findExactlyTheCreatedBalances(final PageReserve pages) throws IOException
     {
-        final long seed = System.nanoTime();
-        System.out.println("BalancesTest seed=" + seed);
+        final long seed = Long.getLong("stock.test.seed", System.nanoTime());
+        System.out.println("BalancesTest seed=" + seed + " (rerun with -Dstock.test.seed=" + seed + ")");
         final SplittableRandom random = new SplittableRandom(seed);
         final Balances balances = new Balances(16, pages);
         final Map<Long, Integer> created = new HashMap<>();

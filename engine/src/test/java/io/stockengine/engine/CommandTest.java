@@ -2,6 +2,7 @@ package io.stockengine.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,9 +63,33 @@ class CommandTest
             Arrays.copyOf(kept.rowValues, 20 * Command.STOCK_FIELDS));
         assertEquals(20, kept.value(19, Command.STOCK_FIELDS, Command.STOCK_SELLABLE));
 
-        // The slot is reused for the next command: what was kept must not change with it.
+        // The slot is reused for the next command: what was kept must not change with it, so it must not share
+        // the slot's arrays.
+        assertNotSame(slot.rowValues, kept.rowValues);
+        assertNotSame(slot.rowSku, kept.rowSku);
         slot.reset();
+        Arrays.fill(slot.rowValues, -1);
+        Arrays.fill(slot.rowSku, "overwritten");
+        Arrays.fill(slot.rowLocation, "overwritten");
         assertEquals(20, kept.value(19, Command.STOCK_FIELDS, Command.STOCK_SELLABLE));
+        assertEquals("L19", kept.rowLocation[19]);
+    }
+
+    /** A command's events of up to {@link Command#RETAINED_EVENT_BYTES} fit the slot's buffer after any trim. */
+    @Test
+    void shouldKeepAnEventBufferThatHoldsEveryCommandUpToTheRetainedSize()
+    {
+        final Command slot = new Command();
+        for (final int bytes : new int[] { 3_000, 4_096, 9_000, 3_000, 4_096 })
+        {
+            slot.events.setMemory(0, bytes, (byte)1);
+            slot.releaseReferences();
+            assertTrue(slot.events.capacity() <= Command.RETAINED_EVENT_BYTES, "trimmed after " + bytes);
+        }
+        final org.agrona.ExpandableArrayBuffer kept = slot.events;
+        slot.events.setMemory(0, Command.RETAINED_EVENT_BYTES, (byte)2);
+        slot.releaseReferences();
+        assertSame(kept, slot.events, "a command of the retained size grows nothing and is not trimmed");
     }
 
     @Test

@@ -18,8 +18,8 @@ class EventReadAheadTest
     @Test
     void shouldWarmAnythingWithoutFailingOrChangingTheState()
     {
-        final long seed = System.nanoTime();
-        System.out.println("EventReadAheadTest seed=" + seed);
+        final long seed = Long.getLong("stock.test.seed", System.nanoTime());
+        System.out.println("EventReadAheadTest seed=" + seed + " (rerun with -Dstock.test.seed=" + seed + ")");
         final SplittableRandom random = new SplittableRandom(seed);
         final InventoryState state = new InventoryState(new EngineConfig());
         final EventReadAhead readAhead = new EventReadAhead(state);

@@ -27,8 +27,8 @@ class OrderBookTest
     @Test
     void shouldFindExactlyTheLiveOrdersThroughChurnAndSnapshot() throws IOException
     {
-        final long seed = System.nanoTime();
-        System.out.println("OrderBookTest seed=" + seed);
+        final long seed = Long.getLong("stock.test.seed", System.nanoTime());
+        System.out.println("OrderBookTest seed=" + seed + " (rerun with -Dstock.test.seed=" + seed + ")");
         final SplittableRandom random = new SplittableRandom(seed);
         final OrderBook book = new OrderBook(16);
         final Map<String, Integer> live = new HashMap<>();

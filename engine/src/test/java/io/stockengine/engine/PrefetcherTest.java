@@ -22,8 +22,8 @@ class PrefetcherTest
     @Test
     void shouldChangeNothingButTheCache()
     {
-        final long seed = System.nanoTime();
-        System.out.println("PrefetcherTest seed=" + seed);
+        final long seed = Long.getLong("stock.test.seed", System.nanoTime());
+        System.out.println("PrefetcherTest seed=" + seed + " (rerun with -Dstock.test.seed=" + seed + ")");
         final int length = 60_000;
         final List<Command> stream = CommandGenerator.stream(seed, length);
 

@@ -21,8 +21,8 @@ class SnapshotIOTest
     @Test
     void shouldWriteTheSameBytesAsDataOutputAcrossBlockBoundaries() throws IOException
     {
-        final long seed = System.nanoTime();
-        System.out.println("SnapshotIOTest: seed=" + seed);
+        final long seed = Long.getLong("stock.test.seed", System.nanoTime());
+        System.out.println("SnapshotIOTest seed=" + seed + " (rerun with -Dstock.test.seed=" + seed + ")");
         final SplittableRandom random = new SplittableRandom(seed);
         final ByteArrayOutputStream expectedBytes = new ByteArrayOutputStream();
         final DataOutputStream expected = new DataOutputStream(expectedBytes);

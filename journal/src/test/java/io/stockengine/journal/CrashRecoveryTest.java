@@ -42,8 +42,9 @@ class CrashRecoveryTest
     @Test
     void shouldKeepEveryAcknowledgedCommandAcrossSigkills() throws Exception
     {
-        final long seed = System.nanoTime();
-        System.out.println("CrashRecoveryTest seed=" + seed + " kills=" + KILLS);
+        final long seed = Long.getLong("stock.test.seed", System.nanoTime());
+        System.out.println("CrashRecoveryTest seed=" + seed + " kills=" + KILLS + " (rerun with -Dstock.test.seed=" +
+            seed + ")");
         final SplittableRandom random = new SplittableRandom(seed);
         final Workload workload = new Workload(seed);
         long lastC = 0;

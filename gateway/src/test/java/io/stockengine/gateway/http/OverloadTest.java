@@ -210,6 +210,7 @@ class OverloadTest
         }
         pool.shutdown();
         assertEquals(connections * perConnection, applied + overloaded);
+        assertTrue(overloaded > 0, "256 requests at once into a ring of two slots met a full ring");
         assertEquals(applied, onHand("OB-1"), "every 201 applied, no 503 applied");
         // A key refused with 503 was never bound: its retry is a first application, not a replay.
         for (final String key : refusedKeys)
