@@ -14,6 +14,7 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
+import org.agrona.ExpandableArrayBuffer;
 
 /**
  * The Disruptor pipeline: pre-allocated {@link Command} slots flow through the logic handler (one thread, owning
@@ -434,13 +435,19 @@ public final class EnginePipeline implements AutoCloseable
             append(command, endOfBatch);
             if (endOfBatch)
             {
-                failBatchIfJournalFailed(unanswered, sequence);
-                for (long s = unanswered; s <= sequence; s++)
-                {
-                    reply(ring.get(s));
-                }
-                unanswered = sequence + 1;
+                answerBatch(sequence);
             }
+        }
+
+        /** Answers every command of the batch that ends at {@code sequence}, once the journal has committed it. */
+        void answerBatch(final long sequence)
+        {
+            failBatchIfJournalFailed(unanswered, sequence);
+            for (long s = unanswered; s <= sequence; s++)
+            {
+                reply(ring.get(s));
+            }
+            unanswered = sequence + 1;
         }
     }
 
@@ -453,6 +460,12 @@ public final class EnginePipeline implements AutoCloseable
     {
         private final LogicHandler logic = new LogicHandler();
         private final JournalReplyHandler journalReply = new JournalReplyHandler();
+        /**
+         * The events of the command in hand. Here a command's events are appended before the next command is
+         * decided, so one buffer serves every slot: it stays in the cache, where a slot's own buffer is cold after
+         * a lap of the ring, and the ring's slots never each grow a buffer of their own.
+         */
+        private final ExpandableArrayBuffer events = new ExpandableArrayBuffer(Command.RETAINED_EVENT_BYTES);
 
         @Override
         public void onBatchStart(final long batchSize, final long queueDepth)
@@ -463,8 +476,21 @@ public final class EnginePipeline implements AutoCloseable
         @Override
         public void onEvent(final Command command, final long sequence, final boolean endOfBatch)
         {
-            logic.onEvent(command, sequence, endOfBatch);
-            journalReply.onEvent(command, sequence, endOfBatch);
+            final ExpandableArrayBuffer own = command.events;
+            command.events = events;
+            try
+            {
+                logic.onEvent(command, sequence, endOfBatch);
+                append(command, endOfBatch);
+            }
+            finally
+            {
+                command.events = own;
+            }
+            if (endOfBatch)
+            {
+                journalReply.answerBatch(sequence);
+            }
         }
     }
 

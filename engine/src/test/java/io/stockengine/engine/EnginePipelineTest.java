@@ -192,6 +192,94 @@ class EnginePipelineTest
      * and the reply on the logic thread: a caller is answered only after the journal's end-of-batch commit covered
      * its command, once, on the thread the arrangement names, and each publisher's answers come in its order.
      */
+    /**
+     * The journal appends exactly the events recorded for each command, in every arrangement; when the logic thread
+     * runs the journal too, the events go through one buffer of its own, so a slot's buffer never grows.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "journal", "own", "logic" })
+    void shouldAppendEachCommandsOwnEvents(final String replyOn) throws Exception
+    {
+        final List<String> appended = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final JournalStage journal = new JournalStage()
+        {
+            private Command target;
+
+            @Override
+            public EventSink recorder()
+            {
+                // Every event is ignored but the key's binding, which records a large event: the key repeated to
+                // 3,000 bytes, past the first size of a slot's buffer.
+                return (EventSink)java.lang.reflect.Proxy.newProxyInstance(EventSink.class.getClassLoader(),
+                    new Class<?>[] { EventSink.class }, (proxy, method, args) ->
+                    {
+                        if ("keyBound".equals(method.getName()))
+                        {
+                            final CharSequence key = (CharSequence)args[1];
+                            for (int i = 0; i < 3_000; i++)
+                            {
+                                target.events.putByte(target.eventsLength + i, (byte)key.charAt(i % key.length()));
+                            }
+                            target.eventsLength += 3_000;
+                        }
+                        return null;
+                    });
+            }
+
+            @Override
+            public void beforeCommand(final Command command)
+            {
+                target = command;
+            }
+
+            @Override
+            public void onCommand(final Command command, final boolean endOfBatch)
+            {
+                appended.add(command.events.getStringWithoutLengthAscii(0, command.eventsLength));
+            }
+        };
+        final List<Integer> capacities = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final PipelineConfig config = new PipelineConfig().ringSize(64).tickIntervalMillis(0).clock(clock::get)
+            .replyOnJournalThread(!"own".equals(replyOn)).journalOnLogicThread("logic".equals(replyOn));
+        try (EnginePipeline pipeline = new EnginePipeline(config, new StockEngine(new EngineConfig(),
+            journal.recorder()), journal).start())
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                final String key = "key-" + i + "-";
+                final CountDownLatch answered = new CountDownLatch(1);
+                while (!pipeline.tryPublish((c, unused) ->
+                {
+                    c.type = CommandType.RECEIVE;
+                    c.key = key;
+                    c.sku = "E-1";
+                    c.location = "WH1";
+                    c.quantity = 1;
+                    c.amount = 1;
+                    c.callback = done ->
+                    {
+                        capacities.add(done.events.capacity());
+                        answered.countDown();
+                    };
+                }, null))
+                {
+                    Thread.onSpinWait();
+                }
+                assertTrue(answered.await(5, TimeUnit.SECONDS), "command " + i + " answered");
+            }
+        }
+        assertEquals(200, capacities.size());
+        assertEquals(200, appended.size());
+        for (int i = 0; i < 200; i++)
+        {
+            assertEquals(("key-" + i + "-").repeat(3_000).substring(0, 3_000), appended.get(i), "command " + i);
+        }
+        if ("logic".equals(replyOn))
+        {
+            assertTrue(capacities.stream().allMatch(c -> c < 3_000), "no slot grew a buffer: " + capacities);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = { "journal", "own", "logic" })
     void shouldAnswerOnlyCommandsTheJournalHasCommitted(final String replyOn) throws Exception
