@@ -75,7 +75,10 @@ public interface EventSink
 
     void lineReturned(long seq, CharSequence orderId, int lineNo, long quantity, int bucket);
 
-    /** The order's status after the command's line events. */
+    /**
+     * The order's status after the command's line events. A keyed whole-order action that finds the order already
+     * done (nothing to change) repeats its unchanged status, so the key's binding that follows names its order.
+     */
     void orderStatus(long seq, CharSequence orderId, int status);
 
     /** A refused reservation or sale line: lost demand, a signal for planners. {@code location} -1 = unsourced. */

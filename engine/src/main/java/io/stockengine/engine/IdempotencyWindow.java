@@ -36,13 +36,11 @@ public final class IdempotencyWindow
     private int count;
 
     private static final int PAGE_SHIFT = 16;
+    private static final int PAGE = 1 << PAGE_SHIFT;
 
     private final int answerBudget;
-    /** Pages of the ring, whose length in ints is the budget rounded up to a power of two. */
+    /** Pages of the ring, whose length in ints is the budget: a position's place is the position modulo it. */
     private final int[][] answerPages;
-    private final int ringMask;
-    private final int pageShift;
-    private final int pageMask;
     private long answerHead;
     private long answerTail;
     private long openAnswer = NO_ANSWER;
@@ -58,11 +56,7 @@ public final class IdempotencyWindow
         this.window = windowMillis;
         this.capacity = capacity;
         this.answerBudget = answerBudget;
-        final int ring = answerBudget <= 1 ? 1 : Integer.highestOneBit(answerBudget - 1) << 1;
-        pageShift = Math.min(PAGE_SHIFT, Integer.numberOfTrailingZeros(ring));
-        pageMask = (1 << pageShift) - 1;
-        ringMask = ring - 1;
-        answerPages = new int[Math.max(1, ring >>> pageShift)][];
+        answerPages = new int[Math.max(1, (answerBudget + PAGE - 1) >>> PAGE_SHIFT)][];
         final int initial = Math.min(capacity, 1024);
         slots = new CharSequenceIntMap(initial, -1);
         keys = new String[initial];
@@ -146,13 +140,15 @@ public final class IdempotencyWindow
         {
             dropOldestAnswer();
         }
-        for (long p = answerTail; p < answerTail + need; p += pageMask + 1 - ((int)(p & ringMask) & pageMask))
+        for (long p = answerTail; p < answerTail + need; )
         {
-            final int page = (int)(p & ringMask) >>> pageShift;
+            final int place = (int)(p % answerBudget);
+            final int page = place >>> PAGE_SHIFT;
             if (answerPages[page] == null)
             {
-                answerPages[page] = new int[pageMask + 1];
+                answerPages[page] = new int[Math.min(PAGE, answerBudget - (page << PAGE_SHIFT))];
             }
+            p += answerPages[page].length - (place & (PAGE - 1));
         }
         put(answerTail, slot);
         put(answerTail + 1, length);
@@ -183,14 +179,14 @@ public final class IdempotencyWindow
 
     private int get(final long position)
     {
-        final int i = (int)(position & ringMask);
-        return answerPages[i >>> pageShift][i & pageMask];
+        final int place = (int)(position % answerBudget);
+        return answerPages[place >>> PAGE_SHIFT][place & (PAGE - 1)];
     }
 
     private void put(final long position, final int value)
     {
-        final int i = (int)(position & ringMask);
-        answerPages[i >>> pageShift][i & pageMask] = value;
+        final int place = (int)(position % answerBudget);
+        answerPages[place >>> PAGE_SHIFT][place & (PAGE - 1)] = value;
     }
 
     /** @return ints the kept answers take, their records' two each included. */

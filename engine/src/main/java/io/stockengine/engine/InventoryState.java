@@ -34,14 +34,18 @@ public final class InventoryState implements EventSink
     long lastCorrelationId;
 
     /**
-     * The order or transfer the latest order or transfer event changed, and that event's seq: when a {@code key_bound}
-     * follows it directly, the key belongs to the command that changed it, and the binding keeps its answer. Expiry
-     * events, which start any command, do not count.
+     * The order or transfer the latest order or transfer event changed, that event's seq and its command's
+     * correlation id: when a {@code key_bound} of the same command follows it directly, the key belongs to the
+     * command that changed it, and the binding keeps its answer. Every keyed order action or transfer ends with such
+     * an event (a whole-order action with nothing to change repeats the order's status); expiry events, which start
+     * any command, do not count. The journal has no mark between commands, so this is what a replay can see too.
      */
     private int answerOrder = -1;
     private long answerOrderSeq;
+    private long answerOrderCorrelation;
     private int answerTransfer = -1;
     private long answerTransferSeq;
+    private long answerTransferCorrelation;
 
     public InventoryState(final EngineConfig config)
     {
@@ -307,6 +311,7 @@ public final class InventoryState implements EventSink
         orders.lastSeq(order, seq);
         answerOrder = order;
         answerOrderSeq = seq;
+        answerOrderCorrelation = lastCorrelationId;
         return orders.line(order, lineNo);
     }
 
@@ -391,6 +396,7 @@ public final class InventoryState implements EventSink
         orders.lastSeq(order, seq);
         answerOrder = status == OrderStatus.EXPIRED ? -1 : order;
         answerOrderSeq = seq;
+        answerOrderCorrelation = lastCorrelationId;
         if (OrderStatus.isFinished(status) && !OrderStatus.isFinished(previous))
         {
             orders.finished(order, now);
@@ -484,6 +490,7 @@ public final class InventoryState implements EventSink
         balances.add(balances.findOrCreate(sku, to), Balances.IN_TRANSIT, quantity);
         answerTransfer = transfers.create(transferId, sku, from, to, quantity);
         answerTransferSeq = seq;
+        answerTransferCorrelation = lastCorrelationId;
     }
 
     @Override
@@ -496,6 +503,7 @@ public final class InventoryState implements EventSink
         balances.add(b, bucket, quantity);
         answerTransfer = transfers.find(transferId);
         answerTransferSeq = seq;
+        answerTransferCorrelation = lastCorrelationId;
         transfers.receive(answerTransfer, quantity);
     }
 
@@ -504,25 +512,30 @@ public final class InventoryState implements EventSink
     {
         lastSeq = seq;
         final int slot = keys.bind(key, fingerprint, seq, now);
-        if (answerOrder >= 0 && answerOrderSeq == seq - 1)
+        if (answerOrder >= 0 && answerOrderSeq == seq - 1 && answerOrderCorrelation == lastCorrelationId)
         {
             keepOrderAnswer(slot, answerOrder);
         }
-        else if (answerTransfer >= 0 && answerTransferSeq == seq - 1)
+        else if (answerTransfer >= 0 && answerTransferSeq == seq - 1 &&
+            answerTransferCorrelation == lastCorrelationId)
         {
             keepTransferAnswer(slot, answerTransfer);
         }
     }
 
-    /** Ints of an order answer before its lines, and per line. */
-    static final int ANSWER_ORDER_HEADER = 5;
+    /** The first int of a kept answer: what it is the answer of. */
+    static final int ANSWER_KIND_ORDER = 1;
+    static final int ANSWER_KIND_TRANSFER = 2;
+    /** Ints of an order answer before its lines, and per line; ints of a transfer answer. */
+    static final int ANSWER_ORDER_HEADER = 6;
     static final int ANSWER_ORDER_LINE = 8;
-    static final int ANSWER_TRANSFER = 6;
+    static final int ANSWER_TRANSFER = 7;
 
     /**
-     * An order answer: status, channel, expiry (high and low int), line count, then per line of the order (a kit's
-     * component lines are not shown) sku, location, quantity, reserved, picked, shipped, returned, cancelled. A
-     * line's numbers never pass a line's quantity, at most 1,000,000,000, so each fits an int.
+     * An order answer: kind, status, channel, expiry (high and low int), line count, then per line of the order (a
+     * kit's component lines are not shown) sku, location, quantity, reserved, picked, shipped, returned, cancelled.
+     * Through the gateway a line's numbers never pass its quantity, at most 1,000,000,000; an order whose numbers do
+     * not fit an int (the engine itself takes any long) keeps no answer.
      */
     private void keepOrderAnswer(final int slot, final int order)
     {
@@ -530,8 +543,17 @@ public final class InventoryState implements EventSink
         int shown = 0;
         for (int n = 0; n < count; n++)
         {
-            if (orders.lineValue(orders.line(order, n), OrderBook.L_PARENT) < 0)
+            final int line = orders.line(order, n);
+            if (orders.lineValue(line, OrderBook.L_PARENT) < 0)
             {
+                if (!fitsInt(orders.lineValue(line, OrderBook.L_QUANTITY)) || !fitsInt(orders.lineReserved(line)) ||
+                    !fitsInt(orders.lineValue(line, OrderBook.L_PICKED)) ||
+                    !fitsInt(orders.lineValue(line, OrderBook.L_SHIPPED)) ||
+                    !fitsInt(orders.lineValue(line, OrderBook.L_RETURNED)) ||
+                    !fitsInt(orders.lineValue(line, OrderBook.L_CANCELLED)))
+                {
+                    return;
+                }
                 shown++;
             }
         }
@@ -540,11 +562,12 @@ public final class InventoryState implements EventSink
             return;
         }
         final long expiresAt = orders.expiresAt(order);
-        keys.answerPut(0, orders.status(order));
-        keys.answerPut(1, orders.channel(order));
-        keys.answerPut(2, (int)(expiresAt >>> 32));
-        keys.answerPut(3, (int)expiresAt);
-        keys.answerPut(4, shown);
+        keys.answerPut(0, ANSWER_KIND_ORDER);
+        keys.answerPut(1, orders.status(order));
+        keys.answerPut(2, orders.channel(order));
+        keys.answerPut(3, (int)(expiresAt >>> 32));
+        keys.answerPut(4, (int)expiresAt);
+        keys.answerPut(5, shown);
         int at = ANSWER_ORDER_HEADER;
         for (int n = 0; n < count; n++)
         {
@@ -565,18 +588,24 @@ public final class InventoryState implements EventSink
         }
     }
 
-    /** A transfer answer: sku, from, to, quantity, in transit, received. */
+    private static boolean fitsInt(final long value)
+    {
+        return value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE;
+    }
+
+    /** A transfer answer: kind, sku, from, to, quantity, in transit, received. */
     private void keepTransferAnswer(final int slot, final int t)
     {
-        if (!keys.openAnswer(slot, ANSWER_TRANSFER))
+        if (!fitsInt(transfers.quantity(t)) || !keys.openAnswer(slot, ANSWER_TRANSFER))
         {
             return;
         }
-        keys.answerPut(0, transfers.sku(t));
-        keys.answerPut(1, transfers.from(t));
-        keys.answerPut(2, transfers.to(t));
-        keys.answerPut(3, (int)transfers.quantity(t));
-        keys.answerPut(4, (int)transfers.inTransit(t));
-        keys.answerPut(5, (int)transfers.received(t));
+        keys.answerPut(0, ANSWER_KIND_TRANSFER);
+        keys.answerPut(1, transfers.sku(t));
+        keys.answerPut(2, transfers.from(t));
+        keys.answerPut(3, transfers.to(t));
+        keys.answerPut(4, (int)transfers.quantity(t));
+        keys.answerPut(5, (int)transfers.inTransit(t));
+        keys.answerPut(6, (int)transfers.received(t));
     }
 }

@@ -367,7 +367,8 @@ public final class StockEngine
         if (c.type == CommandType.PICK || c.type == CommandType.SHIP || c.type == CommandType.CANCEL ||
             c.type == CommandType.RETURN)
         {
-            if (kept >= InventoryState.ANSWER_ORDER_HEADER)
+            if (kept >= InventoryState.ANSWER_ORDER_HEADER &&
+                keys.answerGet(slot, 0) == InventoryState.ANSWER_KIND_ORDER)
             {
                 keptOrderAnswer(c, slot);
                 return;
@@ -380,7 +381,8 @@ public final class StockEngine
         }
         else if (c.type == CommandType.TRANSFER_OUT || c.type == CommandType.TRANSFER_IN)
         {
-            if (kept == InventoryState.ANSWER_TRANSFER)
+            if (kept == InventoryState.ANSWER_TRANSFER &&
+                keys.answerGet(slot, 0) == InventoryState.ANSWER_KIND_TRANSFER)
             {
                 keptTransferAnswer(c, slot);
                 return;
@@ -396,10 +398,10 @@ public final class StockEngine
     /** The order as the keyed action left it, from what its binding kept (see {@link InventoryState#keyBound}). */
     private void keptOrderAnswer(final Command c, final int slot)
     {
-        c.status = keys.answerGet(slot, 0);
-        c.outName = state.symbolName(EventSink.SYMBOL_CHANNEL, keys.answerGet(slot, 1));
-        c.outTime = ((long)keys.answerGet(slot, 2) << 32) | (keys.answerGet(slot, 3) & 0xFFFF_FFFFL);
-        final int rows = keys.answerGet(slot, 4);
+        c.status = keys.answerGet(slot, 1);
+        c.outName = state.symbolName(EventSink.SYMBOL_CHANNEL, keys.answerGet(slot, 2));
+        c.outTime = ((long)keys.answerGet(slot, 3) << 32) | (keys.answerGet(slot, 4) & 0xFFFF_FFFFL);
+        final int rows = keys.answerGet(slot, 5);
         c.ensureRows(rows, Command.LINE_FIELDS);
         int at = InventoryState.ANSWER_ORDER_HEADER;
         for (int row = 0; row < rows; row++)
@@ -420,13 +422,13 @@ public final class StockEngine
 
     private void keptTransferAnswer(final Command c, final int slot)
     {
-        c.outName = state.symbolName(EventSink.SYMBOL_SKU, keys.answerGet(slot, 0));
-        c.outName2 = state.symbolName(EventSink.SYMBOL_LOCATION, keys.answerGet(slot, 1));
-        c.outName3 = state.symbolName(EventSink.SYMBOL_LOCATION, keys.answerGet(slot, 2));
+        c.outName = state.symbolName(EventSink.SYMBOL_SKU, keys.answerGet(slot, 1));
+        c.outName2 = state.symbolName(EventSink.SYMBOL_LOCATION, keys.answerGet(slot, 2));
+        c.outName3 = state.symbolName(EventSink.SYMBOL_LOCATION, keys.answerGet(slot, 3));
         c.ensureRows(1, Command.TRANSFER_FIELDS);
-        c.rowValues[0] = keys.answerGet(slot, 3);
-        c.rowValues[1] = keys.answerGet(slot, 4);
-        c.rowValues[2] = keys.answerGet(slot, 5);
+        c.rowValues[0] = keys.answerGet(slot, 4);
+        c.rowValues[1] = keys.answerGet(slot, 5);
+        c.rowValues[2] = keys.answerGet(slot, 6);
         c.rowCount = 1;
     }
 
@@ -835,11 +837,13 @@ public final class StockEngine
             {
                 row++;
             }
-            // An unsourced line has no location to ask; it is journaled with what its answer said was available
-            // (the most at any of the channel's locations), so the demand signal and the client saw the same.
-            final long available = location >= 0 ? remainingBefore(channel, skuIds[i], location) :
-                row < c.rowCount && c.value(row, Command.SHORTFALL_FIELDS, Command.SHORTFALL_LINE) == i ?
-                c.value(row, Command.SHORTFALL_FIELDS, Command.SHORTFALL_AVAILABLE) : 0;
+            // A short line is journaled with what its answer said was available (after the order's earlier lines
+            // at its location; for an unsourced line the most at any of the channel's locations), so the demand
+            // signal and the client saw the same; a line that fitted, with what its location had before the order.
+            final boolean shortLine = row < c.rowCount &&
+                c.value(row, Command.SHORTFALL_FIELDS, Command.SHORTFALL_LINE) == i;
+            final long available = shortLine ? c.value(row, Command.SHORTFALL_FIELDS, Command.SHORTFALL_AVAILABLE) :
+                location >= 0 ? remainingBefore(channel, skuIds[i], location) : 0;
             out.demandRefused(next(), kind, reference, channel, skuIds[i], location, c.lineQuantity[i], available);
         }
         c.result = ResultCode.INSUFFICIENT_STOCK;
@@ -933,6 +937,12 @@ public final class StockEngine
         {
             if (alreadyDone(order, type, status))
             {
+                if (c.key != null)
+                {
+                    // The key binds, and its binding keeps the answer of the order whose event comes right before
+                    // it (InventoryState.keyBound): with nothing to change, the order's status is that event.
+                    out.orderStatus(next(), orders.id(order), status);
+                }
                 succeedOrder(c, order, false);
                 return;
             }

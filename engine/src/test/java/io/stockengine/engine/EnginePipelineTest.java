@@ -188,11 +188,6 @@ class EnginePipelineTest
     }
 
     /**
-     * The contract of the stages, with the reply on the journal thread, on a thread of its own, or with the journal
-     * and the reply on the logic thread: a caller is answered only after the journal's end-of-batch commit covered
-     * its command, once, on the thread the arrangement names, and each publisher's answers come in its order.
-     */
-    /**
      * The journal appends exactly the events recorded for each command, in every arrangement; when the logic thread
      * runs the journal too, the events go through one buffer of its own, so a slot's buffer never grows.
      */
@@ -280,6 +275,11 @@ class EnginePipelineTest
         }
     }
 
+    /**
+     * The contract of the stages, with the reply on the journal thread, on a thread of its own, or with the journal
+     * and the reply on the logic thread: a caller is answered only after the journal's end-of-batch commit covered
+     * its command, once, on the thread the arrangement names, and each publisher's answers come in its order.
+     */
     @ParameterizedTest
     @ValueSource(strings = { "journal", "own", "logic" })
     void shouldAnswerOnlyCommandsTheJournalHasCommitted(final String replyOn) throws Exception

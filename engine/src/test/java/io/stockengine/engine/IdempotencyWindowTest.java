@@ -163,6 +163,92 @@ class IdempotencyWindowTest
         assertEquals(plain.hash(7), fromOld.hash(7));
     }
 
+    /**
+     * Against a plain model (a map of each key's answer, the answers in binding order, dropped oldest first over the
+     * budget), with answers long enough to cross the ring's pages of 65,536 ints and wrap it many times, bindings
+     * leaving by count, and a snapshot read back into a window of a smaller budget halfway.
+     */
+    @Test
+    void shouldMatchAModelAcrossPagesWrapsAndASmallerBudget() throws IOException
+    {
+        final long seed = Long.getLong("stock.test.seed", System.nanoTime());
+        System.out.println("IdempotencyWindowTest seed=" + seed + " (rerun with -Dstock.test.seed=" + seed + ")");
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        final int capacity = 5_000;
+        int budget = 300_000;
+        IdempotencyWindow window = new IdempotencyWindow(WINDOW, capacity, budget);
+        final java.util.LinkedHashMap<String, int[]> model = new java.util.LinkedHashMap<>();
+        final java.util.ArrayDeque<String> bound = new java.util.ArrayDeque<>();
+        for (int n = 0; n < 40_000; n++)
+        {
+            final String key = "k" + n;
+            if (bound.size() == capacity)
+            {
+                model.remove(bound.pollFirst());
+            }
+            bound.addLast(key);
+            final int slot = window.bind(key, n, n, 0);
+            final int length = random.nextInt(4) == 0 ? -1 : random.nextInt(random.nextInt(20) == 0 ? 30_000 : 40);
+            if (length >= 0 && window.openAnswer(slot, length))
+            {
+                final int[] answer = new int[length];
+                for (int i = 0; i < length; i++)
+                {
+                    answer[i] = random.nextInt();
+                    window.answerPut(i, answer[i]);
+                }
+                model.put(key, answer);
+                dropOverBudget(model, budget);
+            }
+            if (n == 20_000)
+            {
+                final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                window.write(new DataOutputStream(bytes));
+                budget = 100_000;
+                window = new IdempotencyWindow(WINDOW, capacity, budget);
+                window.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), true);
+                dropOverBudget(model, budget);
+            }
+            if (n % 997 == 0 || n == 39_999)
+            {
+                for (final String k : bound)
+                {
+                    final int s = window.find(k, 0);
+                    assertTrue(s >= 0, "seed " + seed + ": " + k + " bound");
+                    final int[] expected = model.get(k);
+                    assertEquals(expected == null ? -1 : expected.length, window.answerLength(s),
+                        "seed " + seed + ": length of " + k + " at " + n);
+                    for (int i = 0; expected != null && i < expected.length; i++)
+                    {
+                        assertEquals(expected[i], window.answerGet(s, i), "seed " + seed + ": " + k + "[" + i + "]");
+                    }
+                }
+            }
+        }
+        long used = 0;
+        for (final int[] answer : model.values())
+        {
+            used += answer.length + 2;
+        }
+        assertEquals(used, window.answerInts(), "seed " + seed);
+    }
+
+    /** The model's rule: the oldest answers go while the kept ones (2 ints more each) pass the budget. */
+    private static void dropOverBudget(final java.util.LinkedHashMap<String, int[]> model, final int budget)
+    {
+        long used = 0;
+        for (final int[] answer : model.values())
+        {
+            used += answer.length + 2;
+        }
+        final java.util.Iterator<int[]> oldest = model.values().iterator();
+        while (used > budget)
+        {
+            used -= oldest.next().length + 2;
+            oldest.remove();
+        }
+    }
+
     @Test
     void shouldCountAnswersInTheHash()
     {

@@ -1076,6 +1076,39 @@ class StockEngineTest
         assertArrayEquals(new long[] { 4, 3, 1 }, Arrays.copyOf(in.rowValues, 3));
     }
 
+    /**
+     * A keyed whole-order action on an order already done changes nothing, yet binds its key: its binding keeps its
+     * own order's answer, not that of the order or transfer the command before it changed.
+     */
+    @Test
+    void shouldKeepTheAnswerOfItsOwnOrderForAKeyedActionThatChangedNothing()
+    {
+        receive("A", "L0", 10);
+        receive("Z", "L9", 10);
+        assertOk(reserve("oA", "web", 0).line("A", "L0", 1).run());
+        assertOk(cmd(CANCEL).order("oA").run());
+        assertOk(reserve("oB", "mkt", 0).line("Z", "L9", 2).run());
+        assertOk(cmd(CANCEL).order("oB").run());
+
+        final Command first = cmd(CANCEL).order("oA").key("k").run();
+        assertOk(first);
+        assertEquals(List.of("orderStatus", "keyBound"), sink.events(), "the order's unchanged status names it");
+        final Command retry = cmd(CANCEL).order("oA").key("k").run();
+        assertTrue(retry.replayed);
+        assertEquals("web", retry.outName);
+        assertEquals(OrderStatus.CANCELLED, retry.status);
+        assertLine(retry, 0, "A", "L0", 1, 0, 0, 0, 0, 1);
+
+        // The same after a transfer, whose event would otherwise come right before the binding.
+        assertOk(cmd(TRANSFER_OUT).ref("t1").sku("Z").at("L9").to("L0").qty(3).run());
+        assertOk(cmd(CANCEL).order("oA").key("k2").run());
+        final Command afterTransfer = cmd(CANCEL).order("oA").key("k2").run();
+        assertTrue(afterTransfer.replayed);
+        assertEquals(OrderStatus.CANCELLED, afterTransfer.status);
+        assertEquals(1, afterTransfer.rowCount);
+        assertLine(afterTransfer, 0, "A", "L0", 1, 0, 0, 0, 0, 1);
+    }
+
     /** With no room for answers a retry still replays (same seq, nothing applied), showing the order as it is. */
     @Test
     void shouldReplayFromTheStateWhenNoAnswerWasKept()

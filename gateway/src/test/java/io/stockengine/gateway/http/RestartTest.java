@@ -43,7 +43,7 @@ class RestartTest
      * the original answer, API.md).
      */
     private record Acknowledged(Map<String, String> resources, Reply keyedReceipt, Reply keyedPick,
-        Reply keyedTransferReceipt, long lastSeq)
+        Reply keyedTransferReceipt, Reply keyedNoOp, long lastSeq)
     {
     }
 
@@ -72,6 +72,15 @@ class RestartTest
             "rs-moved-pick");
         pick.assertOk(200);
         server.post("/v1/orders/rs-moved/ship", null, null).assertOk(200);
+        // A keyed cancel of an order cancelled already changes nothing, right after another order's cancel.
+        server.put("/v1/orders/rs-done", "{'channel':'rs-web','lines':[{'sku':'RS-1','quantity':1}]}").assertOk(201);
+        server.post("/v1/orders/rs-done/cancel", null, null).assertOk(200);
+        server.put("/v1/orders/rs-other", "{'channel':'rs-pos','lines':[{'sku':'RS-3','quantity':1}]}")
+            .assertOk(201);
+        server.post("/v1/orders/rs-other/cancel", null, null).assertOk(200);
+        final Reply noOp = server.post("/v1/orders/rs-done/cancel", null, "rs-done-again");
+        noOp.assertOk(200);
+        assertEquals("rs-done", noOp.json().get("order_id"));
         for (int i = 0; i < 30; i++)
         {
             final String id = "rs-o" + i;
@@ -108,7 +117,7 @@ class RestartTest
         resources.put("/v1/channels/rs-web", server.get("/v1/channels/rs-web").body());
         resources.put("/v1/availability?sku=RS-1&sku=RS-2&channel=rs-web",
             server.get("/v1/availability?sku=RS-1&sku=RS-2&channel=rs-web").body());
-        return new Acknowledged(resources, keyed, pick, transferReceipt, server.journaledSeq());
+        return new Acknowledged(resources, keyed, pick, transferReceipt, noOp, server.journaledSeq());
     }
 
     private static void assertRecovered(final TestServer server, final Acknowledged acknowledged)
@@ -133,6 +142,9 @@ class RestartTest
         assertEquals("true", transferReceipt.header("Idempotent-Replayed"));
         assertEquals(acknowledged.keyedTransferReceipt().json(), transferReceipt.json(),
             "the transfer as the first receipt left it");
+        final Reply noOp = server.post("/v1/orders/rs-done/cancel", null, "rs-done-again");
+        assertEquals("true", noOp.header("Idempotent-Replayed"));
+        assertEquals(acknowledged.keyedNoOp().json(), noOp.json(), "its own order's answer");
         server.put("/v1/orders/rs-o0", "{'channel':'rs-web','lines':[{'sku':'RS-1','quantity':9}]}")
             .assertProblem(422, "IDEMPOTENCY_CONFLICT", "order_id");
         final Reply next = server.put("/v1/orders/rs-after", "{'channel':'rs-web','lines':[{'sku':'RS-3'," +
