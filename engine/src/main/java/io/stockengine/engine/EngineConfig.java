@@ -43,6 +43,8 @@ public final class EngineConfig
      * The memory, in ints, for the answers that idempotency bindings of order actions and transfers keep, so a
      * retry gets the original answer (an order action's answer is the order as the action left it: about 8 ints a
      * line). The oldest answers go first when it is full; 0 keeps none (a retry then answers the order as it is).
+     * The ring's pages (256 KiB) are made as it first reaches them: the logic thread allocates up to this much over
+     * the ring's first lap, and nothing after.
      */
     public EngineConfig dedupAnswerInts(final int ints)
     {
