@@ -263,10 +263,27 @@ final class LoadTest implements AutoCloseable
         return new Reconciler(target, scenario.ledger, out).reconcile();
     }
 
+    /**
+     * The files named after an operation kind or a step are written only for the kinds and steps a run has, so an
+     * earlier run's would stay beside this run's and be read as its own; the fixed names are overwritten anyway.
+     * Only this tool's own names are removed.
+     */
+    private static void removeEarlierRunsFiles(final Path dir) throws IOException
+    {
+        try (java.nio.file.DirectoryStream<Path> earlier = Files.newDirectoryStream(dir, "{latency-*,step-*}.hgrm"))
+        {
+            for (final Path file : earlier)
+            {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
     Result report(final Reconciliation reconciliation) throws IOException
     {
         final Path dir = config.out;
         Files.createDirectories(dir);
+        removeEarlierRunsFiles(dir);
         final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         final PrintStream summary = new PrintStream(buffer, true, StandardCharsets.UTF_8);
         final String title = String.format(Locale.ROOT, "%s over %s, %d connections (max %d in flight each%s), %s",

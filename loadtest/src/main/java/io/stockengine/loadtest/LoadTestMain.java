@@ -127,7 +127,8 @@ public final class LoadTestMain implements Callable<Integer>
         "was refused for load or lost (default: ${DEFAULT-VALUE})")
     double maxErrorFraction = config.maxErrorFraction;
 
-    @Option(names = "--out", description = "directory for the summary, .hgrm files and PNG plots " +
+    @Option(names = "--out", description = "directory for the summary, .hgrm files and PNG plots; an earlier " +
+        "run's files there are replaced " +
         "(default: ${DEFAULT-VALUE})")
     Path out = config.out;
 
