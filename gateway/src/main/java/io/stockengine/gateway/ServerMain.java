@@ -76,8 +76,12 @@ public final class ServerMain implements Callable<Integer>
     @Option(names = "--max-connections", description = "open connections at most (default: 10000)")
     Integer maxConnections;
 
-    @Option(names = "--max-in-flight", description = "unanswered requests per connection (default: 4096)")
+    @Option(names = "--max-in-flight", description = "unanswered binary commands per connection (default: 4096)")
     Integer maxInFlight;
+
+    @Option(names = "--max-http-in-flight", description = "unanswered pipelined HTTP requests per connection " +
+        "(default: 128)")
+    Integer maxHttpInFlight;
 
     @Option(names = "--idle-timeout-s", description = "close a silent connection after this (default: 60)")
     Integer idleTimeoutSeconds;
@@ -111,7 +115,35 @@ public final class ServerMain implements Callable<Integer>
         System.setProperty("chronicle.announcer.disable", "true");
         System.setProperty("chronicle.disk.monitor.disable", "true");
         System.setProperty("org.slf4j.simpleLogger.log.net.openhft", "warn");
+        Thread.setDefaultUncaughtExceptionHandler((thread, error) ->
+            uncaught(thread, error, System.err, status -> Runtime.getRuntime().halt(status)));
         System.exit(new CommandLine(new ServerMain()).execute(args));
+    }
+
+    /** Exit status of a server that ran out of memory. */
+    static final int OUT_OF_MEMORY_STATUS = 3;
+
+    /**
+     * An error that reached the top of a thread. Out of memory, the server stops at once: an IO thread or the
+     * snapshot follower it killed does not come back, and a server that lives on without them answers nothing while
+     * it looks alive (as one did when hundreds of clients pipelined without reading). Every acknowledged command is
+     * in the journal already, so a restart (by whatever supervises the process) loses nothing. Anything else is
+     * reported and the JVM's usual handling goes on.
+     */
+    static void uncaught(final Thread thread, final Throwable error, final java.io.PrintStream err,
+        final java.util.function.IntConsumer halt)
+    {
+        if (error instanceof OutOfMemoryError)
+        {
+            err.println("stockengine: out of memory in thread " + thread.getName() + " (" + error.getMessage() +
+                "); stopping now, nothing acknowledged is lost. Give the JVM more heap (-Xmx) or lower " +
+                "--max-connections, --max-in-flight or --max-http-in-flight.");
+            err.flush();
+            halt.accept(OUT_OF_MEMORY_STATUS);
+            return;
+        }
+        err.println("stockengine: uncaught in thread " + thread.getName() + ": " + error);
+        error.printStackTrace(err);
     }
 
     @Override
@@ -234,6 +266,8 @@ public final class ServerMain implements Callable<Integer>
         config.maxHeaderBytes = maxHeaderBytes != null ? maxHeaderBytes : config.maxHeaderBytes;
         config.maxConnections = maxConnections != null ? maxConnections : config.maxConnections;
         config.maxInFlightPerConnection = maxInFlight != null ? maxInFlight : config.maxInFlightPerConnection;
+        config.maxHttpInFlightPerConnection = maxHttpInFlight != null ? maxHttpInFlight :
+            config.maxHttpInFlightPerConnection;
         config.idleTimeoutSeconds = idleTimeoutSeconds != null ? idleTimeoutSeconds : config.idleTimeoutSeconds;
         config.dedupWindowMillis = dedupWindowMillis != null ? dedupWindowMillis : config.dedupWindowMillis;
         config.dedupCapacity = dedupCapacity != null ? dedupCapacity : config.dedupCapacity;
@@ -269,6 +303,7 @@ public final class ServerMain implements Callable<Integer>
                     case "max-header-bytes" -> config.maxHeaderBytes = Integer.parseInt(value);
                     case "max-connections" -> config.maxConnections = Integer.parseInt(value);
                     case "max-in-flight" -> config.maxInFlightPerConnection = Integer.parseInt(value);
+                    case "max-http-in-flight" -> config.maxHttpInFlightPerConnection = Integer.parseInt(value);
                     case "idle-timeout-s" -> config.idleTimeoutSeconds = Integer.parseInt(value);
                     case "dedup-window-ms" -> config.dedupWindowMillis = Long.parseLong(value);
                     case "dedup-capacity" -> config.dedupCapacity = Integer.parseInt(value);

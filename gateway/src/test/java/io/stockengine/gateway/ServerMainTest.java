@@ -77,6 +77,21 @@ class ServerMainTest
         assertEquals("dedup-answer-mib must be 0..4096, got 4097", tooMuch.getMessage());
     }
 
+    /** Out of memory in any thread the server stops (status 3) and says why; other errors are only reported. */
+    @Test
+    void shouldStopAtOnceWhenAThreadRunsOutOfMemory()
+    {
+        final java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        final java.io.PrintStream err = new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8);
+        final java.util.List<Integer> halts = new java.util.ArrayList<>();
+        ServerMain.uncaught(new Thread("io-1"), new OutOfMemoryError("Java heap space"), err, halts::add);
+        assertEquals(java.util.List.of(ServerMain.OUT_OF_MEMORY_STATUS), halts);
+        assertTrue(text.toString(java.nio.charset.StandardCharsets.UTF_8).contains("out of memory in thread io-1"));
+        ServerMain.uncaught(new Thread("io-2"), new IllegalStateException("a defect"), err, halts::add);
+        assertEquals(1, halts.size(), "only running out of memory stops the server");
+        assertTrue(text.toString(java.nio.charset.StandardCharsets.UTF_8).contains("uncaught in thread io-2"));
+    }
+
     /**
      * SIGTERM is the graceful stop: the server flushes the journal, writes a snapshot and exits 0 (the JVM's own
      * status for a SIGTERM is 143). A child JVM runs the real main, so the signal and the exit status are real.

@@ -7,7 +7,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -52,6 +54,13 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
     private final AsciiStringCache strings = new AsciiStringCache(STRING_CACHE_SLOTS);
     /** Commands published and not yet answered: incremented by the filler, decremented by the reply thread. */
     private final AtomicInteger inFlight = new AtomicInteger();
+    /**
+     * Commands whose answers are not yet in the outbox. Unlike {@link #inFlight} it falls only after the answer is in
+     * the outbox, so a connection closing on a protocol error can tell that every answer it owes is written.
+     */
+    private final AtomicInteger owed = new AtomicInteger();
+    /** A protocol error was read: nothing more is read, and the connection closes once its answers are written. */
+    private boolean closing;
     /** Results encoded by the reply thread and not yet taken by the event loop. */
     private final AtomicReference<ByteBuf> outbox = new AtomicReference<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -90,7 +99,7 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
         try
         {
             metrics.binaryFrames.incrementAndGet();
-            if (!ctx.channel().isActive())
+            if (!ctx.channel().isActive() || closing)
             {
                 return;
             }
@@ -151,6 +160,7 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
     private static void fill(final Command command, final BinaryCommandHandler handler)
     {
         handler.inFlight.incrementAndGet();
+        handler.owed.incrementAndGet();
         try
         {
             handler.decoder.decodeInto(command, handler.strings);
@@ -184,6 +194,7 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
         final Channel channel = ctx.channel();
         if (!channel.isActive())
         {
+            owed.decrementAndGet();
             return;
         }
         ByteBuf buffer = outbox.getAndSet(null);
@@ -215,6 +226,7 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
         {
             FrameDescriptor.endFrame(buffer, replyFrame);
             outbox.set(buffer);
+            owed.decrementAndGet();
         }
         if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true))
         {
@@ -250,7 +262,14 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
                 buffer.release();
             }
         }
-        resumeIfDrained();
+        if (closing)
+        {
+            closeIfAnswered();
+        }
+        else
+        {
+            resumeIfDrained();
+        }
     }
 
     private void answerNow(final int type, final long correlationId, final int code, final String field)
@@ -292,8 +311,39 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
     private void protocolError()
     {
         metrics.binaryProtocolErrors.incrementAndGet();
+        closeWhenAnswered();
+    }
+
+    /**
+     * Reads nothing more and closes the connection once the answers of the frames before the broken one are written:
+     * those already went to the engine, and a client told nothing of a command that was applied could only guess.
+     */
+    private void closeWhenAnswered()
+    {
+        if (closing)
+        {
+            return;
+        }
+        closing = true;
+        paused = true;
+        ctx.channel().config().setAutoRead(false);
+        // The rest of this read is not decoded either: it could only be counted as more broken frames.
+        final FrameDecoder frames = ctx.pipeline().get(FrameDecoder.class);
+        if (frames != null)
+        {
+            frames.stop();
+        }
         flushImmediate();
-        ctx.close();
+        closeIfAnswered();
+    }
+
+    /** Event loop: closes, after what was written, once no answer is owed and none waits in the outbox. */
+    private void closeIfAnswered()
+    {
+        if (owed.get() == 0 && outbox.get() == null && ctx.channel().isActive())
+        {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     private void pause()
@@ -333,8 +383,8 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
     {
         if (event == FrameDecoder.PROTOCOL_ERROR)
         {
-            // The decoder closes the connection next: answer what earlier frames of this read are owed first.
-            flushImmediate();
+            // The decoder leaves the closing to this handler, which first answers what earlier frames are owed.
+            closeWhenAnswered();
             return;
         }
         if (event instanceof IdleStateEvent)

@@ -49,7 +49,7 @@ public final class BinaryServerInitializer extends ChannelInitializer<SocketChan
         channel.pipeline()
             .addLast("limit", limiter)
             .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutSeconds))
-            .addLast("frames", new FrameDecoder(config.maxFrameBytes, protocolErrors))
+            .addLast("frames", new FrameDecoder(config.maxFrameBytes, protocolErrors, false))
             .addLast("commands", new BinaryCommandHandler(publisher, config, metrics));
     }
 }

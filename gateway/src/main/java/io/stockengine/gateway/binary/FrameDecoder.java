@@ -29,6 +29,7 @@ public final class FrameDecoder extends ByteToMessageDecoder
 
     private final int maxFrameBytes;
     private final Runnable onProtocolError;
+    private final boolean closes;
     private boolean failed;
 
     /**
@@ -37,8 +38,24 @@ public final class FrameDecoder extends ByteToMessageDecoder
      */
     public FrameDecoder(final int maxFrameBytes, final Runnable onProtocolError)
     {
+        this(maxFrameBytes, onProtocolError, true);
+    }
+
+    /**
+     * @param closes false when a handler after it closes the connection on {@link #PROTOCOL_ERROR} itself (the server,
+     *               which first writes the answers it owes for earlier frames).
+     */
+    public FrameDecoder(final int maxFrameBytes, final Runnable onProtocolError, final boolean closes)
+    {
         this.maxFrameBytes = maxFrameBytes;
         this.onProtocolError = onProtocolError;
+        this.closes = closes;
+    }
+
+    /** Decodes nothing more: a handler after it found the stream broken and closes the connection itself. */
+    public void stop()
+    {
+        failed = true;
     }
 
     @Override
@@ -60,7 +77,10 @@ public final class FrameDecoder extends ByteToMessageDecoder
             in.skipBytes(in.readableBytes());
             onProtocolError.run();
             ctx.fireUserEventTriggered(PROTOCOL_ERROR);
-            ctx.close();
+            if (closes)
+            {
+                ctx.close();
+            }
             return;
         }
         if (in.readableBytes() - FrameDescriptor.LENGTH_FIELD_LENGTH < length)

@@ -40,7 +40,7 @@ import io.stockengine.gateway.GatewayMetrics;
  * the ring without blocking (a full ring answers 503 at once), and answered once its events are journaled. Answers
  * leave in request order, so HTTP/1.1 pipelining works.
  * <p>
- * Back-pressure: a connection stops reading while {@code maxInFlightPerConnection} requests are unanswered (engine
+ * Back-pressure: a connection stops reading while {@code maxHttpInFlightPerConnection} requests are unanswered (engine
  * commands, and the operations and refusals whose answers wait behind them, all of which Netty's codec counts
  * against its pipeline depth) or while it is not writable (the client is not taking its answers), and resumes once
  * neither holds. It also stops for good after a request that closes it, and on an event stream.
@@ -278,6 +278,41 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         stream = hub.subscribe(name, ctx.channel());
     }
 
+    /**
+     * A body is JSON in UTF-8, as API.md says, and nothing else is read as JSON: another media type (a browser's
+     * form or text/plain, which it may send to any site without asking) or an encoding is a 415. Bytes that are not
+     * well-formed UTF-8 are refused where they are read ({@link JsonBody}). No Content-Type at all is taken as JSON,
+     * as clients have sent it so far.
+     */
+    private static void requireJson(final FullHttpRequest request)
+    {
+        final String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        if (type != null)
+        {
+            final CharSequence mediaType = HttpUtil.getMimeType(type);
+            final java.nio.charset.Charset charset = HttpUtil.getCharset(type, StandardCharsets.UTF_8);
+            if (mediaType == null || !"application/json".contentEquals(
+                mediaType.toString().trim().toLowerCase(java.util.Locale.ROOT)) || charset != StandardCharsets.UTF_8)
+            {
+                throw new Problem(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type",
+                    "the body must be application/json in UTF-8, not " + type);
+            }
+        }
+        final String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+        if (encoding != null && !"identity".equalsIgnoreCase(encoding.trim()))
+        {
+            throw new Problem(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Encoding",
+                "the body must not be encoded (" + encoding + ")");
+        }
+        // The aggregator takes "chunked" off what it has undone; a coding left (gzip, ...) was not undone.
+        final String transfer = request.headers().get(HttpHeaderNames.TRANSFER_ENCODING);
+        if (transfer != null && !transfer.isBlank())
+        {
+            throw new Problem(415, "UNSUPPORTED_MEDIA_TYPE", "Transfer-Encoding",
+                "only the chunked transfer coding is supported, not " + transfer);
+        }
+    }
+
     private static String header(final FullHttpRequest request, final CharSequence name)
     {
         return request.headers().get(name);
@@ -286,13 +321,23 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private static Command parse(final String route, final String[] segments, final QueryStringDecoder uri,
         final FullHttpRequest request)
     {
-        final String key = header(request, "Idempotency-Key");
+        final java.util.List<String> keys = request.headers().getAll("Idempotency-Key");
+        if (keys.size() > 1)
+        {
+            // Which one would bind is a guess the client cannot see; a retry with the other would apply twice.
+            throw Problem.invalid("Idempotency-Key", "send one Idempotency-Key header, not " + keys.size());
+        }
+        final String key = keys.isEmpty() ? null : keys.get(0);
         final ByteBuf content = request.content();
         final byte[] bytes = ByteBufUtil.getBytes(content);
         final boolean bodyless = route.startsWith("GET ");
         if (bodyless && bytes.length > 0)
         {
             throw Problem.invalid("body", "a GET request takes no body");
+        }
+        if (bytes.length > 0)
+        {
+            requireJson(request);
         }
         final boolean optionalBody = route.endsWith("/pick") || route.endsWith("/ship") ||
             route.endsWith("/cancel") || route.endsWith("/receive");
@@ -500,7 +545,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     {
         final Channel channel = context.channel();
         final boolean read = closeAt < 0 && nextWrite != Long.MAX_VALUE &&
-            nextRequest - nextWrite < config.maxInFlightPerConnection && channel.isWritable();
+            nextRequest - nextWrite < config.maxHttpInFlightPerConnection && channel.isWritable();
         if (read != channel.config().isAutoRead() && (!read || channel.isActive()))
         {
             channel.config().setAutoRead(read);

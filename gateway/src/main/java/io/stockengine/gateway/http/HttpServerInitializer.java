@@ -104,7 +104,7 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
             .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutSeconds, TimeUnit.SECONDS))
             .addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(config.maxInitialLineBytes).setMaxHeaderSize(config.maxHeaderBytes)
-                .setMaxChunkSize(8192), config.maxInFlightPerConnection + PIPELINE_SLACK))
+                .setMaxChunkSize(8192), config.maxHttpInFlightPerConnection + PIPELINE_SLACK))
             .addLast("aggregate", new BodyLimit(config.maxBodyBytes))
             .addLast("api", new HttpApiHandler(engine, config, metrics, operations, hub));
     }
@@ -138,27 +138,51 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
         protected Object newContinueResponse(final HttpMessage start, final int maxContentLength,
             final ChannelPipeline pipeline)
         {
+            if (unsupportedExpectation(start))
+            {
+                // Netty's own 417 resets the decoder, so a body the client sent anyway would be read as the next
+                // request and applied: the connection is closed instead, and the body never read.
+                return closingProblem(HttpResponseStatus.EXPECTATION_FAILED, "urn:stockengine:problem:invalid-request",
+                    "The request is not valid", "INVALID_REQUEST", "only the expectation 100-continue is supported",
+                    "Expect");
+            }
             if (HttpUtil.is100ContinueExpected(start) && HttpUtil.getContentLength(start, -1L) > limit)
             {
                 // Refused before the body is sent: nothing else is in flight on a connection waiting for 100.
-                final byte[] body = ("{\"type\":\"urn:stockengine:problem:payload-too-large\",\"title\":\"The " +
-                    "body is too large\",\"status\":413,\"code\":\"PAYLOAD_TOO_LARGE\",\"detail\":\"the " +
-                    "body is over the limit of " + limit + " bytes\",\"field\":\"body\"}")
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
-                response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json");
-                response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-                return response;
+                return closingProblem(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "urn:stockengine:problem:payload-too-large", "The body is too large", "PAYLOAD_TOO_LARGE",
+                    "the body is over the limit of " + limit + " bytes", "body");
             }
             return super.newContinueResponse(start, maxContentLength, pipeline);
+        }
+
+        /** An Expect header of HTTP/1.1 or later other than 100-continue (what Netty answers 417, but not public). */
+        private static boolean unsupportedExpectation(final HttpMessage start)
+        {
+            final String expect = start.headers().get(HttpHeaderNames.EXPECT);
+            return expect != null && start.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0 &&
+                !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim());
+        }
+
+        private static FullHttpResponse closingProblem(final HttpResponseStatus status, final String type,
+            final String title, final String code, final String detail, final String field)
+        {
+            final byte[] body = ("{\"type\":\"" + type + "\",\"title\":\"" + title + "\",\"status\":" + status.code() +
+                ",\"code\":\"" + code + "\",\"detail\":\"" + detail + "\",\"field\":\"" + field + "\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.wrappedBuffer(body));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json");
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            return response;
         }
 
         @Override
         protected boolean closeAfterContinueResponse(final Object response)
         {
-            return ((HttpResponse)response).status().code() == 413 || super.closeAfterContinueResponse(response);
+            final int status = ((HttpResponse)response).status().code();
+            return status == 413 || status == 417 || super.closeAfterContinueResponse(response);
         }
     }
 

@@ -28,11 +28,13 @@ final class JsonBody implements AutoCloseable
         Pattern.compile(" \\(start marker at \\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)\\]\\)");
 
     private final JsonParser parser;
+    private final byte[] bytes;
     private String path = "body";
 
-    private JsonBody(final JsonParser parser)
+    private JsonBody(final JsonParser parser, final byte[] bytes)
     {
         this.parser = parser;
+        this.bytes = bytes;
     }
 
     /** Opens a body that must be one JSON object; an empty body is refused unless {@code emptyAllowed}. */
@@ -49,7 +51,7 @@ final class JsonBody implements AutoCloseable
         try
         {
             final JsonParser parser = FACTORY.createParser(bytes, 0, length);
-            final JsonBody body = new JsonBody(parser);
+            final JsonBody body = new JsonBody(parser, bytes);
             if (parser.nextToken() != JsonToken.START_OBJECT)
             {
                 throw Problem.invalid("body", "the body must be a JSON object");
@@ -116,6 +118,10 @@ final class JsonBody implements AutoCloseable
                 throw Problem.invalid(objectPath, "malformed JSON object");
             }
             path = objectPath.equals("body") ? parser.currentName() : objectPath + "." + parser.currentName();
+            if (!wellFormed(parser.currentTokenLocation().getByteOffset(), parser.currentLocation().getByteOffset()))
+            {
+                throw Problem.invalid(objectPath, "a member name is not well-formed UTF-8");
+            }
         }
         catch (final IOException ex)
         {
@@ -184,12 +190,78 @@ final class JsonBody implements AutoCloseable
         }
         try
         {
-            return parser.getText();
+            final String text = parser.getText();
+            if (!wellFormed(parser.currentTokenLocation().getByteOffset(), parser.currentLocation().getByteOffset()))
+            {
+                throw Problem.invalid(path, path + " is not well-formed UTF-8");
+            }
+            return text;
         }
         catch (final IOException ex)
         {
             throw malformed(path, ex);
         }
+    }
+
+    /**
+     * Whether the bytes of a token are well-formed UTF-8 (RFC 3629): Jackson decodes an overlong form (C0 AE, E0 80
+     * AE) into the character it spells, so an id could arrive as another id; such bytes are refused instead. JSON's
+     * own syntax is ASCII, so the non-ASCII bytes of a token's range are those of its text.
+     */
+    private boolean wellFormed(final long from, final long to)
+    {
+        int i = (int)Math.max(0, from);
+        final int end = (int)Math.min(bytes.length, to);
+        while (i < end)
+        {
+            final int b = bytes[i] & 0xFF;
+            if (b < 0x80)
+            {
+                i++;
+                continue;
+            }
+            final int extra;
+            final int min;
+            if (b >= 0xC2 && b <= 0xDF)
+            {
+                extra = 1;
+                min = 0x80;
+            }
+            else if (b >= 0xE0 && b <= 0xEF)
+            {
+                extra = 2;
+                min = 0x800;
+            }
+            else if (b >= 0xF0 && b <= 0xF4)
+            {
+                extra = 3;
+                min = 0x10000;
+            }
+            else
+            {
+                return false;
+            }
+            if (i + extra >= end)
+            {
+                return false;
+            }
+            int code = b & (0x3F >> extra);
+            for (int k = 1; k <= extra; k++)
+            {
+                final int next = bytes[i + k] & 0xFF;
+                if ((next & 0xC0) != 0x80)
+                {
+                    return false;
+                }
+                code = (code << 6) | (next & 0x3F);
+            }
+            if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+            {
+                return false;
+            }
+            i += extra + 1;
+        }
+        return true;
     }
 
     long integer(final long min, final long max)

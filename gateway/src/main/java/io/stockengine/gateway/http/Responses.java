@@ -113,6 +113,7 @@ final class Responses
             case "UNAVAILABLE": return "The engine is not ready";
             case "HEADERS_TOO_LARGE": return "The request headers are too large";
             case "METHOD_NOT_ALLOWED": return "Method not allowed";
+            case "UNSUPPORTED_MEDIA_TYPE": return "The body is not JSON";
             default: return "Internal error";
         }
     }

@@ -54,8 +54,9 @@ class BinaryCodecTest
     static EmbeddedChannel server(final CommandPublisher publisher, final GatewayConfig config,
         final GatewayMetrics metrics)
     {
-        return new EmbeddedChannel(new FrameDecoder(config.maxFrameBytes, metrics.binaryProtocolErrors::incrementAndGet),
-            new BinaryCommandHandler(publisher, config, metrics));
+        // As the server's pipeline: the handler, not the decoder, closes on a broken stream.
+        return new EmbeddedChannel(new FrameDecoder(config.maxFrameBytes, metrics.binaryProtocolErrors::incrementAndGet,
+            false), new BinaryCommandHandler(publisher, config, metrics));
     }
 
     @Test

@@ -155,6 +155,48 @@ class BinaryConnectionTest
         channel.finishAndReleaseAll();
     }
 
+    /**
+     * A frame that went to the engine, then a broken one in the same read: the connection reads nothing more, waits
+     * for the engine's answer, writes it, and only then closes (it used to close at once, and the command was
+     * applied without an answer). Both ways a stream breaks: a length the decoder refuses, a header the handler does.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenAfterACommand")
+    void shouldWriteTheEnginesAnswersForEarlierFramesBeforeClosing(final String what, final Consumer<ByteBuf> breakIt)
+    {
+        final EmbeddedChannel channel = BinaryCodecTest.server(publisher, config, metrics);
+        publisher.hold = true;
+        final ByteBuf bytes = TestCommands.frame(channel.alloc(), BinaryCodecTest.receive(7, "A-1", 10));
+        breakIt.accept(bytes);
+        channel.writeInbound(bytes);
+        channel.runPendingTasks();
+        assertEquals(1, publisher.heldCount(), what + ": the command before the broken frame went to the engine");
+        assertTrue(channel.isOpen(), what + ": an answer is owed");
+        assertFalse(channel.config().isAutoRead(), what + ": nothing more is read");
+        publisher.release();
+        channel.runPendingTasks();
+        final List<Answer> answers = Answers.drain(channel);
+        assertEquals(1, answers.size(), what);
+        assertEquals(ResultCode.OK, answers.get(0).code(), what);
+        assertEquals(7, answers.get(0).correlationId(), what);
+        assertFalse(channel.isOpen(), what + ": closed once answered");
+        assertEquals(1, metrics.binaryProtocolErrors.get(), what);
+        channel.finishAndReleaseAll();
+    }
+
+    static Stream<Arguments> brokenAfterACommand()
+    {
+        return Stream.of(
+            garbage("a length of minus one next", b -> b.writeIntLE(-1)),
+            garbage("a frame of an unknown version next", b ->
+            {
+                final int start = b.writerIndex();
+                b.writeIntLE(FrameDescriptor.HEADER_LENGTH - FrameDescriptor.LENGTH_FIELD_LENGTH);
+                b.writeZero(FrameDescriptor.HEADER_LENGTH - FrameDescriptor.LENGTH_FIELD_LENGTH);
+                b.setByte(start + FrameDescriptor.VERSION_OFFSET, 9);
+            }));
+    }
+
     @Test
     void shouldCloseAnIdleConnectionOnlyWhenNothingIsInFlight()
     {

@@ -265,7 +265,7 @@ class HttpCodecTest
     void shouldStopReadingAtTheInFlightLimitAndResume()
     {
         final GatewayConfig config = config();
-        config.maxInFlightPerConnection = 1;
+        config.maxHttpInFlightPerConnection = 1;
         open(config);
         assertTrue(channel.config().isAutoRead());
         for (int i = 0; i < 3; i++)
@@ -319,7 +319,7 @@ class HttpCodecTest
     void shouldStopReadingWhileTheConnectionIsNotWritableAndResumeWhenItIs()
     {
         final GatewayConfig config = config();
-        config.maxInFlightPerConnection = 1;
+        config.maxHttpInFlightPerConnection = 1;
         open(config);
         writable(false);
         assertFalse(channel.config().isAutoRead(), "the client takes no answers: stop reading");
@@ -364,7 +364,7 @@ class HttpCodecTest
     {
         final GatewayConfig config = config();
         open(config);
-        final int limit = config.maxInFlightPerConnection;
+        final int limit = config.maxHttpInFlightPerConnection;
         // One outstanding short of the limit, then a full read of the shortest requests: the first reaches the limit
         // and the codec still decodes all the others of the read.
         write(receipt("HC-7", "hc-12"));
@@ -390,7 +390,7 @@ class HttpCodecTest
     void shouldNotReadForAHalfReceivedBodyWhileReadingIsStopped()
     {
         final GatewayConfig config = config();
-        config.maxInFlightPerConnection = 1;
+        config.maxHttpInFlightPerConnection = 1;
         open(config);
         final int[] readsWhileStopped = new int[1];
         channel.pipeline().addFirst(new ChannelOutboundHandlerAdapter()

@@ -176,6 +176,91 @@ class HttpEdgeCaseTest
             "the receipt behind the stream was applied and never answered");
     }
 
+    /**
+     * An expectation other than 100-continue is refused with 417, and the body the client sent anyway is never read:
+     * read as the next request (Netty's own 417 resets the decoder), a request hidden in it was applied.
+     */
+    @Test
+    void d12ABodySentAfterARefusedExpectationIsNotReadAsARequest()
+    {
+        final String hidden = RawHttp.request("POST", "/v1/adjustments", Json.q("{'sku':'KD-12','location':'KD-A'," +
+            "'delta':7,'reason':'found'}"), "Idempotency-Key", "kd-12-hidden");
+        try (RawHttp raw = server.raw())
+        {
+            raw.write(RawHttp.bytes("POST", "/v1/receipts", hidden, "Idempotency-Key", "kd-12", "Expect", "foo"));
+            raw.read().assertProblem(417, "INVALID_REQUEST", "Expect");
+            assertTrue(raw.closedByServer(5_000));
+        }
+        assertEquals(Json.parse("[]"), server.get("/v1/stock/KD-12").json().get("locations"),
+            "the request in the body of the refused one was applied");
+    }
+
+    /** Two Idempotency-Key headers: which would bind is a guess, and a retry with the other would apply twice. */
+    @Test
+    void d13TwoIdempotencyKeysAreRefused()
+    {
+        try (RawHttp raw = server.raw())
+        {
+            raw.write(RawHttp.request("POST", "/v1/receipts", Json.q("{'sku':'KD-13','location':'KD-A'," +
+                "'quantity':5,'unit_cost':'1'}"), "Idempotency-Key", "kd-13a", "Idempotency-Key", "kd-13b"));
+            raw.read().assertProblem(400, "INVALID_REQUEST", "Idempotency-Key");
+        }
+        assertEquals(Json.parse("[]"), server.get("/v1/stock/KD-13").json().get("locations"));
+    }
+
+    /** An overlong UTF-8 form (C0 AE for '.') is not well-formed UTF-8: refused naming its field, not decoded. */
+    @Test
+    void d14OverlongUtf8IsRefused()
+    {
+        try (RawHttp raw = server.raw())
+        {
+            raw.write(RawHttp.bytes("POST", "/v1/receipts", "{\"sku\":\"KD-14\u00c0\u00aeX\",\"location\":\"KD-A\"," +
+                "\"quantity\":1,\"unit_cost\":\"1\"}", "Idempotency-Key", "kd-14"));
+            raw.read().assertProblem(400, "INVALID_REQUEST", "sku");
+            raw.write(RawHttp.bytes("POST", "/v1/receipts", "{\"sku\":\"KD-14\u00e0\u0080\u00aeX\",\"location\":" +
+                "\"KD-A\",\"quantity\":1,\"unit_cost\":\"1\"}", "Idempotency-Key", "kd-14b"));
+            raw.read().assertProblem(400, "INVALID_REQUEST", "sku");
+            raw.write(RawHttp.bytes("POST", "/v1/receipts", "{\"sku\":\"KD-14\",\"location\":\"KD-A\"," +
+                "\"quantity\":1,\"unit_cost\":\"1\u00c0\u00ae5\"}", "Idempotency-Key", "kd-14c"));
+            raw.read().assertProblem(400, "INVALID_REQUEST", "unit_cost");
+            // Well-formed UTF-8 outside the ASCII range still reaches the id's own rule.
+            raw.write(RawHttp.request("POST", "/v1/receipts", "{\"sku\":\"KD-\u00e9\",\"location\":\"KD-A\"," +
+                "\"quantity\":1,\"unit_cost\":\"1\"}", "Idempotency-Key", "kd-14d"));
+            raw.read().assertProblem(400, "INVALID_REQUEST", "sku");
+        }
+        assertEquals(Json.parse("[]"), server.get("/v1/stock/KD-14.X").json().get("locations"));
+    }
+
+    /**
+     * A body is JSON in UTF-8: another media type (a browser may post a form or text/plain to any site without
+     * asking) or a content coding the server does not undo is a 415 that names the header; JSON with its charset
+     * spelled out is fine.
+     */
+    @Test
+    void d15OnlyJsonBodiesAreRead()
+    {
+        final String body = Json.q("{'sku':'KD-15','location':'KD-A','quantity':1,'unit_cost':'1'}");
+        try (RawHttp raw = server.raw())
+        {
+            raw.write(RawHttp.request("POST", "/v1/receipts", body, "Idempotency-Key", "kd-15a", "Content-Type",
+                "text/plain"));
+            raw.read().assertProblem(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type");
+            raw.write(RawHttp.request("POST", "/v1/receipts", body, "Idempotency-Key", "kd-15b", "Content-Type",
+                "application/x-www-form-urlencoded"));
+            raw.read().assertProblem(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type");
+            raw.write(RawHttp.request("POST", "/v1/receipts", body, "Idempotency-Key", "kd-15c", "Content-Type",
+                "application/json; charset=iso-8859-1"));
+            raw.read().assertProblem(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type");
+            raw.write(RawHttp.request("POST", "/v1/receipts", body, "Idempotency-Key", "kd-15d", "Content-Encoding",
+                "gzip"));
+            raw.read().assertProblem(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Encoding");
+            assertEquals(Json.parse("[]"), server.get("/v1/stock/KD-15").json().get("locations"), "nothing applied");
+            raw.write(RawHttp.request("POST", "/v1/receipts", body, "Idempotency-Key", "kd-15e", "Content-Type",
+                "application/json; charset=UTF-8"));
+            assertEquals(201, raw.read().status());
+        }
+    }
+
     /** An expected_at before 1970 is a time like any other, not a missing field. */
     @Test
     void d11EarlyTimesAreNotReportedAsMissing()

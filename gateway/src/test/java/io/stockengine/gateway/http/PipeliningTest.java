@@ -36,7 +36,7 @@ class PipeliningTest
         LeakWatch.install();
         final GatewayConfig config = TestServer.config(dataDir);
         // Fewer than the pipelined requests: the connection must stop reading and resume, losing nothing.
-        config.maxInFlightPerConnection = 4;
+        config.maxHttpInFlightPerConnection = 4;
         server = TestServer.start(config);
     }
 
