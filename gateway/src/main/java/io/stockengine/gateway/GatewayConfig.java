@@ -24,7 +24,12 @@ public final class GatewayConfig
     public int maxBodyBytes = 1 << 20;
     public int maxHeaderBytes = 16 * 1024;
     public int maxInitialLineBytes = 8 * 1024;
-    public int maxConnections = 10_000;
+    /**
+     * Open connections at most, HTTP and binary together. Each may come to hold {@link #CONNECTION_WORST_BYTES} when
+     * its client stops reading (its write high-water mark, then the answers of what it has in flight), so the
+     * default lets at most half of the heap go to connections: 10,000, or fewer on a smaller heap (682 at 2 GB).
+     */
+    public int maxConnections = defaultMaxConnections(Runtime.getRuntime().maxMemory());
     /** Binary commands a connection may have in the ring at once; more wait in the socket (TCP back-pressure). */
     public int maxInFlightPerConnection = 4_096;
     /**
@@ -53,6 +58,15 @@ public final class GatewayConfig
     public int expectedOrders = 1 << 14;
     public boolean snapshots = true;
     public String rollCycle = "LARGE_DAILY";
+
+    /** What one connection may hold at worst: the 1 MiB write high-water mark and its in-flight answers. */
+    static final long CONNECTION_WORST_BYTES = 1_536 * 1024L;
+
+    /** Half of the heap over {@link #CONNECTION_WORST_BYTES}, from 256 to 10,000. */
+    static int defaultMaxConnections(final long maxHeapBytes)
+    {
+        return (int)Math.max(256, Math.min(10_000, maxHeapBytes / 2 / CONNECTION_WORST_BYTES));
+    }
 
     public GatewayConfig conclude()
     {

@@ -73,7 +73,8 @@ public final class ServerMain implements Callable<Integer>
     @Option(names = "--max-header-bytes", description = "largest HTTP header block (default: 16384)")
     Integer maxHeaderBytes;
 
-    @Option(names = "--max-connections", description = "open connections at most (default: 10000)")
+    @Option(names = "--max-connections", description = "open connections at most, HTTP and binary together " +
+        "(default: what half of the heap holds at 1.5 MB a connection, 256 to 10000)")
     Integer maxConnections;
 
     @Option(names = "--max-in-flight", description = "unanswered binary commands per connection (default: 4096)")

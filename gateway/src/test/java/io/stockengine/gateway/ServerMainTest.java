@@ -71,6 +71,11 @@ class ServerMainTest
             () -> configure("--dedup-capacity", "-5").conclude());
         assertEquals("dedup-capacity must be at least 1, got -5", none.getMessage());
         assertEquals(64, defaults.dedupAnswerMib);
+        // Connections: as many as half of the heap holds at their worst, from 256 to 10,000.
+        assertEquals(682, GatewayConfig.defaultMaxConnections(2L << 30));
+        assertEquals(10_000, GatewayConfig.defaultMaxConnections(64L << 30));
+        assertEquals(256, GatewayConfig.defaultMaxConnections(256L << 20));
+        assertEquals(GatewayConfig.defaultMaxConnections(Runtime.getRuntime().maxMemory()), defaults.maxConnections);
         assertEquals(0, configure("--dedup-answer-mib", "0").conclude().dedupAnswerMib);
         final IllegalArgumentException tooMuch = assertThrows(IllegalArgumentException.class,
             () -> configure("--dedup-answer-mib", "4097").conclude());
