@@ -39,6 +39,8 @@ public final class GatewayConfig
      */
     public int maxHttpInFlightPerConnection = 128;
     public int idleTimeoutSeconds = 60;
+    /** A request must arrive whole within this of its first bytes (a client trickling bytes is never idle). */
+    public int requestTimeoutSeconds = 30;
     /** Largest binary frame accepted; a bigger length prefix closes the connection. */
     public int maxFrameBytes = 1 << 20;
     public long dedupWindowMillis = 7L * 86_400_000L;
@@ -84,6 +86,7 @@ public final class GatewayConfig
         require(maxHttpInFlightPerConnection >= 1 && maxHttpInFlightPerConnection <= 65_536,
             "max-http-in-flight must be 1..65536, got " + maxHttpInFlightPerConnection);
         require(idleTimeoutSeconds >= 1, "idle-timeout-s must be at least 1");
+        require(requestTimeoutSeconds >= 1, "request-timeout-s must be at least 1");
         require(maxFrameBytes >= 1024, "max-frame-bytes must be at least 1024");
         require(dedupWindowMillis >= 1, "dedup-window-ms must be at least 1, got " + dedupWindowMillis);
         require(dedupCapacity >= 1, "dedup-capacity must be at least 1, got " + dedupCapacity);

@@ -19,6 +19,8 @@ public final class GatewayMetrics
     private final Histogram latencyNanos = new ConcurrentHistogram(60_000_000_000L, 2);
     public final AtomicLong httpRequests = new AtomicLong();
     public final AtomicLong httpBadRequests = new AtomicLong();
+    /** HTTP connections closed because a request did not arrive whole within the request timeout. */
+    public final AtomicLong httpRequestTimeouts = new AtomicLong();
     public final AtomicLong binaryFrames = new AtomicLong();
     public final AtomicLong binaryProtocolErrors = new AtomicLong();
     /** Binary commands the gateway refused as INVALID_REQUEST before the engine saw them (unknown types included). */

@@ -87,6 +87,10 @@ public final class ServerMain implements Callable<Integer>
     @Option(names = "--idle-timeout-s", description = "close a silent connection after this (default: 60)")
     Integer idleTimeoutSeconds;
 
+    @Option(names = "--request-timeout-s", description = "close an HTTP connection whose request has not arrived " +
+        "whole this long after its first bytes (default: 30)")
+    Integer requestTimeoutSeconds;
+
     @Option(names = "--dedup-window-ms", description = "how long idempotency keys are kept (default: 7 days)")
     Long dedupWindowMillis;
 
@@ -270,6 +274,8 @@ public final class ServerMain implements Callable<Integer>
         config.maxHttpInFlightPerConnection = maxHttpInFlight != null ? maxHttpInFlight :
             config.maxHttpInFlightPerConnection;
         config.idleTimeoutSeconds = idleTimeoutSeconds != null ? idleTimeoutSeconds : config.idleTimeoutSeconds;
+        config.requestTimeoutSeconds = requestTimeoutSeconds != null ? requestTimeoutSeconds :
+            config.requestTimeoutSeconds;
         config.dedupWindowMillis = dedupWindowMillis != null ? dedupWindowMillis : config.dedupWindowMillis;
         config.dedupCapacity = dedupCapacity != null ? dedupCapacity : config.dedupCapacity;
         config.dedupAnswerMib = dedupAnswerMib != null ? dedupAnswerMib : config.dedupAnswerMib;
@@ -306,6 +312,7 @@ public final class ServerMain implements Callable<Integer>
                     case "max-in-flight" -> config.maxInFlightPerConnection = Integer.parseInt(value);
                     case "max-http-in-flight" -> config.maxHttpInFlightPerConnection = Integer.parseInt(value);
                     case "idle-timeout-s" -> config.idleTimeoutSeconds = Integer.parseInt(value);
+                    case "request-timeout-s" -> config.requestTimeoutSeconds = Integer.parseInt(value);
                     case "dedup-window-ms" -> config.dedupWindowMillis = Long.parseLong(value);
                     case "dedup-capacity" -> config.dedupCapacity = Integer.parseInt(value);
                     case "dedup-answer-mib" -> config.dedupAnswerMib = Integer.parseInt(value);

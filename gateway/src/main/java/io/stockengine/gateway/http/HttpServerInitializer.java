@@ -98,13 +98,16 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
     {
         channel.config().setWriteBufferWaterMark(WATER_MARK);
         channel.config().setRecvByteBufAllocator(READS);
+        final RequestDeadline deadline = new RequestDeadline(config.requestTimeoutSeconds, metrics);
         channel.pipeline()
             .addLast("limit", limiter)
             .addLast("reads", READ_GATE)
             .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutSeconds, TimeUnit.SECONDS))
+            .addLast("deadline", deadline.start())
             .addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(config.maxInitialLineBytes).setMaxHeaderSize(config.maxHeaderBytes)
                 .setMaxChunkSize(8192), config.maxHttpInFlightPerConnection + PIPELINE_SLACK))
+            .addLast("deadline-end", deadline.end())
             .addLast("aggregate", new BodyLimit(config.maxBodyBytes))
             .addLast("api", new HttpApiHandler(engine, config, metrics, operations, hub));
     }

@@ -85,6 +85,9 @@ public final class Operations
             .callback(cb -> cb.call(metrics.httpRequests.get())).register(registry);
         CounterWithCallback.builder().name("stock_http_bad_requests").help("HTTP requests refused before the engine")
             .callback(cb -> cb.call(metrics.httpBadRequests.get())).register(registry);
+        CounterWithCallback.builder().name("stock_http_request_timeouts")
+            .help("HTTP connections closed because a request did not arrive whole in time")
+            .callback(cb -> cb.call(metrics.httpRequestTimeouts.get())).register(registry);
         CounterWithCallback.builder().name("stock_binary_frames").help("Binary protocol frames received")
             .callback(cb -> cb.call(metrics.binaryFrames.get())).register(registry);
         CounterWithCallback.builder().name("stock_binary_protocol_errors")

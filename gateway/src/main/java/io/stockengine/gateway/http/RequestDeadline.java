@@ -1,0 +1,104 @@
+package io.stockengine.gateway.http;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.stockengine.gateway.GatewayMetrics;
+
+/**
+ * A request must arrive whole within a deadline of its first bytes. The idle timeout closes only a silent
+ * connection, and a client that sends a byte every few seconds is never silent: without a deadline a few hundred of
+ * them would hold every connection the server allows, each with a request that never completes.
+ * <p>
+ * Two parts of one connection's pipeline: {@link #start()} goes before the HTTP codec and sees the bytes, {@link
+ * #end()} after it and sees each request end. The clock runs from the first bytes read while no request is
+ * incomplete until that request's end; it does not run while the connection has stopped reading for its own
+ * back-pressure (the rest of the request then waits in the socket, which is not the client's doing).
+ * <p>
+ * Threading: the connection's event loop only.
+ */
+final class RequestDeadline
+{
+    private final long timeoutNanos;
+    private final GatewayMetrics metrics;
+    private ChannelHandlerContext context;
+    private ScheduledFuture<?> timer;
+
+    RequestDeadline(final int timeoutSeconds, final GatewayMetrics metrics)
+    {
+        this.timeoutNanos = TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        this.metrics = metrics;
+    }
+
+    /** The handler before the codec: starts the clock when bytes of a new request are read. */
+    ChannelInboundHandlerAdapter start()
+    {
+        return new ChannelInboundHandlerAdapter()
+        {
+            @Override
+            public void channelRead(final ChannelHandlerContext ctx, final Object msg) throws Exception
+            {
+                if (timer == null && msg instanceof ByteBuf && ((ByteBuf)msg).isReadable())
+                {
+                    context = ctx;
+                    timer = ctx.executor().schedule(RequestDeadline.this::check, timeoutNanos, TimeUnit.NANOSECONDS);
+                }
+                super.channelRead(ctx, msg);
+            }
+
+            @Override
+            public void channelInactive(final ChannelHandlerContext ctx) throws Exception
+            {
+                stop();
+                super.channelInactive(ctx);
+            }
+        };
+    }
+
+    /** The handler after the codec: a request's last part stops the clock. */
+    ChannelInboundHandlerAdapter end()
+    {
+        return new ChannelInboundHandlerAdapter()
+        {
+            @Override
+            public void channelRead(final ChannelHandlerContext ctx, final Object msg) throws Exception
+            {
+                if (msg instanceof LastHttpContent)
+                {
+                    stop();
+                }
+                super.channelRead(ctx, msg);
+            }
+        };
+    }
+
+    private void stop()
+    {
+        if (timer != null)
+        {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void check()
+    {
+        timer = null;
+        if (context == null || !context.channel().isActive())
+        {
+            return;
+        }
+        if (!context.channel().config().isAutoRead())
+        {
+            // The server stopped reading (too much unanswered): the request's rest cannot arrive; wait again.
+            timer = context.executor().schedule(this::check, timeoutNanos, TimeUnit.NANOSECONDS);
+            return;
+        }
+        metrics.httpRequestTimeouts.incrementAndGet();
+        context.close();
+    }
+}
