@@ -129,7 +129,9 @@ public final class ServerMain implements Callable<Integer>
     static final int OUT_OF_MEMORY_STATUS = 3;
 
     /**
-     * An error that reached the top of a thread. Out of memory, the server stops at once: an IO thread or the
+     * An error that reached the top of a thread. (Netty's event loops and the engine's stages catch what their tasks
+     * throw, so this sees only what escapes them; the README's command adds {@code -XX:+ExitOnOutOfMemoryError},
+     * which stops the JVM wherever memory runs out.) Out of memory, the server stops at once: an IO thread or the
      * snapshot follower it killed does not come back, and a server that lives on without them answers nothing while
      * it looks alive (as one did when hundreds of clients pipelined without reading). Every acknowledged command is
      * in the journal already, so a restart (by whatever supervises the process) loses nothing. Anything else is
@@ -140,11 +142,18 @@ public final class ServerMain implements Callable<Integer>
     {
         if (error instanceof OutOfMemoryError)
         {
-            err.println("stockengine: out of memory in thread " + thread.getName() + " (" + error.getMessage() +
-                "); stopping now, nothing acknowledged is lost. Give the JVM more heap (-Xmx) or lower " +
-                "--max-connections, --max-in-flight or --max-http-in-flight.");
-            err.flush();
-            halt.accept(OUT_OF_MEMORY_STATUS);
+            try
+            {
+                err.println("stockengine: out of memory in thread " + thread.getName() + " (" + error.getMessage() +
+                    "); stopping now, nothing acknowledged is lost. Give the JVM more heap (-Xmx) or lower " +
+                    "--max-connections, --max-in-flight or --max-http-in-flight.");
+                err.flush();
+            }
+            finally
+            {
+                // Even when saying why needs memory there is none of.
+                halt.accept(OUT_OF_MEMORY_STATUS);
+            }
             return;
         }
         err.println("stockengine: uncaught in thread " + thread.getName() + ": " + error);

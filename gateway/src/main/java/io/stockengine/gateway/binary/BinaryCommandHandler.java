@@ -354,7 +354,7 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
 
     private void resumeIfDrained()
     {
-        if (paused && inFlight.get() <= resumeInFlight && ctx.channel().isWritable())
+        if (paused && !closing && inFlight.get() <= resumeInFlight && ctx.channel().isWritable())
         {
             paused = false;
             ctx.channel().config().setAutoRead(true);

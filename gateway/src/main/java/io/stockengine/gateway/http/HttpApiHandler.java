@@ -166,6 +166,14 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             // must not be processed meanwhile, since it would be applied and never answered.
             closeAt = id;
         }
+        if (HttpServerInitializer.unsupportedExpectation(request))
+        {
+            // Its body was read as its own; nothing pipelined behind it is processed (the connection closes).
+            metrics.httpBadRequests.incrementAndGet();
+            answer(id, Responses.problem(ctx.alloc(), 417, "INVALID_REQUEST", "Expect",
+                "only the expectation 100-continue is supported", null), false, null);
+            return;
+        }
         if (request.decoderResult().isFailure())
         {
             final Throwable cause = request.decoderResult().cause();
@@ -290,9 +298,10 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         if (type != null)
         {
             final CharSequence mediaType = HttpUtil.getMimeType(type);
-            final java.nio.charset.Charset charset = HttpUtil.getCharset(type, StandardCharsets.UTF_8);
+            final CharSequence charset = HttpUtil.getCharsetAsSequence(type);
             if (mediaType == null || !"application/json".contentEquals(
-                mediaType.toString().trim().toLowerCase(java.util.Locale.ROOT)) || charset != StandardCharsets.UTF_8)
+                mediaType.toString().trim().toLowerCase(java.util.Locale.ROOT)) ||
+                (charset != null && !isUtf8(charset)))
             {
                 throw new Problem(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type",
                     "the body must be application/json in UTF-8, not " + type);
@@ -310,6 +319,20 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         {
             throw new Problem(415, "UNSUPPORTED_MEDIA_TYPE", "Transfer-Encoding",
                 "only the chunked transfer coding is supported, not " + transfer);
+        }
+    }
+
+    /** A charset parameter that names UTF-8 (quoted or not, any case, any alias); an unknown name does not. */
+    private static boolean isUtf8(final CharSequence charset)
+    {
+        final String name = charset.toString().trim().replace("\"", "");
+        try
+        {
+            return java.nio.charset.Charset.forName(name).equals(StandardCharsets.UTF_8);
+        }
+        catch (final IllegalArgumentException unknown)
+        {
+            return false;
         }
     }
 

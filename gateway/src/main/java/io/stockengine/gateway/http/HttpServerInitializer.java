@@ -112,6 +112,14 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
             .addLast("api", new HttpApiHandler(engine, config, metrics, operations, hub));
     }
 
+    /** An Expect header of HTTP/1.1 or later other than 100-continue (what Netty answers 417, but not public). */
+    static boolean unsupportedExpectation(final HttpMessage start)
+    {
+        final String expect = start.headers().get(HttpHeaderNames.EXPECT);
+        return expect != null && start.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0 &&
+            !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim());
+    }
+
     /**
      * Aggregates request bodies up to the limit. An oversized request is passed on as a failed request, so the API
      * handler answers 413 in its turn among pipelined requests and then closes the connection.
@@ -144,10 +152,9 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
             if (unsupportedExpectation(start))
             {
                 // Netty's own 417 resets the decoder, so a body the client sent anyway would be read as the next
-                // request and applied: the connection is closed instead, and the body never read.
-                return closingProblem(HttpResponseStatus.EXPECTATION_FAILED, "urn:stockengine:problem:invalid-request",
-                    "The request is not valid", "INVALID_REQUEST", "only the expectation 100-continue is supported",
-                    "Expect");
+                // request and applied, and it leaves before the answers of requests pipelined ahead. Here the body
+                // is read as this request's, and the API handler answers 417 in its turn and closes.
+                return null;
             }
             if (HttpUtil.is100ContinueExpected(start) && HttpUtil.getContentLength(start, -1L) > limit)
             {
@@ -157,14 +164,6 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
                     "the body is over the limit of " + limit + " bytes", "body");
             }
             return super.newContinueResponse(start, maxContentLength, pipeline);
-        }
-
-        /** An Expect header of HTTP/1.1 or later other than 100-continue (what Netty answers 417, but not public). */
-        private static boolean unsupportedExpectation(final HttpMessage start)
-        {
-            final String expect = start.headers().get(HttpHeaderNames.EXPECT);
-            return expect != null && start.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0 &&
-                !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim());
         }
 
         private static FullHttpResponse closingProblem(final HttpResponseStatus status, final String type,
@@ -185,7 +184,7 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
         protected boolean closeAfterContinueResponse(final Object response)
         {
             final int status = ((HttpResponse)response).status().code();
-            return status == 413 || status == 417 || super.closeAfterContinueResponse(response);
+            return status == 413 || super.closeAfterContinueResponse(response);
         }
     }
 

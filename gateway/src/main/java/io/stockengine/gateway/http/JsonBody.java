@@ -210,6 +210,11 @@ final class JsonBody implements AutoCloseable
      */
     private boolean wellFormed(final long from, final long to)
     {
+        if (from < 0 || to < 0)
+        {
+            // Jackson gives no byte offsets when it read the bytes as UTF-16 or UTF-32: not UTF-8.
+            return false;
+        }
         int i = (int)Math.max(0, from);
         final int end = (int)Math.min(bytes.length, to);
         while (i < end)

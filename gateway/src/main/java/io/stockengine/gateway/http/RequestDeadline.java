@@ -42,7 +42,7 @@ final class RequestDeadline
             @Override
             public void channelRead(final ChannelHandlerContext ctx, final Object msg) throws Exception
             {
-                if (timer == null && msg instanceof ByteBuf && ((ByteBuf)msg).isReadable())
+                if (timer == null && msg instanceof ByteBuf && startsRequest((ByteBuf)msg))
                 {
                     context = ctx;
                     timer = ctx.executor().schedule(RequestDeadline.this::check, timeoutNanos, TimeUnit.NANOSECONDS);
@@ -57,6 +57,12 @@ final class RequestDeadline
                 super.channelInactive(ctx);
             }
         };
+    }
+
+    /** Empty lines before a request are ignored (RFC 9112 2.2), so bytes of only CR and LF start no request. */
+    private static boolean startsRequest(final ByteBuf bytes)
+    {
+        return bytes.forEachByte(b -> b == '\r' || b == '\n') >= 0;
     }
 
     /** The handler after the codec: a request's last part stops the clock. */

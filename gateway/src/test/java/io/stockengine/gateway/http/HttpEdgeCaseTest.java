@@ -187,12 +187,18 @@ class HttpEdgeCaseTest
             "'delta':7,'reason':'found'}"), "Idempotency-Key", "kd-12-hidden");
         try (RawHttp raw = server.raw())
         {
-            raw.write(RawHttp.bytes("POST", "/v1/receipts", hidden, "Idempotency-Key", "kd-12", "Expect", "foo"));
+            // Pipelined: a receipt before it is answered first, one after it is not processed at all.
+            raw.write(receipt("KD-12A", "kd-12a") + RawHttp.bytes("POST", "/v1/receipts", hidden, "Idempotency-Key",
+                "kd-12", "Expect", "foo") + receipt("KD-12C", "kd-12c"));
+            assertEquals(201, raw.read().status());
             raw.read().assertProblem(417, "INVALID_REQUEST", "Expect");
             assertTrue(raw.closedByServer(5_000));
         }
         assertEquals(Json.parse("[]"), server.get("/v1/stock/KD-12").json().get("locations"),
             "the request in the body of the refused one was applied");
+        assertEquals(Json.parse("[]"), server.get("/v1/stock/KD-12C").json().get("locations"),
+            "a request pipelined behind the refused one was applied and never answered");
+        assertEquals(5L, server.stockAt("KD-12A", "KD-A").get("sellable"));
     }
 
     /** Two Idempotency-Key headers: which would bind is a guess, and a retry with the other would apply twice. */
@@ -223,6 +229,11 @@ class HttpEdgeCaseTest
             raw.write(RawHttp.bytes("POST", "/v1/receipts", "{\"sku\":\"KD-14\",\"location\":\"KD-A\"," +
                 "\"quantity\":1,\"unit_cost\":\"1\u00c0\u00ae5\"}", "Idempotency-Key", "kd-14c"));
             raw.read().assertProblem(400, "INVALID_REQUEST", "unit_cost");
+            // The same JSON in UTF-16 (Jackson would read it): not UTF-8 either.
+            raw.write(RawHttp.bytes("POST", "/v1/receipts", new String(("{\"sku\":\"KD-14\",\"location\":\"KD-A\"," +
+                "\"quantity\":1,\"unit_cost\":\"1\"}").getBytes(java.nio.charset.StandardCharsets.UTF_16BE),
+                java.nio.charset.StandardCharsets.ISO_8859_1), "Idempotency-Key", "kd-14e"));
+            assertEquals(400, raw.read().status());
             // Well-formed UTF-8 outside the ASCII range still reaches the id's own rule.
             raw.write(RawHttp.request("POST", "/v1/receipts", "{\"sku\":\"KD-\u00e9\",\"location\":\"KD-A\"," +
                 "\"quantity\":1,\"unit_cost\":\"1\"}", "Idempotency-Key", "kd-14d"));
@@ -250,6 +261,9 @@ class HttpEdgeCaseTest
             raw.read().assertProblem(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type");
             raw.write(RawHttp.request("POST", "/v1/receipts", body, "Idempotency-Key", "kd-15c", "Content-Type",
                 "application/json; charset=iso-8859-1"));
+            raw.read().assertProblem(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type");
+            raw.write(RawHttp.request("POST", "/v1/receipts", body, "Idempotency-Key", "kd-15f", "Content-Type",
+                "application/json; charset=bogus"));
             raw.read().assertProblem(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type");
             raw.write(RawHttp.request("POST", "/v1/receipts", body, "Idempotency-Key", "kd-15d", "Content-Encoding",
                 "gzip"));
