@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -229,13 +230,16 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                     ex.getMessage());
             }
         }
-        final String method = request.method().name();
+        // HEAD is GET without the body (RFC 9110 9.3.2): the codec, which saw the request's method, leaves the body
+        // out of the answer and keeps its Content-Length. Not for the event stream, which has no end to measure.
+        final boolean head = HttpMethod.HEAD.equals(request.method());
+        final String method = head ? "GET" : request.method().name();
         final String route = Routes.match(method, segments);
         if (route == null)
         {
             throw new Problem(404, "NOT_FOUND", null, "no such resource: " + path);
         }
-        if ("405".equals(route))
+        if ("405".equals(route) || (head && "GET /v1/availability/stream".equals(route)))
         {
             final Problem problem = new Problem(405, "METHOD_NOT_ALLOWED", null, method + " is not allowed on " + path);
             problem.allow = Routes.allowed(segments);

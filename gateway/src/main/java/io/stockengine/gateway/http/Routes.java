@@ -80,6 +80,11 @@ public final class Routes
             if (pathMatches(TEMPLATES[r], segments))
             {
                 methods.add(METHODS[r]);
+                if ("GET".equals(METHODS[r]) && segments.length > 0 && !"stream".equals(segments[segments.length - 1]))
+                {
+                    // HEAD is answered wherever GET is, but the event stream.
+                    methods.add("HEAD");
+                }
             }
         }
         return methods.toString();
