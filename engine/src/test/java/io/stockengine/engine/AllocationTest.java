@@ -26,11 +26,27 @@ class AllocationTest
     private static final com.sun.management.ThreadMXBean THREADS =
         (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
 
+    /** Names of the catalogue loaded by {@link #load}, built once so the mixes allocate nothing for them. */
+    private static final String[] SKU_NAMES = new String[SKUS];
+    private static final String[] LOCATION_NAMES = new String[LOCATIONS];
+
+    static
+    {
+        for (int i = 0; i < SKUS; i++)
+        {
+            SKU_NAMES[i] = "SKU-" + i;
+        }
+        for (int i = 0; i < LOCATIONS; i++)
+        {
+            LOCATION_NAMES[i] = "WH" + i;
+        }
+    }
+
     /** Pre-built inputs, so producing the stream allocates nothing either. */
     private static final class Mix
     {
-        final String[] skus = new String[SKUS];
-        final String[] locations = new String[LOCATIONS];
+        final String[] skus = SKU_NAMES;
+        final String[] locations = LOCATION_NAMES;
         final String[] orderIds = new String[ORDER_RING];
         final String[] keys = new String[ORDER_RING];
         long time = 1_000_000L;
@@ -38,14 +54,6 @@ class AllocationTest
 
         Mix()
         {
-            for (int i = 0; i < SKUS; i++)
-            {
-                skus[i] = "SKU-" + i;
-            }
-            for (int i = 0; i < LOCATIONS; i++)
-            {
-                locations[i] = "WH" + i;
-            }
             for (int i = 0; i < ORDER_RING; i++)
             {
                 orderIds[i] = "order-" + i;
@@ -119,8 +127,8 @@ class AllocationTest
     private static final class WideMix
     {
         private static final int CYCLES = 4_096;
-        final String[] skus = new String[SKUS];
-        final String[] locations = new String[LOCATIONS];
+        final String[] skus = SKU_NAMES;
+        final String[] locations = LOCATION_NAMES;
         final String[] orders = new String[CYCLES];
         final String[] expiring = new String[CYCLES];
         final String[] refused = new String[CYCLES];
@@ -132,14 +140,6 @@ class AllocationTest
 
         WideMix()
         {
-            for (int i = 0; i < SKUS; i++)
-            {
-                skus[i] = "SKU-" + i;
-            }
-            for (int i = 0; i < LOCATIONS; i++)
-            {
-                locations[i] = "WH" + i;
-            }
             for (int i = 0; i < CYCLES; i++)
             {
                 orders[i] = "wide-" + i;
@@ -326,8 +326,8 @@ class AllocationTest
                 c.reset();
                 c.type = CommandType.RECEIVE;
                 c.timestamp = 1;
-                c.sku = "SKU-" + s;
-                c.location = "WH" + l;
+                c.sku = SKU_NAMES[s];
+                c.location = LOCATION_NAMES[l];
                 c.quantity = 1_000_000;
                 c.amount = 1_000_000;
                 engine.process(c);

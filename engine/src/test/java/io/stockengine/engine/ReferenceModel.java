@@ -265,7 +265,7 @@ final class ReferenceModel
             c.type == CommandType.CANCEL || c.type == CommandType.RETURN || c.type == CommandType.TRANSFER_OUT ||
             c.type == CommandType.TRANSFER_IN))
         {
-            boundNow.answer = copyOutputs(c);
+            boundNow.answer = new Command().copyOutputsFrom(c);
         }
     }
 
@@ -368,21 +368,6 @@ final class ReferenceModel
             boundNow = binding;
         }
         c.seq = seq;
-    }
-
-    private static Command copyOutputs(final Command from)
-    {
-        final Command copy = new Command();
-        copy.status = from.status;
-        copy.outTime = from.outTime;
-        copy.outName = from.outName;
-        copy.outName2 = from.outName2;
-        copy.outName3 = from.outName3;
-        copy.rowCount = from.rowCount;
-        copy.rowSku = from.rowSku.clone();
-        copy.rowLocation = from.rowLocation.clone();
-        copy.rowValues = from.rowValues.clone();
-        return copy;
     }
 
     /**

@@ -78,17 +78,17 @@ class StockClientEndToEndTest
     }
 
     /**
-     * Waits until every slot of the ring is free: a caller's answer comes in the reply callback, a moment before the
-     * slot is given back, so an answered command can still count as in flight.
+     * Waits until exactly {@code slots} slots of the ring are taken. A caller's answer comes in the reply callback, a
+     * moment before the slot is given back, so an answered command can still count as in flight for a while.
      */
-    private void awaitRingEmpty() throws InterruptedException
+    private void awaitInFlight(final long slots, final String message) throws InterruptedException
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (pipeline.inFlight() > 0 && System.nanoTime() < deadline)
+        while (pipeline.inFlight() != slots && System.nanoTime() < deadline)
         {
             Thread.sleep(1);
         }
-        assertEquals(0, pipeline.inFlight(), "the ring is empty before the journal is held");
+        assertEquals(slots, pipeline.inFlight(), message);
     }
 
     private void start() throws InterruptedException
@@ -397,18 +397,13 @@ class StockClientEndToEndTest
     {
         start();
         receive("A-1", "WH1", 10);
-        awaitRingEmpty();
+        awaitInFlight(0, "the ring is empty before the journal is held");
         journal.close();
         final CompletableFuture<CommandResult> keyed = client.receive("k-r", "A-1", "WH1", 5, COST, null, false);
         final CompletableFuture<CommandResult> order = client.reserve("o-r", "web", 0, Line.of("A-1", 2));
         final CompletableFuture<CommandResult> query = client.queryStock("A-1");
         final CompletableFuture<CommandResult> keyless = client.setSafetyStock(null, "A-1", "WH1", 1);
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (pipeline.inFlight() < 4 && System.nanoTime() < deadline)
-        {
-            Thread.sleep(1);
-        }
-        assertEquals(4, pipeline.inFlight(), "all four applied by the logic, held before the journal");
+        awaitInFlight(4, "all four applied by the logic, held before the journal");
 
         final int port = server.port();
         server.stop();
@@ -444,15 +439,10 @@ class StockClientEndToEndTest
         receive("B-1", "WH1", 10);
         ok(client.reserve("o-c", "web", 0, Line.of("A-1", 2), Line.of("B-1", 3)));
         assertEquals(OrderStatus.PARTIALLY_SHIPPED, ok(client.ship("o-c", "k-ship", Line.of("A-1", 2))).status());
-        awaitRingEmpty();
+        awaitInFlight(0, "the ring is empty before the journal is held");
         journal.close();
         final CompletableFuture<CommandResult> cancel = client.cancel("o-c");
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (pipeline.inFlight() < 1 && System.nanoTime() < deadline)
-        {
-            Thread.sleep(1);
-        }
-        assertEquals(1, pipeline.inFlight(), "the cancel applied by the logic, held before the journal");
+        awaitInFlight(1, "the cancel applied by the logic, held before the journal");
 
         final int port = server.port();
         server.stop();

@@ -1,6 +1,7 @@
 package io.stockengine.gateway.http;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -10,6 +11,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 
 /**
  * A strict, streaming view of a JSON request body (Jackson's token parser, no data binding, no reflection): fields
@@ -204,69 +208,15 @@ final class JsonBody implements AutoCloseable
     }
 
     /**
-     * Whether the bytes of a token are well-formed UTF-8 (RFC 3629): Jackson decodes an overlong form (C0 AE, E0 80
-     * AE) into the character it spells, so an id could arrive as another id; such bytes are refused instead. JSON's
-     * own syntax is ASCII, so the non-ASCII bytes of a token's range are those of its text.
+     * Whether the bytes of a token are well-formed UTF-8 (Netty's check, RFC 3629): Jackson decodes an overlong form
+     * (C0 AE, E0 80 AE) into the character it spells, so an id could arrive as another id; such bytes are refused
+     * instead. JSON's own syntax is ASCII, so the non-ASCII bytes of a token's range are those of its text. Jackson
+     * gives no byte offsets when it read the bytes as UTF-16 or UTF-32: not UTF-8 either.
      */
     private boolean wellFormed(final long from, final long to)
     {
-        if (from < 0 || to < 0)
-        {
-            // Jackson gives no byte offsets when it read the bytes as UTF-16 or UTF-32: not UTF-8.
-            return false;
-        }
-        int i = (int)Math.max(0, from);
-        final int end = (int)Math.min(bytes.length, to);
-        while (i < end)
-        {
-            final int b = bytes[i] & 0xFF;
-            if (b < 0x80)
-            {
-                i++;
-                continue;
-            }
-            final int extra;
-            final int min;
-            if (b >= 0xC2 && b <= 0xDF)
-            {
-                extra = 1;
-                min = 0x80;
-            }
-            else if (b >= 0xE0 && b <= 0xEF)
-            {
-                extra = 2;
-                min = 0x800;
-            }
-            else if (b >= 0xF0 && b <= 0xF4)
-            {
-                extra = 3;
-                min = 0x10000;
-            }
-            else
-            {
-                return false;
-            }
-            if (i + extra >= end)
-            {
-                return false;
-            }
-            int code = b & (0x3F >> extra);
-            for (int k = 1; k <= extra; k++)
-            {
-                final int next = bytes[i + k] & 0xFF;
-                if ((next & 0xC0) != 0x80)
-                {
-                    return false;
-                }
-                code = (code << 6) | (next & 0x3F);
-            }
-            if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
-            {
-                return false;
-            }
-            i += extra + 1;
-        }
-        return true;
+        return from >= 0 && to >= from && to <= bytes.length &&
+            ByteBufUtil.isText(Unpooled.wrappedBuffer(bytes, (int)from, (int)(to - from)), StandardCharsets.UTF_8);
     }
 
     long integer(final long min, final long max)
