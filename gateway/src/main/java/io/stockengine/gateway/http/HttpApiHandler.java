@@ -23,10 +23,12 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.stockengine.engine.Command;
 import io.stockengine.engine.CommandCallback;
@@ -185,11 +187,35 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                     false, null);
                 return;
             }
+            if (cause instanceof TooLongHttpLineException)
+            {
+                answer(id, Responses.problem(ctx.alloc(), 414, "URI_TOO_LONG", "uri", "the request line is over " +
+                    "the limit of " + config.maxInitialLineBytes + " bytes", null), false, null);
+                return;
+            }
             final boolean tooLong = cause instanceof TooLongFrameException;
             answer(id, Responses.problem(ctx.alloc(), tooLong ? 431 : 400, tooLong ? "HEADERS_TOO_LARGE" :
                 "INVALID_REQUEST", tooLong ? null : "request", tooLong ?
-                "the request line or headers are over the limit" :
+                "the headers are over the limit of " + config.maxHeaderBytes + " bytes" :
                 "the request is not valid HTTP: " + cause.getMessage(), null), false, null);
+            return;
+        }
+        if (request.protocolVersion().majorVersion() != 1)
+        {
+            // Netty parses any "HTTP/x.y"; only HTTP/1.x is spoken here (RFC 9110 15.6.6), and what such a client
+            // frames next is unknown, so the connection closes.
+            metrics.httpBadRequests.incrementAndGet();
+            answer(id, Responses.problem(ctx.alloc(), 505, "HTTP_VERSION_NOT_SUPPORTED", "version",
+                request.protocolVersion().text() + " is not supported: use HTTP/1.1", null), false, null);
+            return;
+        }
+        final String hostProblem = hostProblem(request);
+        if (hostProblem != null)
+        {
+            // RFC 9112 3.2: a request without exactly one valid Host is answered 400.
+            metrics.httpBadRequests.incrementAndGet();
+            answer(id, Responses.problem(ctx.alloc(), 400, "INVALID_REQUEST", "Host", hostProblem, null),
+                keepAlive, null);
             return;
         }
         try
@@ -211,10 +237,68 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
     }
 
+    /** Why the request's Host header is not acceptable, or null when there is exactly one valid one. */
+    static String hostProblem(final HttpRequest request)
+    {
+        final List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
+        if (hosts.isEmpty())
+        {
+            return request.protocolVersion().minorVersion() == 0 ? null : "an HTTP/1.1 request needs a Host header";
+        }
+        if (hosts.size() > 1)
+        {
+            return "a request may carry one Host header, not " + hosts.size();
+        }
+        final String host = hosts.get(0);
+        for (int i = 0; i < host.length(); i++)
+        {
+            final char c = host.charAt(i);
+            // An authority's host and port only (RFC 9110 7.2): no user info, path, list or white space.
+            if (c <= ' ' || c >= 0x7F || c == '/' || c == '?' || c == '#' || c == '@' || c == ',' || c == '\\')
+            {
+                return "the Host header is not a host and port";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The request target as a path and query: a server must accept the absolute form ("http://host:port/path",
+     * RFC 9112 3.2.2), whose authority replaces Host and is not part of the path.
+     */
+    static String originForm(final String target)
+    {
+        final int schemeEnd = target.indexOf("://");
+        if (schemeEnd <= 0 || target.charAt(0) == '/' || !target.regionMatches(true, 0, "http", 0, 4))
+        {
+            return target;
+        }
+        final int authorityEnd = firstOf(target, schemeEnd + 3);
+        if (authorityEnd == target.length())
+        {
+            return "/";
+        }
+        return target.charAt(authorityEnd) == '/' ? target.substring(authorityEnd) :
+            "/" + target.substring(authorityEnd);
+    }
+
+    private static int firstOf(final String target, final int from)
+    {
+        for (int i = from; i < target.length(); i++)
+        {
+            final char c = target.charAt(i);
+            if (c == '/' || c == '?' || c == '#')
+            {
+                return i;
+            }
+        }
+        return target.length();
+    }
+
     private void route(final ChannelHandlerContext ctx, final FullHttpRequest request, final long id,
         final boolean keepAlive)
     {
-        final QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        final QueryStringDecoder uri = new QueryStringDecoder(originForm(request.uri()));
         final String path = uri.rawPath();
         final String[] segments = path.length() > 1 ? path.substring(1).split("/", -1) : new String[0];
         for (int i = 0; i < segments.length; i++)
@@ -250,7 +334,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             case "GET /health" -> answer(id, operations.health(ctx.alloc()), keepAlive, null);
             case "GET /metrics" -> answer(id, operations.metrics(ctx.alloc()), keepAlive, "text/plain; version=0.0.4");
             case "GET /openapi.json" -> answer(id, operations.openApi(ctx.alloc()), keepAlive, null);
-            case "GET /v1/availability/stream" -> stream(ctx, uri, id);
+            case "GET /v1/availability/stream" -> stream(ctx, uri, id, request.protocolVersion());
             default -> publish(ctx, id, keepAlive, parse(route, segments, uri, request));
         }
     }
@@ -259,7 +343,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
      * Turns the connection into a server-sent-events stream of the channel's availability changes. It must be the
      * only request in flight on its connection, since nothing can be answered after it.
      */
-    private void stream(final ChannelHandlerContext ctx, final QueryStringDecoder uri, final long id)
+    private void stream(final ChannelHandlerContext ctx, final QueryStringDecoder uri, final long id,
+        final HttpVersion version)
     {
         final Map<String, List<String>> parameters = parameters(uri);
         final List<String> channel = parameters.get("channel");
@@ -282,7 +367,15 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
-        response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        if (version.minorVersion() == 0)
+        {
+            // An HTTP/1.0 client knows no chunked coding: the stream is the rest of the connection (RFC 9112 6.3).
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        else
+        {
+            response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
         ctx.write(response);
         ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(ctx.alloc().buffer().writeBytes(
             (": streaming availability of channel " + name + "\n\n").getBytes(StandardCharsets.UTF_8))));

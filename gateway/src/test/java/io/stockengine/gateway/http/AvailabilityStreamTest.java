@@ -2,6 +2,7 @@ package io.stockengine.gateway.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -105,6 +106,27 @@ class AvailabilityStreamTest
                 RawHttp.request("GET", "/v1/availability/stream?channel=ss-web", null));
             assertEquals(200, raw.read().status());
             raw.read().assertProblem(400, "INVALID_REQUEST", "channel");
+        }
+    }
+
+    /** HTTP/1.0 has no chunked coding: the stream is the plain rest of the connection, which the server closes. */
+    @Test
+    void shouldStreamToAnHttp10ClientWithoutChunks()
+    {
+        try (RawHttp stream = server.raw())
+        {
+            stream.write("GET /v1/availability/stream?channel=ss-old HTTP/1.0\r\n\r\n");
+            final Reply head = stream.readHead();
+            assertEquals(200, head.status());
+            assertNull(head.header("transfer-encoding"));
+            assertEquals("close", head.header("connection"));
+            assertTrue(stream.readLine().startsWith(": streaming"), "a comment opens the stream");
+            assertEquals("", stream.readLine());
+            final long received = server.receive("SS-10", "SS-A", 4).seq();
+            assertEquals("event: availability", stream.readLine());
+            assertEquals(Map.of("channel", "ss-old", "sku", "SS-10", "available", 4L, "seq", received),
+                Json.object(stream.readLine().substring("data: ".length())));
+            assertEquals("", stream.readLine());
         }
     }
 }

@@ -380,7 +380,8 @@ class HttpCodecTest
         replies.get(0).assertOk(201);
         for (int i = 1; i < replies.size(); i++)
         {
-            replies.get(i).assertProblem(404, "NOT_FOUND", null);
+            // The shortest request is an HTTP/1.1 one without Host: refused, and the connection stays usable.
+            replies.get(i).assertProblem(400, "INVALID_REQUEST", "Host");
         }
         assertTrue(channel.isOpen());
         assertTrue(channel.config().isAutoRead());

@@ -299,4 +299,25 @@ class HttpEdgeCaseTest
         server.post("/v1/incoming", "{'purchase_order':'kd-po','sku':'KD-11','location':'KD-A'," +
             "'quantity':1,'expected_at':'1969-12-31','unit_cost':'1'}", "kd-11").assertOk(201);
     }
+
+    /**
+     * RFC 9112 3.2.2: a server must accept a request target in absolute form; its authority is not part of the path,
+     * and the query still counts.
+     */
+    @Test
+    void d17AbsoluteFormTargetsAreRouted()
+    {
+        try (RawHttp raw = server.raw())
+        {
+            raw.write(RawHttp.request("POST", "http://127.0.0.1:8080/v1/receipts", Json.q("{'sku':'KD-17'," +
+                "'location':'KD-A','quantity':4,'unit_cost':'1'}"), "Idempotency-Key", "kd-17"));
+            assertEquals(201, raw.read().status());
+            final Reply stock = raw.write(RawHttp.request("GET", "HTTP://example.com/v1/stock/KD-17", null)).read();
+            assertEquals(200, stock.status());
+            assertEquals(4L, stock.at("totals.on_hand"));
+            raw.write(RawHttp.request("GET", "http://127.0.0.1/v1/availability/stream?channel=%zz", null)).read()
+                .assertProblem(400, "INVALID_REQUEST", "channel");
+            raw.write(RawHttp.request("GET", "http://127.0.0.1", null)).read().assertProblem(404, "NOT_FOUND", null);
+        }
+    }
 }

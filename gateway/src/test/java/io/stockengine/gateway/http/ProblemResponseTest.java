@@ -296,7 +296,17 @@ class ProblemResponseTest
         cases.add(Arguments.of("headers over the limit", RawHttp.request("GET", "/v1/stock/PR-1", null,
             "X-Padding", "p".repeat(17 * 1024)), 431, "HEADERS_TOO_LARGE", null, true));
         cases.add(Arguments.of("a request line over the limit", RawHttp.request("GET", "/v1/stock/" +
-            "a".repeat(9 * 1024), null), 431, "HEADERS_TOO_LARGE", null, true));
+            "a".repeat(9 * 1024), null), 414, "URI_TOO_LONG", "uri", true));
+        cases.add(Arguments.of("HTTP/2.0 in a request line", "GET /v1/stock/PR-1 HTTP/2.0\r\nHost: x\r\n\r\n", 505,
+            "HTTP_VERSION_NOT_SUPPORTED", "version", true));
+        // RFC 9112 3.2: exactly one valid Host on HTTP/1.1; a refusal the connection survives.
+        cases.add(Arguments.of("HTTP/1.1 without Host", "GET /v1/stock/PR-1 HTTP/1.1\r\n\r\n", 400,
+            "INVALID_REQUEST", "Host", false));
+        cases.add(Arguments.of("two Host headers", "POST /v1/receipts HTTP/1.1\r\nHost: a\r\nHost: b\r\n" +
+            "Idempotency-Key: pr-hosts\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}", 400,
+            "INVALID_REQUEST", "Host", false));
+        cases.add(Arguments.of("a Host with a path", "GET /v1/stock/PR-1 HTTP/1.1\r\nHost: a/b\r\n\r\n", 400,
+            "INVALID_REQUEST", "Host", false));
         // Broken percent-encoding in the path or the query names the parameter, and keeps the connection.
         cases.add(bad("a bad escape in the path's sku", RawHttp.request("GET", "/v1/stock/PR%ZZ", null), "sku"));
         cases.add(bad("a cut escape in an order id", RawHttp.request("POST", "/v1/orders/pr-o1%4/cancel", null),

@@ -183,6 +183,19 @@ final class RawHttp implements AutoCloseable
         }
     }
 
+    /** One line of a body that is not chunked (an HTTP/1.0 event stream), without its end; null at the end. */
+    String readLine()
+    {
+        try
+        {
+            return line(in);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
     /** Every answer in these bytes, e.g. what an embedded channel wrote. */
     static List<Reply> parseAll(final byte[] bytes)
     {
