@@ -131,6 +131,11 @@ public final class Command
     public String[] changeChannel = new String[INITIAL_LINES];
     public String[] changeSku = new String[INITIAL_LINES];
     public long[] changeAvailable = new long[INITIAL_LINES];
+    /**
+     * The sequence the changes are as of: the engine's last event when they were taken. Not {@link #seq}, which a
+     * clock tick or a query that found reservations due (their expiry is journaled before it) leaves at 0.
+     */
+    public long changeSeq;
 
     // ---- journal: the logic thread's recorder encodes the command's events here, the journal stage appends them ----
     public ExpandableArrayBuffer events = new ExpandableArrayBuffer(INITIAL_EVENT_BYTES);
@@ -180,6 +185,7 @@ public final class Command
         outName3 = null;
         rowCount = 0;
         changeCount = 0;
+        changeSeq = 0;
         eventsLength = 0;
         eventCount = 0;
     }

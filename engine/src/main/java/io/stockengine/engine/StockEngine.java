@@ -230,6 +230,7 @@ public final class StockEngine
      */
     private void publishChanges(final Command c, final String[] watched)
     {
+        c.changeSeq = seq;
         for (int i = 0, n = touched.count(); i < n; i++)
         {
             final int[] kitsUsing = kits.kitsOf(touched.sku(i));
@@ -1010,8 +1011,23 @@ public final class StockEngine
             case CommandType.SHIP:
                 return status == OrderStatus.SHIPPED;
             default:
-                return status == OrderStatus.CANCELLED || status == OrderStatus.EXPIRED;
+                // A cancel that found the order partly shipped cancelled the rest and left it SHIPPED: a retry of it
+                // is done, where cancelling an order that shipped whole is a refused transition.
+                return status == OrderStatus.CANCELLED || status == OrderStatus.EXPIRED ||
+                    (status == OrderStatus.SHIPPED && anyCancelled(order));
         }
+    }
+
+    private boolean anyCancelled(final int order)
+    {
+        for (int n = 0, count = orders.lineCount(order); n < count; n++)
+        {
+            if (orders.lineValue(orders.line(order, n), OrderBook.L_CANCELLED) > 0)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -1134,7 +1150,7 @@ public final class StockEngine
             return;
         }
         final int count = orders.lineCount(order);
-        if (exceedsRoom(order, count, CommandType.RETURN))
+        if (exceedsRoom(order, count, CommandType.RETURN) || returnsIntoAKit(order, count))
         {
             c.result = ResultCode.INVALID_TRANSITION;
             return;
@@ -1160,6 +1176,35 @@ public final class StockEngine
             }
         }
         succeedOrder(c, order, false);
+    }
+
+    /**
+     * True when a line to return would put units into a SKU that was made a kit after it shipped (a definition needs
+     * the SKU to hold no stock, and shipped units hold none): a kit has no stock of its own, and units there could
+     * never be moved, sold or written off.
+     */
+    private boolean returnsIntoAKit(final int order, final int count)
+    {
+        for (int n = 0; n < count; n++)
+        {
+            if (take[n] == 0)
+            {
+                continue;
+            }
+            for (int m = n; m < count; m++)
+            {
+                final int line = orders.line(order, m);
+                if (m > n && orders.lineValue(line, OrderBook.L_PARENT) != n)
+                {
+                    break;
+                }
+                if (orders.lineValue(line, OrderBook.L_FACTOR) != 0 && kits.isKit(orders.lineSku(line)))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void orderView(final Command c, final int order)

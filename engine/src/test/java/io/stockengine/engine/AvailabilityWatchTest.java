@@ -1,6 +1,7 @@
 package io.stockengine.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -147,5 +148,35 @@ class AvailabilityWatchTest
             x.quantity = 4;
         });
         assertEquals(List.of("b2b:A=6", "web:A=10"), receive("A", 10));
+    }
+
+    /** A tick that expires a reservation answers no seq of its own; its changes carry the expiry's. */
+    @Test
+    void shouldStampChangesWithTheSequenceTheyAreAsOf()
+    {
+        watch.watch("web");
+        receive("A", 10);
+        assertEquals(c.seq, c.changeSeq);
+        run(x ->
+        {
+            x.type = CommandType.RESERVE;
+            x.orderId = "o-2";
+            x.channel = "web";
+            x.time = 100;
+            x.line("A", null, 3);
+        });
+        final long reserved = c.seq;
+        time += 1_000;
+        assertEquals(List.of("web:A=10"), run(x -> x.type = CommandType.TICK));
+        assertEquals(0, c.seq, "a tick answers nothing");
+        final long expired = c.changeSeq;
+        assertTrue(expired > reserved, () -> expired + " after " + reserved);
+        run(x ->
+        {
+            x.type = CommandType.QUERY_ORDER;
+            x.orderId = "o-2";
+        });
+        assertEquals(OrderStatus.EXPIRED, c.status);
+        assertEquals(expired, c.seq, "the order's last event is its expiry");
     }
 }

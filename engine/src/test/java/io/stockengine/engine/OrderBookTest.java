@@ -132,6 +132,13 @@ class OrderBookTest
         assertEquals(-1, book.find("x".repeat(OrderBook.MAX_ID_LENGTH)));
         assertEquals(-1, book.find(longest.substring(1)));
         assertEquals(longest, book.id(order).toString());
+        // Ids are compared eight bytes at a time: a character over 0x7F must not pass for its low byte.
+        final int nul = book.create("a\u0000b", 0, 0, 0, 2, 1);
+        final int plain = book.create("ab", 0, 0, 0, 3, 1);
+        assertEquals(-1, book.find("a\u0100b"));
+        assertEquals(-1, book.find("\u0161b"));
+        assertEquals(nul, book.find("a\u0000b"));
+        assertEquals(plain, book.find("ab"));
     }
 
     /**

@@ -875,7 +875,7 @@ final class ReferenceModel
         {
             case CommandType.PICK -> cancelledOrExpired || status == OrderStatus.SHIPPED;
             case CommandType.SHIP -> cancelledOrExpired;
-            default -> status == OrderStatus.SHIPPED;
+            default -> status == OrderStatus.SHIPPED && order.total(l -> l.cancelled) == 0;
         };
         if (refused)
         {
@@ -886,7 +886,7 @@ final class ReferenceModel
         {
             case CommandType.PICK -> order.total(l -> l.reserved) == 0;
             case CommandType.SHIP -> status == OrderStatus.SHIPPED;
-            default -> cancelledOrExpired;
+            default -> cancelledOrExpired || status == OrderStatus.SHIPPED;
         };
         if (nothingToDo)
         {
@@ -1097,6 +1097,18 @@ final class ReferenceModel
             {
                 c.result = ResultCode.INVALID_TRANSITION;
                 return;
+            }
+        }
+        for (int i = 0; i < asked.length; i++)
+        {
+            for (final Part part : order.lines.get(i).parts)
+            {
+                if (asked[i] > 0 && kits.containsKey(part.sku))
+                {
+                    // Defined as a kit since it shipped: a kit holds no stock of its own.
+                    c.result = ResultCode.INVALID_TRANSITION;
+                    return;
+                }
             }
         }
         final int to = c.flag ? Bucket.QUALITY_CONTROL : Bucket.SELLABLE;

@@ -571,6 +571,34 @@ class StockEngineTest
         assertBuckets("C", "L0", 8, 2, 0, 0, 0);
     }
 
+    /**
+     * A SKU that holds nothing may become a kit, though units of it that shipped can still come back: a return of
+     * them, or of a kit line whose component has since become a kit, would put stock into a kit, where nothing could
+     * move, sell or write it off. Refused, and nothing changes.
+     */
+    @Test
+    void shouldRefuseAReturnIntoASkuMadeAKitAfterItShipped()
+    {
+        receive("S", "L0", 1);
+        receive("A", "L0", 4);
+        defineKit("K", "A", 2);
+        assertOk(reserve("o1", "web", 0).line("S", "L0", 1).run());
+        assertOk(reserve("o2", "web", 0).line("K", "L0", 2).run());
+        assertOk(cmd(SHIP).order("o1").run());
+        assertOk(cmd(SHIP).order("o2").run());
+        assertOk(cmd(DEFINE_KIT).sku("S").line("C", null, 1).run());
+        assertOk(cmd(DEFINE_KIT).sku("K").line("C", null, 1).run());
+        assertOk(cmd(DEFINE_KIT).sku("A").line("C", null, 1).run());
+        final long seq = sink.lastSeq();
+        assertEquals(ResultCode.INVALID_TRANSITION,
+            cmd(RETURN).order("o1").key(key()).line("S", "L0", 1).run().result);
+        assertEquals(ResultCode.INVALID_TRANSITION,
+            cmd(RETURN).order("o2").key(key()).line("K", "L0", 1).run().result);
+        assertEquals(seq, sink.lastSeq(), "nothing journaled");
+        assertLine(order("o1"), 0, "S", "L0", 1, 0, 0, 1, 0, 0);
+        assertLine(order("o2"), 0, "K", "L0", 2, 0, 0, 2, 0, 0);
+    }
+
     // ---- order actions ----
 
     @Test
@@ -631,6 +659,17 @@ class StockEngineTest
         assertEquals(OrderStatus.SHIPPED, rest.status, "cancelling the rest of a partly shipped order ships it");
         assertLine(rest, 1, "B", "L0", 2, 0, 0, 0, 0, 2);
         assertBuckets("B", "L0", 10, 0, 0, 0, 0);
+
+        // A retry of that cancel (its answer lost) finds it done, as API.md has whole-order actions.
+        final Command retried = cmd(CANCEL).order("o1").run();
+        assertOk(retried);
+        assertEquals(OrderStatus.SHIPPED, retried.status);
+        assertEquals(rest.seq, retried.seq, "nothing new happened");
+        assertBuckets("A", "L0", 8, 0, 0, 0, 0);
+        // An order that shipped whole had nothing cancelled: cancelling it is refused.
+        assertOk(reserve("o2", "web", 0).line("A", "L0", 1).run());
+        assertOk(cmd(SHIP).order("o2").run());
+        assertEquals(ResultCode.INVALID_TRANSITION, cmd(CANCEL).order("o2").run().result);
     }
 
     @Test

@@ -281,12 +281,16 @@ public final class CommandValidator
             {
                 return FieldNames.lineField(type, locations, i, FieldNames.PART_QUANTITY);
             }
-            for (int j = 0; isLocation && j < i; j++)
+            for (int j = isLocation ? 0 : locations; j < i; j++)
             {
+                // A location listed twice, or one SKU x location fenced twice (the engine would keep the last and
+                // answer both).
                 if (sameBytes(buffer, d.lineLocationOffset(i), d.lineLocationLength(i), d.lineLocationOffset(j),
-                    d.lineLocationLength(j)))
+                    d.lineLocationLength(j)) && (isLocation || sameBytes(buffer, d.lineSkuOffset(i),
+                    d.lineSkuLength(i), d.lineSkuOffset(j), d.lineSkuLength(j))))
                 {
-                    return FieldNames.lineField(type, locations, i, FieldNames.PART_LOCATION);
+                    return FieldNames.lineField(type, locations, i, isLocation ? FieldNames.PART_LOCATION :
+                        FieldNames.PART_SKU);
                 }
             }
         }

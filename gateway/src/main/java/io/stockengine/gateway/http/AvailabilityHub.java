@@ -160,7 +160,7 @@ public final class AvailabilityHub
             }
             if (position == limit)
             {
-                droppedSeq = Math.max(droppedSeq, c.seq);
+                droppedSeq = Math.max(droppedSeq, c.changeSeq);
                 metrics.streamDroppedChanges.incrementAndGet();
                 overflowed.set(true);
                 queued = true;
@@ -170,7 +170,7 @@ public final class AvailabilityHub
             ringChannel[slot] = c.changeChannel[i];
             ringSku[slot] = c.changeSku[i];
             ringAvailable[slot] = c.changeAvailable[i];
-            ringSeq[slot] = c.seq;
+            ringSeq[slot] = c.changeSeq;
             position++;
             queued = true;
         }

@@ -445,6 +445,7 @@ final class Requests
         c.channel = Validation.id("channel", channel, Validation.CHANNEL_MAX);
         final List<String> locations = new java.util.ArrayList<>();
         final List<Object[]> allocations = new java.util.ArrayList<>();
+        final java.util.Set<String> fenced = new java.util.HashSet<>();
         while (body.nextField("body"))
         {
             switch (body.name())
@@ -491,6 +492,12 @@ final class Requests
                         require(sku != null, at + ".sku");
                         require(location != null, at + ".location");
                         require(quantity >= 0, at + ".quantity");
+                        if (!fenced.add(sku + '\u0000' + location))
+                        {
+                            // The engine would keep one and the answer would echo both.
+                            throw Problem.invalid(at, "sku " + sku + " at location " + location + " is allocated " +
+                                "twice");
+                        }
                         allocations.add(new Object[] { sku, location, quantity });
                         i++;
                     }

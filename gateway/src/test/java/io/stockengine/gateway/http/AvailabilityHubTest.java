@@ -24,7 +24,7 @@ class AvailabilityHubTest
     private static Command changes(final long seq, final String channel, final String... skus)
     {
         final Command c = new Command();
-        c.seq = seq;
+        c.changeSeq = seq;
         for (int i = 0; i < skus.length; i++)
         {
             c.change(channel, skus[i], 10 + i);

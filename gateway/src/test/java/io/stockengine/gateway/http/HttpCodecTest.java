@@ -439,7 +439,7 @@ class HttpCodecTest
     private static Command change(final long seq, final String sku)
     {
         final Command c = new Command();
-        c.seq = seq;
+        c.changeSeq = seq;
         c.change("hc-web", sku, seq * 10);
         return c;
     }

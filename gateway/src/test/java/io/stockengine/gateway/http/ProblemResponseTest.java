@@ -244,6 +244,9 @@ class ProblemResponseTest
             "expected_at"));
         cases.add(bad("a location listed twice", RawHttp.request("PUT", "/v1/channels/web",
             Json.q("{'locations':['PR-A','PR-A']}")), "locations[1]"));
+        cases.add(bad("one sku and location allocated twice", RawHttp.request("PUT", "/v1/channels/web",
+            Json.q("{'allocations':[{'sku':'PR-1','location':'PR-A','quantity':2},{'sku':'PR-1','location':'PR-B'," +
+            "'quantity':1},{'sku':'PR-1','location':'PR-A','quantity':3}]}")), "allocations[2]"));
         cases.add(bad("availability without a channel", RawHttp.request("GET", "/v1/availability?sku=PR-1", null),
             "channel"));
         cases.add(bad("availability with two channels",
