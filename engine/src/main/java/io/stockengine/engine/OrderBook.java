@@ -90,12 +90,6 @@ public final class OrderBook
 
     private final OrderId idView = new OrderId();
 
-    /** The key {@link #packedWords} hold; the words past its length are stale, and never compared. */
-    private CharSequence packedKey;
-    private final long[] packedWords = new long[O_STRIDE - O_ID];
-    /** The packed key's length, or -1 when no stored id can equal it. */
-    private int packedLength;
-
     private long[][] linePages = new long[16][];
     private int lineHigh;
     private final int[] freeBlock = new int[SIZE_CLASSES];
@@ -189,58 +183,15 @@ public final class OrderBook
         {
             return false;
         }
-        pack(key);
-        if (packedLength < 0)
+        for (int i = 0; i < length; i++)
         {
-            return false;
-        }
-        for (int w = 0, words = (length + 7) >>> 3; w < words; w++)
-        {
-            if (page[base + O_ID + w] != packedWords[w])
+            final int stored = idByte(page, base, i);
+            if (stored != key.charAt(i))
             {
                 return false;
             }
         }
         return true;
-    }
-
-    /**
-     * Packs the key into {@link #packedWords} as a stored id is packed, so a comparison is a word per eight
-     * characters. A command names its order several times (the decision's lookup, then each of its events), so a
-     * String, which cannot change, is packed once for all of them; another CharSequence (the replay's reused view
-     * of a record) is packed every time.
-     */
-    private void pack(final CharSequence key)
-    {
-        if (key == packedKey && key instanceof String)
-        {
-            return;
-        }
-        final int length = key.length();
-        packedKey = key;
-        packedLength = length;
-        if (length > MAX_ID_LENGTH)
-        {
-            packedLength = -1;
-            return;
-        }
-        for (int w = 0, words = (length + 7) >>> 3; w < words; w++)
-        {
-            final int from = w << 3;
-            final int to = Math.min(from + Long.BYTES, length);
-            long word = 0;
-            for (int i = from; i < to; i++)
-            {
-                final char c = key.charAt(i);
-                if (c > 0x7F)
-                {
-                    // No stored id has it (storable), and its low byte could pass for another character.
-                    packedLength = -1;
-                }
-                word |= (long)(c & 0xFF) << ((i - from) << 3);
-            }
-            packedWords[w] = word;
-        }
     }
 
     private static void packId(final long[] page, final int base, final CharSequence key)
@@ -584,17 +535,7 @@ public final class OrderBook
         page[base + O_RESERVE_SEQ] = seq;
         page[base + O_LAST_SEQ] = seq;
         page[base + O_HASH] = h;
-        pack(orderId);
-        if (packedLength < 0)
-        {
-            packId(page, base, orderId);
-        }
-        else
-        {
-            final int words = (packedLength + 7) >>> 3;
-            System.arraycopy(packedWords, 0, page, base + O_ID, words);
-            Arrays.fill(page, base + O_ID + words, base + O_STRIDE, 0L);
-        }
+        packId(page, base, orderId);
         insert(h, order);
         liveOrders++;
         if (expires > 0)
