@@ -38,7 +38,8 @@ final class Requests
             switch (body.name())
             {
                 case "channel" -> c.channel = Validation.id("channel", body.string(), Validation.CHANNEL_MAX);
-                case "ttl_seconds" -> c.time = body.integer(1, Validation.TTL_MAX_SECONDS) * 1000;
+                // null is "none", as answers write it (expires_at), for the optional fields that mean a choice.
+                case "ttl_seconds" -> c.time = body.isNull() ? 0 : body.integer(1, Validation.TTL_MAX_SECONDS) * 1000;
                 case "lines" ->
                 {
                     lines(body, c, true, true);
@@ -130,7 +131,7 @@ final class Requests
             switch (body.name())
             {
                 case "lines" -> lines(body, c, true, true);
-                case "inspect" -> c.flag = body.bool();
+                case "inspect" -> c.flag = body.isNull() || body.bool();
                 default -> throw body.unknown();
             }
         }
@@ -187,7 +188,7 @@ final class Requests
                 case "unit_cost" -> c.amount = Validation.money("unit_cost", body.string());
                 case "purchase_order" -> c.reference = body.isNull() ? null :
                     Validation.id("purchase_order", body.string(), Validation.ID_MAX);
-                case "inspect" -> c.flag = body.bool();
+                case "inspect" -> c.flag = !body.isNull() && body.bool();
                 default -> throw body.unknown();
             }
         }
@@ -324,8 +325,8 @@ final class Requests
                 case "counted" -> c.quantity = body.integer(0, Validation.MOVEMENT_MAX);
                 case "expected" ->
                 {
-                    c.flag = true;
-                    c.quantity2 = body.integer(0, Validation.MOVEMENT_MAX);
+                    c.flag = !body.isNull();
+                    c.quantity2 = c.flag ? body.integer(0, Validation.MOVEMENT_MAX) : 0;
                 }
                 default -> throw body.unknown();
             }
@@ -407,7 +408,7 @@ final class Requests
                 switch (body.name())
                 {
                     case "quantity" -> c.quantity = body.integer(1, Validation.MOVEMENT_MAX);
-                    case "inspect" -> c.flag = body.bool();
+                    case "inspect" -> c.flag = !body.isNull() && body.bool();
                     default -> throw body.unknown();
                 }
             }

@@ -142,6 +142,28 @@ class OrderLifecycleTest
         assertStockAt("LS-1", stock("LS-A", 1, 0, 0, 1, 0, 0, 0, 0));
     }
 
+    /** Answers write "none" as null (expires_at, a shortfall's location): a client may send it back so. */
+    @Test
+    void shouldTakeNullAsTheDefaultOfAnOptionalChoice()
+    {
+        server.receive("LN-1", "LN-A", 10);
+        final Reply reserved = server.put("/v1/orders/ln-o1", "{'channel':'web','ttl_seconds':null," +
+            "'lines':[{'sku':'LN-1','quantity':2,'location':null}]}");
+        reserved.assertOk(201);
+        assertTrue(reserved.json().containsKey("expires_at") && reserved.json().get("expires_at") == null,
+            reserved.body());
+        server.post("/v1/orders/ln-o1/ship", null, null).assertOk(200);
+        server.post("/v1/orders/ln-o1/returns", "{'lines':[{'sku':'LN-1','quantity':1}],'inspect':null}", "ln-r1")
+            .assertOk(200);
+        assertStockAt("LN-1", stock("LN-A", 8, 0, 0, 1, 0, 0, 0, 0));
+        server.post("/v1/receipts", "{'sku':'LN-1','location':'LN-A','quantity':1,'unit_cost':'1','inspect':null}",
+            "ln-rc1").assertOk(201);
+        assertStockAt("LN-1", stock("LN-A", 9, 0, 0, 1, 0, 0, 0, 0));
+        server.post("/v1/counts", "{'sku':'LN-1','location':'LN-A','counted':5,'expected':null}", "ln-c1")
+            .assertOk(201);
+        assertStockAt("LN-1", stock("LN-A", 5, 0, 0, 1, 0, 0, 0, 0));
+    }
+
     @Test
     void shouldSetExpiresAtFromTheTtlAndExpireWithoutTraffic() throws InterruptedException
     {
