@@ -399,12 +399,31 @@ public final class JournalReader implements AutoCloseable
     public long catchUp(final EventSink sink)
     {
         long total = 0;
-        int delivered;
-        while ((delivered = poll(sink, DEFAULT_BATCH)) > 0)
+        while (true)
         {
-            total += delivered;
+            int delivered;
+            while ((delivered = poll(sink, DEFAULT_BATCH)) > 0)
+            {
+                total += delivered;
+            }
+            // What the queue held before the last look: an excerpt appended since is found by it, so one still
+            // unread lies beyond a stretch the tailer cannot read (see JournalRecovery.requireReadToTheEnd).
+            final long last = queue.lastIndex();
+            if ((delivered = poll(sink, DEFAULT_BATCH)) > 0)
+            {
+                total += delivered;
+                continue;
+            }
+            if (tailer != null && last >= tailer.index())
+            {
+                failure = new JournalCorruptedException(String.format("journal %s is corrupt in the middle: " +
+                    "reading stops before excerpt %s, but the queue holds excerpts up to %s beyond an unreadable " +
+                    "stretch (zeroed bytes, as a page that never reached the disk leaves). Restore the journal " +
+                    "from a copy.", queue.file(), Long.toHexString(tailer.index()), Long.toHexString(last)));
+                throw failure;
+            }
+            return total;
         }
-        return total;
     }
 
     /**

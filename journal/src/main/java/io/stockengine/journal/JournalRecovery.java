@@ -93,7 +93,30 @@ public final class JournalRecovery
                 reporter.afterExcerpt();
             }
         }
+        requireReadToTheEnd(queue, replayer.lastRead());
         return reporter.outcome();
+    }
+
+    /**
+     * A tailer reads a header of zeroes as the end of the journal: a page in the middle that never reached the disk
+     * (dirty pages written out of order before a power cut) or was zeroed would end the replay there, and what
+     * follows it, acknowledged, would be lost, and each later append hidden behind it. Chronicle's index still knows
+     * the excerpts after the hole; a replay that stops short of them is corruption in the middle. A torn last excerpt
+     * (its header never completed) is not in the index, so it does not count.
+     *
+     * @throws JournalCorruptedException when the queue holds an excerpt after the last one read.
+     */
+    static void requireReadToTheEnd(final SingleChronicleQueue queue, final long lastRead)
+    {
+        final long last = queue.lastIndex();
+        if (last > lastRead)
+        {
+            throw new JournalCorruptedException(String.format("journal %s is corrupt in the middle: reading stops " +
+                "after excerpt %s, but the queue holds excerpts up to %s beyond an unreadable stretch (zeroed " +
+                "bytes, as a page that never reached the disk leaves); refusing to go on. Restore the journal from " +
+                "a copy.", queue.file(), lastRead < 0 ? "none (at the start)" : Long.toHexString(lastRead),
+                Long.toHexString(last)));
+        }
     }
 
     private static Outcome replay(final SingleChronicleQueue queue, final JournalReplayer replayer,
@@ -111,6 +134,7 @@ public final class JournalRecovery
                 reporter.afterExcerpt();
             }
         }
+        requireReadToTheEnd(queue, replayer.lastRead());
         return reporter.outcome();
     }
 

@@ -22,6 +22,8 @@ public final class JournalReplayer
     private long readExpected;
     private long lastSeq;
     private long lastIndex = -1;
+    /** Index of the last excerpt read of any kind (applied, unreadable, a repair marker, skipped to), or -1. */
+    private long lastRead = -1;
     private long events;
     private long excerpts;
     private long tornFrom = -1;
@@ -101,6 +103,7 @@ public final class JournalReplayer
      */
     void accept(final ExcerptScanner checked)
     {
+        lastRead = checked.index();
         final boolean whole = checked.problem() == null;
         if (whole && checked.isRepairMarker())
         {
@@ -154,15 +157,25 @@ public final class JournalReplayer
         if (!tailer.moveToIndex(index) || !scanner.next(tailer))
         {
             throw new JournalCorruptedException("the snapshot was taken at excerpt " + Long.toHexString(index) +
-                ", which the journal does not have: were journal files deleted too early?");
+                ", which the journal does not have: were journal files deleted too early, or is the journal's end " +
+                "damaged? Restore the journal from a copy.");
         }
         if (!scanner.check(0) || scanner.lastSeq() != lastSeq)
         {
             throw new JournalCorruptedException("the snapshot says excerpt " + Long.toHexString(index) +
                 " ends at seq " + lastSeq + " but the journal disagrees (" +
-                (scanner.problem() != null ? scanner.problem() : "it ends at " + scanner.lastSeq()) + ")");
+                (scanner.problem() != null ? scanner.problem() : "it ends at " + scanner.lastSeq()) + "). The " +
+                "excerpt was acknowledged before the snapshot was taken, so this is damage, not a crash's torn " +
+                "write, and it is not voided: restore the journal from a copy.");
         }
         lastIndex = index;
+        lastRead = index;
+    }
+
+    /** Index of the last excerpt read, whatever it held, -1 before any. */
+    public long lastRead()
+    {
+        return lastRead;
     }
 
     public long lastSeq()

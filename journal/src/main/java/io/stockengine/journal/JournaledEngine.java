@@ -11,6 +11,7 @@ import io.stockengine.engine.InventoryState;
 import io.stockengine.engine.PageReserve;
 import io.stockengine.engine.PipelineConfig;
 import io.stockengine.engine.StockEngine;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
 /**
  * The engine with its journal: recovers the state (newest snapshot, then the journal after it), repairs a torn
@@ -19,7 +20,7 @@ import io.stockengine.engine.StockEngine;
 public final class JournaledEngine implements AutoCloseable
 {
     private final JournalConfig journalConfig;
-    private final net.openhft.chronicle.queue.impl.single.SingleChronicleQueue queue;
+    private final SingleChronicleQueue queue;
     private final ChronicleJournal journal;
     private final EnginePipeline pipeline;
     private final JournalRecovery.Outcome recovery;
@@ -35,6 +36,7 @@ public final class JournaledEngine implements AutoCloseable
     private JournaledEngine(final JournalConfig journalConfig, final EngineConfig engineConfig,
         final PipelineConfig pipelineConfig, final Consumer<String> log)
     {
+        SingleChronicleQueue opened = null;
         try
         {
             this.journalConfig = journalConfig.conclude();
@@ -51,7 +53,8 @@ public final class JournaledEngine implements AutoCloseable
                 new SnapshotStore(journalConfig.snapshotDir(), journalConfig.snapshotsKept());
             snapshot = snapshots.loadNewest(engineConfig, pages, log);
             final InventoryState state = snapshot != null ? snapshot.state() : new InventoryState(engineConfig, pages);
-            queue = Queues.open(journalConfig.journalDir(), journalConfig, false);
+            opened = Queues.open(journalConfig.journalDir(), journalConfig, false);
+            queue = opened;
             log.accept(snapshot == null ? "recovery: no snapshot, replaying the journal from the start" :
                 "recovery: snapshot at seq " + snapshot.lastSeq() + ", replaying the journal after it");
             recovery = JournalRecovery.replay(queue, state, snapshot == null ? 0 : snapshot.lastSeq(),
@@ -71,6 +74,11 @@ public final class JournaledEngine implements AutoCloseable
         }
         catch (final RuntimeException | Error ex)
         {
+            if (opened != null)
+            {
+                // A refused recovery leaves nothing mapped behind for a finalizer to complain about.
+                opened.close();
+            }
             pages.close();
             throw ex;
         }

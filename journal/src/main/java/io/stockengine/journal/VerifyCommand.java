@@ -53,6 +53,7 @@ final class VerifyCommand implements Callable<Integer>
             final EventCounts counts = new EventCounts();
             try (JournalReader reader = JournalReader.open(new JournalReader.Context().config(config).queue(queue)))
             {
+                boolean corrupt = false;
                 try
                 {
                     reader.catchUp(counts);
@@ -60,14 +61,13 @@ final class VerifyCommand implements Callable<Integer>
                 catch (final JournalCorruptedException ex)
                 {
                     problems.add(ex.getMessage());
+                    corrupt = true;
                 }
                 lines.add(row("excerpts", String.format("%,d read (%,d tail-repair markers)", reader.excerpts(),
                     reader.repairMarkers())));
-                if (reader.tornFrom() >= 0)
+                if (reader.tornFrom() >= 0 && !corrupt)
                 {
-                    problems.add(String.format("torn tail: excerpts 0x%s..0x%s are unreadable (%s). A process died " +
-                        "writing them, so none of it was acknowledged; the engine voids them on its next start.",
-                        Long.toHexString(reader.tornFrom()), Long.toHexString(reader.tornTo()), reader.tornReason()));
+                    problems.add(tornTail(config, reader.tornFrom(), reader.tornTo(), reader.tornReason()));
                 }
             }
             summarise(counts, lines);
@@ -131,6 +131,37 @@ final class VerifyCommand implements Callable<Integer>
      * @param firstSeq the journal's first seq (0 when it has none): the reader accepts any, but recovery without a
      *                 snapshot replays from seq 1 and refuses a journal that starts later.
      */
+    /**
+     * An unreadable tail is a crash's torn write only if nothing says it was acknowledged: a snapshot taken at or
+     * after it was taken after those excerpts were appended, acknowledged and applied, so they are damaged, and the
+     * engine refuses to start rather than void them.
+     */
+    private static String tornTail(final JournalConfig config, final long from, final long to, final String reason)
+    {
+        final String where = String.format("excerpts 0x%s..0x%s are unreadable (%s)", Long.toHexString(from),
+            Long.toHexString(to), reason);
+        try
+        {
+            for (final JournalFiles.SnapshotInfo snapshot : JournalFiles.snapshots(config, problem -> { }))
+            {
+                if (snapshot.index() >= from)
+                {
+                    return "damaged tail: " + where + ", but snapshot " + snapshot.file().getFileName() + " was " +
+                        "taken at excerpt 0x" + Long.toHexString(snapshot.index()) + ", after they were " +
+                        "acknowledged. Not a crash's torn write: the engine refuses to start. Restore the journal " +
+                        "from a copy.";
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            return "torn tail: " + where + "; the snapshots cannot be listed to tell whether it was acknowledged (" +
+                ex.getMessage() + ")";
+        }
+        return "torn tail: " + where + ". A process died writing them, so none of it was acknowledged; the " +
+            "engine voids them on its next start.";
+    }
+
     private static void checkSnapshots(final JournalConfig config, final SingleChronicleQueue queue,
         final long firstSeq, final List<String[]> lines, final List<String> problems)
     {

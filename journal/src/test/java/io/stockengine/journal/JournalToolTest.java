@@ -364,7 +364,38 @@ class JournalToolTest
         TestJournal.scribble(config, last[0] + last[1] - 6, 6);
         final ToolRun run = ToolRun.of("verify", "--data-dir", own.toString());
         assertEquals(1, run.exit(), run.toString());
-        assertTrue(run.out().contains("torn tail"), run.toString());
+        assertTrue(run.out().contains("torn tail") && run.out().contains("voids them"), run.toString());
+    }
+
+    /**
+     * A zeroed page in the middle reads as the end of the journal to a tailer; the queue's index still holds what
+     * follows, so it is corruption, not a torn tail (which would lose every acknowledged event after it).
+     */
+    @Test
+    void shouldReportAZeroedPageInTheMiddleAsCorruption() throws Exception
+    {
+        final JournalConfig config = TestJournal.config(own);
+        TestJournal.runWorkload(config, new Workload(45), 1, 1_000);
+        final List<long[]> excerpts = TestJournal.excerpts(config);
+        TestJournal.zeroPage(config, excerpts.get(excerpts.size() / 3)[0]);
+        final ToolRun run = ToolRun.of("verify", "--data-dir", own.toString());
+        assertEquals(1, run.exit(), run.toString());
+        assertTrue(run.out().contains("corrupt in the middle"), run.toString());
+        assertTrue(!run.out().contains("torn tail"), "one diagnosis, not two: " + run);
+    }
+
+    /** A snapshot taken after the last excerpt says it was acknowledged: its damage is not a crash's torn write. */
+    @Test
+    void shouldNotCallADamagedAcknowledgedTailTorn() throws Exception
+    {
+        final JournalConfig config = TestJournal.config(own).snapshots(true);
+        TestJournal.runWorkload(config, new Workload(46), 1, 300);
+        final List<long[]> excerpts = TestJournal.excerpts(config);
+        final long[] last = excerpts.get(excerpts.size() - 1);
+        TestJournal.scribble(config, last[0] + last[1] - 6, 6);
+        final ToolRun run = ToolRun.of("verify", "--data-dir", own.toString());
+        assertEquals(1, run.exit(), run.toString());
+        assertTrue(run.out().contains("damaged tail") && run.out().contains("refuses to start"), run.toString());
     }
 
     @Test

@@ -139,6 +139,22 @@ final class TestJournal
     /** Overwrites bytes of the (single) cycle file, as a bad disk or a torn write would. */
     static void scribble(final JournalConfig config, final long position, final int length) throws IOException
     {
+        final byte[] garbage = new byte[length];
+        for (int i = 0; i < length; i++)
+        {
+            garbage[i] = (byte)(0x5A ^ i);
+        }
+        write(config, position, garbage);
+    }
+
+    /** Zeroes the 4 KiB page that holds {@code position}, as a page that never reached the disk would read. */
+    static void zeroPage(final JournalConfig config, final long position) throws IOException
+    {
+        write(config, position / 4096 * 4096, new byte[4096]);
+    }
+
+    private static void write(final JournalConfig config, final long position, final byte[] bytes) throws IOException
+    {
         final Path file;
         try (Stream<Path> files = Files.list(config.journalDir()))
         {
@@ -147,12 +163,7 @@ final class TestJournal
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
         {
             raf.seek(position);
-            final byte[] garbage = new byte[length];
-            for (int i = 0; i < length; i++)
-            {
-                garbage[i] = (byte)(0x5A ^ i);
-            }
-            raf.write(garbage);
+            raf.write(bytes);
         }
     }
 }
