@@ -466,6 +466,12 @@ public final class OrderBook
         return field(order, O_EXPIRES_AT);
     }
 
+    /** When the TTL will expire the order, or 0 when it will not (none given, or the order has left RESERVED). */
+    public long liveExpiry(final int order)
+    {
+        return ttlArmed(order) ? field(order, O_EXPIRES_AT) : 0;
+    }
+
     public long fingerprint(final int order)
     {
         return field(order, O_FINGERPRINT);

@@ -1210,7 +1210,7 @@ public final class StockEngine
     private void orderView(final Command c, final int order)
     {
         c.status = orders.status(order);
-        c.outTime = orders.expiresAt(order);
+        c.outTime = orders.liveExpiry(order);
         c.outName = state.symbolName(EventSink.SYMBOL_CHANNEL, orders.channel(order));
         final int count = orders.lineCount(order);
         c.ensureRows(count, Command.LINE_FIELDS);
@@ -1246,6 +1246,7 @@ public final class StockEngine
     {
         orderView(c, order);
         c.status = OrderStatus.RESERVED;
+        c.outTime = orders.expiresAt(order);
         for (int row = 0; row < c.rowCount; row++)
         {
             final int base = row * Command.LINE_FIELDS;

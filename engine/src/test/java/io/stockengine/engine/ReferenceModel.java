@@ -1578,10 +1578,10 @@ final class ReferenceModel
         c.rowCount = row;
     }
 
-    private static void writeOrder(final Command c, final Order order)
+    private void writeOrder(final Command c, final Order order)
     {
         c.status = order.status;
-        c.outTime = order.expiresAt;
+        c.outTime = expiring.contains(order) ? order.expiresAt : 0;
         c.outName = order.channel;
         c.ensureRows(order.lines.size(), Command.LINE_FIELDS);
         for (int r = 0; r < order.lines.size(); r++)
@@ -1601,10 +1601,11 @@ final class ReferenceModel
     }
 
     /** A retried reservation's answer: the order as the reservation placed it, whatever happened since. */
-    private static void writeOrderAsPlaced(final Command c, final Order order)
+    private void writeOrderAsPlaced(final Command c, final Order order)
     {
         writeOrder(c, order);
         c.status = OrderStatus.RESERVED;
+        c.outTime = order.expiresAt;
         for (int r = 0; r < order.lines.size(); r++)
         {
             final int base = r * Command.LINE_FIELDS;

@@ -80,6 +80,7 @@ class StockEngineTest
         tick();
         final Command expired = order("o1");
         assertEquals(OrderStatus.EXPIRED, expired.status);
+        assertEquals(0, expired.outTime, "nothing left to expire");
         assertLine(expired, 0, "A", "L0", 3, 0, 0, 0, 0, 3);
         assertBuckets("A", "L0", 10, 0, 0, 0, 0);
         assertEquals(sink.lastSeq(), expired.seq, "a query of an order answers its last event");
@@ -96,7 +97,9 @@ class StockEngineTest
         receive("B", "L0", 10);
         reserve("o1", "web", 1_000).line("A", "L0", 2).line("B", "L0", 1).run();
         assertEquals(OrderStatus.PARTIALLY_PICKED, cmd(PICK).order("o1").key(key()).line("B", "L0", 1).run().status);
-        assertEquals(OrderStatus.RESERVED, cmd(CANCEL).order("o1").key(key()).line("B", "L0", 1).run().status);
+        final Command back = cmd(CANCEL).order("o1").key(key()).line("B", "L0", 1).run();
+        assertEquals(OrderStatus.RESERVED, back.status);
+        assertEquals(0, back.outTime, "RESERVED again, but its TTL no longer applies: no expiry to show");
 
         now = T0 + 1_000;
         tick();
@@ -1090,7 +1093,7 @@ class StockEngineTest
         final Command pick = cmd(PICK).order("o1").key("p1").line("A", null, 1).run();
         assertTrue(pick.replayed);
         assertEquals(OrderStatus.PARTIALLY_PICKED, pick.status);
-        assertEquals(T0 + 5_000, pick.outTime, "still RESERVED-era expiry as answered");
+        assertEquals(0, pick.outTime, "a picked order no longer expires, as answered");
         assertEquals("web", pick.outName);
         assertEquals(2, pick.rowCount);
         assertLine(pick, 0, "A", "L0", 3, 2, 1, 0, 0, 0);

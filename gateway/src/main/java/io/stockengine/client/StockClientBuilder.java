@@ -35,7 +35,7 @@ public final class StockClientBuilder
 
     public StockClientBuilder host(final String host)
     {
-        this.host = host;
+        this.host = java.util.Objects.requireNonNull(host, "host");
         return this;
     }
 
@@ -69,6 +69,7 @@ public final class StockClientBuilder
      */
     public StockClientBuilder flushDelay(final Duration delay)
     {
+        java.util.Objects.requireNonNull(delay, "flushDelay");
         this.flushDelayNanos = delay.toNanos();
         return this;
     }
@@ -110,6 +111,7 @@ public final class StockClientBuilder
 
     public StockClientBuilder connectTimeout(final Duration timeout)
     {
+        java.util.Objects.requireNonNull(timeout, "connectTimeout");
         this.connectTimeoutMillis = timeout.toMillis();
         return this;
     }
@@ -117,6 +119,7 @@ public final class StockClientBuilder
     /** How long a command may wait for its answer, reconnections included; zero waits for ever. */
     public StockClientBuilder requestTimeout(final Duration timeout)
     {
+        java.util.Objects.requireNonNull(timeout, "requestTimeout");
         this.requestTimeoutNanos = timeout.toNanos();
         return this;
     }
@@ -124,6 +127,8 @@ public final class StockClientBuilder
     /** The first and the longest wait between connection attempts; it doubles from one to the other. */
     public StockClientBuilder reconnectDelay(final Duration min, final Duration max)
     {
+        java.util.Objects.requireNonNull(min, "reconnectDelay min");
+        java.util.Objects.requireNonNull(max, "reconnectDelay max");
         this.reconnectMinNanos = min.toNanos();
         this.reconnectMaxNanos = max.toNanos();
         return this;
@@ -172,6 +177,7 @@ public final class StockClientBuilder
 
     private void validate()
     {
+        require(!host.isBlank(), "host must not be blank");
         require(port >= 0 && port <= 65_535, "port must be 0..65535");
         require(flushDelayNanos >= 0, "flush delay must not be negative");
         require(maxBatchCommands >= 1, "max batch commands must be at least 1");

@@ -60,6 +60,10 @@ public final class GatewayConfig
     public int expectedOrders = 1 << 14;
     public boolean snapshots = true;
     public String rollCycle = "LARGE_DAILY";
+    /** A snapshot after this many events since the last one, or after this long, whichever comes first. */
+    public long snapshotEveryEvents = 50_000_000L;
+    public long snapshotEverySeconds = 600;
+    public int snapshotsKept = 2;
 
     /** What one connection may hold at worst: the 1 MiB write high-water mark and its in-flight answers. */
     static final long CONNECTION_WORST_BYTES = 1_536 * 1024L;
@@ -87,7 +91,20 @@ public final class GatewayConfig
             "max-http-in-flight must be 1..65536, got " + maxHttpInFlightPerConnection);
         require(idleTimeoutSeconds >= 1, "idle-timeout-s must be at least 1");
         require(requestTimeoutSeconds >= 1, "request-timeout-s must be at least 1");
-        require(maxFrameBytes >= 1024, "max-frame-bytes must be at least 1024");
+        require(maxFrameBytes >= 1024 && maxFrameBytes <= 64 << 20, "max-frame-bytes must be 1024..67108864, got " +
+            maxFrameBytes);
+        require(snapshotEveryEvents >= 1, "snapshot-every-events must be at least 1, got " + snapshotEveryEvents);
+        require(snapshotEverySeconds >= 1 && snapshotEverySeconds <= 31_536_000L,
+            "snapshot-every-s must be 1..31536000, got " + snapshotEverySeconds);
+        require(snapshotsKept >= 1 && snapshotsKept <= 1_000, "snapshots-kept must be 1..1000, got " + snapshotsKept);
+        try
+        {
+            new io.stockengine.journal.JournalConfig().rollCycle(rollCycle).rollCycle();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("roll-cycle: " + ex.getMessage(), ex);
+        }
         require(dedupWindowMillis >= 1, "dedup-window-ms must be at least 1, got " + dedupWindowMillis);
         require(dedupCapacity >= 1, "dedup-capacity must be at least 1, got " + dedupCapacity);
         require(dedupAnswerMib >= 0 && dedupAnswerMib <= 4_096, "dedup-answer-mib must be 0..4096, got " +

@@ -113,6 +113,25 @@ public final class ServerMain implements Callable<Integer>
     @Option(names = "--no-snapshots", description = "do not keep a snapshot follower")
     boolean noSnapshots;
 
+    @Option(names = "--snapshot-every-events", description = "write a snapshot after this many events since the " +
+        "last (default: 50000000)")
+    Long snapshotEveryEvents;
+
+    @Option(names = "--snapshot-every-s", description = "write a snapshot after this many seconds since the last " +
+        "(default: 600)")
+    Long snapshotEverySeconds;
+
+    @Option(names = "--snapshots-kept", description = "newest snapshots kept on disk; older ones are deleted " +
+        "(default: 2)")
+    Integer snapshotsKept;
+
+    @Option(names = "--roll-cycle", description = "Chronicle roll cycle of the journal's files, e.g. LARGE_DAILY " +
+        "(default), FAST_HOURLY; a journal that exists keeps the cycle it was made with")
+    String rollCycle;
+
+    @Option(names = "--max-frame-bytes", description = "largest binary frame (default: 1048576)")
+    Integer maxFrameBytes;
+
     public static void main(final String[] args)
     {
         // Before any Chronicle class loads: it must never phone home or write to the home directory.
@@ -291,6 +310,12 @@ public final class ServerMain implements Callable<Integer>
         config.expectedBalances = expectedBalances != null ? expectedBalances : config.expectedBalances;
         config.expectedOrders = expectedOrders != null ? expectedOrders : config.expectedOrders;
         config.snapshots = !noSnapshots && config.snapshots;
+        config.snapshotEveryEvents = snapshotEveryEvents != null ? snapshotEveryEvents : config.snapshotEveryEvents;
+        config.snapshotEverySeconds = snapshotEverySeconds != null ? snapshotEverySeconds :
+            config.snapshotEverySeconds;
+        config.snapshotsKept = snapshotsKept != null ? snapshotsKept : config.snapshotsKept;
+        config.rollCycle = rollCycle != null ? rollCycle : config.rollCycle;
+        config.maxFrameBytes = maxFrameBytes != null ? maxFrameBytes : config.maxFrameBytes;
         io.stockengine.engine.WaitStrategies.create(config.waitStrategy);
         return config;
     }
@@ -328,6 +353,11 @@ public final class ServerMain implements Callable<Integer>
                     case "expected-balances" -> config.expectedBalances = Integer.parseInt(value);
                     case "expected-orders" -> config.expectedOrders = Integer.parseInt(value);
                     case "snapshots" -> config.snapshots = Boolean.parseBoolean(value);
+                    case "snapshot-every-events" -> config.snapshotEveryEvents = Long.parseLong(value);
+                    case "snapshot-every-s" -> config.snapshotEverySeconds = Long.parseLong(value);
+                    case "snapshots-kept" -> config.snapshotsKept = Integer.parseInt(value);
+                    case "roll-cycle" -> config.rollCycle = value;
+                    case "max-frame-bytes" -> config.maxFrameBytes = Integer.parseInt(value);
                     default -> throw new IllegalArgumentException("unknown setting '" + key + "' in the config file");
                 }
             }

@@ -68,6 +68,14 @@ public final class StockServer implements AutoCloseable
         {
             return progress;
         }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<java.nio.file.Path> snapshot()
+        {
+            final JournaledEngine current = engine;
+            final SnapshotFollower follower = current == null ? null : current.snapshots();
+            return follower == null ? null : follower.requestSnapshot(current.journal().lastSeq());
+        }
     };
 
     private StockServer(final GatewayConfig config, final Consumer<String> log)
@@ -131,7 +139,9 @@ public final class StockServer implements AutoCloseable
             .bind(config.host, config.httpPort).sync().channel();
         log.accept("http: listening on http://" + config.host + ":" + httpPort() + " (503 until recovery is done)");
         final JournalConfig journalConfig = new JournalConfig().dataDir(config.dataDir)
-            .durability(Durability.parse(config.durability)).rollCycle(config.rollCycle).snapshots(config.snapshots);
+            .durability(Durability.parse(config.durability)).rollCycle(config.rollCycle).snapshots(config.snapshots)
+            .snapshotEveryEvents(config.snapshotEveryEvents).snapshotEveryMillis(config.snapshotEverySeconds * 1000)
+            .snapshotsKept(config.snapshotsKept);
         final EngineConfig engineConfig = new EngineConfig().dedupWindowMillis(config.dedupWindowMillis)
             .dedupCapacity(config.dedupCapacity).dedupAnswerInts(config.dedupAnswerMib << 18)
             .expectedBalances(config.expectedBalances)

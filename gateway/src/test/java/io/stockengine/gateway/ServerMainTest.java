@@ -82,6 +82,30 @@ class ServerMainTest
         assertEquals("dedup-answer-mib must be 0..4096, got 4097", tooMuch.getMessage());
     }
 
+    @Test
+    void shouldTakeTheJournalAndSnapshotSettingsAndExplainAWrongOne() throws Exception
+    {
+        final GatewayConfig defaults = configure().conclude();
+        assertEquals("LARGE_DAILY", defaults.rollCycle);
+        assertEquals(50_000_000L, defaults.snapshotEveryEvents);
+        assertEquals(600, defaults.snapshotEverySeconds);
+        assertEquals(2, defaults.snapshotsKept);
+        assertEquals(1 << 20, defaults.maxFrameBytes);
+        final GatewayConfig set = configure("--roll-cycle", "FAST_HOURLY", "--snapshot-every-events", "1000000",
+            "--snapshot-every-s", "60", "--snapshots-kept", "5", "--max-frame-bytes", "4096").conclude();
+        assertEquals("FAST_HOURLY", set.rollCycle);
+        assertEquals(1_000_000L, set.snapshotEveryEvents);
+        assertEquals(60, set.snapshotEverySeconds);
+        assertEquals(5, set.snapshotsKept);
+        assertEquals(4096, set.maxFrameBytes);
+        final IllegalArgumentException cycle = assertThrows(IllegalArgumentException.class,
+            () -> configure("--roll-cycle", "WEEKLYISH").conclude());
+        assertTrue(cycle.getMessage().startsWith("roll-cycle: unknown roll cycle 'WEEKLYISH'"), cycle.getMessage());
+        final IllegalArgumentException kept = assertThrows(IllegalArgumentException.class,
+            () -> configure("--snapshots-kept", "0").conclude());
+        assertEquals("snapshots-kept must be 1..1000, got 0", kept.getMessage());
+    }
+
     /** Out of memory in any thread the server stops (status 3) and says why; other errors are only reported. */
     @Test
     void shouldStopAtOnceWhenAThreadRunsOutOfMemory()

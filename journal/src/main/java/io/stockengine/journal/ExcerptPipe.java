@@ -135,7 +135,8 @@ final class ExcerptPipe implements AutoCloseable
                 }
                 if (ex != null)
                 {
-                    throw new IllegalStateException("the journal reader failed", ex);
+                    throw new IllegalStateException("the journal reader failed on " + queue.file() + ": " + ex +
+                        " (are the journal's files damaged? journal-tools verify says; restore them from a copy)", ex);
                 }
                 return null;
             }

@@ -61,7 +61,15 @@ public final class JournalTool implements Callable<Integer>
             }
             else
             {
-                ex.printStackTrace(failed.getErr());
+                // Not a user's mistake: most likely damaged files under Chronicle. The causes say what, without
+                // a stack trace the user cannot act on.
+                final StringBuilder why = new StringBuilder("error: ").append(ex);
+                for (Throwable cause = ex.getCause(); cause != null && cause != cause.getCause();
+                    cause = cause.getCause())
+                {
+                    why.append("; caused by ").append(cause);
+                }
+                failed.getErr().println(why.append(". Are the journal's files damaged? Restore them from a copy."));
             }
             failed.getErr().flush();
             return PROBLEM;

@@ -152,6 +152,13 @@ public final class SnapshotStore
         }
     }
 
+    /** The seq a snapshot file written here covers, read from its name ({@code snapshot-<seq>.bin}). */
+    public static long seqOf(final Path file)
+    {
+        final String name = file.getFileName().toString();
+        return Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
+    }
+
     public static Loaded load(final Path file, final EngineConfig config) throws IOException
     {
         return load(file, config, PageReserve.NONE);

@@ -16,4 +16,14 @@ public interface EngineAccess
 
     /** A short description of recovery progress for {@code /health} while it runs. */
     String recoveryProgress();
+
+    /**
+     * Asks for a snapshot of everything journaled so far (written by the snapshot follower, off the logic thread).
+     *
+     * @return the snapshot file once written, or null when the server keeps no snapshots.
+     */
+    default java.util.concurrent.CompletableFuture<java.nio.file.Path> snapshot()
+    {
+        return null;
+    }
 }

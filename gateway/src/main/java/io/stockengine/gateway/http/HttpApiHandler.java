@@ -334,9 +334,51 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             case "GET /health" -> answer(id, operations.health(ctx.alloc()), keepAlive, null);
             case "GET /metrics" -> answer(id, operations.metrics(ctx.alloc()), keepAlive, "text/plain; version=0.0.4");
             case "GET /openapi.json" -> answer(id, operations.openApi(ctx.alloc()), keepAlive, null);
+            case "POST /snapshot" -> snapshot(ctx, request, id, keepAlive);
             case "GET /v1/availability/stream" -> stream(ctx, uri, id, request.protocolVersion());
             default -> publish(ctx, id, keepAlive, parse(route, segments, uri, request));
         }
+    }
+
+    /**
+     * A snapshot on demand, of everything journaled when it is asked for: the follower writes it from its replica
+     * (the logic thread does not pause), and the answer waits for the file, in its turn among pipelined answers.
+     */
+    private void snapshot(final ChannelHandlerContext ctx, final FullHttpRequest request, final long id,
+        final boolean keepAlive)
+    {
+        if (request.content().isReadable())
+        {
+            throw Problem.invalid("body", "a snapshot request takes no body");
+        }
+        if (engine.pipeline() == null)
+        {
+            throw new Problem(503, "UNAVAILABLE", null, "the engine is recovering: " + engine.recoveryProgress());
+        }
+        final java.util.concurrent.CompletableFuture<java.nio.file.Path> written = engine.snapshot();
+        if (written == null)
+        {
+            throw new Problem(409, "SNAPSHOTS_OFF", null, "the server runs with --no-snapshots: nothing writes them");
+        }
+        inFlight++;
+        written.whenComplete((file, failure) ->
+        {
+            try
+            {
+                ctx.executor().execute(() ->
+                {
+                    inFlight--;
+                    answer(id, failure != null ? Responses.problem(ctx.alloc(), 503, "UNAVAILABLE", null,
+                        "no snapshot was written: " + failure, null) : operations.snapshotWritten(ctx.alloc(), file),
+                        keepAlive, null);
+                    updateReading();
+                });
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                // The server is stopping with its event loops; the connection goes with them.
+            }
+        });
     }
 
     /**

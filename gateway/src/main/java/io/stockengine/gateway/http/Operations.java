@@ -169,6 +169,17 @@ public final class Operations
         }), false, false);
     }
 
+    Responses.Rendered snapshotWritten(final ByteBufAllocator alloc, final java.nio.file.Path file)
+    {
+        return new Responses.Rendered(200, Responses.json(alloc, json ->
+        {
+            json.writeStartObject();
+            json.writeStringField("snapshot", file.getFileName().toString());
+            json.writeNumberField("seq", io.stockengine.journal.SnapshotStore.seqOf(file));
+            json.writeEndObject();
+        }), false, false);
+    }
+
     Responses.Rendered metrics(final ByteBufAllocator alloc)
     {
         final ByteArrayOutputStream out = new ByteArrayOutputStream(8192);

@@ -12,6 +12,7 @@ public final class Routes
         "GET /health",
         "GET /metrics",
         "GET /openapi.json",
+        "POST /snapshot",
         "GET /v1/stock/{sku}",
         "PUT /v1/stock/{sku}/{location}/safety-stock",
         "GET /v1/availability",

@@ -211,4 +211,52 @@ class RestartTest
             first.close();
         }
     }
+
+    /**
+     * POST /snapshot writes one of everything journaled so far; a server that then stops uncleanly (no final
+     * snapshot) restarts from it and replays only what came after.
+     */
+    @Test
+    void shouldRecoverFromASnapshotTakenOnDemand(@TempDir final Path dataDir) throws java.io.IOException
+    {
+        final GatewayConfig config = TestServer.config(dataDir);
+        config.snapshots = true;
+        final TestServer first = TestServer.start(config);
+        try
+        {
+            final Acknowledged acknowledged = workload(first);
+            final long seq = first.journaledSeq();
+            final Reply written = first.post("/snapshot", null, null);
+            written.assertOk(200);
+            assertEquals(seq, written.json().get("seq"), written.body());
+            final String file = (String)written.json().get("snapshot");
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dataDir))
+            {
+                assertTrue(files.anyMatch(p -> p.getFileName().toString().equals(file)), file + " is on disk");
+            }
+            first.post("/snapshot", "{}", null).assertProblem(400, "INVALID_REQUEST", "body");
+            first.server.engine().pipeline().close();
+            final GatewayConfig again = TestServer.config(dataDir);
+            again.snapshots = true;
+            try (TestServer second = TestServer.start(again))
+            {
+                assertTrue(second.log.contains("recovery: snapshot at seq " + seq + ", replaying the journal after " +
+                    "it"), () -> "recovered from the snapshot taken on demand: " + second.log);
+                assertRecovered(second, acknowledged);
+            }
+        }
+        finally
+        {
+            first.close();
+        }
+    }
+
+    @Test
+    void shouldRefuseASnapshotWhenTheServerKeepsNone(@TempDir final Path dataDir)
+    {
+        try (TestServer server = TestServer.start(dataDir))
+        {
+            server.post("/snapshot", null, null).assertProblem(409, "SNAPSHOTS_OFF", null);
+        }
+    }
 }
