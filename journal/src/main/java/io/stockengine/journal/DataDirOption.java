@@ -29,8 +29,9 @@ final class DataDirOption
         final Path dir = dataDir.toAbsolutePath().normalize();
         if (!Files.isDirectory(dir))
         {
-            throw new ParameterException(command.commandLine(), "the data directory " + dir + " does not exist: " +
-                "pass --data-dir with the engine's data directory (the one that holds journal/)");
+            throw new ParameterException(command.commandLine(), "the data directory " + dir +
+                (Files.exists(dir) ? " is not a directory" : " does not exist") + ": pass --data-dir with the " +
+                "engine's data directory (the one that holds journal/)");
         }
         final JournalConfig config = new JournalConfig().dataDir(dir);
         if (!Files.isRegularFile(config.journalDir().resolve(SingleChronicleQueue.QUEUE_METADATA_FILE)))

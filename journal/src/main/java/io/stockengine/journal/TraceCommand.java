@@ -55,6 +55,12 @@ final class TraceCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        final String named = target.order != null ? target.order : target.sku.sku;
+        if (named.isBlank() || (target.sku != null && target.sku.location != null && target.sku.location.isBlank()))
+        {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), (target.order != null ? "--order" :
+                named.isBlank() ? "--sku" : "--location") + " needs a value, not an empty string");
+        }
         final JournalConfig config = data.config();
         final PrintWriter out = new PrintWriter(spec.commandLine().getOut(), false);
         final PrintWriter err = spec.commandLine().getErr();

@@ -434,5 +434,17 @@ class JournalToolTest
         final ToolRun noJournal = ToolRun.of("verify", "--data-dir", own.resolve("empty").toString());
         assertEquals(2, noJournal.exit(), noJournal.toString());
         assertTrue(noJournal.err().contains("there is no journal in"), noJournal.toString());
+
+        final Path file = Files.writeString(own.resolve("a-file"), "x");
+        final ToolRun notDir = ToolRun.of("stats", "--data-dir", file.toString());
+        assertEquals(2, notDir.exit(), notDir.toString());
+        assertTrue(notDir.err().contains("is not a directory"), notDir.toString());
+
+        final ToolRun emptySku = ToolRun.of("trace", "--sku", "", "--data-dir", dataDir());
+        assertEquals(2, emptySku.exit(), emptySku.toString());
+        assertTrue(emptySku.err().contains("--sku needs a value"), emptySku.toString());
+        final ToolRun emptyOrder = ToolRun.of("trace", "--order", " ", "--data-dir", dataDir());
+        assertEquals(2, emptyOrder.exit(), emptyOrder.toString());
+        assertTrue(emptyOrder.err().contains("--order needs a value"), emptyOrder.toString());
     }
 }
