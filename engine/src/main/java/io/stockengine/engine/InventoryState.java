@@ -40,6 +40,8 @@ public final class InventoryState implements EventSink
      * an event (a whole-order action with nothing to change repeats the order's status); expiry events, which start
      * any command, do not count. The journal has no mark between commands, so this is what a replay can see too.
      */
+    /** The last line event applied released units (a cancel) rather than shipping them: see orderStatus. */
+    private boolean lastLineReleased;
     private int answerOrder = -1;
     private long answerOrderSeq;
     private long answerOrderCorrelation;
@@ -338,6 +340,7 @@ public final class InventoryState implements EventSink
         final long fromPicked)
     {
         final int line = lineOf(seq, orderId, lineNo);
+        lastLineReleased = false;
         orders.lineAdd(line, OrderBook.L_PICKED, -fromPicked);
         orders.lineAdd(line, OrderBook.L_SHIPPED, fromReserved + fromPicked);
         final int b = stockOf(line);
@@ -353,6 +356,7 @@ public final class InventoryState implements EventSink
         final long fromPicked, final long fenceRestored, final int cause)
     {
         final int line = lineOf(seq, orderId, lineNo);
+        lastLineReleased = true;
         if (cause == RELEASE_EXPIRE)
         {
             answerOrder = -1;
@@ -393,6 +397,12 @@ public final class InventoryState implements EventSink
         final int order = orders.find(orderId);
         final int previous = orders.status(order);
         orders.status(order, status);
+        if (status == OrderStatus.SHIPPED && previous != OrderStatus.SHIPPED && lastLineReleased)
+        {
+            // The command's line events, right before its status, released what was left instead of shipping it.
+            orders.markClosedByCancel(order);
+        }
+        lastLineReleased = false;
         orders.lastSeq(order, seq);
         answerOrder = status == OrderStatus.EXPIRED ? -1 : order;
         answerOrderSeq = seq;

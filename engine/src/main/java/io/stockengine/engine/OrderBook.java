@@ -54,6 +54,12 @@ public final class OrderBook
     private static final int O_STATUS_CHANNEL = 0;
     /** A bit of the status word: the order has left RESERVED once, so its TTL no longer applies. */
     private static final int TTL_DISARMED = 1 << 30;
+    /**
+     * A bit of the status word: a cancel, not a ship, made the order SHIPPED (it released what a partial shipment
+     * left). A whole-order cancel then finds it done; cancelling an order that shipped whole is refused.
+     */
+    private static final int CLOSED_BY_CANCEL = 1 << 29;
+    private static final int STATUS_FLAGS = TTL_DISARMED | CLOSED_BY_CANCEL;
     /** First line (or the next free order while free) in the low half, line count in the high half. */
     private static final int O_LINES = 1;
     private static final int O_GENERATION_LENGTH = 2;
@@ -435,7 +441,18 @@ public final class OrderBook
 
     public int status(final int order)
     {
-        return (int)field(order, O_STATUS_CHANNEL) & ~TTL_DISARMED;
+        return (int)field(order, O_STATUS_CHANNEL) & ~STATUS_FLAGS;
+    }
+
+    /** True when a cancel closed the order as SHIPPED ({@link #CLOSED_BY_CANCEL}). */
+    public boolean closedByCancel(final int order)
+    {
+        return ((int)field(order, O_STATUS_CHANNEL) & CLOSED_BY_CANCEL) != 0;
+    }
+
+    public void markClosedByCancel(final int order)
+    {
+        field(order, O_STATUS_CHANNEL, pair((int)field(order, O_STATUS_CHANNEL) | CLOSED_BY_CANCEL, channel(order)));
     }
 
     /**
@@ -445,7 +462,7 @@ public final class OrderBook
      */
     public void status(final int order, final int newStatus)
     {
-        final int disarmed = ((int)field(order, O_STATUS_CHANNEL) & TTL_DISARMED) |
+        final int disarmed = ((int)field(order, O_STATUS_CHANNEL) & STATUS_FLAGS) |
             (newStatus == OrderStatus.RESERVED ? 0 : TTL_DISARMED);
         field(order, O_STATUS_CHANNEL, pair(newStatus | disarmed, channel(order)));
     }
@@ -907,7 +924,7 @@ public final class OrderBook
             ensurePage(o);
             final long[] page = page(o);
             final int base = base(o);
-            final boolean inUse = (statuses[o] & ~TTL_DISARMED) != OrderStatus.NONE;
+            final boolean inUse = (statuses[o] & ~STATUS_FLAGS) != OrderStatus.NONE;
             SnapshotIO.check(!inUse || (ids[o] != null && storable(ids[o])), "order id of order " + o);
             page[base + O_STATUS_CHANNEL] = pair(statuses[o], channels[o]);
             page[base + O_LINES] = pair(firstLines[o], lineCounts[o]);

@@ -1014,20 +1014,8 @@ public final class StockEngine
                 // A cancel that found the order partly shipped cancelled the rest and left it SHIPPED: a retry of it
                 // is done, where cancelling an order that shipped whole is a refused transition.
                 return status == OrderStatus.CANCELLED || status == OrderStatus.EXPIRED ||
-                    (status == OrderStatus.SHIPPED && anyCancelled(order));
+                    (status == OrderStatus.SHIPPED && orders.closedByCancel(order));
         }
-    }
-
-    private boolean anyCancelled(final int order)
-    {
-        for (int n = 0, count = orders.lineCount(order); n < count; n++)
-        {
-            if (orders.lineValue(orders.line(order, n), OrderBook.L_CANCELLED) > 0)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -118,6 +118,8 @@ final class ReferenceModel
         /** Seq of the last event of the last command that changed the order. */
         long lastSeq;
         long finishedAt;
+        /** A cancel, not a ship, made it SHIPPED. */
+        boolean closedByCancel;
 
         Order(final String id, final String channel, final List<Object> payload, final long reservedSeq,
             final long expiresAt)
@@ -875,7 +877,7 @@ final class ReferenceModel
         {
             case CommandType.PICK -> cancelledOrExpired || status == OrderStatus.SHIPPED;
             case CommandType.SHIP -> cancelledOrExpired;
-            default -> status == OrderStatus.SHIPPED && order.total(l -> l.cancelled) == 0;
+            default -> status == OrderStatus.SHIPPED && !order.closedByCancel;
         };
         if (refused)
         {
@@ -1035,6 +1037,8 @@ final class ReferenceModel
             order.total(l -> l.shipped), OrderStatus.CANCELLED);
         if (status != order.status)
         {
+            // A cancel that leaves a partly shipped order SHIPPED closes it; a retry of it is then done.
+            order.closedByCancel |= c.type == CommandType.CANCEL && status == OrderStatus.SHIPPED;
             setStatus(order, status);
             emit("orderStatus");
         }

@@ -673,6 +673,11 @@ class StockEngineTest
         assertOk(reserve("o2", "web", 0).line("A", "L0", 1).run());
         assertOk(cmd(SHIP).order("o2").run());
         assertEquals(ResultCode.INVALID_TRANSITION, cmd(CANCEL).order("o2").run().result);
+        // Nor is it done when a line was cancelled and a ship, not a cancel, closed the order.
+        assertOk(reserve("o3", "web", 0).line("A", "L0", 1).line("B", "L0", 1).run());
+        assertOk(cmd(CANCEL).order("o3").key(key()).line("B", "L0", 1).run());
+        assertOk(cmd(SHIP).order("o3").run());
+        assertEquals(ResultCode.INVALID_TRANSITION, cmd(CANCEL).order("o3").run().result);
     }
 
     @Test

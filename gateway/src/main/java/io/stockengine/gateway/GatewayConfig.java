@@ -91,7 +91,9 @@ public final class GatewayConfig
             "max-http-in-flight must be 1..65536, got " + maxHttpInFlightPerConnection);
         require(idleTimeoutSeconds >= 1, "idle-timeout-s must be at least 1");
         require(requestTimeoutSeconds >= 1, "request-timeout-s must be at least 1");
-        require(maxFrameBytes >= 1024 && maxFrameBytes <= 64 << 20, "max-frame-bytes must be 1024..67108864, got " +
+        // The largest valid command (1,000 lines of the longest names) is about 110 KB; past 4 MiB a frame only
+        // adds to what a slow sender makes the connection hold.
+        require(maxFrameBytes >= 1024 && maxFrameBytes <= 4 << 20, "max-frame-bytes must be 1024..4194304, got " +
             maxFrameBytes);
         require(snapshotEveryEvents >= 1, "snapshot-every-events must be at least 1, got " + snapshotEveryEvents);
         require(snapshotEverySeconds >= 1 && snapshotEverySeconds <= 31_536_000L,

@@ -225,6 +225,11 @@ public final class ServerMain implements Callable<Integer>
             System.err.println("stockengine: refusing to start: " + ex.getMessage());
             return 1;
         }
+        catch (final io.stockengine.journal.DataDirLock.DataDirInUseException ex)
+        {
+            System.err.println("stockengine: cannot start: " + ex.getMessage());
+            return 1;
+        }
         catch (final OutOfMemoryError ex)
         {
             System.err.println("stockengine: cannot start: out of memory (" + ex.getMessage() + "): the ring and the " +

@@ -21,6 +21,7 @@ public final class JournaledEngine implements AutoCloseable
 {
     private final JournalConfig journalConfig;
     private final SingleChronicleQueue queue;
+    private final DataDirLock lock;
     private final ChronicleJournal journal;
     private final EnginePipeline pipeline;
     private final JournalRecovery.Outcome recovery;
@@ -37,10 +38,13 @@ public final class JournaledEngine implements AutoCloseable
         final PipelineConfig pipelineConfig, final Consumer<String> log)
     {
         SingleChronicleQueue opened = null;
+        DataDirLock locked = null;
         try
         {
             this.journalConfig = journalConfig.conclude();
             this.log = log;
+            locked = DataDirLock.acquire(journalConfig.dataDir());
+            lock = locked;
             try
             {
                 Files.createDirectories(journalConfig.journalDir());
@@ -74,12 +78,26 @@ public final class JournaledEngine implements AutoCloseable
         }
         catch (final RuntimeException | Error ex)
         {
-            if (opened != null)
+            try
             {
-                // A refused recovery leaves nothing mapped behind for a finalizer to complain about.
-                opened.close();
+                if (opened != null)
+                {
+                    // A refused recovery leaves nothing mapped behind for a finalizer to complain about.
+                    opened.close();
+                }
             }
-            pages.close();
+            catch (final RuntimeException closing)
+            {
+                ex.addSuppressed(closing);
+            }
+            finally
+            {
+                pages.close();
+                if (locked != null)
+                {
+                    locked.close();
+                }
+            }
             throw ex;
         }
     }
@@ -151,5 +169,17 @@ public final class JournaledEngine implements AutoCloseable
         }
         queue.close();
         pages.close();
+        lock.close();
+    }
+
+    /**
+     * Stops the pipeline and lets go of the data directory, without flushing or closing the journal or writing a
+     * snapshot: what a killed process leaves behind, for tests that recover from it within one JVM (where the
+     * operating system would have dropped the lock with the process).
+     */
+    public void abandon()
+    {
+        pipeline.close();
+        lock.close();
     }
 }

@@ -240,8 +240,9 @@ class JournalRecoveryTest
      * not take what is after it for a torn tail and lose it. Before the check, 2/3 of the acknowledged commands
      * were dropped here and the engine opened for traffic.
      */
-    @Test
-    void shouldRefuseToStartWhenAPageInTheMiddleIsZeroed() throws Exception
+    @ParameterizedTest(name = "excerpts from the end: {0}")
+    @ValueSource(ints = { 0, 6 })
+    void shouldRefuseToStartWhenAPageInTheMiddleIsZeroed(final int fromEnd) throws Exception
     {
         final long[] clock = { 0 };
         try (JournaledEngine engine = open(false, clock))
@@ -249,7 +250,19 @@ class JournalRecoveryTest
             run(engine, new Workload(17), 1, 1_000, clock);
         }
         final List<long[]> excerpts = excerptPositions();
-        final long[] hit = excerpts.get(excerpts.size() / 3);
+        // A third of the way in, or the last page before the one holding the last excerpt (after the queue's last
+        // index entry, where Chronicle finds the end by scanning): something readable must follow the hole.
+        long[] hit = excerpts.get(excerpts.size() / 3);
+        if (fromEnd > 0)
+        {
+            final long lastHeader = excerpts.get(excerpts.size() - 1)[0] - 4;
+            int i = excerpts.size() - fromEnd;
+            while (excerpts.get(i)[0] / 4096 * 4096 + 4096 > lastHeader)
+            {
+                i--;
+            }
+            hit = excerpts.get(i);
+        }
         try (RandomAccessFile file = new RandomAccessFile(journalFile().toFile(), "rw"))
         {
             file.seek(hit[0] / 4096 * 4096);
@@ -260,6 +273,26 @@ class JournalRecoveryTest
         assertTrue(refused.getMessage().contains("corrupt in the middle"), refused.getMessage());
         assertTrue(refused.getMessage().contains(Long.toHexString(excerpts.get(excerpts.size() - 1)[2])),
             "names the last excerpt the queue holds: " + refused.getMessage());
+    }
+
+    /** Two engines on one data directory would number their events over each other: the second is refused. */
+    @Test
+    void shouldRefuseASecondEngineOnTheSameDataDirectory() throws Exception
+    {
+        final long[] clock = { 0 };
+        try (JournaledEngine engine = open(false, clock))
+        {
+            run(engine, new Workload(18), 1, 100, clock);
+            final DataDirLock.DataDirInUseException refused = assertThrows(DataDirLock.DataDirInUseException.class,
+                () -> open(false, clock).close());
+            assertTrue(refused.getMessage().contains("is in use by another engine (pid " +
+                ProcessHandle.current().pid()), refused.getMessage());
+            run(engine, new Workload(18), 101, 200, clock);
+        }
+        try (JournaledEngine engine = open(false, clock))
+        {
+            assertEquals(expectedHash(new Workload(18), 200), hashOf(engine), "the first engine's journal is whole");
+        }
     }
 
     @Test

@@ -189,8 +189,12 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             }
             if (cause instanceof TooLongHttpLineException)
             {
-                answer(id, Responses.problem(ctx.alloc(), 414, "URI_TOO_LONG", "uri", "the request line is over " +
-                    "the limit of " + config.maxInitialLineBytes + " bytes", null), false, null);
+                // Netty reads a chunk's size line with the request line's limit too. A request line that failed
+                // left no headers to read; a chunk's line comes after them.
+                final boolean chunk = !request.headers().isEmpty();
+                answer(id, Responses.problem(ctx.alloc(), chunk ? 400 : 414, chunk ? "INVALID_REQUEST" :
+                    "URI_TOO_LONG", chunk ? "body" : "uri", (chunk ? "a chunk's size line" : "the request line") +
+                    " is over the limit of " + config.maxInitialLineBytes + " bytes", null), false, null);
                 return;
             }
             final boolean tooLong = cause instanceof TooLongFrameException;
@@ -368,9 +372,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                 ctx.executor().execute(() ->
                 {
                     inFlight--;
-                    answer(id, failure != null ? Responses.problem(ctx.alloc(), 503, "UNAVAILABLE", null,
-                        "no snapshot was written: " + failure, null) : operations.snapshotWritten(ctx.alloc(), file),
-                        keepAlive, null);
+                    answer(id, snapshotAnswer(ctx, file, failure), keepAlive, null);
                     updateReading();
                 });
             }
@@ -379,6 +381,33 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                 // The server is stopping with its event loops; the connection goes with them.
             }
         });
+    }
+
+    /** Always an answer, so the answers pipelined behind it are never held behind a missing one. */
+    private Responses.Rendered snapshotAnswer(final ChannelHandlerContext ctx, final java.nio.file.Path file,
+        final Throwable failure)
+    {
+        if (failure != null)
+        {
+            return Responses.problem(ctx.alloc(), 503, "UNAVAILABLE", null, "no snapshot was written: " + failure,
+                null);
+        }
+        if (file == null)
+        {
+            // The follower writes none of an empty journal: recovery has nothing to skip.
+            return Responses.problem(ctx.alloc(), 409, "NOTHING_JOURNALED", null, "nothing is journaled yet, so " +
+                "there is nothing to snapshot", null);
+        }
+        try
+        {
+            return operations.snapshotWritten(ctx.alloc(), file);
+        }
+        catch (final RuntimeException defect)
+        {
+            metrics.httpHandlerErrors.incrementAndGet();
+            return Responses.problem(ctx.alloc(), 500, "INTERNAL_ERROR", null, "the snapshot " + file + " was " +
+                "written but cannot be described: " + defect, null);
+        }
     }
 
     /**

@@ -114,6 +114,7 @@ final class Responses
             case "HEADERS_TOO_LARGE": return "The request headers are too large";
             case "URI_TOO_LONG": return "The request line is too long";
             case "SNAPSHOTS_OFF": return "The server keeps no snapshots";
+            case "NOTHING_JOURNALED": return "Nothing to snapshot yet";
             case "HTTP_VERSION_NOT_SUPPORTED": return "The HTTP version is not supported";
             case "METHOD_NOT_ALLOWED": return "Method not allowed";
             case "UNSUPPORTED_MEDIA_TYPE": return "The body is not JSON";

@@ -292,6 +292,9 @@ class ProblemResponseTest
         // The HTTP layer: these close the connection.
         cases.add(Arguments.of("a body over the limit", post("/v1/receipts",
             Json.q("{'sku':'" + "a".repeat(BODY_LIMIT) + "'}")), 413, "PAYLOAD_TOO_LARGE", "body", true));
+        cases.add(Arguments.of("a chunk-size line over the limit", "POST /v1/receipts HTTP/1.1\r\nHost: x\r\n" +
+            "Idempotency-Key: pr-chunk-line\r\nTransfer-Encoding: chunked\r\n\r\n1;" + "e".repeat(9 * 1024) +
+            "\r\n{\r\n0\r\n\r\n", 400, "INVALID_REQUEST", "body", true));
         cases.add(Arguments.of("a chunked body over the limit", "POST /v1/receipts HTTP/1.1\r\nHost: x\r\n" +
             "Idempotency-Key: pr-chunked\r\nTransfer-Encoding: chunked\r\n\r\n" + "40000\r\n" +
             " ".repeat(BODY_LIMIT) + "\r\n" + "10\r\n" + " ".repeat(16) + "\r\n0\r\n\r\n", 413, "PAYLOAD_TOO_LARGE",

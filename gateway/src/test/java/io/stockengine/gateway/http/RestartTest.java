@@ -200,7 +200,7 @@ class RestartTest
         try
         {
             final Acknowledged acknowledged = workload(first);
-            first.server.engine().pipeline().close();
+            first.server.engine().abandon();
             try (TestServer second = TestServer.start(dataDir))
             {
                 assertRecovered(second, acknowledged);
@@ -224,6 +224,8 @@ class RestartTest
         final TestServer first = TestServer.start(config);
         try
         {
+            // An answer even with nothing to snapshot, and the connection goes on.
+            first.post("/snapshot", null, null).assertProblem(409, "NOTHING_JOURNALED", null);
             final Acknowledged acknowledged = workload(first);
             final long seq = first.journaledSeq();
             final Reply written = first.post("/snapshot", null, null);
@@ -235,7 +237,7 @@ class RestartTest
                 assertTrue(files.anyMatch(p -> p.getFileName().toString().equals(file)), file + " is on disk");
             }
             first.post("/snapshot", "{}", null).assertProblem(400, "INVALID_REQUEST", "body");
-            first.server.engine().pipeline().close();
+            first.server.engine().abandon();
             final GatewayConfig again = TestServer.config(dataDir);
             again.snapshots = true;
             try (TestServer second = TestServer.start(again))
@@ -257,6 +259,35 @@ class RestartTest
         try (TestServer server = TestServer.start(dataDir))
         {
             server.post("/snapshot", null, null).assertProblem(409, "SNAPSHOTS_OFF", null);
+        }
+    }
+
+    /**
+     * Whether a cancel or a ship closed an order is state (a cancel's retry is done, cancelling a shipped order is
+     * not): a restart, by replaying the journal or from the final snapshot, must keep it.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "snapshots: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = { false, true })
+    void shouldKeepWhatClosedAnOrderAcrossARestart(final boolean snapshots, @TempDir final Path dataDir)
+    {
+        final GatewayConfig config = TestServer.config(dataDir);
+        config.snapshots = snapshots;
+        try (TestServer first = TestServer.start(config))
+        {
+            first.receive("RC-1", "RC-A", 4);
+            first.put("/v1/orders/rc-1", "{'channel':'web','lines':[{'sku':'RC-1','quantity':2}]}").assertOk(201);
+            first.post("/v1/orders/rc-1/ship", "{'lines':[{'sku':'RC-1','quantity':1}]}", "rc-s1").assertOk(200);
+            assertEquals("SHIPPED", first.post("/v1/orders/rc-1/cancel", null, null).assertOk(200).json()
+                .get("status"));
+            first.put("/v1/orders/rc-2", "{'channel':'web','lines':[{'sku':'RC-1','quantity':1}]}").assertOk(201);
+            first.post("/v1/orders/rc-2/ship", null, null).assertOk(200);
+        }
+        final GatewayConfig again = TestServer.config(dataDir);
+        again.snapshots = snapshots;
+        try (TestServer second = TestServer.start(again))
+        {
+            second.post("/v1/orders/rc-1/cancel", null, null).assertOk(200);
+            second.post("/v1/orders/rc-2/cancel", null, null).assertProblem(409, "INVALID_TRANSITION", null);
         }
     }
 }
