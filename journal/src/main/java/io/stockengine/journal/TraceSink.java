@@ -285,7 +285,16 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         if (kind == SYMBOL_SKU && id == skuId && skuId >= 0)
         {
             json.symbol(seq, kind, id, name);
-            emit(seq);
+            if (locationName == null)
+            {
+                emit(seq);
+            }
+            else
+            {
+                // The SKU's name, shown at any location; the command that first named it may have worked at
+                // another, so its key is traced only on account of its own events here.
+                emitExpiry(seq);
+            }
         }
     }
 

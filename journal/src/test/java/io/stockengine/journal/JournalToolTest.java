@@ -224,6 +224,12 @@ class JournalToolTest
         assertInOrder(sku, sku.types(), "received", "key_bound", "order_reserved", "line_released", "order_status");
         assertTrue(sku.out().contains("\"key\":\"k-stock\""), "a command's own work binds its key: " + sku);
         assertFalse(sku.out().contains("k-unrelated"), "nor is it the SKU's: " + sku);
+
+        // At another location the SKU's name is shown, but the command that named it worked at WH1.
+        final ToolRun elsewhere = ToolRun.of("trace", "--sku", "TTL-SKU", "--location", "WH2", "--data-dir",
+            own.toString());
+        assertTrue(elsewhere.out().contains("\"type\":\"symbol\""), elsewhere.toString());
+        assertFalse(elsewhere.out().contains("k-stock"), "not this location's command: " + elsewhere);
     }
 
     private static void assertInOrder(final ToolRun run, final List<String> types, final String... expected)
