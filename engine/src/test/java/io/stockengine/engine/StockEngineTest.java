@@ -678,6 +678,14 @@ class StockEngineTest
         assertOk(cmd(CANCEL).order("o3").key(key()).line("B", "L0", 1).run());
         assertOk(cmd(SHIP).order("o3").run());
         assertEquals(ResultCode.INVALID_TRANSITION, cmd(CANCEL).order("o3").run().result);
+        // Nor when the line cancel left the status as it was (no status event to end its command).
+        assertOk(reserve("o4", "web", 0).line("A", "L0", 3).run());
+        final long before = sink.lastSeq();
+        assertEquals(OrderStatus.RESERVED, cmd(CANCEL).order("o4").key(key()).line("A", "L0", 1).run().status);
+        assertEquals(before + 2, sink.lastSeq(), "a line_released and the key, no order_status");
+        assertOk(cmd(SHIP).order("o4").run());
+        assertEquals(OrderStatus.SHIPPED, order("o4").status);
+        assertEquals(ResultCode.INVALID_TRANSITION, cmd(CANCEL).order("o4").run().result);
     }
 
     @Test

@@ -325,6 +325,16 @@ public final class ServerMain implements Callable<Integer>
         return config;
     }
 
+    /** true or false, nothing else: "yes" must not turn snapshots off without a word. */
+    private static boolean bool(final String key, final String value)
+    {
+        if (!"true".equalsIgnoreCase(value) && !"false".equalsIgnoreCase(value))
+        {
+            throw new IllegalArgumentException("setting '" + key + "' must be true or false, got '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
     private static void apply(final GatewayConfig config, final Properties p)
     {
         for (final String key : p.stringPropertyNames())
@@ -357,7 +367,7 @@ public final class ServerMain implements Callable<Integer>
                     case "dedup-answer-mib" -> config.dedupAnswerMib = Integer.parseInt(value);
                     case "expected-balances" -> config.expectedBalances = Integer.parseInt(value);
                     case "expected-orders" -> config.expectedOrders = Integer.parseInt(value);
-                    case "snapshots" -> config.snapshots = Boolean.parseBoolean(value);
+                    case "snapshots" -> config.snapshots = bool(key, value);
                     case "snapshot-every-events" -> config.snapshotEveryEvents = Long.parseLong(value);
                     case "snapshot-every-s" -> config.snapshotEverySeconds = Long.parseLong(value);
                     case "snapshots-kept" -> config.snapshotsKept = Integer.parseInt(value);

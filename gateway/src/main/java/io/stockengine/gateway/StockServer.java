@@ -110,6 +110,9 @@ public final class StockServer implements AutoCloseable
 
     private void run() throws InterruptedException
     {
+        // Before the ports are bound: a second server on this directory is told so, not that a port is taken or,
+        // with other ports, after it said it listens. The engine takes the lock for good below.
+        io.stockengine.journal.DataDirLock.acquire(config.dataDir).close();
         final ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections, metrics);
         final Operations operations = new Operations(access, metrics, new Operations.JournalStats()
         {

@@ -106,6 +106,22 @@ class ServerMainTest
         assertEquals("snapshots-kept must be 1..1000, got 0", kept.getMessage());
     }
 
+    /** A yes/no key takes true or false only: "yes" must not turn snapshots off without a word. */
+    @Test
+    void shouldRefuseABooleanSettingThatIsNotTrueOrFalse(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
+        throws Exception
+    {
+        final java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("server.properties"),
+            "snapshots=yes\n");
+        final IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+            () -> configure("--config", file.toString()));
+        assertEquals("setting 'snapshots' must be true or false, got 'yes'", wrong.getMessage());
+        java.nio.file.Files.writeString(file, "snapshots=FALSE\nroll-cycle=FAST_HOURLY\n");
+        final GatewayConfig off = configure("--config", file.toString()).conclude();
+        assertEquals(false, off.snapshots);
+        assertEquals("FAST_HOURLY", off.rollCycle);
+    }
+
     /** Out of memory in any thread the server stops (status 3) and says why; other errors are only reported. */
     @Test
     void shouldStopAtOnceWhenAThreadRunsOutOfMemory()

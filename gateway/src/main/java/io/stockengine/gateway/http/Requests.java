@@ -249,7 +249,7 @@ final class Requests
                 case "quantity" -> c.quantity = body.integer(1, Validation.MOVEMENT_MAX);
                 case "from" -> c.bucket = bucket(body, "from");
                 case "to" -> c.bucket2 = bucket(body, "to");
-                case "reason" -> c.reason = reason(body, "reason");
+                case "reason" -> c.reason = body.isNull() ? Reason.NONE : reason(body, "reason");
                 default -> throw body.unknown();
             }
         }
@@ -289,7 +289,7 @@ final class Requests
                 case "sku" -> c.sku = Validation.id("sku", body.string(), Validation.SKU_MAX);
                 case "location" -> c.location = Validation.id("location", body.string(), Validation.LOCATION_MAX);
                 case "delta" -> c.quantity = body.integer(-Validation.MOVEMENT_MAX, Validation.MOVEMENT_MAX);
-                case "bucket" -> c.bucket = bucket(body, "bucket");
+                case "bucket" -> c.bucket = body.isNull() ? Bucket.SELLABLE : bucket(body, "bucket");
                 case "reason" ->
                 {
                     c.reason = reason(body, "reason");
@@ -407,7 +407,7 @@ final class Requests
             {
                 switch (body.name())
                 {
-                    case "quantity" -> c.quantity = body.integer(1, Validation.MOVEMENT_MAX);
+                    case "quantity" -> c.quantity = body.isNull() ? 0 : body.integer(1, Validation.MOVEMENT_MAX);
                     case "inspect" -> c.flag = !body.isNull() && body.bool();
                     default -> throw body.unknown();
                 }

@@ -159,8 +159,8 @@ final class Responses
     {
         switch (request.type)
         {
-            case CommandType.RETURN: return "a line returns more than was shipped and not yet returned, or names no " +
-                "line of the order";
+            case CommandType.RETURN: return "a line returns more than was shipped and not yet returned, names no " +
+                "line of the order, or would put units into a SKU defined as a kit since they shipped";
             case CommandType.COUNT: return "sellable no longer equals the expected count";
             case CommandType.TRANSFER_OUT: return "this transfer id was already used";
             case CommandType.TRANSFER_IN: return "more than is still in transit";

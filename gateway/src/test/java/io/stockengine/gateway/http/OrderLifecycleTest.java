@@ -162,6 +162,16 @@ class OrderLifecycleTest
         server.post("/v1/counts", "{'sku':'LN-1','location':'LN-A','counted':5,'expected':null}", "ln-c1")
             .assertOk(201);
         assertStockAt("LN-1", stock("LN-A", 5, 0, 0, 1, 0, 0, 0, 0));
+        server.post("/v1/moves", "{'sku':'LN-1','location':'LN-A','quantity':1,'from':'sellable','to':'damaged'," +
+            "'reason':null}", "ln-m1").assertOk(201);
+        server.post("/v1/adjustments", "{'sku':'LN-1','location':'LN-A','delta':1,'bucket':null,'reason':'found'}",
+            "ln-a1").assertOk(201);
+        assertStockAt("LN-1", stock("LN-A", 5, 0, 0, 1, 1, 0, 0, 0));
+        server.post("/v1/transfers", "{'transfer_id':'ln-t1','sku':'LN-1','from':'LN-A','to':'LN-B','quantity':2}",
+            "ln-t1").assertOk(201);
+        server.post("/v1/transfers/ln-t1/receive", "{'quantity':null}", "ln-r2").assertOk(201)
+            .assertBodyIgnoringSeq("{'transfer_id':'ln-t1','sku':'LN-1','from':'LN-A','to':'LN-B','quantity':2," +
+                "'in_transit':0,'received':2}");
     }
 
     @Test
