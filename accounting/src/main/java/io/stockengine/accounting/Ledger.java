@@ -127,6 +127,31 @@ public final class Ledger implements PositionStore, AutoCloseable
                 config.consumerName() + "': pass --consumer " + others.get(0) + " or use a ledger of its own");
         }
         sink.lastSeq(committed == null ? 0 : committed.seq());
+        requireNothingPastThePosition();
+    }
+
+    /**
+     * Every row is written in the transaction that commits the position past it, so a ledger holding a posting or an
+     * order line past its position holds work of a transaction the database did not roll back after a crash (seen
+     * with embedded H2 killed while it was recovering from an earlier kill). Its costing state cannot be trusted
+     * either, and posting on top of it would fail on the same keys or post twice: refused, with the way out. The
+     * ledger is derived from the journal, which keeps everything past the consumer's position for it.
+     */
+    private void requireNothingPastThePosition() throws SQLException
+    {
+        final long position = committed == null ? 0 : committed.seq();
+        final long[] past = new long[2];
+        store.query("SELECT COALESCE(MAX(seq), 0) FROM posting", row -> past[0] = row.getLong(1));
+        store.query("SELECT COALESCE(MAX(reserve_seq), 0) FROM order_line", row -> past[1] = row.getLong(1));
+        if (past[0] > position || past[1] > position)
+        {
+            throw new LedgerException("the ledger holds work past its committed position (seq " + position + "): " +
+                (past[0] > position ? "a posting at seq " + past[0] : "an order line reserved at seq " + past[1]) +
+                ". The database kept part of a transaction that a crash interrupted, so the ledger cannot be " +
+                "trusted. Rebuild it from the journal: move the ledger aside (the embedded one is the data " +
+                "directory's accounting/ folder) and run again; prefer PostgreSQL, whose crash recovery is sound, " +
+                "for a ledger that matters.", null);
+        }
     }
 
     private void loadCosting() throws SQLException

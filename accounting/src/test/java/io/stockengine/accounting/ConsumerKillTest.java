@@ -126,4 +126,34 @@ class ConsumerKillTest
             assertTrue(result.clean(), () -> "reconciles: " + context + ": " + result.differences());
         }
     }
+
+    /**
+     * A database that kept part of a transaction a crash interrupted (embedded H2, killed while recovering from an
+     * earlier kill, did) leaves postings past the committed position: the consumer refuses the ledger, saying how to
+     * rebuild it, instead of failing on the same keys at every commit or posting twice.
+     */
+    @org.junit.jupiter.api.Test
+    void shouldRefuseALedgerHoldingPostingsPastItsPosition() throws Exception
+    {
+        final LedgerConfig config = TestLedgers.h2().consumerName("leftovers");
+        final long position;
+        try (AccountingConsumer consumer = AccountingConsumer.open(journal, config))
+        {
+            consumer.reader().poll(consumer.ledger().sink(), 2_000);
+            consumer.reader().commit();
+            position = consumer.ledger().lastSeq();
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(config.url());
+             java.sql.Statement s = c.createStatement())
+        {
+            s.executeUpdate("INSERT INTO posting SELECT id + 1000000, seq + " + (position + 1) + ", kind, " +
+                "debit_account, credit_account, amount, sku, debit_location, credit_location, quantity, " +
+                "correlation_id, posted_at, reference FROM posting WHERE id = (SELECT MAX(id) FROM posting)");
+        }
+        final LedgerException refused = org.junit.jupiter.api.Assertions.assertThrows(LedgerException.class,
+            () -> AccountingConsumer.open(journal, config).close());
+        assertTrue(refused.getMessage().contains("past its committed position (seq " + position + ")"),
+            refused.getMessage());
+        assertTrue(refused.getMessage().contains("Rebuild it from the journal"), refused.getMessage());
+    }
 }
