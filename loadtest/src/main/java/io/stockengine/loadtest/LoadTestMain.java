@@ -221,6 +221,25 @@ public final class LoadTestMain implements Callable<Integer>
             System.err.println("loadtest: " + ex.getMessage());
             return 2;
         }
+        if (settings.out != null)
+        {
+            // Checked before any load is sent: the reports are written at the end, and a run whose reports cannot
+            // be written has lost its outcome.
+            try
+            {
+                java.nio.file.Files.createDirectories(settings.out);
+                if (!java.nio.file.Files.isWritable(settings.out))
+                {
+                    throw new java.io.IOException("not writable");
+                }
+            }
+            catch (final java.io.IOException ex)
+            {
+                System.err.println("loadtest: --out " + settings.out + " cannot hold the reports (" + ex + "): pass " +
+                    "a directory this user may write");
+                return 2;
+            }
+        }
         final LoadTest.Result result;
         try
         {

@@ -26,6 +26,17 @@ class LoadTestMainTest
         assertEquals(2, command().execute("--scenario", "black-friday", "--no-charts"));
     }
 
+    /** Before any load: an --out under a file cannot hold the reports (status 2, no server needed). */
+    @Test
+    void shouldRefuseAnOutputDirectoryThatCannotBeMade(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
+        throws java.io.IOException
+    {
+        final java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("a-file"), "x");
+        // Status 3 (no server on port 1) without the check: the run would start before the reports are written.
+        assertEquals(2, command().execute("--out", file.resolve("sub").toString(), "--no-charts", "--tcp-port", "1",
+            "--duration", "1"));
+    }
+
     @Test
     void shouldRefuseAnUnknownFlagOrABadValueWithStatusTwo()
     {
