@@ -370,6 +370,10 @@ public final class Ledger implements PositionStore, AutoCloseable
             {
                 order.restore((int)line[0], (int)line[2], (int)line[3], line[4], line[5], line[6], line[7], line[8]);
             }
+            else if (line[1] == reserveSeq)
+            {
+                order.headerStored = true;
+            }
         }
         order.persisted = true;
         return order;

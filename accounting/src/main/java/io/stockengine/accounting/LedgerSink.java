@@ -256,11 +256,19 @@ final class LedgerSink extends AbstractEventSink
         see(seq);
         if (OrderStatus.isFinished(status))
         {
-            final OrderCost order = orders.get(orderId.toString());
+            final String id = orderId.toString();
+            OrderCost order = orders.get(id);
+            if (order == null)
+            {
+                // Open at an earlier commit and not read back since (a restart came between): its stored lines
+                // must go as those of an order in memory do, or the table keeps them for ever.
+                order = ledger.loadOrder(id);
+            }
             if (order != null)
             {
                 order.finished = true;
                 order.evict = true;
+                orders.put(id, order);
                 changed(order);
             }
         }

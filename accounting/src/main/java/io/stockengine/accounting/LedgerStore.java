@@ -55,6 +55,7 @@ final class LedgerStore implements AutoCloseable
     private final Batch transitDeletes;
     private final Batch transitInserts;
     private final Batch orderLines;
+    private final Batch orderLineDeletes;
     private final Batch orderLineUpdates;
     private final Batch consumerPosition;
     private final Batch accounts;
@@ -106,13 +107,15 @@ final class LedgerStore implements AutoCloseable
             "factor, shipped_units, shipped_cost, returned_units, returned_cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         orderLineUpdates = new Batch(connection, "UPDATE order_line SET shipped_units = ?, shipped_cost = ?, " +
             "returned_units = ?, returned_cost = ? WHERE order_id = ? AND reserve_seq = ? AND line_no = ?");
+        orderLineDeletes = new Batch(connection, "DELETE FROM order_line WHERE order_id = ? AND reserve_seq = ? AND " +
+            "line_no = ?");
         consumerPosition = new Batch(connection, dialect.upsert("consumer_position", new String[] { "consumer" },
             new String[] { "last_seq", "excerpt_index", "committed_at" }));
         accounts = new Batch(connection, dialect.upsert("account", new String[] { "code" },
             new String[] { "name", "stock" }));
         // The deletes of transits run before the inserts that reuse their keys.
         inOrder = new Batch[] { postings, symbols, skuCosts, positions, transitDeletes, transitInserts, orderLines,
-            orderLineUpdates, accounts, consumerPosition };
+            orderLineUpdates, orderLineDeletes, accounts, consumerPosition };
     }
 
     /** Connects, brings the schema up to date with Flyway, and prepares the statements. */
@@ -309,9 +312,33 @@ final class LedgerStore implements AutoCloseable
         if (order.lineCount == 0 && !order.persisted)
         {
             insertLine(order, OrderCost.HEADER, 0, 0, 0);
+            order.headerStored = true;
         }
+        else if (order.headerStored && (order.lineCount > 0 || order.finished))
+        {
+            // Its lines find the order now (or nothing will name it again): the table holds the same rows however
+            // the commits fell.
+            deleteLine(order, OrderCost.HEADER);
+            order.headerStored = false;
+        }
+        // Stored while the order was open: once it has finished, what a return cannot name goes.
+        final boolean nothingShipped = order.finished && !shippedAny(order);
         for (int n = 0; n < order.lineCount; n++)
         {
+            if (!order.lineStored[n] && !order.lineDirty[n])
+            {
+                // Neither read back nor named by an event: a line of a finished order that was never stored (or
+                // has gone), below one that was. Nothing is known of it, and nothing is written.
+                continue;
+            }
+            if (order.lineStored[n] && order.finished && order.shippedUnits[n] == 0 &&
+                (order.factor[n] != 0 || nothingShipped))
+            {
+                deleteLine(order, n);
+                order.lineStored[n] = false;
+                order.lineDirty[n] = false;
+                continue;
+            }
             if (!order.lineStored[n])
             {
                 if (order.finished && order.shippedUnits[n] == 0 && order.factor[n] != 0)
@@ -336,6 +363,27 @@ final class LedgerStore implements AutoCloseable
             order.lineDirty[n] = false;
         }
         order.persisted = true;
+    }
+
+    private void deleteLine(final OrderCost order, final int n) throws SQLException
+    {
+        final PreparedStatement s = orderLineDeletes.statement;
+        s.setString(1, order.id);
+        s.setLong(2, order.reserveSeq);
+        s.setInt(3, n);
+        orderLineDeletes.add();
+    }
+
+    private static boolean shippedAny(final OrderCost order)
+    {
+        for (int n = 0; n < order.lineCount; n++)
+        {
+            if (order.shippedUnits[n] > 0)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void insertLine(final OrderCost order, final int n, final int sku, final int location, final long factor)

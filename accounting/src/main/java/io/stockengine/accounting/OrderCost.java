@@ -39,6 +39,9 @@ final class OrderCost
     boolean persisted;
     boolean dirty;
 
+    /** A row numbered {@link #HEADER} is in the database: it goes once the lines are there to find the order by. */
+    boolean headerStored;
+
     OrderCost(final String id, final long reserveSeq, final int lines)
     {
         this.id = id;

@@ -72,6 +72,9 @@ final class TestLedgers
         all.addAll(lines(config, "SELECT transfer_id, layer_no, units, cost FROM transit_layer ORDER BY " +
             "transfer_id, layer_no"));
         all.addAll(lines(config, "SELECT sku, method, standard_cost, last_cost FROM sku_costing ORDER BY sku"));
+        // The orders a return may still name: the same rows however the commits fell.
+        all.addAll(lines(config, "SELECT order_id, reserve_seq, line_no, sku, location, factor, shipped_units, " +
+            "shipped_cost, returned_units, returned_cost FROM order_line ORDER BY order_id, reserve_seq, line_no"));
         return all;
     }
 
