@@ -115,6 +115,11 @@ public final class LedgerReports implements AutoCloseable
             store.close();
             throw new LedgerException("cannot read the ledger: " + ex.getMessage(), ex);
         }
+        catch (final RuntimeException ex)
+        {
+            store.close();
+            throw ex;
+        }
     }
 
     private void loadNames(final String consumer) throws SQLException
@@ -137,8 +142,24 @@ public final class LedgerReports implements AutoCloseable
         });
         store.query("SELECT sku, method FROM sku_costing", row ->
             methods.put(row.getInt(1), CostMethod.ofCode(row.getInt(2))));
-        store.query("SELECT last_seq FROM consumer_position WHERE consumer = ?", row -> ledgerSeq = row.getLong(1),
-            consumer);
+        final java.util.List<String> others = new java.util.ArrayList<>();
+        store.query("SELECT consumer, last_seq FROM consumer_position", row ->
+        {
+            if (row.getString(1).equals(consumer))
+            {
+                ledgerSeq = row.getLong(2);
+            }
+            else
+            {
+                others.add(row.getString(1));
+            }
+        });
+        if (!others.isEmpty())
+        {
+            // A report "at seq 0" of another consumer's postings would contradict itself.
+            throw new AccountingConfigException("this ledger is kept by consumer " + others + ", not '" + consumer +
+                "': pass --consumer " + others.get(0));
+        }
     }
 
     /** The last seq the ledger has committed, 0 for none. */

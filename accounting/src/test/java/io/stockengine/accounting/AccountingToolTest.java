@@ -123,6 +123,15 @@ class AccountingToolTest
         assertTrue(cogs.out().contains("2027-01-15"), "engine time of the workload: " + cogs.out());
     }
 
+    /** A report for a consumer that does not keep this ledger would show its postings "at seq 0". */
+    @Test
+    void shouldRefuseAReportForAnotherConsumer()
+    {
+        final Run other = tool(with("valuation", "--consumer", "other"));
+        assertEquals(2, other.exit(), other.out() + other.err());
+        assertTrue(other.err().contains("kept by consumer [accounting], not 'other'"), other.err());
+    }
+
     @Test
     void shouldReconcileClean()
     {
