@@ -488,7 +488,7 @@ final class LedgerSink extends AbstractEventSink
     {
         for (final OrderCost order : dirtyOrders)
         {
-            if (!order.finished || order.persisted || shippedAny(order))
+            if (!order.finished || order.persisted || order.shippedAny())
             {
                 store.order(order);
             }
@@ -497,18 +497,6 @@ final class LedgerSink extends AbstractEventSink
         {
             store.transit(transit);
         }
-    }
-
-    private static boolean shippedAny(final OrderCost order)
-    {
-        for (int n = 0; n < order.lineCount; n++)
-        {
-            if (order.shippedUnits[n] > 0)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** After a commit: finished orders and arrived transfers leave memory (the database has what is needed). */

@@ -322,7 +322,7 @@ final class LedgerStore implements AutoCloseable
             order.headerStored = false;
         }
         // Stored while the order was open: once it has finished, what a return cannot name goes.
-        final boolean nothingShipped = order.finished && !shippedAny(order);
+        final boolean nothingShipped = order.finished && !order.shippedAny();
         for (int n = 0; n < order.lineCount; n++)
         {
             if (!order.lineStored[n] && !order.lineDirty[n])
@@ -372,18 +372,6 @@ final class LedgerStore implements AutoCloseable
         s.setLong(2, order.reserveSeq);
         s.setInt(3, n);
         orderLineDeletes.add();
-    }
-
-    private static boolean shippedAny(final OrderCost order)
-    {
-        for (int n = 0; n < order.lineCount; n++)
-        {
-            if (order.shippedUnits[n] > 0)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void insertLine(final OrderCost order, final int n, final int sku, final int location, final long factor)

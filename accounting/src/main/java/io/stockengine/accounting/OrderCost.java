@@ -68,6 +68,19 @@ final class OrderCost
         lineCount = Math.max(lineCount, n + 1);
     }
 
+    /** True when any line shipped a unit: a return may name the order. */
+    boolean shippedAny()
+    {
+        for (int n = 0; n < lineCount; n++)
+        {
+            if (shippedUnits[n] > 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     boolean hasLine(final int n)
     {
         return n >= 0 && n < lineCount;

@@ -12,4 +12,16 @@ public final class JournalCorruptedException extends RuntimeException
     {
         super(message);
     }
+
+    /**
+     * Reading stopped short of excerpts the queue's index still holds: a stretch of zeroes (a page that never
+     * reached the disk) reads to a tailer as the journal's end.
+     */
+    static JournalCorruptedException hole(final Object journal, final String stoppedAt, final long lastIndex)
+    {
+        return new JournalCorruptedException(String.format("journal %s is corrupt in the middle: reading stops %s, " +
+            "but the queue holds excerpts up to %s beyond an unreadable stretch (zeroed bytes, as a page that never " +
+            "reached the disk leaves); refusing to go on. Restore the journal from a copy.", journal, stoppedAt,
+            Long.toHexString(lastIndex)));
+    }
 }

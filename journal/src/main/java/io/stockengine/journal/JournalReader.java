@@ -416,10 +416,8 @@ public final class JournalReader implements AutoCloseable
             }
             if (tailer != null && last >= tailer.index())
             {
-                failure = new JournalCorruptedException(String.format("journal %s is corrupt in the middle: " +
-                    "reading stops before excerpt %s, but the queue holds excerpts up to %s beyond an unreadable " +
-                    "stretch (zeroed bytes, as a page that never reached the disk leaves). Restore the journal " +
-                    "from a copy.", queue.file(), Long.toHexString(tailer.index()), Long.toHexString(last)));
+                failure = JournalCorruptedException.hole(queue.file(), "before excerpt " +
+                    Long.toHexString(tailer.index()), last);
                 throw failure;
             }
             return total;

@@ -111,11 +111,8 @@ public final class JournalRecovery
         final long last = queue.lastIndex();
         if (last > lastRead)
         {
-            throw new JournalCorruptedException(String.format("journal %s is corrupt in the middle: reading stops " +
-                "after excerpt %s, but the queue holds excerpts up to %s beyond an unreadable stretch (zeroed " +
-                "bytes, as a page that never reached the disk leaves); refusing to go on. Restore the journal from " +
-                "a copy.", queue.file(), lastRead < 0 ? "none (at the start)" : Long.toHexString(lastRead),
-                Long.toHexString(last)));
+            throw JournalCorruptedException.hole(queue.file(), "after excerpt " +
+                (lastRead < 0 ? "none (at the start)" : Long.toHexString(lastRead)), last);
         }
     }
 
