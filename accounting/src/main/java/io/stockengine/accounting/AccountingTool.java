@@ -57,9 +57,23 @@ public final class AccountingTool implements Callable<Integer>
                 failed.getErr().flush();
                 return USAGE;
             }
-            if (ex instanceof LedgerException || ex instanceof IllegalStateException ||
+            if (ex instanceof ArithmeticException)
+            {
+                failed.getErr().println("error: an amount passes the largest the ledger can hold (" +
+                    Money.format(Long.MAX_VALUE) + ", " + ex.getMessage() + ")" + (failed.getCommand() instanceof
+                    RunCommand ? "" : ": the report over fewer SKUs (--sku) or at an earlier point (--as-of-seq) " +
+                    "may still fit"));
+            }
+            else if (ex instanceof LedgerException && uniqueViolation(ex))
+            {
+                failed.getErr().println("error: a row this run wrote is in the ledger already (" + ex.getMessage() +
+                    "): most likely another consumer is running on the same ledger; run one 'accounting-tool run' " +
+                    "per ledger. Nothing of this run was committed; it resumes from the ledger's position when " +
+                    "started again");
+            }
+            else if (ex instanceof LedgerException || ex instanceof IllegalStateException ||
                 ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException ||
-                ex instanceof ArithmeticException)
+                ex instanceof io.stockengine.journal.JournalCorruptedException)
             {
                 failed.getErr().println("error: " + ex.getMessage());
             }
@@ -71,6 +85,19 @@ public final class AccountingTool implements Callable<Integer>
             return PROBLEM;
         });
         return commandLine;
+    }
+
+    /** A write refused because the row is there already (SQLSTATE 23505, in H2 and PostgreSQL alike). */
+    private static boolean uniqueViolation(final Throwable ex)
+    {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause())
+        {
+            if (cause instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState()))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static void main(final String[] args)

@@ -61,6 +61,34 @@ final class LedgerOptions
         return config;
     }
 
+    /** The file of an embedded H2 database URL ({@code jdbc:h2:[file:]path[;...]}), or null for any other URL. */
+    static Path embeddedH2File(final String jdbc)
+    {
+        if (!jdbc.startsWith("jdbc:h2:") || jdbc.toUpperCase(Locale.ROOT).contains("MV_STORE=FALSE") ||
+            System.getProperty("h2.baseDir") != null)
+        {
+            // Another file name (.h2.db) or a base directory to resolve against: H2 itself is left to say.
+            return null;
+        }
+        String path = jdbc.substring("jdbc:h2:".length());
+        final int options = path.indexOf(';');
+        path = options >= 0 ? path.substring(0, options) : path;
+        if (path.startsWith("file:"))
+        {
+            path = path.substring("file:".length());
+        }
+        else if (path.contains(":"))
+        {
+            // mem:, tcp:, ssl:, zip: and the like: nothing on this disk to look for.
+            return null;
+        }
+        if (path.startsWith("~"))
+        {
+            path = System.getProperty("user.home") + path.substring(1);
+        }
+        return Path.of(path + ".mv.db");
+    }
+
     /**
      * The ledger's configuration.
      *
@@ -74,6 +102,15 @@ final class LedgerOptions
             throw new ParameterException(command.commandLine(), "there is no ledger in " +
                 dataDir().resolve("accounting") + ": run 'accounting-tool run --data-dir " + dataDir + "' first, " +
                 "or pass --db-url");
+        }
+        if (mustExist && url != null)
+        {
+            final Path embedded = embeddedH2File(url);
+            if (embedded != null && !Files.isRegularFile(embedded))
+            {
+                throw new ParameterException(command.commandLine(), "there is no ledger at " + embedded + " (from " +
+                    "--db-url " + url + "): run 'accounting-tool run' with it first");
+            }
         }
         if (mustExist && jdbc.startsWith("jdbc:h2:") && !jdbc.startsWith("jdbc:h2:mem:") &&
             !jdbc.toUpperCase(Locale.ROOT).contains("IFEXISTS"))

@@ -28,7 +28,7 @@ import io.stockengine.journal.AbstractEventSink;
  *   transfer_shipped               transfer_out       Inventory in transit (to) / Inventory (from)
  *   transfer_received              transfer_in        Inventory / Inventory in transit (both at to)
  * </pre>
- * Kit lines (factor 0) move no stock; their component lines do. A gain enters at {@link StockCost#currentUnitCost}.
+ * Kit lines (factor 0) move no stock; their component lines do. A gain enters at {@link StockCost#gainValue}.
  * <p>
  * Any exception thrown from a callback leaves this ledger unusable (its memory may hold half an event); the ledger
  * refuses to commit after it and must be opened again, which resumes from its last commit.
@@ -368,7 +368,7 @@ final class LedgerSink extends AbstractEventSink
     private void gain(final PostingKind kind, final long seq, final int sku, final int location, final long units)
     {
         final StockCost stock = valuation.stock(sku, location);
-        final long value = Money.times(units, stock.currentUnitCost());
+        final long value = stock.gainValue(units);
         stock.enter(units, value, seq);
         valuation.changed(stock);
         post(kind, seq, value, sku, location, units, null);

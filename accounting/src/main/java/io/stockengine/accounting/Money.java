@@ -43,6 +43,26 @@ public final class Money
         {
             return value;
         }
+        return scaled(value, part, whole);
+    }
+
+    /**
+     * The value of {@code units} at the cost of a layer or pool of {@code whole} units worth {@code value}:
+     * {@code value * units / whole} rounded half-even once, for any number of units (a gain may be larger than the
+     * stock whose cost it takes). The rounded unit cost times the units would drift from it with the quantity:
+     * a pool of 3 units worth 10.00 values 3 more at 10.00, not 3 x 3.333333. Throws on overflow.
+     */
+    public static long atCostOf(final long value, final long whole, final long units)
+    {
+        if (whole <= 0 || units < 0)
+        {
+            throw new IllegalArgumentException(units + " units at the cost of " + whole);
+        }
+        return scaled(value, units, whole);
+    }
+
+    private static long scaled(final long value, final long part, final long whole)
+    {
         final long high = Math.multiplyHigh(value, part);
         final long low = value * part;
         if ((high == 0 && low >= 0) || (high == -1 && low < 0))

@@ -76,53 +76,98 @@ final class RunCommand implements Callable<Integer>
         config.costing(costingConfig).chart(chart == null ? ChartOfAccounts.defaults() : ChartOfAccounts.load(chart));
         final PrintWriter out = spec.commandLine().getOut();
         final AtomicBoolean running = new AtomicBoolean(true);
+        final AtomicBoolean done = new AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+            new java.util.concurrent.atomic.AtomicReference<>();
         final CountDownLatch stopped = new CountDownLatch(1);
-        if (follow)
+        // On SIGINT/SIGTERM: stop after the batch in hand is committed, and let the JVM exit only once closed. The
+        // JVM would report the signal (143), and the main thread's own status and error message wait behind this
+        // hook, so the hook reports the outcome itself: 0 for a stop that committed and closed everything, 1 and the
+        // error for a failure.
+        final Thread hook = !follow ? null : new Thread(() ->
         {
-            // On SIGINT/SIGTERM: stop after the batch in hand is committed, and let the JVM exit only once closed.
-            Runtime.getRuntime().addShutdownHook(new Thread(() ->
+            running.set(false);
+            try
             {
-                running.set(false);
-                try
+                if (!stopped.await(60, java.util.concurrent.TimeUnit.SECONDS))
                 {
-                    stopped.await();
+                    return;
                 }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                }
-            }, "accounting-stop"));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            System.out.flush();
+            if (done.get())
+            {
+                Runtime.getRuntime().halt(AccountingTool.OK);
+            }
+            final RuntimeException failed = failure.get();
+            if (failed != null)
+            {
+                System.err.println("error: " + failed.getMessage());
+                System.err.flush();
+                Runtime.getRuntime().halt(AccountingTool.PROBLEM);
+            }
+        }, "accounting-stop");
+        if (hook != null)
+        {
+            Runtime.getRuntime().addShutdownHook(hook);
         }
         final long start = System.nanoTime();
-        try (AccountingConsumer consumer = AccountingConsumer.open(journal, config))
+        try
         {
-            out.printf("ledger %s, %s, at seq %,d; reading the journal from seq %,d%n",
-                LedgerStore.redact(config.url()), consumer.ledger().schemaStatus(), consumer.ledger().lastSeq(),
-                consumer.ledger().lastSeq() + 1);
-            out.flush();
-            final AccountingConsumer.Progress progress = (events, seq, postings, nanos) ->
+            try (AccountingConsumer consumer = AccountingConsumer.open(journal, config))
             {
-                out.printf("  %,d events (seq %,d), %,d postings, %,.0f events/s%n", events, seq, postings,
-                    events * 1e9 / nanos);
+                out.printf("ledger %s, %s, at seq %,d; reading the journal from seq %,d%n",
+                    LedgerStore.redact(config.url()), consumer.ledger().schemaStatus(), consumer.ledger().lastSeq(),
+                    consumer.ledger().lastSeq() + 1);
                 out.flush();
-            };
-            final long events = follow ?
-                consumer.follow(batch, new SleepingMillisIdleStrategy(idleMillis), running::get, progress) :
-                consumer.catchUp(batch, progress);
-            final double seconds = (System.nanoTime() - start) / 1e9;
-            out.printf("consumed %,d events up to seq %,d: %,d postings in %,d commits, %.1f s (%,.0f events/s)%n",
-                events, consumer.ledger().lastSeq(), consumer.ledger().postings(), consumer.ledger().commits(),
-                seconds, events / Math.max(seconds, 1e-9));
-            if (consumer.reader().tornFrom() >= 0)
-            {
-                out.println("warning: the journal ends with an unreadable excerpt (" + consumer.reader().tornReason() +
-                    "), a write cut short by a crash; the engine voids it when it next starts");
+                final AccountingConsumer.Progress progress = (events, seq, postings, nanos) ->
+                {
+                    out.printf("  %,d events (seq %,d), %,d postings, %,.0f events/s%n", events, seq, postings,
+                        events * 1e9 / nanos);
+                    out.flush();
+                };
+                final long events = follow ?
+                    consumer.follow(batch, new SleepingMillisIdleStrategy(idleMillis), running::get, progress) :
+                    consumer.catchUp(batch, progress);
+                final double seconds = (System.nanoTime() - start) / 1e9;
+                out.printf("consumed %,d events up to seq %,d: %,d postings in %,d commits, %.1f s (%,.0f events/s)%n",
+                    events, consumer.ledger().lastSeq(), consumer.ledger().postings(), consumer.ledger().commits(),
+                    seconds, events / Math.max(seconds, 1e-9));
+                if (consumer.reader().tornFrom() >= 0)
+                {
+                    out.println("warning: the journal ends with an unreadable excerpt (" +
+                        consumer.reader().tornReason() + "), a write cut short by a crash; the engine voids it when " +
+                        "it next starts");
+                }
+                out.flush();
             }
-            out.flush();
+            done.set(true);
+        }
+        catch (final RuntimeException ex)
+        {
+            failure.set(ex);
+            throw ex;
         }
         finally
         {
             stopped.countDown();
+            if (hook != null)
+            {
+                try
+                {
+                    // Not a stop by signal: a later exit of this JVM (an embedding program's) is none of its business.
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                }
+                catch (final IllegalStateException shuttingDown)
+                {
+                    // The JVM is stopping and the hook is running: it reports the outcome.
+                }
+            }
         }
         return AccountingTool.OK;
     }

@@ -132,25 +132,26 @@ final class StockCost
     }
 
     /**
-     * The unit cost a gain enters at: FIFO the newest layer's, average the pool's, standard the standard, each
-     * rounded half-even; with no stock here, the last cost received here, then the SKU's last cost anywhere, then 0.
+     * The value a gain of {@code gained} units enters at, the current cost here: FIFO the newest layer's, average the
+     * pool's (each as {@code value x gained / units}, rounded once), standard the standard; with no stock here, the
+     * last cost received here, then the SKU's last cost anywhere, then 0.
      */
-    long currentUnitCost()
+    long gainValue(final long gained)
     {
         if (skuCost.method == CostMethod.STANDARD && skuCost.standard >= 0)
         {
-            return skuCost.standard;
+            return Money.times(gained, skuCost.standard);
         }
         if (layerUnits != null && size > 0)
         {
             final int tail = (head + size - 1) & (layerUnits.length - 1);
-            return Money.unitCost(layerValues[tail], layerUnits[tail], 0);
+            return Money.atCostOf(layerValues[tail], layerUnits[tail], gained);
         }
         if (layerUnits == null && units > 0)
         {
-            return Money.unitCost(value, units, 0);
+            return Money.atCostOf(value, units, gained);
         }
-        return lastCost >= 0 ? lastCost : skuCost.lastCost >= 0 ? skuCost.lastCost : 0;
+        return Money.times(gained, lastCost >= 0 ? lastCost : skuCost.lastCost >= 0 ? skuCost.lastCost : 0);
     }
 
     private void append(final long enteredUnits, final long enteredValue, final long seq)

@@ -294,5 +294,26 @@ class AccountingToolTest
         final Run noCommand = tool();
         assertEquals(2, noCommand.exit());
         assertTrue(noCommand.err().contains("name a command"), noCommand.err());
+        final String missing = dir.resolve("nowhere").resolve("ledger").toString();
+        final Run noLedgerAtUrl = tool(with("valuation", "--db-url", "jdbc:h2:file:" + missing));
+        assertEquals(2, noLedgerAtUrl.exit(), noLedgerAtUrl.err());
+        assertTrue(noLedgerAtUrl.err().contains("there is no ledger at " + missing + ".mv.db"), noLedgerAtUrl.err());
+    }
+
+    /**
+     * A ledger run against a journal it was not built from (another engine's, or one restored without the events
+     * it had read) is refused with the reason in a sentence, as reconcile does, not with a stack trace.
+     */
+    @Test
+    void shouldRefuseToRunALedgerOnAJournalItWasNotBuiltFrom() throws Exception
+    {
+        final JournalConfig other = new JournalConfig().dataDir(dir.resolve("other")).snapshots(false);
+        JournalWriter.write(other, new AccountingWorkload(4), 1, 50, null);
+        final String ledger = "jdbc:h2:file:" + java.nio.file.Path.of(data, "accounting", "ledger");
+        final Run run = tool("run", "--data-dir", other.dataDir().toString(), "--db-url", ledger);
+        assertEquals(1, run.exit(), run.err());
+        assertTrue(run.err().startsWith("error: consumer 'accounting' cannot resume after seq " + lastSeq + " "),
+            run.err());
+        assertTrue(!run.err().contains("\tat "), "no stack trace: " + run.err());
     }
 }

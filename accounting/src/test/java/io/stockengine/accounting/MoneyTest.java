@@ -78,6 +78,18 @@ class MoneyTest
     }
 
     @Test
+    void shouldValueUnitsAtTheCostOfAPoolInOneRounding()
+    {
+        assertEquals(Money.parse("10.00"), Money.atCostOf(Money.parse("10.00"), 3, 3));
+        assertEquals(Money.parse("3333333333.333333"), Money.atCostOf(Money.parse("10.00"), 3, 1_000_000_000));
+        assertEquals(Money.parse("4.533333"), Money.atCostOf(Money.parse("6.80"), 3, 2));
+        assertEquals(0, Money.atCostOf(Money.parse("6.80"), 3, 0));
+        assertEquals(Money.parse("0.000002"), Money.atCostOf(5, 2, 1), "2.5 millionths: half-even to 2");
+        assertThrows(ArithmeticException.class, () -> Money.atCostOf(Long.MAX_VALUE, 1, 2));
+        assertThrows(IllegalArgumentException.class, () -> Money.atCostOf(10, 0, 1));
+    }
+
+    @Test
     void shouldParseAndFormatWithoutRounding()
     {
         assertEquals(2_500_000, Money.parse("2.5"));

@@ -55,6 +55,12 @@ class WorkedExamplesTest
             }).toList();
     }
 
+    /** The postings of one kind ("count_gain"), as {@link #postings()} writes them. */
+    private List<String> postings(final String kind) throws Exception
+    {
+        return postings().stream().filter(posting -> posting.startsWith(kind + " ")).toList();
+    }
+
     /** Account code to balance (debit - credit). */
     private Map<String, String> balances()
     {
@@ -160,6 +166,40 @@ class WorkedExamplesTest
         b = stock("B", "L1");
         assertEquals(3, b.units());
         assertEquals(Money.parse("3.333333"), b.value());
+    }
+
+    /**
+     * A gain takes the value of the pool or layer it joins in proportion, rounded once: the rounded unit cost times
+     * the units drifted with the quantity (3 units found in a pool of 3 worth 10.00 entered at 9.999999, and a
+     * billion at 333.33 less than their share).
+     */
+    @Test
+    void shouldValueAGainAsAShareOfTheAveragePoolNotAtARoundedUnitCost() throws Exception
+    {
+        final EngineDriver engine = open(CostingConfig.of(CostMethod.AVERAGE));
+        engine.receive("G", "L1", 1, "10.00");
+        engine.receive("G", "L1", 2, "0");             // pool 3 units worth 10.00
+        engine.adjust("G", "L1", Bucket.SELLABLE, 3, Reason.FOUND);              // 10.00 x 3 / 3
+        engine.adjust("G", "L1", Bucket.SELLABLE, 1_000_000_000, Reason.FOUND);  // 20.00 x 1e9 / 6
+        engine.commit();
+        assertEquals(List.of("adjustment_gain 1300/5300 10.000000 x3",
+            "adjustment_gain 1300/5300 3333333333.333333 x1000000000"), postings("adjustment_gain"));
+        assertEquals(Money.parse("3333333353.333333"), stock("G", "L1").value());
+    }
+
+    /** The same for FIFO's newest layer: here a return's, 3 units at the 10.00 their shipment cost. */
+    @Test
+    void shouldValueAGainAsAShareOfTheNewestFifoLayer() throws Exception
+    {
+        final EngineDriver engine = open(CostingConfig.of(CostMethod.FIFO));
+        engine.receive("F", "L1", 1, "10.00");
+        engine.receive("F", "L1", 2, "0");
+        engine.ship("o-f", "F", "L1", 3);              // both layers: 10.00
+        engine.returnLine("o-f", "F", 3);              // a new layer: 3 units worth 10.00
+        engine.count("F", "L1", 6);                    // 3 found: 10.00 x 3 / 3
+        engine.commit();
+        assertEquals(List.of("count_gain 1300/5310 10.000000 x3"), postings("count_gain"));
+        assertEquals(Money.parse("20.00"), stock("F", "L1").value());
     }
 
     @Test

@@ -73,6 +73,12 @@ public final class Command
     public long timestamp;
     /** Idempotency key; null when the command carries none. */
     public String key;
+    /**
+     * A hash of the request's body as the client wrote it, for a protocol whose contract binds a key to the body
+     * itself (HTTP: the JSON as parsed, member order ignored), or 0. It goes into the command's fingerprint beside
+     * the inputs, so a retry must repeat the body, not only what it means ({@code "1.5"} for {@code "1.50"}).
+     */
+    public long bodyForm;
     public String orderId;
     public String channel;
     public String sku;
@@ -149,6 +155,7 @@ public final class Command
         correlationId = 0;
         timestamp = 0;
         key = null;
+        bodyForm = 0;
         orderId = null;
         channel = null;
         sku = null;
@@ -204,6 +211,7 @@ public final class Command
     public void releaseReferencesKeeping(final int retainedRows)
     {
         key = null;
+        bodyForm = 0;
         orderId = null;
         channel = null;
         sku = null;
@@ -373,6 +381,7 @@ public final class Command
         correlationId = other.correlationId;
         timestamp = other.timestamp;
         key = other.key;
+        bodyForm = other.bodyForm;
         orderId = other.orderId;
         channel = other.channel;
         sku = other.sku;

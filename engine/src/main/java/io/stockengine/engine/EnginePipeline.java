@@ -38,6 +38,8 @@ public final class EnginePipeline implements AutoCloseable
     private final EventTranslatorTwoArg<Command, CommandFiller<Object>, Object> translator;
     private volatile CommandCallback replyObserver;
     private volatile boolean journalFailed;
+    /** Why the journal failed, kept apart from {@link #lastError}, which later errors overwrite. */
+    private volatile Throwable journalError;
     private volatile Throwable lastError;
     private Thread ticker;
     private volatile boolean running;
@@ -244,6 +246,12 @@ public final class EnginePipeline implements AutoCloseable
         return lastError;
     }
 
+    /** Why the journal failed, or null while it works. */
+    public Throwable journalError()
+    {
+        return journalError;
+    }
+
     public StockEngine engine()
     {
         return engine;
@@ -380,6 +388,7 @@ public final class EnginePipeline implements AutoCloseable
         catch (final Throwable ex)
         {
             // State has run ahead of the journal: nothing from here on may be acknowledged.
+            journalError = ex;
             journalFailed = true;
             lastError = ex;
             command.result = ResultCode.INTERNAL_ERROR;

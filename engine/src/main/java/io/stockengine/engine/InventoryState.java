@@ -571,7 +571,7 @@ public final class InventoryState implements EventSink
         {
             return;
         }
-        final long expiresAt = orders.liveExpiry(order);
+        final long expiresAt = orders.shownExpiry(order);
         keys.answerPut(0, ANSWER_KIND_ORDER);
         keys.answerPut(1, orders.status(order));
         keys.answerPut(2, orders.channel(order));

@@ -483,10 +483,14 @@ public final class OrderBook
         return field(order, O_EXPIRES_AT);
     }
 
-    /** When the TTL will expire the order, or 0 when it will not (none given, or the order has left RESERVED). */
-    public long liveExpiry(final int order)
+    /**
+     * The expiry an answer shows: when the TTL will expire the order, or did (an EXPIRED order keeps the time it
+     * expired, so a client can tell when); 0 when none was given or the order left RESERVED otherwise and the TTL
+     * no longer applies.
+     */
+    public long shownExpiry(final int order)
     {
-        return ttlArmed(order) ? field(order, O_EXPIRES_AT) : 0;
+        return ttlArmed(order) || status(order) == OrderStatus.EXPIRED ? field(order, O_EXPIRES_AT) : 0;
     }
 
     public long fingerprint(final int order)

@@ -356,7 +356,7 @@ public final class StockEngine
 
     private void replayKey(final Command c, final int slot)
     {
-        if (keys.fingerprint(slot) != fingerprint(c))
+        if (!sameRequest(keys.fingerprint(slot), c))
         {
             c.result = ResultCode.IDEMPOTENCY_CONFLICT;
             return;
@@ -475,13 +475,31 @@ public final class StockEngine
     }
 
     /**
-     * A hash of the inputs the command's type reads (not its key or stamps): a retry matches, a reuse with another
-     * payload does not.
+     * A hash of the inputs the command's type reads (not its key or stamps) and of its body's form when the
+     * protocol gave one: a retry matches, a reuse with another payload does not. A command without a body form
+     * hashes as it always has.
      */
     static long fingerprint(final Command c)
     {
+        return fingerprint(c, c.bodyForm);
+    }
+
+    /**
+     * Whether {@code c} repeats the request whose fingerprint was bound. A binding made without a body form (over
+     * the binary protocol, or before HTTP bodies were part of it: the journal keeps such fingerprints for the dedup
+     * window, and a reservation's for as long as its order) has only the inputs to compare, so an HTTP retry of it
+     * matches on its inputs alone; one made with a body form needs the same body.
+     */
+    private static boolean sameRequest(final long bound, final Command c)
+    {
+        return bound == fingerprint(c) || c.bodyForm != 0 && bound == fingerprint(c, 0);
+    }
+
+    private static long fingerprint(final Command c, final long bodyForm)
+    {
         final int fields = c.type >= 0 && c.type < PAYLOAD.length ? PAYLOAD[c.type] : -1;
         long h = StateHash.mix(0x5EED, c.type);
+        h = bodyForm != 0 ? StateHash.mix(h, bodyForm) : h;
         h = (fields & F_ORDER) != 0 ? StateHash.mix(h, c.orderId) : h;
         h = (fields & F_CHANNEL) != 0 ? StateHash.mix(h, c.channel) : h;
         h = (fields & F_SKU) != 0 ? StateHash.mix(h, c.sku) : h;
@@ -756,7 +774,7 @@ public final class StockEngine
         final int existing = orders.find(c.orderId);
         if (existing >= 0)
         {
-            if (orders.fingerprint(existing) == fingerprint(c))
+            if (sameRequest(orders.fingerprint(existing), c))
             {
                 c.replayed = true;
                 orderAsPlaced(c, existing);
@@ -1198,7 +1216,7 @@ public final class StockEngine
     private void orderView(final Command c, final int order)
     {
         c.status = orders.status(order);
-        c.outTime = orders.liveExpiry(order);
+        c.outTime = orders.shownExpiry(order);
         c.outName = state.symbolName(EventSink.SYMBOL_CHANNEL, orders.channel(order));
         final int count = orders.lineCount(order);
         c.ensureRows(count, Command.LINE_FIELDS);
@@ -1587,12 +1605,17 @@ public final class StockEngine
         succeed(c);
     }
 
+    /**
+     * True when the SKU holds or expects units, or a policy that only stock can have (a safety stock, a channel's
+     * ring-fence): a kit has none of them, and the same requests made of a kit are refused.
+     */
     private boolean holdsStock(final int sku)
     {
         for (int b = balances.firstOfSku(sku); b >= 0; b = balances.nextOfSku(b))
         {
             if (balances.onHand(b) > 0 || balances.get(b, Balances.IN_TRANSIT) > 0 ||
-                balances.get(b, Balances.INCOMING) > 0)
+                balances.get(b, Balances.INCOMING) > 0 || balances.get(b, Balances.SAFETY_STOCK) > 0 ||
+                balances.get(b, Balances.FENCED) > 0)
             {
                 return true;
             }
@@ -1706,6 +1729,9 @@ public final class StockEngine
 
     private void queryAvailability(final Command c)
     {
+        // The answer is as of every event so far: a stream subscriber re-reading after a resync drops the stream's
+        // events at or below it.
+        c.seq = state.lastSeq();
         final int channel = state.symbol(EventSink.SYMBOL_CHANNEL, c.channel);
         demand.reset();
         int rows = 0;

@@ -341,7 +341,7 @@ final class ReferenceModel
         {
             return false;
         }
-        if (binding.type != c.type || !binding.payload.equals(payload(c)))
+        if (binding.type != c.type || !sameRequest(binding.payload, c))
         {
             c.result = ResultCode.IDEMPOTENCY_CONFLICT;
             return true;
@@ -421,7 +421,18 @@ final class ReferenceModel
     }
 
     /** Every input the command's type reads, except key, timestamp and correlation id. */
+    /** The bound payload matches: the same inputs and body form, or the same inputs when none was bound with one. */
+    private static boolean sameRequest(final List<Object> bound, final Command c)
+    {
+        return bound.equals(payload(c)) || c.bodyForm != 0 && bound.equals(payload(c, 0));
+    }
+
     static List<Object> payload(final Command c)
+    {
+        return payload(c, c.bodyForm);
+    }
+
+    static List<Object> payload(final Command c, final long bodyForm)
     {
         final List<Object> p = new ArrayList<>();
         switch (c.type)
@@ -443,6 +454,7 @@ final class ReferenceModel
             case CommandType.DEFINE_KIT -> p.add(c.sku);
             default -> throw new IllegalArgumentException("no payload for " + CommandType.name(c.type));
         }
+        p.add(bodyForm);
         final boolean lineLocations = c.type != CommandType.SALE && c.type != CommandType.DEFINE_KIT;
         for (int i = 0; i < c.lineCount; i++)
         {
@@ -560,7 +572,7 @@ final class ReferenceModel
         final Order existing = orders.get(c.orderId);
         if (existing != null)
         {
-            if (existing.payload.equals(payload(c)))
+            if (sameRequest(existing.payload, c))
             {
                 c.replayed = true;
                 c.seq = existing.reservedSeqLast;
@@ -1417,7 +1429,8 @@ final class ReferenceModel
     {
         final boolean component = kits.values().stream().anyMatch(k -> k.containsKey(c.sku));
         final Map<String, Balance> held = balances.getOrDefault(c.sku, Map.of());
-        final boolean stock = held.values().stream().anyMatch(b -> b.onHand() > 0 || b.inTransit > 0 || b.incoming() > 0);
+        final boolean stock = held.values().stream().anyMatch(b -> b.onHand() > 0 || b.inTransit > 0 || b.incoming() > 0 ||
+            b.safetyStock > 0) || held.keySet().stream().anyMatch(location -> fencedTotal(c.sku, location) > 0);
         if (component || stock)
         {
             return "sku";
@@ -1487,6 +1500,7 @@ final class ReferenceModel
 
     private void queryAvailability(final Command c)
     {
+        c.seq = seq;
         final List<String> where = channelLocations(c.channel);
         final int rows = c.lineCount * where.size();
         c.ensureRows(Math.max(rows, c.lineCount), Command.AVAILABILITY_FIELDS);
@@ -1585,7 +1599,7 @@ final class ReferenceModel
     private void writeOrder(final Command c, final Order order)
     {
         c.status = order.status;
-        c.outTime = expiring.contains(order) ? order.expiresAt : 0;
+        c.outTime = expiring.contains(order) || order.status == OrderStatus.EXPIRED ? order.expiresAt : 0;
         c.outName = order.channel;
         c.ensureRows(order.lines.size(), Command.LINE_FIELDS);
         for (int r = 0; r < order.lines.size(); r++)

@@ -78,6 +78,7 @@ public final class GatewayConfig
     {
         requirePort("http-port", httpPort);
         requirePort("tcp-port", tcpPort);
+        require(httpPort == 0 || httpPort != tcpPort, "http-port and tcp-port must differ, both are " + httpPort);
         require(ringSize >= 2 && ringSize <= 1 << 22 && Integer.bitCount(ringSize) == 1,
             "ring-size must be a power of two from 2 to 4194304, got " + ringSize);
         require(tickIntervalMillis > 0 && tickIntervalMillis <= 100,

@@ -179,6 +179,30 @@ public final class ServerMain implements Callable<Integer>
         error.printStackTrace(err);
     }
 
+    /** A failed start in an operator's words: what to fix, not the exception's class. */
+    static String startFailure(final Exception ex, final GatewayConfig config)
+    {
+        final String message = ex.getMessage();
+        if (ex instanceof java.nio.channels.UnresolvedAddressException)
+        {
+            return "--host " + config.host + " is not an address this machine can listen on";
+        }
+        if (message != null && message.contains("Address already in use"))
+        {
+            return "a port is already in use (http " + config.httpPort + ", tcp " + config.tcpPort +
+                "); pick others with --http-port / --tcp-port";
+        }
+        if (message != null && message.contains("Cannot assign requested address"))
+        {
+            return "--host " + config.host + " is not an address of this machine";
+        }
+        if (message != null && (ex instanceof IllegalStateException || ex instanceof java.io.UncheckedIOException))
+        {
+            return message;
+        }
+        return String.valueOf(ex);
+    }
+
     @Override
     public Integer call() throws Exception
     {
@@ -238,10 +262,7 @@ public final class ServerMain implements Callable<Integer>
         }
         catch (final Exception ex)
         {
-            final String what = ex.getMessage() != null && ex.getMessage().contains("Address already in use") ?
-                "a port is already in use (http " + config.httpPort + ", tcp " + config.tcpPort +
-                "); pick others with --http-port / --tcp-port" : String.valueOf(ex);
-            System.err.println("stockengine: cannot start: " + what);
+            System.err.println("stockengine: cannot start: " + startFailure(ex, config));
             return 1;
         }
         running.set(server);
@@ -280,6 +301,15 @@ public final class ServerMain implements Callable<Integer>
             try (Reader reader = Files.newBufferedReader(configFile))
             {
                 properties.load(reader);
+            }
+            catch (final java.nio.charset.CharacterCodingException ex)
+            {
+                throw new IllegalArgumentException("--config " + configFile + " is not UTF-8 text; save it as UTF-8");
+            }
+            catch (final IOException ex)
+            {
+                throw new IllegalArgumentException("--config " + configFile + " cannot be read: " +
+                    io.stockengine.journal.FileErrors.describe(ex));
             }
             apply(config, properties);
             journalInFile = properties.containsKey("journal-thread");

@@ -113,6 +113,27 @@ public final class StockServer implements AutoCloseable
         // Before the ports are bound: a second server on this directory is told so, not that a port is taken or,
         // with other ports, after it said it listens. The engine takes the lock for good below.
         io.stockengine.journal.DataDirLock.acquire(config.dataDir).close();
+        // The binary port opens after recovery (a client is refused until the engine can answer), but one that is
+        // taken should stop the start now, not after replaying the whole journal.
+        if (config.tcpPort != 0)
+        {
+            final java.net.InetSocketAddress address = new java.net.InetSocketAddress(config.host, config.tcpPort);
+            if (address.isUnresolved())
+            {
+                throw new java.nio.channels.UnresolvedAddressException();
+            }
+            try (java.net.ServerSocket probe = new java.net.ServerSocket())
+            {
+                probe.setReuseAddress(true);
+                probe.bind(address);
+            }
+            catch (final java.io.IOException ex)
+            {
+                throw new java.io.UncheckedIOException(ex.getMessage() != null &&
+                    ex.getMessage().contains("Address already in use") ? "Address already in use: tcp " +
+                    config.tcpPort : "cannot listen on " + config.host + ":" + config.tcpPort + ": " + ex, ex);
+            }
+        }
         final ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections, metrics);
         final Operations operations = new Operations(access, metrics, new Operations.JournalStats()
         {
@@ -135,6 +156,14 @@ public final class StockServer implements AutoCloseable
                 final JournaledEngine current = engine;
                 final SnapshotFollower follower = current == null ? null : current.snapshots();
                 return follower == null ? 0 : Math.max(0, current.journal().lastSeq() - follower.appliedSeq());
+            }
+
+            @Override
+            public long snapshotWriteFailures()
+            {
+                final JournaledEngine current = engine;
+                final SnapshotFollower follower = current == null ? null : current.snapshots();
+                return follower == null ? 0 : follower.writeFailures();
             }
         });
         httpChannel = bootstrap().childHandler(new HttpServerInitializer(access, config, metrics, operations, limiter,
@@ -162,6 +191,8 @@ public final class StockServer implements AutoCloseable
         engine.pipeline().replyObserver(hub::onChanges);
         final long heartbeat = Math.max(1, Math.min(15, config.idleTimeoutSeconds / 2));
         workers.next().scheduleAtFixedRate(hub::heartbeat, heartbeat, heartbeat, TimeUnit.SECONDS);
+        final FailureReporter failures = new FailureReporter(engine.pipeline(), log);
+        workers.next().scheduleAtFixedRate(failures, 1, 1, TimeUnit.SECONDS);
         progress = "ready";
         tcpChannel = bootstrap().childHandler(new BinaryServerInitializer(engine.pipeline(), config, metrics, limiter))
             .bind(config.host, config.tcpPort).sync().channel();
@@ -240,6 +271,7 @@ public final class StockServer implements AutoCloseable
             current.close();
             log.accept("shutdown: journal flushed at seq " + current.journal().lastSeq());
         }
+        hub.closeAll(2_000);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

@@ -122,6 +122,44 @@ class ServerMainTest
         assertEquals("FAST_HOURLY", off.rollCycle);
     }
 
+    /** A config file in another encoding is named as such, not as the decoder's "Input length = 1". */
+    @Test
+    void shouldSayAConfigFileIsNotUtf8(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir) throws Exception
+    {
+        final java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("server.properties"),
+            "# caf\u00e9\nhttp-port=8081\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        final IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+            () -> configure("--config", file.toString()));
+        assertEquals("--config " + file + " is not UTF-8 text; save it as UTF-8", wrong.getMessage());
+    }
+
+    /** A failed start says what to fix: the host, the port, the directory; not an exception's class name. */
+    @Test
+    void shouldExplainAFailedStartInWords(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
+        throws Exception
+    {
+        final IllegalArgumentException same = assertThrows(IllegalArgumentException.class,
+            () -> configure("--http-port", "18082", "--tcp-port", "18082").conclude());
+        assertEquals("http-port and tcp-port must differ, both are 18082", same.getMessage());
+        final GatewayConfig config = configure("--host", "999.1.1.1", "--http-port", "18081", "--tcp-port", "19091");
+        assertEquals("--host 999.1.1.1 is not an address this machine can listen on",
+            ServerMain.startFailure(new java.nio.channels.UnresolvedAddressException(), config));
+        assertEquals("a port is already in use (http 18081, tcp 19091); pick others with --http-port / --tcp-port",
+            ServerMain.startFailure(new java.net.BindException("Address already in use"), config));
+        assertEquals("the journal cannot be written: /d/journal is not writable by this user",
+            ServerMain.startFailure(new IllegalStateException("the journal cannot be written: /d/journal is not " +
+                "writable by this user"), config));
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+            java.net.InetAddress.getLoopbackAddress()))
+        {
+            final GatewayConfig clash = configure("--data-dir", dir.toString(), "--http-port", "0", "--tcp-port",
+                String.valueOf(taken.getLocalPort()));
+            final Exception failed = assertThrows(Exception.class, () -> StockServer.start(clash, line -> { }));
+            assertEquals("a port is already in use (http 0, tcp " + taken.getLocalPort() + "); pick others with " +
+                "--http-port / --tcp-port", ServerMain.startFailure(failed, clash));
+        }
+    }
+
     /** Out of memory in any thread the server stops (status 3) and says why; other errors are only reported. */
     @Test
     void shouldStopAtOnceWhenAThreadRunsOutOfMemory()

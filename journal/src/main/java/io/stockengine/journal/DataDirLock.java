@@ -71,7 +71,8 @@ public final class DataDirLock implements AutoCloseable
         catch (final IOException ex)
         {
             closeQuietly(channel);
-            throw new UncheckedIOException("cannot lock " + file + ": " + ex.getMessage(), ex);
+            throw new UncheckedIOException("cannot lock " + file + ": " + FileErrors.describe(ex) +
+                " (the data directory must be writable by the user running the engine)", ex);
         }
     }
 

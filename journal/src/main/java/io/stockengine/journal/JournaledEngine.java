@@ -51,7 +51,13 @@ public final class JournaledEngine implements AutoCloseable
             }
             catch (final IOException ex)
             {
-                throw new UncheckedIOException("cannot create " + journalConfig.journalDir(), ex);
+                throw new UncheckedIOException("cannot create " + journalConfig.journalDir() + ": " +
+                    FileErrors.describe(ex), ex);
+            }
+            requireWritable(journalConfig.journalDir(), "the journal", true);
+            if (journalConfig.snapshots())
+            {
+                requireWritable(journalConfig.snapshotDir(), "the snapshots", false);
             }
             final SnapshotStore snapshots =
                 new SnapshotStore(journalConfig.snapshotDir(), journalConfig.snapshotsKept());
@@ -99,6 +105,39 @@ public final class JournaledEngine implements AutoCloseable
                 }
             }
             throw ex;
+        }
+    }
+
+    /**
+     * Refuses a directory the engine could not write, or with {@code queueFiles} a Chronicle file in it (a cycle
+     * file, or the queue's metadata: Chronicle writes end-of-file marks into older cycles too), before anything is
+     * read. Chronicle opens a queue it cannot write read-only, with a warning: the engine would start, answer that
+     * it is up, and fail the first command that needs the disk. Other files (a snapshot kept read-only, a note) are
+     * only read or deleted, which takes the directory's permission, not theirs.
+     */
+    private static void requireWritable(final java.nio.file.Path dir, final String what, final boolean queueFiles)
+    {
+        if (!Files.isDirectory(dir))
+        {
+            return;
+        }
+        java.nio.file.Path refused = Files.isWritable(dir) ? null : dir;
+        if (refused == null && queueFiles)
+        {
+            try (java.util.stream.Stream<java.nio.file.Path> files = Files.list(dir))
+            {
+                refused = files.filter(f -> (f.toString().endsWith(".cq4") || f.toString().endsWith(".cq4t")) &&
+                    Files.isRegularFile(f) && !Files.isWritable(f)).findFirst().orElse(null);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot list " + dir + ": " + FileErrors.describe(ex), ex);
+            }
+        }
+        if (refused != null)
+        {
+            throw new IllegalStateException(what + " cannot be written: " + refused + " is not writable by this " +
+                "user; fix its permissions (or run the engine as its owner)");
         }
     }
 

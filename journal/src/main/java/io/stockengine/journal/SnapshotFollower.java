@@ -1,5 +1,6 @@
 package io.stockengine.journal;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,8 @@ public final class SnapshotFollower implements AutoCloseable
     private volatile long lastSnapshotSeq;
     private volatile long lastWriteNanos;
     private volatile Throwable failure;
+    /** Snapshots the disk refused to take; the follower went on after each. */
+    private volatile long writeFailures;
     /** Set, under the lock of {@link #requests}, once the thread has ended: no request can be served after it. */
     private boolean stopped;
 
@@ -99,6 +102,12 @@ public final class SnapshotFollower implements AutoCloseable
         return failure;
     }
 
+    /** Snapshots that could not be written (the follower went on after each, and tried again at the next). */
+    public long writeFailures()
+    {
+        return writeFailures;
+    }
+
     private void run()
     {
         try
@@ -131,20 +140,52 @@ public final class SnapshotFollower implements AutoCloseable
                     if (dueByEvents || dueByTime || !due.isEmpty())
                     {
                         Path file = null;
+                        IOException writeFailure = null;
                         if (replayer.lastIndex() >= 0 && replayer.lastSeq() > 0)
                         {
                             final long start = System.nanoTime();
-                            file = store.write(replica, replayer.lastIndex());
-                            lastWriteNanos = System.nanoTime() - start;
-                            log.accept(String.format("snapshot at seq %,d written to %s in %.1f ms (follower thread)",
-                                replayer.lastSeq(), file, lastWriteNanos / 1e6));
+                            try
+                            {
+                                file = store.write(replica, replayer.lastIndex());
+                                lastWriteNanos = System.nanoTime() - start;
+                                lastSnapshotSeq = replayer.lastSeq();
+                                log.accept(String.format("snapshot at seq %,d written to %s in %.1f ms (follower " +
+                                    "thread)", replayer.lastSeq(), file, lastWriteNanos / 1e6));
+                                final IOException pruned = store.pruneFailure();
+                                if (pruned != null)
+                                {
+                                    log.accept("older snapshots not deleted: " + FileErrors.describe(pruned));
+                                }
+                            }
+                            catch (final IOException ex)
+                            {
+                                // The disk refused (full, read-only, permissions): the replica is intact, so the
+                                // follower goes on and tries again at the next snapshot due; until one is written,
+                                // a restart replays from the last one that was.
+                                writeFailure = ex;
+                                writeFailures++;
+                                log.accept(String.format("snapshot at seq %,d not written: %s; the follower " +
+                                    "tries again at the next one", replayer.lastSeq(), FileErrors.describe(ex)));
+                            }
                         }
+                        else
+                        {
+                            lastSnapshotSeq = replayer.lastSeq();
+                        }
+                        // Also after a failure: the next attempt waits for the next period or count of events
+                        // instead of retrying at once, over and over, against a disk that just refused.
                         snapshotSeq = replayer.lastSeq();
-                        lastSnapshotSeq = snapshotSeq;
                         snapshotAt = System.nanoTime();
                         for (final Request request : due)
                         {
-                            request.done().complete(file);
+                            if (writeFailure != null)
+                            {
+                                request.done().completeExceptionally(writeFailure);
+                            }
+                            else
+                            {
+                                request.done().complete(file);
+                            }
                         }
                     }
                     if (stepped == 0)

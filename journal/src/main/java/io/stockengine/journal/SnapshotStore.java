@@ -36,6 +36,9 @@ import io.stockengine.engine.PageReserve;
  */
 public final class SnapshotStore
 {
+    /** Set by {@link #write} when the snapshot was written but older ones could not be deleted. */
+    private volatile IOException pruneFailure;
+
     private static final long MAGIC = 0x53544B534E415031L;
     private static final int FORMAT = 1;
     private static final String PREFIX = "snapshot-";
@@ -70,29 +73,62 @@ public final class SnapshotStore
         final Path file = dir.resolve(String.format("%s%020d%s", PREFIX, state.lastSeq(), SUFFIX));
         final Path tmp = dir.resolve(file.getFileName() + ".tmp");
         final CRC32C crc = new CRC32C();
-        // The checksum sits under the buffer, so it runs over whole 1 MiB chunks: above it, it would be updated a
-        // byte at a time, as DataOutputStream writes an int as four single bytes. The bytes, and so the checksum,
-        // are the same either way; flush() below pushes them all through it before its value is written.
-        try (OutputStream raw = Files.newOutputStream(tmp);
-             CheckedOutputStream checked = new CheckedOutputStream(raw, crc);
-             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(checked, 1 << 20)))
+        try
         {
-            out.writeLong(MAGIC);
-            out.writeInt(FORMAT);
-            out.writeLong(state.lastSeq());
-            out.writeLong(excerptIndex);
-            out.writeLong(System.currentTimeMillis());
-            state.writeSnapshot(out);
-            out.flush();
-            out.writeLong(crc.getValue());
+            // The checksum sits under the buffer, so it runs over whole 1 MiB chunks: above it, it would be updated
+            // a byte at a time, as DataOutputStream writes an int as four single bytes. The bytes, and so the
+            // checksum, are the same either way; flush() below pushes them all through it before its value is
+            // written.
+            try (OutputStream raw = Files.newOutputStream(tmp);
+                 CheckedOutputStream checked = new CheckedOutputStream(raw, crc);
+                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(checked, 1 << 20)))
+            {
+                out.writeLong(MAGIC);
+                out.writeInt(FORMAT);
+                out.writeLong(state.lastSeq());
+                out.writeLong(excerptIndex);
+                out.writeLong(System.currentTimeMillis());
+                state.writeSnapshot(out);
+                out.flush();
+                out.writeLong(crc.getValue());
+            }
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE))
+            {
+                channel.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE))
+        catch (final IOException ex)
         {
-            channel.force(true);
+            // A half-written file (a full disk) would hold the space until the next success; it is never loaded.
+            try
+            {
+                Files.deleteIfExists(tmp);
+            }
+            catch (final IOException ignored)
+            {
+                // The directory refused the write already; it may refuse this too, and the first failure is the one
+                // to report.
+            }
+            throw ex;
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        prune();
+        try
+        {
+            prune();
+            pruneFailure = null;
+        }
+        catch (final IOException ex)
+        {
+            // The snapshot is written and in place: older ones left behind take disk, not correctness.
+            pruneFailure = ex;
+        }
         return file;
+    }
+
+    /** Why the last write could not delete the snapshots past the newest kept, or null when it could. */
+    public IOException pruneFailure()
+    {
+        return pruneFailure;
     }
 
     private void prune() throws IOException

@@ -1,5 +1,6 @@
 package io.stockengine.journal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,5 +58,56 @@ class SnapshotFollowerTest
             assertTrue(log.stream().anyMatch(line -> line.startsWith("snapshot follower stopped")), log.toString());
             follower.close();
         }
+    }
+
+    /**
+     * A snapshot the disk refuses (full, read-only; here the snapshot directory's name is taken by a file) fails the
+     * request that asked for it, with the reason, and the follower goes on: once the cause is gone the next request
+     * is written. A request whose write failed was left unanswered for ever, and the follower died.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldAnswerARequestWhoseSnapshotTheDiskRefusedAndGoOn() throws Exception
+    {
+        final JournalConfig config = TestJournal.config(dir).conclude();
+        final long lastSeq = TestJournal.runWorkload(config, new Workload(5), 1, 300);
+        java.nio.file.Files.writeString(config.snapshotDir(), "not a directory");
+        final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (SingleChronicleQueue queue = Queues.open(config.journalDir(), config, false))
+        {
+            final SnapshotFollower follower = new SnapshotFollower(queue, config, new EngineConfig(), log::add).start();
+            final ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> follower.requestSnapshot(lastSeq).get(20, TimeUnit.SECONDS));
+            assertInstanceOf(java.io.IOException.class, refused.getCause());
+            assertTrue(log.stream().anyMatch(line -> line.contains("not written") &&
+                line.contains(config.snapshotDir().toString())), log.toString());
+            assertEquals(1, follower.writeFailures());
+            org.junit.jupiter.api.Assertions.assertNull(follower.failure(), "the follower did not stop");
+
+            java.nio.file.Files.delete(config.snapshotDir());
+            final Path written = follower.requestSnapshot(lastSeq).get(20, TimeUnit.SECONDS);
+            assertTrue(java.nio.file.Files.isRegularFile(written), String.valueOf(written));
+            assertEquals(lastSeq, follower.lastSnapshotSeq());
+            follower.close();
+        }
+    }
+
+    /**
+     * A snapshot written and renamed into place is a success even when the older ones past those kept cannot be
+     * deleted (here one is a directory with a file in it): the follower reported such a snapshot as failed.
+     */
+    @Test
+    void shouldKeepASnapshotWhoseOlderOnesCannotBeDeleted() throws Exception
+    {
+        final Path snapshots = java.nio.file.Files.createDirectories(dir.resolve("snapshots"));
+        java.nio.file.Files.createDirectories(snapshots.resolve("snapshot-00000000000000000001.bin"))
+            .resolve("x").toFile().createNewFile();
+        final SnapshotStore store = new SnapshotStore(snapshots, 1);
+        final io.stockengine.engine.InventoryState state = new io.stockengine.engine.InventoryState(new EngineConfig());
+        state.symbol(2, io.stockengine.engine.EventSink.SYMBOL_SKU, 0, "A");
+        final Path written = store.write(state, 0);
+        assertEquals(snapshots.resolve("snapshot-00000000000000000002.bin"), written);
+        assertTrue(java.nio.file.Files.isRegularFile(written), String.valueOf(written));
+        assertInstanceOf(java.nio.file.DirectoryNotEmptyException.class, store.pruneFailure());
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -19,6 +20,12 @@ final class Bulk
 {
     private static final int ATTEMPTS = 5;
     private static final long RETRY_PAUSE_MILLIS = 200;
+    /**
+     * Requests that ran out of attempts without one answer from the engine among them: past this many the target
+     * is not an engine answering this protocol (a wrong port, a server gone), and waiting for the rest would take
+     * minutes to say so.
+     */
+    private static final int GIVE_UP_AFTER = 64;
 
     private Bulk()
     {
@@ -37,6 +44,9 @@ final class Bulk
             return thread;
         });
         final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger answered = new AtomicInteger();
+        final AtomicInteger unanswered = new AtomicInteger();
+        final AtomicReference<Outcome> lastUnanswered = new AtomicReference<>();
         try
         {
             for (int i = 0; i < ops.size(); i++)
@@ -45,12 +55,19 @@ final class Bulk
                 {
                     throw new IllegalStateException("no answers from the server for " + timeoutMillis + " ms");
                 }
-                send(target, ops.get(i), i, 1, next, outcomes, done, permits, retries);
+                requireAnswers(answered, unanswered, lastUnanswered);
+                send(target, ops.get(i), i, 1, next, outcomes, done, permits, retries, answered, unanswered,
+                    lastUnanswered);
             }
-            if (!done.await(timeoutMillis, TimeUnit.MILLISECONDS))
+            final long deadline = System.currentTimeMillis() + timeoutMillis;
+            while (!done.await(100, TimeUnit.MILLISECONDS))
             {
-                throw new IllegalStateException(done.getCount() + " requests still unanswered after " +
-                    timeoutMillis + " ms");
+                requireAnswers(answered, unanswered, lastUnanswered);
+                if (System.currentTimeMillis() > deadline)
+                {
+                    throw new IllegalStateException(done.getCount() + " requests still unanswered after " +
+                        timeoutMillis + " ms");
+                }
             }
         }
         finally
@@ -65,18 +82,42 @@ final class Bulk
         return result;
     }
 
+    private static void requireAnswers(final AtomicInteger answered, final AtomicInteger unanswered,
+        final AtomicReference<Outcome> lastUnanswered)
+    {
+        if (answered.get() == 0 && unanswered.get() >= GIVE_UP_AFTER)
+        {
+            final Outcome last = lastUnanswered.get();
+            throw new IllegalStateException("the server answered none of " + unanswered.get() + " requests, each " +
+                "tried " + ATTEMPTS + " times (the last: " + (last == null ? "?" : Codes.name(last.code)) + "): is " +
+                "it running, and is the port the one for this protocol (--tcp-port binary, --http-port HTTP)?");
+        }
+    }
+
     private static void send(final Target target, final Op op, final int index, final int attempt,
         final AtomicInteger next, final AtomicReferenceArray<Outcome> outcomes, final CountDownLatch done,
-        final Semaphore permits, final ScheduledExecutorService retries)
+        final Semaphore permits, final ScheduledExecutorService retries, final AtomicInteger answered,
+        final AtomicInteger unanswered, final AtomicReference<Outcome> lastUnanswered)
     {
         final int connection = Math.floorMod(next.getAndIncrement(), target.connections());
         target.send(connection, op, (sent, outcome) ->
         {
-            if ((Codes.notApplied(outcome.code) || Codes.isUnknown(outcome.code)) && attempt < ATTEMPTS)
+            final boolean noAnswer = Codes.notApplied(outcome.code) || Codes.isUnknown(outcome.code);
+            if (noAnswer && attempt < ATTEMPTS)
             {
                 retries.schedule(() -> send(target, op.copy(), index, attempt + 1, next, outcomes, done, permits,
-                    retries), RETRY_PAUSE_MILLIS * attempt, TimeUnit.MILLISECONDS);
+                    retries, answered, unanswered, lastUnanswered), RETRY_PAUSE_MILLIS * attempt,
+                    TimeUnit.MILLISECONDS);
                 return;
+            }
+            if (noAnswer)
+            {
+                lastUnanswered.set(outcome);
+                unanswered.incrementAndGet();
+            }
+            else
+            {
+                answered.incrementAndGet();
             }
             outcomes.set(index, outcome);
             permits.release();

@@ -19,6 +19,9 @@ final class LoadConfig
     /** Run a server in this JVM (temporary journal) instead of connecting to one. */
     boolean embedded;
 
+    /** The highest rate one generator thread can schedule; the rate and step-max are held to it. */
+    static final double MAX_RATE = 5_000_000;
+    private static final String MAX_RATE_TEXT = "5,000,000";
     double rate = 1_000;
     double durationSeconds = 30;
     double warmupSeconds = 5;
@@ -76,9 +79,12 @@ final class LoadConfig
         require(runId.matches("[A-Za-z0-9]{1,24}"), "run-id must be 1..24 letters and digits, got " + runId);
         require(tcpPort >= 1 && tcpPort <= 65_535, "tcp-port must be 1..65535, got " + tcpPort);
         require(httpPort >= 1 && httpPort <= 65_535, "http-port must be 1..65535, got " + httpPort);
-        require(rate > 0, "rate must be positive");
-        require(durationSeconds > 0, "duration must be positive");
-        require(warmupSeconds >= 0, "warmup must not be negative");
+        // Past this the generator cannot even schedule the requests: the run would only pile up NOT_SENT for far
+        // longer than its duration.
+        require(rate > 0 && rate <= MAX_RATE, "rate must be more than 0 and at most " + MAX_RATE_TEXT +
+            " a second, got " + rate);
+        require(durationSeconds > 0 && durationSeconds <= 86_400, "duration must be more than 0 and at most 86400 s");
+        require(warmupSeconds >= 0 && warmupSeconds <= 86_400, "warmup must be 0..86400 s");
         require(connections >= 1, "connections must be at least 1");
         require(maxInFlight >= 1, "max-in-flight must be at least 1");
         require(httpPipeline >= 1, "http-pipeline must be at least 1");
@@ -97,6 +103,8 @@ final class LoadConfig
         require((long)skus * locations <= 50_000_000L, "skus x locations must be at most 50,000,000");
         require(stepStart > 0 && stepFactor > 1 && stepSeconds > 0 && stepMax >= stepStart,
             "step mode needs step-start > 0, step-factor > 1, step-duration > 0, step-max >= step-start");
+        require(stepMax <= MAX_RATE && Double.isFinite(stepFactor), "step-max must be at most " + MAX_RATE_TEXT +
+            " a second and step-factor finite");
         require(stepAttempts >= 1, "step-attempts must be at least 1");
         require(p99BoundMillis > 0, "p99-bound-ms must be positive");
         require(maxErrorFraction >= 0 && maxErrorFraction < 1, "max-error-fraction must be 0..1");

@@ -264,13 +264,14 @@ final class LoadTest implements AutoCloseable
     }
 
     /**
-     * The files named after an operation kind or a step are written only for the kinds and steps a run has, so an
-     * earlier run's would stay beside this run's and be read as its own; the fixed names are overwritten anyway.
-     * Only this tool's own names are removed.
+     * The files named after an operation kind or a step are written only for the kinds and steps a run has, and the
+     * plots only with charts on, so an earlier run's would stay beside this run's and be read as its own; the other
+     * fixed names are overwritten anyway. Only this tool's own names are removed.
      */
     private static void removeEarlierRunsFiles(final Path dir) throws IOException
     {
-        try (java.nio.file.DirectoryStream<Path> earlier = Files.newDirectoryStream(dir, "{latency-*,step-*}.hgrm"))
+        try (java.nio.file.DirectoryStream<Path> earlier = Files.newDirectoryStream(dir,
+            "{latency-*.hgrm,step-*.hgrm,latency-by-percentile.png,timeline.png}"))
         {
             for (final Path file : earlier)
             {

@@ -23,6 +23,8 @@ final class Reconciler
     private final Ledger ledger;
     private final Catalogue catalogue;
     private final PrintStream out;
+    /** How long the engine may take to answer at all before the run is given up as not checkable. */
+    private long serverWaitMillis = TIMEOUT_MILLIS;
     private final int window;
     private final List<String> differences = new ArrayList<>();
     private final long[] reserved;
@@ -43,8 +45,16 @@ final class Reconciler
         this.picked = new long[catalogue.cells()];
     }
 
+    /** Tests: a shorter wait for a server that does not answer. */
+    Reconciler waitForServerAtMost(final long millis)
+    {
+        serverWaitMillis = millis;
+        return this;
+    }
+
     Reconciliation reconcile() throws InterruptedException
     {
+        waitForServer();
         waitForExpiry();
         settleMovements();
         settleOrders();
@@ -53,6 +63,46 @@ final class Reconciler
         differences.addAll(ledger.anomalies);
         return new Reconciliation(differences, oversold, catalogue.cells(), ordersQueried, ordersExpired,
             unknownResolved, ledger);
+    }
+
+    /**
+     * The engine must answer before anything is compared: a server that is down, or still recovering after a
+     * restart, would have every query's non-answer counted as a difference, blaming the engine for a run that
+     * simply could not be checked. Waits as long as a query may take, then gives up (the run could not be done).
+     */
+    private void waitForServer() throws InterruptedException
+    {
+        final long deadline = System.currentTimeMillis() + serverWaitMillis;
+        boolean waiting = false;
+        int code;
+        do
+        {
+            code = Bulk.sendAll(target, List.of(Op.stock(catalogue.skus[0])), 1, TIMEOUT_MILLIS)[0].code;
+            if (code == ResultCode.OK)
+            {
+                return;
+            }
+            if (!waiting)
+            {
+                waiting = true;
+                out.printf("reconciliation: waiting for the server to answer (%s)%n", Codes.name(code));
+            }
+            Thread.sleep(500);
+        }
+        while (System.currentTimeMillis() < deadline);
+        throw noAnswer(code);
+    }
+
+    /** A query got no answer from the engine (not sent, refused for load, lost): nothing can be concluded. */
+    private static boolean noAnswer(final Outcome outcome)
+    {
+        return Codes.isUnknown(outcome.code) || Codes.notApplied(outcome.code);
+    }
+
+    private static IllegalStateException noAnswer(final int code)
+    {
+        return new IllegalStateException("the server gives no answers to check the run against (" +
+            Codes.name(code) + "): is it running, and done recovering?");
     }
 
     /** Open reservations with a TTL must be gone before the balances are read. */
@@ -145,6 +195,10 @@ final class Reconciler
             // A reservation without an answer that the engine never applied.
             ledger.open.remove(order);
             return;
+        }
+        if (noAnswer(outcome))
+        {
+            throw noAnswer(outcome.code);
         }
         if (outcome.code != ResultCode.OK)
         {
@@ -239,6 +293,10 @@ final class Reconciler
         for (int sku = 0; sku < outcomes.length; sku++)
         {
             final Outcome outcome = outcomes[sku];
+            if (noAnswer(outcome))
+            {
+                throw noAnswer(outcome.code);
+            }
             if (outcome.code != ResultCode.OK)
             {
                 differences.add(catalogue.skus[sku] + ": stock query answered " + Codes.name(outcome.code));

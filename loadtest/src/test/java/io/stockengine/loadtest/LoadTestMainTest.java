@@ -64,7 +64,8 @@ class LoadTestMainTest
     {
         for (final String[] args : new String[][] { { "--skus", "0" }, { "--locations", "-1" },
             { "--channels", "0" }, { "--scenario", "pos", "--burst", "0" }, { "--tcp-port", "70000" },
-            { "--http-port", "0" } })
+            { "--http-port", "0" }, { "--rate", "Infinity" }, { "--rate", "1e7" }, { "--rate", "NaN" },
+            { "--duration", "Infinity" }, { "--step", "--step-max", "1e9" } })
         {
             final LoadTestMain main = new LoadTestMain();
             new CommandLine(main).parseArgs(args);

@@ -27,40 +27,45 @@ class ReconcilerTest
     private final Map<String, Outcome> orders = new HashMap<>();
 
     /** Answers stock and order queries from the maps; an unknown SKU has no stock, an unknown order is not found. */
-    private final Target engine = new Target()
+    private final Target engine = answering(op -> op.kind == OpKind.STOCK ?
+        stock.getOrDefault(op.sku, Outcome.stock(ResultCode.OK, List.of())) :
+        orders.getOrDefault(op.orderId, Outcome.of(ResultCode.NOT_FOUND)));
+
+    /** A fake engine on one connection that answers every request at once with {@code answer}'s outcome. */
+    private static Target answering(final java.util.function.Function<Op, Outcome> answer)
     {
-        @Override
-        public int connections()
+        return new Target()
         {
-            return 1;
-        }
+            @Override
+            public int connections()
+            {
+                return 1;
+            }
 
-        @Override
-        public boolean pipelined()
-        {
-            return true;
-        }
+            @Override
+            public boolean pipelined()
+            {
+                return true;
+            }
 
-        @Override
-        public String protocol()
-        {
-            return "fake";
-        }
+            @Override
+            public String protocol()
+            {
+                return "fake";
+            }
 
-        @Override
-        public void send(final int connection, final Op op, final Completion completion)
-        {
-            final Outcome answer = op.kind == OpKind.STOCK ?
-                stock.getOrDefault(op.sku, Outcome.stock(ResultCode.OK, List.of())) :
-                orders.getOrDefault(op.orderId, Outcome.of(ResultCode.NOT_FOUND));
-            completion.completed(op, answer);
-        }
+            @Override
+            public void send(final int connection, final Op op, final Completion completion)
+            {
+                completion.completed(op, answer.apply(op));
+            }
 
-        @Override
-        public void close()
-        {
-        }
-    };
+            @Override
+            public void close()
+            {
+            }
+        };
+    }
 
     private static Outcome.StockRow row(final String location, final long onHand, final long sellable,
         final long reserved)
@@ -77,6 +82,23 @@ class ReconcilerTest
     {
         return new Reconciler(engine, ledger, new PrintStream(new ByteArrayOutputStream(), true,
             StandardCharsets.UTF_8)).reconcile();
+    }
+
+    /**
+     * A server that is down (or still recovering) answers nothing: the run cannot be checked, which is not the same
+     * as the engine disagreeing with it. Every query's non-answer was listed as a difference, blaming the engine.
+     */
+    @Test
+    void shouldRefuseToJudgeARunWhenTheServerGivesNoAnswers()
+    {
+        final Ledger ledger = new Ledger(catalogue, 0);
+        ledger.received(receipt("rt-0", "WH-1", 10));
+        final Target down = answering(op -> Outcome.of(Codes.NOT_SENT));
+        final IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalStateException.class, () -> new Reconciler(down, ledger, new PrintStream(
+                new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).waitForServerAtMost(1_000).reconcile());
+        assertTrue(refused.getMessage().startsWith("the server gives no answers to check the run against (NOT_SENT)"),
+            refused.getMessage());
     }
 
     @Test

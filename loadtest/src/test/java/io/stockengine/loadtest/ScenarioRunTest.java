@@ -77,15 +77,20 @@ class ScenarioRunTest
     {
         final ByteArrayOutputStream log = new ByteArrayOutputStream();
         final LoadConfig config = config(scenario, protocol, out);
+        // Plots over binary only: without its own, a run must not leave an earlier run's plot beside its results.
+        config.charts = "binary".equals(protocol);
         // An earlier run's files in the same directory must not pass for this run's.
         Files.writeString(out.resolve("latency-earlier.hgrm"), "earlier run");
         Files.writeString(out.resolve("step-09-99999.hgrm"), "earlier run");
+        Files.writeString(out.resolve("timeline.png"), "earlier run");
         try (LoadTest test = new LoadTest(config, output(log)))
         {
             final LoadTest.Result result = runAll(test);
             final String report = log.toString(StandardCharsets.UTF_8);
             assertFalse(Files.exists(out.resolve("latency-earlier.hgrm")) ||
                 Files.exists(out.resolve("step-09-99999.hgrm")), "an earlier run's files were left");
+            assertEquals(config.charts, Files.exists(out.resolve("timeline.png")),
+                "an earlier run's plot stays only if this run drew its own");
             final Reconciliation reconciliation = result.reconciliation();
             assertTrue(result.passed(), report);
             assertEquals(0, reconciliation.oversold, report);

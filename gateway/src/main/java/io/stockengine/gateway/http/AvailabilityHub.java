@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.EventExecutor;
 import io.stockengine.engine.AvailabilityWatch;
 import io.stockengine.engine.Command;
@@ -55,10 +57,20 @@ public final class AvailabilityHub
     private final AtomicLong written = new AtomicLong();
     /** Changes sent by the event loop; the slots below it may be written again. */
     private final AtomicLong sent = new AtomicLong();
-    /** The highest sequence whose changes did not fit; read after {@link #overflowed}, which publishes it. */
+    /**
+     * Drops by the reply thread (its only writer), in this order: where in the ring's stream of changes the newest
+     * drop fell ({@link #dropPosition}: every change queued before it is older), its sequence, then the count. The
+     * sender reads them the other way round, so the position it reads is at least that of the seq it reads: once
+     * it has sent everything up to that position, a resync naming the seq comes after every older change.
+     */
+    private volatile long dropPosition;
     private volatile long droppedSeq;
-    private final AtomicBoolean overflowed = new AtomicBoolean();
+    private volatile long drops;
+    /** Drops the sender has sent a resync for; the sender's own. */
+    private long resyncedDrops;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** Set when the server stops: streams opened from then on are ended at once. */
+    private volatile boolean closed;
     private final Runnable drain = this::drain;
 
     /** {@code sender} is the event loop that renders and sends every event. */
@@ -98,6 +110,7 @@ public final class AvailabilityHub
     Subscriber subscribe(final String channel, final Channel connection)
     {
         final Subscriber subscriber = new Subscriber(channel, connection);
+        connection.pipeline().addLast("stream-end", new StreamEnd());
         subscribers.computeIfAbsent(channel, c -> new CopyOnWriteArraySet<>()).add(subscriber);
         watch.watch(channel);
         metrics.streamSubscribers.incrementAndGet();
@@ -110,7 +123,41 @@ public final class AvailabilityHub
                 metrics.streamSubscribers.decrementAndGet();
             }
         });
+        if (closed)
+        {
+            // Subscribed while the server stops: closeAll may have gone past this stream already.
+            end(connection);
+        }
         return subscriber;
+    }
+
+    /**
+     * The last stage a stream's writes pass before the HTTP encoder: after the last chunk (the server stopping),
+     * anything still on its way (an event the sender had queued, a keep-alive from another thread) is dropped, as
+     * the encoder would refuse it. Touched on the connection's event loop only.
+     */
+    private static final class StreamEnd extends io.netty.channel.ChannelOutboundHandlerAdapter
+    {
+        private boolean ended;
+
+        @Override
+        public void write(final io.netty.channel.ChannelHandlerContext ctx, final Object msg,
+            final io.netty.channel.ChannelPromise promise)
+        {
+            if (ended)
+            {
+                io.netty.util.ReferenceCountUtil.release(msg);
+                promise.trySuccess();
+                return;
+            }
+            ended = msg instanceof LastHttpContent;
+            ctx.write(msg, promise);
+        }
+    }
+
+    private static void end(final Channel connection)
+    {
+        connection.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
     }
 
     /**
@@ -140,6 +187,36 @@ public final class AvailabilityHub
         }
     }
 
+    /**
+     * The server is stopping: every stream gets its last chunk, so a client sees the response end properly rather
+     * than cut short, and its connection is closed. Waits (at most {@code timeoutMillis}) until they are, since an
+     * event loop that shuts down closes its connections before it runs the writes still queued for them. Not on an
+     * event loop.
+     */
+    public void closeAll(final long timeoutMillis)
+    {
+        closed = true;
+        final java.util.List<Channel> ending = new java.util.ArrayList<>();
+        for (final Set<Subscriber> set : subscribers.values())
+        {
+            for (final Subscriber subscriber : set)
+            {
+                end(subscriber.connection);
+                ending.add(subscriber.connection);
+            }
+        }
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        for (final Channel connection : ending)
+        {
+            final long left = deadline - System.nanoTime();
+            if (left <= 0 || !connection.closeFuture().awaitUninterruptibly(left,
+                java.util.concurrent.TimeUnit.NANOSECONDS))
+            {
+                return;
+            }
+        }
+    }
+
     public int subscriberCount()
     {
         return subscribers.values().stream().mapToInt(Set::size).sum();
@@ -160,9 +237,10 @@ public final class AvailabilityHub
             }
             if (position == limit)
             {
+                dropPosition = position;
                 droppedSeq = Math.max(droppedSeq, c.changeSeq);
+                drops++;
                 metrics.streamDroppedChanges.incrementAndGet();
-                overflowed.set(true);
                 queued = true;
                 continue;
             }
@@ -196,7 +274,11 @@ public final class AvailabilityHub
         }
     }
 
-    /** Event loop: sends every queued change, then a resync to everyone if changes had to be dropped. */
+    /**
+     * Event loop: sends every queued change, then a resync to everyone if changes had to be dropped, once every
+     * change queued before the drop is sent (a resync ahead of older changes would leave a client that re-read on
+     * it with their stale values).
+     */
     private void drain()
     {
         drainScheduled.set(false);
@@ -218,13 +300,20 @@ public final class AvailabilityHub
             }
         }
         sent.lazySet(end);
-        if (overflowed.compareAndSet(true, false))
+        final long dropped = drops;
+        if (dropped != resyncedDrops)
         {
             final long seq = droppedSeq;
-            for (final Map.Entry<String, Set<Subscriber>> entry : subscribers.entrySet())
+            if (dropPosition <= end)
             {
-                send(entry.getValue(), resync(entry.getKey(), seq), seq, true);
+                resyncedDrops = dropped;
+                for (final Map.Entry<String, Set<Subscriber>> entry : subscribers.entrySet())
+                {
+                    send(entry.getValue(), resync(entry.getKey(), seq), seq, true);
+                }
             }
+            // Else changes queued before the drop are still to come: the drain the reply thread scheduled with them
+            // sends them, then this resync.
         }
     }
 

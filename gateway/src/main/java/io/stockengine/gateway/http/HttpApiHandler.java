@@ -387,6 +387,12 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private Responses.Rendered snapshotAnswer(final ChannelHandlerContext ctx, final java.nio.file.Path file,
         final Throwable failure)
     {
+        if (failure instanceof java.io.IOException refused)
+        {
+            // The disk refused this one; the follower goes on and the next may succeed once the cause is fixed.
+            return Responses.problem(ctx.alloc(), 500, "SNAPSHOT_FAILED", null, "no snapshot was written: " +
+                io.stockengine.journal.FileErrors.describe(refused), null);
+        }
         if (failure != null)
         {
             return Responses.problem(ctx.alloc(), 503, "UNAVAILABLE", null, "no snapshot was written: " + failure,
@@ -534,7 +540,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             route.endsWith("/cancel") || route.endsWith("/receive");
         try (JsonBody body = bodyless ? null : JsonBody.open(bytes, bytes.length, optionalBody))
         {
-            return switch (route)
+            final Command command = switch (route)
             {
                 case "GET /v1/stock/{sku}" -> query(CommandType.QUERY_STOCK, c ->
                     c.sku = Validation.id("sku", segments[2], Validation.SKU_MAX));
@@ -566,6 +572,11 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                 case "PUT /v1/kits/{sku}" -> Requests.kit(segments[2], body, key);
                 default -> throw new Problem(404, "NOT_FOUND", null, "no such resource");
             };
+            if (body != null)
+            {
+                command.bodyForm = body.form();
+            }
+            return command;
         }
     }
 

@@ -33,6 +33,7 @@ final class JsonBody implements AutoCloseable
 
     private final JsonParser parser;
     private final byte[] bytes;
+    private final JsonForm form = new JsonForm();
     private String path = "body";
 
     private JsonBody(final JsonParser parser, final byte[] bytes)
@@ -56,7 +57,7 @@ final class JsonBody implements AutoCloseable
         {
             final JsonParser parser = FACTORY.createParser(bytes, 0, length);
             final JsonBody body = new JsonBody(parser, bytes);
-            if (parser.nextToken() != JsonToken.START_OBJECT)
+            if (body.next() != JsonToken.START_OBJECT)
             {
                 throw Problem.invalid("body", "the body must be a JSON object");
             }
@@ -112,7 +113,7 @@ final class JsonBody implements AutoCloseable
     {
         try
         {
-            final JsonToken token = parser.nextToken();
+            final JsonToken token = next();
             if (token == JsonToken.END_OBJECT)
             {
                 return false;
@@ -138,7 +139,7 @@ final class JsonBody implements AutoCloseable
         }
         try
         {
-            parser.nextToken();
+            next();
             return true;
         }
         catch (final IOException ex)
@@ -263,7 +264,7 @@ final class JsonBody implements AutoCloseable
     {
         try
         {
-            final JsonToken token = parser.nextToken();
+            final JsonToken token = next();
             path = arrayPath;
             return token != JsonToken.END_ARRAY;
         }
@@ -287,7 +288,7 @@ final class JsonBody implements AutoCloseable
     {
         try
         {
-            if (parser.nextToken() != null)
+            if (next() != null)
             {
                 throw Problem.invalid("body", "unexpected content after the JSON object");
             }
@@ -296,6 +297,27 @@ final class JsonBody implements AutoCloseable
         {
             throw malformed("body", ex);
         }
+    }
+
+    /**
+     * The body's hash as parsed JSON ({@link JsonForm}), for the idempotency key it binds, from this parse's own
+     * tokens: every request's reader reads its body to the {@link #end}.
+     */
+    long form()
+    {
+        if (!form.complete())
+        {
+            throw new IllegalStateException("the body's form is asked for before the body was read to its end");
+        }
+        return form.value();
+    }
+
+    /** The parser's next token, which the body's form sees too. */
+    private JsonToken next() throws IOException
+    {
+        final JsonToken token = parser.nextToken();
+        form.accept(token, parser);
+        return token;
     }
 
     @Override

@@ -40,6 +40,9 @@ public final class Operations
         long lastSeq();
 
         long snapshotLagEvents();
+
+        /** Snapshots the disk refused to take (the follower went on after each). */
+        long snapshotWriteFailures();
     }
 
     public Operations(final EngineAccess engine, final GatewayMetrics metrics, final JournalStats journal)
@@ -81,6 +84,9 @@ public final class Operations
         GaugeWithCallback.builder().name("stock_snapshot_lag_events")
             .help("Events journaled but not yet in the snapshot follower's replica")
             .callback(cb -> cb.call(journal.snapshotLagEvents())).register(registry);
+        CounterWithCallback.builder().name("stock_snapshot_write_failures")
+            .help("Snapshots the disk refused to take; the follower tries again at the next one due")
+            .callback(cb -> cb.call(journal.snapshotWriteFailures())).register(registry);
         CounterWithCallback.builder().name("stock_http_requests").help("HTTP requests received")
             .callback(cb -> cb.call(metrics.httpRequests.get())).register(registry);
         CounterWithCallback.builder().name("stock_http_bad_requests").help("HTTP requests refused before the engine")

@@ -115,6 +115,7 @@ final class Responses
             case "URI_TOO_LONG": return "The request line is too long";
             case "SNAPSHOTS_OFF": return "The server keeps no snapshots";
             case "NOTHING_JOURNALED": return "Nothing to snapshot yet";
+            case "SNAPSHOT_FAILED": return "The snapshot could not be written";
             case "HTTP_VERSION_NOT_SUPPORTED": return "The HTTP version is not supported";
             case "METHOD_NOT_ALLOWED": return "Method not allowed";
             case "UNSUPPORTED_MEDIA_TYPE": return "The body is not JSON";
@@ -250,7 +251,7 @@ final class Responses
         json.writeStringField("status", OrderStatus.name(c.status));
         json.writeNumberField("seq", c.seq);
         json.writeStringField("channel", c.outName);
-        if (c.outTime > 0 && c.status == OrderStatus.RESERVED)
+        if (c.outTime > 0)
         {
             json.writeStringField("expires_at", Validation.formatTime(c.outTime));
         }
@@ -316,6 +317,7 @@ final class Responses
         {
             json.writeStringField("at", Validation.formatTime(request.time));
         }
+        json.writeNumberField("seq", c.seq);
         json.writeArrayFieldStart("items");
         for (int item = 0; item < request.lineCount; item++)
         {

@@ -102,4 +102,60 @@ class AvailabilityHubTest
         web.finishAndReleaseAll();
         shop.finishAndReleaseAll();
     }
+
+    /**
+     * The reply thread fills the ring past its end while the event loop is still sending the changes before them:
+     * the resync for what it dropped must follow every change queued before the drop. It was sent at the end of the
+     * drain that was running, ahead of 16,383 older changes, so a client that re-read on the resync then applied
+     * their stale values.
+     */
+    @Test
+    void shouldSendTheResyncForADropOnlyAfterEveryChangeQueuedBeforeIt()
+    {
+        final AvailabilityHub[] hub = new AvailabilityHub[1];
+        final boolean[] injected = { false };
+        final EmbeddedChannel web = new EmbeddedChannel(new io.netty.channel.ChannelOutboundHandlerAdapter()
+        {
+            @Override
+            public void write(final io.netty.channel.ChannelHandlerContext ctx, final Object msg,
+                final io.netty.channel.ChannelPromise promise)
+            {
+                if (!injected[0])
+                {
+                    // The first change is being sent: meanwhile the reply thread queues and drops many more.
+                    injected[0] = true;
+                    for (int seq = 2; seq <= AvailabilityHub.RING + 5; seq++)
+                    {
+                        hub[0].onChanges(changes(seq, "web", "S"));
+                    }
+                }
+                ctx.write(msg, promise);
+            }
+        });
+        final GatewayMetrics metrics = new GatewayMetrics();
+        // A sender of its own, as in the server: a task it is given while draining runs after the drain (an
+        // embedded channel's loop would run it inside, which no real event loop does).
+        final io.netty.util.concurrent.DefaultEventExecutor sender =
+            new io.netty.util.concurrent.DefaultEventExecutor();
+        hub[0] = new AvailabilityHub(new AvailabilityWatch(), sender, metrics);
+        hub[0].subscribe("web", web);
+        hub[0].onChanges(changes(1, "web", "S"));
+        for (int drains = 0; drains < 3; drains++)
+        {
+            sender.submit(() -> { }).syncUninterruptibly();
+        }
+        sender.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+
+        final List<String> sent = events(web);
+        assertEquals(5, metrics.streamDroppedChanges.get(), "the changes past the ring's end");
+        assertEquals(AvailabilityHub.RING + 1, sent.size(), "every change the ring held, then one resync");
+        for (int i = 0; i < AvailabilityHub.RING; i++)
+        {
+            assertEquals("event: availability\ndata: {\"channel\":\"web\",\"sku\":\"S\",\"available\":10,\"seq\":" +
+                (i + 1) + "}\n\n", sent.get(i), "change " + i);
+        }
+        assertEquals("event: resync\ndata: {\"channel\":\"web\",\"seq\":" + (AvailabilityHub.RING + 5) + "}\n\n",
+            sent.get(AvailabilityHub.RING), "after the older changes, naming the newest dropped");
+        web.finishAndReleaseAll();
+    }
 }

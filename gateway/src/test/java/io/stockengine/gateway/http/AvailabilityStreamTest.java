@@ -129,4 +129,24 @@ class AvailabilityStreamTest
             assertEquals("", stream.readLine());
         }
     }
+
+    /**
+     * A graceful stop ends every stream as a chunked response ends, with its last chunk, then closes it: a client
+     * can tell a stop from a connection cut short. Before, the connection was closed in the middle of the stream.
+     */
+    @Test
+    void shouldEndTheStreamWithItsLastChunkWhenTheServerStops(@TempDir final Path ownDir)
+    {
+        final TestServer own = TestServer.start(ownDir);
+        try (RawHttp stream = own.raw())
+        {
+            stream.write(RawHttp.request("GET", "/v1/availability/stream?channel=ss-stop", null));
+            assertEquals(200, stream.readHead().status());
+            assertTrue(stream.readChunk().startsWith(":"), "a comment opens the stream");
+            own.close();
+            assertEquals("0", stream.readLine(), "the last chunk");
+            assertEquals("", stream.readLine(), "its empty trailer");
+            assertNull(stream.readLine(), "then the server closed the connection");
+        }
+    }
 }

@@ -76,6 +76,12 @@ class HttpBackPressureTest
             {
                 return 0;
             }
+
+            @Override
+            public long snapshotWriteFailures()
+            {
+                return 0;
+            }
         });
         // One event loop: the second connection is only served if the first one does not keep it busy.
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

@@ -81,6 +81,12 @@ class HttpCodecTest
             {
                 return 0;
             }
+
+            @Override
+            public long snapshotWriteFailures()
+            {
+                return 0;
+            }
         });
         channel = new EmbeddedSocketChannel();
         hub = new AvailabilityHub(new AvailabilityWatch(), ImmediateEventExecutor.INSTANCE, metrics);

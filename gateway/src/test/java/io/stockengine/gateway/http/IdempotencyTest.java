@@ -85,6 +85,39 @@ class IdempotencyTest
             "'unit_cost':'1'}", "id-c1"));
     }
 
+    /**
+     * API.md compares bodies "as parsed JSON": the same meaning written differently is another body. A retry sends
+     * the body it sent before, so this only refuses a key reused for a request written anew; escapes and number
+     * spelling that parse to the same value are the same body.
+     */
+    @Test
+    void shouldConflictForABodyThatMeansTheSameButParsesToOtherJson()
+    {
+        final Reply first = server.post("/v1/receipts", "{'sku':'ID-15','location':'ID-A','quantity':2," +
+            "'unit_cost':'1.50'}", "id-q15");
+        first.assertOk(201);
+        final long seq = server.journaledSeq();
+        server.post("/v1/receipts", "{'sku':'ID-15','location':'ID-A','quantity':2,'unit_cost':'1.5'}", "id-q15")
+            .assertProblem(422, "IDEMPOTENCY_CONFLICT", "Idempotency-Key");
+        server.post("/v1/receipts", "{'sku':'ID-15','location':'ID-A','quantity':2,'unit_cost':'1.50'," +
+            "'inspect':false}", "id-q15").assertProblem(422, "IDEMPOTENCY_CONFLICT", "Idempotency-Key");
+        server.post("/v1/receipts", "{'sku':'ID-15','location':'ID-A','quantity':2,'unit_cost':'1.50'," +
+            "'purchase_order':null}", "id-q15").assertProblem(422, "IDEMPOTENCY_CONFLICT", "Idempotency-Key");
+        assertEquals(seq, server.journaledSeq(), "a conflict changes nothing");
+        assertReplay(first, server.send("POST", "/v1/receipts",
+            "{\"unit_cost\":\"1.\\u00350\",\"quantity\":2,\"location\":\"ID-A\",\"sku\":\"ID-15\"}",
+            "Idempotency-Key", "id-q15"));
+        assertEquals(2L, server.stockAt("ID-15", "ID-A").get("sellable"), "applied once");
+
+        server.receive("ID-15", "ID-B", 10);
+        final Reply reserved = server.put("/v1/orders/id-o15", "{'channel':'web','lines':[{'sku':'ID-15'," +
+            "'quantity':3,'location':'ID-B'}]}");
+        reserved.assertOk(201);
+        server.put("/v1/orders/id-o15", "{'channel':'web','ttl_seconds':null,'lines':[{'sku':'ID-15','quantity':3," +
+            "'location':'ID-B'}]}").assertProblem(422, "IDEMPOTENCY_CONFLICT", "order_id");
+        assertEquals(3L, server.stockAt("ID-15", "ID-B").get("reserved"), "reserved once");
+    }
+
     @Test
     void shouldKeyAReservationByItsOrderId()
     {

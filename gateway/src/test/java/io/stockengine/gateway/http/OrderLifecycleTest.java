@@ -192,8 +192,10 @@ class OrderLifecycleTest
         Thread.sleep(Math.max(0, expiresAt + 1000 - System.currentTimeMillis()));
         assertTrue(server.journaledSeq() > reservedSeq, "a clock tick expired the order");
         final Reply expired = server.get("/v1/orders/lt-o1");
+        // An expired order keeps the time it expired, so a client can tell when.
         expired.assertOk(200).assertBodyIgnoringSeq("{'order_id':'lt-o1','status':'EXPIRED','channel':'web'," +
-            "'expires_at':null,'lines':[" + line("LT-1", "LT-A", 2, 0, 0, 0, 0, 2) + "]}");
+            "'expires_at':'" + reserved.json().get("expires_at") + "','lines':[" +
+            line("LT-1", "LT-A", 2, 0, 0, 0, 0, 2) + "]}");
         assertStockAt("LT-1", stock("LT-A", 5, 0, 0, 0, 0, 0, 0, 0));
         server.post("/v1/orders/lt-o1/pick", null, null).assertProblem(409, "INVALID_TRANSITION", null);
         server.post("/v1/orders/lt-o1/cancel", null, null).assertOk(200);

@@ -1,0 +1,88 @@
+package io.stockengine.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.stockengine.engine.Command;
+import io.stockengine.engine.CommandType;
+import io.stockengine.engine.EngineConfig;
+import io.stockengine.engine.EnginePipeline;
+import io.stockengine.engine.EventSink;
+import io.stockengine.engine.JournalStage;
+import io.stockengine.engine.NoOpEventSink;
+import io.stockengine.engine.PipelineConfig;
+import io.stockengine.engine.ResultCode;
+import io.stockengine.engine.StockEngine;
+
+/**
+ * A journal that fails must reach the log, with its cause: the engine's threads only record it, and an operator
+ * saw nothing but 500s and a DOWN /health (a journal directory the server could not write).
+ */
+@Timeout(30)
+class FailureReporterTest
+{
+    @Test
+    void shouldLogAJournalFailureOnceWithItsCause() throws Exception
+    {
+        final AtomicInteger appended = new AtomicInteger();
+        final JournalStage failing = new JournalStage()
+        {
+            @Override
+            public EventSink recorder()
+            {
+                return NoOpEventSink.INSTANCE;
+            }
+
+            @Override
+            public void beforeCommand(final Command command)
+            {
+            }
+
+            @Override
+            public void onCommand(final Command command, final boolean endOfBatch)
+            {
+                if (appended.incrementAndGet() == 2)
+                {
+                    throw new IllegalStateException("cannot append", new java.io.IOException("No space left on device"));
+                }
+            }
+        };
+        final List<String> log = new ArrayList<>();
+        try (EnginePipeline pipeline = new EnginePipeline(new PipelineConfig().ringSize(16).tickIntervalMillis(0),
+            new StockEngine(new EngineConfig(), NoOpEventSink.INSTANCE), failing).start())
+        {
+            final FailureReporter reporter = new FailureReporter(pipeline, log::add);
+            assertEquals(ResultCode.OK, receive(pipeline, 1).result);
+            reporter.run();
+            assertEquals(List.of(), log, "nothing to say while the journal works");
+
+            assertEquals(ResultCode.INTERNAL_ERROR, receive(pipeline, 2).result);
+            reporter.run();
+            reporter.run();
+            assertEquals(1, log.size(), log.toString());
+            assertTrue(log.get(0).startsWith("journal FAILED: java.lang.IllegalStateException: cannot append, caused " +
+                "by java.io.IOException: No space left on device. Every command is refused"), log.get(0));
+        }
+    }
+
+    private static Command receive(final EnginePipeline pipeline, final long quantity) throws Exception
+    {
+        return pipeline.submit(c ->
+        {
+            c.type = CommandType.RECEIVE;
+            c.key = "rcv-" + quantity;
+            c.sku = "F-1";
+            c.location = "WH1";
+            c.quantity = quantity;
+            c.amount = 1_000_000;
+        }).get(5, TimeUnit.SECONDS);
+    }
+}
