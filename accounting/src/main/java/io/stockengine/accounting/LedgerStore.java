@@ -331,20 +331,23 @@ final class LedgerStore implements AutoCloseable
                 // has gone), below one that was. Nothing is known of it, and nothing is written.
                 continue;
             }
-            if (order.lineStored[n] && order.finished && order.shippedUnits[n] == 0 &&
-                (order.factor[n] != 0 || nothingShipped))
+            // A kit line is named by the returns of its components, so it stays while any of them shipped.
+            final boolean unnamed = order.finished && order.shippedUnits[n] == 0 &&
+                (order.factor[n] != 0 || nothingShipped);
+            if (unnamed)
             {
-                deleteLine(order, n);
-                order.lineStored[n] = false;
+                // Stored or not, the same rule as for an order written once when it finished: the rows do not
+                // depend on where the commits fell.
+                if (order.lineStored[n])
+                {
+                    deleteLine(order, n);
+                    order.lineStored[n] = false;
+                }
                 order.lineDirty[n] = false;
                 continue;
             }
             if (!order.lineStored[n])
             {
-                if (order.finished && order.shippedUnits[n] == 0 && order.factor[n] != 0)
-                {
-                    continue;
-                }
                 insertLine(order, n, order.sku[n], order.location[n], order.factor[n]);
                 order.lineStored[n] = true;
             }
