@@ -26,6 +26,13 @@ public final class Channels
     private final Long2LongHashMap fences = new Long2LongHashMap(64, 0.65f, -1L);
     private int[][] fencedBalances = new int[16][];
     private int[] fencedBalanceCount = new int[16];
+    /** channel << 32 | balance -> units the channel's configuration fenced there, before any order took some. */
+    private final Long2LongHashMap allocated = new Long2LongHashMap(64, 0.65f, -1L);
+    /**
+     * Seq of the last event of the channel's configuration, which a repeat of the same configuration answers; -1 when
+     * the allocations are not known (restored from a snapshot written before they were kept).
+     */
+    private long[] configuredSeq = new long[16];
 
     private static long key(final int channel, final int b)
     {
@@ -42,6 +49,7 @@ public final class Channels
             configured = Arrays.copyOf(configured, capacity);
             fencedBalances = Arrays.copyOf(fencedBalances, capacity);
             fencedBalanceCount = Arrays.copyOf(fencedBalanceCount, capacity);
+            configuredSeq = Arrays.copyOf(configuredSeq, capacity);
         }
     }
 
@@ -96,7 +104,7 @@ public final class Channels
 
     /** Replaces the channel's buffer and locations and drops its fences. */
     public void configure(final Balances balances, final int channel, final long bufferUnits, final int count,
-        final int[] sourcing)
+        final int[] sourcing, final long seq)
     {
         ensure(channel);
         final int[] fenced = fencedBalances[channel];
@@ -104,17 +112,57 @@ public final class Channels
         {
             final int b = fenced[i];
             final long units = fences.remove(key(channel, b));
+            allocated.remove(key(channel, b));
             balances.add(b, Balances.FENCED, -Math.max(0, units));
         }
         fencedBalanceCount[channel] = 0;
         configured[channel] = true;
         buffer[channel] = bufferUnits;
         locations[channel] = count == 0 ? null : Arrays.copyOf(sourcing, count);
+        configuredSeq[channel] = seq;
     }
 
-    public void setFence(final Balances balances, final int channel, final int b, final long units)
+    /**
+     * True when the channel's configuration is already exactly this: the same buffer, the same sourcing locations in
+     * the same order and the same allocations (balances, each -1 for one that does not exist, with their
+     * quantities; no balance twice). Such a configuration is not applied again: a repeated PUT would otherwise top
+     * up the fences its orders have used.
+     */
+    public boolean isConfiguredAs(final int channel, final long bufferUnits, final int count, final int[] sourcing,
+        final int allocations, final int[] allocationBalances, final long[] quantities)
+    {
+        if (!configured(channel) || configuredSeq[channel] < 0 || buffer[channel] != bufferUnits ||
+            fencedBalanceCount[channel] != allocations)
+        {
+            return false;
+        }
+        final int[] current = locations[channel];
+        if (count == 0 ? current != null : current == null || !Arrays.equals(current, 0, current.length, sourcing, 0,
+            count))
+        {
+            return false;
+        }
+        for (int i = 0; i < allocations; i++)
+        {
+            if (allocationBalances[i] < 0 || allocated.get(key(channel, allocationBalances[i])) != quantities[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Seq of the last event of the channel's current configuration (0 for a channel never configured). */
+    public long configuredSeq(final int channel)
+    {
+        return channel >= 0 && channel < configuredSeq.length ? Math.max(0, configuredSeq[channel]) : 0;
+    }
+
+    public void setFence(final Balances balances, final int channel, final int b, final long units, final long seq)
     {
         ensure(channel);
+        allocated.put(key(channel, b), units);
+        configuredSeq[channel] = seq;
         final long previous = fences.put(key(channel, b), units);
         if (previous >= 0)
         {
@@ -174,11 +222,13 @@ public final class Channels
                     h = StateHash.mix(h, l);
                 }
             }
+            h = StateHash.mix(h, configuredSeq[c]);
             for (int i = 0; i < fencedBalanceCount[c]; i++)
             {
                 final int b = fencedBalances[c][i];
                 h = StateHash.mix(h, b);
                 h = StateHash.mix(h, fences.get(key(c, b)));
+                h = StateHash.mix(h, allocated.get(key(c, b)));
             }
         }
         return h;
@@ -196,17 +246,23 @@ public final class Channels
             {
                 SnapshotIO.writeInts(out, locations[c], locations[c].length);
             }
+            out.writeLong(configuredSeq[c]);
             out.writeInt(fencedBalanceCount[c]);
             for (int i = 0; i < fencedBalanceCount[c]; i++)
             {
                 out.writeInt(fencedBalances[c][i]);
                 out.writeLong(fences.get(key(c, fencedBalances[c][i])));
+                out.writeLong(allocated.get(key(c, fencedBalances[c][i])));
             }
         }
     }
 
-    /** Restores the policies; the balances' fenced totals come back with the balances themselves. */
-    void read(final DataInput in) throws IOException
+    /**
+     * Restores the policies; the balances' fenced totals come back with the balances themselves. A snapshot without
+     * the allocations (older than {@link InventoryState#SNAPSHOT_VERSION}) leaves them unknown: the next
+     * configuration of each channel is applied even when it repeats the last.
+     */
+    void read(final DataInput in, final boolean withAllocations) throws IOException
     {
         final int n = in.readInt();
         ensure(n - 1);
@@ -215,13 +271,19 @@ public final class Channels
             buffer[c] = in.readLong();
             configured[c] = in.readBoolean();
             locations[c] = in.readBoolean() ? SnapshotIO.readInts(in, 0) : null;
+            configuredSeq[c] = withAllocations ? in.readLong() : -1;
             final int fenced = in.readInt();
             fencedBalanceCount[c] = fenced;
             fencedBalances[c] = fenced == 0 ? null : new int[fenced];
             for (int i = 0; i < fenced; i++)
             {
-                fencedBalances[c][i] = in.readInt();
-                fences.put(key(c, fencedBalances[c][i]), in.readLong());
+                final int b = in.readInt();
+                fencedBalances[c][i] = b;
+                fences.put(key(c, b), in.readLong());
+                if (withAllocations)
+                {
+                    allocated.put(key(c, b), in.readLong());
+                }
             }
         }
     }

@@ -137,7 +137,10 @@ public final class InventoryState implements EventSink
     }
 
     /** Snapshot format version of {@link #writeSnapshot}; bump it when the layout changes. */
-    public static final int SNAPSHOT_VERSION = 2;
+    public static final int SNAPSHOT_VERSION = 3;
+
+    /** The version before channels kept what they were configured with; still read (those are unknown). */
+    static final int SNAPSHOT_VERSION_WITHOUT_ALLOCATIONS = 2;
 
     /** The version before idempotency bindings kept their answers; still read (its bindings have none). */
     static final int SNAPSHOT_VERSION_WITHOUT_ANSWERS = 1;
@@ -176,10 +179,10 @@ public final class InventoryState implements EventSink
         throws IOException
     {
         final int version = in.readInt();
-        if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_WITHOUT_ANSWERS)
+        if (version < SNAPSHOT_VERSION_WITHOUT_ANSWERS || version > SNAPSHOT_VERSION)
         {
-            throw new IOException("snapshot version " + version + " is not " + SNAPSHOT_VERSION + " (or " +
-                SNAPSHOT_VERSION_WITHOUT_ANSWERS + ")");
+            throw new IOException("snapshot version " + version + " is not " + SNAPSHOT_VERSION + " (or an older " +
+                "one from " + SNAPSHOT_VERSION_WITHOUT_ANSWERS + ")");
         }
         final InventoryState state = new InventoryState(config, pages);
         state.lastSeq = in.readLong();
@@ -200,7 +203,7 @@ public final class InventoryState implements EventSink
         state.balances.read(in);
         state.orders.read(in);
         state.orders.linkBalances(state.balances);
-        state.channels.read(in);
+        state.channels.read(in, version > SNAPSHOT_VERSION_WITHOUT_ALLOCATIONS);
         state.kits.read(in);
         state.transfers.read(in);
         state.incoming.read(in);
@@ -248,7 +251,7 @@ public final class InventoryState implements EventSink
         final int[] locations)
     {
         lastSeq = seq;
-        channels.configure(balances, channel, buffer, locationCount, locations);
+        channels.configure(balances, channel, buffer, locationCount, locations, seq);
         // The fences set next replace the old ones whole: units the channel's open orders took from the old fences
         // must not be given back into the new ones when released, or a fence would grow past what was configured.
         orders.forgetFences(channel);
@@ -258,7 +261,7 @@ public final class InventoryState implements EventSink
     public void allocationSet(final long seq, final int channel, final int sku, final int location, final long quantity)
     {
         lastSeq = seq;
-        channels.setFence(balances, channel, balances.findOrCreate(sku, location), quantity);
+        channels.setFence(balances, channel, balances.findOrCreate(sku, location), quantity, seq);
     }
 
     @Override

@@ -1586,6 +1586,20 @@ public final class StockEngine
                 return;
             }
         }
+        if (isConfiguredAs(c, locationCount))
+        {
+            // Applied again, it would give back every fenced unit the channel's orders have taken: a PUT repeated
+            // (a retry) changes nothing, as API.md promises of policy PUTs.
+            final long configuredSeq = channels.configuredSeq(state.symbol(EventSink.SYMBOL_CHANNEL,
+                c.channel));
+            if (c.key != null)
+            {
+                succeed(c);
+            }
+            c.result = ResultCode.OK;
+            c.seq = seq > commandStartSeq ? seq : configuredSeq;
+            return;
+        }
         final int channel = intern(EventSink.SYMBOL_CHANNEL, c.channel);
         if (intScratch.length < locationCount)
         {
@@ -1603,6 +1617,36 @@ public final class StockEngine
             out.allocationSet(next(), channel, sku, location, c.lineQuantity[i]);
         }
         succeed(c);
+    }
+
+    /** True when the channel is configured exactly as the command asks (nothing it names is new). */
+    private boolean isConfiguredAs(final Command c, final int locationCount)
+    {
+        final int channel = state.symbol(EventSink.SYMBOL_CHANNEL, c.channel);
+        if (channel < 0)
+        {
+            return false;
+        }
+        final int allocations = c.lineCount - locationCount;
+        ensureLineScratch(Math.max(locationCount, allocations));
+        for (int i = 0; i < locationCount; i++)
+        {
+            locationIds[i] = location(c.lineLocation[i]);
+            if (locationIds[i] < 0)
+            {
+                return false;
+            }
+        }
+        for (int i = 0; i < allocations; i++)
+        {
+            final int line = locationCount + i;
+            final int sku = sku(c.lineSku[line]);
+            final int location = location(c.lineLocation[line]);
+            placed[i] = sku < 0 || location < 0 ? -1 : balances.find(sku, location);
+            take[i] = c.lineQuantity[line];
+        }
+        return channels.isConfiguredAs(channel, c.quantity, locationCount, locationIds, allocations, placed,
+            take);
     }
 
     /**

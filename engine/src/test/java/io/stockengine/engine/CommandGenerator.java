@@ -42,6 +42,8 @@ final class CommandGenerator
     private final ArrayDeque<String> shippedOrders = new ArrayDeque<>();
     private final Set<String> usedOrderIds = new LinkedHashSet<>();
     private final List<String> transferIds = new ArrayList<>();
+    /** Each channel's last configuration, sent again now and then: a repeat must change nothing. */
+    private final java.util.Map<String, Command> channelConfigs = new java.util.HashMap<>();
     private int recentCount;
     private long clock = START_TIME;
     private long correlation;
@@ -524,6 +526,14 @@ final class CommandGenerator
         c.type = CommandType.CONFIGURE_CHANNEL;
         c.channel = random.nextInt(8) == 0 ? UNCONFIGURED_CHANNEL + random.nextInt(3) :
             CHANNELS[random.nextInt(CHANNELS.length)];
+        final Command last = channelConfigs.get(c.channel);
+        if (last != null && random.nextInt(3) == 0)
+        {
+            final String key = c.key;
+            c.copyInputsFrom(last);
+            c.key = key;
+            return;
+        }
         c.quantity = random.nextInt(4);
         final List<String> locations = new ArrayList<>(List.of(LOCATIONS));
         Collections.shuffle(locations, random);
@@ -544,6 +554,7 @@ final class CommandGenerator
                 c.line(sku, location, 1 + random.nextInt(6));
             }
         }
+        channelConfigs.put(c.channel, new Command().copyInputsFrom(c));
     }
 
     private void defineKit(final Command c)

@@ -65,6 +65,10 @@ final class ReferenceModel
         final List<String> locations = new ArrayList<>();
         /** Unused ring-fence per "sku@location". */
         final Map<String, Long> fences = new LinkedHashMap<>();
+        /** The fences as configured, per "sku@location". */
+        final Map<String, Long> allocated = new LinkedHashMap<>();
+        /** Seq of the configuration's last event. */
+        long configuredSeq;
     }
 
     /** One SKU taken by an order line: the line's own SKU with factor 1, or a kit component. */
@@ -1361,6 +1365,19 @@ final class ReferenceModel
             }
             case CommandType.CONFIGURE_CHANNEL ->
             {
+                final Channel current = channels.get(c.channel);
+                if (current != null && sameConfiguration(current, c))
+                {
+                    // The same configuration again changes nothing (API.md: policy PUTs are idempotent).
+                    final long answered = current.configuredSeq;
+                    if (c.key != null)
+                    {
+                        succeed(c);
+                        return;
+                    }
+                    c.seq = answered;
+                    return;
+                }
                 internChannel(c.channel);
                 final Channel ch = new Channel();
                 ch.buffer = c.quantity;
@@ -1391,10 +1408,12 @@ final class ReferenceModel
                     internSku(c.lineSku[i]);
                     internLocation(c.lineLocation[i]);
                     ch.fences.put(fenceKey(c.lineSku[i], c.lineLocation[i]), c.lineQuantity[i]);
+                    ch.allocated.put(fenceKey(c.lineSku[i], c.lineLocation[i]), c.lineQuantity[i]);
                     // A ring-fence is a record of the SKU at the location, so it shows in QUERY_STOCK.
                     balance(c.lineSku[i], c.lineLocation[i]);
                     emit("allocationSet");
                 }
+                ch.configuredSeq = seq;
             }
             default ->
             {
@@ -1419,6 +1438,21 @@ final class ReferenceModel
             }
         }
         succeed(c);
+    }
+
+    private static boolean sameConfiguration(final Channel ch, final Command c)
+    {
+        final List<String> locations = new ArrayList<>();
+        for (int i = 0; i < c.quantity2; i++)
+        {
+            locations.add(c.lineLocation[i]);
+        }
+        final Map<String, Long> allocations = new LinkedHashMap<>();
+        for (int i = (int)c.quantity2; i < c.lineCount; i++)
+        {
+            allocations.put(fenceKey(c.lineSku[i], c.lineLocation[i]), c.lineQuantity[i]);
+        }
+        return ch.buffer == c.quantity && ch.locations.equals(locations) && ch.allocated.equals(allocations);
     }
 
     /**

@@ -152,10 +152,53 @@ class StockEngineTest
 
         configureChannel("w", 0, new String[] { "L0" }, "A", "L0", 4);
         assertOk(reserve("w2", "w", 0).line("A", "L0", 4).run());
-        configureChannel("w", 0, new String[] { "L0" }, "A", "L0", 4);
+        configureChannel("w", 1, new String[] { "L0" }, "A", "L0", 4);
         assertOk(cmd(CANCEL).order("w2").run());
         assertEquals(6, availability("mkt", "A"), "a fence of 4, not 8");
-        assertEquals(10, availability("w", "A"));
+        assertEquals(9, availability("w", "A"));
+    }
+
+    /**
+     * API.md: policy PUTs are idempotent. A channel configured again exactly as it is (a retried PUT) keeps what its
+     * orders took from its fences; applied again, it would fence those units a second time, away from every other
+     * channel.
+     */
+    @Test
+    void shouldChangeNothingWhenAChannelIsConfiguredAgainAsItIs()
+    {
+        receive("A", "L0", 10);
+        configureChannel("mkt", 0, new String[] { "L0" });
+        final Command first = cmd(CONFIGURE_CHANNEL).channel("f").qty(0).qty2(1).line(null, "L0", 0)
+            .line("A", "L0", 3).run();
+        assertOk(first);
+        assertOk(reserve("o1", "f", 0).line("A", "L0", 2).run());
+        assertEquals(7, availability("mkt", "A"), "one fenced unit is left unused");
+        final long journaled = sink.lastSeq();
+
+        final Command again = cmd(CONFIGURE_CHANNEL).channel("f").qty(0).qty2(1).line(null, "L0", 0)
+            .line("A", "L0", 3).run();
+        assertOk(again);
+        assertEquals(first.seq, again.seq, "answers the seq of the configuration in force");
+        assertEquals(journaled, sink.lastSeq(), "nothing journaled");
+        assertEquals(7, availability("mkt", "A"), "the fence is not topped up");
+
+        final Command keyed = cmd(CONFIGURE_CHANNEL).key("k-f").channel("f").qty(0).qty2(1).line(null, "L0", 0)
+            .line("A", "L0", 3).run();
+        assertOk(keyed);
+        assertEquals(List.of("keyBound"), sink.events(), "only the key binds");
+        assertEquals(journaled + 1, keyed.seq);
+        assertEquals(7, availability("mkt", "A"));
+
+        assertOk(cmd(CANCEL).order("o1").run());
+        assertEquals(7, availability("mkt", "A"), "the cancelled units go back into the fence they came from");
+        assertEquals(10, availability("f", "A"));
+
+        assertOk(reserve("o2", "f", 0).line("A", "L0", 2).run());
+        assertOk(cmd(CONFIGURE_CHANNEL).channel("f").qty(0).qty2(1).line(null, "L0", 0).line("A", "L0", 4).run());
+        assertEquals(4, availability("mkt", "A"), "another quantity replaces the fence whole: 4 unused");
+        assertOk(cmd(CONFIGURE_CHANNEL).channel("f").qty(0).qty2(2).line(null, "L0", 0).line(null, "L1", 0)
+            .line("A", "L0", 4).run());
+        assertEquals(4, availability("mkt", "A"), "other locations are another configuration too");
     }
 
     @Test

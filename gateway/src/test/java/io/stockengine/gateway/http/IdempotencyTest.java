@@ -1,8 +1,11 @@
 package io.stockengine.gateway.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -201,6 +204,35 @@ class IdempotencyTest
         server.send("PUT", "/v1/stock/ID-6/ID-A/safety-stock", Json.q("{'quantity':6}"), "Idempotency-Key", "id-s1")
             .assertProblem(422, "IDEMPOTENCY_CONFLICT", "Idempotency-Key");
         assertEquals(5L, server.stockAt("ID-6", "ID-A").get("safety_stock"));
+    }
+
+    /**
+     * A channel PUT sent again without a key (a client retrying a timeout) must not refill the ring-fence the
+     * channel's orders have used: that would hold two more units back from every other channel.
+     */
+    @Test
+    void shouldChangeNothingForAChannelPutSentAgain()
+    {
+        server.post("/v1/receipts", "{'sku':'ID-CH','location':'ID-A','quantity':10,'unit_cost':'1'}", "id-ch1")
+            .assertOk(201);
+        final String policy = "{'buffer':0,'allocations':[{'sku':'ID-CH','location':'ID-A','quantity':3}]}";
+        final Reply first = server.put("/v1/channels/id-fch", policy);
+        first.assertOk(200);
+        server.put("/v1/orders/id-ch9", "{'channel':'id-fch','lines':[{'sku':'ID-CH','quantity':2,'location':'ID-A'}]}")
+            .assertOk(201);
+        assertEquals(7L, available("ID-CH", "id-web"));
+
+        final Reply again = server.put("/v1/channels/id-fch", policy);
+        again.assertOk(200);
+        assertEquals(first.body(), again.body(), "the same answer, with the seq of the configuration in force");
+        assertEquals(7L, available("ID-CH", "id-web"), "the used part of the fence stays used");
+        assertTrue(server.get("/v1/channels/id-fch").body().contains("\"unused\":1"));
+    }
+
+    private long available(final String sku, final String channel)
+    {
+        final Object items = server.get("/v1/availability?sku=" + sku + "&channel=" + channel).json().get("items");
+        return ((Number)((Map<?, ?>)((List<?>)items).get(0)).get("available")).longValue();
     }
 
     @Test
