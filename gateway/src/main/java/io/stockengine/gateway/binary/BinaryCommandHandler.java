@@ -12,6 +12,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.stockengine.engine.Command;
 import io.stockengine.engine.CommandCallback;
@@ -384,6 +385,13 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
         if (event == FrameDecoder.PROTOCOL_ERROR)
         {
             // The decoder leaves the closing to this handler, which first answers what earlier frames are owed.
+            closeWhenAnswered();
+            return;
+        }
+        if (event instanceof ChannelInputShutdownEvent)
+        {
+            // The client sent all it will: answer what its frames are owed, then close (a half of a frame left in
+            // the decoder is dropped, as at any close).
             closeWhenAnswered();
             return;
         }

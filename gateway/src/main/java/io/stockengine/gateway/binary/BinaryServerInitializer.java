@@ -46,6 +46,9 @@ public final class BinaryServerInitializer extends ChannelInitializer<SocketChan
     protected void initChannel(final SocketChannel channel)
     {
         channel.config().setWriteBufferWaterMark(WATER_MARK);
+        // A client may send its last frame and shut its side: the answers it is owed must still go out before the
+        // connection closes (BinaryCommandHandler closes it then), not be dropped with the closed input.
+        channel.config().setAllowHalfClosure(true);
         channel.pipeline()
             .addLast("limit", limiter)
             .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutSeconds))

@@ -1,0 +1,113 @@
+package io.stockengine.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.Socket;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.stockengine.engine.CommandType;
+import io.stockengine.engine.EnginePipeline;
+import io.stockengine.engine.ResultCode;
+import io.stockengine.gateway.GatewayConfig;
+import io.stockengine.gateway.GatewayMetrics;
+import io.stockengine.gateway.binary.CommandEncoder;
+import io.stockengine.gateway.binary.FrameDescriptor;
+import io.stockengine.gateway.binary.ResultDecoder;
+
+/**
+ * A client that sends its frames and shuts its sending side (a batch tool reading answers until the end of the
+ * stream) is answered every command the engine applied, and then the server closes. Without half-closure the
+ * server closed on the end of input and dropped those answers, though the commands were applied.
+ */
+@Timeout(60)
+class HalfCloseTest
+{
+    private final TestServer.GatedJournal journal = new TestServer.GatedJournal();
+    private EnginePipeline pipeline;
+    private TestServer server;
+
+    @AfterEach
+    void stop()
+    {
+        journal.open();
+        if (server != null)
+        {
+            server.close();
+        }
+        if (pipeline != null)
+        {
+            pipeline.close();
+        }
+    }
+
+    @Test
+    void shouldAnswerEveryCommandSentBeforeTheClientShutItsSideAndThenClose() throws Exception
+    {
+        pipeline = TestServer.pipeline(journal, 1024);
+        server = new TestServer(pipeline, new GatewayConfig(), new GatewayMetrics()).start(0);
+        final ByteBuf frame = Unpooled.buffer();
+        final int start = FrameDescriptor.beginFrame(frame, FrameDescriptor.KIND_COMMANDS);
+        final CommandEncoder encoder = new CommandEncoder();
+        for (int i = 0; i < 3; i++)
+        {
+            encoder.begin(frame, CommandType.RECEIVE, 41 + i).quantity(1 + i);
+            assertEquals(-1, encoder.strings("hc-" + i, null, null, "HC-1", "WH1", null, null));
+            encoder.end();
+        }
+        FrameDescriptor.endFrame(frame, start);
+        final byte[] bytes = new byte[frame.readableBytes()];
+        frame.readBytes(bytes);
+        // The journal holds the commands at its door, so the input is shut while all three are still owed.
+        journal.close();
+        try (Socket socket = new Socket("127.0.0.1", server.port()))
+        {
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+            socket.shutdownOutput();
+            Thread.sleep(200);
+            journal.open();
+            final ByteBuf answers = Unpooled.wrappedBuffer(readToEnd(socket.getInputStream()));
+            final ResultDecoder result = new ResultDecoder();
+            long correlations = 0;
+            int count = 0;
+            while (answers.isReadable())
+            {
+                final int frameStart = answers.readerIndex();
+                final int frameEnd = frameStart + FrameDescriptor.LENGTH_FIELD_LENGTH + answers.getIntLE(frameStart);
+                int offset = frameStart + FrameDescriptor.HEADER_LENGTH;
+                while (offset < frameEnd)
+                {
+                    final int length = answers.getIntLE(offset + FrameDescriptor.MESSAGE_LENGTH_OFFSET);
+                    result.wrap(answers, offset, length);
+                    assertEquals(ResultCode.OK, result.code(), "receipt " + result.correlationId());
+                    correlations += result.correlationId();
+                    count++;
+                    offset += length;
+                }
+                answers.readerIndex(frameEnd);
+            }
+            assertEquals(3, count, "one answer per command, then the end of the stream");
+            assertEquals(41 + 42 + 43, correlations);
+        }
+        assertTrue(pipeline.engine().state().lastSeq() > 0, "the receipts were applied");
+    }
+
+    private static byte[] readToEnd(final InputStream in) throws Exception
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final byte[] buffer = new byte[4096];
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer))
+        {
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+}
