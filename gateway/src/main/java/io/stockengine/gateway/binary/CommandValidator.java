@@ -289,8 +289,7 @@ public final class CommandValidator
                     d.lineLocationLength(j)) && (isLocation || sameBytes(buffer, d.lineSkuOffset(i),
                     d.lineSkuLength(i), d.lineSkuOffset(j), d.lineSkuLength(j))))
                 {
-                    return FieldNames.lineField(type, locations, i, isLocation ? FieldNames.PART_LOCATION :
-                        FieldNames.PART_SKU);
+                    return FieldNames.channelLine(locations, i);
                 }
             }
         }

@@ -70,6 +70,16 @@ public final class FieldNames
         }
     }
 
+    /**
+     * The API name of a whole line of a channel's configuration, {@code locations[1]} or {@code allocations[0]}: what
+     * HTTP names for a line that repeats an earlier one.
+     */
+    public static String channelLine(final long locations, final int line)
+    {
+        return line < Math.max(0, locations) ? "locations[" + line + "]" :
+            "allocations[" + (line - Math.max(0, Math.min(locations, line))) + "]";
+    }
+
     static String countField(final int type)
     {
         switch (type)

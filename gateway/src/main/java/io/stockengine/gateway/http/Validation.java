@@ -6,6 +6,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
+import io.stockengine.gateway.binary.CommandValidator;
+
 /**
  * The input rules of API.md: identifier syntax and lengths, quantity ranges, money and times.
  */
@@ -90,18 +92,25 @@ public final class Validation
         {
             throw Problem.invalid(field, field + " is required");
         }
+        final long millis;
         try
         {
-            if (value.length() == 10)
-            {
-                return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-            }
-            return Instant.parse(value).toEpochMilli();
+            millis = value.length() == 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
+                .toEpochMilli() : Instant.parse(value).toEpochMilli();
         }
         catch (final DateTimeParseException | ArithmeticException ex)
         {
-            throw Problem.invalid(field, field + " must be an RFC 3339 time in UTC (2026-12-01T10:00:00Z) or a date");
+            // A '+' left unencoded in a query string arrives as a space.
+            final String hint = value.indexOf(' ') >= 0 ? " (in a query, write the '+' of an offset as %2B)" : "";
+            throw Problem.invalid(field, field + " must be an RFC 3339 time (2026-12-01T10:00:00Z; an offset is " +
+                "taken into UTC) or a date (2026-12-01, its start)" + hint);
         }
+        // The binary protocol's range, so that both refuse the same times and the journal holds no others.
+        if (millis < 0 || millis > CommandValidator.TIME_MAX)
+        {
+            throw Problem.invalid(field, field + " must be from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z");
+        }
+        return millis;
     }
 
     public static String formatTime(final long epochMillis)

@@ -217,7 +217,7 @@ class BinaryValidationTest
                 "allocations[0].location"),
             invalid("a negative buffer", CommandType.CONFIGURE_CHANNEL, c -> c.quantity = -1, "buffer"),
             invalid("one sku and location allocated twice", CommandType.CONFIGURE_CHANNEL,
-                c -> c.line("A-1", "WH1", 2), "allocations[1].sku"),
+                c -> c.line("A-1", "WH1", 2), "allocations[1]"),
             invalid("a kit of 33 components", CommandType.DEFINE_KIT, c ->
             {
                 for (int i = 0; i < 32; i++)

@@ -242,6 +242,12 @@ class ProblemResponseTest
         cases.add(bad("a time that is not one", post("/v1/incoming", Json.q("{'purchase_order':'pr-po'," +
             "'sku':'PR-1','location':'PR-A','quantity':1,'expected_at':'tomorrow','unit_cost':'1'}")),
             "expected_at"));
+        cases.add(bad("a time before 1970", post("/v1/incoming", Json.q("{'purchase_order':'pr-po'," +
+            "'sku':'PR-1','location':'PR-A','quantity':1,'expected_at':'1969-12-31T23:59:59Z','unit_cost':'1'}")),
+            "expected_at"));
+        cases.add(bad("a time after the year 9999", post("/v1/incoming", Json.q("{'purchase_order':'pr-po'," +
+            "'sku':'PR-1','location':'PR-A','quantity':1,'expected_at':'+10000-01-01T00:00:00Z','unit_cost':'1'}")),
+            "expected_at"));
         cases.add(bad("a location listed twice", RawHttp.request("PUT", "/v1/channels/web",
             Json.q("{'locations':['PR-A','PR-A']}")), "locations[1]"));
         cases.add(bad("one sku and location allocated twice", RawHttp.request("PUT", "/v1/channels/web",
