@@ -331,7 +331,7 @@ final class LedgerStore implements AutoCloseable
                 // has gone), below one that was. Nothing is known of it, and nothing is written.
                 continue;
             }
-            // A kit line is named by the returns of its components, so it stays while any of them shipped.
+            // A return names a kit line for its components, so a kit line stays while anything of its order shipped.
             final boolean unnamed = order.finished && order.shippedUnits[n] == 0 &&
                 (order.factor[n] != 0 || nothingShipped);
             if (unnamed)

@@ -124,9 +124,9 @@ public final class Channels
 
     /**
      * True when the channel's configuration is already exactly this: the same buffer, the same sourcing locations in
-     * the same order and the same allocations (balances, each -1 for one that does not exist, with their
-     * quantities; no balance twice). Such a configuration is not applied again: a repeated PUT would otherwise top
-     * up the fences its orders have used.
+     * the same order and the same allocations in any order (balances, each -1 for one that does not exist, with
+     * their quantities; a balance named twice is never the same). Such a configuration is not applied again: a
+     * repeated PUT would otherwise top up the fences its orders have used.
      */
     public boolean isConfiguredAs(final int channel, final long bufferUnits, final int count, final int[] sourcing,
         final int allocations, final int[] allocationBalances, final long[] quantities)
@@ -147,6 +147,18 @@ public final class Channels
             if (allocationBalances[i] < 0 || allocated.get(key(channel, allocationBalances[i])) != quantities[i])
             {
                 return false;
+            }
+        }
+        // Equal counts and every allocation found make the same set only when no balance comes twice; the gateways
+        // refuse a repeated allocation, so this quadratic pass runs on a rare command that matched everything else.
+        for (int i = 1; i < allocations; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                if (allocationBalances[i] == allocationBalances[j])
+                {
+                    return false;
+                }
             }
         }
         return true;
@@ -280,9 +292,11 @@ public final class Channels
                 final int b = in.readInt();
                 fencedBalances[c][i] = b;
                 fences.put(key(c, b), in.readLong());
-                if (withAllocations)
+                // -1: unknown, written by a state that was itself restored from a version 2 snapshot.
+                final long configuredUnits = withAllocations ? in.readLong() : -1;
+                if (configuredUnits >= 0)
                 {
-                    allocated.put(key(c, b), in.readLong());
+                    allocated.put(key(c, b), configuredUnits);
                 }
             }
         }

@@ -532,6 +532,7 @@ final class CommandGenerator
             final String key = c.key;
             c.copyInputsFrom(last);
             c.key = key;
+            shuffleAllocations(c);
             return;
         }
         c.quantity = random.nextInt(4);
@@ -555,6 +556,24 @@ final class CommandGenerator
             }
         }
         channelConfigs.put(c.channel, new Command().copyInputsFrom(c));
+    }
+
+    /** The same allocations in another order are the same configuration. */
+    private void shuffleAllocations(final Command c)
+    {
+        for (int i = c.lineCount - 1; i > (int)c.quantity2; i--)
+        {
+            final int j = (int)c.quantity2 + random.nextInt(i - (int)c.quantity2 + 1);
+            final String sku = c.lineSku[i];
+            final String location = c.lineLocation[i];
+            final long quantity = c.lineQuantity[i];
+            c.lineSku[i] = c.lineSku[j];
+            c.lineLocation[i] = c.lineLocation[j];
+            c.lineQuantity[i] = c.lineQuantity[j];
+            c.lineSku[j] = sku;
+            c.lineLocation[j] = location;
+            c.lineQuantity[j] = quantity;
+        }
     }
 
     private void defineKit(final Command c)

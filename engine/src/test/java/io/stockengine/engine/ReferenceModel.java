@@ -1365,6 +1365,15 @@ final class ReferenceModel
             }
             case CommandType.CONFIGURE_CHANNEL ->
             {
+                for (int i = (int)c.quantity2; i < c.lineCount; i++)
+                {
+                    if (kits.containsKey(c.lineSku[i]))
+                    {
+                        // A kit holds no stock to fence.
+                        invalid(c, "allocations");
+                        return;
+                    }
+                }
                 final Channel current = channels.get(c.channel);
                 if (current != null && sameConfiguration(current, c))
                 {
@@ -1452,7 +1461,9 @@ final class ReferenceModel
         {
             allocations.put(fenceKey(c.lineSku[i], c.lineLocation[i]), c.lineQuantity[i]);
         }
-        return ch.buffer == c.quantity && ch.locations.equals(locations) && ch.allocated.equals(allocations);
+        // One SKU x location allocated twice is never the configuration in force (the gateways refuse it anyway).
+        return allocations.size() == c.lineCount - c.quantity2 && ch.buffer == c.quantity &&
+            ch.locations.equals(locations) && ch.allocated.equals(allocations);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.stockengine.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -72,6 +71,8 @@ class HalfCloseTest
             socket.getOutputStream().write(bytes);
             socket.getOutputStream().flush();
             socket.shutdownOutput();
+            // Time for the end of input to reach the server while the answers are still held (were it later, the
+            // test would pass without exercising the path, never fail wrongly).
             Thread.sleep(200);
             journal.open();
             final ByteBuf answers = Unpooled.wrappedBuffer(readToEnd(socket.getInputStream()));
@@ -97,7 +98,6 @@ class HalfCloseTest
             assertEquals(3, count, "one answer per command, then the end of the stream");
             assertEquals(41 + 42 + 43, correlations);
         }
-        assertTrue(pipeline.engine().state().lastSeq() > 0, "the receipts were applied");
     }
 
     private static byte[] readToEnd(final InputStream in) throws Exception

@@ -60,7 +60,10 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
      * the outbox, so a connection closing on a protocol error can tell that every answer it owes is written.
      */
     private final AtomicInteger owed = new AtomicInteger();
-    /** A protocol error was read: nothing more is read, and the connection closes once its answers are written. */
+    /**
+     * A protocol error was read, or the client shut its sending side: nothing more is read, and the connection closes
+     * once its answers are written.
+     */
     private boolean closing;
     /** Results encoded by the reply thread and not yet taken by the event loop. */
     private final AtomicReference<ByteBuf> outbox = new AtomicReference<>();
@@ -316,8 +319,9 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
     }
 
     /**
-     * Reads nothing more and closes the connection once the answers of the frames before the broken one are written:
-     * those already went to the engine, and a client told nothing of a command that was applied could only guess.
+     * Reads nothing more and closes the connection once the answers of the frames already read (before a broken one,
+     * or before the end of input) are written: those went to the engine, and a client told nothing of a command that
+     * was applied could only guess.
      */
     private void closeWhenAnswered()
     {

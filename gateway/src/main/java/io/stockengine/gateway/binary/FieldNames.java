@@ -63,8 +63,8 @@ public final class FieldNames
             case CommandType.DEFINE_KIT:
                 return "components[" + line + "]." + PART_NAMES[part];
             case CommandType.CONFIGURE_CHANNEL:
-                return line < Math.max(0, locations) ? "locations[" + line + "]" :
-                    "allocations[" + (line - Math.max(0, Math.min(locations, line))) + "]." + PART_NAMES[part];
+                return line < Math.max(0, locations) ? channelLine(locations, line) :
+                    channelLine(locations, line) + "." + PART_NAMES[part];
             default:
                 return "lines[" + line + "]." + PART_NAMES[part];
         }
@@ -77,7 +77,7 @@ public final class FieldNames
     public static String channelLine(final long locations, final int line)
     {
         return line < Math.max(0, locations) ? "locations[" + line + "]" :
-            "allocations[" + (line - Math.max(0, Math.min(locations, line))) + "]";
+            "allocations[" + (line - Math.max(0, locations)) + "]";
     }
 
     static String countField(final int type)

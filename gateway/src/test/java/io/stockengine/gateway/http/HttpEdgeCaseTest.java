@@ -292,12 +292,23 @@ class HttpEdgeCaseTest
         }
     }
 
-    /** An expected_at before 1970 is a time like any other, not a missing field. */
+    /**
+     * An expected_at before 1970 is out of the range both protocols take (the binary one carries epoch millis from 0),
+     * and is refused as such: not reported as a missing field. The range's ends are taken.
+     */
     @Test
     void d11EarlyTimesAreNotReportedAsMissing()
     {
+        final Reply early = server.post("/v1/incoming", "{'purchase_order':'kd-po','sku':'KD-11','location':'KD-A'," +
+            "'quantity':1,'expected_at':'1969-12-31','unit_cost':'1'}", "kd-11");
+        early.assertProblem(400, "INVALID_REQUEST", "expected_at");
+        assertTrue(early.body().contains("must be from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z"),
+            early.body());
         server.post("/v1/incoming", "{'purchase_order':'kd-po','sku':'KD-11','location':'KD-A'," +
-            "'quantity':1,'expected_at':'1969-12-31','unit_cost':'1'}", "kd-11").assertOk(201);
+            "'quantity':1,'expected_at':'1970-01-01T00:00:00Z','unit_cost':'1'}", "kd-11").assertOk(201);
+        server.post("/v1/incoming", "{'purchase_order':'kd-po2','sku':'KD-11','location':'KD-A'," +
+            "'quantity':1,'expected_at':'9999-12-31T23:59:59.999Z','unit_cost':'1'}", "kd-11b").assertOk(201);
+        server.get("/v1/availability?sku=KD-11&channel=web&at=9999-12-31T23:59:59.999Z").assertOk(200);
     }
 
     /**
