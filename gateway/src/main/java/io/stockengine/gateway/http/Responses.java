@@ -141,7 +141,7 @@ final class Responses
                     "Idempotency-Key", "this " + (request.type == CommandType.RESERVE ? "order id" : "Idempotency-Key") +
                     " was already used with a different request", null);
             case ResultCode.INVALID_REQUEST:
-                return problem(alloc, 400, "INVALID_REQUEST", c.field, invalidDetail(c), null);
+                return problem(alloc, 400, "INVALID_REQUEST", c.field, invalidDetail(c, request), null);
             case ResultCode.OVERLOADED:
                 return problem(alloc, 503, "OVERLOADED", null, "the engine's ring is full; nothing was applied", null);
             default:
@@ -164,7 +164,7 @@ final class Responses
                 "line of the order, or would put units into a SKU defined as a kit since they shipped";
             case CommandType.COUNT: return "sellable no longer equals the expected count";
             case CommandType.TRANSFER_OUT: return "this transfer id was already used";
-            case CommandType.TRANSFER_IN: return "more than is still in transit";
+            case CommandType.TRANSFER_IN: return "more than is still in transit, or nothing is left in transit";
             default: return "the order's state does not allow this, or the lines do not match what it holds";
         }
     }
@@ -175,11 +175,22 @@ final class Responses
             "no transfer " + request.reference : "no order " + request.orderId;
     }
 
-    private static String invalidDetail(final Command c)
+    /** What the engine's own checks refused (the gateway's checks have their own messages): kits, mostly. */
+    private static String invalidDetail(final Command c, final Command request)
     {
         if ("sku".equals(c.field))
         {
-            return "a kit has no stock of its own, and a SKU with stock or used in a kit cannot become one";
+            return request.type == CommandType.DEFINE_KIT ? "this SKU cannot become a kit: it holds, expects or has " +
+                "in transit stock, has a safety stock or a ring-fence, or is a component of a kit" :
+                "this SKU is a kit, which has no stock of its own (its components do)";
+        }
+        if ("components".equals(c.field))
+        {
+            return "a component may not be the kit itself, another kit, or listed twice";
+        }
+        if ("allocations".equals(c.field))
+        {
+            return "an allocation names a kit, which has no stock to fence";
         }
         return c.field + " is not acceptable here";
     }

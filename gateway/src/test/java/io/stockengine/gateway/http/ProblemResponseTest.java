@@ -394,6 +394,30 @@ class ProblemResponseTest
         assertEquals(404, server.get("/v1/orders/pr-json").status(), "nothing reserved");
     }
 
+    /** The engine's own refusals of kits say which rule refused them, not only the field. */
+    @Test
+    void shouldSayWhyTheEngineRefusedAKitRequest()
+    {
+        server.put("/v1/kits/PR-KIT", "{'components':[{'sku':'PR-KC','quantity':2}]}").assertOk(200);
+        assertDetail(server.post("/v1/receipts", "{'sku':'PR-KIT','location':'PR-A','quantity':1,'unit_cost':'1'}",
+            "pr-kit-1"), "sku", "this SKU is a kit, which has no stock of its own (its components do)");
+        assertDetail(server.put("/v1/kits/PR-KIT2", "{'components':[{'sku':'PR-KIT','quantity':1}]}"), "components",
+            "a component may not be the kit itself, another kit, or listed twice");
+        server.post("/v1/receipts", "{'sku':'PR-KS','location':'PR-A','quantity':1,'unit_cost':'1'}", "pr-kit-2")
+            .assertOk(201);
+        assertDetail(server.put("/v1/kits/PR-KS", "{'components':[{'sku':'PR-KC','quantity':1}]}"), "sku",
+            "this SKU cannot become a kit: it holds, expects or has in transit stock, has a safety stock or a " +
+            "ring-fence, or is a component of a kit");
+        assertDetail(server.put("/v1/channels/pr-kc", "{'allocations':[{'sku':'PR-KIT','location':'PR-A'," +
+            "'quantity':1}]}"), "allocations", "an allocation names a kit, which has no stock to fence");
+    }
+
+    private static void assertDetail(final Reply reply, final String field, final String detail)
+    {
+        reply.assertProblem(400, "INVALID_REQUEST", field);
+        assertEquals(detail, reply.json().get("detail"));
+    }
+
     @Test
     void shouldAcceptTheLargestValuesAtTheirLimits()
     {
