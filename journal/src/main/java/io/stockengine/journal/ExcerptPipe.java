@@ -32,6 +32,7 @@ final class ExcerptPipe implements AutoCloseable
     private final SingleChronicleQueue queue;
     private final JournalReplayer replayer;
     private final long fromIndex;
+    private final long fromFingerprint;
     private final Thread thread;
     /** Excerpts the reader has filled; an excerpt's slot is published when this passes it. */
     private final AtomicLong filled = new AtomicLong();
@@ -46,12 +47,15 @@ final class ExcerptPipe implements AutoCloseable
      * @param replayer  its {@link JournalReplayer#readAndCheck} runs on the reader thread, its
      *                  {@link JournalReplayer#accept} on the caller's; {@code skipTo} too runs on the reader thread.
      * @param fromIndex excerpt index of a snapshot to start after, or -1 for the start of the journal.
+     * @param fromFingerprint the snapshot's fingerprint of that excerpt, or -1 when it has none.
      */
-    ExcerptPipe(final SingleChronicleQueue queue, final JournalReplayer replayer, final long fromIndex)
+    ExcerptPipe(final SingleChronicleQueue queue, final JournalReplayer replayer, final long fromIndex,
+        final long fromFingerprint)
     {
         this.queue = queue;
         this.replayer = replayer;
         this.fromIndex = fromIndex;
+        this.fromFingerprint = fromFingerprint;
         for (int i = 0; i < SLOTS; i++)
         {
             slots[i] = new ExcerptScanner();
@@ -72,7 +76,7 @@ final class ExcerptPipe implements AutoCloseable
         {
             if (fromIndex >= 0)
             {
-                replayer.skipTo(tailer, fromIndex);
+                replayer.skipTo(tailer, fromIndex, fromFingerprint);
             }
             long next = 0;
             while (!stop)

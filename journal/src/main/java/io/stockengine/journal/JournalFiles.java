@@ -38,7 +38,7 @@ final class JournalFiles
     }
 
     /** A snapshot's header, read from a file whose checksum holds. */
-    record SnapshotInfo(Path file, long lastSeq, long index, long writtenAt)
+    record SnapshotInfo(Path file, long lastSeq, long index, long fingerprint, long writtenAt)
     {
         ReaderPosition position()
         {
@@ -130,8 +130,8 @@ final class JournalFiles
     static SnapshotInfo readSnapshot(final Path file) throws IOException
     {
         final long size = Files.size(file);
-        final int header = 8 + 4 + 8 + 8 + 8;
-        if (size < header + 8)
+        final int shortest = 8 + 4 + 8 + 8 + 8;
+        if (size < shortest + 8)
         {
             throw new IOException("too short to be a snapshot");
         }
@@ -146,12 +146,15 @@ final class JournalFiles
                 throw new IOException("not a snapshot file");
             }
             final int format = in.readInt();
-            if (format != 1)
+            if (format != 1 && format != 2)
             {
-                throw new IOException("snapshot format " + format + " is not 1");
+                throw new IOException("snapshot format " + format + " is not 1 or 2");
             }
             final long lastSeq = in.readLong();
             final long index = in.readLong();
+            // Format 2 records the fingerprint of its excerpt (SnapshotStore).
+            final long fingerprint = format == 2 ? in.readLong() : -1;
+            final int header = shortest + (format == 2 ? 8 : 0);
             final long writtenAt = in.readLong();
             final byte[] chunk = new byte[1 << 16];
             long remaining = size - header - 8;
@@ -169,7 +172,7 @@ final class JournalFiles
             {
                 throw new IOException("checksum mismatch");
             }
-            return new SnapshotInfo(file, lastSeq, index, writtenAt);
+            return new SnapshotInfo(file, lastSeq, index, fingerprint, writtenAt);
         }
     }
 

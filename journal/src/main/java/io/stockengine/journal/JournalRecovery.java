@@ -82,9 +82,19 @@ public final class JournalRecovery
     public static Outcome replay(final SingleChronicleQueue queue, final InventoryState state, final long afterSeq,
         final long fromIndex, final Progress progress)
     {
+        return replay(queue, state, afterSeq, fromIndex, -1, progress);
+    }
+
+    /**
+     * As {@link #replay(SingleChronicleQueue, InventoryState, long, long, Progress)} after a snapshot that recorded
+     * the fingerprint of its excerpt ({@link SnapshotStore.Loaded#fingerprint}): one from another journal is refused.
+     */
+    public static Outcome replay(final SingleChronicleQueue queue, final InventoryState state, final long afterSeq,
+        final long fromIndex, final long fromFingerprint, final Progress progress)
+    {
         final JournalReplayer replayer = new JournalReplayer(state, afterSeq, queue.file().toString());
         final Reporter reporter = new Reporter(replayer, progress);
-        try (ExcerptPipe pipe = new ExcerptPipe(queue, replayer, fromIndex).start())
+        try (ExcerptPipe pipe = new ExcerptPipe(queue, replayer, fromIndex, fromFingerprint).start())
         {
             for (ExcerptScanner checked = pipe.take(); checked != null; checked = pipe.take())
             {

@@ -154,6 +154,16 @@ public final class JournalReplayer
     /** Moves to the excerpt a snapshot was taken at and steps over it, checking it ends at the snapshot's seq. */
     public void skipTo(final ExcerptTailer tailer, final long index)
     {
+        skipTo(tailer, index, -1);
+    }
+
+    /**
+     * As {@link #skipTo(ExcerptTailer, long)}, and when {@code fingerprint} is not -1 (a snapshot older than the
+     * fingerprint has none) the excerpt must be the very one the snapshot was taken after: a snapshot copied from
+     * another data directory whose journal has the same shape would otherwise be taken for this journal's state.
+     */
+    public void skipTo(final ExcerptTailer tailer, final long index, final long fingerprint)
+    {
         if (!tailer.moveToIndex(index) || !scanner.next(tailer))
         {
             throw new JournalCorruptedException("the snapshot was taken at excerpt " + Long.toHexString(index) +
@@ -167,6 +177,13 @@ public final class JournalReplayer
                 (scanner.problem() != null ? scanner.problem() : "it ends at " + scanner.lastSeq()) + "). The " +
                 "excerpt was acknowledged before the snapshot was taken, so this is damage, not a crash's torn " +
                 "write, and it is not voided: restore the journal from a copy.");
+        }
+        if (fingerprint != -1 && scanner.fingerprint() != fingerprint)
+        {
+            throw new JournalCorruptedException("the snapshot was taken after excerpt " + Long.toHexString(index) +
+                " of another journal: this journal's excerpt there holds other events (seqs " + scanner.firstSeq() +
+                ".." + scanner.lastSeq() + " all the same). Was a snapshot copied from another data directory? Move " +
+                "the snapshots that do not belong to this journal out of the snapshots directory and start again.");
         }
         lastIndex = index;
         lastRead = index;

@@ -107,7 +107,27 @@ public final class JournalSeek
      * @return null when the journal has the excerpt the position names and it holds the position's seq; otherwise
      *         what is wrong.
      */
+    /** The {@link ExcerptScanner#fingerprint} of the excerpt at {@code index}, or -1 when the journal has none there. */
+    static long fingerprint(final SingleChronicleQueue queue, final long index)
+    {
+        final ExcerptScanner scanner = new ExcerptScanner();
+        try (ExcerptTailer tailer = queue.createTailer())
+        {
+            return tailer.moveToIndex(index) && scanner.next(tailer) ? scanner.fingerprint() : -1;
+        }
+    }
+
     static String check(final SingleChronicleQueue queue, final ReaderPosition position, final boolean exact)
+    {
+        return check(queue, position, exact, -1);
+    }
+
+    /**
+     * As {@link #check(SingleChronicleQueue, ReaderPosition, boolean)}, and when {@code fingerprint} is not -1 the
+     * excerpt must also be the one a snapshot recorded (see {@link ExcerptScanner#fingerprint}).
+     */
+    static String check(final SingleChronicleQueue queue, final ReaderPosition position, final boolean exact,
+        final long fingerprint)
     {
         if (position.isBeginning())
         {
@@ -136,6 +156,10 @@ public final class JournalSeek
         {
             return excerpt + " holds seqs " + scanner.firstSeq() + ".." + scanner.lastSeq() + ", which does not " +
                 (exact ? "end at" : "match") + " seq " + position.seq();
+        }
+        if (fingerprint != -1 && scanner.fingerprint() != fingerprint)
+        {
+            return excerpt + " holds other events than the snapshot was taken after: it comes from another journal";
         }
         return null;
     }

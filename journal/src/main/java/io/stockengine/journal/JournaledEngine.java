@@ -68,7 +68,8 @@ public final class JournaledEngine implements AutoCloseable
             log.accept(snapshot == null ? "recovery: no snapshot, replaying the journal from the start" :
                 "recovery: snapshot at seq " + snapshot.lastSeq() + ", replaying the journal after it");
             recovery = JournalRecovery.replay(queue, state, snapshot == null ? 0 : snapshot.lastSeq(),
-                snapshot == null ? -1 : snapshot.nextIndex(), (events, seq, nanos) -> log.accept(String.format(
+                snapshot == null ? -1 : snapshot.nextIndex(), snapshot == null ? -1 : snapshot.fingerprint(),
+                (events, seq, nanos) -> log.accept(String.format(
                     "recovery: %,d events replayed (seq %,d), %,.0f events/s", events, seq, events * 1e9 / nanos)));
             if (recovery.tornTail())
             {

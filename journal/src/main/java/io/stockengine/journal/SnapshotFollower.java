@@ -123,7 +123,7 @@ public final class SnapshotFollower implements AutoCloseable
             {
                 if (loaded != null)
                 {
-                    replayer.skipTo(tailer, loaded.nextIndex());
+                    replayer.skipTo(tailer, loaded.nextIndex(), loaded.fingerprint());
                 }
                 while (running)
                 {
@@ -146,7 +146,8 @@ public final class SnapshotFollower implements AutoCloseable
                             final long start = System.nanoTime();
                             try
                             {
-                                file = store.write(replica, replayer.lastIndex());
+                                file = store.write(replica, replayer.lastIndex(),
+                                    JournalSeek.fingerprint(queue, replayer.lastIndex()));
                                 lastWriteNanos = System.nanoTime() - start;
                                 lastSnapshotSeq = replayer.lastSeq();
                                 log.accept(String.format("snapshot at seq %,d written to %s in %.1f ms (follower " +

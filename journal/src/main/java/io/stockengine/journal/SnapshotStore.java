@@ -40,7 +40,9 @@ public final class SnapshotStore
     private volatile IOException pruneFailure;
 
     private static final long MAGIC = 0x53544B534E415031L;
-    private static final int FORMAT = 1;
+    /** Format 2 adds the fingerprint of the excerpt the snapshot was taken after; format 1 is still read. */
+    private static final int FORMAT = 2;
+    private static final int FORMAT_WITHOUT_FINGERPRINT = 1;
     private static final String PREFIX = "snapshot-";
     private static final String SUFFIX = ".bin";
 
@@ -48,7 +50,11 @@ public final class SnapshotStore
     private final int kept;
 
     /** A snapshot read back: the state, the seq it holds, and the journal excerpt it was taken at. */
-    public record Loaded(InventoryState state, long lastSeq, long nextIndex, Path file)
+    /**
+     * @param fingerprint the {@link ExcerptScanner#fingerprint} of excerpt {@code nextIndex} when the snapshot was
+     *                    taken, which recovery checks to refuse a snapshot from another journal; -1 when not known.
+     */
+    public record Loaded(InventoryState state, long lastSeq, long nextIndex, long fingerprint, Path file)
     {
     }
 
@@ -65,9 +71,16 @@ public final class SnapshotStore
 
     /**
      * Writes a snapshot of {@code state}, which holds every event up to the end of journal excerpt
-     * {@code excerptIndex}. Keeps the newest {@code kept} snapshots.
+     * {@code excerptIndex}, without that excerpt's fingerprint (tools and tests that write one beside a journal).
+     * Keeps the newest {@code kept} snapshots.
      */
     public Path write(final InventoryState state, final long excerptIndex) throws IOException
+    {
+        return write(state, excerptIndex, -1);
+    }
+
+    /** As {@link #write(InventoryState, long)}, recording the excerpt's fingerprint (see {@link Loaded#fingerprint}). */
+    public Path write(final InventoryState state, final long excerptIndex, final long fingerprint) throws IOException
     {
         Files.createDirectories(dir);
         final Path file = dir.resolve(String.format("%s%020d%s", PREFIX, state.lastSeq(), SUFFIX));
@@ -87,6 +100,7 @@ public final class SnapshotStore
                 out.writeInt(FORMAT);
                 out.writeLong(state.lastSeq());
                 out.writeLong(excerptIndex);
+                out.writeLong(fingerprint);
                 out.writeLong(System.currentTimeMillis());
                 state.writeSnapshot(out);
                 out.flush();
@@ -212,12 +226,14 @@ public final class SnapshotStore
                 throw new IOException("not a snapshot file");
             }
             final int format = in.readInt();
-            if (format != FORMAT)
+            if (format != FORMAT && format != FORMAT_WITHOUT_FINGERPRINT)
             {
-                throw new IOException("snapshot format " + format + ", this engine reads " + FORMAT);
+                throw new IOException("snapshot format " + format + ", this engine reads " + FORMAT + " and " +
+                    FORMAT_WITHOUT_FINGERPRINT);
             }
             final long lastSeq = in.readLong();
             final long index = in.readLong();
+            final long fingerprint = format == FORMAT ? in.readLong() : -1;
             in.readLong();
             final InventoryState state = InventoryState.readSnapshot(in, config, pages);
             final long expected = crc.getValue();
@@ -226,7 +242,7 @@ public final class SnapshotStore
             {
                 throw new IOException("checksum mismatch");
             }
-            return new Loaded(state, lastSeq, index, file);
+            return new Loaded(state, lastSeq, index, fingerprint, file);
         }
     }
 }

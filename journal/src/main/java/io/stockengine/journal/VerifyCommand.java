@@ -171,7 +171,7 @@ final class VerifyCommand implements Callable<Integer>
             boolean covered = firstSeq <= 1;
             for (final JournalFiles.SnapshotInfo snapshot : snapshots)
             {
-                final String problem = JournalSeek.check(queue, snapshot.position(), true);
+                final String problem = JournalSeek.check(queue, snapshot.position(), true, snapshot.fingerprint());
                 final String what = snapshot.file().getFileName() + " at " + snapshot.position();
                 lines.add(row("snapshot", what + (problem == null ? ": ok" : ": " + problem)));
                 if (problem != null)

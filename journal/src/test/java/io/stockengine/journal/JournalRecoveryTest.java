@@ -115,6 +115,54 @@ class JournalRecoveryTest
         }
     }
 
+    /**
+     * A snapshot copied from another data directory whose journal has the same shape (the same commands a millisecond
+     * apart: the same seqs at the same excerpts) was once taken for this journal's state, and the engine served the
+     * other directory's stock. The snapshot records its excerpt's fingerprint: recovery refuses it, and verify says
+     * where it comes from.
+     */
+    @Test
+    void shouldRefuseASnapshotTakenFromAnotherJournal() throws Exception
+    {
+        final Workload workload = new Workload(11);
+        final JournalConfig theirs = new JournalConfig().dataDir(dir.resolve("theirs")).rollCycle("FAST_DAILY");
+        final JournalConfig ours = new JournalConfig().dataDir(dir.resolve("ours")).rollCycle("FAST_DAILY");
+        for (final JournalConfig config : List.of(theirs, ours))
+        {
+            final long offset = config == theirs ? 0 : 1;
+            final long[] clock = { 0 };
+            try (JournaledEngine engine = JournaledEngine.open(config, new EngineConfig(),
+                new PipelineConfig().ringSize(1024).tickIntervalMillis(0).clock(() -> clock[0]), log::add))
+            {
+                for (long n = 1; n <= 300; n++)
+                {
+                    final long i = n;
+                    clock[0] = Workload.time(i) + offset;
+                    engine.pipeline().submit(c ->
+                    {
+                        workload.fill(i, c);
+                        c.timestamp += offset;
+                    }).get(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+        try (var files = Files.list(theirs.snapshotDir()))
+        {
+            for (final Path snapshot : files.toList())
+            {
+                Files.copy(snapshot, ours.snapshotDir().resolve(snapshot.getFileName()),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        final ToolRun verify = ToolRun.of("verify", "--data-dir", ours.dataDir().toString());
+        assertEquals(1, verify.exit(), verify.out() + verify.err());
+        assertTrue((verify.out() + verify.err()).contains("it comes from another journal"), verify.out());
+        final JournalCorruptedException refused = assertThrows(JournalCorruptedException.class,
+            () -> JournaledEngine.open(ours, new EngineConfig(), new PipelineConfig().ringSize(1024)
+                .tickIntervalMillis(0), log::add).close());
+        assertTrue(refused.getMessage().contains("of another journal"), refused.getMessage());
+    }
+
     @Test
     void shouldRecoverFromASnapshotAndTheJournalAfterIt() throws Exception
     {
