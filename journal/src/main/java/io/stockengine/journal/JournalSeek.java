@@ -139,7 +139,8 @@ public final class JournalSeek
         {
             if (!tailer.moveToIndex(position.index()) || !scanner.next(tailer))
             {
-                return excerpt + " is not in the journal: were its files deleted (pruned) too early?";
+                return excerpt + " is not in the journal: were its files deleted (pruned) too early, or is the " +
+                    "journal's end damaged?";
             }
         }
         if (!scanner.check(0))
