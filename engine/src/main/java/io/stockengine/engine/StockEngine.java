@@ -1586,18 +1586,20 @@ public final class StockEngine
                 return;
             }
         }
-        if (isConfiguredAs(c, locationCount))
+        final int known = state.symbol(EventSink.SYMBOL_CHANNEL, c.channel);
+        if (known >= 0 && isConfiguredAs(c, known, locationCount))
         {
             // Applied again, it would give back every fenced unit the channel's orders have taken: a PUT repeated
             // (a retry) changes nothing, as API.md promises of policy PUTs.
-            final long configuredSeq = channels.configuredSeq(state.symbol(EventSink.SYMBOL_CHANNEL,
-                c.channel));
             if (c.key != null)
             {
                 succeed(c);
             }
-            c.result = ResultCode.OK;
-            c.seq = seq > commandStartSeq ? seq : configuredSeq;
+            else
+            {
+                c.result = ResultCode.OK;
+                c.seq = channels.configuredSeq(known);
+            }
             return;
         }
         final int channel = intern(EventSink.SYMBOL_CHANNEL, c.channel);
@@ -1619,14 +1621,9 @@ public final class StockEngine
         succeed(c);
     }
 
-    /** True when the channel is configured exactly as the command asks (nothing it names is new). */
-    private boolean isConfiguredAs(final Command c, final int locationCount)
+    /** True when the known channel is configured exactly as the command asks (nothing it names is new). */
+    private boolean isConfiguredAs(final Command c, final int channel, final int locationCount)
     {
-        final int channel = state.symbol(EventSink.SYMBOL_CHANNEL, c.channel);
-        if (channel < 0)
-        {
-            return false;
-        }
         final int allocations = c.lineCount - locationCount;
         ensureLineScratch(Math.max(locationCount, allocations));
         for (int i = 0; i < locationCount; i++)

@@ -141,20 +141,21 @@ final class JournalFiles
         {
             final CheckedInputStream checked = new CheckedInputStream(buffered, crc);
             final DataInputStream in = new DataInputStream(checked);
-            if (in.readLong() != 0x53544B534E415031L)
+            if (in.readLong() != SnapshotStore.MAGIC)
             {
                 throw new IOException("not a snapshot file");
             }
             final int format = in.readInt();
-            if (format != 1 && format != 2)
+            if (format != SnapshotStore.FORMAT && format != SnapshotStore.FORMAT_WITHOUT_FINGERPRINT)
             {
-                throw new IOException("snapshot format " + format + " is not 1 or 2");
+                throw new IOException("snapshot format " + format + " is not " + SnapshotStore.FORMAT + " or " +
+                    SnapshotStore.FORMAT_WITHOUT_FINGERPRINT);
             }
             final long lastSeq = in.readLong();
             final long index = in.readLong();
-            // Format 2 records the fingerprint of its excerpt (SnapshotStore).
-            final long fingerprint = format == 2 ? in.readLong() : -1;
-            final int header = shortest + (format == 2 ? 8 : 0);
+            final boolean fingerprinted = format == SnapshotStore.FORMAT;
+            final long fingerprint = fingerprinted ? in.readLong() : -1;
+            final int header = shortest + (fingerprinted ? 8 : 0);
             final long writtenAt = in.readLong();
             final byte[] chunk = new byte[1 << 16];
             long remaining = size - header - 8;

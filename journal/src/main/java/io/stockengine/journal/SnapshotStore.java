@@ -39,10 +39,10 @@ public final class SnapshotStore
     /** Set by {@link #write} when the snapshot was written but older ones could not be deleted. */
     private volatile IOException pruneFailure;
 
-    private static final long MAGIC = 0x53544B534E415031L;
+    static final long MAGIC = 0x53544B534E415031L;
     /** Format 2 adds the fingerprint of the excerpt the snapshot was taken after; format 1 is still read. */
-    private static final int FORMAT = 2;
-    private static final int FORMAT_WITHOUT_FINGERPRINT = 1;
+    static final int FORMAT = 2;
+    static final int FORMAT_WITHOUT_FINGERPRINT = 1;
     private static final String PREFIX = "snapshot-";
     private static final String SUFFIX = ".bin";
 
