@@ -69,6 +69,14 @@ final class VerifyCommand implements Callable<Integer>
                 {
                     problems.add(tornTail(config, reader.tornFrom(), reader.tornTo(), reader.tornReason()));
                 }
+                final LastHeader.Damage damage = LastHeader.inspect(queue, config.maxExcerptBytes());
+                if (damage != null)
+                {
+                    problems.add("damaged last header: " + damage + (damage.restorable ?
+                        ". The engine writes the header again at its next start and replays the excerpt." :
+                        ". The excerpt is lost (a page that never reached the disk before a power cut, under " +
+                        "process durability); the engine voids it as a torn tail at its next start."));
+                }
             }
             summarise(counts, lines);
             checkSnapshots(config, queue, counts.firstSeq(), lines, problems);

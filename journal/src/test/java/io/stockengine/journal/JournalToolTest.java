@@ -390,6 +390,30 @@ class JournalToolTest
         assertTrue(!run.out().contains("torn tail"), "one diagnosis, not two: " + run);
     }
 
+    /**
+     * A tailer stops in front of a zeroed header without seeing anything unreadable; the engine repairs it at start
+     * (see {@code JournalRecoveryTest}), and until then verify says what it found and what the engine will do.
+     */
+    @Test
+    void shouldReportAZeroedLastHeaderAndWhatTheEngineWillDoWithIt() throws Exception
+    {
+        final JournalConfig config = TestJournal.config(own);
+        TestJournal.runWorkload(config, new Workload(47), 1, 300);
+        final List<long[]> excerpts = TestJournal.excerpts(config);
+        final long[] last = excerpts.get(excerpts.size() - 1);
+        TestJournal.zero(config, last[0] - 4, 4);
+        final ToolRun headerOnly = ToolRun.of("verify", "--data-dir", own.toString());
+        assertEquals(1, headerOnly.exit(), headerOnly.toString());
+        assertTrue(headerOnly.out().contains("damaged last header") &&
+            headerOnly.out().contains("writes the header again"), headerOnly.toString());
+
+        TestJournal.zero(config, last[0] - 4, 4 + (int)last[1]);
+        final ToolRun lost = ToolRun.of("verify", "--data-dir", own.toString());
+        assertEquals(1, lost.exit(), lost.toString());
+        assertTrue(lost.out().contains("damaged last header") && lost.out().contains("voids it as a torn tail"),
+            lost.toString());
+    }
+
     /** A snapshot taken after the last excerpt says it was acknowledged: its damage is not a crash's torn write. */
     @Test
     void shouldNotCallADamagedAcknowledgedTailTorn() throws Exception

@@ -153,6 +153,12 @@ final class TestJournal
         write(config, position / 4096 * 4096, new byte[4096]);
     }
 
+    /** Zeroes {@code length} bytes of the (single) cycle file from {@code position}. */
+    static void zero(final JournalConfig config, final long position, final int length) throws IOException
+    {
+        write(config, position, new byte[length]);
+    }
+
     private static void write(final JournalConfig config, final long position, final byte[] bytes) throws IOException
     {
         final Path file;
