@@ -57,14 +57,16 @@ public final class CommandType
     public static final int QUERY_TRANSFER = 22;
     /** Query: channel. The channel's stored policy. */
     public static final int QUERY_CHANNEL = 23;
+    /** Query: sku. A kit's components (rows: component sku, units per kit); NOT_FOUND when the SKU is no kit. */
+    public static final int QUERY_KIT = 24;
 
-    public static final int COUNT_OF_TYPES = 24;
+    public static final int COUNT_OF_TYPES = 25;
 
     private static final String[] NAMES = {
         "tick", "reserve", "pick", "ship", "cancel", "return", "sale", "announce_incoming", "receive", "inspect",
         "move", "adjust", "count", "transfer_out", "transfer_in", "set_safety_stock", "configure_channel",
         "define_kit", "query_stock_at", "query_stock", "query_availability", "query_order", "query_transfer",
-        "query_channel" };
+        "query_channel", "query_kit" };
 
     private CommandType()
     {

@@ -218,6 +218,9 @@ public final class StockEngine
             case CommandType.QUERY_CHANNEL:
                 queryChannel(c);
                 break;
+            case CommandType.QUERY_KIT:
+                queryKit(c);
+                break;
             default:
                 invalid(c, "type");
                 break;
@@ -1886,5 +1889,24 @@ public final class StockEngine
         }
         c.status = locationCount;
         c.rowCount = row;
+    }
+
+    private void queryKit(final Command c)
+    {
+        final int kit = c.sku == null ? NONE : sku(c.sku);
+        if (kit < 0 || !kits.isKit(kit))
+        {
+            c.result = ResultCode.NOT_FOUND;
+            return;
+        }
+        final int count = kits.componentCount(kit);
+        c.ensureRows(count, 1);
+        for (int i = 0; i < count; i++)
+        {
+            c.rowSku[i] = state.symbolName(EventSink.SYMBOL_SKU, kits.component(kit, i));
+            c.rowLocation[i] = null;
+            c.rowValues[i] = kits.units(kit, i);
+        }
+        c.rowCount = count;
     }
 }

@@ -644,10 +644,18 @@ final class CommandGenerator
             c.reference = transferIds.isEmpty() || random.nextInt(10) == 0 ? "t-none" :
                 transferIds.get(random.nextInt(transferIds.size()));
         }
-        else
+        else if (roll < 995)
         {
             c.type = CommandType.QUERY_CHANNEL;
             c.channel = random.nextInt(5) == 0 ? UNCONFIGURED_CHANNEL : CHANNELS[random.nextInt(CHANNELS.length)];
+        }
+        else
+        {
+            // Kits, and now and then a SKU that may or may not have become one (the candidates) or never will.
+            c.type = CommandType.QUERY_KIT;
+            final int pick = random.nextInt(4);
+            c.sku = pick < 2 ? KITS[random.nextInt(KITS.length)] :
+                pick == 2 ? SPARE_SKUS[random.nextInt(SPARE_SKUS.length)] : plainSku();
         }
     }
 

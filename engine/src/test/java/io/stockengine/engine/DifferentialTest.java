@@ -205,6 +205,10 @@ class DifferentialTest
                 query.type = CommandType.QUERY_STOCK;
                 query.sku = sku;
                 queryNow();
+                query.reset();
+                query.type = CommandType.QUERY_KIT;
+                query.sku = sku;
+                queryNow();
             }
             final List<String> orderIds = new ArrayList<>();
             model.openOrders().forEach(o -> orderIds.add(o.id));

@@ -265,6 +265,7 @@ final class ReferenceModel
             case CommandType.QUERY_ORDER -> queryOrder(c);
             case CommandType.QUERY_TRANSFER -> queryTransfer(c);
             case CommandType.QUERY_CHANNEL -> queryChannel(c);
+            case CommandType.QUERY_KIT -> queryKit(c);
             default -> throw new IllegalArgumentException("unknown command type " + c.type);
         }
         if (boundNow != null && (c.type == CommandType.PICK || c.type == CommandType.SHIP ||
@@ -1614,6 +1615,25 @@ final class ReferenceModel
     }
 
     /** Buffer in outTime, location count in status, rows: the sourcing locations, then each ring-fence left. */
+    private void queryKit(final Command c)
+    {
+        final LinkedHashMap<String, Long> components = c.sku == null ? null : kits.get(c.sku);
+        if (components == null)
+        {
+            c.result = ResultCode.NOT_FOUND;
+            return;
+        }
+        c.ensureRows(components.size(), 1);
+        int row = 0;
+        for (final Map.Entry<String, Long> component : components.entrySet())
+        {
+            c.rowSku[row] = component.getKey();
+            c.rowLocation[row] = null;
+            c.rowValues[row++] = component.getValue();
+        }
+        c.rowCount = row;
+    }
+
     private void queryChannel(final Command c)
     {
         final Channel ch = channels.get(c.channel);

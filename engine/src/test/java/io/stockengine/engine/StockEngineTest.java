@@ -10,6 +10,7 @@ import static io.stockengine.engine.CommandType.INSPECT;
 import static io.stockengine.engine.CommandType.MOVE;
 import static io.stockengine.engine.CommandType.PICK;
 import static io.stockengine.engine.CommandType.QUERY_AVAILABILITY;
+import static io.stockengine.engine.CommandType.QUERY_KIT;
 import static io.stockengine.engine.CommandType.QUERY_ORDER;
 import static io.stockengine.engine.CommandType.QUERY_STOCK;
 import static io.stockengine.engine.CommandType.QUERY_STOCK_AT;
@@ -618,6 +619,23 @@ class StockEngineTest
         configureChannel("web", 0, new String[0], "F", "L1", 0);
         defineKit("S", "C", 1);
         defineKit("F", "C", 1);
+    }
+
+    /** A kit's definition reads back as it was last defined, in its order; a SKU that is no kit is not found. */
+    @Test
+    void shouldAnswerAKitsComponentsAsLastDefined()
+    {
+        defineKit("K", "A", 2);
+        assertOk(cmd(DEFINE_KIT).sku("K").line("C", null, 3).line("B", null, 1).run());
+        final Command kit = cmd(QUERY_KIT).sku("K").run();
+        assertOk(kit);
+        assertEquals(2, kit.rowCount);
+        assertEquals("C", kit.rowSku[0]);
+        assertEquals(3, kit.rowValues[0]);
+        assertEquals("B", kit.rowSku[1]);
+        assertEquals(1, kit.rowValues[1]);
+        assertEquals(ResultCode.NOT_FOUND, cmd(QUERY_KIT).sku("C").run().result, "a component is no kit");
+        assertEquals(ResultCode.NOT_FOUND, cmd(QUERY_KIT).sku("nobody").run().result);
     }
 
     @Test

@@ -390,6 +390,14 @@ public final class StockClient implements AutoCloseable
         return session.enqueue(r);
     }
 
+    /** A kit's components as rows (sku, units per kit); NOT_FOUND when the SKU is no kit. */
+    public CompletableFuture<CommandResult> queryKit(final String sku)
+    {
+        final Request r = request(CommandType.QUERY_KIT);
+        r.sku = sku;
+        return session.enqueue(r);
+    }
+
     private Request request(final int type)
     {
         return new Request(session, type);

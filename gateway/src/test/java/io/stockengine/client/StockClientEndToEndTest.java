@@ -309,6 +309,14 @@ class StockClientEndToEndTest
         assertEquals(7, ok(client.queryStock("A-1")).stockTotal(Command.STOCK_INCOMING));
 
         ok(client.defineKit(null, "KIT-1", Line.of("A-1", 2), Line.of("B-2", 1)));
+        final CommandResult kit = ok(client.queryKit("KIT-1"));
+        assertEquals(RowKind.KIT, kit.rowKind());
+        assertEquals(2, kit.rowCount());
+        assertEquals("A-1", kit.rowSku(0));
+        assertEquals(2, kit.value(0, 0));
+        assertEquals("B-2", kit.rowSku(1));
+        assertEquals(1, kit.value(1, 0));
+        assertEquals(ResultCode.NOT_FOUND, get(client.queryKit("A-1")).code(), "a component is no kit");
         receive("B-2", "WH1", 5);
         ok(client.sale("sale-1", "web", "WH1", Line.of("KIT-1", 1)));
         assertEquals(8, stock("A-1", "WH1", Command.STOCK_SELLABLE));

@@ -137,6 +137,8 @@ public final class CommandValidator
                 return query(d, ABSENT, ABSENT, ABSENT, ABSENT, REQUIRED);
             case CommandType.QUERY_CHANNEL:
                 return query(d, ABSENT, REQUIRED, ABSENT, ABSENT, ABSENT);
+            case CommandType.QUERY_KIT:
+                return query(d, ABSENT, ABSENT, REQUIRED, ABSENT, ABSENT);
             default:
                 // TICK included: the gateway feeds the clock, clients do not.
                 return "type";

@@ -24,12 +24,14 @@ public final class RowKind
     public static final int TRANSFER = 5;
     /** A channel's sourcing locations (no sku, value 0), then its ring-fences (sku, location, unused units). */
     public static final int CHANNEL = 6;
+    /** A kit's components: sku, no location, units per kit. */
+    public static final int KIT = 7;
 
     private static final int[] STRIDES = {
         0, Command.STOCK_FIELDS, Command.LINE_FIELDS, Command.AVAILABILITY_FIELDS, Command.SHORTFALL_FIELDS,
-        Command.TRANSFER_FIELDS, 1 };
+        Command.TRANSFER_FIELDS, 1, 1 };
     private static final String[] NAMES = { "none", "stock", "order_lines", "availability", "shortfall", "transfer",
-        "channel" };
+        "channel", "kit" };
 
     private RowKind()
     {
@@ -80,6 +82,8 @@ public final class RowKind
                 return TRANSFER;
             case CommandType.QUERY_CHANNEL:
                 return CHANNEL;
+            case CommandType.QUERY_KIT:
+                return KIT;
             default:
                 return NONE;
         }

@@ -551,6 +551,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                     c.reference = Validation.id("transfer_id", segments[2], Validation.ID_MAX));
                 case "GET /v1/channels/{channel}" -> query(CommandType.QUERY_CHANNEL, c ->
                     c.channel = Validation.id("channel", segments[2], Validation.CHANNEL_MAX));
+                case "GET /v1/kits/{sku}" -> query(CommandType.QUERY_KIT, c ->
+                    c.sku = Validation.id("sku", segments[2], Validation.SKU_MAX));
                 case "PUT /v1/stock/{sku}/{location}/safety-stock" ->
                     Requests.safetyStock(segments[2], segments[3], body, key);
                 case "PUT /v1/orders/{orderId}" -> Requests.reserve(segments[2], body);

@@ -171,6 +171,10 @@ final class Responses
 
     private static String notFoundDetail(final Command request)
     {
+        if (request.type == CommandType.QUERY_KIT)
+        {
+            return request.sku + " is not a kit (PUT /v1/kits/" + request.sku + " defines one)";
+        }
         return request.type == CommandType.TRANSFER_IN || request.type == CommandType.QUERY_TRANSFER ?
             "no transfer " + request.reference : "no order " + request.orderId;
     }
@@ -246,6 +250,10 @@ final class Responses
             case CommandType.CONFIGURE_CHANNEL:
                 status = 200;
                 body = render(alloc, json -> channel(json, c, request));
+                break;
+            case CommandType.QUERY_KIT:
+                status = 200;
+                body = render(alloc, json -> kit(json, c, request.sku));
                 break;
             default:
                 status = CommandType.SET_SAFETY_STOCK == request.type || CommandType.DEFINE_KIT == request.type ? 200 : 201;
@@ -369,6 +377,23 @@ final class Responses
         {
             json.writeNumberField("seq", c.seq);
         }
+        json.writeEndObject();
+    }
+
+    /** The kit as PUT defined it, without the seq (a read answers no event of its own). */
+    private static void kit(final JsonGenerator json, final Command c, final String sku) throws IOException
+    {
+        json.writeStartObject();
+        json.writeStringField("sku", sku);
+        json.writeArrayFieldStart("components");
+        for (int row = 0; row < c.rowCount; row++)
+        {
+            json.writeStartObject();
+            json.writeStringField("sku", c.rowSku[row]);
+            json.writeNumberField("quantity", c.rowValues[row]);
+            json.writeEndObject();
+        }
+        json.writeEndArray();
         json.writeEndObject();
     }
 

@@ -35,7 +35,8 @@ public final class Routes
         "POST /v1/transfers/{transferId}/receive",
         "PUT /v1/channels/{channel}",
         "GET /v1/channels/{channel}",
-        "PUT /v1/kits/{sku}");
+        "PUT /v1/kits/{sku}",
+        "GET /v1/kits/{sku}");
 
     /** Each route's method and path segments, split once: matching runs for every request. */
     private static final String[] METHODS = new String[ALL.size()];

@@ -232,6 +232,7 @@ class BinaryCodecTest
         channelView.outTime = CommandValidator.QUANTITY_MAX;
         channelView.status = 10;
         results.add(channelView);
+        results.add(result(CommandType.QUERY_KIT, ResultCode.OK, 1, 32, sku, null));
         final Command invalid = result(CommandType.ADJUST, ResultCode.INVALID_REQUEST, 0, 0, null, null);
         invalid.field = "allocations[999].location";
         results.add(invalid);

@@ -125,6 +125,9 @@ class BinaryValidationTest
             case CommandType.QUERY_CHANNEL:
                 c.channel = "web";
                 break;
+            case CommandType.QUERY_KIT:
+                c.sku = "KIT-1";
+                break;
             default:
                 c.key = "k-1";
                 c.sku = "A-1";

@@ -171,6 +171,9 @@ final class TestCommands
         c = command(CommandType.QUERY_CHANNEL);
         c.channel = channel;
         all.add(c);
+        c = command(CommandType.QUERY_KIT);
+        c.sku = sku;
+        all.add(c);
         long correlation = Long.MAX_VALUE;
         for (final Command command : all)
         {

@@ -176,6 +176,7 @@ class OpenApiTest
             "'allocations':[{'sku':'OA-1','location':'OA-A','quantity':1}]}").json());
         assertMatches("ChannelView", server.get("/v1/channels/oa-web").json());
         assertMatches("Kit", server.put("/v1/kits/OA-K", "{'components':[{'sku':'OA-2','quantity':2}]}").json());
+        assertMatches("KitView", server.get("/v1/kits/OA-K").json());
         assertMatches("SafetyStock", server.put("/v1/stock/OA-1/OA-A/safety-stock", "{'quantity':0}").json());
         assertMatches("Sale", server.post("/v1/sales", "{'channel':'pos','location':'OA-A','lines':[{'sku':'OA-1'," +
             "'quantity':1}]}", "oa-s1").json());

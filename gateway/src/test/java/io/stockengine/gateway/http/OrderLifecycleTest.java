@@ -263,6 +263,24 @@ class OrderLifecycleTest
         assertEquals(seq, server.journaledSeq(), "nothing journaled");
     }
 
+    /** A kit reads back as its last PUT stored it; a SKU that is no kit, or only a component, is not found. */
+    @Test
+    void shouldReadAKitBackAsLastDefined()
+    {
+        server.put("/v1/kits/LK-KIT", "{'components':[{'sku':'LK-A','quantity':2}]}").assertOk(200);
+        server.put("/v1/kits/LK-KIT", "{'components':[{'sku':'LK-B','quantity':3},{'sku':'LK-A','quantity':1}]}")
+            .assertOk(200);
+        final Reply kit = server.get("/v1/kits/LK-KIT");
+        kit.assertOk(200);
+        assertEquals(Json.parse(Json.q("{'sku':'LK-KIT','components':[{'sku':'LK-B','quantity':3}," +
+            "{'sku':'LK-A','quantity':1}]}")), kit.json());
+        final Reply component = server.get("/v1/kits/LK-A");
+        component.assertProblem(404, "NOT_FOUND", null);
+        assertEquals("LK-A is not a kit (PUT /v1/kits/LK-A defines one)", component.json().get("detail"));
+        server.get("/v1/kits/lk-nobody").assertProblem(404, "NOT_FOUND", null);
+        server.get("/v1/kits/" + "K".repeat(200)).assertProblem(400, "INVALID_REQUEST", "sku");
+    }
+
     @Test
     void shouldRefuseTransitionsTheOrderStateForbids()
     {
