@@ -971,7 +971,7 @@ public final class StockEngine
             if (status == OrderStatus.CANCELLED || status == OrderStatus.EXPIRED ||
                 (status == OrderStatus.SHIPPED && type != CommandType.SHIP))
             {
-                c.result = ResultCode.INVALID_TRANSITION;
+                refuseTransition(c, status);
                 return;
             }
             for (int n = 0, count = orders.lineCount(order); n < count; n++)
@@ -984,13 +984,13 @@ public final class StockEngine
         }
         if (OrderStatus.isFinished(status) || !gatherTakes(c, order))
         {
-            c.result = ResultCode.INVALID_TRANSITION;
+            refuseTransition(c, status);
             return;
         }
         final int count = orders.lineCount(order);
         if (exceedsRoom(order, count, type))
         {
-            c.result = ResultCode.INVALID_TRANSITION;
+            refuseTransition(c, status);
             return;
         }
         for (int n = 0; n < count; n++)
@@ -1140,6 +1140,13 @@ public final class StockEngine
         orderView(c, order);
     }
 
+    /** The order's status goes with the refusal, so the caller can say why (EXPIRED, SHIPPED) without asking. */
+    private static void refuseTransition(final Command c, final int status)
+    {
+        c.result = ResultCode.INVALID_TRANSITION;
+        c.status = status;
+    }
+
     private void orderReturn(final Command c)
     {
         final int order = c.orderId == null ? NONE : orders.find(c.orderId);
@@ -1155,13 +1162,13 @@ public final class StockEngine
         }
         if (!gatherTakes(c, order))
         {
-            c.result = ResultCode.INVALID_TRANSITION;
+            refuseTransition(c, orders.status(order));
             return;
         }
         final int count = orders.lineCount(order);
         if (exceedsRoom(order, count, CommandType.RETURN) || returnsIntoAKit(order, count))
         {
-            c.result = ResultCode.INVALID_TRANSITION;
+            refuseTransition(c, orders.status(order));
             return;
         }
         final int bucket = c.flag ? Bucket.QUALITY_CONTROL : Bucket.SELLABLE;

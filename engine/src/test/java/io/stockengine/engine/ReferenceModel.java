@@ -859,12 +859,14 @@ final class ReferenceModel
         if (OrderStatus.isFinished(status))
         {
             c.result = ResultCode.INVALID_TRANSITION;
+            c.status = order.status;
             return;
         }
         final long[] asked = matchLines(c, order);
         if (asked == null)
         {
             c.result = ResultCode.INVALID_TRANSITION;
+            c.status = order.status;
             return;
         }
         for (int i = 0; i < asked.length; i++)
@@ -874,6 +876,7 @@ final class ReferenceModel
             if (asked[i] > limit)
             {
                 c.result = ResultCode.INVALID_TRANSITION;
+                c.status = order.status;
                 return;
             }
         }
@@ -899,6 +902,7 @@ final class ReferenceModel
         if (refused)
         {
             c.result = ResultCode.INVALID_TRANSITION;
+            c.status = order.status;
             return;
         }
         final boolean nothingToDo = switch (c.type)
@@ -1109,6 +1113,7 @@ final class ReferenceModel
         if (asked == null)
         {
             c.result = ResultCode.INVALID_TRANSITION;
+            c.status = order.status;
             return;
         }
         for (int i = 0; i < asked.length; i++)
@@ -1117,6 +1122,7 @@ final class ReferenceModel
             if (asked[i] > line.shipped - line.returned)
             {
                 c.result = ResultCode.INVALID_TRANSITION;
+                c.status = order.status;
                 return;
             }
         }
@@ -1128,6 +1134,7 @@ final class ReferenceModel
                 {
                     // Defined as a kit since it shipped: a kit holds no stock of its own.
                     c.result = ResultCode.INVALID_TRANSITION;
+                    c.status = order.status;
                     return;
                 }
             }

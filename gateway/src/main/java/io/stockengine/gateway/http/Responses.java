@@ -133,7 +133,10 @@ final class Responses
             case ResultCode.INSUFFICIENT_STOCK:
                 return problem(alloc, 409, "INSUFFICIENT_STOCK", null, shortfallDetail(c), json -> shortfall(json, c));
             case ResultCode.INVALID_TRANSITION:
-                return problem(alloc, 409, "INVALID_TRANSITION", null, transitionDetail(request), null);
+                return isOrderAction(request.type) ?
+                    problem(alloc, 409, "INVALID_TRANSITION", null, orderTransitionDetail(c, request),
+                        json -> json.writeStringField("order_status", OrderStatus.name(c.status))) :
+                    problem(alloc, 409, "INVALID_TRANSITION", null, transitionDetail(request), null);
             case ResultCode.NOT_FOUND:
                 return problem(alloc, 404, "NOT_FOUND", null, notFoundDetail(request), null);
             case ResultCode.IDEMPOTENCY_CONFLICT:
@@ -156,16 +159,39 @@ final class Responses
             "not enough stock for " + c.rowCount + " lines";
     }
 
+    private static boolean isOrderAction(final int type)
+    {
+        return type == CommandType.PICK || type == CommandType.SHIP || type == CommandType.CANCEL ||
+            type == CommandType.RETURN;
+    }
+
+    /** Names the order's status (the engine sends it with the refusal) and, where the state allows the action, why. */
+    static String orderTransitionDetail(final Command c, final Command request)
+    {
+        final String status = OrderStatus.name(c.status);
+        final String order = "order " + request.orderId + " is " + status;
+        if (request.type == CommandType.RETURN)
+        {
+            return order + ": a line returns more than was shipped and not yet returned, names no line of the " +
+                "order, or would put units into a SKU defined as a kit since they shipped";
+        }
+        final String done = request.type == CommandType.PICK ? "picked" :
+            request.type == CommandType.SHIP ? "shipped" : "cancelled";
+        if (request.lineCount == 0 || OrderStatus.isFinished(c.status))
+        {
+            return order + " and can no longer be " + done;
+        }
+        return order + ": a line asks for more than the order holds to be " + done + ", or names no line of the " +
+            "order";
+    }
+
     private static String transitionDetail(final Command request)
     {
         switch (request.type)
         {
-            case CommandType.RETURN: return "a line returns more than was shipped and not yet returned, names no " +
-                "line of the order, or would put units into a SKU defined as a kit since they shipped";
             case CommandType.COUNT: return "sellable no longer equals the expected count";
             case CommandType.TRANSFER_OUT: return "this transfer id was already used";
-            case CommandType.TRANSFER_IN: return "more than is still in transit, or nothing is left in transit";
-            default: return "the order's state does not allow this, or the lines do not match what it holds";
+            default: return "more than is still in transit, or nothing is left in transit";
         }
     }
 

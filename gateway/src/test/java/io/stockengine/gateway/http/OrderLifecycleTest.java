@@ -197,7 +197,8 @@ class OrderLifecycleTest
             "'expires_at':'" + reserved.json().get("expires_at") + "','lines':[" +
             line("LT-1", "LT-A", 2, 0, 0, 0, 0, 2) + "]}");
         assertStockAt("LT-1", stock("LT-A", 5, 0, 0, 0, 0, 0, 0, 0));
-        server.post("/v1/orders/lt-o1/pick", null, null).assertProblem(409, "INVALID_TRANSITION", null);
+        assertRefusedAs(server.post("/v1/orders/lt-o1/ship", null, null), "EXPIRED",
+            "order lt-o1 is EXPIRED and can no longer be shipped");
         server.post("/v1/orders/lt-o1/cancel", null, null).assertOk(200);
     }
 
@@ -263,6 +264,14 @@ class OrderLifecycleTest
         assertEquals(seq, server.journaledSeq(), "nothing journaled");
     }
 
+    /** A refused order action names the order's status in its detail and as {@code order_status}. */
+    private static void assertRefusedAs(final Reply reply, final String status, final String detail)
+    {
+        reply.assertProblem(409, "INVALID_TRANSITION", null);
+        assertEquals(status, reply.json().get("order_status"), reply.toString());
+        assertEquals(detail, reply.json().get("detail"), reply.toString());
+    }
+
     /** A kit reads back as its last PUT stored it; a SKU that is no kit, or only a component, is not found. */
     @Test
     void shouldReadAKitBackAsLastDefined()
@@ -291,8 +300,10 @@ class OrderLifecycleTest
         final Reply cancelled = server.post("/v1/orders/lf-cancelled/cancel", null, null);
         cancelled.assertOk(200).assertBodyIgnoringSeq("{'order_id':'lf-cancelled','status':'CANCELLED'," +
             "'channel':'web','expires_at':null,'lines':[" + line("LF-1", "LF-A", 2, 0, 0, 0, 0, 2) + "]}");
-        server.post("/v1/orders/lf-cancelled/ship", null, null).assertProblem(409, "INVALID_TRANSITION", null);
-        server.post("/v1/orders/lf-cancelled/pick", null, null).assertProblem(409, "INVALID_TRANSITION", null);
+        assertRefusedAs(server.post("/v1/orders/lf-cancelled/ship", null, null), "CANCELLED",
+            "order lf-cancelled is CANCELLED and can no longer be shipped");
+        assertRefusedAs(server.post("/v1/orders/lf-cancelled/pick", null, null), "CANCELLED",
+            "order lf-cancelled is CANCELLED and can no longer be picked");
         final Reply again = server.post("/v1/orders/lf-cancelled/cancel", null, null);
         assertEquals(200, again.status(), "cancelling a CANCELLED order is done already");
         assertEquals(cancelled.json(), again.json(), "the order as it is, with its seq");
@@ -300,21 +311,26 @@ class OrderLifecycleTest
         server.put("/v1/orders/lf-shipped", body).assertOk(201);
         final Reply shipped = server.post("/v1/orders/lf-shipped/ship", null, null);
         shipped.assertOk(200);
-        server.post("/v1/orders/lf-shipped/cancel", null, null).assertProblem(409, "INVALID_TRANSITION", null);
+        assertRefusedAs(server.post("/v1/orders/lf-shipped/cancel", null, null), "SHIPPED",
+            "order lf-shipped is SHIPPED and can no longer be cancelled");
         server.post("/v1/orders/lf-shipped/pick", null, null).assertProblem(409, "INVALID_TRANSITION", null);
         final Reply shipAgain = server.post("/v1/orders/lf-shipped/ship", null, null);
         assertEquals(200, shipAgain.status());
         assertEquals(shipped.json(), shipAgain.json(), "shipping a SHIPPED order answers it as it is");
         server.post("/v1/orders/lf-shipped/ship", "{'lines':[{'sku':'LF-1','quantity':1}]}", "lf-k1")
             .assertProblem(409, "INVALID_TRANSITION", null);
-        server.post("/v1/orders/lf-shipped/returns", "{'lines':[{'sku':'LF-1','quantity':3}]}", "lf-k2")
-            .assertProblem(409, "INVALID_TRANSITION", null);
+        final Reply overReturn =
+            server.post("/v1/orders/lf-shipped/returns", "{'lines':[{'sku':'LF-1','quantity':3}]}", "lf-k2");
+        assertRefusedAs(overReturn, "SHIPPED", (String)overReturn.json().get("detail"));
+        assertTrue(((String)overReturn.json().get("detail")).startsWith("order lf-shipped is SHIPPED: a line returns " +
+            "more than was shipped"), overReturn.toString());
         server.post("/v1/orders/lf-shipped/returns", "{'lines':[{'sku':'LF-9','quantity':1}]}", "lf-k3")
             .assertProblem(409, "INVALID_TRANSITION", null);
 
         server.put("/v1/orders/lf-partial", "{'channel':'web','lines':[{'sku':'LF-1','quantity':3}]}").assertOk(201);
-        server.post("/v1/orders/lf-partial/pick", "{'lines':[{'sku':'LF-1','quantity':4}]}", "lf-k4")
-            .assertProblem(409, "INVALID_TRANSITION", null);
+        assertRefusedAs(server.post("/v1/orders/lf-partial/pick", "{'lines':[{'sku':'LF-1','quantity':4}]}", "lf-k4"),
+            "RESERVED", "order lf-partial is RESERVED: a line asks for more than the order holds to be picked, or " +
+            "names no line of the order");
         server.post("/v1/orders/lf-partial/pick", "{'lines':[{'sku':'LF-2','quantity':1}]}", "lf-k5")
             .assertProblem(409, "INVALID_TRANSITION", null);
         server.post("/v1/orders/lf-partial/pick", "{'lines':[{'sku':'LF-1','quantity':1}]}", "lf-k6").assertOk(200)
