@@ -65,14 +65,22 @@ public final class JournaledEngine implements AutoCloseable
             final InventoryState state = snapshot != null ? snapshot.state() : new InventoryState(engineConfig, pages);
             opened = Queues.open(journalConfig.journalDir(), journalConfig, false);
             queue = opened;
-            final LastHeader.Damage damage = LastHeader.repair(queue, journalConfig.maxExcerptBytes());
+            final LastHeader.Damage damage = LastHeader.inspect(queue, journalConfig.maxExcerptBytes());
             if (damage != null)
             {
+                if (!damage.restorable && snapshot != null && snapshot.nextIndex() >= damage.index)
+                {
+                    throw new JournalCorruptedException("journal " + queue.file() + ": " + damage + ". The " +
+                        "snapshot at seq " + snapshot.lastSeq() + " was taken at or after that excerpt, so its " +
+                        "events were acknowledged and are lost from the journal: refusing to start rather than " +
+                        "void them (consumers would miss them). Restore the journal from a copy.");
+                }
                 log.accept("recovery: WARNING " + damage + (damage.restorable ?
                     ": only the header was lost; it is written again and the excerpt replayed" :
                     ": the excerpt is lost (a page that never reached the disk before a power cut: under process " +
                     "durability it may have been acknowledged); it is given a length, so the replay voids it as a " +
                     "torn tail and new events are appended where readers find them"));
+                LastHeader.repair(queue, damage);
             }
             log.accept(snapshot == null ? "recovery: no snapshot, replaying the journal from the start" :
                 "recovery: snapshot at seq " + snapshot.lastSeq() + ", replaying the journal after it");

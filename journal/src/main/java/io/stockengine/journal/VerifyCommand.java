@@ -72,10 +72,7 @@ final class VerifyCommand implements Callable<Integer>
                 final LastHeader.Damage damage = LastHeader.inspect(queue, config.maxExcerptBytes());
                 if (damage != null)
                 {
-                    problems.add("damaged last header: " + damage + (damage.restorable ?
-                        ". The engine writes the header again at its next start and replays the excerpt." :
-                        ". The excerpt is lost (a page that never reached the disk before a power cut, under " +
-                        "process durability); the engine voids it as a torn tail at its next start."));
+                    problems.add(lastHeader(config, damage));
                 }
             }
             summarise(counts, lines);
@@ -168,6 +165,35 @@ final class VerifyCommand implements Callable<Integer>
         }
         return "torn tail: " + where + ". A process died writing them, so none of it was acknowledged; the " +
             "engine voids them on its next start.";
+    }
+
+    /** What the engine will do with a damaged last header: as {@link #tornTail}, a snapshot after it says no. */
+    private static String lastHeader(final JournalConfig config, final LastHeader.Damage damage)
+    {
+        if (damage.restorable)
+        {
+            return "damaged last header: " + damage + ". The engine writes the header again at its next start and " +
+                "replays the excerpt.";
+        }
+        try
+        {
+            for (final JournalFiles.SnapshotInfo snapshot : JournalFiles.snapshots(config, problem -> { }))
+            {
+                if (snapshot.index() >= damage.index)
+                {
+                    return "damaged last header: " + damage + ", and snapshot " + snapshot.file().getFileName() +
+                        " was taken at excerpt 0x" + Long.toHexString(snapshot.index()) + ", after it was " +
+                        "acknowledged: the engine refuses to start. Restore the journal from a copy.";
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            return "damaged last header: " + damage + "; the snapshots cannot be listed to tell whether it was " +
+                "acknowledged (" + ex.getMessage() + ")";
+        }
+        return "damaged last header: " + damage + ". The excerpt is lost (a page that never reached the disk before " +
+            "a power cut, under process durability); the engine voids it as a torn tail at its next start.";
     }
 
     private static void checkSnapshots(final JournalConfig config, final SingleChronicleQueue queue,

@@ -377,6 +377,36 @@ class JournalRecoveryTest
         }
     }
 
+    /**
+     * A clean stop snapshots at the last excerpt: if that excerpt's header and records are then lost, its events were
+     * acknowledged and are in the snapshot but gone from the journal. Refused, and the file is left as it was found.
+     */
+    @Test
+    void shouldRefuseALostLastExcerptThatASnapshotCoversAndLeaveTheFileAlone() throws Exception
+    {
+        final long[] clock = { 0 };
+        try (JournaledEngine engine = open(true, clock))
+        {
+            run(engine, new Workload(23), 1, 500, clock);
+        }
+        final List<long[]> excerpts = excerptPositions();
+        final long[] last = excerpts.get(excerpts.size() - 1);
+        try (RandomAccessFile file = new RandomAccessFile(journalFile().toFile(), "rw"))
+        {
+            file.seek(last[0] - 4);
+            file.write(new byte[4 + (int)last[1]]);
+        }
+        final JournalCorruptedException refused = assertThrows(JournalCorruptedException.class,
+            () -> open(true, clock).close());
+        assertTrue(refused.getMessage().contains("was taken at or after that excerpt"), refused.getMessage());
+        assertTrue(refused.getMessage().contains(Long.toHexString(last[2])), refused.getMessage());
+        try (RandomAccessFile file = new RandomAccessFile(journalFile().toFile(), "r"))
+        {
+            file.seek(last[0] - 4);
+            assertEquals(0, file.readInt(), "the header is not written before the refusal");
+        }
+    }
+
     /** Two engines on one data directory would number their events over each other: the second is refused. */
     @Test
     void shouldRefuseASecondEngineOnTheSameDataDirectory() throws Exception
