@@ -24,7 +24,8 @@ import io.stockengine.gateway.GatewayMetrics;
  * The server-sent-events stream of availability changes: connections subscribe per channel; the engine reports
  * changes of watched channels in each command's slot, and one event per change goes to every subscriber of that
  * channel. A policy change of a channel sends a {@code resync} event (re-read GET /v1/availability). A comment line
- * every few seconds keeps idle streams open.
+ * every few seconds keeps idle streams open. Each event's {@code id} is its seq; a client that reconnects with a
+ * {@code Last-Event-ID} is sent a resync first, since the changes it missed are not kept.
  * <p>
  * Threading: the reply thread ({@link #onChanges}) only copies each change into a ring of its own and schedules a
  * drain; an event loop renders and sends the events. The reply thread is the logic thread when the journal runs
@@ -295,7 +296,7 @@ public final class AvailabilityHub
             {
                 final long seq = ringSeq[slot];
                 send(set, sku == null ? resync(channel, seq) :
-                    "event: availability\ndata: {\"channel\":\"" + channel + "\",\"sku\":\"" + sku +
+                    "event: availability\nid: " + seq + "\ndata: {\"channel\":\"" + channel + "\",\"sku\":\"" + sku +
                     "\",\"available\":" + ringAvailable[slot] + ",\"seq\":" + seq + "}\n\n", seq, sku == null);
             }
         }
@@ -317,9 +318,10 @@ public final class AvailabilityHub
         }
     }
 
-    private static String resync(final String channel, final long seq)
+    /** The id of an event is its seq, so a client that reconnects says how far it got (see the stream's start). */
+    static String resync(final String channel, final long seq)
     {
-        return "event: resync\ndata: {\"channel\":\"" + channel + "\",\"seq\":" + seq + "}\n\n";
+        return "event: resync\nid: " + seq + "\ndata: {\"channel\":\"" + channel + "\",\"seq\":" + seq + "}\n\n";
     }
 
     /**

@@ -339,7 +339,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             case "GET /metrics" -> answer(id, operations.metrics(ctx.alloc()), keepAlive, "text/plain; version=0.0.4");
             case "GET /openapi.json" -> answer(id, operations.openApi(ctx.alloc()), keepAlive, null);
             case "POST /snapshot" -> snapshot(ctx, request, id, keepAlive);
-            case "GET /v1/availability/stream" -> stream(ctx, uri, id, request.protocolVersion());
+            case "GET /v1/availability/stream" -> stream(ctx, uri, id, request.protocolVersion(),
+                request.headers().contains("Last-Event-ID"));
             default -> publish(ctx, id, keepAlive, parse(route, segments, uri, request));
         }
     }
@@ -421,7 +422,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
      * only request in flight on its connection, since nothing can be answered after it.
      */
     private void stream(final ChannelHandlerContext ctx, final QueryStringDecoder uri, final long id,
-        final HttpVersion version)
+        final HttpVersion version, final boolean reconnected)
     {
         final Map<String, List<String>> parameters = parameters(uri);
         final List<String> channel = parameters.get("channel");
@@ -454,8 +455,16 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         ctx.write(response);
-        ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(ctx.alloc().buffer().writeBytes(
+        // A client that reconnects (an EventSource does so by itself, sending the id of the last event it had) missed
+        // whatever changed in between, which nothing here keeps: it is told to re-read, before any change it gets.
+        ctx.write(new io.netty.handler.codec.http.DefaultHttpContent(ctx.alloc().buffer().writeBytes(
             (": streaming availability of channel " + name + "\n\n").getBytes(StandardCharsets.UTF_8))));
+        if (reconnected)
+        {
+            ctx.write(new io.netty.handler.codec.http.DefaultHttpContent(ctx.alloc().buffer().writeBytes(
+                AvailabilityHub.resync(name, engine.journaledSeq()).getBytes(StandardCharsets.UTF_8))));
+        }
+        ctx.flush();
         ctx.channel().config().setAutoRead(false);
         stream = hub.subscribe(name, ctx.channel());
     }

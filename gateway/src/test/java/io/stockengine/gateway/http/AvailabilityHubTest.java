@@ -58,9 +58,9 @@ class AvailabilityHubTest
         hub.onChanges(changes(9, "web", (String)null));
 
         assertEquals(List.of(
-            "event: availability\ndata: {\"channel\":\"web\",\"sku\":\"A\",\"available\":10,\"seq\":7}\n\n",
-            "event: availability\ndata: {\"channel\":\"web\",\"sku\":\"B\",\"available\":11,\"seq\":7}\n\n",
-            "event: resync\ndata: {\"channel\":\"web\",\"seq\":9}\n\n"), events(subscriber));
+            "event: availability\nid: 7\ndata: {\"channel\":\"web\",\"sku\":\"A\",\"available\":10,\"seq\":7}\n\n",
+            "event: availability\nid: 7\ndata: {\"channel\":\"web\",\"sku\":\"B\",\"available\":11,\"seq\":7}\n\n",
+            "event: resync\nid: 9\ndata: {\"channel\":\"web\",\"seq\":9}\n\n"), events(subscriber));
         assertEquals(3, metrics.streamEvents.get());
         assertEquals(1, metrics.streamSubscribers.get());
         subscriber.finishAndReleaseAll();
@@ -85,18 +85,19 @@ class AvailabilityHubTest
         assertEquals(5, metrics.streamDroppedChanges.get(), "the changes past the ring's end");
         final List<String> sent = events(web);
         assertEquals(AvailabilityHub.RING + 1, sent.size(), "every change the ring held, then one resync");
-        assertEquals("event: availability\ndata: {\"channel\":\"web\",\"sku\":\"S\",\"available\":10,\"seq\":1}\n\n",
+        assertEquals("event: availability\nid: 1\ndata: {\"channel\":\"web\",\"sku\":\"S\",\"available\":10,\"seq\":1}\n\n",
             sent.get(0));
-        assertEquals("event: availability\ndata: {\"channel\":\"web\",\"sku\":\"S\",\"available\":10,\"seq\":" +
-            AvailabilityHub.RING + "}\n\n", sent.get(AvailabilityHub.RING - 1));
-        assertEquals("event: resync\ndata: {\"channel\":\"web\",\"seq\":" + (AvailabilityHub.RING + 5) + "}\n\n",
+        assertEquals("event: availability\nid: " + AvailabilityHub.RING + "\ndata: {\"channel\":\"web\",\"sku\":\"S\",\"available\":10," +
+            "\"seq\":" + AvailabilityHub.RING + "}\n\n", sent.get(AvailabilityHub.RING - 1));
+        assertEquals("event: resync\nid: " + (AvailabilityHub.RING + 5) + "\ndata: {\"channel\":\"web\",\"seq\":" +
+            (AvailabilityHub.RING + 5) + "}\n\n",
             sent.get(AvailabilityHub.RING), "the resync names the newest change that was dropped");
-        assertEquals(List.of("event: resync\ndata: {\"channel\":\"shop\",\"seq\":" + (AvailabilityHub.RING + 5) +
-            "}\n\n"), events(shop), "a dropped change could have been anyone's: every subscriber resyncs");
+        assertEquals(List.of("event: resync\nid: " + (AvailabilityHub.RING + 5) + "\ndata: {\"channel\":\"shop\",\"seq\":" +
+            (AvailabilityHub.RING + 5) + "}\n\n"), events(shop), "a dropped change could have been anyone's: every subscriber resyncs");
 
         // Once drained, the ring takes changes again, and one resync was enough.
         hub.onChanges(changes(AvailabilityHub.RING + 6, "web", "T"));
-        assertEquals(List.of("event: availability\ndata: {\"channel\":\"web\",\"sku\":\"T\",\"available\":10," +
+        assertEquals(List.of("event: availability\nid: " + (AvailabilityHub.RING + 6) + "\ndata: {\"channel\":\"web\",\"sku\":\"T\",\"available\":10," +
             "\"seq\":" + (AvailabilityHub.RING + 6) + "}\n\n"), events(web));
         assertNull(shop.readOutbound());
         web.finishAndReleaseAll();
@@ -151,10 +152,11 @@ class AvailabilityHubTest
         assertEquals(AvailabilityHub.RING + 1, sent.size(), "every change the ring held, then one resync");
         for (int i = 0; i < AvailabilityHub.RING; i++)
         {
-            assertEquals("event: availability\ndata: {\"channel\":\"web\",\"sku\":\"S\",\"available\":10,\"seq\":" +
-                (i + 1) + "}\n\n", sent.get(i), "change " + i);
+            assertEquals("event: availability\nid: " + (i + 1) + "\ndata: {\"channel\":\"web\",\"sku\":\"S\",\"available\":10," +
+                "\"seq\":" + (i + 1) + "}\n\n", sent.get(i), "change " + i);
         }
-        assertEquals("event: resync\ndata: {\"channel\":\"web\",\"seq\":" + (AvailabilityHub.RING + 5) + "}\n\n",
+        assertEquals("event: resync\nid: " + (AvailabilityHub.RING + 5) + "\ndata: {\"channel\":\"web\",\"seq\":" +
+            (AvailabilityHub.RING + 5) + "}\n\n",
             sent.get(AvailabilityHub.RING), "after the older changes, naming the newest dropped");
         web.finishAndReleaseAll();
     }

@@ -52,8 +52,10 @@ class AvailabilityStreamTest
             }
             assertTrue(chunk.startsWith("event: ") && chunk.endsWith("\n\n"), chunk);
             final String[] lines = chunk.split("\n");
-            assertTrue(lines[1].startsWith("data: "), chunk);
-            return Map.entry(lines[0].substring(7), Json.object(lines[1].substring(6)));
+            assertTrue(lines[1].startsWith("id: ") && lines[2].startsWith("data: "), chunk);
+            final Map<String, Object> data = Json.object(lines[2].substring(6));
+            assertEquals(data.get("seq"), Long.parseLong(lines[1].substring(4)), "an event's id is its seq: " + chunk);
+            return Map.entry(lines[0].substring(7), data);
         }
     }
 
@@ -94,6 +96,38 @@ class AvailabilityStreamTest
         assertEquals(0, server.server.availability().subscriberCount(), "a closed stream unsubscribes");
     }
 
+    /**
+     * An EventSource that reconnects sends the id of the last event it had; what changed while it was away is not
+     * kept, so it is told to re-read before anything else, and then gets the changes as they come.
+     */
+    @Test
+    void shouldTellAClientThatReconnectsToResyncFirst()
+    {
+        final long before = server.receive("SS-20", "SS-A", 3).seq();
+        try (RawHttp stream = server.raw())
+        {
+            stream.write("GET /v1/availability/stream?channel=ss-back HTTP/1.1\r\nHost: x\r\nLast-Event-ID: " +
+                (before - 1) + "\r\n\r\n");
+            assertEquals(200, stream.readHead().status());
+            assertTrue(stream.readChunk().startsWith(":"), "a comment opens the stream");
+            final Map.Entry<String, Map<String, Object>> resync = nextEvent(stream);
+            assertEquals("resync", resync.getKey());
+            assertTrue((Long)resync.getValue().get("seq") >= before, resync.toString());
+            final long received = server.receive("SS-20", "SS-A", 2).seq();
+            assertEquals(Map.of("channel", "ss-back", "sku", "SS-20", "available", 5L, "seq", received),
+                nextEvent(stream).getValue());
+        }
+        try (RawHttp fresh = server.raw())
+        {
+            fresh.write(RawHttp.request("GET", "/v1/availability/stream?channel=ss-back", null));
+            assertEquals(200, fresh.readHead().status());
+            assertTrue(fresh.readChunk().startsWith(":"), "a comment opens the stream");
+            final long received = server.receive("SS-20", "SS-A", 1).seq();
+            assertEquals("availability", nextEvent(fresh).getKey(), "no resync without a Last-Event-ID");
+            assertTrue(received > 0);
+        }
+    }
+
     @Test
     void shouldRefuseAStreamWithoutOneChannelOrBehindAnotherRequest()
     {
@@ -124,6 +158,7 @@ class AvailabilityStreamTest
             assertEquals("", stream.readLine());
             final long received = server.receive("SS-10", "SS-A", 4).seq();
             assertEquals("event: availability", stream.readLine());
+            assertEquals("id: " + received, stream.readLine());
             assertEquals(Map.of("channel", "ss-old", "sku", "SS-10", "available", 4L, "seq", received),
                 Json.object(stream.readLine().substring("data: ".length())));
             assertEquals("", stream.readLine());
