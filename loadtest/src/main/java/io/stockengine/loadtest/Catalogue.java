@@ -6,12 +6,14 @@ import java.util.Map;
 /**
  * The names a run uses. SKUs carry the run id ({@code <run>-<index>}), so every run starts from SKUs the engine has
  * never seen and its reconciliation is exact even against a server that has served other runs; locations and
- * channels are shared names.
+ * channels are shared names. A run configures its channels, so their names say they are the load test's
+ * ({@code loadtest-web}): a run against a server that also serves real channels must not rewrite their policies.
  */
 final class Catalogue
 {
     private static final String[] CHANNEL_NAMES = {
-        "web", "marketplace", "wholesale", "app", "retail", "b2b", "social", "partner" };
+        "loadtest-web", "loadtest-marketplace", "loadtest-wholesale", "loadtest-app", "loadtest-retail",
+        "loadtest-b2b", "loadtest-social", "loadtest-partner" };
 
     final String runId;
     final String[] skus;
@@ -62,7 +64,7 @@ final class Catalogue
         final String[] names = new String[count];
         for (int i = 0; i < count; i++)
         {
-            names[i] = i < CHANNEL_NAMES.length ? CHANNEL_NAMES[i] : "channel-" + (i + 1);
+            names[i] = i < CHANNEL_NAMES.length ? CHANNEL_NAMES[i] : "loadtest-channel-" + (i + 1);
         }
         return names;
     }
