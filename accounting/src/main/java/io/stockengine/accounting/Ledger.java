@@ -128,6 +128,7 @@ public final class Ledger implements PositionStore, AutoCloseable
         }
         sink.lastSeq(committed == null ? 0 : committed.seq());
         requireNothingPastThePosition();
+        store.requireIntact();
     }
 
     /**

@@ -107,6 +107,7 @@ public final class LedgerReports implements AutoCloseable
         final LedgerReports reports = new LedgerReports(store);
         try
         {
+            store.requireIntact();
             reports.loadNames(config.consumerName());
             return reports;
         }

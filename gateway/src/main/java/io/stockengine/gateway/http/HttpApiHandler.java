@@ -464,9 +464,11 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             ctx.write(new io.netty.handler.codec.http.DefaultHttpContent(ctx.alloc().buffer().writeBytes(
                 AvailabilityHub.resync(name, engine.journaledSeq()).getBytes(StandardCharsets.UTF_8))));
         }
-        ctx.flush();
         ctx.channel().config().setAutoRead(false);
+        // Subscribed before anything reaches the client: a client that has read the opening and then changes the
+        // stock must get the event of that change (a test that reads the opening, then receives stock, lost its event so).
         stream = hub.subscribe(name, ctx.channel());
+        ctx.flush();
     }
 
     /**

@@ -39,11 +39,17 @@ class AvailabilityStreamTest
         LeakWatch.assertNoLeaks();
     }
 
-    /** The next event (comments skipped) as its name and data. */
+    /**
+     * The next event (comments skipped) as its name and data. Bounded in time: the keep-alive comments would keep a
+     * read that waits for an event that never comes going past any socket timeout, and a blocked read does not
+     * answer JUnit's interrupt.
+     */
     private static Map.Entry<String, Map<String, Object>> nextEvent(final RawHttp stream)
     {
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
         while (true)
         {
+            assertTrue(System.nanoTime() < deadline, "no event within 20 s, only keep-alive comments");
             final String chunk = stream.readChunk();
             assertNotNull(chunk, "the stream ended");
             if (chunk.startsWith(":"))

@@ -458,7 +458,7 @@ class HttpCodecTest
         assertTrue(new String(writtenBytes(), StandardCharsets.UTF_8).contains("text/event-stream"));
         hub.onChanges(change(7, "A"));
         assertTrue(new String(writtenBytes(), StandardCharsets.UTF_8).contains(
-            "event: availability\ndata: {\"channel\":\"hc-web\",\"sku\":\"A\",\"available\":70,\"seq\":7}\n\n"));
+            "event: availability\nid: 7\ndata: {\"channel\":\"hc-web\",\"sku\":\"A\",\"available\":70,\"seq\":7}\n\n"));
 
         writable(false);
         hub.onChanges(change(8, "B"));
@@ -468,12 +468,12 @@ class HttpCodecTest
 
         writable(true);
         final String caughtUp = new String(writtenBytes(), StandardCharsets.UTF_8);
-        assertTrue(caughtUp.contains("event: resync\ndata: {\"channel\":\"hc-web\",\"seq\":9}\n\n"), caughtUp);
+        assertTrue(caughtUp.contains("event: resync\nid: 9\ndata: {\"channel\":\"hc-web\",\"seq\":9}\n\n"), caughtUp);
         assertEquals(1, caughtUp.split("event: ", -1).length - 1, "one resync, no missed event: " + caughtUp);
 
         hub.onChanges(change(10, "D"));
         final String next = new String(writtenBytes(), StandardCharsets.UTF_8);
-        assertTrue(next.contains("event: availability\ndata: {\"channel\":\"hc-web\",\"sku\":\"D\",\"available\":100," +
+        assertTrue(next.contains("event: availability\nid: 10\ndata: {\"channel\":\"hc-web\",\"sku\":\"D\",\"available\":100," +
             "\"seq\":10}\n\n"), next);
         assertFalse(next.contains("resync"), "one resync was enough");
         assertTrue(channel.isOpen());
