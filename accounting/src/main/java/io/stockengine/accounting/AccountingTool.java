@@ -67,9 +67,11 @@ public final class AccountingTool implements Callable<Integer>
             else if (ex instanceof LedgerException && uniqueViolation(ex))
             {
                 failed.getErr().println("error: a row this run wrote is in the ledger already (" + ex.getMessage() +
-                    "): most likely another consumer is running on the same ledger; run one 'accounting-tool run' " +
-                    "per ledger. Nothing of this run was committed; it resumes from the ledger's position when " +
-                    "started again");
+                    "): another consumer is running on the same ledger (run one 'accounting-tool run' per " +
+                    "ledger), or, if none is, a crash left the ledger holding work past its position (embedded H2 " +
+                    "does, when killed): then rebuild it from the journal by moving it aside (the embedded one is " +
+                    "the data directory's accounting/ folder) and running again. Nothing of this run was " +
+                    "committed");
             }
             else if (ex instanceof LedgerException || ex instanceof IllegalStateException ||
                 ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException ||
