@@ -60,6 +60,7 @@ final class CogsCommand implements Callable<Integer>
             table.rule().row("TOTAL", total[0], Money.format(total[1]), total[2], Money.format(total[3]), total[4],
                 Money.format(total[5]), Money.format(total[6]));
             table.print(out);
+            out.print(ledger.notYetAccounted(reports.ledgerSeq()));
             out.flush();
             return AccountingTool.OK;
         }

@@ -48,6 +48,33 @@ final class LedgerOptions
         return dataDir.toAbsolutePath().normalize();
     }
 
+    /**
+     * What a report at ledger seq {@code ledgerSeq} leaves out: the journal's events past it, or nothing to say when
+     * there is no journal in the data directory to compare with (a ledger elsewhere) or it cannot be read.
+     */
+    String notYetAccounted(final long ledgerSeq)
+    {
+        final JournalConfig config = new JournalConfig().dataDir(dataDir());
+        if (!Files.isDirectory(config.journalDir()))
+        {
+            return "";
+        }
+        final long journal;
+        try
+        {
+            journal = io.stockengine.journal.JournalReader.lastSeq(config);
+        }
+        catch (final RuntimeException ex)
+        {
+            return String.format("%nThe journal in %s cannot be read to tell whether events are left to account: %s%n",
+                config.journalDir(), ex.getMessage());
+        }
+        return journal > ledgerSeq ? String.format("%nNOT COMPLETE: the journal holds events up to seq %,d; the %,d " +
+            "after seq %,d are not in the ledger yet (run 'accounting-tool run' to post them).%n", journal,
+            journal - ledgerSeq, ledgerSeq) : String.format("%nThe ledger has posted everything the journal holds " +
+            "(up to seq %,d).%n", journal);
+    }
+
     /** @throws ParameterException (exit code 2) when the directory holds no journal. */
     JournalConfig journal()
     {

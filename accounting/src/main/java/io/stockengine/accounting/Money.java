@@ -120,7 +120,8 @@ public final class Money
         }
         catch (final ArithmeticException | NumberFormatException ex)
         {
-            throw new IllegalArgumentException("'" + text + "' is not an amount with at most six decimals");
+            throw new IllegalArgumentException("'" + text + "' is not an amount with at most six decimals from " +
+                "-9223372036854.775808 to 9223372036854.775807");
         }
     }
 }

@@ -62,6 +62,7 @@ final class TrialBalanceCommand implements Callable<Integer>
             table.print(out);
             out.printf("%n* inventory account; inventory value %s%n%s%n", Money.format(trial.inventory()),
                 trial.balanced() ? "balanced: debits equal credits" : "NOT BALANCED: debits and credits differ");
+            out.print(ledger.notYetAccounted(trial.ledgerSeq()));
             out.flush();
             return trial.balanced() ? AccountingTool.OK : AccountingTool.PROBLEM;
         }

@@ -57,6 +57,7 @@ final class ValuationCommand implements Callable<Integer>
             table.print(out);
             out.println();
             out.println("Unit cost: value / units, rounded half-even to the millionth (the value itself is exact).");
+            out.print(ledger.notYetAccounted(reports.ledgerSeq()));
             out.flush();
             return AccountingTool.OK;
         }

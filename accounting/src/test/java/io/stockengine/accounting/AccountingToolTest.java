@@ -99,6 +99,8 @@ class AccountingToolTest
         assertEquals(0, now.exit(), now.err());
         assertTrue(now.out().contains("balanced: debits equal credits"), now.out());
         assertTrue(now.out().contains("1300") && now.out().contains("Inventory *"), now.out());
+        assertTrue(now.out().contains(String.format("The ledger has posted everything the journal holds (up to " +
+            "seq %,d)", lastSeq)), now.out());
         final Run atSeq = tool(with("trial-balance", "--as-of-seq", "500"));
         assertEquals(0, atSeq.exit(), atSeq.err());
         assertTrue(atSeq.out().contains("as of seq 500 "), atSeq.out());
@@ -121,6 +123,29 @@ class AccountingToolTest
         final Run cogs = tool(with("cogs"));
         assertEquals(0, cogs.exit(), cogs.err());
         assertTrue(cogs.out().contains("2027-01-15"), "engine time of the workload: " + cogs.out());
+    }
+
+    /**
+     * At month-end a report must say when the journal holds events its ledger has not posted yet: before, a trial
+     * balance for today left out today's last receipt and said nothing (a black-box tester).
+     */
+    @Test
+    void shouldSayWhenTheJournalHoldsEventsTheLedgerHasNotPosted()
+    {
+        final JournalConfig journal = new JournalConfig().dataDir(dir.resolve("behind")).snapshots(false);
+        final AccountingWorkload workload = new AccountingWorkload(5);
+        final long posted = JournalWriter.write(journal, workload, 1, 300, null);
+        final String behind = journal.dataDir().toString();
+        assertEquals(0, tool("run", "--data-dir", behind).exit());
+        final long written = JournalWriter.write(journal, workload, 301, 400, null);
+        assertTrue(written > posted, "the workload journals more");
+        for (final String report : new String[] { "trial-balance", "valuation", "cogs" })
+        {
+            final Run run = tool(report, "--data-dir", behind);
+            assertEquals(0, run.exit(), run.err());
+            assertTrue(run.out().contains(String.format("NOT COMPLETE: the journal holds events up to seq %,d; the " +
+                "%,d after seq %,d are not in the ledger yet", written, written - posted, posted)), run.out());
+        }
     }
 
     /** A report for a consumer that does not keep this ledger would show its postings "at seq 0". */

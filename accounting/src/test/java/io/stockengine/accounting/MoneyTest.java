@@ -31,6 +31,20 @@ class MoneyTest
         assertEquals(share, Money.share(value, part, whole));
     }
 
+    /** Too many decimals and too large are both refused, and the message gives the range as well as the scale. */
+    @Test
+    void shouldRefuseAnAmountOfSevenDecimalsOrPastTheRange()
+    {
+        assertEquals(9_223_372_036_854_775_807L, Money.parse("9223372036854.775807"));
+        for (final String bad : new String[] { "1.0000001", "99999999999999", "9223372036854.775808" })
+        {
+            final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> Money.parse(bad));
+            assertTrue(refused.getMessage().contains("at most six decimals from -9223372036854.775808 to " +
+                "9223372036854.775807"), refused.getMessage());
+        }
+    }
+
     @Test
     void shouldShareExactlyPast64Bits()
     {

@@ -1386,6 +1386,13 @@ public final class StockEngine
         {
             return;
         }
+        if (Math.multiplyHigh(c.quantity, c.amount) != 0 || c.quantity * c.amount < 0)
+        {
+            // The receipt's value (units x unit cost, in millionths) would not fit the signed 64 bits the journal's
+            // consumers value stock in: the ledger could never post it, nor anything after it.
+            invalid(c, "unit_cost");
+            return;
+        }
         final int sku = intern(EventSink.SYMBOL_SKU, c.sku);
         final int location = intern(EventSink.SYMBOL_LOCATION, c.location);
         long met = 0;

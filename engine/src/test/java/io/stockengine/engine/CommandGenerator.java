@@ -415,6 +415,11 @@ final class CommandGenerator
             c.type = CommandType.RECEIVE;
             c.quantity = 1 + random.nextInt(random.nextInt(4) == 0 ? 40 : 12);
             c.amount = 1_000_000L * (1 + random.nextInt(50));
+            if (random.nextInt(400) == 0)
+            {
+                // Worth the most a receipt may be worth, or a millionth more (refused).
+                c.amount = Long.MAX_VALUE / c.quantity + (c.quantity > 1 ? random.nextInt(2) : 0);
+            }
             c.flag = random.nextInt(5) == 0;
             final Set<String> pos = model.purchaseOrders(c.sku, c.location);
             if (!pos.isEmpty() && random.nextBoolean())

@@ -1,5 +1,6 @@
 package io.stockengine.engine;
 
+import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -1196,6 +1197,11 @@ final class ReferenceModel
             }
             case CommandType.RECEIVE ->
             {
+                if (BigInteger.valueOf(c.quantity).multiply(BigInteger.valueOf(c.amount)).bitLength() > 63)
+                {
+                    invalid(c, "unit_cost");
+                    return;
+                }
                 internNames(c);
                 final Balance b = balance(c.sku, c.location);
                 b.buckets[c.flag ? Bucket.QUALITY_CONTROL : Bucket.SELLABLE] += c.quantity;

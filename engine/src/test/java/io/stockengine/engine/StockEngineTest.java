@@ -570,6 +570,23 @@ class StockEngineTest
         assertBuckets("B", "L0", 3, 0, 0, 0, 0);
     }
 
+    /**
+     * A receipt's value, units x unit cost in millionths, must fit in 64 bits: the ledger values stock in them, and
+     * one receipt past it stopped the accounting consumer for good (a black-box tester).
+     */
+    @Test
+    void shouldRefuseAReceiptWorthMoreThanTheBooksCanHold()
+    {
+        final long most = Long.MAX_VALUE / 1_000;
+        assertOk(cmd(RECEIVE).key(key()).sku("A").at("L0").qty(1_000).amount(most).run());
+        final Command refused = cmd(RECEIVE).key(key()).sku("A").at("L0").qty(1_000).amount(most + 1).run();
+        assertEquals(ResultCode.INVALID_REQUEST, refused.result);
+        assertEquals("unit_cost", refused.field);
+        final Command huge = cmd(RECEIVE).key(key()).sku("A").at("L0").qty(1_000_000_000).amount(Long.MAX_VALUE).run();
+        assertEquals(ResultCode.INVALID_REQUEST, huge.result, "a product that wraps past 2^64 as well");
+        assertBuckets("A", "L0", 1_000, 0, 0, 0, 0);
+    }
+
     @Test
     void shouldRefuseStockOfKitSku()
     {

@@ -247,6 +247,18 @@ public final class JournalReader implements AutoCloseable
      * @throws JournalCorruptedException when the stored position names an excerpt the journal does not have.
      * @throws IllegalArgumentException   when a start seq is not in the journal.
      */
+    /**
+     * The seq of the last event the journal of {@code config} holds, 0 for none: what a report compares its ledger's
+     * position with, so it can say the period it shows is not complete yet.
+     */
+    public static long lastSeq(final JournalConfig config)
+    {
+        try (SingleChronicleQueue queue = Queues.open(config.journalDir(), config, true))
+        {
+            return JournalSeek.end(queue).seq();
+        }
+    }
+
     public static JournalReader open(final Context context)
     {
         return new JournalReader(context.conclude());

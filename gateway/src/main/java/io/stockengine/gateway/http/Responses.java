@@ -222,6 +222,11 @@ final class Responses
         {
             return "an allocation names a kit, which has no stock to fence";
         }
+        if ("unit_cost".equals(c.field))
+        {
+            return "the receipt is worth more (quantity x unit_cost) than 9223372036854.775807, the largest value " +
+                "the journal's consumers can book";
+        }
         return c.field + " is not acceptable here";
     }
 

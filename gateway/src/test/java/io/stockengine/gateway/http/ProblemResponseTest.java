@@ -412,6 +412,19 @@ class ProblemResponseTest
             "'quantity':1}]}"), "allocations", "an allocation names a kit, which has no stock to fence");
     }
 
+    /** A receipt worth more than the books can hold is refused by the engine, naming unit_cost and why. */
+    @Test
+    void shouldRefuseAReceiptWorthMoreThanTheBooksCanHold()
+    {
+        final long seq = server.journaledSeq();
+        assertDetail(server.post("/v1/receipts", "{'sku':'PR-BIG','location':'PR-A','quantity':1000000000," +
+            "'unit_cost':'99999999.999999'}", "pr-big-1"), "unit_cost", "the receipt is worth more (quantity x " +
+            "unit_cost) than 9223372036854.775807, the largest value the journal's consumers can book");
+        assertEquals(seq, server.journaledSeq(), "nothing journaled");
+        server.post("/v1/receipts", "{'sku':'PR-BIG','location':'PR-A','quantity':1000000000,'unit_cost':'9000'}",
+            "pr-big-2").assertOk(201);
+    }
+
     private static void assertDetail(final Reply reply, final String field, final String detail)
     {
         reply.assertProblem(400, "INVALID_REQUEST", field);
@@ -421,10 +434,13 @@ class ProblemResponseTest
     @Test
     void shouldAcceptTheLargestValuesAtTheirLimits()
     {
+        // The largest quantity at the largest unit cost the books can value it at, and one unit at the largest cost.
         server.post("/v1/receipts", "{'sku':'" + LONG_64 + "','location':'" + "L".repeat(32) +
-            "','quantity':1000000000,'unit_cost':'9223372036.854775','purchase_order':'" + LONG_64 + "'}", LONG_64)
+            "','quantity':1000000000,'unit_cost':'9223.372036','purchase_order':'" + LONG_64 + "'}", LONG_64)
             .assertOk(201);
-        assertEquals(1_000_000_000L, server.stockAt(LONG_64, "L".repeat(32)).get("sellable"));
+        server.post("/v1/receipts", "{'sku':'" + LONG_64 + "','location':'" + "L".repeat(32) +
+            "','quantity':1,'unit_cost':'9223372036.854775'}", "pr-limit-cost").assertOk(201);
+        assertEquals(1_000_000_001L, server.stockAt(LONG_64, "L".repeat(32)).get("sellable"));
         server.put("/v1/orders/" + LONG_64, "{'channel':'" + "c".repeat(32) + "','ttl_seconds':31536000," +
             "'lines':[" + lines(1000).replace("PR-1", LONG_64) + "]}").assertOk(201);
         assertEquals(1000L, server.stockAt(LONG_64, "L".repeat(32)).get("reserved"));
