@@ -411,6 +411,15 @@ final class Responses
         json.writeEndObject();
     }
 
+    /** A sale's line or a kit's component. */
+    private static void skuQuantity(final JsonGenerator json, final String sku, final long quantity) throws IOException
+    {
+        json.writeStartObject();
+        json.writeStringField("sku", sku);
+        json.writeNumberField("quantity", quantity);
+        json.writeEndObject();
+    }
+
     /** The kit as PUT defined it, without the seq (a read answers no event of its own). */
     private static void kit(final JsonGenerator json, final Command c, final String sku) throws IOException
     {
@@ -419,10 +428,7 @@ final class Responses
         json.writeArrayFieldStart("components");
         for (int row = 0; row < c.rowCount; row++)
         {
-            json.writeStartObject();
-            json.writeStringField("sku", c.rowSku[row]);
-            json.writeNumberField("quantity", c.rowValues[row]);
-            json.writeEndObject();
+            skuQuantity(json, c.rowSku[row], c.rowValues[row]);
         }
         json.writeEndArray();
         json.writeEndObject();
@@ -488,10 +494,7 @@ final class Responses
                 json.writeArrayFieldStart("lines");
                 for (int i = 0; i < r.lineCount; i++)
                 {
-                    json.writeStartObject();
-                    json.writeStringField("sku", r.lineSku[i]);
-                    json.writeNumberField("quantity", r.lineQuantity[i]);
-                    json.writeEndObject();
+                    skuQuantity(json, r.lineSku[i], r.lineQuantity[i]);
                 }
                 json.writeEndArray();
             }
@@ -544,10 +547,7 @@ final class Responses
                 json.writeArrayFieldStart("components");
                 for (int i = 0; i < r.lineCount; i++)
                 {
-                    json.writeStartObject();
-                    json.writeStringField("sku", r.lineSku[i]);
-                    json.writeNumberField("quantity", r.lineQuantity[i]);
-                    json.writeEndObject();
+                    skuQuantity(json, r.lineSku[i], r.lineQuantity[i]);
                 }
                 json.writeEndArray();
             }
