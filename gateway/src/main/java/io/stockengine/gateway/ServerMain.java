@@ -179,6 +179,16 @@ public final class ServerMain implements Callable<Integer>
         error.printStackTrace(err);
     }
 
+    /**
+     * One line of the server's log on standard output, after the wall-clock time (UTC, to the millisecond) it was
+     * written at: an operator reading it after an incident needs to know when recovery ended or a stop began. Never
+     * called on the logic thread, which does not log.
+     */
+    static void log(final String line)
+    {
+        System.out.println(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " " + line);
+    }
+
     /** A failed start in an operator's words: what to fix, not the exception's class. */
     static String startFailure(final Exception ex, final GatewayConfig config)
     {
@@ -230,9 +240,9 @@ public final class ServerMain implements Callable<Integer>
             {
                 return;
             }
-            System.out.println("shutdown: stopping (SIGTERM)");
+            log("shutdown: stopping (SIGTERM)");
             server.close();
-            System.out.println("shutdown: done");
+            log("shutdown: done");
             stopped.countDown();
             // The JVM exits a SIGTERM with 143 once its hooks are done, and the main thread's exit(0) waits behind
             // it: a graceful stop that flushed, snapshotted and closed everything reports 0 itself.
@@ -242,7 +252,7 @@ public final class ServerMain implements Callable<Integer>
         final StockServer server;
         try
         {
-            server = StockServer.start(config, line -> System.out.println(line));
+            server = StockServer.start(config, ServerMain::log);
         }
         catch (final io.stockengine.journal.JournalCorruptedException ex)
         {
@@ -266,7 +276,7 @@ public final class ServerMain implements Callable<Integer>
             return 1;
         }
         running.set(server);
-        System.out.println(collectorAdvice());
+        log(collectorAdvice());
         stopped.await();
         return 0;
     }

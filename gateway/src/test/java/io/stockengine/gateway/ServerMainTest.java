@@ -200,11 +200,11 @@ class ServerMainTest
         {
             final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
             // The collector line comes once the server is running and a stop would be graceful.
-            while (!java.nio.file.Files.readString(log).contains("\ngc: ") && System.nanoTime() < deadline)
+            while (!java.nio.file.Files.readString(log).contains("Z gc: ") && System.nanoTime() < deadline)
             {
                 Thread.sleep(20);
             }
-            assertTrue(java.nio.file.Files.readString(log).contains("\ngc: "), "the server started: " +
+            assertTrue(java.nio.file.Files.readString(log).contains("Z gc: "), "the server started: " +
                 java.nio.file.Files.readString(log));
             child.destroy();
             assertTrue(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the server stopped");
@@ -212,6 +212,9 @@ class ServerMainTest
             assertEquals(0, child.exitValue(), "exit status after SIGTERM: " + output);
             assertTrue(output.contains("shutdown: journal flushed"), output);
             assertTrue(output.contains("shutdown: done"), output);
+            assertTrue(output.lines().anyMatch(line ->
+                line.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z ready: .*")),
+                "log lines carry the time they were written: " + output);
         }
         finally
         {
