@@ -182,6 +182,12 @@ public final class StockServer implements AutoCloseable
             .waitStrategy(config.waitStrategy).tickIntervalMillis(config.tickIntervalMillis)
             .replyOnJournalThread("shared".equals(config.replyThread))
             .journalOnLogicThread("logic".equals(config.journalThread));
+        if (!java.nio.file.Files.exists(journalConfig.journalDir()))
+        {
+            // The one start that begins with no stock at all; a mistyped --data-dir looks exactly like it.
+            log.accept("data: " + journalConfig.journalDir().toAbsolutePath() + " does not exist: it is created and " +
+                "the engine starts empty (no journal yet; if this directory was meant to hold one, check --data-dir)");
+        }
         engine = JournaledEngine.open(journalConfig, engineConfig, pipelineConfig, line ->
         {
             progress = line;

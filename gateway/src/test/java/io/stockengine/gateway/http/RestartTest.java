@@ -175,12 +175,17 @@ class RestartTest
         final Acknowledged acknowledged;
         try (TestServer first = TestServer.start(config))
         {
+            assertTrue(first.log.stream().anyMatch(line -> line.startsWith("data: ") &&
+                line.contains("does not exist: it is created and the engine starts empty")),
+                () -> "a first start says it starts with no journal (a mistyped --data-dir does too): " + first.log);
             acknowledged = workload(first);
         }
         final GatewayConfig again = TestServer.config(dataDir);
         again.snapshots = true;
         try (TestServer second = TestServer.start(again))
         {
+            assertTrue(second.log.stream().noneMatch(line -> line.startsWith("data: ")),
+                () -> "a start on a journal says nothing of starting empty: " + second.log);
             assertTrue(second.log.stream().anyMatch(line -> line.startsWith("recovery: snapshot at seq")),
                 () -> "recovered from the snapshot: " + second.log);
             assertRecovered(second, acknowledged);
