@@ -127,6 +127,17 @@ class ConsumerKillTest
         }
     }
 
+    /** Posts the first events of the journal into the ledger and commits them; returns the ledger's seq. */
+    private long postSome(final LedgerConfig config) throws Exception
+    {
+        try (AccountingConsumer consumer = AccountingConsumer.open(journal, config))
+        {
+            consumer.reader().poll(consumer.ledger().sink(), 2_000);
+            consumer.reader().commit();
+            return consumer.ledger().lastSeq();
+        }
+    }
+
     /**
      * A database that kept part of a transaction a crash interrupted (embedded H2, killed while recovering from an
      * earlier kill, did) leaves postings past the committed position: the consumer refuses the ledger, saying how to
@@ -136,13 +147,7 @@ class ConsumerKillTest
     void shouldRefuseALedgerHoldingPostingsPastItsPosition() throws Exception
     {
         final LedgerConfig config = TestLedgers.h2().consumerName("leftovers");
-        final long position;
-        try (AccountingConsumer consumer = AccountingConsumer.open(journal, config))
-        {
-            consumer.reader().poll(consumer.ledger().sink(), 2_000);
-            consumer.reader().commit();
-            position = consumer.ledger().lastSeq();
-        }
+        final long position = postSome(config);
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(config.url());
              java.sql.Statement s = c.createStatement())
         {
@@ -167,13 +172,7 @@ class ConsumerKillTest
     void shouldRefuseALedgerThatLostPostingsCommittedBeforeItsPosition() throws Exception
     {
         final LedgerConfig config = TestLedgers.h2().consumerName("lost");
-        final long position;
-        try (AccountingConsumer consumer = AccountingConsumer.open(journal, config))
-        {
-            consumer.reader().poll(consumer.ledger().sink(), 2_000);
-            consumer.reader().commit();
-            position = consumer.ledger().lastSeq();
-        }
+        final long position = postSome(config);
         try (LedgerReports reports = LedgerReports.open(config))
         {
             assertEquals(position, reports.ledgerSeq(), "an intact ledger opens");

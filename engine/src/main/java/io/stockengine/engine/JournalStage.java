@@ -7,19 +7,8 @@ package io.stockengine.engine;
 public interface JournalStage
 {
     /** Discards events: the pipeline before a journal is attached, and benchmarks of the logic alone. */
-    JournalStage NONE = new JournalStage()
+    JournalStage NONE = new AppendOnlyJournalStage()
     {
-        @Override
-        public EventSink recorder()
-        {
-            return NoOpEventSink.INSTANCE;
-        }
-
-        @Override
-        public void beforeCommand(final Command command)
-        {
-        }
-
         @Override
         public void onCommand(final Command command, final boolean endOfBatch)
         {

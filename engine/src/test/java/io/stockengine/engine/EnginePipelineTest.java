@@ -26,21 +26,6 @@ class EnginePipelineTest
 {
     private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
 
-    /** A journal stage whose tests care only about the append side. */
-    private abstract static class AppendOnlyJournal implements JournalStage
-    {
-        @Override
-        public EventSink recorder()
-        {
-            return NoOpEventSink.INSTANCE;
-        }
-
-        @Override
-        public void beforeCommand(final Command command)
-        {
-        }
-    }
-
     private EnginePipeline pipeline(final JournalStage journal, final int ringSize, final long tickMillis)
     {
         return pipeline(journal, ringSize, tickMillis, "journal");
@@ -144,7 +129,7 @@ class EnginePipelineTest
     void shouldAnswerOverloadedWhenTheRingIsFullAndApplyNothing() throws Exception
     {
         final CountDownLatch release = new CountDownLatch(1);
-        final JournalStage stalled = new AppendOnlyJournal()
+        final JournalStage stalled = new AppendOnlyJournalStage()
         {
             @Override
             public void onCommand(final Command command, final boolean endOfBatch) throws Exception
@@ -287,7 +272,7 @@ class EnginePipelineTest
         final Map<Long, Long> appendedAt = new ConcurrentHashMap<>();
         final AtomicLong appended = new AtomicLong();
         final AtomicLong committed = new AtomicLong();
-        final JournalStage journal = new AppendOnlyJournal()
+        final JournalStage journal = new AppendOnlyJournalStage()
         {
             @Override
             public void onCommand(final Command command, final boolean endOfBatch)
@@ -377,7 +362,7 @@ class EnginePipelineTest
     void shouldRefuseToAcknowledgeAnythingAfterTheJournalFails() throws Exception
     {
         final AtomicInteger appended = new AtomicInteger();
-        final JournalStage failing = new AppendOnlyJournal()
+        final JournalStage failing = new AppendOnlyJournalStage()
         {
             @Override
             public void onCommand(final Command command, final boolean endOfBatch)
@@ -414,7 +399,7 @@ class EnginePipelineTest
         final AtomicInteger decided = new AtomicInteger();
         final AtomicInteger calls = new AtomicInteger();
         final List<Boolean> batchEnds = java.util.Collections.synchronizedList(new ArrayList<>());
-        final JournalStage failing = new AppendOnlyJournal()
+        final JournalStage failing = new AppendOnlyJournalStage()
         {
             @Override
             public void beforeCommand(final Command command)

@@ -16,10 +16,10 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.stockengine.engine.AppendOnlyJournalStage;
 import io.stockengine.engine.Command;
 import io.stockengine.engine.EngineConfig;
 import io.stockengine.engine.EnginePipeline;
-import io.stockengine.engine.EventSink;
 import io.stockengine.engine.JournalStage;
 import io.stockengine.engine.NoOpEventSink;
 import io.stockengine.engine.PipelineConfig;
@@ -98,7 +98,7 @@ final class TestServer implements AutoCloseable
     }
 
     /** A journal stage that holds every command at its door while closed: commands pile up in the ring. */
-    static final class GatedJournal implements JournalStage
+    static final class GatedJournal extends AppendOnlyJournalStage
     {
         private volatile CountDownLatch gate = new CountDownLatch(0);
 
@@ -110,17 +110,6 @@ final class TestServer implements AutoCloseable
         void open()
         {
             gate.countDown();
-        }
-
-        @Override
-        public EventSink recorder()
-        {
-            return NoOpEventSink.INSTANCE;
-        }
-
-        @Override
-        public void beforeCommand(final Command command)
-        {
         }
 
         @Override

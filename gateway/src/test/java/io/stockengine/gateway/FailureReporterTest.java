@@ -11,11 +11,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.stockengine.engine.AppendOnlyJournalStage;
 import io.stockengine.engine.Command;
 import io.stockengine.engine.CommandType;
 import io.stockengine.engine.EngineConfig;
 import io.stockengine.engine.EnginePipeline;
-import io.stockengine.engine.EventSink;
 import io.stockengine.engine.JournalStage;
 import io.stockengine.engine.NoOpEventSink;
 import io.stockengine.engine.PipelineConfig;
@@ -33,19 +33,8 @@ class FailureReporterTest
     void shouldLogAJournalFailureOnceWithItsCause() throws Exception
     {
         final AtomicInteger appended = new AtomicInteger();
-        final JournalStage failing = new JournalStage()
+        final JournalStage failing = new AppendOnlyJournalStage()
         {
-            @Override
-            public EventSink recorder()
-            {
-                return NoOpEventSink.INSTANCE;
-            }
-
-            @Override
-            public void beforeCommand(final Command command)
-            {
-            }
-
             @Override
             public void onCommand(final Command command, final boolean endOfBatch)
             {

@@ -217,6 +217,16 @@ class JournalRecoveryTest
         }
     }
 
+    /** Zeroes bytes of the journal file, as a page or sector that never reached the disk reads. */
+    private void zero(final long position, final int length) throws IOException
+    {
+        try (RandomAccessFile file = new RandomAccessFile(journalFile().toFile(), "rw"))
+        {
+            file.seek(position);
+            file.write(new byte[length]);
+        }
+    }
+
     private void scribble(final long position, final int length) throws IOException
     {
         try (RandomAccessFile file = new RandomAccessFile(journalFile().toFile(), "rw"))
@@ -311,11 +321,7 @@ class JournalRecoveryTest
             }
             hit = excerpts.get(i);
         }
-        try (RandomAccessFile file = new RandomAccessFile(journalFile().toFile(), "rw"))
-        {
-            file.seek(hit[0] / 4096 * 4096);
-            file.write(new byte[4096]);
-        }
+        zero(hit[0] / 4096 * 4096, 4096);
         final JournalCorruptedException refused = assertThrows(JournalCorruptedException.class,
             () -> open(false, clock).close());
         assertTrue(refused.getMessage().contains("corrupt in the middle"), refused.getMessage());
@@ -342,11 +348,7 @@ class JournalRecoveryTest
         final List<long[]> excerpts = excerptPositions();
         final long[] last = excerpts.get(excerpts.size() - 1);
         final int length = "header".equals(zeroed) ? 4 : 4 + (int)("half".equals(zeroed) ? last[1] / 2 : last[1]);
-        try (RandomAccessFile file = new RandomAccessFile(journalFile().toFile(), "rw"))
-        {
-            file.seek(last[0] - 4);
-            file.write(new byte[length]);
-        }
+        zero(last[0] - 4, length);
 
         final long resumedAfter;
         try (JournaledEngine engine = open(false, clock))
@@ -391,11 +393,7 @@ class JournalRecoveryTest
         }
         final List<long[]> excerpts = excerptPositions();
         final long[] last = excerpts.get(excerpts.size() - 1);
-        try (RandomAccessFile file = new RandomAccessFile(journalFile().toFile(), "rw"))
-        {
-            file.seek(last[0] - 4);
-            file.write(new byte[4 + (int)last[1]]);
-        }
+        zero(last[0] - 4, 4 + (int)last[1]);
         final JournalCorruptedException refused = assertThrows(JournalCorruptedException.class,
             () -> open(true, clock).close());
         assertTrue(refused.getMessage().contains("was taken at or after that excerpt"), refused.getMessage());

@@ -2,10 +2,10 @@ package io.stockengine.gateway.http;
 
 import java.util.concurrent.Semaphore;
 
+import io.stockengine.engine.AppendOnlyJournalStage;
 import io.stockengine.engine.Command;
 import io.stockengine.engine.EngineConfig;
 import io.stockengine.engine.EnginePipeline;
-import io.stockengine.engine.EventSink;
 import io.stockengine.engine.JournalStage;
 import io.stockengine.engine.NoOpEventSink;
 import io.stockengine.engine.PipelineConfig;
@@ -28,19 +28,8 @@ final class GatedEngine implements EngineAccess, AutoCloseable
         {
             gate.release(1 << 29);
         }
-        final JournalStage journal = new JournalStage()
+        final JournalStage journal = new AppendOnlyJournalStage()
         {
-            @Override
-            public EventSink recorder()
-            {
-                return NoOpEventSink.INSTANCE;
-            }
-
-            @Override
-            public void beforeCommand(final Command command)
-            {
-            }
-
             @Override
             public void onCommand(final Command command, final boolean endOfBatch) throws InterruptedException
             {
