@@ -52,6 +52,15 @@ public final class Command
     /** Stride of {@link #rowValues} for a transfer: quantity, in transit, received. */
     public static final int TRANSFER_FIELDS = 3;
 
+    /**
+     * Stride of {@link #rowValues} for a count's one row: sellable before the count (on a refused compare-and-set,
+     * sellable now), the units counted, and the variance between them (counted - previous).
+     */
+    public static final int COUNT_FIELDS = 3;
+    public static final int COUNT_PREVIOUS = 0;
+    public static final int COUNT_COUNTED = 1;
+    public static final int COUNT_VARIANCE = 2;
+
     private static final int INITIAL_LINES = 8;
     private static final int INITIAL_EVENT_BYTES = 256;
     /**

@@ -48,6 +48,10 @@ public final class InventoryState implements EventSink
     private int answerTransfer = -1;
     private long answerTransferSeq;
     private long answerTransferCorrelation;
+    /** Sellable before the last count, and that count's seq and correlation id: what its key's answer keeps. */
+    private long answerCountPrevious;
+    private long answerCountSeq;
+    private long answerCountCorrelation;
 
     public InventoryState(final EngineConfig config)
     {
@@ -492,6 +496,9 @@ public final class InventoryState implements EventSink
     {
         lastSeq = seq;
         balances.set(balances.findOrCreate(sku, location), Balances.SELLABLE, counted);
+        answerCountPrevious = previous;
+        answerCountSeq = seq;
+        answerCountCorrelation = lastCorrelationId;
     }
 
     @Override
@@ -534,15 +541,25 @@ public final class InventoryState implements EventSink
         {
             keepTransferAnswer(slot, answerTransfer);
         }
+        else if (answerCountSeq == seq - 1 && answerCountSeq > 0 && answerCountCorrelation == lastCorrelationId &&
+            keys.openAnswer(slot, ANSWER_COUNT))
+        {
+            keys.answerPut(0, ANSWER_KIND_COUNT);
+            keys.answerPut(1, (int)(answerCountPrevious >>> 32));
+            keys.answerPut(2, (int)answerCountPrevious);
+        }
     }
 
     /** The first int of a kept answer: what it is the answer of. */
     static final int ANSWER_KIND_ORDER = 1;
     static final int ANSWER_KIND_TRANSFER = 2;
+    static final int ANSWER_KIND_COUNT = 3;
     /** Ints of an order answer before its lines, and per line; ints of a transfer answer. */
     static final int ANSWER_ORDER_HEADER = 6;
     static final int ANSWER_ORDER_LINE = 8;
     static final int ANSWER_TRANSFER = 7;
+    /** A count answer: kind, then sellable before the count (high and low int); the rest is in the request. */
+    static final int ANSWER_COUNT = 3;
 
     /**
      * An order answer: kind, status, channel, expiry (high and low int), line count, then per line of the order (a

@@ -397,6 +397,12 @@ public final class StockEngine
                 transferView(c, t);
             }
         }
+        else if (c.type == CommandType.COUNT && kept == InventoryState.ANSWER_COUNT &&
+            keys.answerGet(slot, 0) == InventoryState.ANSWER_KIND_COUNT)
+        {
+            // A retry whose answer is no longer kept gets no row: sellable now says nothing of what was counted.
+            countRow(c, ((long)keys.answerGet(slot, 1) << 32) | (keys.answerGet(slot, 2) & 0xFFFF_FFFFL));
+        }
     }
 
     /** The order as the keyed action left it, from what its binding kept (see {@link InventoryState#keyBound}). */
@@ -1489,6 +1495,7 @@ public final class StockEngine
             return;
         }
         final long sellable = bucketOf(c.sku, c.location, Bucket.SELLABLE);
+        countRow(c, sellable);
         if (c.flag && c.quantity2 != sellable)
         {
             c.result = ResultCode.INVALID_TRANSITION;
@@ -1498,6 +1505,18 @@ public final class StockEngine
         final int location = intern(EventSink.SYMBOL_LOCATION, c.location);
         out.counted(next(), sku, location, c.quantity, sellable);
         succeed(c);
+    }
+
+    /** What a counter wants to hear back: what the books said before, and the variance the count found. */
+    private static void countRow(final Command c, final long previous)
+    {
+        c.ensureRows(1, Command.COUNT_FIELDS);
+        c.rowSku[0] = c.sku;
+        c.rowLocation[0] = c.location;
+        c.rowValues[Command.COUNT_PREVIOUS] = previous;
+        c.rowValues[Command.COUNT_COUNTED] = c.quantity;
+        c.rowValues[Command.COUNT_VARIANCE] = c.quantity - previous;
+        c.rowCount = 1;
     }
 
     private void transferOut(final Command c)

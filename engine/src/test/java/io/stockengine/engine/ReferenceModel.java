@@ -271,7 +271,7 @@ final class ReferenceModel
         }
         if (boundNow != null && (c.type == CommandType.PICK || c.type == CommandType.SHIP ||
             c.type == CommandType.CANCEL || c.type == CommandType.RETURN || c.type == CommandType.TRANSFER_OUT ||
-            c.type == CommandType.TRANSFER_IN))
+            c.type == CommandType.TRANSFER_IN || c.type == CommandType.COUNT))
         {
             boundNow.answer = new Command().copyOutputsFrom(c);
         }
@@ -1266,6 +1266,13 @@ final class ReferenceModel
             case CommandType.COUNT ->
             {
                 final long sellable = bucket(c.sku, c.location, Bucket.SELLABLE);
+                c.ensureRows(1, Command.COUNT_FIELDS);
+                c.rowSku[0] = c.sku;
+                c.rowLocation[0] = c.location;
+                c.rowValues[Command.COUNT_PREVIOUS] = sellable;
+                c.rowValues[Command.COUNT_COUNTED] = c.quantity;
+                c.rowValues[Command.COUNT_VARIANCE] = c.quantity - sellable;
+                c.rowCount = 1;
                 if (c.flag && c.quantity2 != sellable)
                 {
                     c.result = ResultCode.INVALID_TRANSITION;

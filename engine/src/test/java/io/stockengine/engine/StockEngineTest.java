@@ -1093,15 +1093,45 @@ class StockEngineTest
     void shouldCountSellableUnlessExpectedIsStale()
     {
         receive("A", "L0", 10);
-        assertOk(cmd(COUNT).key(key()).sku("A").at("L0").qty(7).run());
+        final Command shrink = cmd(COUNT).key(key()).sku("A").at("L0").qty(7).run();
+        assertOk(shrink);
+        assertCountRow(shrink, 10, 7, -3);
         assertBuckets("A", "L0", 7, 0, 0, 0, 0);
         final Command stale = cmd(COUNT).key(key()).sku("A").at("L0").qty(5).flag().qty2(6).run();
         assertEquals(ResultCode.INVALID_TRANSITION, stale.result);
+        assertCountRow(stale, 7, 5, -2);
         assertBuckets("A", "L0", 7, 0, 0, 0, 0);
         assertOk(cmd(COUNT).key(key()).sku("A").at("L0").qty(5).flag().qty2(7).run());
         assertBuckets("A", "L0", 5, 0, 0, 0, 0);
-        assertOk(cmd(COUNT).key(key()).sku("A").at("L3").qty(4).flag().qty2(0).run());
+        final Command found = cmd(COUNT).key(key()).sku("A").at("L3").qty(4).flag().qty2(0).run();
+        assertOk(found);
+        assertCountRow(found, 0, 4, 4);
         assertBuckets("A", "L3", 4, 0, 0, 0, 0);
+    }
+
+    /** A retried count answers the variance it found, not one against what sellable has become since. */
+    @Test
+    void shouldAnswerARetriedCountWithTheVarianceItFoundFirst()
+    {
+        receive("A", "L0", 10);
+        final String key = key();
+        assertCountRow(cmd(COUNT).key(key).sku("A").at("L0").qty(7).run(), 10, 7, -3);
+        receive("A", "L0", 2);
+        final Command retry = cmd(COUNT).key(key).sku("A").at("L0").qty(7).run();
+        assertOk(retry);
+        assertTrue(retry.replayed);
+        assertCountRow(retry, 10, 7, -3);
+        assertBuckets("A", "L0", 9, 0, 0, 0, 0);
+    }
+
+    private static void assertCountRow(final Command c, final long previous, final long counted, final long variance)
+    {
+        assertEquals(1, c.rowCount);
+        assertEquals(c.sku, c.rowSku[0]);
+        assertEquals(c.location, c.rowLocation[0]);
+        assertEquals(previous, c.value(0, Command.COUNT_FIELDS, Command.COUNT_PREVIOUS), "previous");
+        assertEquals(counted, c.value(0, Command.COUNT_FIELDS, Command.COUNT_COUNTED), "counted");
+        assertEquals(variance, c.value(0, Command.COUNT_FIELDS, Command.COUNT_VARIANCE), "variance");
     }
 
     // ---- transfers ----

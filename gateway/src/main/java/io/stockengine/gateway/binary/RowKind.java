@@ -26,12 +26,14 @@ public final class RowKind
     public static final int CHANNEL = 6;
     /** A kit's components: sku, no location, units per kit. */
     public static final int KIT = 7;
+    /** A count's one row: sku, location, then sellable before it (now, when refused), counted, variance. */
+    public static final int COUNT = 8;
 
     private static final int[] STRIDES = {
         0, Command.STOCK_FIELDS, Command.LINE_FIELDS, Command.AVAILABILITY_FIELDS, Command.SHORTFALL_FIELDS,
-        Command.TRANSFER_FIELDS, 1, 1 };
+        Command.TRANSFER_FIELDS, 1, 1, Command.COUNT_FIELDS };
     private static final String[] NAMES = { "none", "stock", "order_lines", "availability", "shortfall", "transfer",
-        "channel", "kit" };
+        "channel", "kit", "count" };
 
     private RowKind()
     {
@@ -50,7 +52,8 @@ public final class RowKind
 
     /**
      * The rows an answer of this type and result carries: shortfalls for refused movements, the order, transfer,
-     * stock, availability or channel view otherwise (a refused TRANSFER_IN still shows the transfer).
+     * stock, availability or channel view otherwise (a refused TRANSFER_IN still shows the transfer, a refused
+     * COUNT the sellable it found). A replayed COUNT whose answer is no longer kept has no row.
      */
     public static int of(final int type, final int result)
     {
@@ -58,7 +61,8 @@ public final class RowKind
         {
             return SHORTFALL;
         }
-        if (result != ResultCode.OK && !(result == ResultCode.INVALID_TRANSITION && type == CommandType.TRANSFER_IN))
+        if (result != ResultCode.OK && !(result == ResultCode.INVALID_TRANSITION &&
+            (type == CommandType.TRANSFER_IN || type == CommandType.COUNT)))
         {
             return NONE;
         }
@@ -84,6 +88,8 @@ public final class RowKind
                 return CHANNEL;
             case CommandType.QUERY_KIT:
                 return KIT;
+            case CommandType.COUNT:
+                return COUNT;
             default:
                 return NONE;
         }

@@ -2,12 +2,14 @@ package io.stockengine.gateway.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -77,6 +79,12 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private final Operations operations;
     private final AvailabilityHub hub;
     private final Map<Long, FullHttpResponse> pending = new TreeMap<>();
+    /** Answers the IO thread renders itself, rendered when every earlier answer of the connection is written. */
+    private final Map<Long, Deferred> deferred = new HashMap<>();
+
+    private record Deferred(Supplier<Responses.Rendered> render, boolean keepAlive, String contentType)
+    {
+    }
     /**
      * Exchanges the reply thread has answered, newest first, linked through {@link HttpExchange#next}: a push is one
      * compare-and-set and allocates nothing, and the event loop takes the whole stack at once.
@@ -335,8 +343,9 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
         switch (route)
         {
-            case "GET /health" -> answer(id, operations.health(ctx.alloc()), keepAlive, null);
-            case "GET /metrics" -> answer(id, operations.metrics(ctx.alloc()), keepAlive, "text/plain; version=0.0.4");
+            case "GET /health" -> answerInTurn(id, () -> operations.health(ctx.alloc()), keepAlive, null);
+            case "GET /metrics" -> answerInTurn(id, () -> operations.metrics(ctx.alloc()), keepAlive,
+                "text/plain; version=0.0.4");
             case "GET /openapi.json" -> answer(id, operations.openApi(ctx.alloc()), keepAlive, null);
             case "POST /snapshot" -> snapshot(ctx, request, id, keepAlive);
             case "GET /v1/availability/stream" -> stream(ctx, uri, id, request.protocolVersion(),
@@ -806,6 +815,26 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     }
 
     /**
+     * Answers a request the IO thread serves itself (health, metrics) when its turn comes, not when it is read: a
+     * pipelined {@code GET /health} behind a write then reports a seq that includes that write, as a client reading
+     * the answers in order expects.
+     */
+    private void answerInTurn(final long id, final Supplier<Responses.Rendered> render, final boolean keepAlive,
+        final String contentType)
+    {
+        if (closeAfter || !context.channel().isActive())
+        {
+            return;
+        }
+        deferred.put(id, new Deferred(render, keepAlive, contentType));
+        writeInOrder();
+        if (!closeAfter)
+        {
+            context.flush();
+        }
+    }
+
+    /**
      * Queues an answer and writes, without flushing, every answer that is now next in request order; the answer
      * that closes the connection is flushed at once.
      */
@@ -817,6 +846,13 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             rendered.body().release();
             return;
         }
+        pending.put(id, response(id, rendered, keepAlive, contentType));
+        writeInOrder();
+    }
+
+    private FullHttpResponse response(final long id, final Responses.Rendered rendered, final boolean keepAlive,
+        final String contentType)
+    {
         final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
             HttpResponseStatus.valueOf(rendered.status()), rendered.body());
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType != null ? contentType :
@@ -842,10 +878,23 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                 closeAt = id;
             }
         }
-        pending.put(id, response);
-        FullHttpResponse next;
-        while ((next = pending.remove(nextWrite)) != null)
+        return response;
+    }
+
+    private void writeInOrder()
+    {
+        while (true)
         {
+            FullHttpResponse next = pending.remove(nextWrite);
+            if (next == null)
+            {
+                final Deferred turn = deferred.remove(nextWrite);
+                if (turn == null)
+                {
+                    return;
+                }
+                next = response(nextWrite, turn.render.get(), turn.keepAlive, turn.contentType);
+            }
             final boolean last = nextWrite == closeAt;
             nextWrite++;
             if (last)
@@ -861,6 +910,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
 
     private void releasePending()
     {
+        deferred.clear();
         for (final FullHttpResponse response : pending.values())
         {
             response.release();
@@ -900,7 +950,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             // Silent for the whole timeout: close, unless the silence is ours (commands with the engine, and the
             // answers waiting behind them). Nothing the client sent is lost; a client that takes no answers for the
             // timeout is closed too, since its writes do not complete.
-            if (inFlight == 0 && pending.isEmpty())
+            if (inFlight == 0 && pending.isEmpty() && deferred.isEmpty())
             {
                 ctx.close();
             }

@@ -136,6 +136,10 @@ final class Responses
                 return isOrderAction(request.type) ?
                     problem(alloc, 409, "INVALID_TRANSITION", null, orderTransitionDetail(c, request),
                         json -> json.writeStringField("order_status", OrderStatus.name(c.status))) :
+                    request.type == CommandType.COUNT && c.rowCount == 1 ?
+                    problem(alloc, 409, "INVALID_TRANSITION", null, countDetail(c, request),
+                        json -> json.writeNumberField("sellable",
+                            c.value(0, Command.COUNT_FIELDS, Command.COUNT_PREVIOUS))) :
                     problem(alloc, 409, "INVALID_TRANSITION", null, transitionDetail(request), null);
             case ResultCode.NOT_FOUND:
                 return problem(alloc, 404, "NOT_FOUND", null, notFoundDetail(request), null);
@@ -183,6 +187,14 @@ final class Responses
         }
         return order + ": a line asks for more than the order holds to be " + done + ", or names no line of the " +
             "order";
+    }
+
+    /** A counter whose expectation was overtaken needs the number to count against again. */
+    private static String countDetail(final Command c, final Command request)
+    {
+        return "sellable of " + request.sku + " at " + request.location + " is " +
+            c.value(0, Command.COUNT_FIELDS, Command.COUNT_PREVIOUS) + ", not the expected " + request.quantity2 +
+            ": nothing was changed";
     }
 
     private static String transitionDetail(final Command request)
@@ -529,6 +541,11 @@ final class Responses
                 if (r.flag)
                 {
                     json.writeNumberField("expected", r.quantity2);
+                }
+                if (c.rowCount == 1)
+                {
+                    json.writeNumberField("previous", c.value(0, Command.COUNT_FIELDS, Command.COUNT_PREVIOUS));
+                    json.writeNumberField("variance", c.value(0, Command.COUNT_FIELDS, Command.COUNT_VARIANCE));
                 }
             }
             case CommandType.ANNOUNCE_INCOMING -> {

@@ -1,6 +1,7 @@
 package io.stockengine.gateway.http;
 
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.stockengine.engine.AppendOnlyJournalStage;
 import io.stockengine.engine.Command;
@@ -20,6 +21,8 @@ import io.stockengine.engine.StockEngine;
 final class GatedEngine implements EngineAccess, AutoCloseable
 {
     private final Semaphore gate = new Semaphore(0);
+    /** Commands through the gate: what {@link #journaledSeq} reports, as a journal's last seq would grow. */
+    private final AtomicLong passed = new AtomicLong();
     private final EnginePipeline pipeline;
 
     GatedEngine(final boolean open)
@@ -34,6 +37,7 @@ final class GatedEngine implements EngineAccess, AutoCloseable
             public void onCommand(final Command command, final boolean endOfBatch) throws InterruptedException
             {
                 gate.acquire();
+                passed.incrementAndGet();
             }
         };
         pipeline = new EnginePipeline(new PipelineConfig().ringSize(1024).tickIntervalMillis(0),
@@ -74,7 +78,7 @@ final class GatedEngine implements EngineAccess, AutoCloseable
     @Override
     public long journaledSeq()
     {
-        return 0;
+        return passed.get();
     }
 
     @Override

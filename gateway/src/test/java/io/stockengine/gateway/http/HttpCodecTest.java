@@ -260,6 +260,7 @@ class HttpCodecTest
         assertEquals("HC-1", replies.get(0).json().get("sku"));
         replies.get(1).assertProblem(400, "INVALID_REQUEST", "sku");
         assertEquals("UP", replies.get(2).json().get("status"));
+        assertEquals(1L, replies.get(2).json().get("seq"), "health is read in its turn, after the receipt it follows");
         replies.get(3).assertProblem(404, "NOT_FOUND", null);
         assertTrue(channel.isOpen());
         write(RawHttp.request("GET", "/v1/stock/HC-1", null));

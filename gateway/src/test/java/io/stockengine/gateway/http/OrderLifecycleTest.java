@@ -348,10 +348,22 @@ class OrderLifecycleTest
     void shouldRefuseStaleCountsReusedTransfersAndOverReceipts()
     {
         server.receive("LG-1", "LG-A", 10);
-        server.post("/v1/counts", "{'sku':'LG-1','location':'LG-A','counted':8,'expected':9}", "lg-c1")
-            .assertProblem(409, "INVALID_TRANSITION", null);
+        final Map<String, Object> stale = server.post("/v1/counts",
+            "{'sku':'LG-1','location':'LG-A','counted':8,'expected':9}", "lg-c1").assertProblem(409,
+            "INVALID_TRANSITION", null);
+        assertEquals(10L, stale.get("sellable"));
+        assertEquals("sellable of LG-1 at LG-A is 10, not the expected 9: nothing was changed", stale.get("detail"));
         server.post("/v1/counts", "{'sku':'LG-1','location':'LG-A','counted':8,'expected':10}", "lg-c2").assertOk(201)
-            .assertBodyIgnoringSeq("{'sku':'LG-1','location':'LG-A','counted':8,'expected':10}");
+            .assertBodyIgnoringSeq("{'sku':'LG-1','location':'LG-A','counted':8,'expected':10,'previous':10," +
+                "'variance':-2}");
+        server.receive("LG-1", "LG-A", 2);
+        final Reply retry = server.post("/v1/counts", "{'sku':'LG-1','location':'LG-A','counted':8,'expected':10}",
+            "lg-c2");
+        assertEquals("true", retry.header("Idempotent-Replayed"));
+        retry.assertBodyIgnoringSeq("{'sku':'LG-1','location':'LG-A','counted':8,'expected':10,'previous':10," +
+            "'variance':-2}");
+        server.post("/v1/counts", "{'sku':'LG-1','location':'LG-A','counted':8}", "lg-c3").assertOk(201)
+            .assertBodyIgnoringSeq("{'sku':'LG-1','location':'LG-A','counted':8,'previous':10,'variance':-2}");
 
         server.post("/v1/transfers", "{'transfer_id':'lg-t1','sku':'LG-1','from':'LG-A','to':'LG-B','quantity':3}",
             "lg-t1").assertOk(201).assertBodyIgnoringSeq("{'transfer_id':'lg-t1','sku':'LG-1','from':'LG-A'," +
