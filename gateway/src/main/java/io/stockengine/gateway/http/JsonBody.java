@@ -131,8 +131,9 @@ final class JsonBody implements AutoCloseable
         catch (final IOException ex)
         {
             // Jackson reads a member's value together with its name, so a bad value surfaces here: name the member.
+            // A name that failed (a trailing comma, a bare word) leaves the token at the member before: the object.
             final String message = ex.getMessage() == null ? "" : ex.getMessage();
-            final String member = currentNameOrNull();
+            final String member = parser.currentToken() == JsonToken.FIELD_NAME ? currentNameOrNull() : null;
             throw malformed(member == null || message.startsWith("Duplicate field") ||
                 message.contains("end-of-input") ? objectPath :
                 "body".equals(objectPath) ? member : objectPath + "." + member, ex);

@@ -95,6 +95,11 @@ public final class Validation
         final long millis;
         try
         {
+            if (value.length() > 12 && value.startsWith("24", 11))
+            {
+                // Java reads 24:00 as the next day's start; RFC 3339 has hours 00 to 23 only.
+                throw new DateTimeParseException("hour 24", value, 11);
+            }
             millis = value.length() == 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
                 .toEpochMilli() : Instant.parse(value).toEpochMilli();
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -79,7 +80,35 @@ class OpenApiTest
             assertNotNull(in, "openapi.json is on the classpath");
             assertArrayEquals(in.readAllBytes(), server.get("/openapi.json").body().getBytes(StandardCharsets.UTF_8));
         }
-        assertEquals("3.0.3", document.get("openapi"));
+        assertEquals("3.1.0", document.get("openapi"));
+    }
+
+    /**
+     * Every answer a {@link TestServer} reads is checked by {@link Contract}; these are answers the document does not
+     * allow, so that check is known to refuse what it should: a wrong type, a null where none may be, a member
+     * missing, a status the operation does not list, and a route the document does not have.
+     */
+    @Test
+    void shouldRefuseAnswersTheDocumentDoesNotAllow()
+    {
+        final Map<String, String> json = Map.of("content-type", "application/json");
+        final String transfer = "{'transfer_id':'t','sku':'A','from':'L1','to':'L2','quantity':3,'in_transit':3," +
+            "'received':0,'seq':7}";
+        Contract.check("GET", "/v1/transfers/t", new Reply(200, json, Json.q(transfer)));
+        for (final String wrong : List.of(transfer.replace("'quantity':3", "'quantity':'3'"),
+            transfer.replace("'sku':'A'", "'sku':null"), transfer.replace("'in_transit':3,", "")))
+        {
+            assertThrows(AssertionError.class, () -> Contract.check("GET", "/v1/transfers/t",
+                new Reply(200, json, Json.q(wrong))), wrong);
+        }
+        final String receipt = "{'sku':'A','location':'L1','quantity':1,'unit_cost':'1','purchase_order':null," +
+            "'inspect':false,'seq':3}";
+        Contract.check("POST", "/v1/receipts", new Reply(201, json, Json.q(receipt)));
+        assertThrows(AssertionError.class, () -> Contract.check("POST", "/v1/receipts",
+            new Reply(201, json, Json.q(receipt.replace("'inspect':false", "'inspect':null")))));
+        assertThrows(AssertionError.class, () -> Contract.check("GET", "/v1/transfers/t",
+            new Reply(201, json, Json.q(transfer))), "GET of a transfer lists no 201");
+        assertThrows(AssertionError.class, () -> Contract.check("GET", "/v1/nowhere", new Reply(200, json, "{}")));
     }
 
     @Test

@@ -120,6 +120,13 @@ class ProblemResponseTest
         cases.add(bad("a string", post("/v1/receipts", "\"PR-1\""), "body"));
         cases.add(bad("an empty body", post("/v1/receipts", ""), "body"));
         cases.add(bad("content after the object", post("/v1/receipts", Json.q("{" + valid + "} {}")), "body"));
+        cases.add(bad("a trailing comma", post("/v1/receipts", Json.q("{" + valid + ",}")), "body"));
+        cases.add(bad("a member name without quotes", post("/v1/receipts", Json.q("{" + valid + ",inspect:true}")),
+            "body"));
+        cases.add(bad("a value that is no JSON", post("/v1/receipts", Json.q("{" + valid + ",'inspect':yes}")),
+            "inspect"));
+        cases.add(bad("a trailing comma in a line", post("/v1/sales", Json.q("{'channel':'pos','location':'PR-A'," +
+            "'lines':[{'sku':'PR-1','quantity':1,}]}")), "lines[0]"));
         cases.add(bad("NaN", receiptWith("NaN"), "quantity"));
         cases.add(bad("a 51-digit number", receiptWith("1" + "0".repeat(50)), "quantity"));
         // Wrong types.
@@ -242,6 +249,11 @@ class ProblemResponseTest
         cases.add(bad("a time that is not one", post("/v1/incoming", Json.q("{'purchase_order':'pr-po'," +
             "'sku':'PR-1','location':'PR-A','quantity':1,'expected_at':'tomorrow','unit_cost':'1'}")),
             "expected_at"));
+        cases.add(bad("hour 24", post("/v1/incoming", Json.q("{'purchase_order':'pr-po'," +
+            "'sku':'PR-1','location':'PR-A','quantity':1,'expected_at':'2026-12-01T24:00:00Z','unit_cost':'1'}")),
+            "expected_at"));
+        cases.add(bad("hour 24 in a query", RawHttp.request("GET",
+            "/v1/availability?sku=PR-1&channel=web&at=2026-12-01T24:00:00Z", null), "at"));
         cases.add(bad("a time before 1970", post("/v1/incoming", Json.q("{'purchase_order':'pr-po'," +
             "'sku':'PR-1','location':'PR-A','quantity':1,'expected_at':'1969-12-31T23:59:59Z','unit_cost':'1'}")),
             "expected_at"));
@@ -346,6 +358,11 @@ class ProblemResponseTest
         try (RawHttp raw = server.raw())
         {
             final Reply reply = raw.write(request).read();
+            final String[] line = request.substring(0, Math.max(0, request.indexOf("\r\n"))).split(" ");
+            if (line.length == 3 && line[1].startsWith("/"))
+            {
+                Contract.check(line[0], line[1], reply);
+            }
             if (ANY_FIELD.equals(field))
             {
                 final Reply withoutField = new Reply(reply.status(), reply.headers(),

@@ -114,7 +114,9 @@ final class TestServer implements AutoCloseable
             final Map<String, String> names = new TreeMap<>();
             response.headers().map().forEach((name, values) ->
                 names.put(name.toLowerCase(Locale.ROOT), values.get(0)));
-            return new Reply(response.statusCode(), Collections.unmodifiableMap(names), response.body());
+            final Reply reply = new Reply(response.statusCode(), Collections.unmodifiableMap(names), response.body());
+            Contract.check(method, path, reply);
+            return reply;
         }
         catch (final IOException ex)
         {
