@@ -42,9 +42,20 @@ final class DataDirOption
         return config;
     }
 
-    /** Opens the journal read-only; its roll cycle comes from the journal's own metadata. */
+    /**
+     * Opens the journal read-only; its roll cycle comes from the journal's own metadata.
+     *
+     * @throws JournalCorruptedException when a cycle file was cut short, which reading would fault on.
+     */
     SingleChronicleQueue open(final JournalConfig config)
     {
-        return Queues.open(config.journalDir(), config, true);
+        final SingleChronicleQueue queue = Queues.open(config.journalDir(), config, true);
+        final String cut = JournalFiles.cutShort(queue);
+        if (cut != null)
+        {
+            queue.close();
+            throw new JournalCorruptedException(cut + ".");
+        }
+        return queue;
     }
 }

@@ -21,6 +21,7 @@ import java.util.zip.CheckedInputStream;
 
 import io.stockengine.engine.EngineConfig;
 import io.stockengine.engine.InventoryState;
+import net.openhft.chronicle.core.OS;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
@@ -88,6 +89,48 @@ final class JournalFiles
             }
         }
         return files;
+    }
+
+    /**
+     * Chronicle only ever sizes a cycle file to whole chunks plus the overlap of its mapping (k x 64 MiB + 16 MiB with
+     * the default block size), growing it with {@code setLength} and never shrinking it. A file of any other size was
+     * cut short outside the engine (truncated, or copied incompletely): what it held past its end is gone, and
+     * reading a mapping past the end of a file faults the JVM instead of failing a read. Checked before anything
+     * maps the files: a writable queue would silently grow the file back with zeros, which then look like pages a
+     * power cut lost, and the recovery would act on that.
+     *
+     * @return null when every cycle file has a size Chronicle gives, else which do not and what to do.
+     */
+    static String cutShort(final SingleChronicleQueue queue)
+    {
+        final long chunk = OS.pageAlign(queue.blockSize());
+        final long overlap = queue.overlapSize();
+        final List<String> cut = new ArrayList<>();
+        try (Stream<Path> list = Files.list(queue.file().toPath()))
+        {
+            for (final Path file : (Iterable<Path>)list.sorted()::iterator)
+            {
+                if (file.getFileName().toString().endsWith(CYCLE_SUFFIX))
+                {
+                    final long size = Files.size(file);
+                    if (size < chunk + overlap || (size - overlap) % chunk != 0)
+                    {
+                        cut.add(String.format("%s (%,d bytes)", file.getFileName(), size));
+                    }
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot list " + queue.file(), ex);
+        }
+        return cut.isEmpty() ? null : String.format("journal file%s %s in %s %s cut short: Chronicle only makes " +
+            "files of a whole number of %,d-byte chunks plus %,d bytes, so %s truncated or copied incompletely, and " +
+            "the events past %s end are lost (acknowledged ones among them). Restore %s from a copy or backup; the " +
+            "engine will not start on %s, nor read %s", cut.size() == 1 ? "" : "s", String.join(", ", cut),
+            queue.file(), cut.size() == 1 ? "was" : "were", chunk, overlap, cut.size() == 1 ? "it was" : "they were",
+            cut.size() == 1 ? "its" : "their", cut.size() == 1 ? "it" : "them", cut.size() == 1 ? "it" : "them",
+            cut.size() == 1 ? "it" : "them");
     }
 
     static Path fileOf(final SingleChronicleQueue queue, final int cycle)

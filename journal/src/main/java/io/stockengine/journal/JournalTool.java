@@ -85,7 +85,20 @@ public final class JournalTool implements Callable<Integer>
         defaultProperty("chronicle.disk.monitor.disable", "true");
         defaultProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         defaultProperty("org.slf4j.simpleLogger.log.net.openhft", "error");
-        System.exit(commandLine().execute(args));
+        int exit;
+        try
+        {
+            exit = commandLine().execute(args);
+        }
+        catch (final InternalError ex)
+        {
+            // How the JVM reports a fault on a memory-mapped file (SIGBUS): its pages could not be read.
+            System.err.println("error: reading the journal's memory-mapped files faulted (" + ex.getMessage() + "): " +
+                "a file shorter than its contents, a full or failing disk. Run verify; restore damaged files from " +
+                "a copy.");
+            exit = PROBLEM;
+        }
+        System.exit(exit);
     }
 
     private static void defaultProperty(final String name, final String value)

@@ -39,7 +39,18 @@ final class VerifyCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         final List<String> problems = new ArrayList<>();
         final List<String[]> lines = new ArrayList<>();
-        try (SingleChronicleQueue queue = data.open(config))
+        final SingleChronicleQueue opened;
+        try
+        {
+            opened = data.open(config);
+        }
+        catch (final JournalCorruptedException ex)
+        {
+            lines.add(row("journal", config.journalDir().toString()));
+            problems.add(ex.getMessage());
+            return report(out, lines, problems);
+        }
+        try (SingleChronicleQueue queue = opened)
         {
             final List<JournalFiles.CycleFile> files = JournalFiles.cycleFiles(queue);
             lines.add(row("journal", config.journalDir() + " (" + files.size() +

@@ -1,5 +1,6 @@
 package io.stockengine.journal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -403,6 +404,35 @@ class JournalRecoveryTest
             file.seek(last[0] - 4);
             assertEquals(0, file.readInt(), "the header is not written before the refusal");
         }
+    }
+
+    /**
+     * A cycle file cut short outside the engine (truncated, copied in part) lost whatever it held past its new end.
+     * Opened for writing, Chronicle would grow it back with zeros that look like pages a power cut lost, and the
+     * recovery would act on them: refused before anything maps the file, which is left exactly as found.
+     */
+    @ParameterizedTest(name = "cut to {0}")
+    @ValueSource(strings = { "the middle of an excerpt", "a page boundary" })
+    void shouldRefuseAJournalFileCutShortAndLeaveItAlone(final String cut) throws Exception
+    {
+        final long[] clock = { 0 };
+        try (JournaledEngine engine = open(true, clock))
+        {
+            run(engine, new Workload(29), 1, 500, clock);
+        }
+        final List<long[]> excerpts = excerptPositions();
+        final long[] middle = excerpts.get(excerpts.size() / 2);
+        final long length = cut.startsWith("a page") ? (middle[0] & ~4095L) : middle[0] + middle[1] / 2;
+        try (RandomAccessFile file = new RandomAccessFile(journalFile().toFile(), "rw"))
+        {
+            file.setLength(length);
+        }
+        final byte[] before = Files.readAllBytes(journalFile());
+        final JournalCorruptedException refused = assertThrows(JournalCorruptedException.class,
+            () -> open(true, clock).close());
+        assertTrue(refused.getMessage().contains(String.format("%,d bytes", length)) &&
+            refused.getMessage().contains("cut short"), refused.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(journalFile()), "the file is left as it was found");
     }
 
     /** Two engines on one data directory would number their events over each other: the second is refused. */

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -371,6 +373,40 @@ class JournalToolTest
         final ToolRun run = ToolRun.of("verify", "--data-dir", own.toString());
         assertEquals(1, run.exit(), run.toString());
         assertTrue(run.out().contains("torn tail") && run.out().contains("voids them"), run.toString());
+    }
+
+    /**
+     * Reading a mapping past the end of a file faults the JVM: a cycle file cut short is named by every command
+     * instead, and verify reports it as its problem.
+     */
+    @Test
+    void shouldNameAJournalFileCutShortInsteadOfFaultingOnIt() throws Exception
+    {
+        final JournalConfig config = TestJournal.config(own);
+        TestJournal.runWorkload(config, new Workload(47), 1, 300);
+        final List<long[]> excerpts = TestJournal.excerpts(config);
+        final long[] middle = excerpts.get(excerpts.size() / 2);
+        final Path file;
+        try (Stream<Path> files = Files.list(config.journalDir()))
+        {
+            file = files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.setLength(middle[0] + 3);
+        }
+        final ToolRun verify = ToolRun.of("verify", "--data-dir", own.toString());
+        assertEquals(1, verify.exit(), verify.toString());
+        assertTrue(verify.out().contains("PROBLEM") && verify.out().contains("cut short") &&
+            verify.out().contains(file.getFileName().toString()), verify.toString());
+        for (final String command : new String[] { "stats", "tail", "trace" })
+        {
+            final ToolRun run = command.equals("trace") ?
+                ToolRun.of(command, "--sku", "S-1", "--data-dir", own.toString()) :
+                ToolRun.of(command, "--data-dir", own.toString());
+            assertEquals(1, run.exit(), run.toString());
+            assertTrue(run.err().contains("cut short"), run.toString());
+        }
     }
 
     /**
