@@ -51,9 +51,15 @@ final class FailureReporter implements Runnable
         final StringBuilder text = new StringBuilder(String.valueOf(error));
         // A few causes say why; a chain that loops back on itself must not keep an event loop here.
         Throwable cause = error.getCause();
+        String said = error.getMessage();
         for (int depth = 0; cause != null && cause != error && depth < 8; depth++, cause = cause.getCause())
         {
-            text.append(", caused by ").append(cause);
+            // A wrapper that repeats its cause's sentence adds nothing but length to the operator's line.
+            if (cause.getMessage() == null || !cause.getMessage().equals(said))
+            {
+                text.append(", caused by ").append(cause);
+            }
+            said = cause.getMessage();
         }
         return text.toString();
     }

@@ -233,11 +233,18 @@ public final class ServerMain implements Callable<Integer>
         final java.util.concurrent.atomic.AtomicReference<StockServer> running =
             new java.util.concurrent.atomic.AtomicReference<>();
         final CountDownLatch stopped = new CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicBoolean starting = new java.util.concurrent.atomic.AtomicBoolean(true);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
             final StockServer server = running.getAndSet(null);
             if (server == null)
             {
+                if (starting.get())
+                {
+                    log("shutdown: stopped before the engine was ready (during recovery): nothing was accepted since " +
+                        "the start, so there is nothing to flush or snapshot; the next start recovers the same way " +
+                        "(exit status 143, as for any process a SIGTERM ends)");
+                }
                 return;
             }
             log("shutdown: stopping (SIGTERM)");
@@ -253,25 +260,39 @@ public final class ServerMain implements Callable<Integer>
         try
         {
             server = StockServer.start(config, ServerMain::log);
+            starting.set(false);
         }
         catch (final io.stockengine.journal.JournalCorruptedException ex)
         {
+            starting.set(false);
             System.err.println("stockengine: refusing to start: " + ex.getMessage());
             return 1;
         }
         catch (final io.stockengine.journal.DataDirLock.DataDirInUseException ex)
         {
+            starting.set(false);
             System.err.println("stockengine: cannot start: " + ex.getMessage());
+            return 1;
+        }
+        catch (final InternalError ex)
+        {
+            // How the JVM reports a fault on a memory-mapped file (SIGBUS): the journal's pages could not be written.
+            starting.set(false);
+            System.err.println("stockengine: cannot start: writing the journal's memory-mapped files faulted (" +
+                ex.getMessage() + "): the disk holding " + config.dataDir + " is full or failing; free space or " +
+                "replace the disk, then start again");
             return 1;
         }
         catch (final OutOfMemoryError ex)
         {
+            starting.set(false);
             System.err.println("stockengine: cannot start: out of memory (" + ex.getMessage() + "): the ring and the " +
                 "expected sizes need more heap than -Xmx gives; lower --ring-size / --expected-balances or raise -Xmx");
             return 1;
         }
         catch (final Exception ex)
         {
+            starting.set(false);
             System.err.println("stockengine: cannot start: " + startFailure(ex, config));
             return 1;
         }

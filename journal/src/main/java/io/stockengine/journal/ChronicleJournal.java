@@ -39,6 +39,7 @@ public final class ChronicleJournal implements JournalStage, AutoCloseable
     /** The seq of the last event appended to the batch in progress, published as {@link #lastSeq} at its commit. */
     private long pendingSeq;
     private final DiskSync diskSync;
+    private final DiskReserve diskReserve;
     /** Set when an append or commit threw: the journal no longer matches the state, so it takes nothing more. */
     private boolean failed;
 
@@ -62,6 +63,14 @@ public final class ChronicleJournal implements JournalStage, AutoCloseable
     ChronicleJournal(final SingleChronicleQueue queue, final JournalConfig config, final long lastSeq,
         final DiskSync.Flusher flusher)
     {
+        this(queue, config, lastSeq, flusher, new DiskReserve(DiskReserve.DISK));
+    }
+
+    /** @param reserve allocates the disk under the next writes: with the system call, or a test's. */
+    ChronicleJournal(final SingleChronicleQueue queue, final JournalConfig config, final long lastSeq,
+        final DiskSync.Flusher flusher, final DiskReserve reserve)
+    {
+        this.diskReserve = reserve;
         this.diskSync = new DiskSync(flusher);
         this.queue = queue;
         this.durability = config.durability();
@@ -156,6 +165,14 @@ public final class ChronicleJournal implements JournalStage, AutoCloseable
             documentBytes = 0;
         }
         final Bytes<?> bytes = document.wire().bytes();
+        try
+        {
+            diskReserve.ensure(appender.currentFile(), bytes.writePosition() + length);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex.getMessage(), ex);
+        }
         bytes.write(events.byteArray(), 0, length);
         documentBytes += length;
         bytesWritten.lazySet(bytesWritten.get() + length);
@@ -249,6 +266,7 @@ public final class ChronicleJournal implements JournalStage, AutoCloseable
             appender.close();
             appender = null;
         }
+        diskReserve.close();
         try
         {
             diskSync.close();

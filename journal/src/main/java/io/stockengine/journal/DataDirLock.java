@@ -71,8 +71,10 @@ public final class DataDirLock implements AutoCloseable
         catch (final IOException ex)
         {
             closeQuietly(channel);
-            throw new UncheckedIOException("cannot lock " + file + ": " + FileErrors.describe(ex) +
-                " (the data directory must be writable by the user running the engine)", ex);
+            final String why = FileErrors.describe(ex);
+            throw new UncheckedIOException("cannot lock " + file + ": " + why + (why.contains("No space left") ?
+                " (free space on its disk)" : " (the data directory must be writable by the user running the engine)"),
+                ex);
         }
     }
 

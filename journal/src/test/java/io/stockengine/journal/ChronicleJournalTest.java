@@ -3,7 +3,10 @@ package io.stockengine.journal;
 import static io.stockengine.journal.RecordDescriptor.LENGTH_OFFSET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -63,6 +66,110 @@ class ChronicleJournalTest
 
             assertEquals(1, excerpts(queue), "only the batch committed before the failure is in the journal");
             assertEquals(committedSeq, lastSeqOf(queue), "and it ends with the first command's last event");
+        }
+    }
+
+    /**
+     * A store into a sparse page of a full disk does not fail where it happens (SIGBUS, then an error some
+     * instructions later, maybe after the batch was answered), so the journal allocates the blocks under its writes
+     * first. Here the disk fills after a few reservations: every byte written before lies inside what was
+     * allocated, the append that finds no space fails before writing anything, the batches before it stay whole,
+     * and nothing lies past the reserve in the file.
+     */
+    @Test
+    void shouldAllocateTheDiskUnderEveryWriteFirstAndStopBeforeWritingWhenTheDiskIsFull() throws Exception
+    {
+        final JournalConfig config = TestJournal.config(dir);
+        Files.createDirectories(config.journalDir());
+        final int[] allocationsLeft = { 6 };
+        final DiskReserve reserve = new DiskReserve(new DiskReserve.Allocator()
+        {
+            @Override
+            public int open(final Path file)
+            {
+                return 3;
+            }
+
+            @Override
+            public void allocate(final int handle, final long offset, final long length) throws IOException
+            {
+                if (allocationsLeft[0]-- == 0)
+                {
+                    throw new IOException("No space left on device");
+                }
+            }
+
+            @Override
+            public void close(final int handle)
+            {
+            }
+        }, 4096, 1024);
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(config.journalDir().toFile())
+            .rollCycle(RollCycles.FAST_DAILY).build())
+        {
+            final ChronicleJournal journal = new ChronicleJournal(queue, config, 0, DiskSync.DISK, reserve);
+            final StockEngine engine = new StockEngine(new InventoryState(new EngineConfig()), journal.recorder());
+            long committedSeq = 0;
+            int committed = 0;
+            UncheckedIOException full = null;
+            for (int i = 0; full == null; i++)
+            {
+                final Command command = receive(journal, engine, "CJ-" + i);
+                try
+                {
+                    journal.onCommand(command, true);
+                    committedSeq = journal.lastSeq();
+                    committed++;
+                }
+                catch (final UncheckedIOException ex)
+                {
+                    full = ex;
+                }
+            }
+            assertTrue(full.getMessage().contains("No space left on device") &&
+                full.getMessage().contains("Nothing of this batch was written"), full.getMessage());
+            assertTrue(committed > 6, "several batches fit in each reserve: " + committed);
+            assertEquals(committedSeq, journal.lastSeq(), "the failed batch is not reported as journaled");
+            final long reservedTo = reserve.reservedTo();
+            journal.close();
+
+            assertEquals(committed, excerpts(queue), "every batch before the full disk is whole in the journal");
+            assertEquals(committedSeq, lastSeqOf(queue));
+            final long lastEnd = lastExcerptEnd(queue);
+            assertTrue(lastEnd <= reservedTo, "written up to " + lastEnd + ", reserved to " + reservedTo);
+            final byte[] bytes = Files.readAllBytes(cycleFile(config));
+            for (long at = reservedTo; at < reservedTo + 64 * 1024; at++)
+            {
+                assertEquals(0, bytes[(int)at], "nothing written past the reserve, at byte " + at);
+            }
+        }
+    }
+
+    private static Path cycleFile(final JournalConfig config) throws IOException
+    {
+        try (java.util.stream.Stream<Path> files = Files.list(config.journalDir()))
+        {
+            return files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+    }
+
+    /** The file offset just past the last excerpt's records. */
+    private static long lastExcerptEnd(final SingleChronicleQueue queue)
+    {
+        long end = -1;
+        try (ExcerptTailer tailer = queue.createTailer())
+        {
+            while (true)
+            {
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        return end;
+                    }
+                    end = dc.wire().bytes().readLimit();
+                }
+            }
         }
     }
 

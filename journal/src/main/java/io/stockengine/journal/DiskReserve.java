@@ -1,0 +1,173 @@
+package io.stockengine.journal;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+
+import net.openhft.posix.PosixAPI;
+
+/**
+ * Allocates the disk blocks under the journal's next writes before they are written.
+ * <p>
+ * Why: Chronicle grows a cycle file with {@code setLength}, which leaves it sparse, and writes it through a memory
+ * mapping. When the disk is full, a store into a page without a block does not fail: the kernel raises SIGBUS, the
+ * JVM skips the store and throws an {@code InternalError} some instructions later, by which time the batch may have
+ * been committed and answered. Acknowledged events would be lost. With the blocks allocated first
+ * ({@code fallocate}, keeping the file's size, so the file stays as Chronicle sized it), a full disk is an error
+ * returned by a system call before anything of the batch is written: the append fails, the batch is answered as
+ * failed and the journal stops, with every acknowledged event on the disk.
+ * <p>
+ * The reserve runs {@link #AHEAD} past the write position and is topped up when less than {@link #MARGIN} is left,
+ * once per 4 MiB of journal (a file holds only the blocks it needs, as a sparse one does); a file system without {@code fallocate} is noted once and left as Chronicle makes it.
+ * Threading: the journal stage's thread.
+ */
+final class DiskReserve implements AutoCloseable
+{
+    static final long AHEAD = 4L << 20;
+    /** Left between the write position and the end of the reserve: an excerpt and Chronicle's index arrays fit. */
+    static final long MARGIN = 1L << 20;
+
+    /** The system calls, replaceable in tests to see what is allocated and to fail as a full disk does. */
+    interface Allocator
+    {
+        /** @return a handle for {@link #allocate}, or -1 when this file system cannot allocate ahead. */
+        int open(Path file) throws IOException;
+
+        void allocate(int handle, long offset, long length) throws IOException;
+
+        void close(int handle);
+    }
+
+    static final Allocator DISK = new Allocator()
+    {
+        private static final int O_RDWR = 2;
+        private static final int FALLOC_FL_KEEP_SIZE = 1;
+        private static final int EOPNOTSUPP = 95;
+        private static final int ENOSYS = 38;
+
+        @Override
+        public int open(final Path file) throws IOException
+        {
+            final int fd = PosixAPI.posix().open(file.toString(), O_RDWR, 0);
+            if (fd < 0)
+            {
+                throw new IOException("cannot open " + file + " to allocate its blocks: " +
+                    PosixAPI.posix().lastErrorStr());
+            }
+            return fd;
+        }
+
+        @Override
+        public void allocate(final int handle, final long offset, final long length) throws IOException
+        {
+            if (PosixAPI.posix().fallocate(handle, FALLOC_FL_KEEP_SIZE, offset, length) != 0)
+            {
+                final int error = PosixAPI.posix().lastError();
+                if (error == EOPNOTSUPP || error == ENOSYS)
+                {
+                    throw new UnsupportedOperationException(PosixAPI.posix().strerror(error));
+                }
+                throw new IOException(PosixAPI.posix().strerror(error));
+            }
+        }
+
+        @Override
+        public void close(final int handle)
+        {
+            PosixAPI.posix().close(handle);
+        }
+    };
+
+    private final Allocator allocator;
+    private final long ahead;
+    private final long margin;
+    private File file;
+    private int handle = -1;
+    private long reservedTo;
+    private boolean unsupported;
+
+    DiskReserve(final Allocator allocator)
+    {
+        this(allocator, AHEAD, MARGIN);
+    }
+
+    /** Tests reserve in small steps, to see many of them. */
+    DiskReserve(final Allocator allocator, final long ahead, final long margin)
+    {
+        this.allocator = allocator;
+        this.ahead = ahead;
+        this.margin = margin;
+    }
+
+    /** True once the file system said it cannot allocate ahead: writes go to Chronicle's sparse files as they are. */
+    boolean unsupported()
+    {
+        return unsupported;
+    }
+
+    /** The end of the blocks allocated in the current file (0 before the first write). */
+    long reservedTo()
+    {
+        return reservedTo;
+    }
+
+    /**
+     * Makes sure the blocks under {@code current} up to {@code end} (a file offset) are allocated.
+     *
+     * @throws IOException when they cannot be, a full disk above all: nothing may be written there.
+     */
+    void ensure(final File current, final long end) throws IOException
+    {
+        if (unsupported)
+        {
+            return;
+        }
+        // The appender hands out its store's one File: a new object means a new cycle file (reopening on the same
+        // path costs a system call, and a string comparison per append would cost more).
+        if (current != file)
+        {
+            closeHandle();
+            handle = allocator.open(current.toPath());
+            file = current;
+            reservedTo = 0;
+        }
+        if (end + margin <= reservedTo)
+        {
+            return;
+        }
+        final long to = end + margin + ahead;
+        try
+        {
+            allocator.allocate(handle, reservedTo, to - reservedTo);
+        }
+        catch (final UnsupportedOperationException ex)
+        {
+            unsupported = true;
+            closeHandle();
+            return;
+        }
+        catch (final IOException ex)
+        {
+            throw new IOException("cannot allocate disk for the journal in " + current + " (" + ex.getMessage() +
+                "): the disk is full or failing. Nothing of this batch was written and nothing more will be; " +
+                "free space and restart the engine");
+        }
+        reservedTo = to;
+    }
+
+    private void closeHandle()
+    {
+        if (handle >= 0)
+        {
+            allocator.close(handle);
+            handle = -1;
+        }
+        file = null;
+    }
+
+    @Override
+    public void close()
+    {
+        closeHandle();
+    }
+}
