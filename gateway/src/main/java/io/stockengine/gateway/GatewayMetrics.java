@@ -17,6 +17,23 @@ public final class GatewayMetrics
 {
     private final AtomicLongArray commands = new AtomicLongArray(CommandType.COUNT_OF_TYPES * (ResultCode.OVERLOADED + 2));
     private final Histogram latencyNanos = new ConcurrentHistogram(60_000_000_000L, 2);
+    /**
+     * The last minute of latencies, in six 10-s windows: quantiles since the start would keep one bad minute (a
+     * start-up burst, an incident) in the p99 until the next restart. {@link #rotateLatencyWindow} moves on.
+     */
+    private final Histogram[] recent = new Histogram[LATENCY_WINDOWS];
+    private volatile int current;
+
+    public static final int LATENCY_WINDOWS = 6;
+    public static final long LATENCY_WINDOW_SECONDS = 10;
+
+    public GatewayMetrics()
+    {
+        for (int i = 0; i < recent.length; i++)
+        {
+            recent[i] = new ConcurrentHistogram(60_000_000_000L, 2);
+        }
+    }
     public final AtomicLong httpRequests = new AtomicLong();
     public final AtomicLong httpBadRequests = new AtomicLong();
     /** HTTP connections closed because a request did not arrive whole within the request timeout. */
@@ -53,8 +70,32 @@ public final class GatewayMetrics
         commands.incrementAndGet(slot(type, result));
         if (nanos > 0)
         {
-            latencyNanos.recordValue(Math.min(nanos, latencyNanos.getHighestTrackableValue()));
+            final long value = Math.min(nanos, latencyNanos.getHighestTrackableValue());
+            latencyNanos.recordValue(value);
+            recent[current].recordValue(value);
         }
+    }
+
+    /**
+     * Starts a new window, forgetting the oldest: called every {@link #LATENCY_WINDOW_SECONDS}. The window cleared
+     * is the one written least recently (a minute ago), never the one answers are being recorded into.
+     */
+    public void rotateLatencyWindow()
+    {
+        final int next = (current + 1) % recent.length;
+        recent[next].reset();
+        current = next;
+    }
+
+    /** Latencies of the last minute or so (the windows kept); a copy, for a scrape. */
+    public Histogram recentLatency()
+    {
+        final Histogram sum = new Histogram(60_000_000_000L, 2);
+        for (final Histogram window : recent)
+        {
+            sum.add(window.copy());
+        }
+        return sum;
     }
 
     public long commands(final int type, final int result)

@@ -184,9 +184,13 @@ public final class ServerMain implements Callable<Integer>
      * written at: an operator reading it after an incident needs to know when recovery ended or a stop began. Never
      * called on the logic thread, which does not log.
      */
+    /** Always three digits of milliseconds, so the lines of a log line up ({@code Instant.toString} drops them). */
+    private static final java.time.format.DateTimeFormatter LOG_TIME = java.time.format.DateTimeFormatter
+        .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
     static void log(final String line)
     {
-        System.out.println(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " " + line);
+        System.out.println(LOG_TIME.format(java.time.Instant.now()) + " " + line);
     }
 
     /** A failed start in an operator's words: what to fix, not the exception's class. */
@@ -199,8 +203,12 @@ public final class ServerMain implements Callable<Integer>
         }
         if (message != null && message.contains("Address already in use"))
         {
-            return "a port is already in use (http " + config.httpPort + ", tcp " + config.tcpPort +
-                "); pick others with --http-port / --tcp-port";
+            // The binary port is probed first and says so; a bind that fails after it is the HTTP port's.
+            return message.contains("tcp " + config.tcpPort) ?
+                "the binary protocol's port " + config.tcpPort + " is already in use (by another engine or " +
+                    "program); pick another with --tcp-port" :
+                "the HTTP port " + config.httpPort + " is already in use (by another engine or program); pick " +
+                    "another with --http-port";
         }
         if (message != null && message.contains("Cannot assign requested address"))
         {
@@ -342,7 +350,14 @@ public final class ServerMain implements Callable<Integer>
                 throw new IllegalArgumentException("--config " + configFile + " cannot be read: " +
                     io.stockengine.journal.FileErrors.describe(ex));
             }
-            apply(config, properties);
+            try
+            {
+                apply(config, properties);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException("--config " + configFile + ": " + ex.getMessage(), ex);
+            }
             journalInFile = properties.containsKey("journal-thread");
         }
         config.dataDir = dataDir != null ? dataDir : config.dataDir;

@@ -199,12 +199,17 @@ public final class StockServer implements AutoCloseable
         workers.next().scheduleAtFixedRate(hub::heartbeat, heartbeat, heartbeat, TimeUnit.SECONDS);
         final FailureReporter failures = new FailureReporter(engine.pipeline(), log);
         workers.next().scheduleAtFixedRate(failures, 1, 1, TimeUnit.SECONDS);
+        workers.next().scheduleAtFixedRate(metrics::rotateLatencyWindow, GatewayMetrics.LATENCY_WINDOW_SECONDS,
+            GatewayMetrics.LATENCY_WINDOW_SECONDS, TimeUnit.SECONDS);
         progress = "ready";
         tcpChannel = bootstrap().childHandler(new BinaryServerInitializer(engine.pipeline(), config, metrics, limiter))
             .bind(config.host, config.tcpPort).sync().channel();
         log.accept("tcp: binary protocol on " + config.host + ":" + tcpPort());
+        final String cycle = engine.rollCycle();
         log.accept("ready: data in " + config.dataDir.toAbsolutePath() + ", durability " + config.durability +
-            ", journal at seq " + engine.journal().lastSeq());
+            ", journal at seq " + engine.journal().lastSeq() + ", roll cycle " + cycle +
+            (cycle.equals(config.rollCycle) ? "" : " (the journal's own; --roll-cycle " + config.rollCycle +
+                " applies to a new journal only)"));
     }
 
     private ServerBootstrap bootstrap()

@@ -100,7 +100,9 @@ class ServerMainTest
         assertEquals(4096, set.maxFrameBytes);
         final IllegalArgumentException cycle = assertThrows(IllegalArgumentException.class,
             () -> configure("--roll-cycle", "WEEKLYISH").conclude());
-        assertTrue(cycle.getMessage().startsWith("roll-cycle: unknown roll cycle 'WEEKLYISH'"), cycle.getMessage());
+        assertTrue(cycle.getMessage().startsWith("roll-cycle: unknown roll cycle 'WEEKLYISH'") &&
+            cycle.getMessage().contains("FIVE_MINUTELY") && cycle.getMessage().contains("LARGE_DAILY"),
+            cycle.getMessage());
         final IllegalArgumentException kept = assertThrows(IllegalArgumentException.class,
             () -> configure("--snapshots-kept", "0").conclude());
         assertEquals("snapshots-kept must be 1..1000, got 0", kept.getMessage());
@@ -115,7 +117,12 @@ class ServerMainTest
             "snapshots=yes\n");
         final IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
             () -> configure("--config", file.toString()));
-        assertEquals("setting 'snapshots' must be true or false, got 'yes'", wrong.getMessage());
+        assertEquals("--config " + file + ": setting 'snapshots' must be true or false, got 'yes'",
+            wrong.getMessage());
+        java.nio.file.Files.writeString(file, "htpp-port=8081\n");
+        final IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
+            () -> configure("--config", file.toString()));
+        assertEquals("--config " + file + ": unknown setting 'htpp-port' in the config file", typo.getMessage());
         java.nio.file.Files.writeString(file, "snapshots=FALSE\nroll-cycle=FAST_HOURLY\n");
         final GatewayConfig off = configure("--config", file.toString()).conclude();
         assertEquals(false, off.snapshots);
@@ -144,8 +151,8 @@ class ServerMainTest
         final GatewayConfig config = configure("--host", "999.1.1.1", "--http-port", "18081", "--tcp-port", "19091");
         assertEquals("--host 999.1.1.1 is not an address this machine can listen on",
             ServerMain.startFailure(new java.nio.channels.UnresolvedAddressException(), config));
-        assertEquals("a port is already in use (http 18081, tcp 19091); pick others with --http-port / --tcp-port",
-            ServerMain.startFailure(new java.net.BindException("Address already in use"), config));
+        assertEquals("the HTTP port 18081 is already in use (by another engine or program); pick another with " +
+            "--http-port", ServerMain.startFailure(new java.net.BindException("Address already in use"), config));
         assertEquals("the journal cannot be written: /d/journal is not writable by this user",
             ServerMain.startFailure(new IllegalStateException("the journal cannot be written: /d/journal is not " +
                 "writable by this user"), config));
@@ -155,8 +162,8 @@ class ServerMainTest
             final GatewayConfig clash = configure("--data-dir", dir.toString(), "--http-port", "0", "--tcp-port",
                 String.valueOf(taken.getLocalPort()));
             final Exception failed = assertThrows(Exception.class, () -> StockServer.start(clash, line -> { }));
-            assertEquals("a port is already in use (http 0, tcp " + taken.getLocalPort() + "); pick others with " +
-                "--http-port / --tcp-port", ServerMain.startFailure(failed, clash));
+            assertEquals("the binary protocol's port " + taken.getLocalPort() + " is already in use (by another " +
+                "engine or program); pick another with --tcp-port", ServerMain.startFailure(failed, clash));
         }
     }
 

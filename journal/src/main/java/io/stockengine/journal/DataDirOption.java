@@ -34,12 +34,32 @@ final class DataDirOption
                 "engine's data directory (the one that holds journal/)");
         }
         final JournalConfig config = new JournalConfig().dataDir(dir);
+        if (!Files.isRegularFile(config.journalDir().resolve(SingleChronicleQueue.QUEUE_METADATA_FILE)) &&
+            hasCycleFiles(config.journalDir()))
+        {
+            throw new ParameterException(command.commandLine(), "the journal in " + config.journalDir() + " has its " +
+                "cycle files but not " + SingleChronicleQueue.QUEUE_METADATA_FILE + ", Chronicle's listing of " +
+                "them (deleted, or left out of a copy); the tools only read, so they cannot make it: starting the " +
+                "engine on this data directory once writes it again");
+        }
         if (!Files.isRegularFile(config.journalDir().resolve(SingleChronicleQueue.QUEUE_METADATA_FILE)))
         {
             throw new ParameterException(command.commandLine(), "there is no journal in " + dir + " (expected " +
                 config.journalDir() + " written by the engine): is --data-dir the engine's data directory?");
         }
         return config;
+    }
+
+    private static boolean hasCycleFiles(final Path journal)
+    {
+        try (java.util.stream.Stream<Path> files = Files.list(journal))
+        {
+            return files.anyMatch(p -> p.getFileName().toString().endsWith(JournalFiles.CYCLE_SUFFIX));
+        }
+        catch (final java.io.IOException ex)
+        {
+            return false;
+        }
     }
 
     /**

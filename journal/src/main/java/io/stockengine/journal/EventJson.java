@@ -17,6 +17,10 @@ import io.stockengine.engine.Reason;
  */
 public final class EventJson implements EventSink
 {
+    /** Always three digits of milliseconds: lines of {@code tail} sort and align as text. */
+    private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
+        .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
     private final List<Map<Integer, String>> names = List.of(new HashMap<>(), new HashMap<>(), new HashMap<>());
     private final Consumer<String> out;
     private long correlationId;
@@ -55,7 +59,7 @@ public final class EventJson implements EventSink
     private EventJson start(final long seq, final String type)
     {
         line = new StringBuilder(160).append("{\"seq\":").append(seq).append(",\"type\":\"").append(type)
-            .append("\",\"time\":\"").append(Instant.ofEpochMilli(timestamp)).append("\",\"correlation_id\":")
+            .append("\",\"time\":\"").append(TIME.format(Instant.ofEpochMilli(timestamp))).append("\",\"correlation_id\":")
             .append(correlationId);
         return this;
     }

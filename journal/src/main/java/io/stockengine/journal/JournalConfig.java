@@ -90,7 +90,16 @@ public final class JournalConfig
                 return cycle;
             }
         }
-        throw new IllegalArgumentException("unknown roll cycle '" + name + "': e.g. FAST_HOURLY, FAST_DAILY, LARGE_DAILY");
+        final java.util.StringJoiner known = new java.util.StringJoiner(", ");
+        for (final RollCycles cycle : RollCycles.values())
+        {
+            known.add(cycle.name());
+        }
+        for (final LargeRollCycles cycle : LargeRollCycles.values())
+        {
+            known.add(cycle.name());
+        }
+        throw new IllegalArgumentException("unknown roll cycle '" + name + "' (names are upper case): one of " + known);
     }
 
     /** An excerpt (one group commit) is closed early when it grows past this. */

@@ -192,6 +192,12 @@ public final class JournaledEngine implements AutoCloseable
         return recovery;
     }
 
+    /** The roll cycle the journal is written with: its own, for a journal that existed before the start. */
+    public String rollCycle()
+    {
+        return String.valueOf(queue.rollCycle());
+    }
+
     public JournalConfig config()
     {
         return journalConfig;

@@ -21,8 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * at the first seq kept, and the newest snapshot supplies the names and the order lines defined before it.
  */
 @Command(name = "trace", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Prints every event of one SKU (optionally at one location) or of one order, in seq order, as " +
-        "JSON lines; order line events get the line's line_sku and line_location.")
+    description = "Prints every event of one SKU (optionally at one location), one order, one purchase order or " +
+        "one transfer, in seq order, as JSON lines; order line events get the line's line_sku and line_location.")
 final class TraceCommand implements Callable<Integer>
 {
     @Mixin
@@ -38,6 +38,14 @@ final class TraceCommand implements Callable<Integer>
 
         @Option(names = "--order", required = true, paramLabel = "ORDER_ID", description = "The order to trace.")
         String order;
+
+        @Option(names = "--purchase-order", required = true, paramLabel = "PO",
+            description = "The purchase order to trace: its lines announced (incoming) and its receipts.")
+        String purchaseOrder;
+
+        @Option(names = "--transfer", required = true, paramLabel = "TRANSFER_ID",
+            description = "The transfer to trace: shipped out and received in.")
+        String transfer;
     }
 
     static final class SkuTarget
@@ -55,19 +63,24 @@ final class TraceCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        final String named = target.order != null ? target.order : target.sku.sku;
+        final String flag = target.order != null ? "--order" : target.purchaseOrder != null ? "--purchase-order" :
+            target.transfer != null ? "--transfer" : "--sku";
+        final String named = target.order != null ? target.order : target.purchaseOrder != null ?
+            target.purchaseOrder : target.transfer != null ? target.transfer : target.sku.sku;
         if (named.isBlank() || (target.sku != null && target.sku.location != null && target.sku.location.isBlank()))
         {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), (target.order != null ? "--order" :
-                named.isBlank() ? "--sku" : "--location") + " needs a value, not an empty string");
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), (named.isBlank() ? flag :
+                "--location") + " needs a value, not an empty string");
         }
         final JournalConfig config = data.config();
         final PrintWriter out = new PrintWriter(spec.commandLine().getOut(), false);
         final PrintWriter err = spec.commandLine().getErr();
-        final String what = target.order != null ? "order " + target.order :
+        final String what = target.order != null ? "order " + target.order : target.purchaseOrder != null ?
+            "purchase order " + target.purchaseOrder : target.transfer != null ? "transfer " + target.transfer :
             "SKU " + target.sku.sku + (target.sku.location != null ? " at " + target.sku.location : "");
-        final TraceSink sink = target.order != null ? new TraceSink(out::println, null, null, target.order) :
-            new TraceSink(out::println, target.sku.sku, target.sku.location, null);
+        final TraceSink sink = target.sku != null ?
+            new TraceSink(out::println, target.sku.sku, target.sku.location, null) :
+            new TraceSink(out::println, null, null, target.order, target.purchaseOrder, target.transfer);
         try (SingleChronicleQueue queue = data.open(config))
         {
             final long firstSeq = JournalSeek.firstSeq(queue);

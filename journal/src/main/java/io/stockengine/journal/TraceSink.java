@@ -37,6 +37,8 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
     private final String skuName;
     private final String locationName;
     private final String orderId;
+    private final String purchaseOrder;
+    private final String transferId;
     private int skuId = -1;
     private int locationId = -1;
     /** Traced orders: order id to its traced lines (line number to sku, location). */
@@ -64,10 +66,23 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
     /** Traces {@code orderId} when it is not null, else {@code sku} (at {@code location} when not null). */
     TraceSink(final Consumer<String> out, final String sku, final String location, final String orderId)
     {
+        this(out, sku, location, orderId, null, null);
+    }
+
+    /**
+     * Traces one of: an order, a purchase order (its lines announced and its receipts), a transfer (shipped and
+     * received), or a SKU (at a location when not null); the others are null.
+     */
+    TraceSink(final Consumer<String> out, final String sku, final String location, final String orderId,
+        final String purchaseOrder, final String transferId)
+    {
         this.out = out;
-        this.skuName = orderId == null ? sku : null;
-        this.locationName = orderId == null ? location : null;
+        final boolean bySku = orderId == null && purchaseOrder == null && transferId == null;
+        this.skuName = bySku ? sku : null;
+        this.locationName = bySku ? location : null;
         this.orderId = orderId;
+        this.purchaseOrder = purchaseOrder;
+        this.transferId = transferId;
     }
 
     long matched()
@@ -207,6 +222,11 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         }
         final int order = prunedOrders.find(id);
         return order >= 0 && prunedOrders.reserveSeq(order) < firstKeptSeq ? order : -1;
+    }
+
+    private static boolean isTraced(final String traced, final CharSequence reference)
+    {
+        return traced != null && reference != null && traced.contentEquals(reference);
     }
 
     private boolean isTracedOrder(final CharSequence order)
@@ -514,7 +534,7 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         final long quantity, final long expectedAt, final long unitCost)
     {
         other();
-        if (at(sku, location))
+        if (at(sku, location) || isTraced(this.purchaseOrder, purchaseOrder))
         {
             json.incomingSet(seq, purchaseOrder, sku, location, quantity, expectedAt, unitCost);
             emit(seq);
@@ -526,7 +546,7 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         final long quantity, final long unitCost, final int bucket, final long incomingReduced)
     {
         other();
-        if (at(sku, location))
+        if (at(sku, location) || isTraced(this.purchaseOrder, purchaseOrder))
         {
             json.received(seq, purchaseOrder, sku, location, quantity, unitCost, bucket, incomingReduced);
             emit(seq);
@@ -584,7 +604,7 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         final int to, final long quantity)
     {
         other();
-        if (touches(sku, from, to))
+        if (touches(sku, from, to) || isTraced(this.transferId, transferId))
         {
             json.transferShipped(seq, transferId, sku, from, to, quantity);
             emit(seq);
@@ -596,7 +616,7 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         final long quantity, final int bucket)
     {
         other();
-        if (touches(sku, to, to))
+        if (touches(sku, to, to) || isTraced(this.transferId, transferId))
         {
             json.transferReceived(seq, transferId, sku, to, quantity, bucket);
             emit(seq);

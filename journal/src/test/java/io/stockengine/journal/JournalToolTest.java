@@ -119,6 +119,22 @@ class JournalToolTest
                 c.location = "WH1";
                 c.line(SKU, null, 2);
             });
+            session.submit(base + 8, c ->
+            {
+                c.type = CommandType.TRANSFER_OUT;
+                c.key = "k-transfer";
+                c.reference = "TR-T1";
+                c.sku = SKU;
+                c.location = "WH2";
+                c.location2 = "WH1";
+                c.quantity = 2;
+            });
+            session.submit(base + 9, c ->
+            {
+                c.type = CommandType.TRANSFER_IN;
+                c.key = "k-transfer-in";
+                c.reference = "TR-T1";
+            });
         });
         return TestJournal.runWorkload(config, workload, 601, 1_000);
     }
@@ -168,6 +184,29 @@ class JournalToolTest
         assertEquals(0, wh1.exit(), wh1.toString());
         assertFalse(wh1.out().contains("\"location\":\"WH2\""), wh1.toString());
         assertInOrder(wh1, wh1.types(), "incoming_set", "received", "order_reserved", "line_shipped", "sold");
+    }
+
+    /** A purchase order's chain (announced, received) and a transfer's (shipped, received), each on its own. */
+    @Test
+    void shouldTraceAPurchaseOrderAndATransfer()
+    {
+        final ToolRun po = ToolRun.of("trace", "--purchase-order", "PO-T1", "--data-dir", dataDir());
+        assertEquals(0, po.exit(), po.toString());
+        assertEquals(List.of("incoming_set", "key_bound", "received", "key_bound"), po.types(), po.toString());
+        assertTrue(po.out().contains("\"key\":\"k-receive\"") && !po.out().contains("k-receive-2"),
+            "the receipt without the purchase order is not in its chain: " + po);
+        assertTrue(po.err().contains("events for purchase order PO-T1"), po.err());
+
+        final ToolRun transfer = ToolRun.of("trace", "--transfer", "TR-T1", "--data-dir", dataDir());
+        assertEquals(0, transfer.exit(), transfer.toString());
+        assertEquals(List.of("transfer_shipped", "key_bound", "transfer_received", "key_bound"), transfer.types(),
+            transfer.toString());
+
+        final ToolRun none = ToolRun.of("trace", "--transfer", "TR-NONE", "--data-dir", dataDir());
+        assertEquals(1, none.exit(), none.toString());
+        assertTrue(none.err().contains("no events for transfer TR-NONE"), none.toString());
+        final ToolRun both = ToolRun.of("trace", "--transfer", "TR-T1", "--order", ORDER, "--data-dir", dataDir());
+        assertEquals(2, both.exit(), both.toString());
     }
 
     @Test

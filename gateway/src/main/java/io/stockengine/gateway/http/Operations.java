@@ -125,15 +125,22 @@ public final class Operations
             .help("Availability changes dropped because the streams fell too far behind; each drop sends a resync")
             .callback(cb -> cb.call(metrics.streamDroppedChanges.get())).register(registry);
         SummaryWithCallback.builder().name("stock_command_latency_seconds")
-            .help("From arrival at the gateway to the answer, journaled")
+            .help("From arrival at the gateway to the answer, journaled; count and sum since the start, quantiles " +
+                "over the last minute (NaN when nothing was answered in it)")
             .callback(cb ->
             {
                 final org.HdrHistogram.Histogram h = metrics.latency().copy();
+                final org.HdrHistogram.Histogram recent = metrics.recentLatency();
                 cb.call(h.getTotalCount(), h.getMean() * h.getTotalCount() / 1e9, Quantiles.of(
-                    new Quantile(0.5, h.getValueAtPercentile(50) / 1e9),
-                    new Quantile(0.99, h.getValueAtPercentile(99) / 1e9),
-                    new Quantile(0.999, h.getValueAtPercentile(99.9) / 1e9)));
+                    new Quantile(0.5, quantile(recent, 50)),
+                    new Quantile(0.99, quantile(recent, 99)),
+                    new Quantile(0.999, quantile(recent, 99.9))));
             }).register(registry);
+    }
+
+    private static double quantile(final org.HdrHistogram.Histogram h, final double percentile)
+    {
+        return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1e9;
     }
 
     private static byte[] loadOpenApi()
