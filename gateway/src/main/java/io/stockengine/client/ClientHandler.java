@@ -47,6 +47,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
     }
 
     @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx)
+    {
+        session.onWritabilityChanged(ctx.channel());
+    }
+
+    @Override
     public void userEventTriggered(final ChannelHandlerContext ctx, final Object event)
     {
         if (event instanceof IdleStateEvent)

@@ -1,7 +1,7 @@
 package io.stockengine.client;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -36,6 +36,11 @@ import io.stockengine.gateway.binary.ResultDecoder;
  * the current batch frame, which is written when it is full or when the loop has run the requests queued with it
  * (or after the flush delay). Results complete the requests' futures on the loop.
  * <p>
+ * A request is encoded only while the connection takes more bytes; otherwise (no connection, or the server reads
+ * nothing more and the socket's buffers are full) it waits in {@link #queue}, in the order issued. What waits there
+ * has not left the client, so when its timeout passes it fails with {@link StockClientException.Kind#NOT_SENT} and
+ * is dropped; one already written fails with {@link StockClientException.Kind#TIMEOUT}, its outcome unknown.
+ * <p>
  * When the connection drops, a request that may have reached the server is sent again on the next connection only
  * if repeating it is safe ({@link Request#safeToRetry}); the others fail with
  * {@link StockClientException.Kind#CONNECTION_LOST}. Requests that never left the client are simply sent later.
@@ -62,6 +67,11 @@ final class ClientSession
     private volatile java.util.concurrent.Future<?> expiry;
     private final Bootstrap bootstrap;
     private final Long2ObjectHashMap<Request> pending = new Long2ObjectHashMap<>();
+    /**
+     * Requests in {@link #pending} not written to the current connection, in the order issued (resends first, as
+     * they were issued first); those that timed out meanwhile are skipped when it is drained.
+     */
+    private final ArrayDeque<Request> queue = new ArrayDeque<>();
     private final CommandEncoder encoder = new CommandEncoder();
     private final ResultDecoder decoder = new ResultDecoder();
     private final AsciiStringCache strings = new AsciiStringCache(STRING_CACHE_SLOTS);
@@ -78,9 +88,17 @@ final class ClientSession
     private ByteBuf batch;
     private int batchFrame;
     private int batchCount;
-    /** Number of the batch being filled; every batch up to {@link #flushedUpTo} has been written to a socket. */
+    /**
+     * Number of the batch being filled; every batch up to {@link #flushedUpTo} has been handed to the connection
+     * (and written to the socket, or failed: see {@link #failedFrom}).
+     */
     private long batchNo = 1;
     private long flushedUpTo;
+    /**
+     * The first batch whose write to the current connection failed: the server never read it whole, and a frame cut
+     * short is dropped unapplied, so neither it nor any later batch (a failed write closes the connection) arrived.
+     */
+    private long failedFrom = Long.MAX_VALUE;
     private boolean flushScheduled;
     private long nextCorrelationId;
     private long backoffNanos;
@@ -192,9 +210,43 @@ final class ClientSession
         request.correlationId = id;
         request.deadlineNanos = requestTimeoutNanos > 0 ? System.nanoTime() + requestTimeoutNanos : 0;
         pending.put(id, request);
-        if (channel != null)
+        if (channel != null && queue.isEmpty() && channel.isWritable())
         {
             send(request);
+        }
+        else
+        {
+            queue.addLast(request);
+        }
+    }
+
+    /**
+     * Encodes queued requests while the connection takes more bytes. Past its write buffer's high-water mark (the
+     * server has stopped reading, at its in-flight limit or slowed down) they stay queued unencoded, so one whose
+     * timeout passes there can be dropped instead of being sent late.
+     */
+    private void drain()
+    {
+        while (channel != null && channel.isWritable())
+        {
+            final Request request = queue.pollFirst();
+            if (request == null)
+            {
+                return;
+            }
+            if (pending.get(request.correlationId) == request)
+            {
+                send(request);
+            }
+        }
+    }
+
+    /** Event loop: the connection's write buffer emptied below its low-water mark, or filled past the high one. */
+    void onWritabilityChanged(final Channel ch)
+    {
+        if (ch == channel)
+        {
+            drain();
         }
     }
 
@@ -277,8 +329,34 @@ final class ClientSession
         }
         FrameDescriptor.endFrame(frame, batchFrame);
         batchCount = 0;
-        flushedUpTo = batchNo++;
-        channel.writeAndFlush(frame, channel.voidPromise());
+        final long written = batchNo++;
+        flushedUpTo = written;
+        final Channel ch = channel;
+        channel.writeAndFlush(frame).addListener((ChannelFutureListener)future ->
+        {
+            if (!future.isSuccess())
+            {
+                writeFailed(ch, written);
+            }
+        });
+    }
+
+    private void writeFailed(final Channel ch, final long failedBatch)
+    {
+        if (ch == channel && failedBatch < failedFrom)
+        {
+            failedFrom = failedBatch;
+        }
+    }
+
+    /**
+     * Whether the server may have read the request whole, on this connection or an earlier one: an encoded request
+     * counts from the moment it is in a batch (its bytes will be written), until that batch's write is known to have
+     * failed.
+     */
+    private boolean mayHaveArrived(final Request request)
+    {
+        return request.sentBefore || (request.batch != Request.UNSENT && request.batch < failedFrom);
     }
 
     private void connect()
@@ -316,22 +394,10 @@ final class ClientSession
         }
         channel = ch;
         connected = true;
+        failedFrom = Long.MAX_VALUE;
         connections.incrementAndGet();
         firstConnection.complete(null);
-        final Request[] unsent = new Request[pending.size()];
-        int count = 0;
-        for (final Request request : pending.values())
-        {
-            if (request.batch == Request.UNSENT)
-            {
-                unsent[count++] = request;
-            }
-        }
-        Arrays.sort(unsent, 0, count, BY_CORRELATION);
-        for (int i = 0; i < count && channel != null; i++)
-        {
-            send(unsent[i]);
-        }
+        drain();
         if (channel != null)
         {
             flush();
@@ -352,6 +418,7 @@ final class ClientSession
             batch = null;
         }
         batchCount = 0;
+        final ArrayList<Request> resend = new ArrayList<>();
         final ArrayList<Request> lost = new ArrayList<>();
         for (final Request request : pending.values())
         {
@@ -359,14 +426,24 @@ final class ClientSession
             {
                 continue;
             }
-            if (request.batch > flushedUpTo || request.safeToRetry())
+            final boolean written = request.batch <= flushedUpTo && request.batch < failedFrom;
+            if (!written || request.safeToRetry())
             {
+                request.sentBefore |= written;
                 request.batch = Request.UNSENT;
+                resend.add(request);
             }
             else
             {
                 lost.add(request);
             }
+        }
+        // Ahead of the queue, in the order issued: every request written to this connection was issued before any
+        // still queued, so the queue stays in issue order (a reservation is resent before the pick that follows it).
+        resend.sort(BY_CORRELATION);
+        for (int i = resend.size() - 1; i >= 0; i--)
+        {
+            queue.addFirst(resend.get(i));
         }
         flushedUpTo = batchNo++;
         if (!lost.isEmpty())
@@ -450,15 +527,40 @@ final class ClientSession
                 expired.add(request);
             }
         }
-        if (expired != null)
+        if (expired == null)
         {
-            final StockClientException cause = new StockClientException(StockClientException.Kind.TIMEOUT,
-                "no answer within the request timeout; the command may or may not have been applied");
-            for (final Request request : expired)
+            return;
+        }
+        StockClientException timeout = null;
+        StockClientException notSent = null;
+        for (final Request request : expired)
+        {
+            pending.remove(request.correlationId);
+            if (mayHaveArrived(request))
             {
-                pending.remove(request.correlationId);
-                request.completeExceptionally(cause);
+                if (timeout == null)
+                {
+                    timeout = new StockClientException(StockClientException.Kind.TIMEOUT,
+                        "no answer within the request timeout; the command may or may not have been applied");
+                }
+                request.completeExceptionally(timeout);
             }
+            else
+            {
+                if (notSent == null)
+                {
+                    notSent = new StockClientException(StockClientException.Kind.NOT_SENT,
+                        "not sent within the request timeout (no connection, or the server read nothing more); " +
+                        "the command was not applied and will not be sent");
+                }
+                request.completeExceptionally(notSent);
+            }
+        }
+        // Deadlines follow the order issued, so the expired are the head of the queue: dropped now, or a client
+        // that stays disconnected would keep every command it is given until it connects again.
+        while (!queue.isEmpty() && pending.get(queue.peekFirst().correlationId) != queue.peekFirst())
+        {
+            queue.pollFirst();
         }
     }
 
@@ -517,6 +619,7 @@ final class ClientSession
         final StockClientException cause = closedException();
         final ArrayList<Request> left = new ArrayList<>(pending.values());
         pending.clear();
+        queue.clear();
         for (final Request request : left)
         {
             request.completeExceptionally(cause);

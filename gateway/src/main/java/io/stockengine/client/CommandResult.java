@@ -11,12 +11,24 @@ import io.stockengine.gateway.binary.RowKind;
 /**
  * The answer to one command: its {@link ResultCode}, whether it replays an earlier success, the journal seq, the
  * offending field of an INVALID_REQUEST, and the rows of its view. Rows are flat: {@link #value(int, int)} takes
- * the engine's field constants for the row kind ({@code Command.STOCK_*}, {@code LINE_*}, {@code AVAILABILITY_*},
- * {@code SHORTFALL_*}; a transfer row is quantity, in transit, received; a channel row is unused fence units).
- * Immutable.
+ * the field constants of the row kind: the engine's ({@code Command.STOCK_*}, {@code LINE_*},
+ * {@code AVAILABILITY_*}, {@code SHORTFALL_*}, {@code COUNT_*}), or this class's for the kinds the engine has none
+ * for ({@link #TRANSFER_QUANTITY}, {@link #CHANNEL_UNUSED}, {@link #KIT_UNITS}). A row or field outside the result
+ * is an {@link IndexOutOfBoundsException}, never another row's value. Immutable.
  */
 public final class CommandResult
 {
+    /** Transfer row ({@link RowKind#TRANSFER}): the units sent. */
+    public static final int TRANSFER_QUANTITY = 0;
+    /** Transfer row: the units still in transit. */
+    public static final int TRANSFER_IN_TRANSIT = 1;
+    /** Transfer row: the units received so far. */
+    public static final int TRANSFER_RECEIVED = 2;
+    /** Channel row ({@link RowKind#CHANNEL}): a fence's units not yet used by orders; 0 in a sourcing location row. */
+    public static final int CHANNEL_UNUSED = 0;
+    /** Kit row ({@link RowKind#KIT}): units of the component in one kit. */
+    public static final int KIT_UNITS = 0;
+
     private static final String[] NO_NAMES = new String[0];
     private static final long[] NO_VALUES = new long[0];
 
@@ -141,15 +153,39 @@ public final class CommandResult
         return field;
     }
 
-    /** An order's {@link OrderStatus}; for a channel, how many of the rows are sourcing locations. */
+    /**
+     * The status field as sent: an order's {@link OrderStatus} when {@link #hasOrderStatus()}; for QUERY_CHANNEL, how
+     * many of the rows are sourcing locations; 0 otherwise.
+     */
     public int status()
     {
         return status;
     }
 
+    /**
+     * True when {@link #status()} is an {@link OrderStatus}: the answer to an order command (reserve, pick, ship,
+     * cancel, return, query order) that succeeded (a replay included), or an order action refused with
+     * INVALID_TRANSITION, which carries the status that refused it. Other answers use the field for something else
+     * (a channel's location count) or leave it 0.
+     */
+    public boolean hasOrderStatus()
+    {
+        return isOrderType(type) && (code == ResultCode.OK || code == ResultCode.INVALID_TRANSITION);
+    }
+
+    /**
+     * The name of the order status ({@code "SHIPPED"}), or null when {@link #status()} is no order status (see
+     * {@link #hasOrderStatus()}): a channel's location count read as an order status would name one by accident.
+     */
     public String statusName()
     {
-        return OrderStatus.name(status);
+        return hasOrderStatus() ? OrderStatus.name(status) : null;
+    }
+
+    private static boolean isOrderType(final int type)
+    {
+        return type == CommandType.RESERVE || type == CommandType.PICK || type == CommandType.SHIP ||
+            type == CommandType.CANCEL || type == CommandType.RETURN || type == CommandType.QUERY_ORDER;
     }
 
     /** An order's expiry in epoch ms (0 = none); a channel's buffer. */
@@ -187,30 +223,70 @@ public final class CommandResult
         return rowCount;
     }
 
+    /**
+     * The row's SKU; null where the row kind has none (a transfer, a channel's sourcing location).
+     *
+     * @throws IndexOutOfBoundsException when {@code row} is not 0..{@link #rowCount()} - 1.
+     */
     public String rowSku(final int row)
     {
+        checkRow(row);
         return rowSku[row];
     }
 
-    /** The row's location; null in a shortfall row when the engine could not source the line anywhere. */
+    /**
+     * The row's location; null in a shortfall row when the engine could not source the line anywhere.
+     *
+     * @throws IndexOutOfBoundsException when {@code row} is not 0..{@link #rowCount()} - 1.
+     */
     public String rowLocation(final int row)
     {
+        checkRow(row);
         return rowLocation[row];
     }
 
-    /** Value {@code field} of row {@code row}, {@code field} being one of the engine's constants for the row kind. */
+    /**
+     * Value {@code field} of row {@code row}, {@code field} being one of the constants for the row kind (see the
+     * class comment).
+     *
+     * @throws IndexOutOfBoundsException when {@code row} is not 0..{@link #rowCount()} - 1 or {@code field} is not
+     *                                   0..{@code RowKind.stride(rowKind())} - 1: the values are stored flat, so an
+     *                                   unchecked field past a row's width would read the next row.
+     */
     public long value(final int row, final int field)
     {
-        return values[row * RowKind.stride(rowKind) + field];
+        final int stride = RowKind.stride(rowKind);
+        if (row < 0 || row >= rowCount || field < 0 || field >= stride)
+        {
+            throw new IndexOutOfBoundsException("value(" + row + ", " + field + "): " + shape(stride));
+        }
+        return values[row * stride + field];
     }
 
-    /** The sum of a stock field over every location: the {@code totals} of the HTTP API. */
+    /**
+     * The sum of a stock field over every location: the {@code totals} of the HTTP API.
+     *
+     * @param field one of {@code Command.STOCK_*}.
+     * @throws IllegalStateException     when the rows are not stock rows (the answer is not to a stock query, or a
+     *                                   refusal): their values mean something else.
+     * @throws IndexOutOfBoundsException when {@code field} is not a stock field.
+     */
     public long stockTotal(final int field)
     {
+        if (rowKind != RowKind.STOCK)
+        {
+            throw new IllegalStateException("stockTotal needs stock rows; this " + CommandType.name(type) + " " +
+                ResultCode.name(code) + " answer has row kind " + RowKind.name(rowKind));
+        }
+        final int stride = RowKind.stride(rowKind);
+        if (field < 0 || field >= stride)
+        {
+            throw new IndexOutOfBoundsException("stockTotal(" + field + "): " + shape(stride));
+        }
         long total = 0;
         for (int row = 0; row < rowCount; row++)
         {
-            total += value(row, field);
+            total += values[row * stride + field];
         }
         return total;
     }
@@ -221,10 +297,33 @@ public final class CommandResult
         return itemTotals.length;
     }
 
-    /** For availability: what the channel may sell of the {@code item}-th asked SKU over all its locations. */
+    /**
+     * For availability: what the channel may sell of the {@code item}-th asked SKU over all its locations.
+     *
+     * @throws IndexOutOfBoundsException when {@code item} is not 0..{@link #itemCount()} - 1.
+     */
     public long itemTotal(final int item)
     {
+        if (item < 0 || item >= itemTotals.length)
+        {
+            throw new IndexOutOfBoundsException("itemTotal(" + item + "): the answer has " + itemTotals.length +
+                " item totals");
+        }
         return itemTotals[item];
+    }
+
+    private void checkRow(final int row)
+    {
+        if (row < 0 || row >= rowCount)
+        {
+            throw new IndexOutOfBoundsException("row " + row + ": " + shape(RowKind.stride(rowKind)));
+        }
+    }
+
+    /** What an out-of-bounds message says the result holds: {@code 2 stock rows of 11 values}. */
+    private String shape(final int stride)
+    {
+        return "the answer has " + rowCount + " " + RowKind.name(rowKind) + " rows of " + stride + " values";
     }
 
     @Override
@@ -243,6 +342,14 @@ public final class CommandResult
         if (field != null)
         {
             out.append(" field=").append(field);
+        }
+        if (hasOrderStatus())
+        {
+            out.append(" status=").append(OrderStatus.name(status));
+        }
+        else if (type == CommandType.QUERY_CHANNEL && code == ResultCode.OK)
+        {
+            out.append(" sourcing_locations=").append(status);
         }
         if (rowCount > 0)
         {

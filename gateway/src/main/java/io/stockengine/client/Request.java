@@ -45,6 +45,11 @@ final class Request extends CompletableFuture<CommandResult> implements Runnable
     long correlationId;
     /** The batch that carried it on the current connection, or {@link #UNSENT}. */
     long batch = UNSENT;
+    /**
+     * Written to an earlier connection, which dropped before the answer came: the server may have applied it, so a
+     * timeout while it waits to be resent leaves its outcome unknown, as for one in flight.
+     */
+    boolean sentBefore;
     long deadlineNanos;
 
     Request(final ClientSession session, final int type)
@@ -67,11 +72,14 @@ final class Request extends CompletableFuture<CommandResult> implements Runnable
 
     /**
      * A command that may be sent again after the connection dropped with it in flight: one the engine
-     * deduplicates (an idempotency key or an order id) or a query, which changes nothing.
+     * deduplicates (an idempotency key or an order id), a query, which changes nothing, or a policy, which sets
+     * what it sets however often it is applied (the same safety stock, the same kit components; the same channel
+     * configuration again is a no-op by design, so its fences are not refilled).
      */
     boolean safeToRetry()
     {
-        return key != null || orderId != null || CommandType.isQuery(type);
+        return key != null || orderId != null || CommandType.isQuery(type) || type == CommandType.SET_SAFETY_STOCK ||
+            type == CommandType.CONFIGURE_CHANNEL || type == CommandType.DEFINE_KIT;
     }
 
     /**

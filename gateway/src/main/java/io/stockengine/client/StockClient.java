@@ -16,14 +16,21 @@ import io.stockengine.engine.Reason;
  * <p>
  * The connection is re-established with exponential back-off. A command in flight when it dropped is sent again
  * if that is safe: it carries an idempotency key or an order id (the engine recognises the retry and answers
- * {@code replayed}), or it is a query; otherwise its future fails with
- * {@link StockClientException.Kind#CONNECTION_LOST}. Commands issued while disconnected wait for the connection
- * (bounded by {@link StockClientBuilder#maxPending} and the request timeout).
+ * {@code replayed}), or it is a query or a policy (set safety stock, configure channel, define kit: applied twice,
+ * they set the same thing); otherwise its future fails with {@link StockClientException.Kind#CONNECTION_LOST}.
+ * Commands issued while disconnected wait for the connection (bounded by {@link StockClientBuilder#maxPending} and
+ * the request timeout); one that times out before it was ever written fails with
+ * {@link StockClientException.Kind#NOT_SENT} (not applied), one written with
+ * {@link StockClientException.Kind#TIMEOUT} (outcome unknown).
  * <p>
  * Threading: every method may be called from any thread, without locks. Futures complete on the client's event
  * loop thread, so callbacks must not block (use the {@code *Async} stages for slow work); a callback may call
- * {@link #close()}, which then does not wait for the loop to stop. Strings are identifiers as the API defines them; quantities are whole units, money is in
- * millionths, times are epoch milliseconds.
+ * {@link #close()}, which then does not wait for the loop to stop.
+ * <p>
+ * Strings are identifiers as the API defines them; quantities are whole units, money is in millionths of the
+ * currency unit (12.50 is {@code 12_500_000}), times are epoch milliseconds. Buckets are
+ * {@link Bucket} constants and reasons {@link Reason} constants. Several methods take runs of positional numbers:
+ * their parameter documentation says which is which.
  */
 public final class StockClient implements AutoCloseable
 {
@@ -51,8 +58,12 @@ public final class StockClient implements AutoCloseable
     /**
      * Reserves every line or none (keyed by the order id: a retry answers the order, replayed).
      *
-     * @param ttlSeconds 0 for no expiry, else 1..31,536,000.
-     * @param lines      1..1000 lines; a line with a null location is sourced by the engine.
+     * @param orderId    the order to create; also its idempotency key.
+     * @param channel    the sales channel, whose policy (sourcing locations, buffer, fences) applies.
+     * @param ttlSeconds seconds after which the order, if still RESERVED (nothing picked, shipped or cancelled),
+     *                   expires and its units go back to sellable; 0..31,536,000, 0 for no expiry.
+     * @param lines      1..1000 lines (sku, location, quantity 1..1e9); a line with a null location is sourced by
+     *                   the engine.
      */
     public CompletableFuture<CommandResult> reserve(final String orderId, final String channel, final long ttlSeconds,
         final Line... lines)
@@ -70,7 +81,13 @@ public final class StockClient implements AutoCloseable
         return orderAction(CommandType.PICK, orderId, null, null);
     }
 
-    /** Picks the given lines (then {@code key} is required), or the whole order when there are none. */
+    /**
+     * Picks the given lines (then {@code key} is required), or the whole order when there are none.
+     *
+     * @param orderId the order.
+     * @param key     idempotency key; required with lines, optional for the whole order (the client then makes one).
+     * @param lines   0..1000 lines (sku, location or null, quantity 1..1e9); none for every reserved unit.
+     */
     public CompletableFuture<CommandResult> pick(final String orderId, final String key, final Line... lines)
     {
         return orderAction(CommandType.PICK, orderId, key, lines);
@@ -82,6 +99,13 @@ public final class StockClient implements AutoCloseable
         return orderAction(CommandType.SHIP, orderId, null, null);
     }
 
+    /**
+     * Ships the given lines (then {@code key} is required), or the whole order when there are none.
+     *
+     * @param orderId the order.
+     * @param key     idempotency key; required with lines, optional for the whole order (the client then makes one).
+     * @param lines   0..1000 lines (sku, location or null, quantity 1..1e9); none for every reserved and picked unit.
+     */
     public CompletableFuture<CommandResult> ship(final String orderId, final String key, final Line... lines)
     {
         return orderAction(CommandType.SHIP, orderId, key, lines);
@@ -93,6 +117,13 @@ public final class StockClient implements AutoCloseable
         return orderAction(CommandType.CANCEL, orderId, null, null);
     }
 
+    /**
+     * Cancels the given lines (then {@code key} is required), or the whole order when there are none.
+     *
+     * @param orderId the order.
+     * @param key     idempotency key; required with lines, optional for the whole order (the client then makes one).
+     * @param lines   0..1000 lines (sku, location or null, quantity 1..1e9); none for every reserved and picked unit.
+     */
     public CompletableFuture<CommandResult> cancel(final String orderId, final String key, final Line... lines)
     {
         return orderAction(CommandType.CANCEL, orderId, key, lines);
@@ -110,7 +141,14 @@ public final class StockClient implements AutoCloseable
         return session.enqueue(r);
     }
 
-    /** Returns shipped units: to quality_control when {@code inspect}, else straight to sellable. */
+    /**
+     * Returns shipped units: to quality_control when {@code inspect}, else straight to sellable.
+     *
+     * @param orderId the order the units were shipped in.
+     * @param key     idempotency key (required).
+     * @param inspect true: the units go to quality_control; false: to sellable.
+     * @param lines   1..1000 lines (sku, location or null, quantity 1..1e9).
+     */
     public CompletableFuture<CommandResult> returnLines(final String orderId, final String key, final boolean inspect,
         final Line... lines)
     {
@@ -123,7 +161,14 @@ public final class StockClient implements AutoCloseable
 
     // ---- movements ----
 
-    /** Point of sale at one location: lines are (sku, quantity), all or none. */
+    /**
+     * Point of sale at one location: all lines or none, from sellable.
+     *
+     * @param key      idempotency key (required).
+     * @param channel  the sales channel.
+     * @param location where the sale happens.
+     * @param lines    1..1000 lines (sku, no location, quantity 1..1e9).
+     */
     public CompletableFuture<CommandResult> sale(final String key, final String channel, final String location,
         final Line... lines)
     {
@@ -137,8 +182,14 @@ public final class StockClient implements AutoCloseable
     /**
      * Units arrive: sellable, or quality_control when {@code inspect}.
      *
-     * @param unitCost      millionths of the currency unit.
+     * @param key           idempotency key (required).
+     * @param sku           the SKU received.
+     * @param location      where it arrives.
+     * @param quantity      units received, 1..1e9.
+     * @param unitCost      cost of one unit in millionths of the currency unit (12.50 is {@code 12_500_000}),
+     *                      0..2^63/1000; 0 is free stock. {@code quantity * unitCost} must fit in a long.
      * @param purchaseOrder null, or the purchase order whose incoming this receipt meets.
+     * @param inspect       true: the units go to quality_control; false: to sellable.
      */
     public CompletableFuture<CommandResult> receive(final String key, final String sku, final String location,
         final long quantity, final long unitCost, final String purchaseOrder, final boolean inspect)
@@ -154,7 +205,15 @@ public final class StockClient implements AutoCloseable
         return session.enqueue(r);
     }
 
-    /** quality_control to sellable ({@code passed}) and damaged ({@code failed}). */
+    /**
+     * Settles an inspection: units leave quality_control for sellable ({@code passed}) and damaged ({@code failed}).
+     *
+     * @param key      idempotency key (required).
+     * @param sku      the SKU inspected.
+     * @param location where.
+     * @param passed   units to sellable, 0..1e9.
+     * @param failed   units to damaged, 0..1e9; {@code passed + failed} at least 1.
+     */
     public CompletableFuture<CommandResult> inspect(final String key, final String sku, final String location,
         final long passed, final long failed)
     {
@@ -168,9 +227,18 @@ public final class StockClient implements AutoCloseable
     }
 
     /**
-     * Between the free buckets ({@link Bucket#SELLABLE}, {@link Bucket#QUALITY_CONTROL}, {@link Bucket#DAMAGED}).
+     * Moves units between the free buckets ({@link Bucket#SELLABLE}, {@link Bucket#QUALITY_CONTROL},
+     * {@link Bucket#DAMAGED}) of one SKU at one location.
      *
-     * @param reason a {@link Reason}, {@link Reason#NONE} for none.
+     * @param key      idempotency key (required).
+     * @param sku      the SKU.
+     * @param location where.
+     * @param quantity units moved, 1..1e9.
+     * @param from     the {@link Bucket} they leave: SELLABLE, QUALITY_CONTROL or DAMAGED (RESERVED and PICKED
+     *                 belong to orders).
+     * @param to       the {@link Bucket} they enter, one of the same three, not {@code from}.
+     * @param reason   a {@link Reason} constant ({@link Reason#NONE} .. {@link Reason#REGRADE}), {@link Reason#NONE}
+     *                 for none.
      */
     public CompletableFuture<CommandResult> move(final String key, final String sku, final String location,
         final long quantity, final int from, final int to, final int reason)
@@ -187,10 +255,16 @@ public final class StockClient implements AutoCloseable
     }
 
     /**
-     * A signed change of one free bucket.
+     * A signed change of one free bucket (units appear or disappear, unlike {@link #move}).
      *
-     * @param reason {@link Reason#LOST}, {@link Reason#FOUND}, {@link Reason#THEFT}, {@link Reason#CORRECTION} or
-     *               {@link Reason#WRITE_OFF}.
+     * @param key      idempotency key (required).
+     * @param sku      the SKU.
+     * @param location where.
+     * @param delta    units added (positive) or removed (negative), -1e9..1e9, not 0.
+     * @param bucket   the {@link Bucket} changed: {@link Bucket#SELLABLE}, {@link Bucket#QUALITY_CONTROL} or
+     *                 {@link Bucket#DAMAGED}.
+     * @param reason   {@link Reason#LOST}, {@link Reason#FOUND}, {@link Reason#THEFT}, {@link Reason#CORRECTION} or
+     *                 {@link Reason#WRITE_OFF}.
      */
     public CompletableFuture<CommandResult> adjust(final String key, final String sku, final String location,
         final long delta, final int bucket, final int reason)
@@ -205,14 +279,31 @@ public final class StockClient implements AutoCloseable
         return session.enqueue(r);
     }
 
-    /** Cycle count of sellable: sets it and journals the variance. */
+    /**
+     * Cycle count of sellable: sets it and journals the variance (a {@link io.stockengine.gateway.binary.RowKind#COUNT}
+     * row: previous, counted, variance).
+     *
+     * @param key      idempotency key (required).
+     * @param sku      the SKU counted.
+     * @param location where.
+     * @param counted  the sellable units found, 0..1e9.
+     */
     public CompletableFuture<CommandResult> count(final String key, final String sku, final String location,
         final long counted)
     {
         return count(key, sku, location, counted, false, 0);
     }
 
-    /** Cycle count applied only if sellable still equals {@code expected} (else INVALID_TRANSITION). */
+    /**
+     * Cycle count applied only if sellable still equals {@code expected} (else INVALID_TRANSITION, whose row holds
+     * sellable now).
+     *
+     * @param key      idempotency key (required).
+     * @param sku      the SKU counted.
+     * @param location where.
+     * @param counted  the sellable units found, 0..1e9.
+     * @param expected the sellable units the books showed when counting began, 0..1e9.
+     */
     public CompletableFuture<CommandResult> count(final String key, final String sku, final String location,
         final long counted, final long expected)
     {
@@ -232,7 +323,19 @@ public final class StockClient implements AutoCloseable
         return session.enqueue(r);
     }
 
-    /** Announces (or changes) a purchase-order line: {@code quantity} expected at {@code expectedAtMillis}. */
+    /**
+     * Announces (or changes) a purchase-order line: {@code quantity} expected at {@code expectedAtMillis}. Note the
+     * order of the numbers, unlike {@link #receive}: quantity, then the time, then the cost.
+     *
+     * @param key              idempotency key (required).
+     * @param purchaseOrder    the purchase order.
+     * @param sku              the SKU expected.
+     * @param location         where it is expected.
+     * @param quantity         units expected, 0..1e9: it replaces what the line expected before.
+     * @param expectedAtMillis when they are expected, epoch milliseconds (0 is 1970-01-01, at most
+     *                         253,402,300,799,999 = 9999-12-31T23:59:59.999Z).
+     * @param unitCost         cost of one unit in millionths of the currency unit, 0..2^63/1000.
+     */
     public CompletableFuture<CommandResult> announceIncoming(final String key, final String purchaseOrder,
         final String sku, final String location, final long quantity, final long expectedAtMillis, final long unitCost)
     {
@@ -247,7 +350,16 @@ public final class StockClient implements AutoCloseable
         return session.enqueue(r);
     }
 
-    /** Sellable at {@code from} to in_transit at {@code to}. */
+    /**
+     * Sends units from sellable at {@code from} to in_transit at {@code to}.
+     *
+     * @param key        idempotency key (required).
+     * @param transferId the transfer, named again by {@link #transferIn} and {@link #queryTransfer}.
+     * @param sku        the SKU sent.
+     * @param from       the location it leaves.
+     * @param to         the location it goes to, not {@code from}.
+     * @param quantity   units sent, 1..1e9.
+     */
     public CompletableFuture<CommandResult> transferOut(final String key, final String transferId, final String sku,
         final String from, final String to, final long quantity)
     {
@@ -261,7 +373,14 @@ public final class StockClient implements AutoCloseable
         return session.enqueue(r);
     }
 
-    /** In transit to sellable (or quality_control when {@code inspect}); {@code quantity} 0 means all that is left. */
+    /**
+     * Receives a transfer: in transit to sellable (or quality_control when {@code inspect}) at its destination.
+     *
+     * @param key        idempotency key (required).
+     * @param transferId the transfer.
+     * @param quantity   units received, 0..1e9; 0 means all still in transit.
+     * @param inspect    true: the units go to quality_control; false: to sellable.
+     */
     public CompletableFuture<CommandResult> transferIn(final String key, final String transferId, final long quantity,
         final boolean inspect)
     {
@@ -273,8 +392,16 @@ public final class StockClient implements AutoCloseable
         return session.enqueue(r);
     }
 
-    // ---- policies (the key is optional: they are idempotent by nature) ----
+    // ---- policies (the key is optional: they are idempotent by nature, and resent after a lost connection) ----
 
+    /**
+     * Sets the sellable units of a SKU at a location that no channel may sell ({@code available} excludes them).
+     *
+     * @param key      idempotency key, or null.
+     * @param sku      the SKU (not a kit).
+     * @param location where.
+     * @param quantity the safety stock, 0..1e9 units.
+     */
     public CompletableFuture<CommandResult> setSafetyStock(final String key, final String sku, final String location,
         final long quantity)
     {
@@ -287,8 +414,14 @@ public final class StockClient implements AutoCloseable
     }
 
     /**
-     * Replaces a channel's policy: its buffer, the locations it sources from in order, and its ring-fences
-     * (allocations: sku, location, units).
+     * Replaces a channel's policy: its buffer, the locations it sources from in order, and its ring-fences.
+     *
+     * @param key         idempotency key, or null.
+     * @param channel     the channel.
+     * @param buffer      units at every location the channel may not sell (taken off what it sees), 0..1e9.
+     * @param locations   the locations it sources from, in order, distinct; null or empty for every location.
+     * @param allocations ring-fences: (sku, location, units 0..1e9) each; null for none. With the locations, at most
+     *                    1000 in all.
      */
     public CompletableFuture<CommandResult> configureChannel(final String key, final String channel, final long buffer,
         final List<String> locations, final List<Line> allocations)
@@ -312,7 +445,13 @@ public final class StockClient implements AutoCloseable
         return session.enqueue(r);
     }
 
-    /** Defines (or redefines) a kit: components are (sku, units per kit). */
+    /**
+     * Defines (or redefines) a kit, sold as its components.
+     *
+     * @param key        idempotency key, or null.
+     * @param sku        the kit's SKU: one with no stock, safety stock or fence of its own, and no component.
+     * @param components 1..32 components: (sku, no location, units per kit 1..1e9).
+     */
     public CompletableFuture<CommandResult> defineKit(final String key, final String sku, final Line... components)
     {
         final Request r = request(CommandType.DEFINE_KIT).lines(components);
@@ -346,7 +485,13 @@ public final class StockClient implements AutoCloseable
         return availability(channel, false, 0, skus);
     }
 
-    /** What the channel may promise by {@code atMillis}, counting incoming expected by then. */
+    /**
+     * What the channel may promise by {@code atMillis}, counting incoming expected by then.
+     *
+     * @param channel  the channel.
+     * @param atMillis the date, epoch milliseconds (as {@link #announceIncoming}'s {@code expectedAtMillis}).
+     * @param skus     1..1000 SKUs.
+     */
     public CompletableFuture<CommandResult> queryAvailabilityAt(final String channel, final long atMillis,
         final String... skus)
     {

@@ -116,7 +116,11 @@ public final class StockClientBuilder
         return this;
     }
 
-    /** How long a command may wait for its answer, reconnections included; zero waits for ever. */
+    /**
+     * How long a command may wait for its answer, reconnections included; zero waits for ever. Past it the command
+     * fails with {@link StockClientException.Kind#TIMEOUT} if it was written to a connection (outcome unknown), or
+     * {@link StockClientException.Kind#NOT_SENT} if it never was (not applied, and never sent later).
+     */
     public StockClientBuilder requestTimeout(final Duration timeout)
     {
         java.util.Objects.requireNonNull(timeout, "requestTimeout");

@@ -2,8 +2,9 @@ package io.stockengine.client;
 
 /**
  * Completes a command's future when the client could not get its answer: the connection dropped while a command
- * that is not safe to repeat was in flight (it may or may not have been applied), the answer did not come within
- * the request timeout, or the client was closed.
+ * that is not safe to repeat was in flight (it may or may not have been applied), the request timeout passed
+ * before the answer came ({@link Kind#TIMEOUT}) or before the command could even be sent ({@link Kind#NOT_SENT}),
+ * or the client was closed.
  */
 public final class StockClientException extends RuntimeException
 {
@@ -12,7 +13,31 @@ public final class StockClientException extends RuntimeException
     /** What happened; {@link #CONNECTION_LOST} and {@link #TIMEOUT} leave the command's outcome unknown. */
     public enum Kind
     {
-        CONNECTION_LOST, TIMEOUT, CLOSED, CONNECT_FAILED
+        /**
+         * The connection dropped with the command written to it, and it is not one the client resends (it has
+         * neither an idempotency key nor an order id, and is no query or policy): it may or may not have been
+         * applied.
+         */
+        CONNECTION_LOST,
+        /**
+         * The command was written to a connection (this one or an earlier one), and no answer came within the
+         * request timeout: it may or may not have been applied, and may still be, since its bytes cannot be called
+         * back.
+         */
+        TIMEOUT,
+        /**
+         * The client was closed with the command pending, or before it was issued; one already written may or may
+         * not have been applied.
+         */
+        CLOSED,
+        /** {@link StockClientBuilder#connect()} did not get its first connection within the connect timeout. */
+        CONNECT_FAILED,
+        /**
+         * The request timeout passed before the command was written to any connection: there was none since it
+         * was issued, or it was queued in the client while the server read nothing more (its in-flight limit). It
+         * was not applied, and it is dropped, never sent later: issuing it again is safe.
+         */
+        NOT_SENT
     }
 
     private final Kind kind;

@@ -91,6 +91,27 @@ class StockClientEndToEndTest
         assertEquals(slots, pipeline.inFlight(), message);
     }
 
+    /** Waits until the client has seen its connection drop (a command issued after it is not written to it). */
+    private void awaitDisconnected() throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (client.isConnected() && System.nanoTime() < deadline)
+        {
+            Thread.sleep(1);
+        }
+        assertFalse(client.isConnected(), "the client saw the server go");
+    }
+
+    private void awaitConnections(final long count) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((client.connections() < count || !client.isConnected()) && System.nanoTime() < deadline)
+        {
+            Thread.sleep(1);
+        }
+        assertEquals(count, client.connections());
+    }
+
     private void start() throws InterruptedException
     {
         start(1024, StockClient.builder().requestTimeout(Duration.ofSeconds(20)));
@@ -290,11 +311,12 @@ class StockClientEndToEndTest
         final CommandResult policy = ok(client.queryChannel("web"));
         assertEquals(1, policy.outTime(), "buffer");
         assertEquals(2, policy.status(), "sourcing locations");
+        assertNull(policy.statusName(), "a location count is no order status");
         assertEquals(3, policy.rowCount());
         assertNull(policy.rowSku(0));
         assertEquals("WH2", policy.rowLocation(1));
         assertEquals("A-1", policy.rowSku(2));
-        assertEquals(2, policy.value(2, 0), "unused fence");
+        assertEquals(2, policy.value(2, CommandResult.CHANNEL_UNUSED), "unused fence");
 
         receive("A-1", "WH1", 10);
         receive("A-1", "WH2", 5);
@@ -313,9 +335,9 @@ class StockClientEndToEndTest
         assertEquals(RowKind.KIT, kit.rowKind());
         assertEquals(2, kit.rowCount());
         assertEquals("A-1", kit.rowSku(0));
-        assertEquals(2, kit.value(0, 0));
+        assertEquals(2, kit.value(0, CommandResult.KIT_UNITS));
         assertEquals("B-2", kit.rowSku(1));
-        assertEquals(1, kit.value(1, 0));
+        assertEquals(1, kit.value(1, CommandResult.KIT_UNITS));
         assertEquals(ResultCode.NOT_FOUND, get(client.queryKit("A-1")).code(), "a component is no kit");
         receive("B-2", "WH1", 5);
         ok(client.sale("sale-1", "web", "WH1", Line.of("KIT-1", 1)));
@@ -344,12 +366,12 @@ class StockClientEndToEndTest
         assertEquals("C-3", out.name());
         assertEquals("WH1", out.name2());
         assertEquals("WH2", out.name3());
-        assertEquals(2, out.value(0, 1), "in transit");
-        assertEquals(2, ok(client.transferIn("tr-2", "t-1", 0, false)).value(0, 2), "received");
+        assertEquals(2, out.value(0, CommandResult.TRANSFER_IN_TRANSIT));
+        assertEquals(2, ok(client.transferIn("tr-2", "t-1", 0, false)).value(0, CommandResult.TRANSFER_RECEIVED));
         final CommandResult nothingLeft = get(client.transferIn("tr-3", "t-1", 0, false));
         assertEquals(ResultCode.INVALID_TRANSITION, nothingLeft.code());
         assertEquals(RowKind.TRANSFER, nothingLeft.rowKind(), "a refused transfer receipt still shows it");
-        assertEquals(2, ok(client.queryTransfer("t-1")).value(0, 0));
+        assertEquals(2, ok(client.queryTransfer("t-1")).value(0, CommandResult.TRANSFER_QUANTITY));
 
         ok(client.reserve("o-9", "web", 0, Line.of("A-1", "WH1", 1)));
         ok(client.ship("o-9"));
@@ -362,6 +384,7 @@ class StockClientEndToEndTest
         assertEquals(OrderStatus.PARTIALLY_SHIPPED, ok(client.ship("o-11", "s-1", Line.of("A-1", 1))).status());
         final CommandResult rest = ok(client.cancel("o-11", "c-1", Line.of("A-1", 2)));
         assertEquals(OrderStatus.SHIPPED, rest.status(), "cancelling the rest of a partly shipped order");
+        assertEquals("SHIPPED", rest.statusName());
         assertEquals(2, rest.value(0, Command.LINE_CANCELLED));
         assertEquals(OrderStatus.SHIPPED, ok(client.queryOrder("o-11")).status());
 
@@ -407,8 +430,9 @@ class StockClientEndToEndTest
         }
     }
 
+    /** A keyless movement, which is not resent and fails as CONNECTION_LOST: {@code StockClientRawServerTest}. */
     @Test
-    void shouldResendSafeCommandsAfterTheServerRestartsAndFailTheOthers() throws Exception
+    void shouldResendSafeCommandsAfterTheServerRestarts() throws Exception
     {
         start();
         receive("A-1", "WH1", 10);
@@ -417,15 +441,11 @@ class StockClientEndToEndTest
         final CompletableFuture<CommandResult> keyed = client.receive("k-r", "A-1", "WH1", 5, COST, null, false);
         final CompletableFuture<CommandResult> order = client.reserve("o-r", "web", 0, Line.of("A-1", 2));
         final CompletableFuture<CommandResult> query = client.queryStock("A-1");
-        final CompletableFuture<CommandResult> keyless = client.setSafetyStock(null, "A-1", "WH1", 1);
-        awaitInFlight(4, "all four applied by the logic, held before the journal");
+        awaitInFlight(3, "all three applied by the logic, held before the journal");
 
         final int port = server.port();
         server.stop();
-        final ExecutionException lost = assertThrows(ExecutionException.class,
-            () -> keyless.get(10, TimeUnit.SECONDS));
-        assertInstanceOf(StockClientException.class, lost.getCause());
-        assertEquals(StockClientException.Kind.CONNECTION_LOST, ((StockClientException)lost.getCause()).kind());
+        awaitDisconnected();
         assertFalse(keyed.isDone() || order.isDone() || query.isDone(), "safe ones wait for the next connection");
 
         server.close();
@@ -439,6 +459,87 @@ class StockClientEndToEndTest
         assertEquals(RowKind.STOCK, ok(query).rowKind());
         assertEquals(15, stock("A-1", "WH1", Command.STOCK_ON_HAND), "applied once, not twice");
         assertEquals(2, client.connections());
+    }
+
+    /**
+     * Policies sent without a key are resent after a lost connection, as queries are: applied again, each sets what
+     * it set (the same channel configuration again changes nothing), where they used to fail as CONNECTION_LOST.
+     */
+    @Test
+    void shouldResendKeylessPoliciesAfterTheServerRestarts() throws Exception
+    {
+        start();
+        receive("A-1", "WH1", 10);
+        awaitInFlight(0, "the ring is empty before the journal is held");
+        journal.close();
+        final CompletableFuture<CommandResult> safety = client.setSafetyStock(null, "A-1", "WH1", 3);
+        final CompletableFuture<CommandResult> channel = client.configureChannel(null, "web", 2, List.of("WH1"),
+            List.of(Line.of("A-1", "WH1", 4)));
+        final CompletableFuture<CommandResult> kit = client.defineKit(null, "KIT-1", Line.of("A-1", 2));
+        awaitInFlight(3, "all three applied by the logic, held before the journal");
+
+        final int port = server.port();
+        server.stop();
+        awaitDisconnected();
+        assertFalse(safety.isDone() || channel.isDone() || kit.isDone(), "policies wait for the next connection");
+        server.close();
+        server = new TestServer(pipeline, config, metrics).start(port);
+        journal.open();
+        ok(safety);
+        ok(channel);
+        ok(kit);
+        assertEquals(2, client.connections());
+
+        assertEquals(3, stock("A-1", "WH1", Command.STOCK_SAFETY_STOCK));
+        final CommandResult policy = ok(client.queryChannel("web"));
+        assertEquals(2, policy.outTime(), "buffer");
+        assertEquals(1, policy.status(), "one sourcing location");
+        assertEquals(2, policy.rowCount());
+        assertEquals(4, policy.value(1, CommandResult.CHANNEL_UNUSED), "the fence");
+        final CommandResult components = ok(client.queryKit("KIT-1"));
+        assertEquals(1, components.rowCount());
+        assertEquals(2, components.value(0, CommandResult.KIT_UNITS));
+        assertEquals(10 - 3 - 2, ok(client.queryAvailability("web", "A-1")).itemTotal(0),
+            "sellable less the safety stock and the buffer, each applied as set (its own fence is the channel's)");
+    }
+
+    /**
+     * A command issued while there is no connection fails as NOT_SENT when its timeout passes, and is not sent when
+     * the connection comes back; one written to the connection that dropped keeps the ambiguous TIMEOUT, and was
+     * indeed applied.
+     */
+    @Test
+    void shouldFailACommandNeverWrittenAsNotSentAndAWrittenOneAsTimeout() throws Exception
+    {
+        start(1024, StockClient.builder().requestTimeout(Duration.ofSeconds(1)));
+        receive("A-1", "WH1", 10);
+        awaitInFlight(0, "the ring is empty before the journal is held");
+        journal.close();
+        final CompletableFuture<CommandResult> written = client.receive("k-w", "A-1", "WH1", 5, COST, null, false);
+        awaitInFlight(1, "applied by the logic, held before the journal");
+        final int port = server.port();
+        server.stop();
+        awaitDisconnected();
+        final CompletableFuture<CommandResult> never = client.receive("k-n", "N-1", "WH1", 5, COST, null, false);
+
+        final ExecutionException unsent = assertThrows(ExecutionException.class,
+            () -> never.get(10, TimeUnit.SECONDS));
+        final StockClientException notSent = assertInstanceOf(StockClientException.class, unsent.getCause());
+        assertEquals(StockClientException.Kind.NOT_SENT, notSent.kind());
+        assertTrue(notSent.getMessage().contains("not applied"), notSent.getMessage());
+        final ExecutionException late = assertThrows(ExecutionException.class,
+            () -> written.get(10, TimeUnit.SECONDS));
+        final StockClientException timeout = assertInstanceOf(StockClientException.class, late.getCause());
+        assertEquals(StockClientException.Kind.TIMEOUT, timeout.kind(), "written once, it waited to be resent");
+        assertTrue(timeout.getMessage().contains("may or may not"), timeout.getMessage());
+
+        server.close();
+        server = new TestServer(pipeline, config, metrics).start(port);
+        journal.open();
+        awaitConnections(2);
+        // A round trip on the new connection: whatever the client would send on it went before this query.
+        assertEquals(0, ok(client.queryStock("N-1")).rowCount(), "the command never sent was not applied");
+        assertEquals(15, stock("A-1", "WH1", Command.STOCK_ON_HAND), "the one that timed out was applied");
     }
 
     /**

@@ -1,0 +1,214 @@
+package io.stockengine.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.stockengine.engine.CommandType;
+import io.stockengine.gateway.binary.CommandDescriptor;
+import io.stockengine.gateway.binary.FrameDescriptor;
+
+/**
+ * The client against a plain socket standing in for the server, which reads the client's bytes only when the test
+ * says so and answers nothing: what the client wrote, and when, is seen byte for byte.
+ */
+@Timeout(120)
+class StockClientRawServerTest
+{
+    private static final long COST = 2_500_000;
+
+    private final List<Socket> sockets = new ArrayList<>();
+    private ServerSocket listener;
+    private StockClient client;
+
+    @AfterEach
+    void stop() throws IOException
+    {
+        if (client != null)
+        {
+            client.close();
+        }
+        for (final Socket socket : sockets)
+        {
+            socket.close();
+        }
+        if (listener != null)
+        {
+            listener.close();
+        }
+    }
+
+    /** Listens, with a small receive buffer so that a server that does not read holds little of what is sent. */
+    private void listen() throws IOException
+    {
+        listener = new ServerSocket();
+        listener.setReceiveBufferSize(4096);
+        listener.bind(new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    private Socket accept() throws IOException
+    {
+        final Socket socket = listener.accept();
+        socket.setSoTimeout(30_000);
+        sockets.add(socket);
+        return socket;
+    }
+
+    /**
+     * A server that reads nothing more (as at its in-flight limit) holds the client's bytes in the socket buffers,
+     * and the client keeps what does not fit queued. When the timeout passes, what was written fails TIMEOUT (it
+     * may yet be applied: it is delivered once the server reads) and what was still queued fails NOT_SENT and is
+     * never written: the server, reading again, gets exactly the commands that timed out.
+     */
+    @Test
+    void shouldFailCommandsQueuedBehindAServerThatStoppedReadingAsNotSentAndNeverSendThem() throws Exception
+    {
+        listen();
+        client = StockClient.builder().port(listener.getLocalPort()).requestTimeout(Duration.ofSeconds(1))
+            .heartbeatSeconds(0).connect();
+        final Socket server = accept();
+        // The most SKUs a query takes, of 64 characters: each query is a frame of about 74 KB, and four hundred of
+        // them are far more than the socket buffers hold (a few MB at most).
+        final String[] skus = new String[1000];
+        for (int i = 0; i < skus.length; i++)
+        {
+            skus[i] = String.format("SKU-%060d", i);
+        }
+        final List<CompletableFuture<CommandResult>> futures = new ArrayList<>();
+        for (int i = 0; i < 400; i++)
+        {
+            futures.add(client.queryAvailability("web", skus));
+        }
+        final Set<Long> timedOut = new HashSet<>();
+        int firstNotSent = -1;
+        for (int i = 0; i < futures.size(); i++)
+        {
+            final CompletableFuture<CommandResult> future = futures.get(i);
+            final ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> future.get(30, TimeUnit.SECONDS));
+            final StockClientException cause = assertInstanceOf(StockClientException.class, failed.getCause());
+            if (cause.kind() == StockClientException.Kind.TIMEOUT)
+            {
+                assertEquals(-1, firstNotSent, "query " + i + " written after query " + firstNotSent + " was not");
+                timedOut.add(((Request)future).correlationId);
+            }
+            else
+            {
+                assertEquals(StockClientException.Kind.NOT_SENT, cause.kind(), "query " + i);
+                firstNotSent = firstNotSent < 0 ? i : firstNotSent;
+            }
+        }
+        assertTrue(timedOut.contains(((Request)futures.get(0)).correlationId), "the first query was written");
+        assertTrue(firstNotSent > 0, "the queries the socket buffers could not hold were never written");
+
+        // Issued after the others failed, so it follows whatever the client still writes of them.
+        final CompletableFuture<CommandResult> marker = client.queryKit("MARKER");
+        final DataInputStream in = new DataInputStream(server.getInputStream());
+        final Set<Long> received = new HashSet<>();
+        long markerId = 0;
+        while (markerId == 0)
+        {
+            markerId = readMessages(in, received, CommandType.QUERY_KIT);
+        }
+        final ExecutionException markerFailed = assertThrows(ExecutionException.class,
+            () -> marker.get(30, TimeUnit.SECONDS));
+        assertEquals(StockClientException.Kind.TIMEOUT,
+            assertInstanceOf(StockClientException.class, markerFailed.getCause()).kind(), "written, unanswered");
+        // Read once the future is done: the id is given on the client's event loop.
+        assertEquals(((Request)marker).correlationId, markerId);
+        assertEquals(timedOut, received, "every query that timed out arrived, and none that was not sent");
+    }
+
+    /**
+     * A keyless movement is not resent after a lost connection, as the client cannot tell whether it was applied;
+     * a keyed one and a keyless policy are, under the same correlation ids.
+     */
+    @Test
+    void shouldFailAKeylessMovementInFlightAsConnectionLostAndResendTheSafeOnes() throws Exception
+    {
+        listen();
+        client = StockClient.builder().port(listener.getLocalPort()).requestTimeout(Duration.ofSeconds(30))
+            .reconnectDelay(Duration.ofMillis(10), Duration.ofMillis(100)).heartbeatSeconds(0).connect();
+        final Socket first = accept();
+        final CompletableFuture<CommandResult> keyless = client.receive(null, "A-1", "WH1", 1, COST, null, false);
+        final CompletableFuture<CommandResult> keyed = client.receive("k-1", "A-1", "WH1", 1, COST, null, false);
+        final CompletableFuture<CommandResult> policy = client.setSafetyStock(null, "A-1", "WH1", 1);
+        final DataInputStream in = new DataInputStream(first.getInputStream());
+        final Set<Long> written = new HashSet<>();
+        while (written.size() < 3)
+        {
+            readMessages(in, written, -1);
+        }
+        first.close();
+
+        final ExecutionException lost = assertThrows(ExecutionException.class,
+            () -> keyless.get(30, TimeUnit.SECONDS));
+        assertEquals(StockClientException.Kind.CONNECTION_LOST,
+            assertInstanceOf(StockClientException.class, lost.getCause()).kind());
+        // Read once a future is done: the ids are given on the client's event loop, before it saw the drop.
+        final long keyedId = ((Request)keyed).correlationId;
+        final long policyId = ((Request)policy).correlationId;
+        assertEquals(Set.of(((Request)keyless).correlationId, keyedId, policyId), written, "all three arrived");
+        final DataInputStream again = new DataInputStream(accept().getInputStream());
+        final Set<Long> resent = new HashSet<>();
+        while (resent.size() < 2)
+        {
+            readMessages(again, resent, -1);
+        }
+        assertEquals(Set.of(keyedId, policyId), resent, "the keyed receipt and the policy, sent again");
+        assertFalse(keyed.isDone() || policy.isDone(), "they wait for their answers");
+    }
+
+    /**
+     * Reads one COMMANDS frame and adds the correlation ids of its messages to {@code ids}, except that of a message
+     * of type {@code stopType}, which it returns (0 when there is none).
+     */
+    private static long readMessages(final DataInputStream in, final Set<Long> ids, final int stopType)
+        throws IOException
+    {
+        final int length = Integer.reverseBytes(in.readInt());
+        final byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        final ByteBuffer frame = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(FrameDescriptor.KIND_COMMANDS,
+            frame.get(FrameDescriptor.KIND_OFFSET - FrameDescriptor.LENGTH_FIELD_LENGTH), "a COMMANDS frame");
+        long stop = 0;
+        // The frame's bytes start after its length field: its header, then the messages.
+        for (int offset = FrameDescriptor.HEADER_LENGTH - FrameDescriptor.LENGTH_FIELD_LENGTH; offset < length;
+            offset += frame.getInt(offset + CommandDescriptor.LENGTH_OFFSET))
+        {
+            final long id = frame.getLong(offset + CommandDescriptor.CORRELATION_OFFSET);
+            if ((frame.get(offset + CommandDescriptor.TYPE_OFFSET) & 0xFF) == stopType)
+            {
+                stop = id;
+            }
+            else
+            {
+                ids.add(id);
+            }
+        }
+        return stop;
+    }
+}
