@@ -118,6 +118,8 @@ final class BinaryTarget implements Target
             {
                 case TIMEOUT:
                     return Codes.TIMEOUT;
+                case NOT_SENT:
+                    return Codes.NOT_SENT;
                 case CONNECTION_LOST:
                 case CLOSED:
                     return Codes.CONNECTION_LOST;

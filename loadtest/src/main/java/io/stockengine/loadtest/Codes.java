@@ -14,8 +14,9 @@ final class Codes
     /** The connection dropped with the command in flight: it may or may not have been applied. */
     static final int CONNECTION_LOST = TIMEOUT + 1;
     /**
-     * Never sent: every connection already had its maximum of requests in flight. The generator keeps to its
-     * schedule instead of waiting, so a system that falls behind sees these; nothing was applied.
+     * Never sent: every connection already had its maximum of requests in flight (HTTP), or the binary client
+     * held it while the server read nothing more until its timeout passed. The generator keeps to its schedule
+     * instead of waiting, so a system that falls behind sees these; nothing was applied.
      */
     static final int NOT_SENT = TIMEOUT + 2;
     /** An answer the load test could not read (an unexpected HTTP status, a malformed body): outcome unknown. */
