@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -153,26 +154,6 @@ class ChronicleJournalTest
         }
     }
 
-    /** The file offset just past the last excerpt's records. */
-    private static long lastExcerptEnd(final SingleChronicleQueue queue)
-    {
-        long end = -1;
-        try (ExcerptTailer tailer = queue.createTailer())
-        {
-            while (true)
-            {
-                try (DocumentContext dc = tailer.readingDocument())
-                {
-                    if (!dc.isPresent())
-                    {
-                        return end;
-                    }
-                    end = dc.wire().bytes().readLimit();
-                }
-            }
-        }
-    }
-
     private static Command receive(final ChronicleJournal journal, final StockEngine engine, final String sku)
     {
         final Command command = new Command();
@@ -189,9 +170,9 @@ class ChronicleJournalTest
         return command;
     }
 
-    private static int excerpts(final SingleChronicleQueue queue)
+    /** Hands every excerpt of the queue to {@code each}, in order. */
+    private static void forEachExcerpt(final SingleChronicleQueue queue, final Consumer<DocumentContext> each)
     {
-        int count = 0;
         try (ExcerptTailer tailer = queue.createTailer())
         {
             while (true)
@@ -200,38 +181,42 @@ class ChronicleJournalTest
                 {
                     if (!dc.isPresent())
                     {
-                        return count;
+                        return;
                     }
-                    count++;
+                    each.accept(dc);
                 }
             }
         }
     }
 
+    private static int excerpts(final SingleChronicleQueue queue)
+    {
+        final int[] count = { 0 };
+        forEachExcerpt(queue, dc -> count[0]++);
+        return count[0];
+    }
+
+    /** The file offset just past the last excerpt's records. */
+    private static long lastExcerptEnd(final SingleChronicleQueue queue)
+    {
+        final long[] end = { -1 };
+        forEachExcerpt(queue, dc -> end[0] = dc.wire().bytes().readLimit());
+        return end[0];
+    }
+
     /** The seq of the last record of the last excerpt. */
     private static long lastSeqOf(final SingleChronicleQueue queue)
     {
-        long seq = -1;
-        try (ExcerptTailer tailer = queue.createTailer())
+        final long[] seq = { -1 };
+        forEachExcerpt(queue, dc ->
         {
-            while (true)
+            final net.openhft.chronicle.bytes.Bytes<?> bytes = dc.wire().bytes();
+            for (long offset = bytes.readPosition(); offset < bytes.readLimit();
+                offset += bytes.readInt(offset + LENGTH_OFFSET))
             {
-                try (DocumentContext dc = tailer.readingDocument())
-                {
-                    if (!dc.isPresent())
-                    {
-                        return seq;
-                    }
-                    final net.openhft.chronicle.bytes.Bytes<?> bytes = dc.wire().bytes();
-                    long offset = bytes.readPosition();
-                    final long end = bytes.readLimit();
-                    while (offset < end)
-                    {
-                        seq = bytes.readLong(offset + RecordDescriptor.SEQ_OFFSET);
-                        offset += bytes.readInt(offset + LENGTH_OFFSET);
-                    }
-                }
+                seq[0] = bytes.readLong(offset + RecordDescriptor.SEQ_OFFSET);
             }
-        }
+        });
+        return seq[0];
     }
 }
