@@ -126,7 +126,7 @@ public final class Command
     public String field;
     /** Order status, or transfer state, for order and transfer results. */
     public int status;
-    /** Order expiry (0 = none), or channel buffer. */
+    /** Order expiry (0 = none), channel buffer, or sellable before a count (-1: a retry that no longer knows it). */
     public long outTime;
     /** The order's channel, or a transfer's SKU. */
     public String outName;

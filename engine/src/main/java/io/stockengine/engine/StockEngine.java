@@ -400,8 +400,12 @@ public final class StockEngine
         else if (c.type == CommandType.COUNT && kept == InventoryState.ANSWER_COUNT &&
             keys.answerGet(slot, 0) == InventoryState.ANSWER_KIND_COUNT)
         {
-            // A retry whose answer is no longer kept gets no row: sellable now says nothing of what was counted.
             countRow(c, ((long)keys.answerGet(slot, 1) << 32) | (keys.answerGet(slot, 2) & 0xFFFF_FFFFL));
+        }
+        else if (c.type == CommandType.COUNT)
+        {
+            // A retry whose answer is no longer kept gets no row: sellable now says nothing of what was counted.
+            c.outTime = -1;
         }
     }
 
@@ -1507,9 +1511,14 @@ public final class StockEngine
         succeed(c);
     }
 
-    /** What a counter wants to hear back: what the books said before, and the variance the count found. */
+    /**
+     * What a counter wants to hear back: what the books said before, and the variance the count found. A row for the
+     * in-process and HTTP answers; the out time too, where the binary protocol carries it (a row kind of its own
+     * would break the decoders of clients built before it).
+     */
     private static void countRow(final Command c, final long previous)
     {
+        c.outTime = previous;
         c.ensureRows(1, Command.COUNT_FIELDS);
         c.rowSku[0] = c.sku;
         c.rowLocation[0] = c.location;

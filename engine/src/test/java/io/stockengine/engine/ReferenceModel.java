@@ -1269,6 +1269,7 @@ final class ReferenceModel
                 c.ensureRows(1, Command.COUNT_FIELDS);
                 c.rowSku[0] = c.sku;
                 c.rowLocation[0] = c.location;
+                c.outTime = sellable;
                 c.rowValues[Command.COUNT_PREVIOUS] = sellable;
                 c.rowValues[Command.COUNT_COUNTED] = c.quantity;
                 c.rowValues[Command.COUNT_VARIANCE] = c.quantity - sellable;

@@ -72,6 +72,7 @@ final class ClientSession
      * they were issued first); those that timed out meanwhile are skipped when it is drained.
      */
     private final ArrayDeque<Request> queue = new ArrayDeque<>();
+    private boolean draining;
     private final CommandEncoder encoder = new CommandEncoder();
     private final ResultDecoder decoder = new ResultDecoder();
     private final AsciiStringCache strings = new AsciiStringCache(STRING_CACHE_SLOTS);
@@ -227,17 +228,31 @@ final class ClientSession
      */
     private void drain()
     {
-        while (channel != null && channel.isWritable())
+        // Netty reports writability changes from inside a flush, and send() flushes when a request does not fit its
+        // batch, before encoding that request: a nested drain would encode the requests queued after it first.
+        if (draining)
         {
-            final Request request = queue.pollFirst();
-            if (request == null)
+            return;
+        }
+        draining = true;
+        try
+        {
+            while (channel != null && channel.isWritable())
             {
-                return;
+                final Request request = queue.pollFirst();
+                if (request == null)
+                {
+                    return;
+                }
+                if (pending.get(request.correlationId) == request)
+                {
+                    send(request);
+                }
             }
-            if (pending.get(request.correlationId) == request)
-            {
-                send(request);
-            }
+        }
+        finally
+        {
+            draining = false;
         }
     }
 

@@ -137,7 +137,7 @@ public final class StockClient implements AutoCloseable
         // A whole-order action sent again after a lost connection must be recognised as the same action: by state
         // alone it is not (a cancel that finished a part-shipped order leaves it SHIPPED, and a second cancel of a
         // SHIPPED order is refused), so one sent without a key gets a key of its own for its resends.
-        r.key = key != null || (lines != null && lines.length > 0) ? key : "client:" + java.util.UUID.randomUUID();
+        r.key = key != null || (lines != null && lines.length > 0) ? key : generatedKey();
         return session.enqueue(r);
     }
 
@@ -280,8 +280,9 @@ public final class StockClient implements AutoCloseable
     }
 
     /**
-     * Cycle count of sellable: sets it and journals the variance (a {@link io.stockengine.gateway.binary.RowKind#COUNT}
-     * row: previous, counted, variance).
+     * Cycle count of sellable: sets it and journals the variance. The answer's {@link CommandResult#outTime()} is
+     * sellable before the count (on INVALID_TRANSITION, a stale expected: sellable now), so the variance found is
+     * {@code counted - outTime()}; -1 on a retry whose answer the engine no longer keeps.
      *
      * @param key      idempotency key (required).
      * @param sku      the SKU counted.
@@ -406,7 +407,7 @@ public final class StockClient implements AutoCloseable
         final long quantity)
     {
         final Request r = request(CommandType.SET_SAFETY_STOCK);
-        r.key = key;
+        r.key = key != null ? key : generatedKey();
         r.sku = sku;
         r.location = location;
         r.quantity = quantity;
@@ -438,7 +439,7 @@ public final class StockClient implements AutoCloseable
             lines[locationCount + i] = allocations.get(i);
         }
         final Request r = request(CommandType.CONFIGURE_CHANNEL).lines(lines);
-        r.key = key;
+        r.key = key != null ? key : generatedKey();
         r.channel = channel;
         r.quantity = buffer;
         r.quantity2 = locationCount;
@@ -455,12 +456,22 @@ public final class StockClient implements AutoCloseable
     public CompletableFuture<CommandResult> defineKit(final String key, final String sku, final Line... components)
     {
         final Request r = request(CommandType.DEFINE_KIT).lines(components);
-        r.key = key;
+        r.key = key != null ? key : generatedKey();
         r.sku = sku;
         return session.enqueue(r);
     }
 
     // ---- queries ----
+
+    /**
+     * A key for a command called without one whose resend must be recognised as such: a whole-order action (the
+     * order's state cannot tell a resend from a second action) and a policy (two configurations of one channel in
+     * flight, both resent after a lost connection, would each be applied again, refilling fences taken in between).
+     */
+    private static String generatedKey()
+    {
+        return "client:" + java.util.UUID.randomUUID();
+    }
 
     /** Every location of the SKU ({@code Command.STOCK_*} rows); {@link CommandResult#stockTotal} sums them. */
     public CompletableFuture<CommandResult> queryStock(final String sku)

@@ -1,6 +1,7 @@
 package io.stockengine.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -178,6 +179,9 @@ class StockClientRawServerTest
             readMessages(again, resent, -1);
         }
         assertEquals(Set.of(keyedId, policyId), resent, "the keyed receipt and the policy, sent again");
+        assertTrue(((Request)policy).key != null && ((Request)policy).key.startsWith("client:"),
+            "a keyless policy goes with a key of the client's, so its resend is answered as a replay");
+        assertNull(((Request)keyless).key, "a movement keeps the caller's choice of no key");
         assertFalse(keyed.isDone() || policy.isDone(), "they wait for their answers");
     }
 

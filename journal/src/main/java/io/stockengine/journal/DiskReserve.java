@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 
+import net.openhft.chronicle.core.OS;
 import net.openhft.posix.PosixAPI;
 
 /**
@@ -30,7 +31,7 @@ final class DiskReserve implements AutoCloseable
     /** The system calls, replaceable in tests to see what is allocated and to fail as a full disk does. */
     interface Allocator
     {
-        /** @return a handle for {@link #allocate}, or -1 when this file system cannot allocate ahead. */
+        /** @return a handle for {@link #allocate}, or -1 when this platform cannot allocate ahead. */
         int open(Path file) throws IOException;
 
         void allocate(int handle, long offset, long length) throws IOException;
@@ -45,9 +46,18 @@ final class DiskReserve implements AutoCloseable
         private static final int EOPNOTSUPP = 95;
         private static final int ENOSYS = 38;
 
+        private static final int EINTR = 4;
+        private static final int EAGAIN = 11;
+        private static final int RETRIES = 8;
+
         @Override
         public int open(final Path file) throws IOException
         {
+            // Linux's fallocate and its error numbers only; elsewhere Chronicle's sparse files are written as before.
+            if (!OS.isLinux())
+            {
+                return -1;
+            }
             final int fd = PosixAPI.posix().open(file.toString(), O_RDWR, 0);
             if (fd < 0)
             {
@@ -60,14 +70,22 @@ final class DiskReserve implements AutoCloseable
         @Override
         public void allocate(final int handle, final long offset, final long length) throws IOException
         {
-            if (PosixAPI.posix().fallocate(handle, FALLOC_FL_KEEP_SIZE, offset, length) != 0)
+            for (int attempt = 0; ; attempt++)
             {
+                if (PosixAPI.posix().fallocate(handle, FALLOC_FL_KEEP_SIZE, offset, length) == 0)
+                {
+                    return;
+                }
                 final int error = PosixAPI.posix().lastError();
                 if (error == EOPNOTSUPP || error == ENOSYS)
                 {
                     throw new UnsupportedOperationException(PosixAPI.posix().strerror(error));
                 }
-                throw new IOException(PosixAPI.posix().strerror(error));
+                // A signal or a busy moment is no full disk: only a lasting failure stops the journal.
+                if ((error != EINTR && error != EAGAIN) || attempt == RETRIES)
+                {
+                    throw new IOException(PosixAPI.posix().strerror(error));
+                }
             }
         }
 
@@ -99,7 +117,10 @@ final class DiskReserve implements AutoCloseable
         this.margin = margin;
     }
 
-    /** True once the file system said it cannot allocate ahead: writes go to Chronicle's sparse files as they are. */
+    /**
+     * True once the platform or file system said it cannot allocate ahead: writes go to Chronicle's sparse files as
+     * they are.
+     */
     boolean unsupported()
     {
         return unsupported;
@@ -127,9 +148,24 @@ final class DiskReserve implements AutoCloseable
         if (current != file)
         {
             closeHandle();
-            handle = allocator.open(current.toPath());
+            try
+            {
+                handle = allocator.open(current.toPath());
+            }
+            catch (final RuntimeException | LinkageError ex)
+            {
+                // No native call here (JNR could not load, no such symbol): a reserve is a safeguard, not a need.
+                handle = -1;
+            }
+            if (handle < 0)
+            {
+                unsupported = true;
+                return;
+            }
             file = current;
-            reservedTo = 0;
+            // From where writing resumes, not from the start: after a restart on a large file, reserving all of it
+            // again would walk its whole extent tree inside the first batch.
+            reservedTo = Math.max(0, end - margin) & ~4095L;
         }
         if (end + margin <= reservedTo)
         {
@@ -140,7 +176,7 @@ final class DiskReserve implements AutoCloseable
         {
             allocator.allocate(handle, reservedTo, to - reservedTo);
         }
-        catch (final UnsupportedOperationException ex)
+        catch (final UnsupportedOperationException | LinkageError ex)
         {
             unsupported = true;
             closeHandle();

@@ -26,14 +26,12 @@ public final class RowKind
     public static final int CHANNEL = 6;
     /** A kit's components: sku, no location, units per kit. */
     public static final int KIT = 7;
-    /** A count's one row: sku, location, then sellable before it (now, when refused), counted, variance. */
-    public static final int COUNT = 8;
 
     private static final int[] STRIDES = {
         0, Command.STOCK_FIELDS, Command.LINE_FIELDS, Command.AVAILABILITY_FIELDS, Command.SHORTFALL_FIELDS,
-        Command.TRANSFER_FIELDS, 1, 1, Command.COUNT_FIELDS };
+        Command.TRANSFER_FIELDS, 1, 1 };
     private static final String[] NAMES = { "none", "stock", "order_lines", "availability", "shortfall", "transfer",
-        "channel", "kit", "count" };
+        "channel", "kit" };
 
     private RowKind()
     {
@@ -52,8 +50,8 @@ public final class RowKind
 
     /**
      * The rows an answer of this type and result carries: shortfalls for refused movements, the order, transfer,
-     * stock, availability or channel view otherwise (a refused TRANSFER_IN still shows the transfer, a refused
-     * COUNT the sellable it found). A replayed COUNT whose answer is no longer kept has no row.
+     * stock, availability or channel view otherwise (a refused TRANSFER_IN still shows the transfer). A COUNT
+     * sends no rows: its answer is in the out time.
      */
     public static int of(final int type, final int result)
     {
@@ -61,8 +59,7 @@ public final class RowKind
         {
             return SHORTFALL;
         }
-        if (result != ResultCode.OK && !(result == ResultCode.INVALID_TRANSITION &&
-            (type == CommandType.TRANSFER_IN || type == CommandType.COUNT)))
+        if (result != ResultCode.OK && !(result == ResultCode.INVALID_TRANSITION && type == CommandType.TRANSFER_IN))
         {
             return NONE;
         }
@@ -88,8 +85,6 @@ public final class RowKind
                 return CHANNEL;
             case CommandType.QUERY_KIT:
                 return KIT;
-            case CommandType.COUNT:
-                return COUNT;
             default:
                 return NONE;
         }

@@ -881,6 +881,25 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         return response;
     }
 
+    /**
+     * Renders an answer the IO thread serves itself. It runs from wherever its turn comes (an engine answer's
+     * drain, a snapshot's completion), so a failure must still give the exchange an answer: without one, every later
+     * answer of the connection would wait behind it for ever.
+     */
+    private Responses.Rendered renderInTurn(final Deferred turn)
+    {
+        try
+        {
+            return turn.render.get();
+        }
+        catch (final RuntimeException ex)
+        {
+            metrics.renderErrors.incrementAndGet();
+            return Responses.problem(context.alloc(), 500, "INTERNAL_ERROR", null, "the answer could not be " +
+                "rendered: " + ex, null);
+        }
+    }
+
     private void writeInOrder()
     {
         while (true)
@@ -893,7 +912,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                 {
                     return;
                 }
-                next = response(nextWrite, turn.render.get(), turn.keepAlive, turn.contentType);
+                final Responses.Rendered rendered = renderInTurn(turn);
+                next = response(nextWrite, rendered, turn.keepAlive, rendered.problem() ? null : turn.contentType);
             }
             final boolean last = nextWrite == closeAt;
             nextWrite++;

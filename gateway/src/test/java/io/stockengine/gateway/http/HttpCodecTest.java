@@ -43,6 +43,8 @@ class HttpCodecTest
     private static final String MINIMAL = "A / HTTP/1.1\r\n\r\n";
 
     private GatedEngine engine;
+    /** Makes the journal statistics behind /metrics throw, as a scrape during a shutdown might. */
+    private boolean metricsFail;
     private EmbeddedSocketChannel channel;
     private AvailabilityHub hub;
 
@@ -73,6 +75,10 @@ class HttpCodecTest
             @Override
             public long lastSeq()
             {
+                if (metricsFail)
+                {
+                    throw new IllegalStateException("the journal's statistics are gone");
+                }
                 return 0;
             }
 
@@ -266,6 +272,27 @@ class HttpCodecTest
         write(RawHttp.request("GET", "/v1/stock/HC-1", null));
         answerAll();
         assertEquals(1L, written().get(0).at("totals.sellable"));
+    }
+
+    /**
+     * An answer rendered in its turn that fails to render is answered 500 in its place: the answers behind it on the
+     * connection still leave.
+     */
+    @Test
+    void shouldAnswerAFailedRenderInItsTurnAndTheRequestsBehindIt()
+    {
+        open(config());
+        metricsFail = true;
+        write(receipt("HC-9", "hc-9") + RawHttp.request("GET", "/metrics", null) +
+            RawHttp.request("GET", "/openapi.json", null));
+        assertTrue(written().isEmpty(), "all wait behind the receipt");
+        answerAll();
+        final List<Reply> replies = written();
+        assertEquals(3, replies.size(), replies.toString());
+        replies.get(0).assertOk(201);
+        replies.get(1).assertProblem(500, "INTERNAL_ERROR", null);
+        assertEquals(200, replies.get(2).status());
+        assertTrue(channel.isOpen());
     }
 
     @Test

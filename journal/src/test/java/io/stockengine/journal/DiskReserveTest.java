@@ -1,0 +1,137 @@
+package io.stockengine.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class DiskReserveTest
+{
+    private static final long AHEAD = 4096;
+    private static final long MARGIN = 1024;
+
+    /** What was asked of the allocator, as "open name", "allocate offset+length", "close". */
+    private final List<String> calls = new ArrayList<>();
+
+    private DiskReserve.Allocator recording(final RuntimeException onOpen, final RuntimeException onAllocate)
+    {
+        return new DiskReserve.Allocator()
+        {
+            @Override
+            public int open(final Path file)
+            {
+                calls.add("open " + file.getFileName());
+                if (onOpen != null)
+                {
+                    throw onOpen;
+                }
+                return 7;
+            }
+
+            @Override
+            public void allocate(final int handle, final long offset, final long length) throws IOException
+            {
+                calls.add("allocate " + offset + "+" + length);
+                if (onAllocate != null)
+                {
+                    throw onAllocate;
+                }
+            }
+
+            @Override
+            public void close(final int handle)
+            {
+                calls.add("close");
+            }
+        };
+    }
+
+    /**
+     * Writes resume in the middle of a file after a restart, then move to the next cycle's file: each file is
+     * reserved from where writing is, not from its start, and only when the reserve runs short.
+     */
+    @Test
+    void shouldReserveAheadOfTheWritesOfEachFileFromWhereTheyAre()
+    {
+        final DiskReserve reserve = new DiskReserve(recording(null, null), AHEAD, MARGIN);
+        final File today = new File("20261122L.cq4");
+        final File tomorrow = new File("20261123L.cq4");
+        ensure(reserve, today, 1_000_000);
+        assertEquals(List.of("open 20261122L.cq4", "allocate 995328+9792"), calls,
+            "from a page boundary a margin before the write, to a margin and a step past it");
+        assertEquals(1_005_120, reserve.reservedTo());
+        calls.clear();
+        ensure(reserve, today, 1_004_096);
+        assertTrue(calls.isEmpty(), "still a margin left: " + calls);
+        ensure(reserve, today, 1_004_097);
+        assertEquals(List.of("allocate 1005120+4097"), calls, "topped up from the end of the reserve");
+        calls.clear();
+        ensure(reserve, tomorrow, 200);
+        assertEquals(List.of("close", "open 20261123L.cq4", "allocate 0+5320"), calls);
+    }
+
+    /** No native fallocate (another OS, JNR not loaded) or a file system without it: written as before, sparse. */
+    @Test
+    void shouldStepAsideWhereBlocksCannotBeReserved()
+    {
+        final DiskReserve noLibrary = new DiskReserve(recording(new IllegalStateException("no posix"), null), AHEAD,
+            MARGIN);
+        ensure(noLibrary, new File("a.cq4"), 100);
+        assertTrue(noLibrary.unsupported());
+        final DiskReserve noCall = new DiskReserve(recording(null, new UnsupportedOperationException("EOPNOTSUPP")),
+            AHEAD, MARGIN);
+        ensure(noCall, new File("a.cq4"), 100);
+        assertTrue(noCall.unsupported());
+        calls.clear();
+        ensure(noCall, new File("b.cq4"), 100);
+        assertTrue(calls.isEmpty(), "asked once, never again: " + calls);
+    }
+
+    @Test
+    void shouldRefuseToGoOnWhenTheDiskIsFull()
+    {
+        final DiskReserve reserve = new DiskReserve(new DiskReserve.Allocator()
+        {
+            @Override
+            public int open(final Path file)
+            {
+                return 3;
+            }
+
+            @Override
+            public void allocate(final int handle, final long offset, final long length) throws IOException
+            {
+                throw new IOException("No space left on device");
+            }
+
+            @Override
+            public void close(final int handle)
+            {
+            }
+        }, AHEAD, MARGIN);
+        final IOException full = assertThrows(IOException.class, () -> reserve.ensure(new File("a.cq4"), 100));
+        assertTrue(full.getMessage().contains("No space left on device") && full.getMessage().contains("a.cq4"),
+            full.getMessage());
+        assertFalse(reserve.unsupported());
+    }
+
+    private static void ensure(final DiskReserve reserve, final File file, final long end)
+    {
+        try
+        {
+            reserve.ensure(file, end);
+        }
+        catch (final IOException ex)
+        {
+            throw new AssertionError(ex);
+        }
+    }
+}
