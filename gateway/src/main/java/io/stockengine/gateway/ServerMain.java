@@ -249,8 +249,8 @@ public final class ServerMain implements Callable<Integer>
             {
                 if (starting.get())
                 {
-                    log("shutdown: stopped before the engine was ready (during recovery): nothing was accepted since " +
-                        "the start, so there is nothing to flush or snapshot; the next start recovers the same way " +
+                    log("shutdown: stopped before the engine was ready (recovering, or opening its ports): no " +
+                        "final snapshot; whatever was acknowledged is in the journal and the next start recovers it " +
                         "(exit status 143, as for any process a SIGTERM ends)");
                 }
                 return;

@@ -70,7 +70,7 @@ final class DataDirOption
     SingleChronicleQueue open(final JournalConfig config)
     {
         final SingleChronicleQueue queue = Queues.open(config.journalDir(), config, true);
-        final String cut = JournalFiles.cutShort(queue);
+        final String cut = JournalFiles.cutShort(queue, true);
         if (cut != null)
         {
             queue.close();

@@ -99,24 +99,30 @@ final class JournalFiles
      * maps the files: a writable queue would silently grow the file back with zeros, which then look like pages a
      * power cut lost, and the recovery would act on that.
      *
+     * @param live the engine may be writing the journal (a reader's check): the newest file at 0 bytes is one Chronicle
+     *             is creating right now (it sizes a new file just after creating it), not one cut short.
      * @return null when every cycle file has a size Chronicle gives, else which do not and what to do.
      */
-    static String cutShort(final SingleChronicleQueue queue)
+    static String cutShort(final SingleChronicleQueue queue, final boolean live)
     {
         final long chunk = OS.pageAlign(queue.blockSize());
         final long overlap = queue.overlapSize();
         final List<String> cut = new ArrayList<>();
         try (Stream<Path> list = Files.list(queue.file().toPath()))
         {
-            for (final Path file : (Iterable<Path>)list.sorted()::iterator)
+            final List<Path> files = list.filter(f -> f.getFileName().toString().endsWith(CYCLE_SUFFIX)).sorted()
+                .collect(Collectors.toList());
+            for (int i = 0; i < files.size(); i++)
             {
-                if (file.getFileName().toString().endsWith(CYCLE_SUFFIX))
+                final Path file = files.get(i);
+                final long size = Files.size(file);
+                if (live && size == 0 && i == files.size() - 1)
                 {
-                    final long size = Files.size(file);
-                    if (size < chunk + overlap || (size - overlap) % chunk != 0)
-                    {
-                        cut.add(String.format("%s (%,d bytes)", file.getFileName(), size));
-                    }
+                    continue;
+                }
+                if (size < chunk + overlap || (size - overlap) % chunk != 0)
+                {
+                    cut.add(String.format("%s (%,d bytes)", file.getFileName(), size));
                 }
             }
         }

@@ -449,6 +449,32 @@ class JournalToolTest
     }
 
     /**
+     * A reader that lists the files while the engine rolls to a new one can see that file at 0 bytes (Chronicle
+     * creates it, then sizes it): not a file cut short. The engine, which nothing writes beside, still refuses one.
+     */
+    @Test
+    void shouldTakeAnEmptyNewestFileForOneBeingCreated() throws Exception
+    {
+        final JournalConfig config = TestJournal.config(own);
+        TestJournal.runWorkload(config, new Workload(48), 1, 100);
+        final Path existing;
+        try (Stream<Path> files = Files.list(config.journalDir()))
+        {
+            existing = files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        // Sorts after the existing file's name, as the next cycle's does.
+        final Path creating = existing.resolveSibling("~" + existing.getFileName());
+        Files.createFile(creating);
+        final ToolRun stats = ToolRun.of("stats", "--data-dir", own.toString());
+        assertEquals(0, stats.exit(), stats.toString());
+        Files.write(existing.resolveSibling("0" + existing.getFileName()), new byte[0]);
+        final ToolRun older = ToolRun.of("stats", "--data-dir", own.toString());
+        assertEquals(1, older.exit(), older.toString());
+        assertTrue(older.err().contains("cut short") && older.err().contains("0" + existing.getFileName()),
+            "an empty file before the newest was cut: " + older);
+    }
+
+    /**
      * A zeroed page in the middle reads as the end of the journal to a tailer; the queue's index still holds what
      * follows, so it is corruption, not a torn tail (which would lose every acknowledged event after it).
      */
