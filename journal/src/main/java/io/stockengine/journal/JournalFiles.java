@@ -24,6 +24,7 @@ import io.stockengine.engine.InventoryState;
 import net.openhft.chronicle.core.OS;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
 
 /**
  * What the tools need to know about the files of a data directory: the journal's cycle files and the cycle each
@@ -130,13 +131,63 @@ final class JournalFiles
         {
             throw new UncheckedIOException("cannot list " + queue.file(), ex);
         }
+        if (cut.isEmpty())
+        {
+            final String past = lastHeaderPastTheEnd(queue);
+            if (past != null)
+            {
+                cut.add(past);
+            }
+        }
         return cut.isEmpty() ? null : String.format("journal file%s %s in %s %s cut short: Chronicle only makes " +
-            "files of a whole number of %,d-byte chunks plus %,d bytes, so %s truncated or copied incompletely, and " +
+            "files of one or more %,d-byte chunks plus %,d bytes, holding every excerpt it wrote, so %s truncated or " +
+            "copied incompletely, and " +
             "the events past %s end are lost (acknowledged ones among them). Restore %s from a copy or backup; the " +
             "engine will not start on %s, nor read %s", cut.size() == 1 ? "" : "s", String.join(", ", cut),
             queue.file(), cut.size() == 1 ? "was" : "were", chunk, overlap, cut.size() == 1 ? "it was" : "they were",
             cut.size() == 1 ? "its" : "their", cut.size() == 1 ? "it" : "them", cut.size() == 1 ? "it" : "them",
             cut.size() == 1 ? "it" : "them");
+    }
+
+    /**
+     * A file cut at a size Chronicle could have given it still loses its end. The store's header, at the file's
+     * start, keeps the position of the last excerpt Chronicle completed: when that lies past the file's end, the
+     * excerpts up to it are gone, and a replay would take the last one it can read for a torn tail and void it.
+     *
+     * @return the last cycle file, its size and where its last excerpt was, when that is past its end; else null.
+     */
+    private static String lastHeaderPastTheEnd(final SingleChronicleQueue queue)
+    {
+        final int cycle = queue.lastCycle();
+        if (cycle == Integer.MIN_VALUE)
+        {
+            return null;
+        }
+        final Path file = fileOf(queue, cycle);
+        final long size;
+        try
+        {
+            size = Files.size(file);
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+        final SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
+        if (store == null)
+        {
+            return null;
+        }
+        try
+        {
+            final long last = store.writePosition();
+            return last + 4 > size ? String.format("%s (%,d bytes, its last excerpt was at byte %,d)",
+                file.getFileName(), size, last) : null;
+        }
+        finally
+        {
+            queue.closeStore(store);
+        }
     }
 
     static Path fileOf(final SingleChronicleQueue queue, final int cycle)

@@ -435,6 +435,61 @@ class JournalRecoveryTest
         assertArrayEquals(before, Files.readAllBytes(journalFile()), "the file is left as it was found");
     }
 
+    /**
+     * Cut at a size Chronicle could have given the file (16 MiB + one 64 MiB chunk), the file still lost its end:
+     * the replay would stop at the last excerpt it can read, take it for a crash's torn write and void it, and start
+     * without every acknowledged event after it. The store's header says where the last excerpt was: refused.
+     */
+    @Test
+    void shouldRefuseAJournalFileCutAtAChunkBoundaryBeforeItsLastExcerpt() throws Exception
+    {
+        final long cut = (64L << 20) + (16L << 20);
+        final JournalConfig config = TestJournal.config(dir);
+        TestJournal.run(config, session ->
+        {
+            for (int sku = 0; sku < 50; sku++)
+            {
+                final String name = "CUT-" + sku;
+                session.submit(Workload.BASE_TIME, c ->
+                {
+                    c.type = io.stockengine.engine.CommandType.RECEIVE;
+                    c.key = "r-" + name;
+                    c.sku = name;
+                    c.location = "WH1";
+                    c.quantity = 1_000_000_000L;
+                    c.amount = 1;
+                });
+            }
+            // Orders of 50 lines fill the file past its first chunk in a few tens of thousands of commands.
+            for (int order = 0; order < 45_000; order++)
+            {
+                final String id = "order-" + order + "-" + "x".repeat(40);
+                session.submit(Workload.BASE_TIME, c ->
+                {
+                    c.type = io.stockengine.engine.CommandType.RESERVE;
+                    c.orderId = id;
+                    c.channel = "web";
+                    for (int line = 0; line < 50; line++)
+                    {
+                        c.line("CUT-" + line, "WH1", 1);
+                    }
+                });
+            }
+        });
+        assertTrue(Files.size(journalFile()) > cut, "the journal grew past its first chunk");
+        try (RandomAccessFile file = new RandomAccessFile(journalFile().toFile(), "rw"))
+        {
+            file.setLength(cut);
+        }
+        final byte[] before = Files.readAllBytes(journalFile());
+        final long[] clock = { 0 };
+        final JournalCorruptedException refused = assertThrows(JournalCorruptedException.class,
+            () -> open(false, clock).close());
+        assertTrue(refused.getMessage().contains("its last excerpt was at byte") &&
+            refused.getMessage().contains("cut short"), refused.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(journalFile()), "the file is left as it was found");
+    }
+
     /** Two engines on one data directory would number their events over each other: the second is refused. */
     @Test
     void shouldRefuseASecondEngineOnTheSameDataDirectory() throws Exception
