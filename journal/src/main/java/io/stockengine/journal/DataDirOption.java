@@ -37,7 +37,8 @@ final class DataDirOption
         if (!Files.isRegularFile(config.journalDir().resolve(SingleChronicleQueue.QUEUE_METADATA_FILE)) &&
             hasCycleFiles(config.journalDir()))
         {
-            throw new ParameterException(command.commandLine(), "the journal in " + config.journalDir() + " has its " +
+            // Damage, not a mistyped flag: exit 1 with the sentence, without the usage text a ParameterException adds.
+            throw new JournalCorruptedException("the journal in " + config.journalDir() + " has its " +
                 "cycle files but not " + SingleChronicleQueue.QUEUE_METADATA_FILE + ", Chronicle's listing of " +
                 "them (deleted, or left out of a copy); the tools only read, so they cannot make it: starting the " +
                 "engine on this data directory once writes it again");

@@ -448,6 +448,19 @@ class JournalToolTest
         }
     }
 
+    /** Cycle files without Chronicle's listing of them: named as such (not "no journal"), without the usage text. */
+    @Test
+    void shouldNameAJournalWhoseMetadataFileIsMissing() throws Exception
+    {
+        final JournalConfig config = TestJournal.config(own);
+        TestJournal.runWorkload(config, new Workload(49), 1, 50);
+        Files.delete(config.journalDir().resolve("metadata.cq4t"));
+        final ToolRun run = ToolRun.of("verify", "--data-dir", own.toString());
+        assertEquals(1, run.exit(), run.toString());
+        assertTrue(run.err().contains("has its cycle files but not metadata.cq4t") && !run.err().contains("Usage"),
+            run.toString());
+    }
+
     /**
      * A reader that lists the files while the engine rolls to a new one can see that file at 0 bytes (Chronicle
      * creates it, then sizes it): not a file cut short. The engine, which nothing writes beside, still refuses one.
