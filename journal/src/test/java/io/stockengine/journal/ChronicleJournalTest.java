@@ -82,29 +82,7 @@ class ChronicleJournalTest
     {
         final JournalConfig config = TestJournal.config(dir);
         Files.createDirectories(config.journalDir());
-        final int[] allocationsLeft = { 6 };
-        final DiskReserve reserve = new DiskReserve(new DiskReserve.Allocator()
-        {
-            @Override
-            public int open(final Path file)
-            {
-                return 3;
-            }
-
-            @Override
-            public void allocate(final int handle, final long offset, final long length) throws IOException
-            {
-                if (allocationsLeft[0]-- == 0)
-                {
-                    throw new IOException("No space left on device");
-                }
-            }
-
-            @Override
-            public void close(final int handle)
-            {
-            }
-        }, 4096, 1024);
+        final DiskReserve reserve = new DiskReserve(DiskReserveTest.fullAfter(6), 4096, 1024);
         try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(config.journalDir().toFile())
             .rollCycle(RollCycles.FAST_DAILY).build())
         {

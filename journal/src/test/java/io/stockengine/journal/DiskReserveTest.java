@@ -98,7 +98,18 @@ class DiskReserveTest
     @Test
     void shouldRefuseToGoOnWhenTheDiskIsFull()
     {
-        final DiskReserve reserve = new DiskReserve(new DiskReserve.Allocator()
+        final DiskReserve reserve = new DiskReserve(fullAfter(0), AHEAD, MARGIN);
+        final IOException full = assertThrows(IOException.class, () -> reserve.ensure(new File("a.cq4"), 100));
+        assertTrue(full.getMessage().contains("No space left on device") && full.getMessage().contains("a.cq4"),
+            full.getMessage());
+        assertFalse(reserve.unsupported());
+    }
+
+    /** An allocator for a disk that fills after {@code allowed} allocations: then each fails as ENOSPC does. */
+    static DiskReserve.Allocator fullAfter(final int allowed)
+    {
+        final int[] left = { allowed };
+        return new DiskReserve.Allocator()
         {
             @Override
             public int open(final Path file)
@@ -109,18 +120,17 @@ class DiskReserveTest
             @Override
             public void allocate(final int handle, final long offset, final long length) throws IOException
             {
-                throw new IOException("No space left on device");
+                if (left[0]-- <= 0)
+                {
+                    throw new IOException("No space left on device");
+                }
             }
 
             @Override
             public void close(final int handle)
             {
             }
-        }, AHEAD, MARGIN);
-        final IOException full = assertThrows(IOException.class, () -> reserve.ensure(new File("a.cq4"), 100));
-        assertTrue(full.getMessage().contains("No space left on device") && full.getMessage().contains("a.cq4"),
-            full.getMessage());
-        assertFalse(reserve.unsupported());
+        };
     }
 
     private static void ensure(final DiskReserve reserve, final File file, final long end)
