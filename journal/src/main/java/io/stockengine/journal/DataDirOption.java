@@ -71,11 +71,14 @@ final class DataDirOption
     SingleChronicleQueue open(final JournalConfig config)
     {
         final SingleChronicleQueue queue = Queues.open(config.journalDir(), config, true);
-        final String cut = JournalFiles.cutShort(queue, true);
-        if (cut != null)
+        try
+        {
+            JournalFiles.requireWhole(queue, true);
+        }
+        catch (final JournalCorruptedException ex)
         {
             queue.close();
-            throw new JournalCorruptedException(cut + ".");
+            throw ex;
         }
         return queue;
     }

@@ -102,9 +102,19 @@ final class JournalFiles
      *
      * @param live the engine may be writing the journal (a reader's check): the newest file at 0 bytes is one Chronicle
      *             is creating right now (it sizes a new file just after creating it), not one cut short.
-     * @return null when every cycle file has a size Chronicle gives, else which do not and what to do.
+     * @throws JournalCorruptedException naming the files that were cut and what to do.
      */
-    static String cutShort(final SingleChronicleQueue queue, final boolean live)
+    static void requireWhole(final SingleChronicleQueue queue, final boolean live)
+    {
+        final String cut = cutShort(queue, live);
+        if (cut != null)
+        {
+            throw new JournalCorruptedException(cut + ".");
+        }
+    }
+
+    /** @return null when every cycle file is whole (see {@link #requireWhole}), else which are not and what to do. */
+    private static String cutShort(final SingleChronicleQueue queue, final boolean live)
     {
         final long chunk = OS.pageAlign(queue.blockSize());
         final long overlap = queue.overlapSize();
@@ -158,18 +168,35 @@ final class JournalFiles
      */
     private static String lastHeaderPastTheEnd(final SingleChronicleQueue queue)
     {
+        return withLastStore(queue, (cycle, store) ->
+        {
+            final Path file = fileOf(queue, cycle);
+            final long size;
+            try
+            {
+                size = Files.size(file);
+            }
+            catch (final IOException ex)
+            {
+                return null;
+            }
+            final long last = store.writePosition();
+            return last + 4 > size ? String.format("%s (%,d bytes, its last excerpt was at byte %,d)",
+                file.getFileName(), size, last) : null;
+        });
+    }
+
+    /** Reads the store of the queue's last cycle file. */
+    interface LastStoreReader<T>
+    {
+        T read(int cycle, SingleChronicleQueueStore store);
+    }
+
+    /** @return what {@code reader} made of the last cycle's store, or null when the queue has no cycle file. */
+    static <T> T withLastStore(final SingleChronicleQueue queue, final LastStoreReader<T> reader)
+    {
         final int cycle = queue.lastCycle();
         if (cycle == Integer.MIN_VALUE)
-        {
-            return null;
-        }
-        final Path file = fileOf(queue, cycle);
-        final long size;
-        try
-        {
-            size = Files.size(file);
-        }
-        catch (final IOException ex)
         {
             return null;
         }
@@ -180,9 +207,7 @@ final class JournalFiles
         }
         try
         {
-            final long last = store.writePosition();
-            return last + 4 > size ? String.format("%s (%,d bytes, its last excerpt was at byte %,d)",
-                file.getFileName(), size, last) : null;
+            return reader.read(cycle, store);
         }
         finally
         {

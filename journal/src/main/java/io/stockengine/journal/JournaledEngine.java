@@ -65,11 +65,7 @@ public final class JournaledEngine implements AutoCloseable
             final InventoryState state = snapshot != null ? snapshot.state() : new InventoryState(engineConfig, pages);
             opened = Queues.open(journalConfig.journalDir(), journalConfig, false);
             queue = opened;
-            final String cut = JournalFiles.cutShort(queue, false);
-            if (cut != null)
-            {
-                throw new JournalCorruptedException(cut + ".");
-            }
+            JournalFiles.requireWhole(queue, false);
             final LastHeader.Damage damage = LastHeader.inspect(queue, journalConfig.maxExcerptBytes());
             if (damage != null)
             {

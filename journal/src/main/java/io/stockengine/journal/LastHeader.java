@@ -81,17 +81,7 @@ final class LastHeader
     /** @return the damage at the last cycle file's write position, or null when its header is readable. */
     static Damage inspect(final SingleChronicleQueue queue, final int maxExcerptBytes)
     {
-        final int cycle = queue.lastCycle();
-        if (cycle == Integer.MIN_VALUE)
-        {
-            return null;
-        }
-        final SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
-        if (store == null)
-        {
-            return null;
-        }
-        try
+        return JournalFiles.withLastStore(queue, (cycle, store) ->
         {
             final MappedBytes bytes = store.bytes();
             try
@@ -110,11 +100,7 @@ final class LastHeader
             {
                 bytes.releaseLast();
             }
-        }
-        finally
-        {
-            queue.closeStore(store);
-        }
+        });
     }
 
     /**

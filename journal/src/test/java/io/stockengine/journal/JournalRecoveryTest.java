@@ -423,15 +423,23 @@ class JournalRecoveryTest
         final List<long[]> excerpts = excerptPositions();
         final long[] middle = excerpts.get(excerpts.size() / 2);
         final long length = cut.startsWith("a page") ? (middle[0] & ~4095L) : middle[0] + middle[1] / 2;
+        assertCutRefusedAndLeftAlone(length, true, String.format("%,d bytes", length));
+    }
+
+    /** Cuts the journal file to {@code length}; the engine refuses it as cut short, naming {@code said}, unwritten. */
+    private void assertCutRefusedAndLeftAlone(final long length, final boolean snapshots, final String said)
+        throws IOException
+    {
         try (RandomAccessFile file = new RandomAccessFile(journalFile().toFile(), "rw"))
         {
             file.setLength(length);
         }
         final byte[] before = Files.readAllBytes(journalFile());
+        final long[] clock = { 0 };
         final JournalCorruptedException refused = assertThrows(JournalCorruptedException.class,
-            () -> open(true, clock).close());
-        assertTrue(refused.getMessage().contains(String.format("%,d bytes", length)) &&
-            refused.getMessage().contains("cut short"), refused.getMessage());
+            () -> open(snapshots, clock).close());
+        assertTrue(refused.getMessage().contains(said) && refused.getMessage().contains("cut short"),
+            refused.getMessage());
         assertArrayEquals(before, Files.readAllBytes(journalFile()), "the file is left as it was found");
     }
 
@@ -477,17 +485,7 @@ class JournalRecoveryTest
             }
         });
         assertTrue(Files.size(journalFile()) > cut, "the journal grew past its first chunk");
-        try (RandomAccessFile file = new RandomAccessFile(journalFile().toFile(), "rw"))
-        {
-            file.setLength(cut);
-        }
-        final byte[] before = Files.readAllBytes(journalFile());
-        final long[] clock = { 0 };
-        final JournalCorruptedException refused = assertThrows(JournalCorruptedException.class,
-            () -> open(false, clock).close());
-        assertTrue(refused.getMessage().contains("its last excerpt was at byte") &&
-            refused.getMessage().contains("cut short"), refused.getMessage());
-        assertArrayEquals(before, Files.readAllBytes(journalFile()), "the file is left as it was found");
+        assertCutRefusedAndLeftAlone(cut, false, "its last excerpt was at byte");
     }
 
     /** Two engines on one data directory would number their events over each other: the second is refused. */
