@@ -335,6 +335,14 @@ public final class EnginePipeline implements AutoCloseable
             {
                 readAhead(sequence);
             }
+            if (journalFailed)
+            {
+                // Nothing decided now could be made durable: leave the state as it is, which keeps it as close as
+                // possible to the journal a restart rebuilds it from.
+                command.clearOutputs();
+                command.result = ResultCode.UNAVAILABLE;
+                return;
+            }
             try
             {
                 journal.beforeCommand(command);
@@ -378,7 +386,8 @@ public final class EnginePipeline implements AutoCloseable
     {
         if (journalFailed)
         {
-            command.result = ResultCode.INTERNAL_ERROR;
+            // Decided before the logic thread saw the failure, but none of its events reaches the journal.
+            command.result = ResultCode.UNAVAILABLE;
             return;
         }
         try
@@ -397,7 +406,8 @@ public final class EnginePipeline implements AutoCloseable
 
     /**
      * A batch is one group commit: if the journal failed anywhere in it (an append, or the commit at its end), none
-     * of it is durable, so none of it may be answered as done, including the commands appended before the failure.
+     * of it may be answered as done. What was handed to the journal before the failure may or may not be on disk
+     * (answered INTERNAL_ERROR: unknown); what came after it never reached the journal (UNAVAILABLE: not applied).
      */
     private void failBatchIfJournalFailed(final long first, final long last)
     {
@@ -405,7 +415,11 @@ public final class EnginePipeline implements AutoCloseable
         {
             for (long s = first; s <= last; s++)
             {
-                ring.get(s).result = ResultCode.INTERNAL_ERROR;
+                final Command command = ring.get(s);
+                if (command.result != ResultCode.UNAVAILABLE)
+                {
+                    command.result = ResultCode.INTERNAL_ERROR;
+                }
             }
         }
     }
@@ -515,7 +529,9 @@ public final class EnginePipeline implements AutoCloseable
     private void reply(final Command command)
     {
         final CommandCallback observer = replyObserver;
-        if (observer != null && command.changeCount > 0)
+        // Changes the journal may not hold are not announced: a watcher would see stock a restart does not have.
+        if (observer != null && command.changeCount > 0 && command.result != ResultCode.INTERNAL_ERROR &&
+            command.result != ResultCode.UNAVAILABLE)
         {
             try
             {

@@ -20,10 +20,16 @@ public final class ResultCode
     public static final int OVERLOADED = 6;
     /** A defect in the engine; the command's effects are unknown. Counted and reported, never thrown at a caller. */
     public static final int INTERNAL_ERROR = 7;
+    /**
+     * The journal has stopped after a failure, so nothing more can be made durable: the command was not applied, and
+     * no command will be until the server restarts (from the journal, which holds every acknowledged event). Reads
+     * are refused the same way, since the memory may hold effects of the batch the journal failed on.
+     */
+    public static final int UNAVAILABLE = 8;
 
     private static final String[] NAMES = {
         "OK", "INSUFFICIENT_STOCK", "INVALID_TRANSITION", "NOT_FOUND", "IDEMPOTENCY_CONFLICT", "INVALID_REQUEST",
-        "OVERLOADED", "INTERNAL_ERROR" };
+        "OVERLOADED", "INTERNAL_ERROR", "UNAVAILABLE" };
 
     public static final int COUNT_OF_CODES = NAMES.length;
 

@@ -15,7 +15,7 @@ import io.stockengine.engine.ResultCode;
  */
 public final class GatewayMetrics
 {
-    private final AtomicLongArray commands = new AtomicLongArray(CommandType.COUNT_OF_TYPES * (ResultCode.OVERLOADED + 2));
+    private final AtomicLongArray commands = new AtomicLongArray(CommandType.COUNT_OF_TYPES * ResultCode.COUNT_OF_CODES);
     private final Histogram latencyNanos = new ConcurrentHistogram(60_000_000_000L, 2);
     /**
      * The last minute of latencies, in six 10-s windows: quantiles since the start would keep one bad minute (a
@@ -60,8 +60,8 @@ public final class GatewayMetrics
 
     private static int slot(final int type, final int result)
     {
-        final int r = Math.min(Math.max(result, 0), ResultCode.OVERLOADED + 1);
-        return Math.min(Math.max(type, 0), CommandType.COUNT_OF_TYPES - 1) * (ResultCode.OVERLOADED + 2) + r;
+        final int r = Math.min(Math.max(result, 0), ResultCode.COUNT_OF_CODES - 1);
+        return Math.min(Math.max(type, 0), CommandType.COUNT_OF_TYPES - 1) * ResultCode.COUNT_OF_CODES + r;
     }
 
     /** Counts one answered command and its latency from arrival at the gateway to its answer. */

@@ -9,6 +9,25 @@ import io.stockengine.engine.ResultCode;
 
 class GatewayMetricsTest
 {
+    /** Every result code has a counter of its own: UNAVAILABLE was once counted as INTERNAL_ERROR. */
+    @Test
+    void shouldCountEveryResultCodeApart()
+    {
+        final GatewayMetrics metrics = new GatewayMetrics();
+        for (int code = 0; code < ResultCode.COUNT_OF_CODES; code++)
+        {
+            for (int n = 0; n <= code; n++)
+            {
+                metrics.answered(CommandType.SALE, code, 0);
+            }
+        }
+        for (int code = 0; code < ResultCode.COUNT_OF_CODES; code++)
+        {
+            assertEquals(code + 1, metrics.commands(CommandType.SALE, code), ResultCode.name(code));
+            assertEquals(0, metrics.commands(CommandType.RESERVE, code), ResultCode.name(code));
+        }
+    }
+
     /**
      * One slow minute (a start-up burst) must leave the latency quantiles once a minute has passed, while the count
      * and sum, which Prometheus needs monotonic, keep everything since the start.

@@ -57,10 +57,13 @@ final class Codes
         return code == TIMEOUT || code == CONNECTION_LOST || code == CLIENT_ERROR || code == ResultCode.INTERNAL_ERROR;
     }
 
-    /** Certainly not applied, and worth trying again: the engine never saw it or refused it for load. */
+    /**
+     * Certainly not applied: the engine never saw it, refused it for load, or refused it because its journal had
+     * stopped (worth trying again once the server has restarted).
+     */
     static boolean notApplied(final int code)
     {
-        return code == NOT_SENT || code == ResultCode.OVERLOADED;
+        return code == NOT_SENT || code == ResultCode.OVERLOADED || code == ResultCode.UNAVAILABLE;
     }
 
     /** Counts against a step of the step mode: the system did not keep up, or lost track of commands. */

@@ -517,6 +517,12 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     }
 
     /** A charset parameter that names UTF-8 (quoted or not, any case, any alias); an unknown name does not. */
+    private boolean journalStopped()
+    {
+        final EnginePipeline pipeline = engine.pipeline();
+        return pipeline != null && pipeline.journalFailed();
+    }
+
     private static boolean isUtf8(final CharSequence charset)
     {
         final String name = charset.toString().trim().replace("\"", "");
@@ -866,8 +872,9 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         {
             response.headers().set(HttpHeaderNames.ALLOW, rendered.allow());
         }
-        if (rendered.status() == 503)
+        if (rendered.status() == 503 && !journalStopped())
         {
+            // Overload and recovery pass; a stopped journal waits for an operator, and saying "1" would be a lie.
             response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
         }
         if (!keepAlive)

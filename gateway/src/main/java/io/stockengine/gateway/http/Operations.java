@@ -55,7 +55,7 @@ public final class Operations
             {
                 for (int type = 0; type < CommandType.COUNT_OF_TYPES; type++)
                 {
-                    for (int result = 0; result <= ResultCode.OVERLOADED + 1; result++)
+                    for (int result = 0; result < ResultCode.COUNT_OF_CODES; result++)
                     {
                         final long count = metrics.commands(type, result);
                         if (count > 0)

@@ -23,6 +23,10 @@ import io.stockengine.engine.ResultCode;
 final class Responses
 {
     private static final JsonFactory FACTORY = new JsonFactory();
+    /** The detail of every request refused once the journal has failed: what happened, and what it takes. */
+    static final String JOURNAL_STOPPED = "the journal stopped after a failure (the server's log says why), so " +
+        "nothing more can be made durable: nothing of this request was applied, and nothing will be until the " +
+        "server is restarted; a retry with the same Idempotency-Key or order id is safe then";
 
     /** The rendered status and body of one answer. */
     record Rendered(int status, ByteBuf body, boolean problem, boolean replayed, String allow)
@@ -151,6 +155,8 @@ final class Responses
                 return problem(alloc, 400, "INVALID_REQUEST", c.field, invalidDetail(c, request), null);
             case ResultCode.OVERLOADED:
                 return problem(alloc, 503, "OVERLOADED", null, "the engine's ring is full; nothing was applied", null);
+            case ResultCode.UNAVAILABLE:
+                return problem(alloc, 503, "UNAVAILABLE", null, JOURNAL_STOPPED, null);
             default:
                 return problem(alloc, 500, "INTERNAL_ERROR", null,
                     "the command failed inside the engine; whether it applied is unknown", null);

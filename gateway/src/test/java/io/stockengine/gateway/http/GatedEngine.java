@@ -24,6 +24,8 @@ final class GatedEngine implements EngineAccess, AutoCloseable
     /** Commands through the gate: what {@link #journaledSeq} reports, as a journal's last seq would grow. */
     private final AtomicLong passed = new AtomicLong();
     private final EnginePipeline pipeline;
+    /** The next command through the gate fails in the journal, which then stops for good. */
+    private volatile boolean failNext;
 
     GatedEngine(final boolean open)
     {
@@ -34,14 +36,26 @@ final class GatedEngine implements EngineAccess, AutoCloseable
         final JournalStage journal = new AppendOnlyJournalStage()
         {
             @Override
-            public void onCommand(final Command command, final boolean endOfBatch) throws InterruptedException
+            public void onCommand(final Command command, final boolean endOfBatch)
+                throws InterruptedException, java.io.IOException
             {
                 gate.acquire();
+                if (failNext)
+                {
+                    failNext = false;
+                    throw new java.io.IOException("No space left on device");
+                }
                 passed.incrementAndGet();
             }
         };
         pipeline = new EnginePipeline(new PipelineConfig().ringSize(1024).tickIntervalMillis(0),
             new StockEngine(new EngineConfig(), NoOpEventSink.INSTANCE), journal).start();
+    }
+
+    /** Makes the journal fail on the next command through the gate, as a full disk would. */
+    void failNextAppend()
+    {
+        failNext = true;
     }
 
     /** Lets this many more commands through the journal stage. */

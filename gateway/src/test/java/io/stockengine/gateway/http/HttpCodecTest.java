@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -292,6 +293,40 @@ class HttpCodecTest
         replies.get(0).assertOk(201);
         replies.get(1).assertProblem(500, "INTERNAL_ERROR", null);
         assertEquals(200, replies.get(2).status());
+        assertTrue(channel.isOpen());
+    }
+
+    /**
+     * Once the journal has failed, the command it failed on is unknown (500), and everything after it, a read
+     * included, is refused as not applied (503 UNAVAILABLE) with no Retry-After: it takes a restart, not a second.
+     */
+    @Test
+    void shouldRefuseEverythingAsUnavailableWithoutRetryAfterOnceTheJournalHasStopped()
+    {
+        open(config());
+        write(receipt("HC-10", "hc-10"));
+        answerAll();
+        written().get(0).assertOk(201);
+
+        engine.failNextAppend();
+        write(receipt("HC-10", "hc-11"));
+        answerAll();
+        written().get(0).assertProblem(500, "INTERNAL_ERROR", null);
+
+        write(receipt("HC-10", "hc-12"));
+        answerAll();
+        write(RawHttp.request("GET", "/v1/stock/HC-10", null));
+        answerAll();
+        for (final Reply refused : written())
+        {
+            final Map<String, Object> problem = refused.assertProblem(503, "UNAVAILABLE", null);
+            assertEquals(Responses.JOURNAL_STOPPED, problem.get("detail"));
+            assertNull(refused.header("Retry-After"), refused.headers().toString());
+        }
+        write(RawHttp.request("GET", "/health", null));
+        final Reply health = written().get(0);
+        assertEquals(503, health.status());
+        assertEquals("DOWN", health.at("status"));
         assertTrue(channel.isOpen());
     }
 
