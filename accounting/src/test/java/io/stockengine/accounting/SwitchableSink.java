@@ -107,6 +107,20 @@ final class SwitchableSink implements EventSink
     }
 
     @Override
+    public void retentionSet(final long seq, final long windowMillis, final int keyCapacity,
+        final int finishedOrderCapacity)
+    {
+        target.retentionSet(seq, windowMillis, keyCapacity, finishedOrderCapacity);
+    }
+
+    @Override
+    public void kitSold(final long seq, final int channel, final int kit, final int location, final int components,
+        final long quantity)
+    {
+        target.kitSold(seq, channel, kit, location, components, quantity);
+    }
+
+    @Override
     public void incomingSet(final long seq, final CharSequence purchaseOrder, final int sku, final int location,
         final long quantity, final long expectedAt, final long unitCost)
     {

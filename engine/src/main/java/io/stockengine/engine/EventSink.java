@@ -88,6 +88,21 @@ public interface EventSink
     /** Point-of-sale: sellable to gone. */
     void sold(long seq, int channel, int sku, int location, long quantity, long fenced);
 
+    /**
+     * Point-of-sale of a kit: {@code quantity} kits at {@code location}. Moves no stock itself: the {@link #sold} of
+     * each of its {@code components} follows at once, so a reader can tell a kit's sales from its components' own
+     * without knowing how the kit was defined then.
+     */
+    void kitSold(long seq, int channel, int kit, int location, int components, long quantity);
+
+    /**
+     * From here on, idempotency keys and finished orders are kept for {@code windowMillis} of engine time, at most
+     * {@code keyCapacity} keys (the oldest beyond it are forgotten now) and {@code finishedOrderCapacity} finished
+     * orders. Which keys and orders a state forgets decides later answers, and a replay must forget exactly what the
+     * live engine did: so the settings they were decided under are journaled, not taken from the restart's flags.
+     */
+    void retentionSet(long seq, long windowMillis, int keyCapacity, int finishedOrderCapacity);
+
     /** A purchase-order line is announced or re-announced: {@code quantity} is what is now expected. */
     void incomingSet(long seq, CharSequence purchaseOrder, int sku, int location, long quantity, long expectedAt,
         long unitCost);

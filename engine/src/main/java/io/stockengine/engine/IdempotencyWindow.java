@@ -23,8 +23,8 @@ public final class IdempotencyWindow
 {
     private static final long NO_ANSWER = -1;
 
-    private final long window;
-    private final int capacity;
+    private long window;
+    private int capacity;
     private final CharSequenceIntMap slots;
     private String[] keys;
     private long[] fingerprints;
@@ -88,23 +88,52 @@ public final class IdempotencyWindow
         return count;
     }
 
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    public long windowMillis()
+    {
+        return window;
+    }
+
+    /**
+     * Keeps bindings for {@code windowMillis} and at most {@code newCapacity} of them from now on: the oldest beyond
+     * the capacity go at once (those out of the window go at the next binding, as always).
+     */
+    void retain(final long windowMillis, final int newCapacity)
+    {
+        window = windowMillis;
+        capacity = newCapacity;
+        while (count > capacity)
+        {
+            evictHead();
+        }
+    }
+
+    private void evictHead()
+    {
+        if (slots.get(keys[head]) == head)
+        {
+            slots.remove(keys[head]);
+        }
+        if (answerAt[head] != NO_ANSWER)
+        {
+            dropAnswersThrough(answerAt[head]);
+        }
+        keys[head] = null;
+        head = (head + 1) % keys.length;
+        count--;
+    }
+
     /** @return the slot of the new binding, for {@link #openAnswer}. */
     public int bind(final CharSequence key, final long fingerprint, final long seq, final long now)
     {
         openAnswer = NO_ANSWER;
         while (count > 0 && (now - boundAt[head] >= window || count >= capacity))
         {
-            if (slots.get(keys[head]) == head)
-            {
-                slots.remove(keys[head]);
-            }
-            if (answerAt[head] != NO_ANSWER)
-            {
-                dropAnswersThrough(answerAt[head]);
-            }
-            keys[head] = null;
-            head = (head + 1) % keys.length;
-            count--;
+            evictHead();
         }
         if (count == keys.length)
         {
@@ -216,7 +245,8 @@ public final class IdempotencyWindow
 
     private void grow()
     {
-        final int newCapacity = (int)Math.min(capacity, keys.length * 2L);
+        // Past the capacity only while a smaller capacity has not evicted down to it yet (never in a bind).
+        final int newCapacity = (int)Math.max(count + 1L, Math.min(capacity, keys.length * 2L));
         final String[] newKeys = new String[newCapacity];
         final long[] newFingerprints = new long[newCapacity];
         final long[] newSeqs = new long[newCapacity];
@@ -293,6 +323,11 @@ public final class IdempotencyWindow
             final long fingerprint = in.readLong();
             final long seq = in.readLong();
             final long at = in.readLong();
+            while (count >= capacity)
+            {
+                // Kept under a larger capacity than this state's: the oldest go, as a bind would let them.
+                evictHead();
+            }
             if (count == keys.length)
             {
                 grow();

@@ -53,6 +53,15 @@ public final class InventoryState implements EventSink
     private long answerCountSeq;
     private long answerCountCorrelation;
 
+    /**
+     * How long finished orders are kept, and how many: the config's until a {@code retention_set} event says what the
+     * journal was written under (the keys' own window and capacity are in {@link #keys}).
+     */
+    private long retentionMillis;
+    private int finishedOrderCapacity;
+    /** A {@code retention_set} was applied (from the journal or a snapshot): the settings above are the journal's. */
+    private boolean retentionJournaled;
+
     public InventoryState(final EngineConfig config)
     {
         this(config, PageReserve.NONE);
@@ -65,6 +74,8 @@ public final class InventoryState implements EventSink
         balances = new Balances(config.expectedBalances(), pages);
         orders = new OrderBook(config.expectedOrders(), pages);
         keys = new IdempotencyWindow(config.dedupWindowMillis(), config.dedupCapacity(), config.dedupAnswerInts());
+        retentionMillis = config.dedupWindowMillis();
+        finishedOrderCapacity = config.finishedOrderCapacity();
         for (int kind = 0; kind < 3; kind++)
         {
             symbolIds[kind] = new CharSequenceIntMap(kind == SYMBOL_SKU ? config.expectedBalances() : 64, -1);
@@ -75,6 +86,17 @@ public final class InventoryState implements EventSink
     public long now()
     {
         return now;
+    }
+
+    /**
+     * True when the journal already says to keep keys and finished orders as {@code config} does; otherwise the engine
+     * must journal its retention (a {@code retention_set}) before it takes traffic, or a replay would forget other
+     * keys and orders than it did.
+     */
+    public boolean retentionJournaledAs(final EngineConfig config)
+    {
+        return retentionJournaled && retentionMillis == config.dedupWindowMillis() &&
+            keys.capacity() == config.dedupCapacity() && finishedOrderCapacity == config.finishedOrderCapacity();
     }
 
     public long lastSeq()
@@ -123,6 +145,11 @@ public final class InventoryState implements EventSink
     {
         long h = StateHash.mix(0, lastSeq);
         h = StateHash.mix(h, now);
+        h = StateHash.mix(h, retentionJournaled ? 1 : 0);
+        h = StateHash.mix(h, retentionMillis);
+        h = StateHash.mix(h, finishedOrderCapacity);
+        h = StateHash.mix(h, keys.capacity());
+        h = StateHash.mix(h, keys.windowMillis());
         for (int kind = 0; kind < 3; kind++)
         {
             h = StateHash.mix(h, symbolCount[kind]);
@@ -141,7 +168,10 @@ public final class InventoryState implements EventSink
     }
 
     /** Snapshot format version of {@link #writeSnapshot}; bump it when the layout changes. */
-    public static final int SNAPSHOT_VERSION = 3;
+    public static final int SNAPSHOT_VERSION = 4;
+
+    /** The version before the retention settings were journaled; still read (they are the config's, unjournaled). */
+    static final int SNAPSHOT_VERSION_WITHOUT_RETENTION = 3;
 
     /** The version before channels kept what they were configured with; still read (those are unknown). */
     static final int SNAPSHOT_VERSION_WITHOUT_ALLOCATIONS = 2;
@@ -159,6 +189,11 @@ public final class InventoryState implements EventSink
         out.writeLong(lastSeq);
         out.writeLong(now);
         out.writeLong(lastCorrelationId);
+        out.writeBoolean(retentionJournaled);
+        out.writeLong(retentionMillis);
+        out.writeInt(finishedOrderCapacity);
+        out.writeLong(keys.windowMillis());
+        out.writeInt(keys.capacity());
         for (int kind = 0; kind < 3; kind++)
         {
             SnapshotIO.writeStrings(out, symbolNames[kind], symbolCount[kind]);
@@ -192,6 +227,15 @@ public final class InventoryState implements EventSink
         state.lastSeq = in.readLong();
         state.now = in.readLong();
         state.lastCorrelationId = in.readLong();
+        if (version > SNAPSHOT_VERSION_WITHOUT_RETENTION)
+        {
+            // Before the keys are read: they were kept under these settings, not the restart's.
+            state.retentionJournaled = in.readBoolean();
+            state.retentionMillis = in.readLong();
+            state.finishedOrderCapacity = in.readInt();
+            final long keyWindow = in.readLong();
+            state.keys.retain(keyWindow, in.readInt());
+        }
         for (int kind = 0; kind < 3; kind++)
         {
             final String[] names = SnapshotIO.readStrings(in, 64);
@@ -281,7 +325,7 @@ public final class InventoryState implements EventSink
         final long fingerprint, final int lineCount)
     {
         lastSeq = seq;
-        orders.evictFinished(now, config.dedupWindowMillis(), config.finishedOrderCapacity());
+        orders.evictFinished(now, retentionMillis, finishedOrderCapacity);
         orders.create(orderId, channel, expiresAt, fingerprint, seq, lineCount);
     }
 
@@ -418,6 +462,7 @@ public final class InventoryState implements EventSink
         {
             orders.finished(order, now);
         }
+        orders.dropDeadExpiries(now);
     }
 
     @Override
@@ -438,6 +483,24 @@ public final class InventoryState implements EventSink
         {
             channels.changeFence(balances, channel, b, -fenced);
         }
+    }
+
+    @Override
+    public void retentionSet(final long seq, final long windowMillis, final int keyCapacity,
+        final int finishedOrderCapacity)
+    {
+        lastSeq = seq;
+        retentionMillis = windowMillis;
+        this.finishedOrderCapacity = finishedOrderCapacity;
+        keys.retain(windowMillis, keyCapacity);
+        retentionJournaled = true;
+    }
+
+    @Override
+    public void kitSold(final long seq, final int channel, final int kit, final int location, final int components,
+        final long quantity)
+    {
+        lastSeq = seq;
     }
 
     @Override

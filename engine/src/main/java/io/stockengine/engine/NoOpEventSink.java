@@ -83,6 +83,18 @@ public final class NoOpEventSink implements EventSink
     }
 
     @Override
+    public void retentionSet(final long seq, final long windowMillis, final int keyCapacity,
+        final int finishedOrderCapacity)
+    {
+    }
+
+    @Override
+    public void kitSold(final long seq, final int channel, final int kit, final int location, final int components,
+        final long quantity)
+    {
+    }
+
+    @Override
     public void incomingSet(final long seq, final CharSequence purchaseOrder, final int sku, final int location, final long quantity, final long expectedAt, final long unitCost)
     {
     }

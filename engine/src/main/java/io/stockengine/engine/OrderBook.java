@@ -690,8 +690,7 @@ public final class OrderBook
         while (expiries.due(now))
         {
             final int order = expiries.headOrder();
-            final boolean live = generation(order) == expiries.headGeneration() && ttlArmed(order) &&
-                expiresAt(order) == expiries.headTime();
+            final boolean live = headAwaited(order);
             expiries.pop();
             if (live)
             {
@@ -699,6 +698,33 @@ public final class OrderBook
             }
         }
         return -1;
+    }
+
+    /**
+     * Drops the due entries at the head of the expiry queue that no order waits for any more, stopping at the first
+     * that one still does. The live engine drops them as it expires ({@link #nextExpired}); a state folded from the
+     * journal (the snapshot writer's, a replay's) never asks for expiries, and without this its queue kept an entry
+     * for every TTL ever set, in memory and in every snapshot it wrote.
+     */
+    void dropDeadExpiries(final long now)
+    {
+        while (expiries.due(now) && !headAwaited(expiries.headOrder()))
+        {
+            expiries.pop();
+        }
+    }
+
+    /** The queue's head is the expiry {@code order} (its head's order) still waits for: same record, TTL armed. */
+    private boolean headAwaited(final int order)
+    {
+        return generation(order) == expiries.headGeneration() && ttlArmed(order) &&
+            expiresAt(order) == expiries.headTime();
+    }
+
+    /** Entries in the expiry queue, awaited or not. */
+    int expiryEntries()
+    {
+        return expiries.size();
     }
 
     /**
@@ -795,7 +821,8 @@ public final class OrderBook
                 }
             }
         }
-        // The expiry queue is left out: the live engine drops stale entries as it pops them, a replay later.
+        // The expiry queue is left out: the live engine and a fold drop the entries no order awaits at moments of
+        // their own; the awaited ones follow from the orders' expiry and status, hashed above.
         return StateHash.mix(h, finishedCount);
     }
 

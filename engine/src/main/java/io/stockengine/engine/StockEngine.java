@@ -154,6 +154,10 @@ public final class StockEngine
         switch (type)
         {
             case CommandType.TICK:
+                if (c.flag)
+                {
+                    journalRetention();
+                }
                 break;
             case CommandType.RESERVE:
                 reserve(c);
@@ -316,6 +320,14 @@ public final class StockEngine
     }
 
     // ---- events, time, idempotency ----
+
+    /** A TICK with its flag set, from the server at start (never from a client): see {@link EventSink#retentionSet}. */
+    private void journalRetention()
+    {
+        final EngineConfig config = state.config;
+        out.retentionSet(next(), config.dedupWindowMillis(), config.dedupCapacity(), config.finishedOrderCapacity());
+        command.seq = seq;
+    }
 
     private long next()
     {
@@ -1322,6 +1334,7 @@ public final class StockEngine
             final long quantity = c.lineQuantity[i];
             if (kits.isKit(sku))
             {
+                out.kitSold(next(), channel, sku, location, kits.componentCount(sku), quantity);
                 for (int k = 0, n = kits.componentCount(sku); k < n; k++)
                 {
                     final int component = kits.component(sku, k);

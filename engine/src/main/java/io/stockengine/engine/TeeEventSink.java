@@ -131,6 +131,22 @@ final class TeeEventSink implements EventSink
     }
 
     @Override
+    public void retentionSet(final long seq, final long windowMillis, final int keyCapacity,
+        final int finishedOrderCapacity)
+    {
+        state.retentionSet(seq, windowMillis, keyCapacity, finishedOrderCapacity);
+        journal.retentionSet(seq, windowMillis, keyCapacity, finishedOrderCapacity);
+    }
+
+    @Override
+    public void kitSold(final long seq, final int channel, final int kit, final int location, final int components,
+        final long quantity)
+    {
+        state.kitSold(seq, channel, kit, location, components, quantity);
+        journal.kitSold(seq, channel, kit, location, components, quantity);
+    }
+
+    @Override
     public void incomingSet(final long seq, final CharSequence purchaseOrder, final int sku, final int location,
         final long quantity, final long expectedAt, final long unitCost)
     {

@@ -807,6 +807,10 @@ final class ReferenceModel
         }
         for (int i = 0; i < c.lineCount; i++)
         {
+            if (kits.containsKey(c.lineSku[i]))
+            {
+                emit("kitSold");
+            }
             for (final Map.Entry<String, Long> part : partsOf(c.lineSku[i]).entrySet())
             {
                 final long units = c.lineQuantity[i] * part.getValue();

@@ -565,9 +565,17 @@ class StockEngineTest
         defineKit("K", "A", 2, "B", 1);
         receive("A", "L0", 5);
         receive("B", "L0", 5);
-        assertOk(cmd(SALE).key(key()).channel("pos").at("L0").line("K", null, 2).run());
-        assertBuckets("A", "L0", 1, 0, 0, 0, 0);
+        assertOk(cmd(SALE).key(key()).channel("pos").at("L0").line("K", null, 2).line("A", null, 1).run());
+        assertBuckets("A", "L0", 0, 0, 0, 0, 0);
         assertBuckets("B", "L0", 3, 0, 0, 0, 0);
+        // The kit's sale is journaled as such, before its components' (how many follow is in it), so a reader can
+        // tell the A sold in the kit from the A sold on its own.
+        assertEquals(List.of("symbol", "kitSold", "sold", "sold", "sold", "keyBound"), sink.events(),
+            "the channel's name, then the sales");
+        final List<String> details = sink.details();
+        assertTrue(details.get(1).endsWith(" 2 2"), "2 components follow, of 2 kits: " + details);
+        assertTrue(details.get(2).endsWith(" 4 0") && details.get(3).endsWith(" 2 0") && details.get(4).endsWith(" 1 0"),
+            "4 A and 2 B in the kits, then 1 A on its own, none fenced: " + details);
     }
 
     /**

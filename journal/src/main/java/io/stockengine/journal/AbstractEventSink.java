@@ -132,6 +132,20 @@ public abstract class AbstractEventSink implements EventSink
     }
 
     @Override
+    public void retentionSet(final long seq, final long windowMillis, final int keyCapacity,
+        final int finishedOrderCapacity)
+    {
+        onEvent(EventType.RETENTION_SET, seq);
+    }
+
+    @Override
+    public void kitSold(final long seq, final int channel, final int kit, final int location, final int components,
+        final long quantity)
+    {
+        onEvent(EventType.KIT_SOLD, seq);
+    }
+
+    @Override
     public void incomingSet(final long seq, final CharSequence purchaseOrder, final int sku, final int location,
         final long quantity, final long expectedAt, final long unitCost)
     {

@@ -189,6 +189,8 @@ public final class EventDecoder
             case EventType.TRANSFER_SHIPPED -> layout(3, 1, 0, true);
             case EventType.TRANSFER_RECEIVED -> layout(3, 1, 0, true);
             case EventType.KEY_BOUND -> layout(0, 1, 0, true);
+            case EventType.KIT_SOLD -> layout(4, 1, 0, false);
+            case EventType.RETENTION_SET -> layout(2, 1, 0, false);
             case EventType.TAIL_REPAIRED -> layout(0, 3, 0, false);
             default -> -1;
         };
@@ -322,6 +324,8 @@ public final class EventDecoder
             case EventType.TRANSFER_SHIPPED -> sink.transferShipped(seq, t, i[0], i[1], i[2], l[0]);
             case EventType.TRANSFER_RECEIVED -> sink.transferReceived(seq, t, i[0], i[1], l[0], i[2]);
             case EventType.KEY_BOUND -> sink.keyBound(seq, t, l[0]);
+            case EventType.KIT_SOLD -> sink.kitSold(seq, i[0], i[1], i[2], i[3], l[0]);
+            case EventType.RETENTION_SET -> sink.retentionSet(seq, l[0], i[0], i[1]);
             default -> throw new IllegalStateException("unreachable: type checked in parseBody " + type);
         }
     }

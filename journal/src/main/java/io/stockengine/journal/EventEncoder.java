@@ -322,6 +322,30 @@ public final class EventEncoder implements EventSink
     }
 
     @Override
+    public void retentionSet(final long seq, final long windowMillis, final int keyCapacity,
+        final int finishedOrderCapacity)
+    {
+        start(EventType.RETENTION_SET, seq);
+        i32(keyCapacity);
+        i32(finishedOrderCapacity);
+        i64(windowMillis);
+        finish();
+    }
+
+    @Override
+    public void kitSold(final long seq, final int channel, final int kit, final int location, final int components,
+        final long quantity)
+    {
+        start(EventType.KIT_SOLD, seq);
+        i32(channel);
+        i32(kit);
+        i32(location);
+        i32(components);
+        i64(quantity);
+        finish();
+    }
+
+    @Override
     public void incomingSet(final long seq, final CharSequence purchaseOrder, final int sku, final int location,
         final long quantity, final long expectedAt, final long unitCost)
     {

@@ -243,6 +243,22 @@ public final class EventJson implements EventSink
     }
 
     @Override
+    public void retentionSet(final long seq, final long windowMillis, final int keyCapacity,
+        final int finishedOrderCapacity)
+    {
+        start(seq, "retention_set").field("window_ms", windowMillis).field("key_capacity", keyCapacity)
+            .field("finished_order_capacity", finishedOrderCapacity).end();
+    }
+
+    @Override
+    public void kitSold(final long seq, final int channel, final int kit, final int location, final int components,
+        final long quantity)
+    {
+        start(seq, "kit_sold").channel(channel).sku(kit).location("location", location).field("quantity", quantity)
+            .field("components", components).end();
+    }
+
+    @Override
     public void incomingSet(final long seq, final CharSequence purchaseOrder, final int sku, final int location,
         final long quantity, final long expectedAt, final long unitCost)
     {

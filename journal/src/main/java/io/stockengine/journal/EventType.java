@@ -29,16 +29,18 @@ public final class EventType
     public static final int TRANSFER_SHIPPED = 21;
     public static final int TRANSFER_RECEIVED = 22;
     public static final int KEY_BOUND = 23;
+    public static final int KIT_SOLD = 24;
+    public static final int RETENTION_SET = 25;
     /** Not an engine event: written by recovery after a torn tail, naming the excerpts it voids. */
     public static final int TAIL_REPAIRED = 100;
 
-    public static final int MAX_ENGINE_TYPE = KEY_BOUND;
+    public static final int MAX_ENGINE_TYPE = RETENTION_SET;
 
     private static final String[] NAMES = {
         null, "symbol", "safety_stock_set", "channel_configured", "allocation_set", "kit_defined", "order_reserved",
         "order_line", "line_picked", "line_shipped", "line_released", "line_returned", "order_status",
         "demand_refused", "sold", "incoming_set", "received", "inspected", "moved", "adjusted", "counted",
-        "transfer_shipped", "transfer_received", "key_bound" };
+        "transfer_shipped", "transfer_received", "key_bound", "kit_sold", "retention_set" };
 
     private EventType()
     {

@@ -3,13 +3,19 @@ package io.stockengine.journal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
+import io.stockengine.engine.Command;
+import io.stockengine.engine.CommandType;
 import io.stockengine.engine.EngineConfig;
 import io.stockengine.engine.EnginePipeline;
 import io.stockengine.engine.InventoryState;
 import io.stockengine.engine.PageReserve;
 import io.stockengine.engine.PipelineConfig;
+import io.stockengine.engine.ResultCode;
 import io.stockengine.engine.StockEngine;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
@@ -169,8 +175,52 @@ public final class JournaledEngine implements AutoCloseable
         final PipelineConfig pipelineConfig, final Consumer<String> log)
     {
         final JournaledEngine engine = new JournaledEngine(journalConfig, engineConfig, pipelineConfig, log);
+        // Read before the logic thread owns the state.
+        final boolean journalRetention = !engine.pipeline.engine().state().retentionJournaledAs(engineConfig);
         engine.pipeline.start();
+        if (journalRetention)
+        {
+            engine.journalRetention(engineConfig, log);
+        }
         return engine;
+    }
+
+    /**
+     * Journals the retention of keys and finished orders this start runs with, before any traffic: from this event
+     * on a replay keeps and forgets exactly what this engine does, whatever a later start's flags say.
+     */
+    private void journalRetention(final EngineConfig config, final Consumer<String> log)
+    {
+        final Command done;
+        try
+        {
+            done = pipeline.submit(c ->
+            {
+                c.type = CommandType.TICK;
+                c.flag = true;
+            }).get(1, TimeUnit.MINUTES);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IllegalStateException("interrupted while journaling the retention settings", ex);
+        }
+        catch (final ExecutionException | TimeoutException ex)
+        {
+            close();
+            throw new IllegalStateException("could not journal the retention settings: " + ex, ex);
+        }
+        if (done.result != ResultCode.OK)
+        {
+            final Throwable cause = pipeline.journalError();
+            close();
+            throw new IllegalStateException("could not journal the retention settings (" +
+                ResultCode.name(done.result) + ")" + (cause == null ? "" : ": " + cause), cause);
+        }
+        log.accept(String.format("retention: keys and finished orders kept %,d ms, at most %,d keys and %,d " +
+            "finished orders (journaled at seq %,d)", config.dedupWindowMillis(), config.dedupCapacity(),
+            config.finishedOrderCapacity(), done.seq));
     }
 
     public EnginePipeline pipeline()

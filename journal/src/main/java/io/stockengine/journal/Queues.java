@@ -1,6 +1,7 @@
 package io.stockengine.journal;
 
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
 
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -16,9 +17,27 @@ public final class Queues
 
     public static SingleChronicleQueue open(final Path dir, final JournalConfig config, final boolean readOnly)
     {
-        return SingleChronicleQueueBuilder.single(dir.toFile())
+        return open(dir, config, readOnly, System::currentTimeMillis);
+    }
+
+    /** As above; a queue opened to write picks its cycle by {@code wallClock}, held so it never goes back. */
+    static SingleChronicleQueue open(final Path dir, final JournalConfig config, final boolean readOnly,
+        final LongSupplier wallClock)
+    {
+        final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.single(dir.toFile())
             .rollCycle(config.rollCycle())
-            .readOnly(readOnly)
-            .build();
+            .readOnly(readOnly);
+        if (readOnly)
+        {
+            return builder.build();
+        }
+        final ForwardClock clock = new ForwardClock(wallClock);
+        final SingleChronicleQueue queue = builder.timeProvider(clock).build();
+        final int newest = queue.lastCycle();
+        if (newest > 0)
+        {
+            clock.notBefore(builder.epoch() + (long)newest * queue.rollCycle().lengthInMillis());
+        }
+        return queue;
     }
 }

@@ -55,6 +55,15 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
     private String pendingReserved;
     private String pendingOrder;
     private long pendingSeq;
+    /** The order whose lines the event before released on expiry, or null. */
+    private String expiringOrder;
+    /** Component sales still to come of the kit sale before them. */
+    private int kitSoldLeft;
+    /** The kit sale before them is the traced SKU's: its components' sales are part of the trace. */
+    private boolean kitSaleTraced;
+    /** A kit sale not traced itself, printed before the first of its components' sales that is. */
+    private String pendingKitSale;
+    private long pendingKitSeq;
     /** The correlation id of the record before: a command's records are contiguous, so a change starts another. */
     private long correlationId;
     /** The current command's own work had a traced event, so the key it binds names a request about the target. */
@@ -164,10 +173,17 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
             (locationName == null || (locationId >= 0 && (from == locationId || to == locationId)));
     }
 
-    /** Any event but an order line ends the window in which a held-back reservation can still match. */
+    /**
+     * Any event but an order line ends the window in which a held-back reservation can still match, and any but a
+     * component's sale ends a kit sale's.
+     */
     private void other()
     {
         pendingReserved = null;
+        expiringOrder = null;
+        kitSoldLeft = 0;
+        kitSaleTraced = false;
+        pendingKitSale = null;
     }
 
     /** The traced lines of a traced order, or null. */
@@ -455,6 +471,10 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         final long fromPicked, final long fenceRestored, final int cause)
     {
         other();
+        if (cause == RELEASE_EXPIRE)
+        {
+            expiringOrder = orderId.toString();
+        }
         final int[] line = tracedLine(orderId, lineNo);
         if (line != null)
         {
@@ -488,11 +508,15 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
     @Override
     public void orderStatus(final long seq, final CharSequence orderId, final int status)
     {
+        // An expiry's status follows the lines it released; an EXPIRED after anything else is a command's own (a
+        // keyed action that found the order expired repeats it), and the key that command binds is traced with it.
+        final boolean expiry = status == OrderStatus.EXPIRED && expiringOrder != null &&
+            expiringOrder.contentEquals(orderId);
         other();
         if (this.orderId != null ? isTracedOrder(orderId) : lines(orderId) != null)
         {
             json.orderStatus(seq, orderId, status);
-            if (status == OrderStatus.EXPIRED)
+            if (expiry)
             {
                 emitExpiry(seq);
             }
@@ -521,12 +545,53 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
     public void sold(final long seq, final int channel, final int sku, final int location, final long quantity,
         final long fenced)
     {
+        final int kitLeft = kitSoldLeft - 1;
+        final boolean ofTracedKit = kitLeft >= 0 && kitSaleTraced;
+        final String kitSale = kitLeft >= 0 ? pendingKitSale : null;
         other();
-        if (at(sku, location))
+        if (ofTracedKit || at(sku, location))
         {
+            if (kitSale != null)
+            {
+                // The component is traced: the kit sale it belongs to says why it left.
+                print(pendingKitSeq, kitSale);
+            }
             json.sold(seq, channel, sku, location, quantity, fenced);
             emit(seq);
         }
+        if (kitLeft > 0)
+        {
+            kitSoldLeft = kitLeft;
+            kitSaleTraced = ofTracedKit;
+            pendingKitSale = ofTracedKit || at(sku, location) ? null : kitSale;
+        }
+    }
+
+    @Override
+    public void retentionSet(final long seq, final long windowMillis, final int keyCapacity,
+        final int finishedOrderCapacity)
+    {
+        other();
+    }
+
+    @Override
+    public void kitSold(final long seq, final int channel, final int kit, final int location, final int components,
+        final long quantity)
+    {
+        other();
+        if (at(kit, location))
+        {
+            json.kitSold(seq, channel, kit, location, components, quantity);
+            emit(seq);
+            kitSaleTraced = true;
+        }
+        else if (skuId >= 0)
+        {
+            json.kitSold(seq, channel, kit, location, components, quantity);
+            pendingKitSale = rendered;
+            pendingKitSeq = seq;
+        }
+        kitSoldLeft = components;
     }
 
     @Override

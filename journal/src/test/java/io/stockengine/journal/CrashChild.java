@@ -35,7 +35,10 @@ public final class CrashChild
             new PipelineConfig().ringSize(256).tickIntervalMillis(0).clock(() -> commandTime)
                 .journalOnLogicThread(journalOnLogicThread),
             line -> out.println("LOG " + line));
-        final long first = engine.pipeline().engine().state().lastCorrelationId() + 1;
+        // A new journal starts with the server's retention tick, whose correlation id (1) is the ring's, not one of
+        // the workload's: the workload still starts at its command 1.
+        final long first = engine.pipeline().engine().state().lastSeq() == 1 ? 1 :
+            engine.pipeline().engine().state().lastCorrelationId() + 1;
         out.println("READY " + first);
         final CommandCallback ack = c -> out.println("ACK " + c.correlationId + " " + c.result + " " + c.seq + " " +
             c.eventCount);

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.stockengine.engine.Balances;
 import io.stockengine.engine.Command;
+import io.stockengine.engine.CommandType;
 import io.stockengine.engine.EngineConfig;
 import io.stockengine.engine.InventoryState;
 import io.stockengine.engine.NoOpEventSink;
@@ -204,6 +205,11 @@ class CrashRecoveryTest
     {
         final StockEngine engine = new StockEngine(new EngineConfig(), NoOpEventSink.INSTANCE);
         final Command c = new Command();
+        // As the journaled engine starts on a new journal: by journaling the retention it runs with.
+        c.reset();
+        c.type = CommandType.TICK;
+        c.flag = true;
+        engine.process(c);
         for (long i = 1; i <= to; i++)
         {
             c.reset();

@@ -44,6 +44,8 @@ class EventCodecTest
         sink.demandRefused(seq++, EventSink.DEMAND_SALE, null, id, id, -1, big, big);
         sink.demandRefused(seq++, EventSink.DEMAND_RESERVE, text, id, id, id, big, 0);
         sink.sold(seq++, id, id, id, big, big);
+        sink.kitSold(seq++, id, id, id, id, big);
+        sink.retentionSet(seq++, big, id, id);
         sink.incomingSet(seq++, text, id, id, big, big, big);
         sink.received(seq++, null, id, id, big, big, 3, big);
         sink.inspected(seq++, id, id, big, big);

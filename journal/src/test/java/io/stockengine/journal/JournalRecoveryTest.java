@@ -22,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.stockengine.engine.Command;
+import io.stockengine.engine.CommandType;
 import io.stockengine.engine.EngineConfig;
 import io.stockengine.engine.EventSink;
 import io.stockengine.engine.InventoryState;
@@ -74,6 +75,11 @@ class JournalRecoveryTest
     {
         final StockEngine engine = new StockEngine(new EngineConfig(), NoOpEventSink.INSTANCE);
         final Command c = new Command();
+        // As the journaled engine starts on a new journal: by journaling the retention it runs with.
+        c.reset();
+        c.type = CommandType.TICK;
+        c.flag = true;
+        engine.process(c);
         for (long i = 1; i <= to; i++)
         {
             c.reset();

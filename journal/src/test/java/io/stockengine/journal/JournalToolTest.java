@@ -33,6 +33,8 @@ class JournalToolTest
 {
     static final String SKU = "TRACE-SKU";
     static final String ORDER = "order-T";
+    static final String KIT = "TRACE-KIT";
+    static final String PART = "TRACE-PART";
 
     @TempDir
     static Path shared;
@@ -135,6 +137,31 @@ class JournalToolTest
                 c.key = "k-transfer-in";
                 c.reference = "TR-T1";
             });
+            session.submit(base + 10, c ->
+            {
+                c.type = CommandType.RECEIVE;
+                c.key = "k-receive-part";
+                c.sku = PART;
+                c.location = "WH1";
+                c.quantity = 5;
+                c.amount = 1_000_000;
+            });
+            session.submit(base + 11, c ->
+            {
+                c.type = CommandType.DEFINE_KIT;
+                c.key = "k-kit";
+                c.sku = KIT;
+                c.line(SKU, null, 1).line(PART, null, 2);
+            });
+            // One kit and one SKU on its own in one sale: the trace of the SKU shows both, the kit's with its sale.
+            session.submit(base + 12, c ->
+            {
+                c.type = CommandType.SALE;
+                c.key = "k-kit-sale";
+                c.channel = "pos";
+                c.location = "WH1";
+                c.line(KIT, null, 1).line(SKU, null, 1);
+            });
         });
         return TestJournal.runWorkload(config, workload, 601, 1_000);
     }
@@ -176,7 +203,10 @@ class JournalToolTest
         final ToolRun all = ToolRun.of("trace", "--sku", SKU, "--data-dir", dataDir());
         assertEquals(0, all.exit(), all.toString());
         assertInOrder(all, all.types(), "symbol", "incoming_set", "received", "received", "order_reserved",
-            "order_line", "line_picked", "line_shipped", "line_returned", "sold");
+            "order_line", "line_picked", "line_shipped", "line_returned", "sold", "kit_defined", "kit_sold", "sold",
+            "sold");
+        assertFalse(all.out().contains("\"sku\":\"" + PART + "\",\"location\""), "the kit's other part is not " +
+            "this SKU's: " + all);
         assertTrue(all.out().contains("\"location\":\"WH2\""), all.toString());
         assertFalse(all.out().contains("\"line_sku\":\"SKU-1\""), "the order's other line is not this SKU's");
 
@@ -184,6 +214,36 @@ class JournalToolTest
         assertEquals(0, wh1.exit(), wh1.toString());
         assertFalse(wh1.out().contains("\"location\":\"WH2\""), wh1.toString());
         assertInOrder(wh1, wh1.types(), "incoming_set", "received", "order_reserved", "line_shipped", "sold");
+    }
+
+    /**
+     * A kit's sale is traced under the kit with the sales of its components; under a component, with the kit sale
+     * it was part of. The journal says so itself: the kit's `sold` events carry no kit.
+     */
+    @Test
+    void shouldTraceAKitSaleUnderTheKitAndUnderItsComponents()
+    {
+        final ToolRun kit = ToolRun.of("trace", "--sku", KIT, "--data-dir", dataDir());
+        assertEquals(0, kit.exit(), kit.toString());
+        final List<String> sale = kit.types().subList(kit.types().indexOf("kit_sold"), kit.types().size());
+        assertEquals(List.of("kit_sold", "sold", "sold", "key_bound"), sale, kit.toString());
+        final List<String> lines = kit.lines();
+        final int at = kit.types().indexOf("kit_sold");
+        assertTrue(lines.get(at).contains("\"sku\":\"" + KIT + "\"") && lines.get(at).contains("\"components\":2") &&
+            lines.get(at).contains("\"quantity\":1"), lines.get(at));
+        assertTrue(lines.get(at + 1).contains("\"sku\":\"" + SKU + "\"") && lines.get(at + 1).contains("\"quantity\":1"),
+            lines.get(at + 1));
+        assertTrue(lines.get(at + 2).contains("\"sku\":\"" + PART + "\"") && lines.get(at + 2).contains("\"quantity\":2"),
+            lines.get(at + 2));
+        assertFalse(kit.seqs().contains(kit.seqs().get(at) + 3), "the SKU sold on its own in the same sale is not " +
+            "the kit's: " + kit);
+
+        final ToolRun part = ToolRun.of("trace", "--sku", PART, "--data-dir", dataDir());
+        assertEquals(0, part.exit(), part.toString());
+        assertEquals(List.of("symbol", "received", "key_bound", "kit_defined", "key_bound", "kit_sold", "sold",
+            "key_bound"), part.types(), part.toString());
+        final List<Long> seqs = part.seqs();
+        assertEquals(seqs.get(5) + 2, seqs.get(6), "the kit sale, then the part's own sale after the SKU's: " + part);
     }
 
     /** A purchase order's chain (announced, received) and a transfer's (shipped, received), each on its own. */
@@ -250,6 +310,28 @@ class JournalToolTest
                 c.quantity = 1;
                 c.amount = 1_000_000;
             });
+            // A keyed cancel of the expired order: its own event repeats EXPIRED, and binds its key.
+            session.submit(base + 6_000, c ->
+            {
+                c.type = CommandType.CANCEL;
+                c.orderId = "order-ttl";
+                c.key = "k-late-cancel";
+            });
+            session.submit(base + 7_000, c ->
+            {
+                c.type = CommandType.RESERVE;
+                c.orderId = "order-ttl-2";
+                c.channel = "web";
+                c.time = 1_000;
+                c.line("TTL-SKU", "WH1", 1);
+            });
+            // This one runs the expiry itself, then finds the order expired.
+            session.submit(base + 9_000, c ->
+            {
+                c.type = CommandType.CANCEL;
+                c.orderId = "order-ttl-2";
+                c.key = "k-expiring-cancel";
+            });
         });
 
         final ToolRun order = ToolRun.of("trace", "--order", "order-ttl", "--data-dir", own.toString());
@@ -259,6 +341,12 @@ class JournalToolTest
             order.toString());
         assertFalse(order.out().contains("k-unrelated"),
             "the RECEIVE that ran the expiry did nothing to the order: " + order);
+        assertTrue(order.out().contains("\"key\":\"k-late-cancel\""), "a keyed action on the expired order is " +
+            "the order's: " + order);
+        final ToolRun second = ToolRun.of("trace", "--order", "order-ttl-2", "--data-dir", own.toString());
+        assertEquals(List.of("order_reserved", "order_line", "line_released", "order_status", "order_status",
+            "key_bound"), second.types(), second.toString());
+        assertTrue(second.out().contains("\"key\":\"k-expiring-cancel\""), second.toString());
 
         final ToolRun sku = ToolRun.of("trace", "--sku", "TTL-SKU", "--data-dir", own.toString());
         assertEquals(0, sku.exit(), sku.toString());
