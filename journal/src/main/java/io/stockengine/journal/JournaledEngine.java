@@ -67,6 +67,10 @@ public final class JournaledEngine implements AutoCloseable
             }
             final SnapshotStore snapshots =
                 new SnapshotStore(journalConfig.snapshotDir(), journalConfig.snapshotsKept());
+            if (journalConfig.snapshots())
+            {
+                snapshots.deleteUnfinished(log);
+            }
             snapshot = snapshots.loadNewest(engineConfig, pages, log);
             final InventoryState state = snapshot != null ? snapshot.state() : new InventoryState(engineConfig, pages);
             opened = Queues.open(journalConfig.journalDir(), journalConfig, false);
@@ -102,10 +106,18 @@ public final class JournaledEngine implements AutoCloseable
                 JournalRecovery.repairTail(queue, recovery);
             }
             log.accept("recovery: " + recovery);
+            final long wall = pipelineConfig.clock().getAsLong();
+            if (state.now() - wall > 1_000)
+            {
+                log.accept(String.format("recovery: WARNING the clock reads %s, %,d ms behind the journal's engine " +
+                    "time %s: engine time stands still until the clock catches up, so TTLs, expiries and the " +
+                    "dedup window count from the journal's time (check the host's clock)",
+                    java.time.Instant.ofEpochMilli(wall), state.now() - wall, java.time.Instant.ofEpochMilli(state.now())));
+            }
             journal = new ChronicleJournal(queue, journalConfig, recovery.lastSeq);
             pipeline = new EnginePipeline(pipelineConfig, new StockEngine(state, journal.recorder()), journal);
             follower = journalConfig.snapshots() ?
-                new SnapshotFollower(queue, journalConfig, engineConfig, log).start() : null;
+                new SnapshotFollower(queue, journalConfig, engineConfig, journal::lastSeq, log).start() : null;
         }
         catch (final RuntimeException | Error ex)
         {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -37,13 +38,30 @@ public final class SnapshotFollower implements AutoCloseable
     /** Set, under the lock of {@link #requests}, once the thread has ended: no request can be served after it. */
     private boolean stopped;
 
+    private final LongSupplier committedSeq;
+
     private record Request(long seq, CompletableFuture<Path> done)
     {
     }
 
+    /** Over a journal no one writes any more (tests, tools): every excerpt in it is as durable as it gets. */
     public SnapshotFollower(final SingleChronicleQueue queue, final JournalConfig config,
         final EngineConfig engineConfig, final Consumer<String> log)
     {
+        this(queue, config, engineConfig, () -> Long.MAX_VALUE, log);
+    }
+
+    /**
+     * @param committedSeq the journal's last committed seq ({@link ChronicleJournal#lastSeq}, published once a group
+     *                     commit is as durable as the setting promises): a snapshot never covers more. Chronicle
+     *                     hands the follower an excerpt when it is closed, before its {@code sync} flush; a snapshot
+     *                     of it, flushed itself, could outlive it in a power cut, and recovery would then refuse a
+     *                     journal that lacks what the newest snapshot covers.
+     */
+    public SnapshotFollower(final SingleChronicleQueue queue, final JournalConfig config,
+        final EngineConfig engineConfig, final LongSupplier committedSeq, final Consumer<String> log)
+    {
+        this.committedSeq = committedSeq;
         this.queue = queue;
         this.config = config;
         this.engineConfig = engineConfig;
@@ -125,14 +143,30 @@ public final class SnapshotFollower implements AutoCloseable
                 {
                     replayer.skipTo(tailer, loaded.nextIndex(), loaded.fingerprint());
                 }
+                long aheadSince = 0;
                 while (running)
                 {
                     int stepped = 0;
-                    while (stepped < 1024 && replayer.step(tailer))
+                    while (stepped < 1024 && replayer.lastSeq() <= committedSeq.getAsLong() && replayer.step(tailer))
                     {
                         stepped++;
                     }
                     appliedSeq = replayer.lastSeq();
+                    if (replayer.lastSeq() > committedSeq.getAsLong())
+                    {
+                        // Read before its commit: a snapshot waits for it (a flush takes about 0.2 ms here).
+                        final long now = System.nanoTime();
+                        aheadSince = aheadSince == 0 ? now : aheadSince;
+                        if (now - aheadSince > 1_000_000_000L)
+                        {
+                            // The journal stopped before committing what was read (it failed, or closed after a
+                            // failure): no snapshot may cover that, and no one should wait for one.
+                            failRequests(replayer.lastSeq());
+                        }
+                        LockSupport.parkNanos(50_000);
+                        continue;
+                    }
+                    aheadSince = 0;
                     final boolean dueByEvents = replayer.lastSeq() - snapshotSeq >= config.snapshotEveryEvents();
                     final boolean dueByTime = replayer.lastSeq() > snapshotSeq &&
                         System.nanoTime() - snapshotAt >= everyNanos.getAsLong();
@@ -226,6 +260,18 @@ public final class SnapshotFollower implements AutoCloseable
                 return false;
             });
             return due;
+        }
+    }
+
+    /** Fails the requests the follower read far enough for, but could not snapshot: the journal never committed it. */
+    private void failRequests(final long applied)
+    {
+        final IllegalStateException uncommitted = new IllegalStateException("the journal stopped at seq " +
+            committedSeq.getAsLong() + " before committing what the snapshot follower read (seq " + applied +
+            "): no snapshot covers it");
+        for (final Request request : dueRequests(applied))
+        {
+            request.done().completeExceptionally(uncommitted);
         }
     }
 

@@ -154,6 +154,32 @@ public final class SnapshotStore
         }
     }
 
+    /**
+     * Deletes snapshot files a killed writer left half written ({@code snapshot-<seq>.bin.tmp}): never loaded, they
+     * only held disk until now. Called at start, under the data directory's lock, when nothing can be writing one.
+     */
+    public void deleteUnfinished(final Consumer<String> log)
+    {
+        if (!Files.isDirectory(dir))
+        {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir))
+        {
+            for (final Path file : files.filter(p -> p.getFileName().toString().startsWith(PREFIX) &&
+                p.getFileName().toString().endsWith(SUFFIX + ".tmp")).toList())
+            {
+                Files.deleteIfExists(file);
+                log.accept("recovery: deleted " + file + ", a snapshot whose writing was cut short");
+            }
+        }
+        catch (final IOException ex)
+        {
+            // Disk held, nothing more: the snapshots and the journal are what recovery reads.
+            log.accept("recovery: could not delete unfinished snapshots in " + dir + " (" + ex + ")");
+        }
+    }
+
     /** Snapshot files, newest first. */
     public List<Path> list() throws IOException
     {

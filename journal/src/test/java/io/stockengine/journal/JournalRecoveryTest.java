@@ -2,6 +2,7 @@ package io.stockengine.journal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -190,6 +191,14 @@ class JournalRecoveryTest
         {
             assertTrue(engine.recovery().eventsReplayed > 0, "the journal after the snapshot is replayed");
             assertEquals(expectedHash(workload, 2_500), hashOf(engine));
+        }
+        // A writer killed mid-snapshot leaves its temporary file: never loaded, and deleted at the next start.
+        final java.nio.file.Path unfinished = config(true).snapshotDir().resolve("snapshot-00000000000000099999.bin.tmp");
+        java.nio.file.Files.write(unfinished, new byte[] { 1, 2, 3 });
+        try (JournaledEngine engine = open(true, clock))
+        {
+            assertEquals(expectedHash(workload, 2_500), hashOf(engine));
+            assertFalse(java.nio.file.Files.exists(unfinished), "the unfinished snapshot is gone");
         }
     }
 

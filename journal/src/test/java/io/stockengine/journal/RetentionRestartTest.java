@@ -140,6 +140,32 @@ class RetentionRestartTest
         }
     }
 
+    /**
+     * Not retention, but the same restart: a clock behind the journal's engine time holds that time still (TTLs count
+     * from it), which a start must say rather than leave a tester to find an `expires_at` hours ahead.
+     */
+    @Test
+    void shouldWarnWhenTheClockIsBehindTheJournalsTime() throws Exception
+    {
+        try (JournaledEngine engine = open(new EngineConfig(), false, new ArrayList<>()))
+        {
+            run(engine, T0 + 2 * HOUR, receive("r-1", 1));
+        }
+        clock[0] = T0;
+        final List<String> log = new ArrayList<>();
+        try (JournaledEngine engine = open(new EngineConfig(), false, log))
+        {
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("recovery: WARNING the clock reads") &&
+                l.contains("7,200,000 ms behind")), log.toString());
+        }
+        final List<String> quiet = new ArrayList<>();
+        clock[0] = T0 + 2 * HOUR;
+        try (JournaledEngine engine = open(new EngineConfig(), false, quiet))
+        {
+            assertFalse(quiet.stream().anyMatch(l -> l.contains("WARNING")), quiet.toString());
+        }
+    }
+
     @Test
     void shouldForgetTheOldestKeysOfASnapshotWhenTheCapacityShrinks() throws Exception
     {

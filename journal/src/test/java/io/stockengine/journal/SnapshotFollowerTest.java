@@ -93,6 +93,36 @@ class SnapshotFollowerTest
     }
 
     /**
+     * Chronicle hands the follower an excerpt once it is closed, before the journal's flush commits it: a snapshot of
+     * it could outlive it in a power cut (a reviewer's catch). The follower snapshots only what the journal has
+     * committed, fails a request it cannot meet once the journal stays behind for a second, and writes it once the
+     * commit comes.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldSnapshotOnlyWhatTheJournalHasCommitted() throws Exception
+    {
+        final JournalConfig config = TestJournal.config(dir).conclude();
+        final long lastSeq = TestJournal.runWorkload(config, new Workload(7), 1, 300);
+        final java.util.concurrent.atomic.AtomicLong committed = new java.util.concurrent.atomic.AtomicLong(1);
+        try (SingleChronicleQueue queue = Queues.open(config.journalDir(), config, false))
+        {
+            final SnapshotFollower follower = new SnapshotFollower(queue, config, new EngineConfig(), committed::get,
+                line -> { }).start();
+            final ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> follower.requestSnapshot(1).get(20, TimeUnit.SECONDS));
+            assertTrue(refused.getCause().getMessage().startsWith("the journal stopped at seq 1 before committing"),
+                refused.getCause().getMessage());
+            assertTrue(new SnapshotStore(config.snapshotDir(), 2).list().isEmpty(), "nothing uncommitted written");
+
+            committed.set(lastSeq);
+            final Path written = follower.requestSnapshot(lastSeq).get(20, TimeUnit.SECONDS);
+            assertEquals(lastSeq, SnapshotStore.seqOf(written));
+            follower.close();
+        }
+    }
+
+    /**
      * A snapshot written and renamed into place is a success even when the older ones past those kept cannot be
      * deleted (here one is a directory with a file in it): the follower reported such a snapshot as failed.
      */

@@ -435,7 +435,16 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     {
         final Map<String, List<String>> parameters = parameters(uri);
         final List<String> channel = parameters.get("channel");
-        if (channel == null || channel.size() != 1 || parameters.size() != 1)
+        for (final String parameter : parameters.keySet())
+        {
+            if (!"channel".equals(parameter))
+            {
+                // The stream follows availability now; a date (at=) or anything else has no meaning here.
+                throw Problem.invalid(parameter, "the stream takes only channel; " + parameter +
+                    " does not apply to it");
+            }
+        }
+        if (channel == null || channel.size() != 1)
         {
             throw Problem.invalid("channel", "give exactly one channel and nothing else");
         }

@@ -101,7 +101,7 @@ public final class Validation
                 throw new DateTimeParseException("hour 24", value, 11);
             }
             millis = value.length() == 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
-                .toEpochMilli() : Instant.parse(value).toEpochMilli();
+                .toEpochMilli() : Instant.parse(toNanos(value)).toEpochMilli();
         }
         catch (final DateTimeParseException | ArithmeticException ex)
         {
@@ -116,6 +116,37 @@ public final class Validation
             throw Problem.invalid(field, field + " must be from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z");
         }
         return millis;
+    }
+
+    /**
+     * Where Java's parser and RFC 3339 part: a fraction needs a digit ({@code 10:00:00.Z} is no time), finer digits
+     * than nanoseconds are dropped as the milliseconds' are (Java refuses a tenth), and a leap second
+     * ({@code 23:59:60}), which Java quietly reads as :59, is refused rather than moved.
+     */
+    private static String toNanos(final String value)
+    {
+        if (value.length() < 20 || value.charAt(10) != 'T' || value.charAt(16) != ':')
+        {
+            return value;
+        }
+        if (value.startsWith("60", 17))
+        {
+            throw new DateTimeParseException("leap second", value, 17);
+        }
+        if (value.charAt(19) != '.')
+        {
+            return value;
+        }
+        int end = 20;
+        while (end < value.length() && Character.isDigit(value.charAt(end)))
+        {
+            end++;
+        }
+        if (end == 20)
+        {
+            throw new DateTimeParseException("a fraction without digits", value, 19);
+        }
+        return end - 20 > 9 ? value.substring(0, 29) + value.substring(end) : value;
     }
 
     public static String formatTime(final long epochMillis)

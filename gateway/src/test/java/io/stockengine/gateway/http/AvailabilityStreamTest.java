@@ -138,7 +138,8 @@ class AvailabilityStreamTest
     void shouldRefuseAStreamWithoutOneChannelOrBehindAnotherRequest()
     {
         server.get("/v1/availability/stream").assertProblem(400, "INVALID_REQUEST", "channel");
-        server.get("/v1/availability/stream?channel=ss-web&sku=SS-1").assertProblem(400, "INVALID_REQUEST", "channel");
+        server.get("/v1/availability/stream?channel=ss-web&sku=SS-1").assertProblem(400, "INVALID_REQUEST", "sku");
+        server.get("/v1/availability/stream?channel=ss-web&at=2026-12-01").assertProblem(400, "INVALID_REQUEST", "at");
         server.get("/v1/availability/stream?channel=..").assertProblem(400, "INVALID_REQUEST", "channel");
         try (RawHttp raw = server.raw())
         {

@@ -252,6 +252,11 @@ class ProblemResponseTest
         cases.add(bad("hour 24", post("/v1/incoming", Json.q("{'purchase_order':'pr-po'," +
             "'sku':'PR-1','location':'PR-A','quantity':1,'expected_at':'2026-12-01T24:00:00Z','unit_cost':'1'}")),
             "expected_at"));
+        cases.add(bad("a fraction without digits", post("/v1/incoming", Json.q("{'purchase_order':'pr-po'," +
+            "'sku':'PR-1','location':'PR-A','quantity':1,'expected_at':'2026-12-01T10:00:00.Z','unit_cost':'1'}")),
+            "expected_at"));
+        cases.add(bad("a leap second", RawHttp.request("GET",
+            "/v1/availability?sku=PR-1&channel=web&at=2026-12-31T23:59:60Z", null), "at"));
         cases.add(bad("hour 24 in a query", RawHttp.request("GET",
             "/v1/availability?sku=PR-1&channel=web&at=2026-12-01T24:00:00Z", null), "at"));
         cases.add(bad("a time before 1970", post("/v1/incoming", Json.q("{'purchase_order':'pr-po'," +
