@@ -6,20 +6,31 @@ import io.stockengine.engine.EnginePipeline;
 
 /**
  * Says in the log what the engine's threads only record (they must not log): a journal that failed, once (from
- * then on every command is refused and /health is DOWN), and new internal errors with the last one's cause.
+ * then on every command is refused and /health is DOWN), new internal errors with the last one's cause, and
+ * connections refused past the limit (a health check among them looks like a dead server from outside).
  * <p>
  * Threading: run periodically on one thread; the pipeline's counters may be read from any.
  */
 final class FailureReporter implements Runnable
 {
+    /** Refused connections are reported at most this often, so a flood of them makes a line a minute. */
+    static final long REJECTIONS_EVERY_NANOS = 60_000_000_000L;
+
     private final EnginePipeline pipeline;
+    private final GatewayMetrics metrics;
+    private final int maxConnections;
     private final Consumer<String> log;
     private boolean journalFailureReported;
     private long internalErrorsReported;
+    private long rejectionsReported;
+    private long rejectionsReportedAt;
 
-    FailureReporter(final EnginePipeline pipeline, final Consumer<String> log)
+    FailureReporter(final EnginePipeline pipeline, final GatewayMetrics metrics, final int maxConnections,
+        final Consumer<String> log)
     {
         this.pipeline = pipeline;
+        this.metrics = metrics;
+        this.maxConnections = maxConnections;
         this.log = log;
     }
 
@@ -30,8 +41,8 @@ final class FailureReporter implements Runnable
         {
             journalFailureReported = true;
             log.accept("journal FAILED: " + describe(pipeline.journalError()) + ". Every command is refused from now " +
-                "on (500) and /health is DOWN; stop the server, fix the cause and start it again: recovery replays " +
-                "every acknowledged event");
+                "on (503 UNAVAILABLE; binary code 8) and /health is DOWN; stop the server, fix the cause and start " +
+                "it again: recovery replays every acknowledged event");
         }
         final long errors = pipeline.internalErrors();
         if (errors > internalErrorsReported)
@@ -39,6 +50,18 @@ final class FailureReporter implements Runnable
             log.accept("internal errors: " + (errors - internalErrorsReported) + " more (" + errors + " in all), " +
                 "the last: " + describe(pipeline.lastError()));
             internalErrorsReported = errors;
+        }
+        final long rejected = metrics.rejectedConnections.get();
+        final long now = System.nanoTime();
+        if (rejected > rejectionsReported &&
+            (rejectionsReported == 0 || now - rejectionsReportedAt >= REJECTIONS_EVERY_NANOS))
+        {
+            log.accept("connections refused: " + (rejected - rejectionsReported) + " more (" + rejected + " in all), " +
+                "past --max-connections " + maxConnections + " (HTTP and binary together; open now: " +
+                metrics.openConnections.get() + "); a health check refused looks like a dead server: raise the " +
+                "limit or find the client that holds them");
+            rejectionsReported = rejected;
+            rejectionsReportedAt = now;
         }
     }
 

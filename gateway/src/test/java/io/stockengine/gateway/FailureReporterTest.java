@@ -48,7 +48,7 @@ class FailureReporterTest
         try (EnginePipeline pipeline = new EnginePipeline(new PipelineConfig().ringSize(16).tickIntervalMillis(0),
             new StockEngine(new EngineConfig(), NoOpEventSink.INSTANCE), failing).start())
         {
-            final FailureReporter reporter = new FailureReporter(pipeline, log::add);
+            final FailureReporter reporter = new FailureReporter(pipeline, new GatewayMetrics(), 10, log::add);
             assertEquals(ResultCode.OK, receive(pipeline, 1).result);
             reporter.run();
             assertEquals(List.of(), log, "nothing to say while the journal works");
@@ -59,6 +59,30 @@ class FailureReporterTest
             assertEquals(1, log.size(), log.toString());
             assertTrue(log.get(0).startsWith("journal FAILED: java.lang.IllegalStateException: cannot append, caused " +
                 "by java.io.IOException: No space left on device. Every command is refused"), log.get(0));
+        }
+    }
+
+    /** Refused connections reach the log, once a minute at most, with the limit and what to do. */
+    @Test
+    void shouldLogRefusedConnectionsOnceAMinuteAtMost() throws Exception
+    {
+        final List<String> log = new ArrayList<>();
+        final GatewayMetrics metrics = new GatewayMetrics();
+        try (EnginePipeline pipeline = new EnginePipeline(new PipelineConfig().ringSize(16).tickIntervalMillis(0),
+            new StockEngine(new EngineConfig(), NoOpEventSink.INSTANCE), JournalStage.NONE).start())
+        {
+            final FailureReporter reporter = new FailureReporter(pipeline, metrics, 300, log::add);
+            reporter.run();
+            assertEquals(List.of(), log);
+            metrics.rejectedConnections.addAndGet(5);
+            metrics.openConnections.set(300);
+            reporter.run();
+            assertEquals(1, log.size(), log.toString());
+            assertTrue(log.get(0).startsWith("connections refused: 5 more (5 in all), past --max-connections 300 " +
+                "(HTTP and binary together; open now: 300)"), log.get(0));
+            metrics.rejectedConnections.addAndGet(7);
+            reporter.run();
+            assertEquals(1, log.size(), "not again within the minute: " + log);
         }
     }
 

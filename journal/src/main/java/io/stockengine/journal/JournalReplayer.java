@@ -132,10 +132,18 @@ public final class JournalReplayer
                 "it (from %s); refusing to go on. Restore the journal from a copy.", journalName,
                 Long.toHexString(tornFrom), tornReason, Long.toHexString(checked.index())));
         }
+        if (!whole && lastSeq == 0)
+        {
+            throw new JournalCorruptedException(String.format("journal %s starts at excerpt %s (%s) and no usable " +
+                "snapshot covers the seqs before it: its oldest files were pruned or deleted. Restore a snapshot " +
+                "that covers them, or the deleted files, from a copy", journalName,
+                Long.toHexString(checked.index()), checked.problem()));
+        }
         if (!whole)
         {
-            throw new JournalCorruptedException(String.format("journal %s has a gap at excerpt %s: %s",
-                journalName, Long.toHexString(checked.index()), checked.problem()));
+            throw new JournalCorruptedException(String.format("journal %s has a gap at excerpt %s (%s): events " +
+                "are missing between two excerpts, as when a journal file in the middle was deleted. Restore it " +
+                "from a copy", journalName, Long.toHexString(checked.index()), checked.problem()));
         }
         if (readAhead != null)
         {

@@ -101,6 +101,7 @@ public final class JournaledEngine implements AutoCloseable
                     "recovery: %,d events replayed (seq %,d), %,.0f events/s", events, seq, events * 1e9 / nanos)));
             if (recovery.tornTail())
             {
+                requireNoConsumerPast(journalConfig, recovery);
                 log.accept("recovery: WARNING the journal ended with an unreadable excerpt (" + recovery.tornReason +
                     "): a write cut short by a crash; it was never acknowledged and is voided");
                 JournalRecovery.repairTail(queue, recovery);
@@ -142,6 +143,39 @@ public final class JournaledEngine implements AutoCloseable
                 }
             }
             throw ex;
+        }
+    }
+
+    /**
+     * A torn tail is voided as never acknowledged; a registered consumer whose position is in or past it proves the
+     * opposite (its events were handed out, so they were committed, and the damage came later): voiding them would
+     * leave the ledger with events the journal no longer has, so the engine refuses, as for a snapshot past it.
+     */
+    private static void requireNoConsumerPast(final JournalConfig config, final JournalRecovery.Outcome recovery)
+    {
+        final java.util.Map<String, ReaderPosition> consumers;
+        try
+        {
+            consumers = FilePositionStore.list(config.consumerDir());
+        }
+        catch (final RuntimeException ex)
+        {
+            // An unreadable position file proves nothing either way; verify reports it.
+            return;
+        }
+        for (final java.util.Map.Entry<String, ReaderPosition> consumer : consumers.entrySet())
+        {
+            final ReaderPosition position = consumer.getValue();
+            if (position.index() >= recovery.tornFrom || position.seq() > recovery.lastSeq)
+            {
+                throw new JournalCorruptedException(String.format("journal %s: the last excerpt (index %x) is " +
+                    "unreadable (%s), but consumer %s has read up to seq %,d, past seq %,d where the readable " +
+                    "journal ends: those events were committed and handed out, and the damage came later. The " +
+                    "engine will not void them. Restore the journal's newest file from a copy, or, if the " +
+                    "consumer's own store is rebuilt too, remove %s", config.journalDir(), recovery.tornFrom,
+                    recovery.tornReason, consumer.getKey(), position.seq(), recovery.lastSeq,
+                    config.consumerDir().resolve(consumer.getKey() + FilePositionStore.SUFFIX)));
+            }
         }
     }
 

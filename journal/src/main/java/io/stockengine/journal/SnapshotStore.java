@@ -270,5 +270,11 @@ public final class SnapshotStore
             }
             return new Loaded(state, lastSeq, index, fingerprint, file);
         }
+        catch (final java.io.EOFException ex)
+        {
+            // Its own message is null: a recovery said the snapshot was "unusable (null)".
+            throw new IOException("cut short: the file ends before the snapshot does (" + Files.size(file) +
+                " bytes)", ex);
+        }
     }
 }

@@ -281,8 +281,9 @@ class JournalPruneTest
         {
             final JournalCorruptedException refused = assertThrows(JournalCorruptedException.class,
                 () -> JournalRecovery.replay(queue, new InventoryState(new EngineConfig()), 0, -1, null));
-            assertTrue(refused.getMessage().contains("sequence gap: expected 1"),
-                "what verify said is what recovery does: " + refused.getMessage());
+            assertTrue(refused.getMessage().contains("sequence gap: expected 1") &&
+                refused.getMessage().contains("no usable snapshot covers the seqs before it: its oldest files were " +
+                "pruned or deleted"), "what verify said is what recovery does: " + refused.getMessage());
         }
     }
 

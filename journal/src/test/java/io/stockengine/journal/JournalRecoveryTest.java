@@ -192,12 +192,31 @@ class JournalRecoveryTest
             assertTrue(engine.recovery().eventsReplayed > 0, "the journal after the snapshot is replayed");
             assertEquals(expectedHash(workload, 2_500), hashOf(engine));
         }
+        // A newest snapshot cut short (a disk that lost its end) falls back to the one before, saying why.
+        try (JournaledEngine engine = open(true, clock))
+        {
+            run(engine, workload, 2_501, 2_600, clock);
+        }
+        final List<java.nio.file.Path> kept = new SnapshotStore(config(true).snapshotDir(), 2).list();
+        assertTrue(kept.size() >= 2, kept.toString());
+        try (java.nio.channels.FileChannel newest = java.nio.channels.FileChannel.open(kept.get(0),
+            java.nio.file.StandardOpenOption.WRITE))
+        {
+            newest.truncate(1_000);
+        }
+        log.clear();
+        try (JournaledEngine engine = open(true, clock))
+        {
+            assertEquals(expectedHash(workload, 2_600), hashOf(engine));
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("snapshot " + kept.get(0) + " is unusable (cut short: " +
+                "the file ends before the snapshot does (1000 bytes)); trying an older one")), log.toString());
+        }
         // A writer killed mid-snapshot leaves its temporary file: never loaded, and deleted at the next start.
         final java.nio.file.Path unfinished = config(true).snapshotDir().resolve("snapshot-00000000000000099999.bin.tmp");
         java.nio.file.Files.write(unfinished, new byte[] { 1, 2, 3 });
         try (JournaledEngine engine = open(true, clock))
         {
-            assertEquals(expectedHash(workload, 2_500), hashOf(engine));
+            assertEquals(expectedHash(workload, 2_600), hashOf(engine));
             assertFalse(java.nio.file.Files.exists(unfinished), "the unfinished snapshot is gone");
         }
     }
@@ -287,6 +306,41 @@ class JournalRecoveryTest
             assertTrue(!engine.recovery().tornTail(), "the repair marker voids the torn excerpt for good");
             assertTrue(engine.recovery().lastSeq > seqBefore);
             assertEquals(expectedHash(workload, 1_500), hashOf(engine));
+        }
+    }
+
+    /**
+     * A torn tail that a registered consumer has read was committed and handed out, and damaged later: voiding it as
+     * never acknowledged would leave the consumer's books with events the journal lost (an operator's drill).
+     */
+    @Test
+    void shouldRefuseToVoidATornTailAConsumerHasRead() throws Exception
+    {
+        final Workload workload = new Workload(15);
+        final long[] clock = { 0 };
+        final long lastSeq;
+        try (JournaledEngine engine = open(false, clock))
+        {
+            run(engine, workload, 1, 1_000, clock);
+            lastSeq = engine.journal().lastSeq();
+        }
+        final List<long[]> excerpts = excerptPositions();
+        final long[] last = excerpts.get(excerpts.size() - 1);
+        scribble(last[0] + last[1] - 6, 6);
+        FilePositionStore.of(config(false), "ledger").store(new ReaderPosition(lastSeq, last[2]));
+
+        final JournalCorruptedException refused = assertThrows(JournalCorruptedException.class,
+            () -> open(false, clock).close());
+        assertTrue(refused.getMessage().contains("but consumer ledger has read up to seq " +
+            String.format("%,d", lastSeq)), refused.getMessage());
+        final List<long[]> after = excerptPositions();
+        assertEquals(excerpts.size(), after.size(), "nothing was voided or appended");
+
+        // Once the consumer's store is rebuilt and its position removed, the torn tail is voided as before.
+        java.nio.file.Files.delete(FilePositionStore.of(config(false), "ledger").file());
+        try (JournaledEngine engine = open(false, clock))
+        {
+            assertTrue(engine.recovery().tornTail(), engine.recovery().toString());
         }
     }
 

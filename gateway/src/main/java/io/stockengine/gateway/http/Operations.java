@@ -107,6 +107,9 @@ public final class Operations
             .callback(cb -> cb.call(metrics.binaryHandlerErrors.get())).register(registry);
         GaugeWithCallback.builder().name("stock_connections").help("Open client connections")
             .callback(cb -> cb.call(metrics.openConnections.get())).register(registry);
+        CounterWithCallback.builder().name("stock_connections_rejected")
+            .help("Connections closed at once because --max-connections were open (HTTP and binary together)")
+            .callback(cb -> cb.call(metrics.rejectedConnections.get())).register(registry);
         CounterWithCallback.builder().name("stock_overloaded").help("Commands refused because the ring was full")
             .callback(cb -> cb.call(metrics.overloaded.get())).register(registry);
         CounterWithCallback.builder().name("stock_http_handler_errors")

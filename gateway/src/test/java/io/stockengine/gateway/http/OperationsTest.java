@@ -70,7 +70,7 @@ class OperationsTest
         assertTrue(sample(text, "stock_connections") >= 1, text);
         for (final String name : List.of("stock_ring_in_flight", "stock_overloaded_total",
             "stock_snapshot_lag_events", "stock_snapshot_write_failures_total", "stock_command_latency_seconds_count",
-            "stock_stream_subscribers",
+            "stock_stream_subscribers", "stock_connections_rejected_total",
             "stock_stream_events_total", "stock_stream_dropped_changes_total",
             "stock_command_latency_seconds{quantile=\"0.99\"}"))
         {
