@@ -386,7 +386,9 @@ public final class EnginePipeline implements AutoCloseable
     {
         if (journalFailed)
         {
-            // Decided before the logic thread saw the failure, but none of its events reaches the journal.
+            // Decided before the logic thread saw the failure, but none of its events reaches the journal: nothing of
+            // what it decided (seq, status, rows) may be shown.
+            command.clearOutputs();
             command.result = ResultCode.UNAVAILABLE;
             return;
         }

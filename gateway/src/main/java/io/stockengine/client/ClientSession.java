@@ -407,6 +407,15 @@ final class ClientSession
             ch.close();
             return;
         }
+        if (SelfConnection.of(ch))
+        {
+            // Nothing listened, and the kernel gave the connect the server's own port as its local one: TCP's
+            // simultaneous open joins the socket to itself. The client would read its own frames, and the port
+            // would be taken from the server starting there (seen: a restart refused, "port already in use").
+            ch.close();
+            reconnectLater();
+            return;
+        }
         channel = ch;
         connected = true;
         failedFrom = Long.MAX_VALUE;

@@ -32,6 +32,9 @@ final class ForwardClock implements TimeProvider
     @Override
     public long currentTimeMillis()
     {
-        return latest.accumulateAndGet(wallClock.getAsLong(), Math::max);
+        final long wall = wallClock.getAsLong();
+        final long seen = latest.get();
+        // A write only when the clock moved on, which is once a millisecond at most: Chronicle asks on every append.
+        return wall > seen ? latest.accumulateAndGet(wall, Math::max) : seen;
     }
 }

@@ -147,9 +147,10 @@ public final class JournaledEngine implements AutoCloseable
     }
 
     /**
-     * A torn tail is voided as never acknowledged; a registered consumer whose position is in or past it proves the
-     * opposite (its events were handed out, so they were committed, and the damage came later): voiding them would
-     * leave the ledger with events the journal no longer has, so the engine refuses, as for a snapshot past it.
+     * A torn tail is voided as never acknowledged; but a registered consumer whose position is past it has taken its
+     * events into its own store (readers see an excerpt once it is closed, before its flush: so it was damaged
+     * after, or a crash cut its flush short). Voiding it would leave the consumer's books with events the journal no
+     * longer has, so the engine refuses, as for a snapshot past it, and says what to do.
      */
     private static void requireNoConsumerPast(final JournalConfig config, final JournalRecovery.Outcome recovery)
     {
@@ -166,14 +167,14 @@ public final class JournaledEngine implements AutoCloseable
         for (final java.util.Map.Entry<String, ReaderPosition> consumer : consumers.entrySet())
         {
             final ReaderPosition position = consumer.getValue();
-            if (position.index() >= recovery.tornFrom || position.seq() > recovery.lastSeq)
+            if (position.seq() > recovery.lastSeq)
             {
                 throw new JournalCorruptedException(String.format("journal %s: the last excerpt (index %x) is " +
-                    "unreadable (%s), but consumer %s has read up to seq %,d, past seq %,d where the readable " +
-                    "journal ends: those events were committed and handed out, and the damage came later. The " +
-                    "engine will not void them. Restore the journal's newest file from a copy, or, if the " +
-                    "consumer's own store is rebuilt too, remove %s", config.journalDir(), recovery.tornFrom,
-                    recovery.tornReason, consumer.getKey(), position.seq(), recovery.lastSeq,
+                    "unreadable (%s), but consumer %s has taken events up to seq %,d, past seq %,d where the " +
+                    "readable journal ends: voiding the excerpt would leave it with events the journal no longer " +
+                    "has. Restore the journal's newest file from a copy if one has it; otherwise rebuild the " +
+                    "consumer's store from the journal, remove %s, and start again", config.journalDir(),
+                    recovery.tornFrom, recovery.tornReason, consumer.getKey(), position.seq(), recovery.lastSeq,
                     config.consumerDir().resolve(consumer.getKey() + FilePositionStore.SUFFIX)));
             }
         }

@@ -36,7 +36,8 @@ public final class Queues
         final int newest = queue.lastCycle();
         if (newest > 0)
         {
-            clock.notBefore(builder.epoch() + (long)newest * queue.rollCycle().lengthInMillis());
+            // The queue's epoch, not the builder's: a builder left at 0 takes the roll cycle's own (WEEKLY's is a Sunday).
+            clock.notBefore(queue.epoch() + (long)newest * queue.rollCycle().lengthInMillis());
         }
         return queue;
     }

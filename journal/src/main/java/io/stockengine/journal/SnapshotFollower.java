@@ -143,7 +143,8 @@ public final class SnapshotFollower implements AutoCloseable
                 {
                     replayer.skipTo(tailer, loaded.nextIndex(), loaded.fingerprint());
                 }
-                long aheadSince = 0;
+                long committedBefore = committedSeq.getAsLong();
+                long committedMovedAt = System.nanoTime();
                 while (running)
                 {
                     int stepped = 0;
@@ -152,21 +153,30 @@ public final class SnapshotFollower implements AutoCloseable
                         stepped++;
                     }
                     appliedSeq = replayer.lastSeq();
-                    if (replayer.lastSeq() > committedSeq.getAsLong())
+                    final long committed = committedSeq.getAsLong();
+                    final long now = System.nanoTime();
+                    if (committed != committedBefore)
+                    {
+                        committedBefore = committed;
+                        committedMovedAt = now;
+                    }
+                    if (replayer.lastSeq() > committed)
                     {
                         // Read before its commit: a snapshot waits for it (a flush takes about 0.2 ms here).
-                        final long now = System.nanoTime();
-                        aheadSince = aheadSince == 0 ? now : aheadSince;
-                        if (now - aheadSince > 1_000_000_000L)
+                        final boolean stalled = now - committedMovedAt > 1_000_000_000L;
+                        if (stalled)
                         {
-                            // The journal stopped before committing what was read (it failed, or closed after a
-                            // failure): no snapshot may cover that, and no one should wait for one.
+                            // No commit for a second (the journal failed, or a disk stalls): no snapshot may cover
+                            // what was read, and no one should wait for one meanwhile.
                             failRequests(replayer.lastSeq());
+                            Thread.sleep(1);
                         }
-                        LockSupport.parkNanos(50_000);
+                        else
+                        {
+                            LockSupport.parkNanos(50_000);
+                        }
                         continue;
                     }
-                    aheadSince = 0;
                     final boolean dueByEvents = replayer.lastSeq() - snapshotSeq >= config.snapshotEveryEvents();
                     final boolean dueByTime = replayer.lastSeq() > snapshotSeq &&
                         System.nanoTime() - snapshotAt >= everyNanos.getAsLong();
@@ -266,10 +276,22 @@ public final class SnapshotFollower implements AutoCloseable
     /** Fails the requests the follower read far enough for, but could not snapshot: the journal never committed it. */
     private void failRequests(final long applied)
     {
-        final IllegalStateException uncommitted = new IllegalStateException("the journal stopped at seq " +
-            committedSeq.getAsLong() + " before committing what the snapshot follower read (seq " + applied +
-            "): no snapshot covers it");
-        for (final Request request : dueRequests(applied))
+        synchronized (requests)
+        {
+            if (requests.isEmpty())
+            {
+                return;
+            }
+        }
+        final List<Request> due = dueRequests(applied);
+        if (due.isEmpty())
+        {
+            return;
+        }
+        final IllegalStateException uncommitted = new IllegalStateException("the journal has committed nothing " +
+            "for a second, at seq " + committedSeq.getAsLong() + ", short of what the snapshot follower read (seq " +
+            applied + "): no snapshot covers it yet");
+        for (final Request request : due)
         {
             request.done().completeExceptionally(uncommitted);
         }

@@ -331,7 +331,7 @@ class JournalRecoveryTest
 
         final JournalCorruptedException refused = assertThrows(JournalCorruptedException.class,
             () -> open(false, clock).close());
-        assertTrue(refused.getMessage().contains("but consumer ledger has read up to seq " +
+        assertTrue(refused.getMessage().contains("but consumer ledger has taken events up to seq " +
             String.format("%,d", lastSeq)), refused.getMessage());
         final List<long[]> after = excerptPositions();
         assertEquals(excerpts.size(), after.size(), "nothing was voided or appended");

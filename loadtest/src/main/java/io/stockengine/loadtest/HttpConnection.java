@@ -15,6 +15,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.stockengine.client.SelfConnection;
 
 /**
  * One keep-alive HTTP/1.1 connection. Up to {@code depth} requests are on the wire at once (1: the classic one
@@ -88,7 +89,8 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpResponse>
     void connect(final long timeoutMillis) throws InterruptedException
     {
         final ChannelFuture connected = bootstrap.connect();
-        if (!connected.await(timeoutMillis) || !connected.isSuccess())
+        if (!connected.await(timeoutMillis) || !connected.isSuccess() ||
+            SelfConnection.of(connected.channel()))
         {
             connected.channel().close();
             throw new IllegalStateException("cannot connect to http://" + hostHeader, connected.cause());
@@ -216,7 +218,14 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpResponse>
         bootstrap.connect().addListener((ChannelFutureListener)future ->
         {
             connecting = false;
-            if (future.isSuccess() && !closed)
+            if (future.isSuccess() && SelfConnection.of(future.channel()))
+            {
+                // Nothing listens (a server restarting) and the connect took the port itself: try again later, or
+                // the server could not bind it and this connection would read its own requests.
+                future.channel().close();
+                loop.schedule(this::reconnect, RECONNECT_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+            }
+            else if (future.isSuccess() && !closed)
             {
                 channel = future.channel();
                 pump();

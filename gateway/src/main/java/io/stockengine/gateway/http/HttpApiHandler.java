@@ -448,6 +448,11 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         {
             throw Problem.invalid("channel", "give exactly one channel and nothing else");
         }
+        if (journalStopped())
+        {
+            // A stream would open and then say nothing for good: refused like every read.
+            throw new Problem(503, "UNAVAILABLE", null, Responses.JOURNAL_STOPPED);
+        }
         final String name = Validation.id("channel", channel.get(0), Validation.CHANNEL_MAX);
         if (engine.pipeline() == null)
         {
@@ -525,13 +530,14 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
     }
 
-    /** A charset parameter that names UTF-8 (quoted or not, any case, any alias); an unknown name does not. */
+    /** The journal failed: every command is refused as UNAVAILABLE until a restart. */
     private boolean journalStopped()
     {
         final EnginePipeline pipeline = engine.pipeline();
         return pipeline != null && pipeline.journalFailed();
     }
 
+    /** A charset parameter that names UTF-8 (quoted or not, any case, any alias); an unknown name does not. */
     private static boolean isUtf8(final CharSequence charset)
     {
         final String name = charset.toString().trim().replace("\"", "");

@@ -138,7 +138,7 @@ public final class Validation
             return value;
         }
         int end = 20;
-        while (end < value.length() && Character.isDigit(value.charAt(end)))
+        while (end < value.length() && value.charAt(end) >= '0' && value.charAt(end) <= '9')
         {
             end++;
         }

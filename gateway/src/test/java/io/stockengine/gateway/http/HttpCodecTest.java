@@ -327,6 +327,8 @@ class HttpCodecTest
         final Reply health = written().get(0);
         assertEquals(503, health.status());
         assertEquals("DOWN", health.at("status"));
+        write(RawHttp.request("GET", "/v1/availability/stream?channel=web", null));
+        written().get(0).assertProblem(503, "UNAVAILABLE", null);
         assertTrue(channel.isOpen());
     }
 
