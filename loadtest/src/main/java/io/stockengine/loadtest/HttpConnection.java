@@ -42,6 +42,14 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpResponse>
     private final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
     private Channel channel;
     private boolean connecting;
+    /**
+     * A retry is scheduled after a failed connect: until it runs, new requests wait instead of connecting again.
+     * Without it every request connected at once while a server restarted (11,000 connects a second measured), and
+     * one of them sooner or later took the server's port for a socket joined to itself.
+     */
+    private boolean retryScheduled;
+    /** The current connection has had an answer: one closed before any (a server at its limit) is not retried at once. */
+    private boolean answered;
     private boolean flushPending;
     private boolean timedOut;
     private boolean closed;
@@ -181,6 +189,7 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpResponse>
             ctx.close();
             return;
         }
+        answered = true;
         exchange.completion.completed(exchange.op,
             HttpAnswers.parse(exchange.op.kind, response.status().code(), response.content()));
         pump();
@@ -196,9 +205,15 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpResponse>
         channel = null;
         failAll(onWire, timedOut ? Codes.TIMEOUT : Codes.CONNECTION_LOST);
         timedOut = false;
-        if (!waiting.isEmpty())
+        if (!waiting.isEmpty() && answered)
         {
             reconnect();
+        }
+        else if (!waiting.isEmpty())
+        {
+            // Closed before it answered anything (a server at its connection limit closes at once): reconnecting at
+            // once would only repeat that, as fast as the loop turns.
+            retryLater();
         }
     }
 
@@ -210,7 +225,7 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpResponse>
 
     private void reconnect()
     {
-        if (connecting || closed)
+        if (connecting || retryScheduled || closed)
         {
             return;
         }
@@ -223,10 +238,11 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpResponse>
                 // Nothing listens (a server restarting) and the connect took the port itself: try again later, or
                 // the server could not bind it and this connection would read its own requests.
                 future.channel().close();
-                loop.schedule(this::reconnect, RECONNECT_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+                retryLater();
             }
             else if (future.isSuccess() && !closed)
             {
+                answered = false;
                 channel = future.channel();
                 pump();
             }
@@ -234,11 +250,24 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpResponse>
             {
                 future.channel().close();
             }
-            else if (!waiting.isEmpty())
+            else
             {
-                loop.schedule(this::reconnect, RECONNECT_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+                retryLater();
             }
         });
+    }
+
+    private void retryLater()
+    {
+        retryScheduled = true;
+        loop.schedule(() ->
+        {
+            retryScheduled = false;
+            if (!waiting.isEmpty())
+            {
+                reconnect();
+            }
+        }, RECONNECT_DELAY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void expire()
