@@ -374,6 +374,7 @@ public final class StockEngine
         if (!sameRequest(keys.fingerprint(slot), c))
         {
             c.result = ResultCode.IDEMPOTENCY_CONFLICT;
+            c.field = "Idempotency-Key";
             return;
         }
         c.result = ResultCode.OK;
@@ -808,6 +809,7 @@ public final class StockEngine
             else
             {
                 c.result = ResultCode.IDEMPOTENCY_CONFLICT;
+                c.field = "order_id";
             }
             return;
         }

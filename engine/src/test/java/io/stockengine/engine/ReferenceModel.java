@@ -350,6 +350,7 @@ final class ReferenceModel
         if (binding.type != c.type || !sameRequest(binding.payload, c))
         {
             c.result = ResultCode.IDEMPOTENCY_CONFLICT;
+            c.field = "Idempotency-Key";
             return true;
         }
         c.replayed = true;
@@ -587,6 +588,7 @@ final class ReferenceModel
             else
             {
                 c.result = ResultCode.IDEMPOTENCY_CONFLICT;
+                c.field = "order_id";
             }
             return;
         }

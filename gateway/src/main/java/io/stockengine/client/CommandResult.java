@@ -147,7 +147,10 @@ public final class CommandResult
         return seq;
     }
 
-    /** The offending input of an INVALID_REQUEST, named as in the HTTP API; null otherwise. */
+    /**
+     * The offending input of an INVALID_REQUEST, named as in the HTTP API; of an IDEMPOTENCY_CONFLICT,
+     * {@code Idempotency-Key} or (a reservation) {@code order_id}; null otherwise.
+     */
     public String field()
     {
         return field;

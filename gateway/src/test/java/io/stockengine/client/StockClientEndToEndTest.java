@@ -276,10 +276,13 @@ class StockClientEndToEndTest
     {
         start();
         ok(client.receive("k-2", "A-1", "WH1", 5, COST, null, false));
-        assertEquals(ResultCode.IDEMPOTENCY_CONFLICT, get(client.receive("k-2", "A-1", "WH1", 6, COST, null,
-            false)).code());
+        final CommandResult keyConflict = get(client.receive("k-2", "A-1", "WH1", 6, COST, null, false));
+        assertEquals(ResultCode.IDEMPOTENCY_CONFLICT, keyConflict.code());
+        assertEquals("Idempotency-Key", keyConflict.field(), "named as HTTP's 422 names it");
         ok(client.reserve("o-4", "web", 0, Line.of("A-1", 1)));
-        assertEquals(ResultCode.IDEMPOTENCY_CONFLICT, get(client.reserve("o-4", "web", 0, Line.of("A-1", 2))).code());
+        final CommandResult orderConflict = get(client.reserve("o-4", "web", 0, Line.of("A-1", 2)));
+        assertEquals(ResultCode.IDEMPOTENCY_CONFLICT, orderConflict.code());
+        assertEquals("order_id", orderConflict.field());
         assertEquals(5, stock("A-1", "WH1", Command.STOCK_ON_HAND));
     }
 
