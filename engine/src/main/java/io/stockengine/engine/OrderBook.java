@@ -823,7 +823,21 @@ public final class OrderBook
         }
         // The expiry queue is left out: the live engine and a fold drop the entries no order awaits at moments of
         // their own; the awaited ones follow from the orders' expiry and status, hashed above.
-        return StateHash.mix(h, finishedCount);
+        h = StateHash.mix(h, finishedCount);
+        // Which finished orders are kept, in the order they go, and since when: what decides when an id is free
+        // again (a restart that forgot them differently once failed to recover). Entries of records reused since
+        // are skipped by eviction, so they are left out here too.
+        for (int k = 0; k < finishedCount; k++)
+        {
+            final int slot = (finishedHead + k) % finishedOrder.length;
+            final int order = finishedOrder[slot];
+            if (generation(order) == finishedGeneration[slot])
+            {
+                h = StateHash.mix(h, id(order));
+                h = StateHash.mix(h, finishedAt[slot]);
+            }
+        }
+        return h;
     }
 
     /**
