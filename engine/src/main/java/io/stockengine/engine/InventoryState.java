@@ -170,7 +170,10 @@ public final class InventoryState implements EventSink
     /** Snapshot format version of {@link #writeSnapshot}; bump it when the layout changes. */
     public static final int SNAPSHOT_VERSION = 4;
 
-    /** The version before the retention settings were journaled; still read (they are the config's, unjournaled). */
+    /**
+     * The version before the retention settings were journaled and each component's kits kept their order; still
+     * read (the settings are the config's, unjournaled; the kits are listed in kit-id order).
+     */
     static final int SNAPSHOT_VERSION_WITHOUT_RETENTION = 3;
 
     /** The version before channels kept what they were configured with; still read (those are unknown). */
@@ -252,7 +255,7 @@ public final class InventoryState implements EventSink
         state.orders.read(in);
         state.orders.linkBalances(state.balances);
         state.channels.read(in, version > SNAPSHOT_VERSION_WITHOUT_ALLOCATIONS);
-        state.kits.read(in);
+        state.kits.read(in, version > SNAPSHOT_VERSION_WITHOUT_RETENTION);
         state.transfers.read(in);
         state.incoming.read(in);
         state.keys.read(in, version != SNAPSHOT_VERSION_WITHOUT_ANSWERS);

@@ -116,6 +116,16 @@ public final class Kits
                 }
             }
         }
+        for (int sku = 0; sku < usedBy.length; sku++)
+        {
+            if (usedBy[sku] > 0)
+            {
+                for (final int kit : kitsOf[sku])
+                {
+                    h = StateHash.mix(h, kit);
+                }
+            }
+        }
         return h;
     }
 
@@ -132,9 +142,19 @@ public final class Kits
             }
         }
         SnapshotIO.writeInts(out, usedBy, usedBy.length);
+        // The kits of each component in the order they were defined (a redefined kit moves to the end): the order
+        // availability changes are reported in, which a rebuild in kit-id order changed after a restart.
+        for (int sku = 0; sku < usedBy.length; sku++)
+        {
+            if (usedBy[sku] > 0)
+            {
+                SnapshotIO.writeInts(out, kitsOf[sku], kitsOf[sku].length);
+            }
+        }
     }
 
-    void read(final DataInput in) throws IOException
+    /** @param withOrder false for a snapshot before version 4, without each component's kits in their order. */
+    void read(final DataInput in, final boolean withOrder) throws IOException
     {
         final int n = in.readInt();
         components = new int[Math.max(n, 64)][];
@@ -149,6 +169,17 @@ public final class Kits
         }
         usedBy = SnapshotIO.readInts(in, components.length);
         kitsOf = new int[components.length][];
+        if (withOrder)
+        {
+            for (int sku = 0; sku < usedBy.length; sku++)
+            {
+                if (usedBy[sku] > 0)
+                {
+                    kitsOf[sku] = SnapshotIO.readInts(in, 0);
+                }
+            }
+            return;
+        }
         for (int k = 0; k < components.length; k++)
         {
             if (components[k] != null)
