@@ -402,6 +402,7 @@ public final class EnginePipeline implements AutoCloseable
             journalError = ex;
             journalFailed = true;
             lastError = ex;
+            command.clearOutputs();
             command.result = ResultCode.INTERNAL_ERROR;
         }
     }
@@ -420,6 +421,9 @@ public final class EnginePipeline implements AutoCloseable
                 final Command command = ring.get(s);
                 if (command.result != ResultCode.UNAVAILABLE)
                 {
+                    // Unknown, and so is its seq: an answer naming one would point at an event the journal may
+                    // never hold (a tester's binary client saw seq 142,222 where the journal ended at 142,220).
+                    command.clearOutputs();
                     command.result = ResultCode.INTERNAL_ERROR;
                 }
             }

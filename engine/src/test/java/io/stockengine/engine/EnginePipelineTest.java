@@ -474,7 +474,12 @@ class EnginePipelineTest
             final List<Integer> results = new ArrayList<>();
             for (final CompletableFuture<Command> answer : answers)
             {
-                results.add(answer.get(10, TimeUnit.SECONDS).result);
+                final Command answered = answer.get(10, TimeUnit.SECONDS);
+                results.add(answered.result);
+                if (answered.result != ResultCode.OK)
+                {
+                    assertEquals(0, answered.seq, "a failed command names no seq the journal may not hold");
+                }
             }
             assertEquals(List.of(true, false, false, false), batchEnds.subList(0, 4),
                 "the test needs commands 2 to 5 in one batch");

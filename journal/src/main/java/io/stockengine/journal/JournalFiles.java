@@ -104,6 +104,55 @@ final class JournalFiles
      *             is creating right now (it sizes a new file just after creating it), not one cut short.
      * @throws JournalCorruptedException naming the files that were cut and what to do.
      */
+    /**
+     * Deletes the newest cycle file when its first header was never written (its first page all zeros): a disk
+     * full at the moment Chronicle made the file leaves it so. It holds nothing, since nothing is written before that
+     * header; but every reader waited for the header to appear (Chronicle's 10 s timeout, again and again), so a
+     * restart took a minute and its first append stalled behind the lock the failed write left (a tester: 55 s, then
+     * 36 s with /health UP). Chronicle makes the file again at the first append. Call before the queue is opened, with
+     * the data directory's lock held.
+     */
+    static void deleteUnwrittenLastCycle(final Path journalDir, final Consumer<String> log)
+    {
+        if (!Files.isDirectory(journalDir))
+        {
+            return;
+        }
+        final Path newest;
+        try (java.util.stream.Stream<Path> files = Files.list(journalDir))
+        {
+            newest = files.filter(f -> f.getFileName().toString().endsWith(".cq4")).max(java.util.Comparator
+                .comparing(f -> f.getFileName().toString())).orElse(null);
+        }
+        catch (final IOException ex)
+        {
+            return;
+        }
+        if (newest == null)
+        {
+            return;
+        }
+        final byte[] page = new byte[4096];
+        try (java.io.InputStream in = Files.newInputStream(newest))
+        {
+            final int read = in.readNBytes(page, 0, page.length);
+            for (int i = 0; i < read; i++)
+            {
+                if (page[i] != 0)
+                {
+                    return;
+                }
+            }
+            Files.delete(newest);
+            log.accept("recovery: deleted " + newest + ", a journal file whose first header was never written (a " +
+                "full disk when it was made): it held nothing");
+        }
+        catch (final IOException ex)
+        {
+            // Left as it is: opening the queue reports what is wrong with it.
+        }
+    }
+
     static void requireWhole(final SingleChronicleQueue queue, final boolean live)
     {
         final String cut = cutShort(queue, live);

@@ -344,6 +344,53 @@ class JournalRecoveryTest
         }
     }
 
+    /**
+     * A disk full when Chronicle made the next cycle's file leaves it without its first header, all zeros: it holds
+     * nothing, but every reader waited for the header (a restart took a minute). The engine deletes it and starts
+     * at once; Chronicle makes it again at the next append.
+     */
+    @Test
+    void shouldDeleteANewestJournalFileWhoseHeaderWasNeverWritten() throws Exception
+    {
+        final Workload workload = new Workload(16);
+        final long[] clock = { 0 };
+        try (JournaledEngine engine = open(false, clock))
+        {
+            run(engine, workload, 1, 500, clock);
+        }
+        final java.nio.file.Path journal = config(false).journalDir();
+        final String newestName;
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(journal))
+        {
+            newestName = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".cq4")).max(String::compareTo)
+                .orElseThrow();
+        }
+        // The next day's file of this roll cycle (FAST_DAILY: yyyyMMdd'F'), made and never written.
+        final java.time.LocalDate day = java.time.LocalDate.parse(newestName.substring(0, 8),
+            java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
+        final java.nio.file.Path unwritten = journal.resolve(day.plusDays(1).format(
+            java.time.format.DateTimeFormatter.BASIC_ISO_DATE) + newestName.substring(8));
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(unwritten.toFile(), "rw"))
+        {
+            // Sparse, as Chronicle sizes a new file: one 64 MiB chunk plus its 16 MiB overlap.
+            file.setLength((64L + 16L) << 20);
+        }
+        log.clear();
+        final long start = System.nanoTime();
+        try (JournaledEngine engine = open(false, clock))
+        {
+            final long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            assertTrue(seconds < 8, "a start that waits for no header: " + seconds + " s");
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("recovery: deleted " + unwritten)), log.toString());
+            assertEquals(expectedHash(workload, 500), hashOf(engine));
+            run(engine, workload, 501, 600, clock);
+        }
+        try (JournaledEngine engine = open(false, clock))
+        {
+            assertEquals(expectedHash(workload, 600), hashOf(engine));
+        }
+    }
+
     @Test
     void shouldRefuseToStartWhenTheMiddleOfTheJournalIsCorrupt() throws Exception
     {

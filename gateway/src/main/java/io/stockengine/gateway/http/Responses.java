@@ -114,7 +114,7 @@ final class Responses
             case "PAYLOAD_TOO_LARGE": return "The body is too large";
             case "IDEMPOTENCY_CONFLICT": return "The key was used with a different request";
             case "OVERLOADED": return "The engine is overloaded; retry later";
-            case "UNAVAILABLE": return "The engine is not ready";
+            case "UNAVAILABLE": return "The engine cannot take commands now";
             case "HEADERS_TOO_LARGE": return "The request headers are too large";
             case "URI_TOO_LONG": return "The request line is too long";
             case "SNAPSHOTS_OFF": return "The server keeps no snapshots";
