@@ -339,8 +339,7 @@ public final class EnginePipeline implements AutoCloseable
             {
                 // Nothing decided now could be made durable: leave the state as it is, which keeps it as close as
                 // possible to the journal a restart rebuilds it from.
-                command.clearOutputs();
-                command.result = ResultCode.UNAVAILABLE;
+                fail(command, ResultCode.UNAVAILABLE);
                 return;
             }
             try
@@ -351,7 +350,7 @@ public final class EnginePipeline implements AutoCloseable
             catch (final Throwable ex)
             {
                 // A defect, not a client's mistake: the caller gets an error answer and the pipeline lives on.
-                command.result = ResultCode.INTERNAL_ERROR;
+                fail(command, ResultCode.INTERNAL_ERROR);
                 internalErrors.incrementAndGet();
                 lastError = ex;
             }
@@ -386,10 +385,8 @@ public final class EnginePipeline implements AutoCloseable
     {
         if (journalFailed)
         {
-            // Decided before the logic thread saw the failure, but none of its events reaches the journal: nothing of
-            // what it decided (seq, status, rows) may be shown.
-            command.clearOutputs();
-            command.result = ResultCode.UNAVAILABLE;
+            // Decided before the logic thread saw the failure, but none of its events reaches the journal.
+            fail(command, ResultCode.UNAVAILABLE);
             return;
         }
         try
@@ -402,9 +399,18 @@ public final class EnginePipeline implements AutoCloseable
             journalError = ex;
             journalFailed = true;
             lastError = ex;
-            command.clearOutputs();
-            command.result = ResultCode.INTERNAL_ERROR;
+            fail(command, ResultCode.INTERNAL_ERROR);
         }
+    }
+
+    /**
+     * Answers a command as failed, showing nothing it decided: not its seq (a tester's binary client saw seq 142,222
+     * where the journal ended at 142,220), its rows, nor the availability changes watchers would be told of.
+     */
+    private static void fail(final Command command, final int code)
+    {
+        command.clearOutputs();
+        command.result = code;
     }
 
     /**
@@ -421,10 +427,7 @@ public final class EnginePipeline implements AutoCloseable
                 final Command command = ring.get(s);
                 if (command.result != ResultCode.UNAVAILABLE)
                 {
-                    // Unknown, and so is its seq: an answer naming one would point at an event the journal may
-                    // never hold (a tester's binary client saw seq 142,222 where the journal ended at 142,220).
-                    command.clearOutputs();
-                    command.result = ResultCode.INTERNAL_ERROR;
+                    fail(command, ResultCode.INTERNAL_ERROR);
                 }
             }
         }
@@ -535,9 +538,8 @@ public final class EnginePipeline implements AutoCloseable
     private void reply(final Command command)
     {
         final CommandCallback observer = replyObserver;
-        // Changes the journal may not hold are not announced: a watcher would see stock a restart does not have.
-        if (observer != null && command.changeCount > 0 && command.result != ResultCode.INTERNAL_ERROR &&
-            command.result != ResultCode.UNAVAILABLE)
+        // A failed command has no changes to announce (see fail): a watcher never sees stock a restart may not have.
+        if (observer != null && command.changeCount > 0)
         {
             try
             {

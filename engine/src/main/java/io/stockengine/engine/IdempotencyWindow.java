@@ -245,8 +245,7 @@ public final class IdempotencyWindow
 
     private void grow()
     {
-        // Past the capacity only while a smaller capacity has not evicted down to it yet (never in a bind).
-        final int newCapacity = (int)Math.max(count + 1L, Math.min(capacity, keys.length * 2L));
+        final int newCapacity = (int)Math.min(capacity, keys.length * 2L);
         final String[] newKeys = new String[newCapacity];
         final long[] newFingerprints = new long[newCapacity];
         final long[] newSeqs = new long[newCapacity];

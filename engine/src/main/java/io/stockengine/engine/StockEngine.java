@@ -156,7 +156,7 @@ public final class StockEngine
             case CommandType.TICK:
                 if (c.flag)
                 {
-                    journalRetention();
+                    journalRetention(c);
                 }
                 break;
             case CommandType.RESERVE:
@@ -322,11 +322,11 @@ public final class StockEngine
     // ---- events, time, idempotency ----
 
     /** A TICK with its flag set, from the server at start (never from a client): see {@link EventSink#retentionSet}. */
-    private void journalRetention()
+    private void journalRetention(final Command c)
     {
         final EngineConfig config = state.config;
         out.retentionSet(next(), config.dedupWindowMillis(), config.dedupCapacity(), config.finishedOrderCapacity());
-        command.seq = seq;
+        succeed(c);
     }
 
     private long next()

@@ -93,24 +93,11 @@ final class JournalFiles
     }
 
     /**
-     * Chronicle only ever sizes a cycle file to whole chunks plus the overlap of its mapping (k x 64 MiB + 16 MiB with
-     * the default block size), growing it with {@code setLength} and never shrinking it. A file of any other size was
-     * cut short outside the engine (truncated, or copied incompletely): what it held past its end is gone, and
-     * reading a mapping past the end of a file faults the JVM instead of failing a read. Checked before anything
-     * maps the files: a writable queue would silently grow the file back with zeros, which then look like pages a
-     * power cut lost, and the recovery would act on that.
-     *
-     * @param live the engine may be writing the journal (a reader's check): the newest file at 0 bytes is one Chronicle
-     *             is creating right now (it sizes a new file just after creating it), not one cut short.
-     * @throws JournalCorruptedException naming the files that were cut and what to do.
-     */
-    /**
      * Deletes the newest cycle file when its first header was never written (its first page all zeros): a disk
      * full at the moment Chronicle made the file leaves it so. It holds nothing, since nothing is written before that
      * header; but every reader waited for the header to appear (Chronicle's 10 s timeout, again and again), so a
-     * restart took a minute and its first append stalled behind the lock the failed write left (a tester: 55 s, then
-     * 36 s with /health UP). Chronicle makes the file again at the first append. Call before the queue is opened, with
-     * the data directory's lock held.
+     * restart took a minute (a tester: 55 s). Chronicle makes the file again at the first append. Call before the
+     * queue is opened, with the data directory's lock held.
      */
     static void deleteUnwrittenLastCycle(final Path journalDir, final Consumer<String> log)
     {
@@ -119,10 +106,10 @@ final class JournalFiles
             return;
         }
         final Path newest;
-        try (java.util.stream.Stream<Path> files = Files.list(journalDir))
+        try (Stream<Path> files = Files.list(journalDir))
         {
-            newest = files.filter(f -> f.getFileName().toString().endsWith(".cq4")).max(java.util.Comparator
-                .comparing(f -> f.getFileName().toString())).orElse(null);
+            newest = files.filter(f -> f.getFileName().toString().endsWith(CYCLE_SUFFIX)).sorted()
+                .reduce((older, newer) -> newer).orElse(null);
         }
         catch (final IOException ex)
         {
@@ -133,7 +120,7 @@ final class JournalFiles
             return;
         }
         final byte[] page = new byte[4096];
-        try (java.io.InputStream in = Files.newInputStream(newest))
+        try (InputStream in = Files.newInputStream(newest))
         {
             final int read = in.readNBytes(page, 0, page.length);
             for (int i = 0; i < read; i++)
@@ -153,6 +140,18 @@ final class JournalFiles
         }
     }
 
+    /**
+     * Chronicle only ever sizes a cycle file to whole chunks plus the overlap of its mapping (k x 64 MiB + 16 MiB with
+     * the default block size), growing it with {@code setLength} and never shrinking it. A file of any other size was
+     * cut short outside the engine (truncated, or copied incompletely): what it held past its end is gone, and
+     * reading a mapping past the end of a file faults the JVM instead of failing a read. Checked before anything
+     * maps the files: a writable queue would silently grow the file back with zeros, which then look like pages a
+     * power cut lost, and the recovery would act on that.
+     *
+     * @param live the engine may be writing the journal (a reader's check): the newest file at 0 bytes is one Chronicle
+     *             is creating right now (it sizes a new file just after creating it), not one cut short.
+     * @throws JournalCorruptedException naming the files that were cut and what to do.
+     */
     static void requireWhole(final SingleChronicleQueue queue, final boolean live)
     {
         final String cut = cutShort(queue, live);

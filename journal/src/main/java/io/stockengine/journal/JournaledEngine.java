@@ -3,6 +3,8 @@ package io.stockengine.journal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -114,7 +116,7 @@ public final class JournaledEngine implements AutoCloseable
                 log.accept(String.format("recovery: WARNING the clock reads %s, %,d ms behind the journal's engine " +
                     "time %s: engine time stands still until the clock catches up, so TTLs, expiries and the " +
                     "dedup window count from the journal's time (check the host's clock)",
-                    java.time.Instant.ofEpochMilli(wall), state.now() - wall, java.time.Instant.ofEpochMilli(state.now())));
+                    Instant.ofEpochMilli(wall), state.now() - wall, Instant.ofEpochMilli(state.now())));
             }
             journal = new ChronicleJournal(queue, journalConfig, recovery.lastSeq);
             pipeline = new EnginePipeline(pipelineConfig, new StockEngine(state, journal.recorder()), journal);
@@ -155,7 +157,7 @@ public final class JournaledEngine implements AutoCloseable
      */
     private static void requireNoConsumerPast(final JournalConfig config, final JournalRecovery.Outcome recovery)
     {
-        final java.util.Map<String, ReaderPosition> consumers;
+        final Map<String, ReaderPosition> consumers;
         try
         {
             consumers = FilePositionStore.list(config.consumerDir());
@@ -165,7 +167,7 @@ public final class JournaledEngine implements AutoCloseable
             // An unreadable position file proves nothing either way; verify reports it.
             return;
         }
-        for (final java.util.Map.Entry<String, ReaderPosition> consumer : consumers.entrySet())
+        for (final Map.Entry<String, ReaderPosition> consumer : consumers.entrySet())
         {
             final ReaderPosition position = consumer.getValue();
             if (position.seq() > recovery.lastSeq)
