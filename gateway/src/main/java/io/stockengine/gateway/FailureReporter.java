@@ -7,7 +7,8 @@ import io.stockengine.engine.EnginePipeline;
 /**
  * Says in the log what the engine's threads only record (they must not log): a journal that failed, once (from
  * then on every command is refused and /health is DOWN), new internal errors with the last one's cause, and
- * connections refused past the limit (a health check among them looks like a dead server from outside).
+ * connections refused past the limit (a health check among them looks like a dead server from outside). A journal
+ * that failed is also passed on once to whoever must act on it (the availability streams are ended).
  * <p>
  * Threading: run periodically on one thread; the pipeline's counters may be read from any.
  */
@@ -20,18 +21,20 @@ final class FailureReporter implements Runnable
     private final GatewayMetrics metrics;
     private final int maxConnections;
     private final Consumer<String> log;
+    private final Runnable onJournalFailure;
     private boolean journalFailureReported;
     private long internalErrorsReported;
     private long rejectionsReported;
     private long rejectionsReportedAt;
 
     FailureReporter(final EnginePipeline pipeline, final GatewayMetrics metrics, final int maxConnections,
-        final Consumer<String> log)
+        final Consumer<String> log, final Runnable onJournalFailure)
     {
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.maxConnections = maxConnections;
         this.log = log;
+        this.onJournalFailure = onJournalFailure;
     }
 
     @Override
@@ -43,6 +46,7 @@ final class FailureReporter implements Runnable
             log.accept("journal FAILED: " + describe(pipeline.journalError()) + ". Every command is refused from now " +
                 "on (503 UNAVAILABLE; binary code 8) and /health is DOWN; stop the server, fix the cause and start " +
                 "it again: recovery replays every acknowledged event");
+            onJournalFailure.run();
         }
         final long errors = pipeline.internalErrors();
         if (errors > internalErrorsReported)

@@ -197,7 +197,8 @@ public final class StockServer implements AutoCloseable
         engine.pipeline().replyObserver(hub::onChanges);
         final long heartbeat = Math.max(1, Math.min(15, config.idleTimeoutSeconds / 2));
         workers.next().scheduleAtFixedRate(hub::heartbeat, heartbeat, heartbeat, TimeUnit.SECONDS);
-        final FailureReporter failures = new FailureReporter(engine.pipeline(), metrics, config.maxConnections, log);
+        final FailureReporter failures = new FailureReporter(engine.pipeline(), metrics, config.maxConnections, log,
+            hub::journalStopped);
         workers.next().scheduleAtFixedRate(failures, 1, 1, TimeUnit.SECONDS);
         workers.next().scheduleAtFixedRate(metrics::rotateLatencyWindow, GatewayMetrics.LATENCY_WINDOW_SECONDS,
             GatewayMetrics.LATENCY_WINDOW_SECONDS, TimeUnit.SECONDS);

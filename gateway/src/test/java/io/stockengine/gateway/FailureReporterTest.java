@@ -48,15 +48,19 @@ class FailureReporterTest
         try (EnginePipeline pipeline = new EnginePipeline(new PipelineConfig().ringSize(16).tickIntervalMillis(0),
             new StockEngine(new EngineConfig(), NoOpEventSink.INSTANCE), failing).start())
         {
-            final FailureReporter reporter = new FailureReporter(pipeline, new GatewayMetrics(), 10, log::add);
+            final java.util.concurrent.atomic.AtomicInteger passedOn = new java.util.concurrent.atomic.AtomicInteger();
+            final FailureReporter reporter = new FailureReporter(pipeline, new GatewayMetrics(), 10, log::add,
+                passedOn::incrementAndGet);
             assertEquals(ResultCode.OK, receive(pipeline, 1).result);
             reporter.run();
             assertEquals(List.of(), log, "nothing to say while the journal works");
+            assertEquals(0, passedOn.get());
 
             assertEquals(ResultCode.INTERNAL_ERROR, receive(pipeline, 2).result);
             reporter.run();
             reporter.run();
             assertEquals(1, log.size(), log.toString());
+            assertEquals(1, passedOn.get(), "the streams are ended once");
             assertTrue(log.get(0).startsWith("journal FAILED: java.lang.IllegalStateException: cannot append, caused " +
                 "by java.io.IOException: No space left on device. Every command is refused"), log.get(0));
         }
@@ -71,7 +75,7 @@ class FailureReporterTest
         try (EnginePipeline pipeline = new EnginePipeline(new PipelineConfig().ringSize(16).tickIntervalMillis(0),
             new StockEngine(new EngineConfig(), NoOpEventSink.INSTANCE), JournalStage.NONE).start())
         {
-            final FailureReporter reporter = new FailureReporter(pipeline, metrics, 300, log::add);
+            final FailureReporter reporter = new FailureReporter(pipeline, metrics, 300, log::add, () -> { });
             reporter.run();
             assertEquals(List.of(), log);
             metrics.rejectedConnections.addAndGet(5);

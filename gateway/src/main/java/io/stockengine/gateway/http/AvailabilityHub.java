@@ -72,6 +72,8 @@ public final class AvailabilityHub
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     /** Set when the server stops: streams opened from then on are ended at once. */
     private volatile boolean closed;
+    /** Set when the journal stops: streams opened from then on are told so and ended at once. */
+    private volatile boolean journalStopped;
     private final Runnable drain = this::drain;
 
     /** {@code sender} is the event loop that renders and sends every event. */
@@ -124,7 +126,12 @@ public final class AvailabilityHub
                 metrics.streamSubscribers.decrementAndGet();
             }
         });
-        if (closed)
+        if (journalStopped)
+        {
+            // Subscribed as the journal stopped: journalStopped may have gone past this stream already.
+            endUnavailable(subscriber);
+        }
+        else if (closed)
         {
             // Subscribed while the server stops: closeAll may have gone past this stream already.
             end(connection);
@@ -216,6 +223,47 @@ public final class AvailabilityHub
                 return;
             }
         }
+    }
+
+    /**
+     * The journal stopped: nothing will change until a restart, so a stream left open would say nothing for good
+     * while every command is refused. Each is sent an {@code unavailable} event and ended; a client that reconnects
+     * is refused with 503 like every request. Any thread: the sender does it, after the changes it has queued, so
+     * none of them reaches a client after the stream's end.
+     */
+    public void journalStopped()
+    {
+        journalStopped = true;
+        try
+        {
+            sender.execute(() ->
+            {
+                for (final Set<Subscriber> set : subscribers.values())
+                {
+                    for (final Subscriber subscriber : set)
+                    {
+                        endUnavailable(subscriber);
+                    }
+                }
+            });
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            // The server is shutting down: its streams are closing, nobody is left to tell.
+        }
+    }
+
+    private static void endUnavailable(final Subscriber subscriber)
+    {
+        write(subscriber.connection, unavailable(subscriber.channel));
+        end(subscriber.connection);
+    }
+
+    /** No id: the client's Last-Event-ID stays that of the last change it was sent. */
+    static String unavailable(final String channel)
+    {
+        return "event: unavailable\ndata: {\"channel\":\"" + channel + "\",\"detail\":\"the journal stopped after a " +
+            "failure; no change will be sent until the server is restarted, then re-read and reconnect\"}\n\n";
     }
 
     public int subscriberCount()

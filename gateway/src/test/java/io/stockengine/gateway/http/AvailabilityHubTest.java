@@ -160,4 +160,29 @@ class AvailabilityHubTest
             sent.get(AvailabilityHub.RING), "after the older changes, naming the newest dropped");
         web.finishAndReleaseAll();
     }
+
+    /** A stopped journal ends every stream with a last event that says why, and a stream opened after it too. */
+    @Test
+    void shouldTellEveryStreamTheJournalStoppedAndEndIt()
+    {
+        final EmbeddedChannel web = new EmbeddedChannel();
+        final EmbeddedChannel late = new EmbeddedChannel();
+        final AvailabilityHub hub = new AvailabilityHub(new AvailabilityWatch(), web.eventLoop(), new GatewayMetrics());
+        hub.subscribe("web", web);
+        hub.onChanges(changes(3, "web", "A"));
+
+        hub.journalStopped();
+        hub.subscribe("shop", late);
+
+        final String unavailable = "event: unavailable\ndata: {\"channel\":\"web\",\"detail\":\"the journal stopped " +
+            "after a failure; no change will be sent until the server is restarted, then re-read and reconnect\"}\n\n";
+        assertEquals(List.of(
+            "event: availability\nid: 3\ndata: {\"channel\":\"web\",\"sku\":\"A\",\"available\":10,\"seq\":3}\n\n",
+            unavailable, ""), events(web), "the change before it, then the reason, then the stream's end");
+        assertEquals(List.of(unavailable.replace("\"web\"", "\"shop\""), ""), events(late));
+        org.junit.jupiter.api.Assertions.assertFalse(web.isOpen(), "the connection is closed");
+        org.junit.jupiter.api.Assertions.assertFalse(late.isOpen());
+        web.finishAndReleaseAll();
+        late.finishAndReleaseAll();
+    }
 }
