@@ -29,6 +29,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg)
     {
+        if (msg instanceof ResultFrameDecoder.OversizeAnswer oversize)
+        {
+            session.onOversizeAnswer(ctx.channel(), oversize);
+            return;
+        }
         final ByteBuf frame = (ByteBuf)msg;
         try
         {

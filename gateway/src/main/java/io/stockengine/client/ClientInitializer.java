@@ -3,7 +3,6 @@ package io.stockengine.client;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.stockengine.gateway.binary.FrameDecoder;
 
 /** The pipeline of a client connection: result frames in, an idle timer for heartbeats, then the handler. */
 final class ClientInitializer extends ChannelInitializer<Channel>
@@ -25,7 +24,7 @@ final class ClientInitializer extends ChannelInitializer<Channel>
     @Override
     protected void initChannel(final Channel channel)
     {
-        channel.pipeline().addLast("frames", new FrameDecoder(maxInboundFrameBytes, protocolErrors));
+        channel.pipeline().addLast("frames", new ResultFrameDecoder(maxInboundFrameBytes, protocolErrors));
         if (heartbeatSeconds > 0)
         {
             channel.pipeline().addLast("idle", new IdleStateHandler(0, heartbeatSeconds, 0));

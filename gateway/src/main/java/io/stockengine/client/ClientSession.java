@@ -103,6 +103,7 @@ final class ClientSession
     private boolean flushScheduled;
     private long nextCorrelationId;
     private long backoffNanos;
+    private final int maxInboundFrameBytes;
 
     ClientSession(final StockClientBuilder settings)
     {
@@ -113,6 +114,7 @@ final class ClientSession
         maxBatchBytes = settings.maxBatchBytes;
         maxFrameBytes = settings.maxFrameBytes;
         maxPending = settings.maxPending;
+        maxInboundFrameBytes = settings.maxInboundFrameBytes;
         requestTimeoutNanos = settings.requestTimeoutNanos;
         reconnectMinNanos = settings.reconnectMinNanos;
         reconnectMaxNanos = settings.reconnectMaxNanos;
@@ -513,6 +515,27 @@ final class ClientSession
                 request.complete(CommandResult.decode(decoder, strings));
             }
             offset += length;
+        }
+    }
+
+    /**
+     * An answer over the client's frame limit was skipped: its command fails with {@link
+     * StockClientException.Kind#ANSWER_TOO_LARGE}, and is not asked again (the same answer would come back).
+     */
+    void onOversizeAnswer(final Channel ch, final ResultFrameDecoder.OversizeAnswer answer)
+    {
+        if (ch != channel)
+        {
+            return;
+        }
+        backoffNanos = reconnectMinNanos;
+        final Request request = pending.remove(answer.correlationId());
+        if (request != null)
+        {
+            request.completeExceptionally(new StockClientException(StockClientException.Kind.ANSWER_TOO_LARGE,
+                "the server answered " + ResultCode.name(answer.code()) + " in " + answer.length() + " bytes, more " +
+                "than this client's maxInboundFrameBytes (" + maxInboundFrameBytes + "): ask for less at " +
+                "once (fewer SKUs) or raise the limit"));
         }
     }
 

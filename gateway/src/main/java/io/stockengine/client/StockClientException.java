@@ -37,7 +37,13 @@ public final class StockClientException extends RuntimeException
          * was issued, or it was queued in the client while the server read nothing more (its in-flight limit). It
          * was not applied, and it is dropped, never sent later: issuing it again is safe.
          */
-        NOT_SENT
+        NOT_SENT,
+        /**
+         * The server answered, in more bytes than {@link StockClientBuilder#maxInboundFrameBytes} lets the client
+         * hold (a wide availability or stock query): the answer was skipped, and the message names its result code.
+         * The command was decided as that code says; the connection and the other commands go on.
+         */
+        ANSWER_TOO_LARGE
     }
 
     private final Kind kind;

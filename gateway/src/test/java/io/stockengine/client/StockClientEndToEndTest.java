@@ -584,6 +584,43 @@ class StockClientEndToEndTest
         assertEquals(StockClientException.Kind.TIMEOUT, ((StockClientException)timeout.getCause()).kind());
     }
 
+    /**
+     * An answer over the client's frame limit fails its own command as ANSWER_TOO_LARGE, naming its code, and nothing
+     * else: the commands answered with it get their answers and the connection stays. The client used to drop the
+     * connection, resend the query, get the same answer, and so on until every command on it timed out.
+     */
+    @Test
+    void shouldFailOnlyTheCommandWhoseAnswerIsOverTheClientsLimit() throws Exception
+    {
+        start(1024, StockClient.builder().maxInboundFrameBytes(1024));
+        final String[] skus = new String[40];
+        for (int i = 0; i < skus.length; i++)
+        {
+            skus[i] = "WIDE-" + i;
+            receive(skus[i], "WH1", 1);
+        }
+        journal.close();
+        final CompletableFuture<CommandResult> before = client.queryStock("WIDE-0");
+        final CompletableFuture<CommandResult> wide = client.queryAvailability("web", skus);
+        final CompletableFuture<CommandResult> after = client.receive("rcv-after", "WIDE-0", "WH1", 2, COST, null,
+            false);
+        awaitInFlight(3, "all three held at the journal, to be answered in one frame");
+        journal.open();
+
+        assertEquals(1, ok(before).stockTotal(Command.STOCK_ON_HAND));
+        final ExecutionException tooLarge = assertThrows(ExecutionException.class, () -> wide.get(20, TimeUnit.SECONDS));
+        final StockClientException cause = (StockClientException)tooLarge.getCause();
+        assertEquals(StockClientException.Kind.ANSWER_TOO_LARGE, cause.kind());
+        assertTrue(cause.getMessage().startsWith("the server answered OK in "), cause.getMessage());
+        assertTrue(cause.getMessage().contains("more than this client's maxInboundFrameBytes (1024)"),
+            cause.getMessage());
+        ok(after);
+        assertEquals(3, stock("WIDE-0", "WH1", Command.STOCK_ON_HAND));
+        assertEquals(1, client.connections(), "the connection stayed");
+        assertEquals(0, client.protocolErrors());
+        assertEquals(1, ok(client.queryAvailability("web", "WIDE-1")).itemTotal(0), "and serves what fits");
+    }
+
     @Test
     void shouldCloseConnectionsOverTheLimit() throws Exception
     {

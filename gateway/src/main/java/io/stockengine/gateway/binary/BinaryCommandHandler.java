@@ -2,6 +2,7 @@ package io.stockengine.gateway.binary;
 
 import java.io.IOException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -13,6 +14,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.stockengine.engine.Command;
 import io.stockengine.engine.CommandCallback;
@@ -46,6 +48,8 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
     private static final CommandCallback REPLY = BinaryCommandHandler::reply;
     private static final int STRING_CACHE_SLOTS = 256;
     private static final int INITIAL_REPLY_BYTES = 1024;
+    /** How long a connection closing on a protocol error waits for the client to end its side after ours. */
+    static final long LINGER_MILLIS = 2_000;
 
     private final CommandPublisher publisher;
     private final GatewayMetrics metrics;
@@ -65,6 +69,16 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
      * once its answers are written.
      */
     private boolean closing;
+    /**
+     * Closing on a protocol error while the client may still be sending: what it sends is read and dropped, and the
+     * end of the stream is sent (a FIN) before the close. Closing a socket with unread input makes the kernel reset
+     * the connection, and a reset throws away the answers the client has not read yet, of commands that applied.
+     */
+    private boolean lingering;
+    /** The client shut its sending side: nothing it sends can arrive unread any more. */
+    private boolean inputEnded;
+    /** The answers are written and the end of the stream sent; the close follows the client's end or the linger. */
+    private boolean outputEnded;
     /** Results encoded by the reply thread and not yet taken by the event loop. */
     private final AtomicReference<ByteBuf> outbox = new AtomicReference<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -315,7 +329,23 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
     private void protocolError()
     {
         metrics.binaryProtocolErrors.incrementAndGet();
+        closeLingering();
+    }
+
+    /**
+     * Closes on a protocol error: as {@link #closeWhenAnswered}, but the client's input goes on being read (the
+     * decoder drops it) until the answers are written, the end of the stream is sent, and the client ends its side
+     * or {@link #LINGER_MILLIS} pass.
+     */
+    private void closeLingering()
+    {
+        if (closing)
+        {
+            return;
+        }
+        lingering = true;
         closeWhenAnswered();
+        ctx.channel().config().setAutoRead(true);
     }
 
     /**
@@ -345,10 +375,26 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
     /** Event loop: closes, after what was written, once no answer is owed and none waits in the outbox. */
     private void closeIfAnswered()
     {
-        if (owed.get() == 0 && outbox.get() == null && ctx.channel().isActive())
+        if (outputEnded || owed.get() != 0 || outbox.get() != null || !ctx.channel().isActive())
+        {
+            return;
+        }
+        if (!lingering || inputEnded)
         {
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
         }
+        outputEnded = true;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written ->
+        {
+            if (!written.isSuccess() || !(ctx.channel() instanceof DuplexChannel duplex))
+            {
+                ctx.close();
+                return;
+            }
+            duplex.shutdownOutput().addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        });
     }
 
     private void pause()
@@ -389,14 +435,27 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
         if (event == FrameDecoder.PROTOCOL_ERROR)
         {
             // The decoder leaves the closing to this handler, which first answers what earlier frames are owed.
-            closeWhenAnswered();
+            closeLingering();
             return;
         }
         if (event instanceof ChannelInputShutdownEvent)
         {
             // The client sent all it will: answer what its frames are owed, then close (a half of a frame left in
             // the decoder is dropped, as at any close).
-            closeWhenAnswered();
+            inputEnded = true;
+            if (outputEnded)
+            {
+                ctx.close();
+                return;
+            }
+            if (closing)
+            {
+                closeIfAnswered();
+            }
+            else
+            {
+                closeWhenAnswered();
+            }
             return;
         }
         if (event instanceof IdleStateEvent)
