@@ -60,7 +60,9 @@ final class Request extends CompletableFuture<CommandResult> implements Runnable
 
     Request lines(final Line[] lines)
     {
-        this.lines = lines == null ? NO_LINES : lines;
+        // A copy: the lines are encoded later on the event loop, and again at every resend, so a caller that reuses
+        // its array must not change what goes out under the same order id or key.
+        this.lines = lines == null ? NO_LINES : lines.clone();
         return this;
     }
 

@@ -460,8 +460,9 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
         }
         if (event instanceof IdleStateEvent)
         {
-            // Silent for the whole timeout: close, unless the silence is ours (commands still in the ring).
-            if (inFlight.get() == 0)
+            // Silent for the whole timeout: close, unless the silence is ours (commands still in the ring, or
+            // answered and not yet written: inFlight falls before the answer reaches the outbox).
+            if (inFlight.get() == 0 && owed.get() == 0 && outbox.get() == null)
             {
                 ctx.close();
             }

@@ -998,7 +998,34 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             }
             return;
         }
+        if (event instanceof io.netty.channel.socket.ChannelInputShutdownEvent)
+        {
+            endOfInput(ctx);
+            return;
+        }
         super.userEventTriggered(ctx, event);
+    }
+
+    /**
+     * The client ended its side after its last request: every request read is answered, and the connection closes
+     * after the last answer (at once when none is owed). An event stream goes on: its client may still read it.
+     */
+    private void endOfInput(final ChannelHandlerContext ctx)
+    {
+        if (nextWrite == Long.MAX_VALUE)
+        {
+            return;
+        }
+        if (nextWrite == nextRequest)
+        {
+            ctx.close();
+            return;
+        }
+        if (closeAt < 0 || nextRequest - 1 < closeAt)
+        {
+            closeAt = nextRequest - 1;
+        }
+        updateReading();
     }
 
     @Override

@@ -98,6 +98,9 @@ public final class HttpServerInitializer extends ChannelInitializer<SocketChanne
     {
         channel.config().setWriteBufferWaterMark(WATER_MARK);
         channel.config().setRecvByteBufAllocator(READS);
+        // A client may send its last request and end its side: the answers it is owed must still go out
+        // (HttpApiHandler closes once they have), not be dropped with the closed input.
+        channel.config().setAllowHalfClosure(true);
         final RequestDeadline deadline = new RequestDeadline(config.requestTimeoutSeconds, metrics);
         channel.pipeline()
             .addLast("limit", limiter)

@@ -331,4 +331,30 @@ class HttpEdgeCaseTest
             raw.write(RawHttp.request("GET", "http://127.0.0.1", null)).read().assertProblem(404, "NOT_FOUND", null);
         }
     }
+
+    /**
+     * A client that sends its requests and then ends its side (a batch tool, `nc -N`, some proxies) is answered
+     * every one, then the server closes. Without half-closure the server closed on the end of input, and the
+     * requests it had already passed to the engine were applied and never answered (a reviewer: 0 of 20 answered).
+     */
+    @Test
+    void d9RequestsBeforeTheClientEndsItsSideAreAllAnswered()
+    {
+        try (RawHttp raw = server.raw())
+        {
+            raw.write(receipt("KD-HC", "kd-hc-1") + RawHttp.request("GET", "/health", null) +
+                receipt("KD-HC", "kd-hc-2"));
+            raw.shutdownOutput();
+            assertEquals(201, raw.read().status());
+            assertEquals(200, raw.read().status());
+            assertEquals(201, raw.read().status());
+            assertTrue(raw.closedByServer(5_000), "then the server closes");
+        }
+        assertEquals(10L, ((java.util.Map<?, ?>)server.get("/v1/stock/KD-HC").json().get("totals")).get("on_hand"));
+        try (RawHttp raw = server.raw())
+        {
+            raw.shutdownOutput();
+            assertTrue(raw.closedByServer(5_000), "a connection that ends with nothing owed closes at once");
+        }
+    }
 }

@@ -114,6 +114,20 @@ final class RawHttp implements AutoCloseable
         return this;
     }
 
+    /** Ends this side of the connection (a FIN), as a batch tool does after its last request; reading goes on. */
+    RawHttp shutdownOutput()
+    {
+        try
+        {
+            socket.shutdownOutput();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        return this;
+    }
+
     /** Reads one answer; null when the server closed the connection before one began. */
     Reply read()
     {
