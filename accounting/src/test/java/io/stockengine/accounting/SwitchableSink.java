@@ -27,15 +27,16 @@ final class SwitchableSink implements EventSink
 
     @Override
     public void channelConfigured(final long seq, final int channel, final long buffer, final int locationCount,
-        final int[] locations)
+        final int[] locations, final boolean keepsFencedUnits)
     {
-        target.channelConfigured(seq, channel, buffer, locationCount, locations);
+        target.channelConfigured(seq, channel, buffer, locationCount, locations, keepsFencedUnits);
     }
 
     @Override
-    public void allocationSet(final long seq, final int channel, final int sku, final int location, final long quantity)
+    public void allocationSet(final long seq, final int channel, final int sku, final int location,
+        final long quantity, final long unused)
     {
-        target.allocationSet(seq, channel, sku, location, quantity);
+        target.allocationSet(seq, channel, sku, location, quantity, unused);
     }
 
     @Override

@@ -170,10 +170,12 @@ public final class Channels
         return channel >= 0 && channel < configuredSeq.length ? Math.max(0, configuredSeq[channel]) : 0;
     }
 
-    public void setFence(final Balances balances, final int channel, final int b, final long units, final long seq)
+    /** Sets a fence of {@code quantity} units, {@code units} of them not held by the channel's open orders. */
+    public void setFence(final Balances balances, final int channel, final int b, final long quantity, final long units,
+        final long seq)
     {
         ensure(channel);
-        allocated.put(key(channel, b), units);
+        allocated.put(key(channel, b), quantity);
         configuredSeq[channel] = seq;
         final long previous = fences.put(key(channel, b), units);
         if (previous >= 0)
@@ -205,6 +207,12 @@ public final class Channels
             fences.put(k, units + delta);
             balances.add(b, Balances.FENCED, delta);
         }
+    }
+
+    /** @return the units the channel's configuration fenced at the balance (held by orders included), or -1. */
+    public long allocated(final int channel, final int b)
+    {
+        return allocated.get(key(channel, b));
     }
 
     public int fencedBalanceCount(final int channel)

@@ -38,12 +38,18 @@ public interface EventSink
 
     /**
      * A channel's policy is replaced: its buffer and sourcing locations; every allocation it had is dropped and
-     * {@link #allocationSet} events follow for the new ones.
+     * {@link #allocationSet} events follow for the new ones. With {@code keepsFencedUnits} (every configuration this
+     * build writes) the units its open orders took from its fences stay counted as fenced, so the new fences count
+     * them; without it (journals written before), they are forgotten, and the new fences start full.
      */
-    void channelConfigured(long seq, int channel, long buffer, int locationCount, int[] locations);
+    void channelConfigured(long seq, int channel, long buffer, int locationCount, int[] locations,
+        boolean keepsFencedUnits);
 
-    /** A ring-fence of {@code quantity} units of a SKU at a location for one channel. */
-    void allocationSet(long seq, int channel, int sku, int location, long quantity);
+    /**
+     * A ring-fence of {@code quantity} units of a SKU at a location for one channel, of which {@code unused} are not
+     * held by its open orders; -1 for an allocation of a journal written before (its fence starts full).
+     */
+    void allocationSet(long seq, int channel, int sku, int location, long quantity, long unused);
 
     void kitDefined(long seq, int kit, int componentCount, int[] componentSkus, long[] componentQuantities);
 

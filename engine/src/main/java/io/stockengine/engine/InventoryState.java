@@ -299,20 +299,25 @@ public final class InventoryState implements EventSink
 
     @Override
     public void channelConfigured(final long seq, final int channel, final long buffer, final int locationCount,
-        final int[] locations)
+        final int[] locations, final boolean keepsFencedUnits)
     {
         lastSeq = seq;
         channels.configure(balances, channel, buffer, locationCount, locations, seq);
-        // The fences set next replace the old ones whole: units the channel's open orders took from the old fences
-        // must not be given back into the new ones when released, or a fence would grow past what was configured.
-        orders.forgetFences(channel);
+        if (!keepsFencedUnits)
+        {
+            // A configuration of an older journal: its fences started full, so the units its open orders took from
+            // the old fences were not to be given back into them.
+            orders.forgetFences(channel);
+        }
     }
 
     @Override
-    public void allocationSet(final long seq, final int channel, final int sku, final int location, final long quantity)
+    public void allocationSet(final long seq, final int channel, final int sku, final int location,
+        final long quantity, final long unused)
     {
         lastSeq = seq;
-        channels.setFence(balances, channel, balances.findOrCreate(sku, location), quantity, seq);
+        channels.setFence(balances, channel, balances.findOrCreate(sku, location), quantity,
+            unused < 0 ? quantity : unused, seq);
     }
 
     @Override

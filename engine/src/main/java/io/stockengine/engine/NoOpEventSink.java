@@ -23,12 +23,14 @@ public final class NoOpEventSink implements EventSink
     }
 
     @Override
-    public void channelConfigured(final long seq, final int channel, final long buffer, final int locationCount, final int[] locations)
+    public void channelConfigured(final long seq, final int channel, final long buffer, final int locationCount,
+        final int[] locations, final boolean keepsFencedUnits)
     {
     }
 
     @Override
-    public void allocationSet(final long seq, final int channel, final int sku, final int location, final long quantity)
+    public void allocationSet(final long seq, final int channel, final int sku, final int location,
+        final long quantity, final long unused)
     {
     }
 

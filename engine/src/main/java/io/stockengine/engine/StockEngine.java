@@ -34,6 +34,8 @@ public final class StockEngine
     private int[] placed = new int[16];
     private long[] take = new long[16];
     private int[] intScratch = new int[16];
+    /** Per balance, the units a channel's open orders hold from its fences; reused by every reconfiguration. */
+    private final Long2LongHashMap heldScratch = new Long2LongHashMap(0);
     private long[] longScratch = new long[16];
 
     private static final String[] NO_CHANNELS = new String[0];
@@ -784,7 +786,10 @@ public final class StockEngine
             return 0;
         }
         final int b = orders.lineBalance(line);
-        return channels.fence(orders.channel(order), b) < 0 ? 0 : Math.min(released, fenced);
+        final int channel = orders.channel(order);
+        final long fence = channels.fence(channel, b);
+        // Never past the fence's quantity: a fence set smaller than what the orders held gives back only up to it.
+        return fence < 0 ? 0 : Math.min(Math.min(released, fenced), channels.allocated(channel, b) - fence);
     }
 
     // ---- orders ----
@@ -1671,12 +1676,20 @@ public final class StockEngine
         {
             intScratch[i] = intern(EventSink.SYMBOL_LOCATION, c.lineLocation[i]);
         }
-        out.channelConfigured(next(), channel, c.quantity, locationCount, intScratch);
+        // A fence is the channel's whole ring-fence at its SKU x location: what its open orders took from its fences
+        // there counts, so a configuration sent again with another buffer, or the same fence in another, does not
+        // fence those units a second time.
+        heldScratch.clear();
+        orders.heldFromFences(channel, heldScratch);
+        out.channelConfigured(next(), channel, c.quantity, locationCount, intScratch, true);
         for (int i = locationCount; i < c.lineCount; i++)
         {
             final int sku = intern(EventSink.SYMBOL_SKU, c.lineSku[i]);
             final int location = intern(EventSink.SYMBOL_LOCATION, c.lineLocation[i]);
-            out.allocationSet(next(), channel, sku, location, c.lineQuantity[i]);
+            final int b = balances.find(sku, location);
+            final long held = b < 0 ? 0 : heldScratch.get(b);
+            out.allocationSet(next(), channel, sku, location, c.lineQuantity[i],
+                Math.max(0, c.lineQuantity[i] - held));
         }
         succeed(c);
     }

@@ -39,17 +39,18 @@ final class TeeEventSink implements EventSink
 
     @Override
     public void channelConfigured(final long seq, final int channel, final long buffer, final int locationCount,
-        final int[] locations)
+        final int[] locations, final boolean keepsFencedUnits)
     {
-        state.channelConfigured(seq, channel, buffer, locationCount, locations);
-        journal.channelConfigured(seq, channel, buffer, locationCount, locations);
+        state.channelConfigured(seq, channel, buffer, locationCount, locations, keepsFencedUnits);
+        journal.channelConfigured(seq, channel, buffer, locationCount, locations, keepsFencedUnits);
     }
 
     @Override
-    public void allocationSet(final long seq, final int channel, final int sku, final int location, final long quantity)
+    public void allocationSet(final long seq, final int channel, final int sku, final int location,
+        final long quantity, final long unused)
     {
-        state.allocationSet(seq, channel, sku, location, quantity);
-        journal.allocationSet(seq, channel, sku, location, quantity);
+        state.allocationSet(seq, channel, sku, location, quantity, unused);
+        journal.allocationSet(seq, channel, sku, location, quantity, unused);
     }
 
     @Override

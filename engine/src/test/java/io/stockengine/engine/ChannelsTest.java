@@ -30,8 +30,8 @@ class ChannelsTest
     {
         final Channels channels = new Channels();
         channels.configure(balances, WEB, 2, SOURCING.length, SOURCING, 10);
-        channels.setFence(balances, WEB, a, 3, 11);
-        channels.setFence(balances, WEB, b, 0, 12);
+        channels.setFence(balances, WEB, a, 3, 3, 11);
+        channels.setFence(balances, WEB, b, 0, 0, 12);
         channels.changeFence(balances, WEB, a, -2);
         return channels;
     }
@@ -109,8 +109,8 @@ class ChannelsTest
         assertEquals(fromOld.hash(7, 1), rewritten.hash(7, 1));
 
         rewritten.configure(balances, WEB, 2, SOURCING.length, SOURCING, 20);
-        rewritten.setFence(balances, WEB, a, 3, 21);
-        rewritten.setFence(balances, WEB, b, 0, 22);
+        rewritten.setFence(balances, WEB, a, 3, 3, 21);
+        rewritten.setFence(balances, WEB, b, 0, 0, 22);
         assertTrue(same(rewritten, new int[] { a, b }, new long[] { 3, 0 }), "known again once configured");
     }
 }

@@ -100,4 +100,58 @@ class FoldedStateTest
         assertEquals(0, folded.orders().expiryEntries(), "every order has expired or finished");
         assertEquals(live.state().stateHash(), folded.stateHash());
     }
+
+    private static Command command(final int type, final long timestamp)
+    {
+        final Command c = new Command();
+        c.reset();
+        c.type = type;
+        c.timestamp = timestamp;
+        return c;
+    }
+
+    /**
+     * A journal written before fences counted what open orders hold from them replays as it was decided: its
+     * reconfiguration (the older record types) forgets the units the orders took, and its fence starts full; the
+     * current records keep them counted.
+     */
+    @Test
+    void shouldReplayAnOlderJournalsReconfigurationAsItWasDecided()
+    {
+        for (final boolean older : new boolean[] { true, false })
+        {
+            final InventoryState state = new InventoryState(new EngineConfig());
+            final StockEngine engine = new StockEngine(state, NoOpEventSink.INSTANCE);
+            final Command receive = command(CommandType.RECEIVE, T0);
+            receive.key = "r";
+            receive.sku = "A";
+            receive.location = "WH1";
+            receive.quantity = 10;
+            engine.process(receive);
+            final Command configure = command(CommandType.CONFIGURE_CHANNEL, T0);
+            configure.channel = "mkt";
+            configure.line("A", "WH1", 4);
+            engine.process(configure);
+            final Command reserve = command(CommandType.RESERVE, T0);
+            reserve.orderId = "m1";
+            reserve.channel = "mkt";
+            reserve.line("A", "WH1", 4);
+            engine.process(reserve);
+            assertEquals(ResultCode.OK, reserve.result);
+
+            final int channel = state.symbol(EventSink.SYMBOL_CHANNEL, "mkt");
+            final int sku = state.symbol(EventSink.SYMBOL_SKU, "A");
+            final int location = state.symbol(EventSink.SYMBOL_LOCATION, "WH1");
+            final int b = state.balances.find(sku, location);
+            state.channelConfigured(state.lastSeq() + 1, channel, 1, 0, new int[0], !older);
+            state.allocationSet(state.lastSeq() + 1, channel, sku, location, 4, older ? -1 : 0);
+            assertEquals(older ? 4 : 0, state.channels.fence(channel, b), "unused after the reconfiguration");
+
+            final Command cancel = command(CommandType.CANCEL, T0);
+            cancel.orderId = "m1";
+            engine.process(cancel);
+            assertEquals(ResultCode.OK, cancel.result);
+            assertEquals(4, state.channels.fence(channel, b), "older: nothing given back; current: m1's 4 back");
+        }
+    }
 }

@@ -93,15 +93,16 @@ final class RecordingEventSink implements EventSink
 
     @Override
     public void channelConfigured(final long seq, final int channel, final long buffer, final int locationCount,
-        final int[] locations)
+        final int[] locations, final boolean keepsFencedUnits)
     {
         record(seq, "channelConfigured", channel, buffer, locationCount);
     }
 
     @Override
-    public void allocationSet(final long seq, final int channel, final int sku, final int location, final long quantity)
+    public void allocationSet(final long seq, final int channel, final int sku, final int location,
+        final long quantity, final long unused)
     {
-        record(seq, "allocationSet", channel, sku, location, quantity);
+        record(seq, "allocationSet", channel, sku, location, quantity, unused);
     }
 
     @Override

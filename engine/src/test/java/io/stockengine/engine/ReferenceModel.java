@@ -733,6 +733,34 @@ final class ReferenceModel
         return false;
     }
 
+    /** Units the channel's orders hold at the SKU x location that they took from its fences. */
+    private long heldFromFences(final String channel, final String sku, final String location)
+    {
+        long held = 0;
+        for (final Order order : orders.values())
+        {
+            if (!order.channel.equals(channel))
+            {
+                continue;
+            }
+            for (final Line line : order.lines)
+            {
+                if (!line.location.equals(location))
+                {
+                    continue;
+                }
+                for (final Part part : line.parts)
+                {
+                    if (part.sku.equals(sku))
+                    {
+                        held += Math.min(part.fencedLeft, (line.reserved + line.picked) * part.factor);
+                    }
+                }
+            }
+        }
+        return held;
+    }
+
     private long takeFence(final String channel, final String sku, final String location, final long units)
     {
         final Channel ch = channels.get(channel);
@@ -1007,8 +1035,8 @@ final class ReferenceModel
 
     /**
      * Cancel or expiry: reserved first, then picked, back to sellable, giving back ring-fence: only into a fence the
-     * channel still has at that SKU x location, and only units taken from a fence of its current configuration (a
-     * reconfiguration sets every open line's fenced units to zero).
+     * channel still has at that SKU x location, only units the part took from a fence, and never past the fence's
+     * configured quantity.
      */
     private void release(final Order order, final Line line, final long quantity, final String event)
     {
@@ -1024,7 +1052,8 @@ final class ReferenceModel
             final String key = fenceKey(part.sku, line.location);
             if (ch != null && ch.fences.containsKey(key))
             {
-                final long restored = Math.min(quantity * part.factor, part.fencedLeft);
+                final long restored = Math.min(Math.min(quantity * part.factor, part.fencedLeft),
+                    ch.allocated.get(key) - ch.fences.get(key));
                 part.fencedLeft -= restored;
                 ch.fences.put(key, ch.fences.get(key) + restored);
             }
@@ -1424,27 +1453,15 @@ final class ReferenceModel
                     ch.locations.add(c.lineLocation[i]);
                 }
                 channels.put(c.channel, ch);
-                // The new fences replace the old: what open orders took from the old ones is not given back.
-                for (final Order order : orders.values())
-                {
-                    if (order.channel.equals(c.channel))
-                    {
-                        for (final Line line : order.lines)
-                        {
-                            for (final Part part : line.parts)
-                            {
-                                part.fencedLeft = 0;
-                            }
-                        }
-                    }
-                }
                 emit("channelConfigured");
                 // Each allocation's names are defined just before the allocation that first uses them.
                 for (int i = (int)c.quantity2; i < c.lineCount; i++)
                 {
                     internSku(c.lineSku[i]);
                     internLocation(c.lineLocation[i]);
-                    ch.fences.put(fenceKey(c.lineSku[i], c.lineLocation[i]), c.lineQuantity[i]);
+                    // The fence is the channel's whole: what its open orders hold from its fences there counts.
+                    final long held = heldFromFences(c.channel, c.lineSku[i], c.lineLocation[i]);
+                    ch.fences.put(fenceKey(c.lineSku[i], c.lineLocation[i]), Math.max(0, c.lineQuantity[i] - held));
                     ch.allocated.put(fenceKey(c.lineSku[i], c.lineLocation[i]), c.lineQuantity[i]);
                     // A ring-fence is a record of the SKU at the location, so it shows in QUERY_STOCK.
                     balance(c.lineSku[i], c.lineLocation[i]);

@@ -196,10 +196,47 @@ class StockEngineTest
 
         assertOk(reserve("o2", "f", 0).line("A", "L0", 2).run());
         assertOk(cmd(CONFIGURE_CHANNEL).channel("f").qty(0).qty2(1).line(null, "L0", 0).line("A", "L0", 4).run());
-        assertEquals(4, availability("mkt", "A"), "another quantity replaces the fence whole: 4 unused");
+        assertEquals(6, availability("mkt", "A"), "another quantity: of a fence of 4, o2 holds 2, 2 are unused");
         assertOk(cmd(CONFIGURE_CHANNEL).channel("f").qty(0).qty2(2).line(null, "L0", 0).line(null, "L1", 0)
             .line("A", "L0", 4).run());
-        assertEquals(4, availability("mkt", "A"), "other locations are another configuration too");
+        assertEquals(6, availability("mkt", "A"), "other locations are another configuration, the same fence");
+    }
+
+    /**
+     * A fence is the channel's whole ring-fence at its SKU x location, what its open orders took from it included:
+     * changing only the buffer, or the fence's quantity, does not fence those units a second time (a seller's
+     * "4 for the marketplace" held 8 back from every other channel while the marketplace's order was open), and
+     * releasing them never fills a fence past its quantity.
+     */
+    @Test
+    void shouldCountWhatOpenOrdersTookFromAFenceWhenTheChannelIsConfiguredAgain()
+    {
+        receive("A", "L0", 10);
+        configureChannel("other", 0, new String[] { "L0" });
+        assertOk(cmd(CONFIGURE_CHANNEL).channel("mkt").qty(0).qty2(1).line(null, "L0", 0).line("A", "L0", 4).run());
+        assertOk(reserve("m1", "mkt", 0).line("A", "L0", 4).run());
+        assertEquals(6, availability("other", "A"));
+
+        assertOk(cmd(CONFIGURE_CHANNEL).channel("mkt").qty(1).qty2(1).line(null, "L0", 0).line("A", "L0", 4).run());
+        assertEquals(6, availability("other", "A"), "the buffer changed, the fence of 4 is all held by m1");
+        assertOk(cmd(CANCEL).order("m1").run());
+        assertEquals(6, availability("other", "A"), "m1's units go back into the fence: 4 unused");
+        assertEquals(9, availability("mkt", "A"), "10, less the buffer of 1");
+
+        assertOk(reserve("m2", "mkt", 0).line("A", "L0", 3).run());
+        assertOk(cmd(CONFIGURE_CHANNEL).channel("mkt").qty(0).qty2(1).line(null, "L0", 0).line("A", "L0", 1).run());
+        assertEquals(7, availability("other", "A"), "a fence of 1 below the 3 m2 holds: nothing more is fenced");
+        assertOk(cmd(CANCEL).order("m2").run());
+        assertEquals(9, availability("other", "A"), "m2's release fills the fence up to its 1 unit, no further");
+        assertEquals(10, availability("mkt", "A"));
+
+        assertOk(reserve("m3", "mkt", 0).line("A", "L0", 2).run());
+        assertOk(cmd(CONFIGURE_CHANNEL).channel("mkt").qty(0).qty2(1).line(null, "L0", 0).run());
+        assertEquals(8, availability("other", "A"), "no fence: m3's 2 units are only reserved");
+        assertOk(cmd(CONFIGURE_CHANNEL).channel("mkt").qty(0).qty2(1).line(null, "L0", 0).line("A", "L0", 3).run());
+        assertEquals(6, availability("other", "A"), "a new fence of 3 counts the 1 fenced unit m3 holds: 2 unused");
+        assertOk(cmd(CANCEL).order("m3").run());
+        assertEquals(7, availability("other", "A"), "3 unused, the fence's quantity");
     }
 
     @Test

@@ -71,6 +71,28 @@ final class FailureReporter implements Runnable
 
     static String describe(final Throwable error)
     {
+        final String described = describeChain(error);
+        // A write into the journal's memory-mapped file that faulted (SIGBUS) says nothing of why: on a full disk the
+        // page had no block to go to.
+        return hasMappedFault(error) ? described + " (a write to the journal's memory-mapped file faulted: most " +
+            "often the disk is full; check its free space)" : described;
+    }
+
+    private static boolean hasMappedFault(final Throwable error)
+    {
+        Throwable t = error;
+        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause())
+        {
+            if (t instanceof InternalError && String.valueOf(t.getMessage()).contains("unsafe memory access"))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describeChain(final Throwable error)
+    {
         if (error == null)
         {
             return "no cause recorded";

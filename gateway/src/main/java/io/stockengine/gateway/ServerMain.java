@@ -256,13 +256,16 @@ public final class ServerMain implements Callable<Integer>
                 return;
             }
             log("shutdown: stopping (SIGTERM)");
+            final boolean journalFailed = server.journalFailed();
             server.close();
-            log("shutdown: done");
+            log(journalFailed ? "shutdown: done; the journal had failed, so this stop is reported as a failure " +
+                "(exit status 1): fix the cause the log names, then start again" : "shutdown: done");
             stopped.countDown();
             // The JVM exits a SIGTERM with 143 once its hooks are done, and the main thread's exit(0) waits behind
-            // it: a graceful stop that flushed, snapshotted and closed everything reports 0 itself.
+            // it: a graceful stop that flushed, snapshotted and closed everything reports 0 itself. A server whose
+            // journal failed reports 1, so a supervisor's restart-on-failure and exit-status alerts see it.
             System.out.flush();
-            Runtime.getRuntime().halt(0);
+            Runtime.getRuntime().halt(journalFailed ? 1 : 0);
         }, "shutdown"));
         final StockServer server;
         try
@@ -449,7 +452,8 @@ public final class ServerMain implements Callable<Integer>
                     case "snapshots-kept" -> config.snapshotsKept = Integer.parseInt(value);
                     case "roll-cycle" -> config.rollCycle = value;
                     case "max-frame-bytes" -> config.maxFrameBytes = Integer.parseInt(value);
-                    default -> throw new IllegalArgumentException("unknown setting '" + key + "' in the config file");
+                    default -> throw new IllegalArgumentException("unknown setting '" + key + "' in the config file" +
+                        (key.equals("no-snapshots") ? " (snapshots=false turns snapshots off)" : ""));
                 }
             }
             catch (final NumberFormatException ex)

@@ -165,6 +165,12 @@ public final class StockServer implements AutoCloseable
                 final SnapshotFollower follower = current == null ? null : current.snapshots();
                 return follower == null ? 0 : follower.writeFailures();
             }
+
+            @Override
+            public boolean failed()
+            {
+                return journalFailed();
+            }
         });
         httpChannel = bootstrap().childHandler(new HttpServerInitializer(access, config, metrics, operations, limiter,
             hub))
@@ -211,6 +217,19 @@ public final class StockServer implements AutoCloseable
             ", journal at seq " + engine.journal().lastSeq() + ", roll cycle " + cycle +
             (cycle.equals(config.rollCycle) ? "" : " (the journal's own; --roll-cycle " + config.rollCycle +
                 " applies to a new journal only)"));
+        if (!config.snapshots)
+        {
+            log.accept("snapshots: off (--no-snapshots): every start replays the whole journal, and no journal file " +
+                "can be pruned, since pruning keeps what the newest snapshot needs; start with snapshots on to " +
+                "reclaim disk");
+        }
+    }
+
+    /** The journal failed: every command was refused from then on, and the stop is not a clean one. */
+    public boolean journalFailed()
+    {
+        final JournaledEngine current = engine;
+        return current != null && current.pipeline().journalFailed();
     }
 
     private ServerBootstrap bootstrap()

@@ -66,6 +66,17 @@ class FailureReporterTest
         }
     }
 
+    /** A journal failure that is a faulted write into the mapped file (a full disk at a roll) says what to check. */
+    @Test
+    void shouldPointAFaultedMappedWriteAtTheDisk()
+    {
+        final String described = FailureReporter.describe(new IllegalStateException("cannot append",
+            new InternalError("a fault occurred in a recent unsafe memory access operation in compiled Java code")));
+        assertTrue(described.endsWith("(a write to the journal's memory-mapped file faulted: most often the disk is " +
+            "full; check its free space)"), described);
+        assertTrue(!FailureReporter.describe(new IllegalStateException("cannot append")).contains("disk"));
+    }
+
     /** Refused connections reach the log, once a minute at most, with the limit and what to do. */
     @Test
     void shouldLogRefusedConnectionsOnceAMinuteAtMost() throws Exception

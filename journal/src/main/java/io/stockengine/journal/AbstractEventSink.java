@@ -52,15 +52,16 @@ public abstract class AbstractEventSink implements EventSink
 
     @Override
     public void channelConfigured(final long seq, final int channel, final long buffer, final int locationCount,
-        final int[] locations)
+        final int[] locations, final boolean keepsFencedUnits)
     {
-        onEvent(EventType.CHANNEL_CONFIGURED, seq);
+        onEvent(keepsFencedUnits ? EventType.CHANNEL_SET : EventType.CHANNEL_CONFIGURED, seq);
     }
 
     @Override
-    public void allocationSet(final long seq, final int channel, final int sku, final int location, final long quantity)
+    public void allocationSet(final long seq, final int channel, final int sku, final int location,
+        final long quantity, final long unused)
     {
-        onEvent(EventType.ALLOCATION_SET, seq);
+        onEvent(unused < 0 ? EventType.ALLOCATION_SET : EventType.FENCE_SET, seq);
     }
 
     @Override

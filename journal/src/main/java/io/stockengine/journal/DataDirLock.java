@@ -40,6 +40,12 @@ public final class DataDirLock implements AutoCloseable
     {
         final Path file = dataDir.resolve(FILE);
         FileChannel channel = null;
+        if (Files.exists(dataDir) && !Files.isDirectory(dataDir))
+        {
+            final String message = dataDir.toAbsolutePath().normalize() + " is a file, not a directory: give " +
+                "--data-dir a directory (it is made if missing)";
+            throw new UncheckedIOException(message, new IOException(message));
+        }
         try
         {
             Files.createDirectories(dataDir);

@@ -66,10 +66,12 @@ final class DataDirOption
     /**
      * Opens the journal read-only; its roll cycle comes from the journal's own metadata.
      *
-     * @throws JournalCorruptedException when a cycle file was cut short, which reading would fault on.
+     * @throws JournalCorruptedException when a cycle file was cut short, which reading would fault on, or its first
+     *         header is damaged, which reading would wait on for ever.
      */
     SingleChronicleQueue open(final JournalConfig config)
     {
+        JournalFiles.requireReadableHeaders(config.journalDir(), false, true, line -> { });
         final SingleChronicleQueue queue = Queues.open(config.journalDir(), config, true);
         try
         {

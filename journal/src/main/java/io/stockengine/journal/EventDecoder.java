@@ -191,6 +191,8 @@ public final class EventDecoder
             case EventType.KEY_BOUND -> layout(0, 1, 0, true);
             case EventType.KIT_SOLD -> layout(4, 1, 0, false);
             case EventType.RETENTION_SET -> layout(2, 1, 0, false);
+            case EventType.CHANNEL_SET -> layout(1, 1, 1, false);
+            case EventType.FENCE_SET -> layout(3, 2, 0, false);
             case EventType.TAIL_REPAIRED -> layout(0, 3, 0, false);
             default -> -1;
         };
@@ -303,8 +305,10 @@ public final class EventDecoder
         {
             case EventType.SYMBOL -> sink.symbol(seq, i[0], i[1], t);
             case EventType.SAFETY_STOCK_SET -> sink.safetyStockSet(seq, i[0], i[1], l[0]);
-            case EventType.CHANNEL_CONFIGURED -> sink.channelConfigured(seq, i[0], l[0], arrayCount, arrayInts);
-            case EventType.ALLOCATION_SET -> sink.allocationSet(seq, i[0], i[1], i[2], l[0]);
+            case EventType.CHANNEL_CONFIGURED -> sink.channelConfigured(seq, i[0], l[0], arrayCount, arrayInts, false);
+            case EventType.CHANNEL_SET -> sink.channelConfigured(seq, i[0], l[0], arrayCount, arrayInts, true);
+            case EventType.ALLOCATION_SET -> sink.allocationSet(seq, i[0], i[1], i[2], l[0], -1);
+            case EventType.FENCE_SET -> sink.allocationSet(seq, i[0], i[1], i[2], l[0], l[1]);
             case EventType.KIT_DEFINED -> sink.kitDefined(seq, i[0], arrayCount, arrayInts, arrayLongs);
             case EventType.ORDER_RESERVED -> sink.orderReserved(seq, t, i[0], l[0], l[1], i[1]);
             case EventType.ORDER_LINE -> sink.orderLine(seq, t, i[0], i[1], i[2], l[0], l[1], i[3], l[2]);

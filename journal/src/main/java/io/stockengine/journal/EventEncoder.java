@@ -168,9 +168,9 @@ public final class EventEncoder implements EventSink
 
     @Override
     public void channelConfigured(final long seq, final int channel, final long buffer, final int locationCount,
-        final int[] locations)
+        final int[] locations, final boolean keepsFencedUnits)
     {
-        start(EventType.CHANNEL_CONFIGURED, seq);
+        start(keepsFencedUnits ? EventType.CHANNEL_SET : EventType.CHANNEL_CONFIGURED, seq);
         i32(channel);
         i64(buffer);
         i32(locationCount);
@@ -182,13 +182,18 @@ public final class EventEncoder implements EventSink
     }
 
     @Override
-    public void allocationSet(final long seq, final int channel, final int sku, final int location, final long quantity)
+    public void allocationSet(final long seq, final int channel, final int sku, final int location,
+        final long quantity, final long unused)
     {
-        start(EventType.ALLOCATION_SET, seq);
+        start(unused < 0 ? EventType.ALLOCATION_SET : EventType.FENCE_SET, seq);
         i32(channel);
         i32(sku);
         i32(location);
         i64(quantity);
+        if (unused >= 0)
+        {
+            i64(unused);
+        }
         finish();
     }
 

@@ -136,9 +136,9 @@ public final class EventJson implements EventSink
 
     @Override
     public void channelConfigured(final long seq, final int channel, final long buffer, final int locationCount,
-        final int[] locations)
+        final int[] locations, final boolean keepsFencedUnits)
     {
-        start(seq, "channel_configured").channel(channel).field("buffer", buffer);
+        start(seq, keepsFencedUnits ? "channel_set" : "channel_configured").channel(channel).field("buffer", buffer);
         line.append(",\"locations\":[");
         for (int i = 0; i < locationCount; i++)
         {
@@ -149,10 +149,17 @@ public final class EventJson implements EventSink
     }
 
     @Override
-    public void allocationSet(final long seq, final int channel, final int sku, final int location, final long quantity)
+    public void allocationSet(final long seq, final int channel, final int sku, final int location,
+        final long quantity, final long unused)
     {
-        start(seq, "allocation_set").channel(channel).sku(sku).location("location", location)
-            .field("quantity", quantity).end();
+        if (unused < 0)
+        {
+            start(seq, "allocation_set").channel(channel).sku(sku).location("location", location)
+                .field("quantity", quantity).end();
+            return;
+        }
+        start(seq, "fence_set").channel(channel).sku(sku).location("location", location)
+            .field("quantity", quantity).field("unused", unused).end();
     }
 
     @Override

@@ -31,16 +31,20 @@ public final class EventType
     public static final int KEY_BOUND = 23;
     public static final int KIT_SOLD = 24;
     public static final int RETENTION_SET = 25;
+    /** {@link #CHANNEL_CONFIGURED} that keeps the units open orders took from the channel's fences counted. */
+    public static final int CHANNEL_SET = 26;
+    /** {@link #ALLOCATION_SET} with the units of the fence its channel's open orders do not hold. */
+    public static final int FENCE_SET = 27;
     /** Not an engine event: written by recovery after a torn tail, naming the excerpts it voids. */
     public static final int TAIL_REPAIRED = 100;
 
-    public static final int MAX_ENGINE_TYPE = RETENTION_SET;
+    public static final int MAX_ENGINE_TYPE = FENCE_SET;
 
     private static final String[] NAMES = {
         null, "symbol", "safety_stock_set", "channel_configured", "allocation_set", "kit_defined", "order_reserved",
         "order_line", "line_picked", "line_shipped", "line_released", "line_returned", "order_status",
         "demand_refused", "sold", "incoming_set", "received", "inspected", "moved", "adjusted", "counted",
-        "transfer_shipped", "transfer_received", "key_bound", "kit_sold", "retention_set" };
+        "transfer_shipped", "transfer_received", "key_bound", "kit_sold", "retention_set", "channel_set", "fence_set" };
 
     private EventType()
     {

@@ -175,7 +175,7 @@ public final class ExcerptScanner
             case EventType.SAFETY_STOCK_SET, EventType.INSPECTED, EventType.MOVED, EventType.ADJUSTED,
                 EventType.COUNTED, EventType.RECEIVED, EventType.INCOMING_SET, EventType.TRANSFER_RECEIVED ->
                 readAhead.balance(excerpt.getInt(body), excerpt.getInt(body + 4));
-            case EventType.ALLOCATION_SET, EventType.SOLD ->
+            case EventType.ALLOCATION_SET, EventType.FENCE_SET, EventType.SOLD ->
                 readAhead.balance(excerpt.getInt(body + 4), excerpt.getInt(body + 8));
             case EventType.ORDER_LINE -> readAhead.balance(excerpt.getInt(body + 4), excerpt.getInt(body + 8));
             case EventType.TRANSFER_SHIPPED ->

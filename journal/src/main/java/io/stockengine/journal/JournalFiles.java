@@ -92,52 +92,121 @@ final class JournalFiles
         return files;
     }
 
+    /** A complete metadata header of some length, as Chronicle begins every cycle file (its 32-bit header word). */
+    private static boolean readableFirstHeader(final int word)
+    {
+        return (word & 0xC000_0000) == 0x4000_0000 && (word & 0x3FFF_FFFF) != 0;
+    }
+
     /**
-     * Deletes the newest cycle file when its first header was never written (its first page all zeros): a disk
-     * full at the moment Chronicle made the file leaves it so. It holds nothing, since nothing is written before that
-     * header; but every reader waited for the header to appear (Chronicle's 10 s timeout, again and again), so a
-     * restart took a minute (a tester: 55 s). Chronicle makes the file again at the first append. Call before the
-     * queue is opened, with the data directory's lock held.
+     * Checks the first header of every cycle file before Chronicle opens them. A writable queue that cannot read a
+     * file's first header in time renames the file aside ({@code .discard}) and starts the cycle afresh, and a
+     * reader waits for it for ever: the events of that file would be gone without a word (a tester zeroed the first
+     * page, or changed four bytes, and the engine started empty). So a damaged first header refuses the start.
+     * <p>
+     * One such file is not damage: the newest file all zeros, which a disk full at the moment Chronicle made the
+     * file leaves (nothing is written before that header). It holds nothing; with {@code deleteUnwritten} (the
+     * engine, with the data directory's lock held) it is deleted, since every reader waited for its header (a
+     * restart took a minute), and Chronicle makes it again at the first append. A reader of a live journal
+     * ({@code live}) skips the newest file's header while it is not complete and the file is seconds old: Chronicle
+     * may be making it now.
+     *
+     * @throws JournalCorruptedException naming the damaged files and what to do.
      */
-    static void deleteUnwrittenLastCycle(final Path journalDir, final Consumer<String> log)
+    static void requireReadableHeaders(final Path journalDir, final boolean deleteUnwritten, final boolean live,
+        final Consumer<String> log)
     {
         if (!Files.isDirectory(journalDir))
         {
             return;
         }
-        final Path newest;
-        try (Stream<Path> files = Files.list(journalDir))
+        final List<Path> files;
+        try (Stream<Path> list = Files.list(journalDir))
         {
-            newest = files.filter(f -> f.getFileName().toString().endsWith(CYCLE_SUFFIX)).sorted()
-                .reduce((older, newer) -> newer).orElse(null);
+            files = list.filter(f -> f.getFileName().toString().endsWith(CYCLE_SUFFIX)).sorted()
+                .collect(Collectors.toList());
         }
         catch (final IOException ex)
         {
-            return;
+            throw new UncheckedIOException("cannot list " + journalDir, ex);
         }
-        if (newest == null)
+        final List<String> damaged = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++)
         {
-            return;
-        }
-        final byte[] page = new byte[4096];
-        try (InputStream in = Files.newInputStream(newest))
-        {
-            final int read = in.readNBytes(page, 0, page.length);
-            for (int i = 0; i < read; i++)
+            final Path file = files.get(i);
+            final boolean newest = i == files.size() - 1;
+            try
             {
-                if (page[i] != 0)
+                final byte[] head = new byte[4];
+                try (InputStream in = Files.newInputStream(file))
                 {
-                    return;
+                    if (in.readNBytes(head, 0, 4) < 4)
+                    {
+                        // Shorter than a header: the size check that follows the queue's opening says it was cut.
+                        continue;
+                    }
+                }
+                final int word = (head[0] & 0xFF) | (head[1] & 0xFF) << 8 | (head[2] & 0xFF) << 16 | head[3] << 24;
+                if (readableFirstHeader(word) || newest && live && (word == 0 || word < 0) && beingMade(file))
+                {
+                    continue;
+                }
+                if (word == 0 && newest && allZeros(file))
+                {
+                    if (deleteUnwritten)
+                    {
+                        Files.delete(file);
+                        log.accept("recovery: deleted " + file + ", a journal file whose first header was never " +
+                            "written (a full disk when it was made): it held nothing");
+                    }
+                    continue;
+                }
+                damaged.add(word == 0 ? file.getFileName() + " (its first page is zeros, with data after it)" :
+                    String.format("%s (header word 0x%08x)", file.getFileName(), word));
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot read " + file, ex);
+            }
+        }
+        if (!damaged.isEmpty())
+        {
+            throw new JournalCorruptedException(String.format("journal file%s %s in %s: the first header is damaged, " +
+                "so the events in %s cannot be read (Chronicle would set %s aside and start afresh, and they would " +
+                "be lost without a word). Restore %s from a copy or backup; the engine will not start on %s, nor " +
+                "read %s", damaged.size() == 1 ? "" : "s", String.join(", ", damaged), journalDir,
+                damaged.size() == 1 ? "it" : "them", damaged.size() == 1 ? "the file" : "the files",
+                damaged.size() == 1 ? "it" : "them", damaged.size() == 1 ? "it" : "them",
+                damaged.size() == 1 ? "it" : "them"));
+        }
+    }
+
+    /**
+     * Chronicle completes a new file's first header right after making it, and a reader gives up on one that is not
+     * complete after 10 s: a newest file changed more recently than that may be one a live engine is making now.
+     */
+    private static boolean beingMade(final Path file) throws IOException
+    {
+        return System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis() < 10_000;
+    }
+
+    private static boolean allZeros(final Path file) throws IOException
+    {
+        final byte[] chunk = new byte[1 << 20];
+        try (InputStream in = Files.newInputStream(file))
+        {
+            for (int read = in.read(chunk); read >= 0; read = in.read(chunk))
+            {
+                for (int i = 0; i < read; i++)
+                {
+                    if (chunk[i] != 0)
+                    {
+                        return false;
+                    }
                 }
             }
-            Files.delete(newest);
-            log.accept("recovery: deleted " + newest + ", a journal file whose first header was never written (a " +
-                "full disk when it was made): it held nothing");
         }
-        catch (final IOException ex)
-        {
-            // Left as it is: opening the queue reports what is wrong with it.
-        }
+        return true;
     }
 
     /**

@@ -75,7 +75,7 @@ public final class JournaledEngine implements AutoCloseable
             }
             snapshot = snapshots.loadNewest(engineConfig, pages, log);
             final InventoryState state = snapshot != null ? snapshot.state() : new InventoryState(engineConfig, pages);
-            JournalFiles.deleteUnwrittenLastCycle(journalConfig.journalDir(), log);
+            JournalFiles.requireReadableHeaders(journalConfig.journalDir(), true, false, log);
             opened = Queues.open(journalConfig.journalDir(), journalConfig, false);
             queue = opened;
             JournalFiles.requireWhole(queue, false);

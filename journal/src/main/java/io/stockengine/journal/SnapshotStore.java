@@ -128,7 +128,7 @@ public final class SnapshotStore
         }
         try
         {
-            prune();
+            prune(file);
             pruneFailure = null;
         }
         catch (final IOException ex)
@@ -145,12 +145,37 @@ public final class SnapshotStore
         return pruneFailure;
     }
 
-    private void prune() throws IOException
+    /**
+     * Keeps the snapshot just written and the newest before it, {@code kept} in all. A file named for a later seq
+     * than the one just written is none of the engine's (the journal is not there yet: a file copied in, or garbage)
+     * and neither counts nor is deleted: counted, it pushed every snapshot the engine wrote out as soon as it was
+     * written (a tester), and a restart then had none to start from.
+     */
+    private void prune(final Path written) throws IOException
     {
-        final List<Path> files = list();
-        for (int i = kept; i < files.size(); i++)
+        final long writtenSeq = seqOf(written);
+        int keptSoFar = 0;
+        for (final Path file : list())
         {
-            Files.deleteIfExists(files.get(i));
+            final long seq;
+            try
+            {
+                seq = seqOf(file);
+            }
+            catch (final NumberFormatException ex)
+            {
+                continue;
+            }
+            if (seq > writtenSeq)
+            {
+                continue;
+            }
+            if (keptSoFar < kept)
+            {
+                keptSoFar++;
+                continue;
+            }
+            Files.deleteIfExists(file);
         }
     }
 

@@ -58,7 +58,8 @@ final class TailCommand implements Callable<Integer>
         try (SingleChronicleQueue queue = data.open(config))
         {
             final long first = JournalSeek.firstSeq(queue);
-            final long startSeq = startSeq(first, JournalSeek.end(queue).seq());
+            final long endSeq = JournalSeek.end(queue).seq();
+            final long startSeq = startSeq(first, endSeq);
             final EventJson json = new EventJson(out::println);
             if (first > 1)
             {
@@ -80,7 +81,20 @@ final class TailCommand implements Callable<Integer>
                     learned = reader.poll(symbols, JournalReader.DEFAULT_BATCH, startSeq - 1);
                 }
                 while (learned > 0);
-                reader.catchUp(json);
+                if (follow)
+                {
+                    reader.catchUp(json);
+                }
+                else
+                {
+                    // The journal as it stood when asked: a live one goes on growing while this prints, and "the
+                    // last 10" printed everything appended meanwhile (a tester got 191 lines).
+                    while (reader.poll(json, JournalReader.DEFAULT_BATCH, endSeq) > 0)
+                    {
+                        out.flush();
+                    }
+                    reader.catchUp(io.stockengine.engine.NoOpEventSink.INSTANCE);
+                }
                 out.flush();
                 warnTornTail(reader, err);
                 if (follow)

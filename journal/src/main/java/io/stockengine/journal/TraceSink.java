@@ -347,18 +347,19 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
 
     @Override
     public void channelConfigured(final long seq, final int channel, final long buffer, final int locationCount,
-        final int[] locations)
+        final int[] locations, final boolean keepsFencedUnits)
     {
         other();
     }
 
     @Override
-    public void allocationSet(final long seq, final int channel, final int sku, final int location, final long quantity)
+    public void allocationSet(final long seq, final int channel, final int sku, final int location,
+        final long quantity, final long unused)
     {
         other();
         if (at(sku, location))
         {
-            json.allocationSet(seq, channel, sku, location, quantity);
+            json.allocationSet(seq, channel, sku, location, quantity, unused);
             emit(seq);
         }
     }

@@ -30,9 +30,12 @@ class EventCodecTest
         final long[] quantities = new long[1000];
         java.util.Arrays.fill(ids, id);
         java.util.Arrays.fill(quantities, big);
-        sink.channelConfigured(seq++, id, big, 1000, ids);
-        sink.channelConfigured(seq++, id, 0, 0, ids);
-        sink.allocationSet(seq++, id, id, id, big);
+        sink.channelConfigured(seq++, id, big, 1000, ids, true);
+        sink.channelConfigured(seq++, id, 0, 0, ids, true);
+        sink.allocationSet(seq++, id, id, id, big, big);
+        // The forms of journals written before fences counted what orders hold from them.
+        sink.channelConfigured(seq++, id, big, 1000, ids, false);
+        sink.allocationSet(seq++, id, id, id, big, -1);
         sink.kitDefined(seq++, id, 1000, ids, quantities);
         sink.orderReserved(seq++, text, id, big, -big, id);
         sink.orderLine(seq++, text, id, id, id, big, big, -1, big);

@@ -391,6 +391,58 @@ class JournalRecoveryTest
         }
     }
 
+    /**
+     * A newest journal file whose first header is damaged (its first page zeroed, or four bytes of its header word
+     * changed) holds events: the engine used to delete the zeroed one as never written, and Chronicle set the other
+     * aside and started the cycle afresh; either way the engine started empty (a tester). Now it refuses, and the
+     * file stays as it was.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"first page zeroed", "header word changed"})
+    void shouldRefuseToStartOnAJournalFileWhoseFirstHeaderIsDamaged(final String damage) throws Exception
+    {
+        final Workload workload = new Workload(17);
+        final long[] clock = { 0 };
+        try (JournaledEngine engine = open(false, clock))
+        {
+            run(engine, workload, 1, 500, clock);
+        }
+        final java.nio.file.Path newest;
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(config(false).journalDir()))
+        {
+            newest = files.filter(f -> f.getFileName().toString().endsWith(".cq4")).max(java.util.Comparator.naturalOrder())
+                .orElseThrow();
+        }
+        final long size = java.nio.file.Files.size(newest);
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(newest.toFile(), "rw"))
+        {
+            if (damage.equals("first page zeroed"))
+            {
+                file.write(new byte[4096]);
+            }
+            else
+            {
+                file.write(new byte[] { 0x3b, (byte)0xbd, (byte)0x83, (byte)0xaa });
+            }
+        }
+        final JournalCorruptedException refused = assertThrows(JournalCorruptedException.class,
+            () -> open(false, clock).close());
+        assertTrue(refused.getMessage().contains(newest.getFileName() + (damage.equals("first page zeroed") ?
+            " (its first page is zeros, with data after it)" : " (header word 0xaa83bd3b)")), refused.getMessage());
+        assertTrue(refused.getMessage().contains("the first header is damaged"), refused.getMessage());
+        assertEquals(size, java.nio.file.Files.size(newest), "the file is left as it was");
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(config(false).journalDir()))
+        {
+            assertEquals(0, files.filter(f -> f.getFileName().toString().endsWith(".discard")).count(),
+                "nothing set aside");
+        }
+        // Older than a file a live engine could be making right now.
+        java.nio.file.Files.setLastModifiedTime(newest, java.nio.file.attribute.FileTime.fromMillis(
+            System.currentTimeMillis() - 60_000));
+        assertThrows(JournalCorruptedException.class,
+            () -> new DataDirOption().open(config(false)).close(), "nor does a tool read it");
+    }
+
     @Test
     void shouldRefuseToStartWhenTheMiddleOfTheJournalIsCorrupt() throws Exception
     {

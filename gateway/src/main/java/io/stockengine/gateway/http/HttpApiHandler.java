@@ -1008,15 +1008,12 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
 
     /**
      * The client ended its side after its last request: every request read is answered, and the connection closes
-     * after the last answer (at once when none is owed). An event stream goes on: its client may still read it.
+     * after the last answer (at once when none is owed). An event stream closes at once: its client closing is the
+     * only end it has, and the end of input is how the server learns of it.
      */
     private void endOfInput(final ChannelHandlerContext ctx)
     {
-        if (nextWrite == Long.MAX_VALUE)
-        {
-            return;
-        }
-        if (nextWrite == nextRequest)
+        if (nextWrite == Long.MAX_VALUE || nextWrite == nextRequest)
         {
             ctx.close();
             return;

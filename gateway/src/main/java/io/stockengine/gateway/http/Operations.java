@@ -43,6 +43,12 @@ public final class Operations
 
         /** Snapshots the disk refused to take (the follower went on after each). */
         long snapshotWriteFailures();
+
+        /** The journal failed: every command is refused until a restart. */
+        default boolean failed()
+        {
+            return false;
+        }
     }
 
     public Operations(final EngineAccess engine, final GatewayMetrics metrics, final JournalStats journal)
@@ -81,6 +87,10 @@ public final class Operations
             .callback(cb -> cb.call(journal.bytesWritten())).register(registry);
         GaugeWithCallback.builder().name("stock_journal_seq").help("Sequence number of the last journaled event")
             .callback(cb -> cb.call(journal.lastSeq())).register(registry);
+        // An alert's one number: a stopped journal otherwise looks like an idle server (its seq stops moving).
+        GaugeWithCallback.builder().name("stock_journal_failed")
+            .help("1 once the journal has failed (every command is refused until a restart), else 0")
+            .callback(cb -> cb.call(journal.failed() ? 1 : 0)).register(registry);
         GaugeWithCallback.builder().name("stock_snapshot_lag_events")
             .help("Events journaled but not yet in the snapshot follower's replica")
             .callback(cb -> cb.call(journal.snapshotLagEvents())).register(registry);

@@ -66,6 +66,7 @@ class OperationsTest
         assertTrue(sample(text, "stock_http_requests_total") >= 4, text);
         assertEquals(65_536, sample(text, "stock_ring_size"), text);
         assertEquals(server.journaledSeq(), sample(text, "stock_journal_seq"), text);
+        assertEquals(0, sample(text, "stock_journal_failed"), text);
         assertTrue(sample(text, "stock_journal_bytes_total") > 0, text);
         assertTrue(sample(text, "stock_connections") >= 1, text);
         for (final String name : List.of("stock_ring_in_flight", "stock_overloaded_total",
