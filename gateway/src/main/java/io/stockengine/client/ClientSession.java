@@ -504,12 +504,23 @@ final class ClientSession
         {
             final int length = frame.getIntLE(offset + FrameDescriptor.MESSAGE_LENGTH_OFFSET);
             decoder.wrap(frame, offset, length);
+            final Request request = pending.remove(decoder.correlationId());
             if (!decoder.parse())
             {
-                protocolError(ch);
-                return;
+                // The frame's framing checked out, so the messages after this one are where they should be: only
+                // this answer is unreadable (a row kind this client does not know, from a newer server, or a
+                // damaged body). Dropping the connection would resend what is safe to resend and meet it again.
+                if (request != null)
+                {
+                    request.completeExceptionally(new StockClientException(
+                        StockClientException.Kind.ANSWER_UNREADABLE, "the server answered " +
+                        ResultCode.name(decoder.code()) + " in a form this client cannot read (row kind " +
+                        decoder.rowKind() + ", " + length + " bytes): a server newer than this client?"));
+                }
+                protocolErrors.incrementAndGet();
+                offset += length;
+                continue;
             }
-            final Request request = pending.remove(decoder.correlationId());
             if (request != null)
             {
                 request.complete(CommandResult.decode(decoder, strings));

@@ -573,7 +573,10 @@ public final class StockClient implements AutoCloseable
         return session.connections();
     }
 
-    /** Result frames from the server that could not be parsed (each one closed the connection). */
+    /**
+     * Answers from the server that could not be read: a broken frame (which closes the connection) or a single
+     * unreadable answer (which fails its command with {@link StockClientException.Kind#ANSWER_UNREADABLE}).
+     */
     public long protocolErrors()
     {
         return session.protocolErrors();

@@ -43,7 +43,13 @@ public final class StockClientException extends RuntimeException
          * hold (a wide availability or stock query): the answer was skipped, and the message names its result code.
          * The command was decided as that code says; the connection and the other commands go on.
          */
-        ANSWER_TOO_LARGE
+        ANSWER_TOO_LARGE,
+        /**
+         * The server answered in a form this client cannot read (a row kind it does not know, from a newer server):
+         * the message names the result code; the command was decided as that code says. The connection and the
+         * other commands go on; {@link StockClient#protocolErrors} counts it.
+         */
+        ANSWER_UNREADABLE
     }
 
     private final Kind kind;

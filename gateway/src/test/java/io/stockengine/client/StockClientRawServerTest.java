@@ -28,8 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import io.stockengine.engine.CommandType;
+import io.stockengine.engine.ResultCode;
 import io.stockengine.gateway.binary.CommandDescriptor;
 import io.stockengine.gateway.binary.FrameDescriptor;
+import io.stockengine.gateway.binary.ResultDescriptor;
+import io.stockengine.gateway.binary.RowKind;
 
 /**
  * The client against a plain socket standing in for the server, which reads the client's bytes only when the test
@@ -183,6 +186,62 @@ class StockClientRawServerTest
             "a keyless policy goes with a key of the client's, so its resend is answered as a replay");
         assertNull(((Request)keyless).key, "a movement keeps the caller's choice of no key");
         assertFalse(keyed.isDone() || policy.isDone(), "they wait for their answers");
+    }
+
+    /** A result message with no strings and no rows, of the given row kind. */
+    private static void result(final ByteBuffer frame, final int type, final int code, final int rowKind,
+        final long correlationId)
+    {
+        final int start = frame.position();
+        frame.putInt(ResultDescriptor.MIN_LENGTH).put((byte)type).put((byte)code).put((byte)0).put((byte)rowKind)
+            .putLong(correlationId).putLong(7).putLong(0).putInt(0).putInt(0).putInt(0).putInt(0);
+        for (int i = 0; i < ResultDescriptor.STRING_COUNT; i++)
+        {
+            frame.put((byte)0);
+        }
+        assertEquals(ResultDescriptor.MIN_LENGTH, frame.position() - start);
+    }
+
+    /**
+     * An answer this client cannot read (a row kind from a newer server) fails its own command, naming its code,
+     * and the answer after it in the same frame is read: the client used to drop the connection, resend what is
+     * safe and meet the same answer again.
+     */
+    @Test
+    void shouldFailOnlyTheCommandWhoseAnswerItCannotRead() throws Exception
+    {
+        listen();
+        client = StockClient.builder().port(listener.getLocalPort()).requestTimeout(Duration.ofSeconds(30))
+            .heartbeatSeconds(0).connect();
+        final Socket server = accept();
+        final CompletableFuture<CommandResult> stock = client.queryStock("A-1");
+        final CompletableFuture<CommandResult> kit = client.queryKit("K-1");
+        final DataInputStream in = new DataInputStream(server.getInputStream());
+        final Set<Long> ids = new HashSet<>();
+        while (ids.size() < 2)
+        {
+            readMessages(in, ids, -1);
+        }
+        final long stockId = ((Request)stock).correlationId;
+        final long kitId = ((Request)kit).correlationId;
+        final ByteBuffer frame = ByteBuffer.allocate(FrameDescriptor.HEADER_LENGTH + 2 * ResultDescriptor.MIN_LENGTH)
+            .order(ByteOrder.LITTLE_ENDIAN);
+        frame.putInt(frame.capacity() - FrameDescriptor.LENGTH_FIELD_LENGTH).put((byte)FrameDescriptor.VERSION)
+            .put((byte)FrameDescriptor.KIND_RESULTS).putShort((short)0);
+        result(frame, CommandType.QUERY_STOCK, ResultCode.OK, 99, stockId);
+        result(frame, CommandType.QUERY_KIT, ResultCode.NOT_FOUND, RowKind.KIT, kitId);
+        server.getOutputStream().write(frame.array());
+        server.getOutputStream().flush();
+
+        final ExecutionException unreadable = assertThrows(ExecutionException.class,
+            () -> stock.get(30, TimeUnit.SECONDS));
+        final StockClientException cause = assertInstanceOf(StockClientException.class, unreadable.getCause());
+        assertEquals(StockClientException.Kind.ANSWER_UNREADABLE, cause.kind());
+        assertTrue(cause.getMessage().startsWith("the server answered OK in a form this client cannot read (row " +
+            "kind 99"), cause.getMessage());
+        assertEquals(ResultCode.NOT_FOUND, kit.get(30, TimeUnit.SECONDS).code(), "the next answer is read");
+        assertEquals(1, client.connections(), "the connection stayed");
+        assertEquals(1, client.protocolErrors());
     }
 
     /**
