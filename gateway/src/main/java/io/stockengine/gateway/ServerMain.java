@@ -179,15 +179,15 @@ public final class ServerMain implements Callable<Integer>
         error.printStackTrace(err);
     }
 
+    /** Always three digits of milliseconds, so the lines of a log line up ({@code Instant.toString} drops them). */
+    private static final java.time.format.DateTimeFormatter LOG_TIME = java.time.format.DateTimeFormatter
+        .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
     /**
      * One line of the server's log on standard output, after the wall-clock time (UTC, to the millisecond) it was
      * written at: an operator reading it after an incident needs to know when recovery ended or a stop began. Never
      * called on the logic thread, which does not log.
      */
-    /** Always three digits of milliseconds, so the lines of a log line up ({@code Instant.toString} drops them). */
-    private static final java.time.format.DateTimeFormatter LOG_TIME = java.time.format.DateTimeFormatter
-        .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
-
     static void log(final String line)
     {
         System.out.println(LOG_TIME.format(java.time.Instant.now()) + " " + line);
@@ -210,7 +210,15 @@ public final class ServerMain implements Callable<Integer>
                 "the HTTP port " + config.httpPort + " is already in use (by another engine or program); pick " +
                     "another with --http-port";
         }
-        if (message != null && message.contains("Cannot assign requested address"))
+        if (message != null && message.contains("Unable to claim exclusive"))
+        {
+            // The engine holds the data directory's lock, so no other engine holds Chronicle's: its table is damaged.
+            return "the journal's metadata file (" + config.dataDir.resolve("journal").resolve("metadata.cq4t") +
+                ") cannot be locked (" + message + "): no other engine can hold it, so it is most likely damaged. " +
+                "It holds only Chronicle's bookkeeping: with nothing else using the journal, move it aside and " +
+                "start again with the --roll-cycle the journal was made with (Chronicle makes the file anew)";
+        }
+                if (message != null && message.contains("Cannot assign requested address"))
         {
             return "--host " + config.host + " is not an address of this machine";
         }

@@ -151,6 +151,8 @@ class ServerMainTest
         final GatewayConfig config = configure("--host", "999.1.1.1", "--http-port", "18081", "--tcp-port", "19091");
         assertEquals("--host 999.1.1.1 is not an address this machine can listen on",
             ServerMain.startFailure(new java.nio.channels.UnresolvedAddressException(), config));
+        assertTrue(ServerMain.startFailure(new IllegalStateException("Unable to claim exclusive exclusive lock on " +
+            "file /d/journal/metadata.cq4t"), config).contains("most likely damaged"));
         assertEquals("the HTTP port 18081 is already in use (by another engine or program); pick another with " +
             "--http-port", ServerMain.startFailure(new java.net.BindException("Address already in use"), config));
         assertEquals("the journal cannot be written: /d/journal is not writable by this user",
