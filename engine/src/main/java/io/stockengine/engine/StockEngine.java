@@ -1947,6 +1947,7 @@ public final class StockEngine
         {
             c.rowSku[row] = null;
             c.rowLocation[row] = state.symbolName(EventSink.SYMBOL_LOCATION, locations[i]);
+            c.itemTotals[row] = 0;
             c.rowValues[row++] = 0;
         }
         final int[] fenced = channel < 0 ? null : channels.fencedBalances(channel);
@@ -1955,6 +1956,9 @@ public final class StockEngine
             final int b = fenced[i];
             c.rowSku[row] = state.symbolName(EventSink.SYMBOL_SKU, balances.sku(b));
             c.rowLocation[row] = state.symbolName(EventSink.SYMBOL_LOCATION, balances.location(b));
+            // The fence's quantity as configured, held by the channel's orders included: a seller can send the
+            // configuration back as it is.
+            c.itemTotals[row] = channels.allocated(channel, b);
             c.rowValues[row++] = Math.max(0, channels.fence(channel, b));
         }
         c.status = locationCount;

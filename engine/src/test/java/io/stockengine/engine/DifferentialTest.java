@@ -275,9 +275,9 @@ class DifferentialTest
                         r.rowValues[row * stride + f]);
                 }
             }
-            if (r.type == CommandType.QUERY_AVAILABILITY)
+            if (r.type == CommandType.QUERY_AVAILABILITY || r.type == CommandType.QUERY_CHANNEL)
             {
-                for (int i = 0; i < r.lineCount; i++)
+                for (int i = 0, n = r.type == CommandType.QUERY_CHANNEL ? r.rowCount : r.lineCount; i < n; i++)
                 {
                     check("itemTotals[" + i + "]", e.itemTotals[i], r.itemTotals[i]);
                 }

@@ -1658,7 +1658,6 @@ final class ReferenceModel
         writeTransfer(c, transfer);
     }
 
-    /** Buffer in outTime, location count in status, rows: the sourcing locations, then each ring-fence left. */
     private void queryKit(final Command c)
     {
         final LinkedHashMap<String, Long> components = c.sku == null ? null : kits.get(c.sku);
@@ -1678,6 +1677,10 @@ final class ReferenceModel
         c.rowCount = row;
     }
 
+    /**
+     * Buffer in outTime, location count in status, rows: the sourcing locations, then each ring-fence's unused
+     * units, with its quantity as the row's item.
+     */
     private void queryChannel(final Command c)
     {
         final Channel ch = channels.get(c.channel);
@@ -1693,6 +1696,7 @@ final class ReferenceModel
         {
             c.rowSku[row] = null;
             c.rowLocation[row] = location;
+            c.itemTotals[row] = 0;
             c.rowValues[row++] = 0;
         }
         for (final Map.Entry<String, Long> fence : ch.fences.entrySet())
@@ -1700,6 +1704,7 @@ final class ReferenceModel
             final int at = fence.getKey().indexOf('@');
             c.rowSku[row] = fence.getKey().substring(0, at);
             c.rowLocation[row] = fence.getKey().substring(at + 1);
+            c.itemTotals[row] = ch.allocated.get(fence.getKey());
             c.rowValues[row++] = fence.getValue();
         }
         c.rowCount = row;

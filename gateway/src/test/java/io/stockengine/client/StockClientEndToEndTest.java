@@ -320,6 +320,9 @@ class StockClientEndToEndTest
         assertEquals("WH2", policy.rowLocation(1));
         assertEquals("A-1", policy.rowSku(2));
         assertEquals(2, policy.value(2, CommandResult.CHANNEL_UNUSED), "unused fence");
+        assertEquals(3, policy.itemCount(), "one item per row");
+        assertEquals(0, policy.itemTotal(1), "a location row's");
+        assertEquals(2, policy.itemTotal(2), "the fence's quantity");
 
         receive("A-1", "WH1", 10);
         receive("A-1", "WH2", 5);

@@ -39,7 +39,7 @@ public final class ResultEncoder
         final int start = buffer.writerIndex();
         final int kind = RowKind.of(c.type, c.result);
         final int rows = kind == RowKind.NONE ? 0 : c.rowCount;
-        final int items = kind == RowKind.AVAILABILITY ? c.lineCount : 0;
+        final int items = kind == RowKind.AVAILABILITY ? c.lineCount : kind == RowKind.CHANNEL ? rows : 0;
         header(buffer, start, c.type, c.correlationId, c.result, c.replayed, kind);
         buffer.setLongLE(start + SEQ_OFFSET, c.seq);
         buffer.setLongLE(start + OUT_TIME_OFFSET, c.outTime);

@@ -492,6 +492,7 @@ final class Responses
                 json.writeStartObject();
                 json.writeStringField("sku", c.rowSku[row]);
                 json.writeStringField("location", c.rowLocation[row]);
+                json.writeNumberField("quantity", c.itemTotals[row]);
                 json.writeNumberField("unused", c.rowValues[row]);
                 json.writeEndObject();
             }

@@ -319,7 +319,8 @@ class BinaryCodecTest
             System.arraycopy(expected.rowValues, row * stride, values, 0, stride);
             assertArrayEquals(values, actual.rows().get(row).values(), what);
         }
-        final long[] items = new long[kind == RowKind.AVAILABILITY ? expected.lineCount : 0];
+        final long[] items = new long[kind == RowKind.AVAILABILITY ? expected.lineCount :
+            kind == RowKind.CHANNEL ? rows : 0];
         System.arraycopy(expected.itemTotals, 0, items, 0, items.length);
         assertArrayEquals(items, actual.items(), what);
     }

@@ -226,7 +226,8 @@ class IdempotencyTest
         again.assertOk(200);
         assertEquals(first.body(), again.body(), "the same answer, with the seq of the configuration in force");
         assertEquals(7L, available("ID-CH", "id-web"), "the used part of the fence stays used");
-        assertTrue(server.get("/v1/channels/id-fch").body().contains("\"unused\":1"));
+        assertTrue(server.get("/v1/channels/id-fch").body().contains("\"quantity\":3,\"unused\":1"),
+            "the fence as configured, and what the channel's orders have not taken of it");
     }
 
     private long available(final String sku, final String channel)
