@@ -26,6 +26,12 @@ public final class Channels
     private final Long2LongHashMap fences = new Long2LongHashMap(64, 0.65f, -1L);
     private int[][] fencedBalances = new int[16][];
     private int[] fencedBalanceCount = new int[16];
+    /**
+     * channel << 32 | balance -> units the channel's open orders hold that they took from its fences there (their
+     * lines' fenced units, which never exceed what a line still holds). Derived from the order book: kept by the
+     * line events, rebuilt when a snapshot is loaded, in neither the snapshot nor the state hash.
+     */
+    private final Long2LongHashMap held = new Long2LongHashMap(64, 0.65f, 0L);
     /** channel << 32 | balance -> units the channel's configuration fenced there, before any order took some. */
     private final Long2LongHashMap allocated = new Long2LongHashMap(64, 0.65f, -1L);
     /**
@@ -207,6 +213,44 @@ public final class Channels
             fences.put(k, units + delta);
             balances.add(b, Balances.FENCED, delta);
         }
+    }
+
+    /** @return the units the channel's open orders hold at the balance that they took from its fences. */
+    public long held(final int channel, final int b)
+    {
+        return held.get(key(channel, b));
+    }
+
+    void addHeld(final int channel, final int b, final long delta)
+    {
+        final long k = key(channel, b);
+        final long units = held.get(k) + delta;
+        if (units == 0)
+        {
+            held.remove(k);
+        }
+        else
+        {
+            held.put(k, units);
+        }
+    }
+
+    /** The channel's orders hold nothing from its fences any more (an older journal's reconfiguration). */
+    void forgetHeld(final int channel)
+    {
+        final Long2LongHashMap.KeyIterator keys = held.keySet().iterator();
+        while (keys.hasNext())
+        {
+            if ((int)(keys.nextValue() >>> 32) == channel)
+            {
+                keys.remove();
+            }
+        }
+    }
+
+    void clearHeld()
+    {
+        held.clear();
     }
 
     /** @return the units the channel's configuration fenced at the balance (held by orders included), or -1. */

@@ -43,6 +43,8 @@ public final class InventoryState implements EventSink
     /** The last line event applied released units (a cancel) rather than shipping them: see orderStatus. */
     private boolean lastLineReleased;
     private int answerOrder = -1;
+    /** The order of the line event being applied (set by {@link #lineOf}). */
+    private int lineOrder = -1;
     private long answerOrderSeq;
     private long answerOrderCorrelation;
     private int answerTransfer = -1;
@@ -255,6 +257,7 @@ public final class InventoryState implements EventSink
         state.orders.read(in);
         state.orders.linkBalances(state.balances);
         state.channels.read(in, version > SNAPSHOT_VERSION_WITHOUT_ALLOCATIONS);
+        state.orders.rebuildHeld(state.channels);
         state.kits.read(in, version > SNAPSHOT_VERSION_WITHOUT_RETENTION);
         state.transfers.read(in);
         state.incoming.read(in);
@@ -308,6 +311,7 @@ public final class InventoryState implements EventSink
             // A configuration of an older journal: its fences started full, so the units its open orders took from
             // the old fences were not to be given back into them.
             orders.forgetFences(channel);
+            channels.forgetHeld(channel);
         }
     }
 
@@ -361,6 +365,7 @@ public final class InventoryState implements EventSink
             if (fenced > 0)
             {
                 channels.changeFence(balances, orders.channel(order), b, -fenced);
+                channels.addHeld(orders.channel(order), b, fenced);
             }
         }
     }
@@ -370,6 +375,7 @@ public final class InventoryState implements EventSink
         lastSeq = seq;
         final int order = orders.find(orderId);
         orders.lastSeq(order, seq);
+        lineOrder = order;
         answerOrder = order;
         answerOrderSeq = seq;
         answerOrderCorrelation = lastCorrelationId;
@@ -407,6 +413,15 @@ public final class InventoryState implements EventSink
         {
             balances.add(b, Balances.RESERVED, -fromReserved);
             balances.add(b, Balances.PICKED, -fromPicked);
+            // Shipped units are counted as the unfenced ones first: the line keeps fenced units up to what it still
+            // holds, which a release can give back.
+            final long fenced = orders.lineValue(line, OrderBook.L_FENCED);
+            final long holds = Math.min(fenced, orders.lineReserved(line) + orders.lineValue(line, OrderBook.L_PICKED));
+            if (holds < fenced)
+            {
+                orders.lineValue(line, OrderBook.L_FENCED, holds);
+                channels.addHeld(orders.channel(lineOrder), b, holds - fenced);
+            }
         }
     }
 
@@ -422,16 +437,25 @@ public final class InventoryState implements EventSink
         }
         orders.lineAdd(line, OrderBook.L_PICKED, -fromPicked);
         orders.lineAdd(line, OrderBook.L_CANCELLED, fromReserved + fromPicked);
-        orders.lineAdd(line, OrderBook.L_FENCED, -fenceRestored);
         final int b = stockOf(line);
         if (b >= 0)
         {
             balances.add(b, Balances.RESERVED, -fromReserved);
             balances.add(b, Balances.PICKED, -fromPicked);
             balances.add(b, Balances.SELLABLE, fromReserved + fromPicked);
+            // Released units are counted as the fenced ones first, given back to the fence or not (no fence there,
+            // or one already full): the line holds the rest.
+            final int channel = orders.channel(lineOrder);
+            final long fenced = orders.lineValue(line, OrderBook.L_FENCED);
+            final long leaving = Math.min(fromReserved + fromPicked, fenced);
+            if (leaving > 0)
+            {
+                orders.lineAdd(line, OrderBook.L_FENCED, -leaving);
+                channels.addHeld(channel, b, -leaving);
+            }
             if (fenceRestored > 0)
             {
-                channels.changeFence(balances, orders.channel(orders.find(orderId)), b, fenceRestored);
+                channels.changeFence(balances, channel, b, fenceRestored);
             }
         }
     }

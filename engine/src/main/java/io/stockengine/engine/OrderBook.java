@@ -747,29 +747,31 @@ public final class OrderBook
     }
 
     /**
-     * Adds up, per balance, the units the channel's orders hold that they took from its ring-fences: each line's
-     * fenced units not given back, at most what it still holds (reserved or picked). A walk of the whole book, on a
-     * channel's reconfiguration only (an administrative command, not traffic).
+     * Rebuilds what each channel's orders hold from its fences ({@link Channels#held}) after a snapshot load, with
+     * every line's fenced units at most what it still holds (snapshots of older builds kept more: the fenced units of
+     * units since shipped). A walk of the whole book, once per load.
      */
-    void heldFromFences(final int channel, final org.agrona.collections.Long2LongHashMap held)
+    void rebuildHeld(final Channels channels)
     {
+        channels.clearHeld();
         for (int o = 0; o < orderHigh; o++)
         {
-            if (status(o) != OrderStatus.NONE && channel(o) == channel)
+            if (status(o) == OrderStatus.NONE)
             {
-                final int first = firstLine(o);
-                for (int n = 0, count = lineCount(o); n < count; n++)
+                continue;
+            }
+            final int first = firstLine(o);
+            for (int n = 0, count = lineCount(o); n < count; n++)
+            {
+                final int line = first + n;
+                final long fenced = lineValue(line, L_FENCED);
+                if (fenced > 0 && lineValue(line, L_FACTOR) != 0)
                 {
-                    final int line = first + n;
-                    final long fenced = lineValue(line, L_FENCED);
-                    if (fenced > 0 && lineValue(line, L_FACTOR) != 0)
+                    final long holds = Math.min(fenced, lineReserved(line) + lineValue(line, L_PICKED));
+                    lineValue(line, L_FENCED, holds);
+                    if (holds > 0)
                     {
-                        final long holds = Math.min(fenced, lineReserved(line) + lineValue(line, L_PICKED));
-                        if (holds > 0)
-                        {
-                            final int b = lineBalance(line);
-                            held.put(b, held.get(b) + holds);
-                        }
+                        channels.addHeld(channel(o), lineBalance(line), holds);
                     }
                 }
             }

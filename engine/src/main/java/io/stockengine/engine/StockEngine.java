@@ -34,8 +34,6 @@ public final class StockEngine
     private int[] placed = new int[16];
     private long[] take = new long[16];
     private int[] intScratch = new int[16];
-    /** Per balance, the units a channel's open orders hold from its fences; reused by every reconfiguration. */
-    private final Long2LongHashMap heldScratch = new Long2LongHashMap(0);
     private long[] longScratch = new long[16];
 
     private static final String[] NO_CHANNELS = new String[0];
@@ -788,8 +786,20 @@ public final class StockEngine
         final int b = orders.lineBalance(line);
         final int channel = orders.channel(order);
         final long fence = channels.fence(channel, b);
-        // Never past the fence's quantity: a fence set smaller than what the orders held gives back only up to it.
-        return fence < 0 ? 0 : Math.min(Math.min(released, fenced), channels.allocated(channel, b) - fence);
+        if (fence < 0)
+        {
+            return 0;
+        }
+        final long leaving = Math.min(released, fenced);
+        final long quantity = channels.allocated(channel, b);
+        if (quantity < 0)
+        {
+            // A fence restored from a snapshot older than fence quantities: the rule of its time, no cap.
+            return leaving;
+        }
+        // A fence's unused units and what the channel's orders still hold from it never pass its quantity: one set
+        // below what the orders held gives back only what brings it to its quantity, whichever order releases.
+        return Math.max(0, Math.min(leaving, quantity - fence - (channels.held(channel, b) - leaving)));
     }
 
     // ---- orders ----
@@ -1679,15 +1689,13 @@ public final class StockEngine
         // A fence is the channel's whole ring-fence at its SKU x location: what its open orders took from its fences
         // there counts, so a configuration sent again with another buffer, or the same fence in another, does not
         // fence those units a second time.
-        heldScratch.clear();
-        orders.heldFromFences(channel, heldScratch);
         out.channelConfigured(next(), channel, c.quantity, locationCount, intScratch, true);
         for (int i = locationCount; i < c.lineCount; i++)
         {
             final int sku = intern(EventSink.SYMBOL_SKU, c.lineSku[i]);
             final int location = intern(EventSink.SYMBOL_LOCATION, c.lineLocation[i]);
             final int b = balances.find(sku, location);
-            final long held = b < 0 ? 0 : heldScratch.get(b);
+            final long held = b < 0 ? 0 : channels.held(channel, b);
             out.allocationSet(next(), channel, sku, location, c.lineQuantity[i],
                 Math.max(0, c.lineQuantity[i] - held));
         }

@@ -737,7 +737,8 @@ final class ReferenceModel
     private long heldFromFences(final String channel, final String sku, final String location)
     {
         long held = 0;
-        for (final Order order : orders.values())
+        // Only open orders hold anything: a finished one's parts count no fenced units.
+        for (final Order order : openBySku.getOrDefault(sku, Set.of()))
         {
             if (!order.channel.equals(channel))
             {
@@ -1027,6 +1028,11 @@ final class ReferenceModel
                 line.picked -= fromPicked;
                 line.reserved -= fromReserved;
                 line.shipped += quantity;
+                // Shipped units are the unfenced ones first: a part keeps fenced units up to what it still holds.
+                for (final Part part : line.parts)
+                {
+                    part.fencedLeft = Math.min(part.fencedLeft, (line.reserved + line.picked) * part.factor);
+                }
                 emitLine(line, "lineShipped");
             }
             default -> release(order, line, quantity, "lineReleased");
@@ -1035,8 +1041,8 @@ final class ReferenceModel
 
     /**
      * Cancel or expiry: reserved first, then picked, back to sellable, giving back ring-fence: only into a fence the
-     * channel still has at that SKU x location, only units the part took from a fence, and never past the fence's
-     * configured quantity.
+     * channel still has at that SKU x location, only units the part took from a fence, and never so far that the
+     * fence's unused units and what the channel's orders hold from it pass its quantity.
      */
     private void release(final Order order, final Line line, final long quantity, final String event)
     {
@@ -1050,13 +1056,17 @@ final class ReferenceModel
             b.buckets[Bucket.PICKED] -= fromPicked * part.factor;
             b.buckets[Bucket.SELLABLE] += quantity * part.factor;
             final String key = fenceKey(part.sku, line.location);
+            // Released units are the fenced ones first; they go back into the fence, if the channel has one there,
+            // only as far as its unused units and what its orders still hold stay within its quantity.
+            final long leaving = Math.min(quantity * part.factor, part.fencedLeft);
             if (ch != null && ch.fences.containsKey(key))
             {
-                final long restored = Math.min(Math.min(quantity * part.factor, part.fencedLeft),
-                    ch.allocated.get(key) - ch.fences.get(key));
-                part.fencedLeft -= restored;
+                final long held = heldFromFences(order.channel, part.sku, line.location);
+                final long restored = Math.max(0, Math.min(leaving,
+                    ch.allocated.get(key) - ch.fences.get(key) - (held - leaving)));
                 ch.fences.put(key, ch.fences.get(key) + restored);
             }
+            part.fencedLeft -= leaving;
         }
         line.reserved -= fromReserved;
         line.picked -= fromPicked;
@@ -1826,6 +1836,43 @@ final class ReferenceModel
      */
     String checkInvariants(final Set<String> skus)
     {
+        // A fence's unused units never pass its quantity less what the channel's orders hold from it.
+        for (final Map.Entry<String, Channel> channel : channels.entrySet())
+        {
+            for (final Map.Entry<String, Long> fence : channel.getValue().fences.entrySet())
+            {
+                final int at = fence.getKey().indexOf('@');
+                if (skus == null || skus.contains(fence.getKey().substring(0, at)))
+                {
+                    final long held = heldFromFences(channel.getKey(), fence.getKey().substring(0, at),
+                        fence.getKey().substring(at + 1));
+                    final long quantity = channel.getValue().allocated.get(fence.getKey());
+                    if (fence.getValue() < 0 || fence.getValue() > Math.max(0, quantity - held))
+                    {
+                        return "fence " + channel.getKey() + " " + fence.getKey() + ": " + fence.getValue() +
+                            " unused of " + quantity + " with " + held + " held";
+                    }
+                }
+            }
+        }
+        if (skus == null)
+        {
+            // Nor does a part count more fenced units than it holds.
+            for (final Order order : orders.values())
+            {
+                for (final Line line : order.lines)
+                {
+                    for (final Part part : line.parts)
+                    {
+                        if (part.fencedLeft < 0 || part.fencedLeft > (line.reserved + line.picked) * part.factor)
+                        {
+                            return "order " + order.id + " line " + line.sku + ": " + part.fencedLeft +
+                                " fenced units of " + part.sku + " beyond what it holds";
+                        }
+                    }
+                }
+            }
+        }
         final Set<String> checked = skus == null ? balances.keySet() : skus;
         final Set<Order> holding = new LinkedHashSet<>();
         if (skus == null)

@@ -239,6 +239,37 @@ class StockEngineTest
         assertEquals(7, availability("other", "A"), "3 unused, the fence's quantity");
     }
 
+    /**
+     * A fence set below what the channel's orders hold fills, as they release, only as far as its unused units and
+     * what the orders still hold stay within its quantity, whichever order releases first (a reviewer: cancelling one
+     * of two orders filled it while the other still held fenced units, and a later buffer-only PUT then emptied it).
+     */
+    @Test
+    void shouldNotFillAFenceSetBelowWhatOrdersHoldPastItsQuantity()
+    {
+        receive("A", "L0", 10);
+        configureChannel("other", 0, new String[] { "L0" });
+        assertOk(cmd(CONFIGURE_CHANNEL).channel("mkt").qty(0).qty2(1).line(null, "L0", 0).line("A", "L0", 4).run());
+        assertOk(reserve("o1", "mkt", 0).line("A", "L0", 2).run());
+        assertOk(reserve("o2", "mkt", 0).line("A", "L0", 2).run());
+        assertOk(cmd(CONFIGURE_CHANNEL).channel("mkt").qty(0).qty2(1).line(null, "L0", 0).line("A", "L0", 1).run());
+        assertEquals(6, availability("other", "A"), "o1 and o2 hold 4 fenced units, over the fence of 1");
+
+        assertOk(cmd(CANCEL).order("o1").run());
+        assertEquals(8, availability("other", "A"), "o2 still holds 2 of the fence of 1: nothing goes back into it");
+        assertOk(cmd(CONFIGURE_CHANNEL).channel("mkt").qty(1).qty2(1).line(null, "L0", 0).line("A", "L0", 1).run());
+        assertEquals(8, availability("other", "A"), "a buffer-only PUT changes no fence");
+
+        assertOk(cmd(PICK).order("o2").run());
+        assertOk(cmd(SHIP).order("o2").run());
+        assertEquals(8, availability("other", "A"), "o2's 2 units left; the fence stays at 0 unused");
+        assertOk(reserve("o3", "mkt", 0).line("A", "L0", 3).run());
+        assertOk(cmd(CANCEL).order("o3").run());
+        assertEquals(8, availability("other", "A"), "o3 took nothing fenced: the fence had nothing unused");
+        assertOk(cmd(CONFIGURE_CHANNEL).channel("mkt").qty(0).qty2(1).line(null, "L0", 0).line("A", "L0", 2).run());
+        assertEquals(6, availability("other", "A"), "a fence of 2 that no order holds: 2 unused");
+    }
+
     @Test
     void shouldExpireInOrderOfExpiryTimeThenReservation()
     {
