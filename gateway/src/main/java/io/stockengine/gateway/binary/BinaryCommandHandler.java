@@ -48,8 +48,6 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
     private static final CommandCallback REPLY = BinaryCommandHandler::reply;
     private static final int STRING_CACHE_SLOTS = 256;
     private static final int INITIAL_REPLY_BYTES = 1024;
-    /** How long a connection closing on a protocol error waits for the client to end its side after ours. */
-    static final long LINGER_MILLIS = 2_000;
 
     private final CommandPublisher publisher;
     private final GatewayMetrics metrics;
@@ -59,6 +57,8 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
     private final AsciiStringCache strings = new AsciiStringCache(STRING_CACHE_SLOTS);
     /** Commands published and not yet answered: incremented by the filler, decremented by the reply thread. */
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** How long a connection closing on a protocol error waits for the client to end its side after ours. */
+    private final long lingerSeconds;
     /**
      * Commands whose answers are not yet in the outbox. Unlike {@link #inFlight} it falls only after the answer is in
      * the outbox, so a connection closing on a protocol error can tell that every answer it owes is written.
@@ -101,6 +101,9 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
         this.publisher = publisher;
         this.metrics = metrics;
         this.maxInFlight = config.maxInFlightPerConnection;
+        // As long as a silent connection is kept: the answers may still be on their way to a client that reads
+        // slowly, and closing while it sends would reset the connection and throw them away.
+        this.lingerSeconds = Math.max(1, config.idleTimeoutSeconds);
         this.resumeInFlight = config.maxInFlightPerConnection / 2;
     }
 
@@ -335,7 +338,7 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
     /**
      * Closes on a protocol error: as {@link #closeWhenAnswered}, but the client's input goes on being read (the
      * decoder drops it) until the answers are written, the end of the stream is sent, and the client ends its side
-     * or {@link #LINGER_MILLIS} pass.
+     * or the idle timeout passes.
      */
     private void closeLingering()
     {
@@ -393,7 +396,7 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
                 return;
             }
             duplex.shutdownOutput().addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-            ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            ctx.executor().schedule(() -> ctx.close(), lingerSeconds, TimeUnit.SECONDS);
         });
     }
 
