@@ -67,6 +67,10 @@ public final class ServerMain implements Callable<Integer>
     @Option(names = "--io-threads", description = "Netty IO threads (default: 2)")
     Integer ioThreads;
 
+    @Option(names = "--transport", description = "epoll or nio (default: epoll where available; see " +
+        "binary-protocol.md, End of input)")
+    String transport;
+
     @Option(names = "--max-body-bytes", description = "largest HTTP body (default: 1048576)")
     Integer maxBodyBytes;
 
@@ -387,6 +391,7 @@ public final class ServerMain implements Callable<Integer>
         }
         config.tickIntervalMillis = tickIntervalMillis != null ? tickIntervalMillis : config.tickIntervalMillis;
         config.ioThreads = ioThreads != null ? ioThreads : config.ioThreads;
+        config.transport = transport != null ? transport : config.transport;
         config.maxBodyBytes = maxBodyBytes != null ? maxBodyBytes : config.maxBodyBytes;
         config.maxHeaderBytes = maxHeaderBytes != null ? maxHeaderBytes : config.maxHeaderBytes;
         config.maxConnections = maxConnections != null ? maxConnections : config.maxConnections;
@@ -442,6 +447,7 @@ public final class ServerMain implements Callable<Integer>
                     case "journal-thread" -> config.journalThread = value;
                     case "tick-interval-ms" -> config.tickIntervalMillis = Long.parseLong(value);
                     case "io-threads" -> config.ioThreads = Integer.parseInt(value);
+                    case "transport" -> config.transport = value;
                     case "max-body-bytes" -> config.maxBodyBytes = Integer.parseInt(value);
                     case "max-header-bytes" -> config.maxHeaderBytes = Integer.parseInt(value);
                     case "max-connections" -> config.maxConnections = Integer.parseInt(value);

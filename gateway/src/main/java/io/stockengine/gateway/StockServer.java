@@ -82,7 +82,8 @@ public final class StockServer implements AutoCloseable
     {
         this.config = config.conclude();
         this.log = log;
-        final boolean epoll = Epoll.isAvailable();
+        // epoll where the machine has it (the default), as before the setting existed; else NIO.
+        final boolean epoll = config.transport.equals("epoll") && Epoll.isAvailable();
         boss = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(config.ioThreads,
             epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -175,7 +176,9 @@ public final class StockServer implements AutoCloseable
         httpChannel = bootstrap().childHandler(new HttpServerInitializer(access, config, metrics, operations, limiter,
             hub))
             .bind(config.host, config.httpPort).sync().channel();
-        log.accept("http: listening on http://" + config.host + ":" + httpPort() + " (503 until recovery is done)");
+        log.accept("http: listening on http://" + config.host + ":" + httpPort() + " (503 until recovery is done; " +
+            config.ioThreads + " IO threads, " + (channelType == EpollServerSocketChannel.class ? "epoll" : "nio") +
+            " transport)");
         final JournalConfig journalConfig = new JournalConfig().dataDir(config.dataDir)
             .durability(Durability.parse(config.durability)).rollCycle(config.rollCycle).snapshots(config.snapshots)
             .snapshotEveryEvents(config.snapshotEveryEvents).snapshotEveryMillis(config.snapshotEverySeconds * 1000)

@@ -37,6 +37,16 @@ class ServerMainTest
     }
 
     @Test
+    void shouldTakeTheTransportSetting() throws Exception
+    {
+        assertEquals("epoll", configure().conclude().transport);
+        assertEquals("nio", configure("--transport", "nio").conclude().transport);
+        final IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+            () -> configure("--transport", "kqueue").conclude());
+        assertEquals("transport must be nio or epoll, got kqueue", wrong.getMessage());
+    }
+
+    @Test
     void shouldTakeTheJournalThreadSettingAndRefuseLogicBesideAReplyThreadOfItsOwn() throws Exception
     {
         assertEquals("logic", configure().conclude().journalThread);
