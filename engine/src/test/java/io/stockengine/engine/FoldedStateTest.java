@@ -101,6 +101,32 @@ class FoldedStateTest
         assertEquals(live.state().stateHash(), folded.stateHash());
     }
 
+    /** 10 units of A at WH1, and a fence of {@code units} of them for channel mkt. */
+    private static void fenceFor(final StockEngine engine, final long units)
+    {
+        final Command receive = command(CommandType.RECEIVE, T0);
+        receive.key = "r";
+        receive.sku = "A";
+        receive.location = "WH1";
+        receive.quantity = 10;
+        engine.process(receive);
+        final Command configure = command(CommandType.CONFIGURE_CHANNEL, T0);
+        configure.channel = "mkt";
+        configure.line("A", "WH1", units);
+        engine.process(configure);
+        assertEquals(ResultCode.OK, configure.result);
+    }
+
+    private static void reserveFenced(final StockEngine engine, final String orderId, final long units)
+    {
+        final Command reserve = command(CommandType.RESERVE, T0);
+        reserve.orderId = orderId;
+        reserve.channel = "mkt";
+        reserve.line("A", "WH1", units);
+        engine.process(reserve);
+        assertEquals(ResultCode.OK, reserve.result);
+    }
+
     private static Command command(final int type, final long timestamp)
     {
         final Command c = new Command();
@@ -122,22 +148,8 @@ class FoldedStateTest
         {
             final InventoryState state = new InventoryState(new EngineConfig());
             final StockEngine engine = new StockEngine(state, NoOpEventSink.INSTANCE);
-            final Command receive = command(CommandType.RECEIVE, T0);
-            receive.key = "r";
-            receive.sku = "A";
-            receive.location = "WH1";
-            receive.quantity = 10;
-            engine.process(receive);
-            final Command configure = command(CommandType.CONFIGURE_CHANNEL, T0);
-            configure.channel = "mkt";
-            configure.line("A", "WH1", 4);
-            engine.process(configure);
-            final Command reserve = command(CommandType.RESERVE, T0);
-            reserve.orderId = "m1";
-            reserve.channel = "mkt";
-            reserve.line("A", "WH1", 4);
-            engine.process(reserve);
-            assertEquals(ResultCode.OK, reserve.result);
+            fenceFor(engine, 4);
+            reserveFenced(engine, "m1", 4);
 
             final int channel = state.symbol(EventSink.SYMBOL_CHANNEL, "mkt");
             final int sku = state.symbol(EventSink.SYMBOL_SKU, "A");
@@ -164,25 +176,9 @@ class FoldedStateTest
     {
         final InventoryState live = new InventoryState(new EngineConfig());
         final StockEngine engine = new StockEngine(live, NoOpEventSink.INSTANCE);
-        final Command receive = command(CommandType.RECEIVE, T0);
-        receive.key = "r";
-        receive.sku = "A";
-        receive.location = "WH1";
-        receive.quantity = 10;
-        engine.process(receive);
-        final Command configure = command(CommandType.CONFIGURE_CHANNEL, T0);
-        configure.channel = "mkt";
-        configure.line("A", "WH1", 4);
-        engine.process(configure);
-        for (final String id : new String[] { "m1", "m2" })
-        {
-            final Command reserve = command(CommandType.RESERVE, T0);
-            reserve.orderId = id;
-            reserve.channel = "mkt";
-            reserve.line("A", "WH1", 2);
-            engine.process(reserve);
-            assertEquals(ResultCode.OK, reserve.result);
-        }
+        fenceFor(engine, 4);
+        reserveFenced(engine, "m1", 2);
+        reserveFenced(engine, "m2", 2);
         final Command lower = command(CommandType.CONFIGURE_CHANNEL, T0);
         lower.channel = "mkt";
         lower.line("A", "WH1", 1);

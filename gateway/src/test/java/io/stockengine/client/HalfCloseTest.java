@@ -2,8 +2,6 @@ package io.stockengine.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.net.Socket;
 
 import org.junit.jupiter.api.AfterEach;
@@ -14,12 +12,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.stockengine.engine.CommandType;
 import io.stockengine.engine.EnginePipeline;
-import io.stockengine.engine.ResultCode;
 import io.stockengine.gateway.GatewayConfig;
 import io.stockengine.gateway.GatewayMetrics;
+import io.stockengine.gateway.binary.AnswerStream;
 import io.stockengine.gateway.binary.CommandEncoder;
 import io.stockengine.gateway.binary.FrameDescriptor;
-import io.stockengine.gateway.binary.ResultDecoder;
 
 /**
  * A client that sends its frames and shuts its sending side (a batch tool reading answers until the end of the
@@ -75,28 +72,10 @@ class HalfCloseTest
             // test would pass without exercising the path, never fail wrongly).
             Thread.sleep(200);
             journal.open();
-            final ByteBuf answers = Unpooled.wrappedBuffer(readToEnd(socket.getInputStream()));
-            final ResultDecoder result = new ResultDecoder();
-            long correlations = 0;
-            int count = 0;
-            while (answers.isReadable())
-            {
-                final int frameStart = answers.readerIndex();
-                final int frameEnd = frameStart + FrameDescriptor.LENGTH_FIELD_LENGTH + answers.getIntLE(frameStart);
-                int offset = frameStart + FrameDescriptor.HEADER_LENGTH;
-                while (offset < frameEnd)
-                {
-                    final int length = answers.getIntLE(offset + FrameDescriptor.MESSAGE_LENGTH_OFFSET);
-                    result.wrap(answers, offset, length);
-                    assertEquals(ResultCode.OK, result.code(), "receipt " + result.correlationId());
-                    correlations += result.correlationId();
-                    count++;
-                    offset += length;
-                }
-                answers.readerIndex(frameEnd);
-            }
-            assertEquals(3, count, "one answer per command, then the end of the stream");
-            assertEquals(41 + 42 + 43, correlations);
+            final AnswerStream answers = AnswerStream.readAllOk(socket.getInputStream());
+            assertEquals(3, answers.count, "one answer per command, then the end of the stream");
+            assertEquals(41 + 42 + 43, answers.correlations);
+            assertEquals(0, answers.cutBytes);
         }
     }
 
@@ -147,37 +126,11 @@ class HalfCloseTest
             sender.start();
             // A client slower to read than the server to answer and close.
             Thread.sleep(1_000);
-            final ByteBuf answers = Unpooled.wrappedBuffer(readToEnd(socket.getInputStream()));
-            final ResultDecoder result = new ResultDecoder();
-            int count = 0;
-            while (answers.isReadable())
-            {
-                final int frameStart = answers.readerIndex();
-                final int frameEnd = frameStart + FrameDescriptor.LENGTH_FIELD_LENGTH + answers.getIntLE(frameStart);
-                for (int offset = frameStart + FrameDescriptor.HEADER_LENGTH; offset < frameEnd; )
-                {
-                    final int length = answers.getIntLE(offset + FrameDescriptor.MESSAGE_LENGTH_OFFSET);
-                    result.wrap(answers, offset, length);
-                    assertEquals(ResultCode.OK, result.code(), "receipt " + result.correlationId());
-                    count++;
-                    offset += length;
-                }
-                answers.readerIndex(frameEnd);
-            }
-            assertEquals(commands, count, "every answer, then the end of the stream (not a reset)");
+            final AnswerStream answers = AnswerStream.readAllOk(socket.getInputStream());
+            assertEquals(commands, answers.count, "every answer, then the end of the stream (not a reset)");
+            assertEquals(0, answers.cutBytes);
             assertEquals(1, metrics.binaryProtocolErrors.get());
             sender.join();
         }
-    }
-
-    private static byte[] readToEnd(final InputStream in) throws Exception
-    {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final byte[] buffer = new byte[4096];
-        for (int n = in.read(buffer); n >= 0; n = in.read(buffer))
-        {
-            out.write(buffer, 0, n);
-        }
-        return out.toByteArray();
     }
 }

@@ -2,8 +2,6 @@ package io.stockengine.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -17,10 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.stockengine.engine.CommandType;
-import io.stockengine.engine.ResultCode;
+import io.stockengine.gateway.binary.AnswerStream;
 import io.stockengine.gateway.binary.CommandEncoder;
 import io.stockengine.gateway.binary.FrameDescriptor;
-import io.stockengine.gateway.binary.ResultDecoder;
 
 /**
  * The server with {@code --transport nio}, and a client that sends a large batch, ends its side and reads through a
@@ -93,32 +90,11 @@ class EndOfInputTest
                         }
                     });
                     sender.start();
-                    final ByteBuf answers = Unpooled.wrappedBuffer(readToEnd(socket.getInputStream()));
+                    final AnswerStream answers = AnswerStream.readAllOk(socket.getInputStream());
                     sender.join();
-                    final ResultDecoder result = new ResultDecoder();
-                    int count = 0;
-                    while (answers.readableBytes() >= FrameDescriptor.HEADER_LENGTH)
-                    {
-                        final int frameStart = answers.readerIndex();
-                        final int frameEnd = frameStart + FrameDescriptor.LENGTH_FIELD_LENGTH +
-                            answers.getIntLE(frameStart);
-                        if (frameEnd > answers.writerIndex())
-                        {
-                            break;
-                        }
-                        for (int offset = frameStart + FrameDescriptor.HEADER_LENGTH; offset < frameEnd; )
-                        {
-                            final int length = answers.getIntLE(offset + FrameDescriptor.MESSAGE_LENGTH_OFFSET);
-                            result.wrap(answers, offset, length);
-                            assertEquals(ResultCode.OK, result.code(), "command " + result.correlationId());
-                            count++;
-                            offset += length;
-                        }
-                        answers.readerIndex(frameEnd);
-                    }
-                    assertEquals(frames * perFrame, count, "run " + run + ": every answer, then the end of the " +
-                        "stream (" + answers.readableBytes() + " bytes of a cut frame left)");
-                    assertEquals(0, answers.readableBytes(), "run " + run);
+                    assertEquals(frames * perFrame, answers.count, "run " + run + ": every answer, then the end of " +
+                        "the stream (" + answers.cutBytes + " bytes of a cut frame left)");
+                    assertEquals(0, answers.cutBytes, "run " + run);
                 }
             }
         }
@@ -126,16 +102,5 @@ class EndOfInputTest
         {
             server.close();
         }
-    }
-
-    private static byte[] readToEnd(final InputStream in) throws Exception
-    {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final byte[] buffer = new byte[4096];
-        for (int n = in.read(buffer); n >= 0; n = in.read(buffer))
-        {
-            out.write(buffer, 0, n);
-        }
-        return out.toByteArray();
     }
 }
