@@ -416,7 +416,7 @@ public final class InventoryState implements EventSink
             // Shipped units are counted as the unfenced ones first: the line keeps fenced units up to what it still
             // holds, which a release can give back.
             final long fenced = orders.lineValue(line, OrderBook.L_FENCED);
-            final long holds = Math.min(fenced, orders.lineReserved(line) + orders.lineValue(line, OrderBook.L_PICKED));
+            final long holds = Math.min(fenced, orders.lineHolding(line));
             if (holds < fenced)
             {
                 orders.lineValue(line, OrderBook.L_FENCED, holds);

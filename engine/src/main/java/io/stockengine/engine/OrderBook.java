@@ -633,6 +633,12 @@ public final class OrderBook
         return page[base + L_QUANTITY] - page[base + L_PICKED] - page[base + L_SHIPPED] - page[base + L_CANCELLED];
     }
 
+    /** Units the line still holds at its balance: reserved or picked, not yet shipped or released. */
+    public long lineHolding(final int line)
+    {
+        return lineReserved(line) + lineValue(line, L_PICKED);
+    }
+
     private static int sizeClass(final int lines)
     {
         return 32 - Integer.numberOfLeadingZeros(Math.max(1, lines) - 1);
@@ -767,7 +773,7 @@ public final class OrderBook
                 final long fenced = lineValue(line, L_FENCED);
                 if (fenced > 0 && lineValue(line, L_FACTOR) != 0)
                 {
-                    final long holds = Math.min(fenced, lineReserved(line) + lineValue(line, L_PICKED));
+                    final long holds = Math.min(fenced, lineHolding(line));
                     lineValue(line, L_FENCED, holds);
                     if (holds > 0)
                     {

@@ -980,7 +980,7 @@ public final class StockEngine
             case CommandType.PICK -> orders.lineReserved(line);
             case CommandType.RETURN -> orders.lineValue(line, OrderBook.L_SHIPPED) -
                 orders.lineValue(line, OrderBook.L_RETURNED);
-            default -> orders.lineReserved(line) + orders.lineValue(line, OrderBook.L_PICKED);
+            default -> orders.lineHolding(line);
         };
     }
 
