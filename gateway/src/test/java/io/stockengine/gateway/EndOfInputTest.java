@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,7 +41,7 @@ class EndOfInputTest
         config.dataDir = dir.resolve("data");
         config.snapshots = false;
         config.transport = "nio";
-        final List<String> log = new ArrayList<>();
+        final List<String> log = new CopyOnWriteArrayList<>();
         final StockServer server = StockServer.start(config, log::add);
         try
         {

@@ -3,8 +3,8 @@ package io.stockengine.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -44,7 +44,7 @@ class FailureReporterTest
                 }
             }
         };
-        final List<String> log = new ArrayList<>();
+        final List<String> log = new CopyOnWriteArrayList<>();
         try (EnginePipeline pipeline = new EnginePipeline(new PipelineConfig().ringSize(16).tickIntervalMillis(0),
             new StockEngine(new EngineConfig(), NoOpEventSink.INSTANCE), failing).start())
         {
@@ -81,7 +81,7 @@ class FailureReporterTest
     @Test
     void shouldLogRefusedConnectionsOnceAMinuteAtMost() throws Exception
     {
-        final List<String> log = new ArrayList<>();
+        final List<String> log = new CopyOnWriteArrayList<>();
         final GatewayMetrics metrics = new GatewayMetrics();
         try (EnginePipeline pipeline = new EnginePipeline(new PipelineConfig().ringSize(16).tickIntervalMillis(0),
             new StockEngine(new EngineConfig(), NoOpEventSink.INSTANCE), JournalStage.NONE).start())

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -88,7 +88,7 @@ class RetentionRestartTest
     void shouldRecoverWithASmallerWindowAnOrderTheJournalStillActedOn() throws Exception
     {
         final long hash;
-        try (JournaledEngine engine = open(new EngineConfig(), false, new ArrayList<>()))
+        try (JournaledEngine engine = open(new EngineConfig(), false, new CopyOnWriteArrayList<>()))
         {
             run(engine, T0, receive("r-1", 10));
             run(engine, T0 + 1, reserve("A1", 2));
@@ -105,7 +105,7 @@ class RetentionRestartTest
             assertEquals(ResultCode.OK, returned.result);
             hash = engine.pipeline().engine().stateHash();
         }
-        final List<String> log = new ArrayList<>();
+        final List<String> log = new CopyOnWriteArrayList<>();
         try (JournaledEngine engine = open(new EngineConfig().dedupWindowMillis(HOUR), false, log))
         {
             final Command order = run(engine, T0 + 3 * HOUR + 1, action(CommandType.QUERY_ORDER, "A1"));
@@ -121,7 +121,7 @@ class RetentionRestartTest
     void shouldKeepAReusedOrderIdApartFromTheOrderForgottenUnderASmallerWindow() throws Exception
     {
         final Command live;
-        try (JournaledEngine engine = open(new EngineConfig().dedupWindowMillis(HOUR), false, new ArrayList<>()))
+        try (JournaledEngine engine = open(new EngineConfig().dedupWindowMillis(HOUR), false, new CopyOnWriteArrayList<>()))
         {
             run(engine, T0, receive("r-1", 10));
             run(engine, T0 + 1, reserve("X", 2));
@@ -131,7 +131,7 @@ class RetentionRestartTest
             live = run(engine, T0 + 2 * HOUR + 2, action(CommandType.QUERY_ORDER, "X"));
             assertEquals(OrderStatus.RESERVED, live.status);
         }
-        try (JournaledEngine engine = open(new EngineConfig(), false, new ArrayList<>()))
+        try (JournaledEngine engine = open(new EngineConfig(), false, new CopyOnWriteArrayList<>()))
         {
             final Command after = run(engine, T0 + 2 * HOUR + 3, action(CommandType.QUERY_ORDER, "X"));
             assertEquals(OrderStatus.RESERVED, after.status);
@@ -147,18 +147,18 @@ class RetentionRestartTest
     @Test
     void shouldWarnWhenTheClockIsBehindTheJournalsTime() throws Exception
     {
-        try (JournaledEngine engine = open(new EngineConfig(), false, new ArrayList<>()))
+        try (JournaledEngine engine = open(new EngineConfig(), false, new CopyOnWriteArrayList<>()))
         {
             run(engine, T0 + 2 * HOUR, receive("r-1", 1));
         }
         clock[0] = T0;
-        final List<String> log = new ArrayList<>();
+        final List<String> log = new CopyOnWriteArrayList<>();
         try (JournaledEngine engine = open(new EngineConfig(), false, log))
         {
             assertTrue(log.stream().anyMatch(l -> l.startsWith("recovery: WARNING the clock reads") &&
                 l.contains("7,200,000 ms behind")), log.toString());
         }
-        final List<String> quiet = new ArrayList<>();
+        final List<String> quiet = new CopyOnWriteArrayList<>();
         clock[0] = T0 + 2 * HOUR;
         try (JournaledEngine engine = open(new EngineConfig(), false, quiet))
         {
@@ -169,14 +169,14 @@ class RetentionRestartTest
     @Test
     void shouldForgetTheOldestKeysOfASnapshotWhenTheCapacityShrinks() throws Exception
     {
-        try (JournaledEngine engine = open(new EngineConfig(), true, new ArrayList<>()))
+        try (JournaledEngine engine = open(new EngineConfig(), true, new CopyOnWriteArrayList<>()))
         {
             for (int i = 0; i < 6; i++)
             {
                 assertEquals(ResultCode.OK, run(engine, T0 + i, receive("k" + i, 10 + i)).result);
             }
         }
-        try (JournaledEngine engine = open(new EngineConfig().dedupCapacity(4), true, new ArrayList<>()))
+        try (JournaledEngine engine = open(new EngineConfig().dedupCapacity(4), true, new CopyOnWriteArrayList<>()))
         {
             final Command k5 = run(engine, T0 + 100, receive("k5", 15));
             assertTrue(k5.replayed, "the newest keys are kept");

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +38,7 @@ class SnapshotFollowerTest
         final List<long[]> excerpts = TestJournal.excerpts(config);
         final long[] middle = excerpts.get(excerpts.size() / 2);
         TestJournal.scribble(config, middle[0] + middle[1] / 2, 4);
-        final List<String> log = new ArrayList<>();
+        final List<String> log = new CopyOnWriteArrayList<>();
         try (SingleChronicleQueue queue = Queues.open(config.journalDir(), config, false))
         {
             final SnapshotFollower follower = new SnapshotFollower(queue, config, new EngineConfig(),
@@ -72,7 +72,7 @@ class SnapshotFollowerTest
         final JournalConfig config = TestJournal.config(dir).conclude();
         final long lastSeq = TestJournal.runWorkload(config, new Workload(5), 1, 300);
         java.nio.file.Files.writeString(config.snapshotDir(), "not a directory");
-        final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> log = new CopyOnWriteArrayList<>();
         try (SingleChronicleQueue queue = Queues.open(config.journalDir(), config, false))
         {
             final SnapshotFollower follower = new SnapshotFollower(queue, config, new EngineConfig(), log::add).start();
