@@ -82,7 +82,7 @@ public final class StockServer implements AutoCloseable
     {
         this.config = config.conclude();
         this.log = log;
-        // epoll where the machine has it (the default), as before the setting existed; else NIO.
+        // epoll only when asked for and the machine has it; NIO otherwise (GatewayConfig.transport says why).
         final boolean epoll = config.transport.equals("epoll") && Epoll.isAvailable();
         boss = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(config.ioThreads,

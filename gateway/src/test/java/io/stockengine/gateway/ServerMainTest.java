@@ -39,8 +39,8 @@ class ServerMainTest
     @Test
     void shouldTakeTheTransportSetting() throws Exception
     {
-        assertEquals("epoll", configure().conclude().transport);
-        assertEquals("nio", configure("--transport", "nio").conclude().transport);
+        assertEquals("nio", configure().conclude().transport);
+        assertEquals("epoll", configure("--transport", "epoll").conclude().transport);
         final IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
             () -> configure("--transport", "kqueue").conclude());
         assertEquals("transport must be nio or epoll, got kqueue", wrong.getMessage());

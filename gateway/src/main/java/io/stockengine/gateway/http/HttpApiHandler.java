@@ -16,7 +16,9 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -32,6 +34,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 import io.stockengine.engine.Command;
 import io.stockengine.engine.CommandCallback;
 import io.stockengine.engine.CommandFiller;
@@ -48,7 +51,8 @@ import io.stockengine.gateway.GatewayMetrics;
  * Back-pressure: a connection stops reading while {@code maxHttpInFlightPerConnection} requests are unanswered (engine
  * commands, and the operations and refusals whose answers wait behind them, all of which Netty's codec counts
  * against its pipeline depth) or while it is not writable (the client is not taking its answers), and resumes once
- * neither holds. It also stops for good after a request that closes it, and on an event stream.
+ * neither holds. It also stops for good after a request that closes it. An event stream reads on and drops what it
+ * reads, so that it sees its client go.
  * <p>
  * Threading: one instance per connection; all fields are touched on its event loop only, except that the reply
  * thread copies the slot's outputs into the exchange's own answer holder and pushes the exchange onto a lock-free
@@ -66,6 +70,9 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     };
 
     /** Enough holders for the requests of a busy pipelined connection; beyond that they are left to the collector. */
+    /** At the head of an event stream's pipeline: whatever its client sends after the stream's request is dropped. */
+    private static final ChannelInboundHandlerAdapter DISCARD_INPUT = new DiscardInput();
+
     private static final int SPARE_ANSWERS = 256;
     /**
      * Rows an answer holder keeps between answers (about 57 KB of arrays): an availability page of fifty SKUs at ten
@@ -487,7 +494,9 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             ctx.write(new io.netty.handler.codec.http.DefaultHttpContent(ctx.alloc().buffer().writeBytes(
                 AvailabilityHub.resync(name, engine.journaledSeq()).getBytes(StandardCharsets.UTF_8))));
         }
-        ctx.channel().config().setAutoRead(false);
+        // The connection goes on reading, so that the client's end (its FIN, or a reset) is seen on every transport
+        // as it comes, not at the stream's next write; what it sends is dropped before the HTTP decoder.
+        ctx.pipeline().addFirst("stream-input", DISCARD_INPUT);
         // Subscribed before anything reaches the client: a client that has read the opening and then changes the
         // stock must get the event of that change (a test that reads the opening, then receives stock, lost its event so).
         stream = hub.subscribe(name, ctx.channel());
@@ -784,12 +793,13 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     /**
      * Reads while fewer than the limit of requests are unanswered and the client takes its answers. A request counts
      * from its decoding until its answer is written, as the codec counts it against its pipeline depth. Never reads
-     * again after a request that closes the connection, or on an event stream: nothing read then would be processed.
+     * again after a request that closes the connection: nothing read then would be processed. An event stream always
+     * reads: its input is dropped at the head of the pipeline, and its end is how the server learns the client left.
      */
     private void updateReading()
     {
         final Channel channel = context.channel();
-        final boolean read = closeAt < 0 && nextWrite != Long.MAX_VALUE &&
+        final boolean read = stream != null || closeAt < 0 && nextWrite != Long.MAX_VALUE &&
             nextRequest - nextWrite < config.maxHttpInFlightPerConnection && channel.isWritable();
         if (read != channel.config().isAutoRead() && (!read || channel.isActive()))
         {
@@ -1049,6 +1059,16 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         else
         {
             ctx.close();
+        }
+    }
+
+    @ChannelHandler.Sharable
+    private static final class DiscardInput extends ChannelInboundHandlerAdapter
+    {
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+        {
+            ReferenceCountUtil.release(msg);
         }
     }
 }

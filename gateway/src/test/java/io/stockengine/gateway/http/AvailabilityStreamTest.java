@@ -103,6 +103,48 @@ class AvailabilityStreamTest
     }
 
     /**
+     * A stream reads on: what its client sends is dropped (a stream is the last thing a connection does), and its
+     * client ending its side ends the stream at once, on either transport. Before, a stream stopped reading, so on
+     * NIO the server learned of a client gone only at the next keep-alive comment, up to 15 s later.
+     */
+    @Test
+    void shouldDropWhatTheClientSendsAndCloseWhenItEndsItsSide() throws InterruptedException
+    {
+        try (RawHttp stream = server.raw())
+        {
+            stream.write(RawHttp.request("GET", "/v1/availability/stream?channel=ss-in", null));
+            assertEquals(200, stream.readHead().status());
+            assertTrue(stream.readChunk().startsWith(":"), "a comment opens the stream");
+            final String more = RawHttp.request("POST", "/v1/receipts", Json.q("{'sku':'SS-IN','location':'SS-A'," +
+                "'quantity':1,'unit_cost':'1.00'}"), "Idempotency-Key", "ss-in-r1") + "not http at all\r\n\r\n";
+            for (int i = 0; i < 200; i++)
+            {
+                stream.write(more);
+            }
+            final long received = server.receive("SS-IN", "SS-A", 3).seq();
+            final Map.Entry<String, Map<String, Object>> event = nextEvent(stream);
+            assertEquals(Map.of("channel", "ss-in", "sku", "SS-IN", "available", 3L, "seq", received),
+                event.getValue(), "the stream goes on; the receipt it was sent was not applied");
+            assertEquals(3L, server.stockAt("SS-IN", "SS-A").get("sellable"));
+            final long subscribed = server.server.availability().subscriberCount();
+            assertTrue(subscribed >= 1);
+            stream.shutdownOutput();
+            final long deadline = System.currentTimeMillis() + 5_000;
+            while (server.server.availability().subscriberCount() >= subscribed &&
+                System.currentTimeMillis() < deadline)
+            {
+                Thread.sleep(10);
+            }
+            assertEquals(subscribed - 1, server.server.availability().subscriberCount(), "the stream ended");
+            String line;
+            while ((line = stream.readLine()) != null)
+            {
+                assertTrue(line.isEmpty() || line.startsWith(":") || line.matches("[0-9a-f]+"), line);
+            }
+        }
+    }
+
+    /**
      * An EventSource that reconnects sends the id of the last event it had; what changed while it was away is not
      * kept, so it is told to re-read before anything else, and then gets the changes as they come.
      */
