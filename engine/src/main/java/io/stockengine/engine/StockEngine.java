@@ -1677,6 +1677,15 @@ public final class StockEngine
             }
             return;
         }
+        // A fence whose quantity the configuration keeps stays as it stands: the units its channel sold or shipped
+        // from it are gone from it, and a PUT that changes only the buffer, or another fence, must not fence them
+        // again (taking them from every other channel). Read before the configuration replaces the fences.
+        final int allocations = c.lineCount - locationCount;
+        ensureLineScratch(allocations);
+        for (int i = 0; i < allocations; i++)
+        {
+            take[i] = known < 0 ? -1 : unchangedFence(c, known, locationCount + i);
+        }
         final int channel = intern(EventSink.SYMBOL_CHANNEL, c.channel);
         if (intScratch.length < locationCount)
         {
@@ -1695,11 +1704,29 @@ public final class StockEngine
             final int sku = intern(EventSink.SYMBOL_SKU, c.lineSku[i]);
             final int location = intern(EventSink.SYMBOL_LOCATION, c.lineLocation[i]);
             final int b = balances.find(sku, location);
+            final long kept = take[i - locationCount];
             final long held = b < 0 ? 0 : channels.held(channel, b);
             out.allocationSet(next(), channel, sku, location, c.lineQuantity[i],
-                Math.max(0, c.lineQuantity[i] - held));
+                kept >= 0 ? kept : Math.max(0, c.lineQuantity[i] - held));
         }
         succeed(c);
+    }
+
+    /**
+     * The unused units of the known channel's fence at the allocation's SKU x location when the allocation asks for
+     * the quantity that fence already has; else -1 (no such fence, another quantity, or a fence restored from a
+     * snapshot that did not keep quantities).
+     */
+    private long unchangedFence(final Command c, final int channel, final int line)
+    {
+        final int sku = sku(c.lineSku[line]);
+        final int location = location(c.lineLocation[line]);
+        final int b = sku < 0 || location < 0 ? -1 : balances.find(sku, location);
+        if (b < 0 || channels.allocated(channel, b) != c.lineQuantity[line])
+        {
+            return -1;
+        }
+        return channels.fence(channel, b);
     }
 
     /** True when the known channel is configured exactly as the command asks (nothing it names is new). */

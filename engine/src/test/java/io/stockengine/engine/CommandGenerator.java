@@ -540,6 +540,22 @@ final class CommandGenerator
             shuffleAllocations(c);
             return;
         }
+        if (last != null && random.nextBoolean())
+        {
+            // Most fences kept as they are, beside another buffer or one fence changed: the kept ones stay as
+            // they stand (what was sold from them is not fenced again).
+            final String key = c.key;
+            c.copyInputsFrom(last);
+            c.key = key;
+            c.quantity = random.nextInt(4);
+            if (c.lineCount > (int)c.quantity2 && random.nextBoolean())
+            {
+                c.lineQuantity[(int)c.quantity2 + random.nextInt(c.lineCount - (int)c.quantity2)] = 1 + random.nextInt(6);
+            }
+            shuffleAllocations(c);
+            channelConfigs.put(c.channel, new Command().copyInputsFrom(c));
+            return;
+        }
         c.quantity = random.nextInt(4);
         final List<String> locations = new ArrayList<>(List.of(LOCATIONS));
         Collections.shuffle(locations, random);

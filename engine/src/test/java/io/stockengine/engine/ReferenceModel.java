@@ -1470,9 +1470,14 @@ final class ReferenceModel
                     internSku(c.lineSku[i]);
                     internLocation(c.lineLocation[i]);
                     // The fence is the channel's whole: what its open orders hold from its fences there counts.
+                    final String key = fenceKey(c.lineSku[i], c.lineLocation[i]);
                     final long held = heldFromFences(c.channel, c.lineSku[i], c.lineLocation[i]);
-                    ch.fences.put(fenceKey(c.lineSku[i], c.lineLocation[i]), Math.max(0, c.lineQuantity[i] - held));
-                    ch.allocated.put(fenceKey(c.lineSku[i], c.lineLocation[i]), c.lineQuantity[i]);
+                    // A fence whose quantity is asked again stays as it stands: what was sold from it is not
+                    // fenced again.
+                    final boolean unchanged = current != null && current.fences.containsKey(key) &&
+                        current.allocated.containsKey(key) && current.allocated.get(key) == c.lineQuantity[i];
+                    ch.fences.put(key, unchanged ? current.fences.get(key) : Math.max(0, c.lineQuantity[i] - held));
+                    ch.allocated.put(key, c.lineQuantity[i]);
                     // A ring-fence is a record of the SKU at the location, so it shows in QUERY_STOCK.
                     balance(c.lineSku[i], c.lineLocation[i]);
                     emit("allocationSet");

@@ -240,6 +240,35 @@ class StockEngineTest
     }
 
     /**
+     * A fence whose quantity a configuration asks again stays as it stands: units the channel sold or shipped from it
+     * are not fenced again when only the buffer, or another fence, changes (a tester: a buffer-only PUT after a sale of
+     * 2 from a fence of 4 took 2 more units from every other channel).
+     */
+    @Test
+    void shouldLeaveAFenceAsItStandsWhenAConfigurationKeepsItsQuantity()
+    {
+        receive("A", "L0", 10);
+        receive("B", "L0", 10);
+        configureChannel("other", 0, new String[] { "L0" });
+        assertOk(cmd(CONFIGURE_CHANNEL).channel("mkt").qty(0).qty2(1).line(null, "L0", 0).line("A", "L0", 4).run());
+        assertEquals(6, availability("other", "A"));
+        assertOk(cmd(SALE).key(key()).channel("mkt").at("L0").line("A", null, 2).run());
+        assertEquals(6, availability("other", "A"), "the sale took the fence's units: 2 left unused");
+
+        assertOk(cmd(CONFIGURE_CHANNEL).channel("mkt").qty(1).qty2(1).line(null, "L0", 0).line("A", "L0", 4).run());
+        assertEquals(6, availability("other", "A"), "only the buffer changed: the fence stays at 2 unused");
+        assertEquals(7, availability("mkt", "A"), "8 sellable, less the buffer of 1");
+        assertOk(cmd(CONFIGURE_CHANNEL).channel("mkt").qty(1).qty2(1).line(null, "L0", 0).line("A", "L0", 4)
+            .line("B", "L0", 3).run());
+        assertEquals(6, availability("other", "A"), "a fence added for B leaves A's as it stands");
+        assertEquals(7, availability("other", "B"));
+
+        assertOk(cmd(CONFIGURE_CHANNEL).channel("mkt").qty(1).qty2(1).line(null, "L0", 0).line("A", "L0", 5)
+            .line("B", "L0", 3).run());
+        assertEquals(3, availability("other", "A"), "a fence whose quantity changed is set again: 5 unused");
+    }
+
+    /**
      * A fence set below what the channel's orders hold fills, as they release, only as far as its unused units and
      * what the orders still hold stay within its quantity, whichever order releases first (a reviewer: cancelling one
      * of two orders filled it while the other still held fenced units, and a later buffer-only PUT then emptied it).

@@ -451,6 +451,9 @@ final class Requests
         {
             switch (body.name())
             {
+                // A GET's body may be sent back whole: the channel it names must be the path's.
+                case "channel" -> samePath("channel", Validation.id("channel", body.string(), Validation.CHANNEL_MAX),
+                    c.channel);
                 case "buffer" -> c.quantity = body.integer(0, Validation.MOVEMENT_MAX);
                 case "locations" ->
                 {
@@ -487,6 +490,8 @@ final class Requests
                                 case "location" -> location = Validation.id(at + ".location", body.string(),
                                     Validation.LOCATION_MAX);
                                 case "quantity" -> quantity = body.integer(0, Validation.MOVEMENT_MAX);
+                                // What GET shows beside the quantity, read and left: the engine decides it.
+                                case "unused" -> body.integer(0, Long.MAX_VALUE);
                                 default -> throw body.unknown();
                             }
                         }
@@ -530,6 +535,12 @@ final class Requests
         c.sku = Validation.id("sku", sku, Validation.SKU_MAX);
         while (body.nextField("body"))
         {
+            if ("sku".equals(body.name()))
+            {
+                // A GET's body may be sent back whole: the SKU it names must be the path's.
+                samePath("sku", Validation.id("sku", body.string(), Validation.SKU_MAX), c.sku);
+                continue;
+            }
             if (!"components".equals(body.name()))
             {
                 throw body.unknown();
@@ -563,6 +574,16 @@ final class Requests
         body.end();
         require(c.lineCount > 0, "components");
         return c;
+    }
+
+    /** A body's copy of the path's identifier, as GET shows it: accepted when it is the same, refused otherwise. */
+    private static void samePath(final String field, final String inBody, final String inPath)
+    {
+        if (!inPath.equals(inBody))
+        {
+            throw Problem.invalid(field, "the body names " + field + " " + inBody + ", the path " + inPath +
+                "; leave it out or make them the same");
+        }
     }
 
     private static void requireSkuLocation(final Command c)

@@ -272,6 +272,35 @@ class OrderLifecycleTest
         assertEquals(detail, reply.json().get("detail"), reply.toString());
     }
 
+    /**
+     * A seller reads a channel's configuration, changes its buffer and sends the body back whole: accepted (the
+     * channel named in it is the path's; each fence's unused units are the engine's to decide and are left), and the
+     * fence the channel sold from stays as it stands.
+     */
+    @Test
+    void shouldTakeAChannelsConfigurationBackAsItsGetShowsIt()
+    {
+        server.receive("LC-A", "LC-W", 10);
+        server.put("/v1/channels/lc-mkt", "{'buffer':0,'locations':['LC-W'],'allocations':[{'sku':'LC-A'," +
+            "'location':'LC-W','quantity':4}]}").assertOk(200);
+        server.post("/v1/sales", "{'channel':'lc-mkt','location':'LC-W','lines':[{'sku':'LC-A','quantity':1}]}",
+            "lc-sale-1").assertOk(201);
+        final Reply read = server.get("/v1/channels/lc-mkt");
+        read.assertOk(200);
+        assertEquals(Json.parse(Json.q("{'channel':'lc-mkt','buffer':0,'locations':['LC-W'],'allocations':[" +
+            "{'sku':'LC-A','location':'LC-W','quantity':4,'unused':3}]}")), read.json());
+
+        server.put("/v1/channels/lc-mkt", read.body().replace("\"buffer\":0", "\"buffer\":2")).assertOk(200);
+        assertEquals(Json.parse(Json.q("{'channel':'lc-mkt','buffer':2,'locations':['LC-W'],'allocations':[" +
+            "{'sku':'LC-A','location':'LC-W','quantity':4,'unused':3}]}")), server.get("/v1/channels/lc-mkt").json(),
+            "the buffer changed; the fence stays as it stands, the unused units sent ignored");
+        server.put("/v1/channels/lc-mkt", read.body().replace("\"unused\":3", "\"unused\":4")).assertOk(200);
+        assertEquals(3L, ((Map<?, ?>)((List<?>)server.get("/v1/channels/lc-mkt").json().get("allocations")).get(0))
+            .get("unused"), "unused is the engine's: sending 4 fences nothing more");
+        server.put("/v1/channels/lc-mkt", read.body().replace("\"channel\":\"lc-mkt\"", "\"channel\":\"lc-web\""))
+            .assertProblem(400, "INVALID_REQUEST", "channel");
+    }
+
     /** A kit reads back as its last PUT stored it; a SKU that is no kit, or only a component, is not found. */
     @Test
     void shouldReadAKitBackAsLastDefined()
@@ -283,6 +312,8 @@ class OrderLifecycleTest
         kit.assertOk(200);
         assertEquals(Json.parse(Json.q("{'sku':'LK-KIT','components':[{'sku':'LK-B','quantity':3}," +
             "{'sku':'LK-A','quantity':1}]}")), kit.json());
+        server.put("/v1/kits/LK-KIT", kit.body()).assertOk(200);
+        assertEquals(kit.json(), server.get("/v1/kits/LK-KIT").json(), "its GET's body sent back changes nothing");
         final Reply component = server.get("/v1/kits/LK-A");
         component.assertProblem(404, "NOT_FOUND", null);
         assertEquals("LK-A is not a kit (PUT /v1/kits/LK-A defines one)", component.json().get("detail"));

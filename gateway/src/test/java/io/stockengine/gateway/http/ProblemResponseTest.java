@@ -270,6 +270,13 @@ class ProblemResponseTest
         cases.add(bad("one sku and location allocated twice", RawHttp.request("PUT", "/v1/channels/web",
             Json.q("{'allocations':[{'sku':'PR-1','location':'PR-A','quantity':2},{'sku':'PR-1','location':'PR-B'," +
             "'quantity':1},{'sku':'PR-1','location':'PR-A','quantity':3}]}")), "allocations[2]"));
+        cases.add(bad("a channel body naming another channel", RawHttp.request("PUT", "/v1/channels/web",
+            Json.q("{'channel':'pos','buffer':1}")), "channel"));
+        cases.add(bad("a negative unused", RawHttp.request("PUT", "/v1/channels/web",
+            Json.q("{'allocations':[{'sku':'PR-1','location':'PR-A','quantity':2,'unused':-1}]}")),
+            "allocations[0].unused"));
+        cases.add(bad("a kit body naming another sku", RawHttp.request("PUT", "/v1/kits/PR-KIT",
+            Json.q("{'sku':'PR-OTHER','components':[{'sku':'PR-1','quantity':1}]}")), "sku"));
         cases.add(bad("availability without a channel", RawHttp.request("GET", "/v1/availability?sku=PR-1", null),
             "channel"));
         cases.add(bad("availability with two channels",
