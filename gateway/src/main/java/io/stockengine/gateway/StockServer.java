@@ -218,8 +218,8 @@ public final class StockServer implements AutoCloseable
         final String cycle = engine.rollCycle();
         log.accept("ready: data in " + config.dataDir.toAbsolutePath() + ", durability " + config.durability +
             ", journal at seq " + engine.journal().lastSeq() + ", roll cycle " + cycle +
-            (cycle.equals(config.rollCycle) ? "" : " (the journal's own, kept from when it was made; the " +
-                "configured " + config.rollCycle + " applies to a new journal only)"));
+            (cycle.equals(config.rollCycle) ? "" : " (the journal keeps the cycle it was made with; " +
+                config.rollCycle + ", from --roll-cycle or its default, applies only to a new journal)"));
         if (!config.snapshots)
         {
             log.accept("snapshots: off (--no-snapshots): every start replays the whole journal, and no journal file " +

@@ -253,6 +253,12 @@ public final class ChronicleJournal implements JournalStage, AutoCloseable
         return durability;
     }
 
+    /** True once an append or a commit failed: what the journal holds ends before what was handed to it. */
+    public boolean failed()
+    {
+        return failed;
+    }
+
     /** Call after the pipeline has stopped: closes an open excerpt. */
     @Override
     public void close()

@@ -22,6 +22,6 @@ public final class JournalCorruptedException extends RuntimeException
         return new JournalCorruptedException(String.format("journal %s is corrupt in the middle: reading stops %s, " +
             "but the queue holds excerpts up to %s beyond an unreadable stretch (zeroed bytes, as a page that never " +
             "reached the disk leaves); refusing to go on. Restore the journal from a copy.", journal, stoppedAt,
-            Long.toHexString(lastIndex)));
+            "0x" + Long.toHexString(lastIndex)));
     }
 }

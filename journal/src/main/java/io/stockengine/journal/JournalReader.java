@@ -429,7 +429,7 @@ public final class JournalReader implements AutoCloseable
             if (tailer != null && last >= tailer.index())
             {
                 failure = JournalCorruptedException.hole(queue.file(), "before excerpt " +
-                    Long.toHexString(tailer.index()), last);
+                    "0x" + Long.toHexString(tailer.index()), last);
                 throw failure;
             }
             return total;
@@ -543,12 +543,12 @@ public final class JournalReader implements AutoCloseable
             throw new JournalCorruptedException(String.format(
                 "journal %s is corrupt in the middle: excerpt %s is unreadable (%s) but readable excerpts follow " +
                 "it (from %s); refusing to go on. Restore the journal from a copy.", queue.file(),
-                Long.toHexString(tornFrom), tornReason, Long.toHexString(scanner.index())));
+                "0x" + Long.toHexString(tornFrom), tornReason, "0x" + Long.toHexString(scanner.index())));
         }
         if (!whole)
         {
             throw new JournalCorruptedException(String.format("journal %s has a gap at excerpt %s: %s",
-                queue.file(), Long.toHexString(scanner.index()), scanner.problem()));
+                queue.file(), "0x" + Long.toHexString(scanner.index()), scanner.problem()));
         }
         accept();
         return true;

@@ -48,7 +48,7 @@ public final class JournalRecovery
         {
             final String torn = tornTail() ? String.format(
                 "; torn tail at excerpts %s..%s (%s) was never acknowledged and is ignored",
-                Long.toHexString(tornFrom), Long.toHexString(tornTo), tornReason) : "";
+                "0x" + Long.toHexString(tornFrom), "0x" + Long.toHexString(tornTo), tornReason) : "";
             return String.format("replayed %,d events in %,d excerpts up to seq %,d in %.3f s (%,.0f events/s)%s",
                 eventsReplayed, excerptsReplayed, lastSeq, nanos / 1e9, eventsPerSecond(), torn);
         }
@@ -122,7 +122,7 @@ public final class JournalRecovery
         if (last > lastRead)
         {
             throw JournalCorruptedException.hole(queue.file(), "after excerpt " +
-                (lastRead < 0 ? "none (at the start)" : Long.toHexString(lastRead)), last);
+                (lastRead < 0 ? "none (at the start)" : "0x" + Long.toHexString(lastRead)), last);
         }
     }
 
@@ -147,14 +147,18 @@ public final class JournalRecovery
 
     /**
      * Times a replay (the clock only measures how long it took; the state takes its time from the records) and
-     * reports progress about every million events.
+     * reports progress every million events, or every two seconds when the replay is slower than that (a machine
+     * busy with other work), so a long replay is never silent.
      */
     private static final class Reporter
     {
+        private static final long REPORT_EVERY_NANOS = 2_000_000_000L;
+
         private final JournalReplayer replayer;
         private final Progress progress;
         private final long start = System.nanoTime();
         private long nextReport = 1_000_000;
+        private long lastReport = start;
 
         Reporter(final JournalReplayer replayer, final Progress progress)
         {
@@ -164,10 +168,16 @@ public final class JournalRecovery
 
         void afterExcerpt()
         {
-            if (progress != null && replayer.events() >= nextReport)
+            if (progress == null)
             {
-                progress.onProgress(replayer.events(), replayer.lastSeq(), System.nanoTime() - start);
-                nextReport += 1_000_000;
+                return;
+            }
+            final long now = System.nanoTime();
+            if (replayer.events() >= nextReport || now - lastReport >= REPORT_EVERY_NANOS)
+            {
+                progress.onProgress(replayer.events(), replayer.lastSeq(), now - start);
+                nextReport = replayer.events() + 1_000_000;
+                lastReport = now;
             }
         }
 

@@ -130,20 +130,20 @@ public final class JournalReplayer
             throw new JournalCorruptedException(String.format(
                 "journal %s is corrupt in the middle: excerpt %s is unreadable (%s) but readable excerpts follow " +
                 "it (from %s); refusing to go on. Restore the journal from a copy.", journalName,
-                Long.toHexString(tornFrom), tornReason, Long.toHexString(checked.index())));
+                "0x" + Long.toHexString(tornFrom), tornReason, "0x" + Long.toHexString(checked.index())));
         }
         if (!whole && lastSeq == 0)
         {
             throw new JournalCorruptedException(String.format("journal %s starts at excerpt %s (%s) and no usable " +
                 "snapshot covers the seqs before it: its oldest files were pruned or deleted. Restore a snapshot " +
                 "that covers them, or the deleted files, from a copy", journalName,
-                Long.toHexString(checked.index()), checked.problem()));
+                "0x" + Long.toHexString(checked.index()), checked.problem()));
         }
         if (!whole)
         {
             throw new JournalCorruptedException(String.format("journal %s has a gap at excerpt %s (%s): events " +
                 "are missing between two excerpts, as when a journal file in the middle was deleted. Restore it " +
-                "from a copy", journalName, Long.toHexString(checked.index()), checked.problem()));
+                "from a copy", journalName, "0x" + Long.toHexString(checked.index()), checked.problem()));
         }
         if (readAhead != null)
         {
@@ -174,13 +174,13 @@ public final class JournalReplayer
     {
         if (!tailer.moveToIndex(index) || !scanner.next(tailer))
         {
-            throw new JournalCorruptedException("the snapshot was taken at excerpt " + Long.toHexString(index) +
+            throw new JournalCorruptedException("the snapshot was taken at excerpt " + "0x" + Long.toHexString(index) +
                 ", which the journal does not have: were journal files deleted too early, or is the journal's end " +
                 "damaged? Restore the journal from a copy.");
         }
         if (!scanner.check(0) || scanner.lastSeq() != lastSeq)
         {
-            throw new JournalCorruptedException("the snapshot says excerpt " + Long.toHexString(index) +
+            throw new JournalCorruptedException("the snapshot says excerpt " + "0x" + Long.toHexString(index) +
                 " ends at seq " + lastSeq + " but the journal disagrees (" +
                 (scanner.problem() != null ? scanner.problem() : "it ends at " + scanner.lastSeq()) + "). The " +
                 "excerpt was acknowledged before the snapshot was taken, so this is damage, not a crash's torn " +
@@ -188,7 +188,7 @@ public final class JournalReplayer
         }
         if (fingerprint != -1 && scanner.fingerprint() != fingerprint)
         {
-            throw new JournalCorruptedException("the snapshot was taken after excerpt " + Long.toHexString(index) +
+            throw new JournalCorruptedException("the snapshot was taken after excerpt " + "0x" + Long.toHexString(index) +
                 " of another journal: this journal's excerpt there holds other events (seqs " + scanner.firstSeq() +
                 ".." + scanner.lastSeq() + " all the same). Was a snapshot copied from another data directory? Move " +
                 "the snapshots that do not belong to this journal out of the snapshots directory and start again.");

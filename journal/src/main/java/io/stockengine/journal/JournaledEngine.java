@@ -73,7 +73,10 @@ public final class JournaledEngine implements AutoCloseable
             {
                 snapshots.deleteUnfinished(log);
             }
+            final long cleanStop = CleanStop.read(journalConfig.dataDir(), log);
+            final long loading = System.nanoTime();
             snapshot = snapshots.loadNewest(engineConfig, pages, log);
+            final long loadNanos = System.nanoTime() - loading;
             final InventoryState state = snapshot != null ? snapshot.state() : new InventoryState(engineConfig, pages);
             JournalFiles.requireReadableHeaders(journalConfig.journalDir(), true, false, log);
             opened = Queues.open(journalConfig.journalDir(), journalConfig, false);
@@ -97,7 +100,9 @@ public final class JournaledEngine implements AutoCloseable
                 LastHeader.repair(queue, damage);
             }
             log.accept(snapshot == null ? "recovery: no snapshot, replaying the journal from the start" :
-                "recovery: snapshot at seq " + snapshot.lastSeq() + ", replaying the journal after it");
+                String.format("recovery: snapshot at seq %,d loaded in %.1f s (%s, %,d MB), replaying the journal " +
+                "after it", snapshot.lastSeq(), loadNanos / 1e9, snapshot.file().getFileName(),
+                sizeMb(snapshot.file())));
             recovery = JournalRecovery.replay(queue, state, snapshot == null ? 0 : snapshot.lastSeq(),
                 snapshot == null ? -1 : snapshot.nextIndex(), snapshot == null ? -1 : snapshot.fingerprint(),
                 (events, seq, nanos) -> log.accept(String.format(
@@ -105,6 +110,23 @@ public final class JournaledEngine implements AutoCloseable
             if (recovery.tornTail())
             {
                 requireNoConsumerPast(journalConfig, recovery);
+                requireNoCleanStopPast(journalConfig, cleanStop, recovery);
+            }
+            if (cleanStop >= 0)
+            {
+                // Recovered: from here on the engine appends, and a crash's torn write must read as one again.
+                try
+                {
+                    CleanStop.clear(journalConfig.dataDir());
+                }
+                catch (final IOException ex)
+                {
+                    log.accept("recovery: WARNING cannot delete " + journalConfig.dataDir().resolve(CleanStop.FILE) +
+                        " (" + FileErrors.describe(ex) + "); it names a seq the journal reaches, so it is ignored");
+                }
+            }
+            if (recovery.tornTail())
+            {
                 log.accept("recovery: WARNING the journal ended with an unreadable excerpt (" + recovery.tornReason +
                     "): a write cut short by a crash; it was never acknowledged and is voided");
                 JournalRecovery.repairTail(queue, recovery);
@@ -149,6 +171,18 @@ public final class JournaledEngine implements AutoCloseable
         }
     }
 
+    private static long sizeMb(final java.nio.file.Path file)
+    {
+        try
+        {
+            return Files.size(file) >> 20;
+        }
+        catch (final IOException ex)
+        {
+            return 0;
+        }
+    }
+
     /**
      * A torn tail is voided as never acknowledged; but a registered consumer whose position is past it has taken its
      * events into its own store (readers see an excerpt once it is closed, before its flush: so it was damaged
@@ -172,7 +206,7 @@ public final class JournaledEngine implements AutoCloseable
             final ReaderPosition position = consumer.getValue();
             if (position.seq() > recovery.lastSeq)
             {
-                throw new JournalCorruptedException(String.format("journal %s: the last excerpt (index %x) is " +
+                throw new JournalCorruptedException(String.format("journal %s: the last excerpt (index 0x%x) is " +
                     "unreadable (%s), but consumer %s has taken events up to seq %,d, past seq %,d where the " +
                     "readable journal ends: voiding the excerpt would leave it with events the journal no longer " +
                     "has. Restore the journal's newest file from a copy if one has it; otherwise rebuild the " +
@@ -180,6 +214,26 @@ public final class JournaledEngine implements AutoCloseable
                     recovery.tornFrom, recovery.tornReason, consumer.getKey(), position.seq(), recovery.lastSeq,
                     config.consumerDir().resolve(consumer.getKey() + FilePositionStore.SUFFIX)));
             }
+        }
+    }
+
+    /**
+     * A torn tail is voided as never acknowledged; but after a clean stop at a seq past the readable journal's end
+     * the excerpt was whole when the engine stopped, so it was damaged since, and its events were acknowledged.
+     */
+    private static void requireNoCleanStopPast(final JournalConfig config, final long cleanStop,
+        final JournalRecovery.Outcome recovery)
+    {
+        if (cleanStop > recovery.lastSeq)
+        {
+            final java.nio.file.Path marker = config.dataDir().resolve(CleanStop.FILE);
+            throw new JournalCorruptedException(String.format("journal %s: the last excerpt (index 0x%x) is " +
+                "unreadable (%s), but the engine stopped cleanly at seq %,d (%s), past seq %,d where the readable " +
+                "journal ends: the excerpt was whole at that stop and was damaged since, so its events were " +
+                "acknowledged and consumers may have them. Restore the journal's newest file from a copy; if no " +
+                "copy has it and those events are to be given up, delete %s and start again, and the engine voids " +
+                "them as a torn write", config.journalDir(), recovery.tornFrom, recovery.tornReason, cleanStop,
+                marker, recovery.lastSeq, marker));
         }
     }
 
@@ -330,6 +384,20 @@ public final class JournaledEngine implements AutoCloseable
                 log.accept("shutdown: no final snapshot (" + ex + "); the next start replays the journal instead");
             }
             follower.close();
+        }
+        if (!journal.failed())
+        {
+            try
+            {
+                CleanStop.write(journalConfig.dataDir(), journalConfig.journalDir(), journal.lastSeq());
+                log.accept(String.format("shutdown: journal on disk to seq %,d (%s records the clean stop)",
+                    journal.lastSeq(), CleanStop.FILE));
+            }
+            catch (final IOException ex)
+            {
+                log.accept("shutdown: WARNING cannot record the clean stop (" + FileErrors.describe(ex) + "); a " +
+                    "damaged last excerpt would read as a crash's torn write at the next start");
+            }
         }
         queue.close();
         pages.close();

@@ -31,10 +31,18 @@ final class TraceCommand implements Callable<Integer>
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
 
+    /**
+     * Only the SKU may be narrowed, by {@code --location}, which is an option of its own rather than a group nested
+     * with {@code --sku}: picocli answers two targets given at once with a nested group's internal form.
+     */
+    @Option(names = "--location", paramLabel = "LOCATION",
+        description = "With --sku: only the SKU's events at this location.")
+    String location;
+
     static final class Target
     {
-        @ArgGroup(exclusive = false)
-        SkuTarget sku;
+        @Option(names = "--sku", required = true, paramLabel = "SKU", description = "The SKU to trace.")
+        String sku;
 
         @Option(names = "--order", required = true, paramLabel = "ORDER_ID", description = "The order to trace.")
         String order;
@@ -48,15 +56,6 @@ final class TraceCommand implements Callable<Integer>
         String transfer;
     }
 
-    static final class SkuTarget
-    {
-        @Option(names = "--sku", required = true, paramLabel = "SKU", description = "The SKU to trace.")
-        String sku;
-
-        @Option(names = "--location", paramLabel = "LOCATION", description = "Only the SKU's events at this location.")
-        String location;
-    }
-
     @Spec
     CommandSpec spec;
 
@@ -65,9 +64,14 @@ final class TraceCommand implements Callable<Integer>
     {
         final String flag = target.order != null ? "--order" : target.purchaseOrder != null ? "--purchase-order" :
             target.transfer != null ? "--transfer" : "--sku";
+        if (location != null && target.sku == null)
+        {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--location narrows --sku; it " +
+                "cannot go with " + flag);
+        }
         final String named = target.order != null ? target.order : target.purchaseOrder != null ?
-            target.purchaseOrder : target.transfer != null ? target.transfer : target.sku.sku;
-        if (named.isBlank() || (target.sku != null && target.sku.location != null && target.sku.location.isBlank()))
+            target.purchaseOrder : target.transfer != null ? target.transfer : target.sku;
+        if (named.isBlank() || (location != null && location.isBlank()))
         {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), (named.isBlank() ? flag :
                 "--location") + " needs a value, not an empty string");
@@ -77,9 +81,9 @@ final class TraceCommand implements Callable<Integer>
         final PrintWriter err = spec.commandLine().getErr();
         final String what = target.order != null ? "order " + target.order : target.purchaseOrder != null ?
             "purchase order " + target.purchaseOrder : target.transfer != null ? "transfer " + target.transfer :
-            "SKU " + target.sku.sku + (target.sku.location != null ? " at " + target.sku.location : "");
+            "SKU " + target.sku + (location != null ? " at " + location : "");
         final TraceSink sink = target.sku != null ?
-            new TraceSink(out::println, target.sku.sku, target.sku.location, null) :
+            new TraceSink(out::println, target.sku, location, null) :
             new TraceSink(out::println, null, null, target.order, target.purchaseOrder, target.transfer);
         try (SingleChronicleQueue queue = data.open(config))
         {

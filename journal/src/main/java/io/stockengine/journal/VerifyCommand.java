@@ -78,12 +78,13 @@ final class VerifyCommand implements Callable<Integer>
                     reader.repairMarkers())));
                 if (reader.tornFrom() >= 0 && !corrupt)
                 {
-                    problems.add(tornTail(config, reader.tornFrom(), reader.tornTo(), reader.tornReason()));
+                    problems.add(tornTail(config, reader.tornFrom(), reader.tornTo(), reader.tornReason(),
+                        counts.lastSeq()));
                 }
                 final LastHeader.Damage damage = LastHeader.inspect(queue, config.maxExcerptBytes());
                 if (damage != null)
                 {
-                    problems.add(lastHeader(config, damage));
+                    problems.add(lastHeader(config, damage, counts.lastSeq()));
                 }
             }
             summarise(counts, lines);
@@ -149,13 +150,23 @@ final class VerifyCommand implements Callable<Integer>
      */
     /**
      * An unreadable tail is a crash's torn write only if nothing says it was acknowledged: a snapshot taken at or
-     * after it was taken after those excerpts were appended, acknowledged and applied, so they are damaged, and the
+     * after it was taken after those excerpts were appended, acknowledged and applied, a consumer past the readable
+     * end has taken their events, and a clean stop past it found them whole; in each case they are damaged, and the
      * engine refuses to start rather than void them.
+     *
+     * @param lastSeq the seq where the readable journal ends.
      */
-    private static String tornTail(final JournalConfig config, final long from, final long to, final String reason)
+    private static String tornTail(final JournalConfig config, final long from, final long to, final String reason,
+        final long lastSeq)
     {
         final String where = String.format("excerpts 0x%s..0x%s are unreadable (%s)", Long.toHexString(from),
             Long.toHexString(to), reason);
+        final String acknowledged = acknowledgedPast(config, lastSeq);
+        if (acknowledged != null)
+        {
+            return "damaged tail: " + where + ", but " + acknowledged + ". Not a crash's torn write: the engine " +
+                "refuses to start (its message says what to do).";
+        }
         try
         {
             for (final JournalFiles.SnapshotInfo snapshot : JournalFiles.snapshots(config, problem -> { }))
@@ -178,13 +189,50 @@ final class VerifyCommand implements Callable<Integer>
             "engine voids them on its next start.";
     }
 
+    /**
+     * What says events past {@code lastSeq}, the readable journal's end, were acknowledged: a registered consumer
+     * that has taken them, or a clean stop recorded past it; null when nothing does.
+     */
+    private static String acknowledgedPast(final JournalConfig config, final long lastSeq)
+    {
+        final long cleanStop = CleanStop.read(config.dataDir(), line -> { });
+        if (cleanStop > lastSeq)
+        {
+            return String.format("the engine stopped cleanly at seq %,d (%s), past seq %,d where the readable " +
+                "journal ends", cleanStop, config.dataDir().resolve(CleanStop.FILE), lastSeq);
+        }
+        try
+        {
+            for (final Map.Entry<String, ReaderPosition> consumer :
+                FilePositionStore.list(config.consumerDir()).entrySet())
+            {
+                if (consumer.getValue().seq() > lastSeq)
+                {
+                    return String.format("consumer %s has taken events up to seq %,d, past seq %,d where the " +
+                        "readable journal ends", consumer.getKey(), consumer.getValue().seq(), lastSeq);
+                }
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            // An unreadable position file proves nothing either way (the engine ignores it too); reported apart.
+        }
+        return null;
+    }
+
     /** What the engine will do with a damaged last header: as {@link #tornTail}, a snapshot after it says no. */
-    private static String lastHeader(final JournalConfig config, final LastHeader.Damage damage)
+    private static String lastHeader(final JournalConfig config, final LastHeader.Damage damage, final long lastSeq)
     {
         if (damage.restorable)
         {
             return "damaged last header: " + damage + ". The engine writes the header again at its next start and " +
                 "replays the excerpt.";
+        }
+        final String acknowledged = acknowledgedPast(config, lastSeq);
+        if (acknowledged != null)
+        {
+            return "damaged last header: " + damage + ", but " + acknowledged + ": the engine refuses to start " +
+                "(its message says what to do).";
         }
         try
         {

@@ -282,6 +282,7 @@ class JournalReaderTest
     {
         final List<long[]> excerpts = TestJournal.excerpts(config);
         final long[] last = excerpts.get(excerpts.size() - 1);
+        TestJournal.asAfterACrash(config);
         TestJournal.scribble(config, last[0] + last[1] - 6, 6);
         try (JournalReader reader = JournalReader.open(context()))
         {

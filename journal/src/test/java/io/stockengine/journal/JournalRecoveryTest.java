@@ -222,6 +222,62 @@ class JournalRecoveryTest
         }
     }
 
+    /**
+     * A crash leaves no record of a clean stop: the tests that tear the tail of a journal they closed stand for one
+     * (a tail damaged after a clean stop is refused: {@link #shouldRefuseToVoidADamagedTailAfterACleanStop}).
+     */
+    private void asAfterACrash() throws IOException
+    {
+        assertTrue(java.nio.file.Files.deleteIfExists(config(false).dataDir().resolve(CleanStop.FILE)),
+            "a clean close records the clean stop");
+    }
+
+    /**
+     * After a clean stop every excerpt was whole: a last excerpt unreadable at the next start was damaged since, and
+     * its events were acknowledged, so the engine refuses to void it as a crash's torn write (a tester, with
+     * snapshots off: an acknowledged receipt was voided and its seqs given to the next command). Deleting the record
+     * of the clean stop is the operator's way to give the events up.
+     */
+    @Test
+    void shouldRefuseToVoidADamagedTailAfterACleanStop() throws Exception
+    {
+        final Workload workload = new Workload(21);
+        final long[] clock = { 0 };
+        final java.nio.file.Path record = config(false).dataDir().resolve(CleanStop.FILE);
+        final long lastSeq;
+        try (JournaledEngine engine = open(false, clock))
+        {
+            run(engine, workload, 1, 500, clock);
+            lastSeq = engine.journal().lastSeq();
+        }
+        assertEquals("seq " + lastSeq + "\n", java.nio.file.Files.readString(record));
+        try (JournaledEngine engine = open(false, clock))
+        {
+            assertFalse(java.nio.file.Files.exists(record), "a start that recovered deletes the record first");
+            run(engine, workload, 501, 1_000, clock);
+        }
+        final long stoppedAt = CleanStop.read(config(false).dataDir(), line -> { });
+        assertTrue(stoppedAt > lastSeq, "the second clean stop is recorded: " + stoppedAt);
+        final List<long[]> excerpts = excerptPositions();
+        final long[] last = excerpts.get(excerpts.size() - 1);
+        scribble(last[0] + last[1] - 6, 6);
+
+        final JournalCorruptedException refused = assertThrows(JournalCorruptedException.class,
+            () -> open(false, clock).close());
+        assertTrue(refused.getMessage().contains(String.format("but the engine stopped cleanly at seq %,d (%s)",
+            stoppedAt, record)), refused.getMessage());
+        assertTrue(refused.getMessage().contains("delete " + record + " and start again"), refused.getMessage());
+        assertEquals(excerpts.size(), excerptPositions().size(), "nothing was voided or appended");
+        assertTrue(java.nio.file.Files.exists(record), "the record stays until the operator decides");
+
+        java.nio.file.Files.delete(record);
+        try (JournaledEngine engine = open(false, clock))
+        {
+            assertTrue(engine.recovery().tornTail(), engine.recovery().toString());
+            assertTrue(engine.recovery().lastSeq < stoppedAt);
+        }
+    }
+
     /** File offsets of every excerpt's bytes, in order. */
     private List<long[]> excerptPositions()
     {
@@ -286,6 +342,7 @@ class JournalRecoveryTest
         {
             run(engine, workload, 1, 1_000, clock);
         }
+        asAfterACrash();
         final List<long[]> excerpts = excerptPositions();
         final long[] last = excerpts.get(excerpts.size() - 1);
         scribble(last[0] + last[1] - 6, 6);
@@ -325,6 +382,7 @@ class JournalRecoveryTest
             run(engine, workload, 1, 1_000, clock);
             lastSeq = engine.journal().lastSeq();
         }
+        asAfterACrash();
         final List<long[]> excerpts = excerptPositions();
         final long[] last = excerpts.get(excerpts.size() - 1);
         scribble(last[0] + last[1] - 6, 6);
@@ -515,6 +573,7 @@ class JournalRecoveryTest
         {
             run(engine, workload, 1, 1_000, clock);
         }
+        asAfterACrash();
         final List<long[]> excerpts = excerptPositions();
         final long[] last = excerpts.get(excerpts.size() - 1);
         final int length = "header".equals(zeroed) ? 4 : 4 + (int)("half".equals(zeroed) ? last[1] / 2 : last[1]);

@@ -494,12 +494,40 @@ class JournalToolTest
     {
         final JournalConfig config = TestJournal.config(own);
         TestJournal.runWorkload(config, new Workload(44), 1, 300);
+        TestJournal.asAfterACrash(config);
         final List<long[]> excerpts = TestJournal.excerpts(config);
         final long[] last = excerpts.get(excerpts.size() - 1);
         TestJournal.scribble(config, last[0] + last[1] - 6, 6);
         final ToolRun run = ToolRun.of("verify", "--data-dir", own.toString());
         assertEquals(1, run.exit(), run.toString());
         assertTrue(run.out().contains("torn tail") && run.out().contains("voids them"), run.toString());
+    }
+
+    /**
+     * What the engine refuses to void, verify calls damaged, not torn: a tail damaged after a clean stop, or one a
+     * registered consumer has read past (a tester: verify said "voids them" where the engine refused to start).
+     */
+    @Test
+    void shouldCallATailDamagedAfterACleanStopOrReadByAConsumerDamaged() throws Exception
+    {
+        final JournalConfig config = TestJournal.config(own);
+        final long lastSeq = TestJournal.runWorkload(config, new Workload(48), 1, 300);
+        final List<long[]> excerpts = TestJournal.excerpts(config);
+        final long[] last = excerpts.get(excerpts.size() - 1);
+        TestJournal.scribble(config, last[0] + last[1] - 6, 6);
+        final ToolRun stopped = ToolRun.of("verify", "--data-dir", own.toString());
+        assertEquals(1, stopped.exit(), stopped.toString());
+        assertTrue(stopped.out().contains("damaged tail") && stopped.out().contains(String.format(
+            "the engine stopped cleanly at seq %,d", lastSeq)) && stopped.out().contains("refuses to start") &&
+            !stopped.out().contains("voids them"), stopped.toString());
+
+        TestJournal.asAfterACrash(config);
+        FilePositionStore.of(config, "ledger").store(new ReaderPosition(lastSeq, last[2]));
+        final ToolRun read = ToolRun.of("verify", "--data-dir", own.toString());
+        assertEquals(1, read.exit(), read.toString());
+        assertTrue(read.out().contains("damaged tail") && read.out().contains(String.format(
+            "consumer ledger has taken events up to seq %,d", lastSeq)) && read.out().contains("refuses to start") &&
+            !read.out().contains("voids them"), read.toString());
     }
 
     /**
@@ -601,6 +629,7 @@ class JournalToolTest
     {
         final JournalConfig config = TestJournal.config(own);
         TestJournal.runWorkload(config, new Workload(47), 1, 300);
+        TestJournal.asAfterACrash(config);
         final List<long[]> excerpts = TestJournal.excerpts(config);
         final long[] last = excerpts.get(excerpts.size() - 1);
         TestJournal.zero(config, last[0] - 4, 4);
@@ -622,6 +651,7 @@ class JournalToolTest
     {
         final JournalConfig config = TestJournal.config(own).snapshots(true);
         TestJournal.runWorkload(config, new Workload(46), 1, 300);
+        TestJournal.asAfterACrash(config);
         final List<long[]> excerpts = TestJournal.excerpts(config);
         final long[] last = excerpts.get(excerpts.size() - 1);
         TestJournal.scribble(config, last[0] + last[1] - 6, 6);
@@ -640,6 +670,16 @@ class JournalToolTest
         final ToolRun both = ToolRun.of("tail", "--from-start", "--from-seq", "5", "--data-dir", dataDir());
         assertEquals(2, both.exit(), both.toString());
         assertTrue(both.err().contains("mutually exclusive"), both.toString());
+
+        final ToolRun twoTargets = ToolRun.of("trace", "--sku", "A", "--order", "B", "--data-dir", dataDir());
+        assertEquals(2, twoTargets.exit(), twoTargets.toString());
+        assertTrue(twoTargets.err().startsWith("Error: --sku=SKU, --order=ORDER_ID are mutually exclusive"),
+            twoTargets.toString());
+        final ToolRun locationWithOrder = ToolRun.of("trace", "--order", "B", "--location", "L", "--data-dir",
+            dataDir());
+        assertEquals(2, locationWithOrder.exit(), locationWithOrder.toString());
+        assertTrue(locationWithOrder.err().startsWith("--location narrows --sku; it cannot go with --order"),
+            locationWithOrder.toString());
 
         final ToolRun pastEnd = ToolRun.of("tail", "--from-seq", Long.toString(lastSeq + 5), "--data-dir", dataDir());
         assertEquals(2, pastEnd.exit(), pastEnd.toString());

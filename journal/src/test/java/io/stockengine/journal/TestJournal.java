@@ -136,6 +136,18 @@ final class TestJournal
         }
     }
 
+    /**
+     * A crash leaves no record of a clean stop (a {@link CleanStop}): tests that tear the tail of a journal they
+     * closed stand for one, since a tail damaged after a clean stop is refused as acknowledged.
+     */
+    static void asAfterACrash(final JournalConfig config) throws IOException
+    {
+        if (!java.nio.file.Files.deleteIfExists(config.dataDir().resolve(CleanStop.FILE)))
+        {
+            throw new AssertionError("a clean close records the clean stop");
+        }
+    }
+
     /** Overwrites bytes of the (single) cycle file, as a bad disk or a torn write would. */
     static void scribble(final JournalConfig config, final long position, final int length) throws IOException
     {

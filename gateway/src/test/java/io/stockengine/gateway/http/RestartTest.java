@@ -249,8 +249,9 @@ class RestartTest
             again.snapshots = true;
             try (TestServer second = TestServer.start(again))
             {
-                assertTrue(second.log.contains("recovery: snapshot at seq " + seq + ", replaying the journal after " +
-                    "it"), () -> "recovered from the snapshot taken on demand: " + second.log);
+                assertTrue(second.log.stream().anyMatch(line -> line.startsWith(String.format(
+                    "recovery: snapshot at seq %,d loaded in ", seq)) && line.endsWith(", replaying the journal " +
+                    "after it")), () -> "recovered from the snapshot taken on demand: " + second.log);
                 assertRecovered(second, acknowledged);
             }
         }
