@@ -75,7 +75,7 @@ public final class JournaledEngine implements AutoCloseable
             }
             final long cleanStop = CleanStop.read(journalConfig.dataDir(), log);
             final long loading = System.nanoTime();
-            snapshot = snapshots.loadNewest(engineConfig, pages, log);
+            snapshot = snapshots.loadNewest(engineConfig, pages, log, journalConfig.snapshots());
             final long loadNanos = System.nanoTime() - loading;
             final InventoryState state = snapshot != null ? snapshot.state() : new InventoryState(engineConfig, pages);
             JournalFiles.requireReadableHeaders(journalConfig.journalDir(), true, false, log);

@@ -37,6 +37,8 @@ import io.stockengine.engine.PageReserve;
 public final class SnapshotStore
 {
     /** Set by {@link #write} when the snapshot was written but older ones could not be deleted. */
+    /** What a snapshot that did not read back is renamed with, by the engine at its start. */
+    public static final String UNUSABLE = ".unusable";
     private volatile IOException pruneFailure;
 
     static final long MAGIC = 0x53544B534E415031L;
@@ -232,6 +234,18 @@ public final class SnapshotStore
     /** The newest snapshot that reads back whole, its state's new pages taken from {@code pages}; or null. */
     public Loaded loadNewest(final EngineConfig config, final PageReserve pages, final Consumer<String> log)
     {
+        return loadNewest(config, pages, log, false);
+    }
+
+    /**
+     * As {@link #loadNewest(EngineConfig, PageReserve, Consumer)}; with {@code setAside} (the engine, which owns the
+     * directory; the tools only read) a snapshot that does not read back is renamed {@code <name>.unusable}: left in
+     * place, it would count among the kept ones, so the next snapshots would prune the good ones behind it, and
+     * {@code verify} would fail on it until then.
+     */
+    public Loaded loadNewest(final EngineConfig config, final PageReserve pages, final Consumer<String> log,
+        final boolean setAside)
+    {
         try
         {
             for (final Path file : list())
@@ -242,7 +256,8 @@ public final class SnapshotStore
                 }
                 catch (final IOException | RuntimeException ex)
                 {
-                    log.accept("snapshot " + file + " is unusable (" + ex.getMessage() + "); trying an older one");
+                    log.accept("snapshot " + file + " is unusable (" + ex.getMessage() + ")" +
+                        (setAside ? setAside(file) : "") + "; trying an older one");
                 }
             }
             return null;
@@ -250,6 +265,21 @@ public final class SnapshotStore
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot list snapshots in " + dir, ex);
+        }
+    }
+
+    private static String setAside(final Path file)
+    {
+        final Path aside = file.resolveSibling(file.getFileName() + UNUSABLE);
+        try
+        {
+            Files.move(file, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return "; set aside as " + aside.getFileName() + " (not loaded again, not counted among the kept " +
+                "snapshots; delete it once looked at)";
+        }
+        catch (final IOException ex)
+        {
+            return "; could not set it aside (" + ex.getMessage() + ")";
         }
     }
 

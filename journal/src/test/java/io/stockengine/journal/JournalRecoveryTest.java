@@ -210,8 +210,14 @@ class JournalRecoveryTest
         {
             assertEquals(expectedHash(workload, 2_600), hashOf(engine));
             assertTrue(log.stream().anyMatch(l -> l.startsWith("snapshot " + kept.get(0) + " is unusable (cut short: " +
-                "the file ends before the snapshot does (1000 bytes)); trying an older one")), log.toString());
+                "the file ends before the snapshot does (1000 bytes)); set aside as " + kept.get(0).getFileName() +
+                ".unusable") && l.endsWith("; trying an older one")), log.toString());
         }
+        // Set aside, it is neither loaded again nor counted among the kept snapshots (the stop just now wrote a
+        // good one at the same seq, under its name).
+        final java.nio.file.Path aside = kept.get(0).resolveSibling(kept.get(0).getFileName() + ".unusable");
+        assertEquals(1_000, java.nio.file.Files.size(aside));
+        assertTrue(java.nio.file.Files.size(kept.get(0)) > 1_000, "a whole snapshot took its name");
         // A writer killed mid-snapshot leaves its temporary file: never loaded, and deleted at the next start.
         final java.nio.file.Path unfinished = config(true).snapshotDir().resolve("snapshot-00000000000000099999.bin.tmp");
         java.nio.file.Files.write(unfinished, new byte[] { 1, 2, 3 });
