@@ -260,7 +260,9 @@ public final class Ledger implements PositionStore, AutoCloseable
                 store.stock(stock);
             }
             sink.writeChanges();
+            final long t0 = System.nanoTime();
             store.commit(config.consumerName(), position);
+            if (Boolean.getBoolean("debug.commits")) System.err.printf("commit seq %d: %d stocks %d skus %d orders %d transits, commit %.0f ms%n", position.seq(), valuation.dirtyStocks.size(), valuation.dirtySkus.size(), sink.dirtyOrders.size(), sink.dirtyTransits.size(), (System.nanoTime()-t0)/1e6);
         }
         catch (final SQLException | RuntimeException ex)
         {

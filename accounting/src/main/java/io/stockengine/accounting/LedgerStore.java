@@ -428,11 +428,16 @@ final class LedgerStore implements AutoCloseable
     /** Sends everything pending and commits. */
     void commit() throws SQLException
     {
+        final StringBuilder dbg = new StringBuilder();
         for (final Batch batch : inOrder)
         {
+            final long t0 = System.nanoTime(); final int r = batch.rows;
             batch.execute();
+            dbg.append(r).append(':').append((System.nanoTime() - t0) / 1_000_000).append("ms ");
         }
+        final long t1 = System.nanoTime();
         connection.commit();
+        if (Boolean.getBoolean("debug.commits")) System.err.println("  batches " + dbg + " commit " + (System.nanoTime() - t1) / 1_000_000 + "ms");
         committedPostings += pendingPostings;
         pendingPostings = 0;
     }

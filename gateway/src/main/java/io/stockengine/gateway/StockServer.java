@@ -302,8 +302,8 @@ public final class StockServer implements AutoCloseable
             {
                 Thread.onSpinWait();
             }
+            // The engine says how it closed the journal (on the disk, the clean stop recorded).
             current.close();
-            log.accept("shutdown: journal flushed at seq " + current.journal().lastSeq());
         }
         hub.closeAll(2_000);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

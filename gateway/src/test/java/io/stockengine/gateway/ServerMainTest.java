@@ -229,7 +229,9 @@ class ServerMainTest
             assertTrue(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the server stopped");
             final String output = java.nio.file.Files.readString(log);
             assertEquals(0, child.exitValue(), "exit status after SIGTERM: " + output);
-            assertTrue(output.contains("shutdown: journal flushed"), output);
+            assertTrue(output.contains("shutdown: journal flushed to the disk at seq 1, the clean stop recorded in " +
+                dir.resolve("clean-stop")), output);
+            assertEquals("seq 1\n", java.nio.file.Files.readString(dir.resolve("clean-stop")));
             assertTrue(output.contains("shutdown: done"), output);
             assertTrue(output.lines().anyMatch(line ->
                 line.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z ready: .*")),

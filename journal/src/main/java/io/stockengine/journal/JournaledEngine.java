@@ -390,14 +390,19 @@ public final class JournaledEngine implements AutoCloseable
             try
             {
                 CleanStop.write(journalConfig.dataDir(), journalConfig.journalDir(), journal.lastSeq());
-                log.accept(String.format("shutdown: journal on disk to seq %,d (%s records the clean stop)",
-                    journal.lastSeq(), CleanStop.FILE));
+                log.accept("shutdown: journal flushed to the disk at seq " + journal.lastSeq() + ", the clean stop " +
+                    "recorded in " + journalConfig.dataDir().resolve(CleanStop.FILE));
             }
             catch (final IOException ex)
             {
                 log.accept("shutdown: WARNING cannot record the clean stop (" + FileErrors.describe(ex) + "); a " +
                     "damaged last excerpt would read as a crash's torn write at the next start");
             }
+        }
+        else
+        {
+            log.accept("shutdown: the journal failed earlier; no clean stop is recorded, so the next start checks " +
+                "its tail as after a crash");
         }
         queue.close();
         pages.close();
