@@ -328,6 +328,9 @@ public final class Channels
      */
     void read(final DataInput in, final boolean withAllocations) throws IOException
     {
+        // Everything is what the snapshot says: a quantity it does not know stays unknown.
+        fences.clear();
+        allocated.clear();
         final int n = in.readInt();
         ensure(n - 1);
         for (int c = 0; c < n; c++)

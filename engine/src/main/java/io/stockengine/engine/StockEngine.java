@@ -1992,8 +1992,11 @@ public final class StockEngine
             c.rowSku[row] = state.symbolName(EventSink.SYMBOL_SKU, balances.sku(b));
             c.rowLocation[row] = state.symbolName(EventSink.SYMBOL_LOCATION, balances.location(b));
             // The fence's quantity as configured, held by the channel's orders included: a seller can send the
-            // configuration back as it is.
-            c.itemTotals[row] = channels.allocated(channel, b);
+            // configuration back as it is. A fence restored from a snapshot that did not keep quantities shows what
+            // it covers now (unused and held), which sent back sets it to just that.
+            final long allocated = channels.allocated(channel, b);
+            c.itemTotals[row] = allocated >= 0 ? allocated :
+                Math.max(0, channels.fence(channel, b)) + channels.held(channel, b);
             c.rowValues[row++] = Math.max(0, channels.fence(channel, b));
         }
         c.status = locationCount;

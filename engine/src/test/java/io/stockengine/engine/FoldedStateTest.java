@@ -168,6 +168,57 @@ class FoldedStateTest
     }
 
     /**
+     * A fence restored from a snapshot written before fence quantities were kept has none: the channel's
+     * configuration shows what it covers now (unused and held by orders), and that sent back changes nothing.
+     */
+    @Test
+    void shouldShowAFenceRestoredWithoutItsQuantityAsWhatItCovers() throws java.io.IOException
+    {
+        final InventoryState state = new InventoryState(new EngineConfig());
+        final StockEngine engine = new StockEngine(state, NoOpEventSink.INSTANCE);
+        fenceFor(engine, 4);
+        reserveFenced(engine, "m1", 1);
+        final int channel = state.symbol(EventSink.SYMBOL_CHANNEL, "mkt");
+        final int b = state.balances.find(state.symbol(EventSink.SYMBOL_SKU, "A"),
+            state.symbol(EventSink.SYMBOL_LOCATION, "WH1"));
+        // The channels as a version 2 snapshot holds them: per channel its buffer, whether configured, no sourcing
+        // list, and its fences as (balance, unused units), with no quantities.
+        final java.io.ByteArrayOutputStream old = new java.io.ByteArrayOutputStream();
+        final java.io.DataOutputStream out = new java.io.DataOutputStream(old);
+        out.writeInt(channel + 1);
+        for (int c = 0; c <= channel; c++)
+        {
+            out.writeLong(0);
+            out.writeBoolean(c == channel);
+            out.writeBoolean(false);
+            out.writeInt(c == channel ? 1 : 0);
+            if (c == channel)
+            {
+                out.writeInt(b);
+                out.writeLong(3);
+            }
+        }
+        state.channels.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(old.toByteArray())), false);
+        assertEquals(-1, state.channels.allocated(channel, b));
+
+        final Command query = command(CommandType.QUERY_CHANNEL, T0);
+        query.channel = "mkt";
+        engine.process(query);
+        assertEquals(ResultCode.OK, query.result);
+        assertEquals(1, query.rowCount, "one fence, no sourcing list");
+        assertEquals(4, query.itemTotals[0], "3 unused and 1 held by m1");
+        assertEquals(3, query.rowValues[0]);
+
+        final Command again = command(CommandType.CONFIGURE_CHANNEL, T0);
+        again.channel = "mkt";
+        again.line("A", "WH1", query.itemTotals[0]);
+        engine.process(again);
+        assertEquals(ResultCode.OK, again.result);
+        assertEquals(3, state.channels.fence(channel, b), "sent back, the fence covers what it did");
+        assertEquals(4, state.channels.allocated(channel, b), "and its quantity is known again");
+    }
+
+    /**
      * What a channel's orders hold from its fences is not in a snapshot: the load counts it again from the orders'
      * lines, so a restored engine gives back into a fence exactly what the live one would.
      */

@@ -67,8 +67,8 @@ public final class ServerMain implements Callable<Integer>
     @Option(names = "--io-threads", description = "Netty IO threads (default: 2)")
     Integer ioThreads;
 
-    @Option(names = "--transport", description = "nio or epoll (default: nio; epoll where the machine has it; " +
-        "binary-protocol.md, End of input, says why NIO is the default)")
+    @Option(names = "--transport", description = "nio or epoll (default: nio; epoll only where the machine has " +
+        "it; binary-protocol.md, End of input, says why NIO is the default)")
     String transport;
 
     @Option(names = "--max-body-bytes", description = "largest HTTP body (default: 1048576)")

@@ -76,7 +76,10 @@ public final class CleanStop
     {
         try (Stream<Path> files = Files.list(journalDir))
         {
-            for (final Path file : (Iterable<Path>)files.filter(f -> f.toString().endsWith(".cq4"))::iterator)
+            // The queue's metadata (.cq4t) too. A sync through a descriptor of its own flushes the pages the
+            // journal wrote through its mapping: they are the file's pages in the page cache, on Linux.
+            for (final Path file : (Iterable<Path>)files.filter(f -> f.toString().endsWith(".cq4") ||
+                f.toString().endsWith(".cq4t"))::iterator)
             {
                 try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
                 {

@@ -107,11 +107,7 @@ public final class JournaledEngine implements AutoCloseable
                 snapshot == null ? -1 : snapshot.nextIndex(), snapshot == null ? -1 : snapshot.fingerprint(),
                 (events, seq, nanos) -> log.accept(String.format(
                     "recovery: %,d events replayed (seq %,d), %,.0f events/s", events, seq, events * 1e9 / nanos)));
-            if (recovery.tornTail())
-            {
-                requireNoConsumerPast(journalConfig, recovery);
-                requireNoCleanStopPast(journalConfig, cleanStop, recovery);
-            }
+            requireNothingAcknowledgedPast(journalConfig, cleanStop, recovery);
             if (cleanStop >= 0)
             {
                 // Recovered: from here on the engine appends, and a crash's torn write must read as one again.
@@ -184,13 +180,31 @@ public final class JournaledEngine implements AutoCloseable
     }
 
     /**
-     * A torn tail is voided as never acknowledged; but a registered consumer whose position is past it has taken its
-     * events into its own store (readers see an excerpt once it is closed, before its flush: so it was damaged
-     * after, or a crash cut its flush short). Voiding it would leave the consumer's books with events the journal no
-     * longer has, so the engine refuses, as for a snapshot past it, and says what to do.
+     * What a registered consumer or a recorded clean stop past the readable journal's end means: events that were
+     * acknowledged (and may be in consumers' books) are not in the journal. A torn tail would be voided as never
+     * acknowledged, and a journal that simply ends early (a newest file lost, or restored from an older copy, or pages
+     * a power cut took under process durability) would hand those seqs to new events: either way the engine refuses,
+     * names what it found and says what to do.
      */
-    private static void requireNoConsumerPast(final JournalConfig config, final JournalRecovery.Outcome recovery)
+    private static void requireNothingAcknowledgedPast(final JournalConfig config, final long cleanStop,
+        final JournalRecovery.Outcome recovery)
     {
+        final String end = recovery.tornTail() ? String.format("the last excerpt (index 0x%x) is unreadable (%s)",
+            recovery.tornFrom, recovery.tornReason) : String.format("the journal ends at seq %,d",
+            recovery.lastSeq);
+        final String gone = recovery.tornTail() ? "voiding the excerpt" : "starting (new events would take those " +
+            "seqs)";
+        if (cleanStop > recovery.lastSeq)
+        {
+            final java.nio.file.Path marker = config.dataDir().resolve(CleanStop.FILE);
+            throw new JournalCorruptedException(String.format("journal %s: %s, but the engine stopped cleanly at seq " +
+                "%,d (%s), past seq %,d where the readable journal ends: %s, so acknowledged events are gone from " +
+                "it and consumers may have them. Restore the journal's newest files from a copy; if no copy has " +
+                "them and those events are to be given up, delete %s and start again", config.journalDir(), end,
+                cleanStop, marker, recovery.lastSeq, recovery.tornTail() ? "the excerpt was whole at that stop and " +
+                "was damaged since" : "journal files are missing, or were restored from a copy older than that stop",
+                marker));
+        }
         final Map<String, ReaderPosition> consumers;
         try
         {
@@ -206,34 +220,13 @@ public final class JournaledEngine implements AutoCloseable
             final ReaderPosition position = consumer.getValue();
             if (position.seq() > recovery.lastSeq)
             {
-                throw new JournalCorruptedException(String.format("journal %s: the last excerpt (index 0x%x) is " +
-                    "unreadable (%s), but consumer %s has taken events up to seq %,d, past seq %,d where the " +
-                    "readable journal ends: voiding the excerpt would leave it with events the journal no longer " +
-                    "has. Restore the journal's newest file from a copy if one has it; otherwise rebuild the " +
-                    "consumer's store from the journal, remove %s, and start again", config.journalDir(),
-                    recovery.tornFrom, recovery.tornReason, consumer.getKey(), position.seq(), recovery.lastSeq,
+                throw new JournalCorruptedException(String.format("journal %s: %s, but consumer %s has taken events " +
+                    "up to seq %,d, past seq %,d where the readable journal ends: %s would leave it with events " +
+                    "the journal no longer has. Restore the journal's newest files from a copy if one has them; " +
+                    "otherwise rebuild the consumer's store from the journal, remove %s, and start again",
+                    config.journalDir(), end, consumer.getKey(), position.seq(), recovery.lastSeq, gone,
                     config.consumerDir().resolve(consumer.getKey() + FilePositionStore.SUFFIX)));
             }
-        }
-    }
-
-    /**
-     * A torn tail is voided as never acknowledged; but after a clean stop at a seq past the readable journal's end
-     * the excerpt was whole when the engine stopped, so it was damaged since, and its events were acknowledged.
-     */
-    private static void requireNoCleanStopPast(final JournalConfig config, final long cleanStop,
-        final JournalRecovery.Outcome recovery)
-    {
-        if (cleanStop > recovery.lastSeq)
-        {
-            final java.nio.file.Path marker = config.dataDir().resolve(CleanStop.FILE);
-            throw new JournalCorruptedException(String.format("journal %s: the last excerpt (index 0x%x) is " +
-                "unreadable (%s), but the engine stopped cleanly at seq %,d (%s), past seq %,d where the readable " +
-                "journal ends: the excerpt was whole at that stop and was damaged since, so its events were " +
-                "acknowledged and consumers may have them. Restore the journal's newest file from a copy; if no " +
-                "copy has it and those events are to be given up, delete %s and start again, and the engine voids " +
-                "them as a torn write", config.journalDir(), recovery.tornFrom, recovery.tornReason, cleanStop,
-                marker, recovery.lastSeq, marker));
         }
     }
 
@@ -368,23 +361,8 @@ public final class JournaledEngine implements AutoCloseable
     {
         pipeline.close();
         journal.close();
-        if (follower != null)
-        {
-            try
-            {
-                final java.nio.file.Path file = follower.requestSnapshot(journal.lastSeq())
-                    .get(10, java.util.concurrent.TimeUnit.MINUTES);
-                if (file != null)
-                {
-                    log.accept("shutdown: snapshot at seq " + journal.lastSeq() + " in " + file);
-                }
-            }
-            catch (final Exception ex)
-            {
-                log.accept("shutdown: no final snapshot (" + ex + "); the next start replays the journal instead");
-            }
-            follower.close();
-        }
+        // Recorded before the final snapshot, which may take minutes on a large state: a supervisor that kills the
+        // process meanwhile must not cost the record (the journal is final here; the follower only reads it).
         if (!journal.failed())
         {
             try
@@ -403,6 +381,23 @@ public final class JournaledEngine implements AutoCloseable
         {
             log.accept("shutdown: the journal failed earlier; no clean stop is recorded, so the next start checks " +
                 "its tail as after a crash");
+        }
+        if (follower != null)
+        {
+            try
+            {
+                final java.nio.file.Path file = follower.requestSnapshot(journal.lastSeq())
+                    .get(10, java.util.concurrent.TimeUnit.MINUTES);
+                if (file != null)
+                {
+                    log.accept("shutdown: snapshot at seq " + journal.lastSeq() + " in " + file);
+                }
+            }
+            catch (final Exception ex)
+            {
+                log.accept("shutdown: no final snapshot (" + ex + "); the next start replays the journal instead");
+            }
+            follower.close();
         }
         queue.close();
         pages.close();

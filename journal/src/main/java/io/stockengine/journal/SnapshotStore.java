@@ -36,9 +36,10 @@ import io.stockengine.engine.PageReserve;
  */
 public final class SnapshotStore
 {
-    /** Set by {@link #write} when the snapshot was written but older ones could not be deleted. */
-    /** What a snapshot that did not read back is renamed with, by the engine at its start. */
+    /** What a damaged snapshot is renamed with, by the engine at its start. */
     public static final String UNUSABLE = ".unusable";
+
+    /** Set by {@link #write} when the snapshot was written but older ones could not be deleted. */
     private volatile IOException pruneFailure;
 
     static final long MAGIC = 0x53544B534E415031L;
@@ -239,8 +240,8 @@ public final class SnapshotStore
 
     /**
      * As {@link #loadNewest(EngineConfig, PageReserve, Consumer)}; with {@code setAside} (the engine, which owns the
-     * directory; the tools only read) a snapshot that does not read back is renamed {@code <name>.unusable}: left in
-     * place, it would count among the kept ones, so the next snapshots would prune the good ones behind it, and
+     * directory; the tools only read) a damaged snapshot ({@link Damaged}) is renamed {@code <name>.unusable}: left
+     * in place, it would count among the kept ones, so the next snapshots would prune the good ones behind it, and
      * {@code verify} would fail on it until then.
      */
     public Loaded loadNewest(final EngineConfig config, final PageReserve pages, final Consumer<String> log,
@@ -257,7 +258,7 @@ public final class SnapshotStore
                 catch (final IOException | RuntimeException ex)
                 {
                     log.accept("snapshot " + file + " is unusable (" + ex.getMessage() + ")" +
-                        (setAside ? setAside(file) : "") + "; trying an older one");
+                        (setAside && ex instanceof Damaged ? setAside(file) : "") + "; trying an older one");
                 }
             }
             return null;
@@ -275,7 +276,7 @@ public final class SnapshotStore
         {
             Files.move(file, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return "; set aside as " + aside.getFileName() + " (not loaded again, not counted among the kept " +
-                "snapshots; delete it once looked at)";
+                "snapshots)";
         }
         catch (final IOException ex)
         {
@@ -304,7 +305,7 @@ public final class SnapshotStore
         {
             if (in.readLong() != MAGIC)
             {
-                throw new IOException("not a snapshot file");
+                throw new Damaged("not a snapshot file");
             }
             final int format = in.readInt();
             if (format != FORMAT && format != FORMAT_WITHOUT_FINGERPRINT)
@@ -321,15 +322,30 @@ public final class SnapshotStore
             final long stored = in.readLong();
             if (stored != expected || state.lastSeq() != lastSeq)
             {
-                throw new IOException("checksum mismatch");
+                throw new Damaged("checksum mismatch");
             }
             return new Loaded(state, lastSeq, index, fingerprint, file);
         }
         catch (final java.io.EOFException ex)
         {
             // Its own message is null: a recovery said the snapshot was "unusable (null)".
-            throw new IOException("cut short: the file ends before the snapshot does (" + Files.size(file) +
-                " bytes)", ex);
+            throw new Damaged("cut short: the file ends before the snapshot does (" + Files.size(file) +
+                " bytes)");
+        }
+    }
+
+    /**
+     * A snapshot whose own checks fail (its magic, its length, its checksum): damaged, unlike one written in a format
+     * this build does not read (a newer build's) or one the system cannot read now (permissions, an I/O error), which
+     * may load once that is put right and are left where they are.
+     */
+    static final class Damaged extends IOException
+    {
+        private static final long serialVersionUID = 1L;
+
+        Damaged(final String message)
+        {
+            super(message);
         }
     }
 }

@@ -86,6 +86,14 @@ final class VerifyCommand implements Callable<Integer>
                 {
                     problems.add(lastHeader(config, damage, counts.lastSeq()));
                 }
+                final long cleanStop = CleanStop.read(config.dataDir(), line -> { });
+                if (!corrupt && reader.tornFrom() < 0 && damage == null && cleanStop > counts.lastSeq())
+                {
+                    problems.add(String.format("the journal ends at seq %,d, but the engine stopped cleanly at seq " +
+                        "%,d (%s): journal files are missing, or were restored from a copy older than that stop. " +
+                        "The engine refuses to start (its message says what to do).", counts.lastSeq(), cleanStop,
+                        config.dataDir().resolve(CleanStop.FILE)));
+                }
             }
             summarise(counts, lines);
             checkSnapshots(config, queue, counts.firstSeq(), lines, problems);

@@ -284,6 +284,73 @@ class JournalRecoveryTest
         }
     }
 
+    /**
+     * A journal that ends early without a torn tail (its newest file lost, or restored from a copy older than the
+     * stop) is refused too when a clean stop or a consumer says events past its end were acknowledged: starting would
+     * hand their seqs to new events (a reviewer).
+     */
+    @Test
+    void shouldRefuseAJournalThatEndsBeforeWhatWasAcknowledged() throws Exception
+    {
+        final Workload workload = new Workload(22);
+        final long[] clock = { 0 };
+        final long lastSeq;
+        try (JournaledEngine engine = open(false, clock))
+        {
+            run(engine, workload, 1, 300, clock);
+            lastSeq = engine.journal().lastSeq();
+        }
+        final java.nio.file.Path record = config(false).dataDir().resolve(CleanStop.FILE);
+        // As if the stop had come 10 seqs later and the journal's last excerpts were lost with a newest file.
+        java.nio.file.Files.writeString(record, "seq " + (lastSeq + 10) + "\n");
+        final JournalCorruptedException stopped = assertThrows(JournalCorruptedException.class,
+            () -> open(false, clock).close());
+        assertTrue(stopped.getMessage().contains(String.format("the journal ends at seq %,d, but the engine stopped " +
+            "cleanly at seq %,d", lastSeq, lastSeq + 10)) && stopped.getMessage().contains("journal files are " +
+            "missing"), stopped.getMessage());
+        final ToolRun verify = ToolRun.of("verify", "--data-dir", config(false).dataDir().toString());
+        assertEquals(1, verify.exit(), verify.toString());
+        assertTrue(verify.out().contains(String.format("the journal ends at seq %,d, but the engine stopped cleanly " +
+            "at seq %,d", lastSeq, lastSeq + 10)), verify.toString());
+
+        java.nio.file.Files.delete(record);
+        final List<long[]> excerpts = excerptPositions();
+        FilePositionStore.of(config(false), "ledger").store(new ReaderPosition(lastSeq + 3,
+            excerpts.get(excerpts.size() - 1)[2] + 1));
+        final JournalCorruptedException read = assertThrows(JournalCorruptedException.class,
+            () -> open(false, clock).close());
+        assertTrue(read.getMessage().contains(String.format("the journal ends at seq %,d, but consumer ledger has " +
+            "taken events up to seq %,d", lastSeq, lastSeq + 3)), read.getMessage());
+        assertEquals(excerpts.size(), excerptPositions().size(), "nothing was appended");
+
+        java.nio.file.Files.delete(FilePositionStore.of(config(false), "ledger").file());
+        try (JournaledEngine engine = open(false, clock))
+        {
+            assertEquals(lastSeq, engine.recovery().lastSeq);
+        }
+    }
+
+    /** Only a damaged snapshot is set aside: one in a format a newer build wrote may load again after an upgrade. */
+    @Test
+    void shouldLeaveASnapshotOfAnotherFormatInPlace() throws Exception
+    {
+        final long[] clock = { 0 };
+        try (JournaledEngine engine = open(true, clock))
+        {
+            run(engine, new Workload(23), 1, 200, clock);
+        }
+        final java.nio.file.Path newer = config(true).snapshotDir().resolve("snapshot-00000000000099999999.bin");
+        final java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(12).putLong(SnapshotStore.MAGIC).putInt(99);
+        java.nio.file.Files.write(newer, header.array());
+        log.clear();
+        try (JournaledEngine engine = open(true, clock))
+        {
+            assertTrue(log.stream().anyMatch(l -> l.equals("snapshot " + newer + " is unusable (snapshot format 99, " +
+                "this engine reads 2 and 1); trying an older one")), log.toString());
+        }
+        assertTrue(java.nio.file.Files.exists(newer), "left where it was");
+    }
+
     /** File offsets of every excerpt's bytes, in order. */
     private List<long[]> excerptPositions()
     {

@@ -16,7 +16,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -70,9 +69,6 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     };
 
     /** Enough holders for the requests of a busy pipelined connection; beyond that they are left to the collector. */
-    /** At the head of an event stream's pipeline: whatever its client sends after the stream's request is dropped. */
-    private static final ChannelInboundHandlerAdapter DISCARD_INPUT = new DiscardInput();
-
     private static final int SPARE_ANSWERS = 256;
     /**
      * Rows an answer holder keeps between answers (about 57 KB of arrays): an availability page of fifty SKUs at ten
@@ -496,7 +492,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
         // The connection goes on reading, so that the client's end (its FIN, or a reset) is seen on every transport
         // as it comes, not at the stream's next write; what it sends is dropped before the HTTP decoder.
-        ctx.pipeline().addFirst("stream-input", DISCARD_INPUT);
+        ctx.pipeline().addFirst("stream-input", new StreamInput());
         // Subscribed before anything reaches the client: a client that has read the opening and then changes the
         // stock must get the event of that change (a test that reads the opening, then receives stock, lost its event so).
         stream = hub.subscribe(name, ctx.channel());
@@ -1062,13 +1058,29 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
     }
 
-    @ChannelHandler.Sharable
-    private static final class DiscardInput extends ChannelInboundHandlerAdapter
+    /**
+     * At the head of an event stream's pipeline: what its client sends after the stream's request is dropped. An
+     * event source has nothing more to say; one that goes on sending past {@link #LIMIT} bytes is closed, so a flood
+     * cannot keep an IO thread reading for nothing (the stream used to stop reading, which let TCP hold it back).
+     */
+    private static final class StreamInput extends ChannelInboundHandlerAdapter
     {
+        static final int LIMIT = 16 * 1024;
+
+        private long dropped;
+
         @Override
         public void channelRead(final ChannelHandlerContext ctx, final Object msg)
         {
+            if (msg instanceof ByteBuf)
+            {
+                dropped += ((ByteBuf)msg).readableBytes();
+            }
             ReferenceCountUtil.release(msg);
+            if (dropped > LIMIT && ctx.channel().isOpen())
+            {
+                ctx.close();
+            }
         }
     }
 }

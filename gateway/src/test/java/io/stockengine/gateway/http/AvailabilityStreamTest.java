@@ -103,9 +103,10 @@ class AvailabilityStreamTest
     }
 
     /**
-     * A stream reads on: what its client sends is dropped (a stream is the last thing a connection does), and its
-     * client ending its side ends the stream at once, on either transport. Before, a stream stopped reading, so on
-     * NIO the server learned of a client gone only at the next keep-alive comment, up to 15 s later.
+     * A stream reads on: what its client sends is dropped (a stream is the last thing a connection does; up to a
+     * limit, {@link #shouldCloseAStreamWhoseClientFloodsIt}), and its client ending its side ends the stream at
+     * once, on either transport. Before, a stream stopped reading, so on NIO the server learned of a client gone only
+     * at the next keep-alive comment, up to 15 s later.
      */
     @Test
     void shouldDropWhatTheClientSendsAndCloseWhenItEndsItsSide() throws InterruptedException
@@ -117,7 +118,7 @@ class AvailabilityStreamTest
             assertTrue(stream.readChunk().startsWith(":"), "a comment opens the stream");
             final String more = RawHttp.request("POST", "/v1/receipts", Json.q("{'sku':'SS-IN','location':'SS-A'," +
                 "'quantity':1,'unit_cost':'1.00'}"), "Idempotency-Key", "ss-in-r1") + "not http at all\r\n\r\n";
-            for (int i = 0; i < 200; i++)
+            for (int i = 0; i < 20; i++)
             {
                 stream.write(more);
             }
@@ -141,6 +142,27 @@ class AvailabilityStreamTest
             {
                 assertTrue(line.isEmpty() || line.startsWith(":") || line.matches("[0-9a-f]+"), line);
             }
+        }
+    }
+
+    /** A stream's client that goes on sending past 16 KiB is closed: a flood would keep an IO thread reading. */
+    @Test
+    void shouldCloseAStreamWhoseClientFloodsIt() throws InterruptedException
+    {
+        try (RawHttp stream = server.raw())
+        {
+            stream.write(RawHttp.request("GET", "/v1/availability/stream?channel=ss-flood", null));
+            assertEquals(200, stream.readHead().status());
+            assertTrue(stream.readChunk().startsWith(":"), "a comment opens the stream");
+            final long subscribed = server.server.availability().subscriberCount();
+            stream.write(new byte[20 * 1024]);
+            final long deadline = System.currentTimeMillis() + 5_000;
+            while (server.server.availability().subscriberCount() >= subscribed &&
+                System.currentTimeMillis() < deadline)
+            {
+                Thread.sleep(10);
+            }
+            assertEquals(subscribed - 1, server.server.availability().subscriberCount(), "the stream was closed");
         }
     }
 
