@@ -65,6 +65,27 @@ class AvailabilityStreamTest
         }
     }
 
+    /** A stream of the channel's availability, its head and opening comment read. */
+    private static RawHttp openStream(final String channel)
+    {
+        final RawHttp stream = server.raw();
+        stream.write(RawHttp.request("GET", "/v1/availability/stream?channel=" + channel, null));
+        assertEquals(200, stream.readHead().status());
+        assertTrue(stream.readChunk().startsWith(":"), "a comment opens the stream");
+        return stream;
+    }
+
+    /** Waits up to 5 s for the server's open streams to come down to {@code expected}. */
+    private static void awaitSubscribers(final long expected, final String why) throws InterruptedException
+    {
+        final long deadline = System.currentTimeMillis() + 5_000;
+        while (server.server.availability().subscriberCount() > expected && System.currentTimeMillis() < deadline)
+        {
+            Thread.sleep(10);
+        }
+        assertEquals(expected, server.server.availability().subscriberCount(), why);
+    }
+
     @Test
     void shouldSendAnEventForEachChangeOfTheChannelsAvailability() throws InterruptedException
     {
@@ -94,12 +115,7 @@ class AvailabilityStreamTest
             assertEquals("resync", event.getKey());
             assertEquals(Map.of("channel", "ss-web", "seq", configured), event.getValue());
         }
-        final long deadline = System.currentTimeMillis() + 5_000;
-        while (server.server.availability().subscriberCount() > 0 && System.currentTimeMillis() < deadline)
-        {
-            Thread.sleep(10);
-        }
-        assertEquals(0, server.server.availability().subscriberCount(), "a closed stream unsubscribes");
+        awaitSubscribers(0, "a closed stream unsubscribes");
     }
 
     /**
@@ -111,11 +127,8 @@ class AvailabilityStreamTest
     @Test
     void shouldDropWhatTheClientSendsAndCloseWhenItEndsItsSide() throws InterruptedException
     {
-        try (RawHttp stream = server.raw())
+        try (RawHttp stream = openStream("ss-in"))
         {
-            stream.write(RawHttp.request("GET", "/v1/availability/stream?channel=ss-in", null));
-            assertEquals(200, stream.readHead().status());
-            assertTrue(stream.readChunk().startsWith(":"), "a comment opens the stream");
             final String more = RawHttp.request("POST", "/v1/receipts", Json.q("{'sku':'SS-IN','location':'SS-A'," +
                 "'quantity':1,'unit_cost':'1.00'}"), "Idempotency-Key", "ss-in-r1") + "not http at all\r\n\r\n";
             for (int i = 0; i < 20; i++)
@@ -130,13 +143,7 @@ class AvailabilityStreamTest
             final long subscribed = server.server.availability().subscriberCount();
             assertTrue(subscribed >= 1);
             stream.shutdownOutput();
-            final long deadline = System.currentTimeMillis() + 5_000;
-            while (server.server.availability().subscriberCount() >= subscribed &&
-                System.currentTimeMillis() < deadline)
-            {
-                Thread.sleep(10);
-            }
-            assertEquals(subscribed - 1, server.server.availability().subscriberCount(), "the stream ended");
+            awaitSubscribers(subscribed - 1, "the stream ended");
             String line;
             while ((line = stream.readLine()) != null)
             {
@@ -149,20 +156,11 @@ class AvailabilityStreamTest
     @Test
     void shouldCloseAStreamWhoseClientFloodsIt() throws InterruptedException
     {
-        try (RawHttp stream = server.raw())
+        try (RawHttp stream = openStream("ss-flood"))
         {
-            stream.write(RawHttp.request("GET", "/v1/availability/stream?channel=ss-flood", null));
-            assertEquals(200, stream.readHead().status());
-            assertTrue(stream.readChunk().startsWith(":"), "a comment opens the stream");
             final long subscribed = server.server.availability().subscriberCount();
             stream.write(new byte[20 * 1024]);
-            final long deadline = System.currentTimeMillis() + 5_000;
-            while (server.server.availability().subscriberCount() >= subscribed &&
-                System.currentTimeMillis() < deadline)
-            {
-                Thread.sleep(10);
-            }
-            assertEquals(subscribed - 1, server.server.availability().subscriberCount(), "the stream was closed");
+            awaitSubscribers(subscribed - 1, "the stream was closed");
         }
     }
 
