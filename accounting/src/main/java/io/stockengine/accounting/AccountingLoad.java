@@ -64,6 +64,11 @@ public final class AccountingLoad implements Callable<Integer>
     @Option(names = "--no-h2", description = "Skip the embedded H2 ledger.")
     boolean noH2;
 
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+        description = "Time each ledger N times, each time into a fresh one, in this JVM: the first run pays for " +
+            "compiling the database's code, the later ones show the consumer warm (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
     @Override
     public Integer call()
     {
@@ -92,16 +97,21 @@ public final class AccountingLoad implements Callable<Integer>
                 lastSeq, seconds, lastSeq / seconds, journal.journalDir());
         }
         final CostingConfig costing = CostingConfig.of(method);
-        if (!noH2)
+        for (int run = 1; run <= Math.max(1, repeat); run++)
         {
-            deleteRecursively(journal.dataDir().resolve("accounting"));
-            measure("H2 (embedded file)", journal, new LedgerConfig().url(LedgerConfig.defaultUrl(journal.dataDir()))
-                .consumerName("load-h2").costing(costing), lastSeq);
-        }
-        if (pgUrl != null)
-        {
-            measure("PostgreSQL", journal, new LedgerConfig().url(pgUrl).schema("load_" + System.currentTimeMillis())
-                .consumerName("load-pg").costing(costing), lastSeq);
+            final String suffix = repeat > 1 ? " #" + run : "";
+            if (!noH2)
+            {
+                deleteRecursively(journal.dataDir().resolve("accounting"));
+                measure("H2 (embedded file)" + suffix, journal, new LedgerConfig()
+                    .url(LedgerConfig.defaultUrl(journal.dataDir())).consumerName("load-h2").costing(costing), lastSeq);
+            }
+            if (pgUrl != null)
+            {
+                measure("PostgreSQL" + suffix, journal, new LedgerConfig().url(pgUrl)
+                    .schema("load_" + System.currentTimeMillis() + "_" + run).consumerName("load-pg").costing(costing),
+                    lastSeq);
+            }
         }
         return 0;
     }

@@ -251,6 +251,9 @@ public final class Ledger implements PositionStore, AutoCloseable
         }
         try
         {
+            // In key order: a large catalogue has thousands of rows to rewrite per commit, and the database walks its
+            // pages in order rather than jumping about them (docs/accounting.md, Throughput, Many positions).
+            valuation.sortChanges();
             for (final SkuCost cost : valuation.dirtySkus)
             {
                 store.skuCost(cost);
@@ -260,9 +263,7 @@ public final class Ledger implements PositionStore, AutoCloseable
                 store.stock(stock);
             }
             sink.writeChanges();
-            final long t0 = System.nanoTime();
             store.commit(config.consumerName(), position);
-            if (Boolean.getBoolean("debug.commits")) System.err.printf("commit seq %d: %d stocks %d skus %d orders %d transits, commit %.0f ms%n", position.seq(), valuation.dirtyStocks.size(), valuation.dirtySkus.size(), sink.dirtyOrders.size(), sink.dirtyTransits.size(), (System.nanoTime()-t0)/1e6);
         }
         catch (final SQLException | RuntimeException ex)
         {

@@ -2,6 +2,7 @@ package io.stockengine.accounting;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,8 @@ import io.stockengine.journal.AbstractEventSink;
  */
 final class LedgerSink extends AbstractEventSink
 {
+    private static final Comparator<OrderCost> BY_ID = Comparator.comparing(order -> order.id);
+
     private final Valuation valuation;
     private final ChartOfAccounts chart;
     private final LedgerStore store;
@@ -486,6 +489,9 @@ final class LedgerSink extends AbstractEventSink
      */
     void writeChanges() throws SQLException
     {
+        // In the order of their rows' keys, as the valuation's rows (Ledger.store); stable, so an order id reserved
+        // again keeps its older order first.
+        dirtyOrders.sort(BY_ID);
         for (final OrderCost order : dirtyOrders)
         {
             if (!order.finished || order.persisted || order.shippedAny())

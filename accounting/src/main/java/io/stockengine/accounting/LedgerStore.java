@@ -27,7 +27,8 @@ import io.stockengine.journal.ReaderPosition;
  * <p>
  * Throughput: postings go out in JDBC batches of {@link LedgerConfig#postingBatch} rows inside the open transaction
  * (on PostgreSQL with {@code reWriteBatchedInserts}, so a batch is a few multi-row INSERTs); valuation state is
- * written once per commit, only for what changed.
+ * written once per commit, only for what changed, in key order (see {@link Ledger#store}), each SKU x location
+ * under one BIGINT key.
  * <p>
  * Threading: the consumer's thread.
  */
@@ -104,8 +105,9 @@ final class LedgerStore implements AutoCloseable
         symbols = new Batch(connection, "INSERT INTO symbol (kind, id, name) VALUES (?, ?, ?)");
         skuCosts = new Batch(connection, dialect.upsert("sku_costing", new String[] { "sku" },
             new String[] { "method", "standard_cost", "last_cost" }));
-        positions = new Batch(connection, dialect.upsert("stock_position", new String[] { "sku", "location" },
-            new String[] { "units", "cost", "last_cost", "layers" }));
+        // Keyed by position_key alone (schema version 3): see V3__stock_position_key.sql.
+        positions = new Batch(connection, dialect.upsert("stock_position", new String[] { "position_key" },
+            new String[] { "sku", "location", "units", "cost", "last_cost", "layers" }));
         transitDeletes = new Batch(connection, "DELETE FROM transit_layer WHERE transfer_id = ?");
         transitInserts = new Batch(connection, "INSERT INTO transit_layer (transfer_id, layer_no, sku, " +
             "from_location, to_location, units, cost) VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -286,12 +288,13 @@ final class LedgerStore implements AutoCloseable
     void stock(final StockCost stock) throws SQLException
     {
         final PreparedStatement p = positions.statement;
-        p.setInt(1, stock.sku);
-        p.setInt(2, stock.location);
-        p.setLong(3, stock.units);
-        p.setLong(4, stock.value);
-        p.setLong(5, stock.lastCost);
-        p.setBytes(6, stock.encodeLayers());
+        p.setLong(1, Valuation.key(stock.sku, stock.location));
+        p.setInt(2, stock.sku);
+        p.setInt(3, stock.location);
+        p.setLong(4, stock.units);
+        p.setLong(5, stock.value);
+        p.setLong(6, stock.lastCost);
+        p.setBytes(7, stock.encodeLayers());
         positions.add();
     }
 
@@ -428,16 +431,11 @@ final class LedgerStore implements AutoCloseable
     /** Sends everything pending and commits. */
     void commit() throws SQLException
     {
-        final StringBuilder dbg = new StringBuilder();
         for (final Batch batch : inOrder)
         {
-            final long t0 = System.nanoTime(); final int r = batch.rows;
             batch.execute();
-            dbg.append(r).append(':').append((System.nanoTime() - t0) / 1_000_000).append("ms ");
         }
-        final long t1 = System.nanoTime();
         connection.commit();
-        if (Boolean.getBoolean("debug.commits")) System.err.println("  batches " + dbg + " commit " + (System.nanoTime() - t1) / 1_000_000 + "ms");
         committedPostings += pendingPostings;
         pendingPostings = 0;
     }

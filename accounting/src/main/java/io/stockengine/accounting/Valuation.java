@@ -2,6 +2,7 @@ package io.stockengine.accounting;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 import org.agrona.collections.Long2ObjectHashMap;
@@ -14,6 +15,10 @@ import org.agrona.collections.Long2ObjectHashMap;
  */
 final class Valuation
 {
+    private static final Comparator<SkuCost> BY_SKU = Comparator.comparingInt(cost -> cost.sku);
+    private static final Comparator<StockCost> BY_KEY =
+        Comparator.comparingLong(stock -> key(stock.sku, stock.location));
+
     private final CostingConfig costing;
     private final Long2ObjectHashMap<StockCost> stocks = new Long2ObjectHashMap<>();
     private SkuCost[] skus = new SkuCost[256];
@@ -99,6 +104,13 @@ final class Valuation
             cost.dirty = true;
             dirtySkus.add(cost);
         }
+    }
+
+    /** Puts the changes in the order of their rows' keys: SKUs by id, SKU x locations by {@link #key}. */
+    void sortChanges()
+    {
+        dirtySkus.sort(BY_SKU);
+        dirtyStocks.sort(BY_KEY);
     }
 
     /** Called once the changes are committed. */
