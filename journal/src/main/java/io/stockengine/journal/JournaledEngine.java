@@ -124,7 +124,8 @@ public final class JournaledEngine implements AutoCloseable
             if (recovery.tornTail())
             {
                 log.accept("recovery: WARNING the journal ended with an unreadable excerpt (" + recovery.tornReason +
-                    "): a write cut short by a crash; it was never acknowledged and is voided");
+                    "), and no snapshot, consumer or recorded clean stop says it was acknowledged: taken for a write " +
+                    "cut short by a crash, and voided");
                 JournalRecovery.repairTail(queue, recovery);
             }
             log.accept("recovery: " + recovery);

@@ -141,8 +141,8 @@ final class TailCommand implements Callable<Integer>
         if (reader.tornFrom() >= 0)
         {
             err.println("warning: the journal ends with an unreadable excerpt (0x" + Long.toHexString(reader.tornFrom()) +
-                ": " + reader.tornReason() + "), a write cut short by a crash; nothing after it is shown until the " +
-                "engine's next start voids it");
+                ": " + reader.tornReason() + "): a write cut short by a crash, or damage (verify says which, and " +
+                "what the engine will do at its next start); nothing after it is shown");
             err.flush();
         }
     }
