@@ -86,7 +86,11 @@ final class VerifyCommand implements Callable<Integer>
                 {
                     problems.add(lastHeader(config, damage, counts.lastSeq()));
                 }
-                final long cleanStop = CleanStop.read(config.dataDir(), line -> { });
+                // An unreadable record is ignored by the engine too, which then cannot tell damage from a torn
+                // write: reported, so that the operator knows the safeguard is off.
+                final long cleanStop = CleanStop.read(config.dataDir(), line -> problems.add(line.replaceFirst(
+                    "^recovery: WARNING ", "") + " by the engine too, which then cannot tell a damaged tail from a " +
+                    "crash's torn write"));
                 if (!corrupt && reader.tornFrom() < 0 && damage == null && cleanStop > counts.lastSeq())
                 {
                     problems.add(String.format("the journal ends at seq %,d, but the engine stopped cleanly at seq " +

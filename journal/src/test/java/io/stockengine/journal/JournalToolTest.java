@@ -521,7 +521,13 @@ class JournalToolTest
             "the engine stopped cleanly at seq %,d", lastSeq)) && stopped.out().contains("refuses to start") &&
             !stopped.out().contains("voids them"), stopped.toString());
 
-        TestJournal.asAfterACrash(config);
+        Files.writeString(config.dataDir().resolve(CleanStop.FILE), "garbage");
+        final ToolRun unreadable = ToolRun.of("verify", "--data-dir", own.toString());
+        assertEquals(1, unreadable.exit(), unreadable.toString());
+        assertTrue(unreadable.out().contains(config.dataDir().resolve(CleanStop.FILE) + " does not read as 'seq " +
+            "<n>'; ignored by the engine too"), unreadable.toString());
+
+        Files.delete(config.dataDir().resolve(CleanStop.FILE));
         FilePositionStore.of(config, "ledger").store(new ReaderPosition(lastSeq, last[2]));
         final ToolRun read = ToolRun.of("verify", "--data-dir", own.toString());
         assertEquals(1, read.exit(), read.toString());
