@@ -127,6 +127,13 @@ class FoldedStateTest
         assertEquals(ResultCode.OK, reserve.result);
     }
 
+    /** The balance {@link #fenceFor} fences: A at WH1. */
+    private static int fencedBalance(final InventoryState state)
+    {
+        return state.balances.find(state.symbol(EventSink.SYMBOL_SKU, "A"), state.symbol(EventSink.SYMBOL_LOCATION,
+            "WH1"));
+    }
+
     private static Command command(final int type, final long timestamp)
     {
         final Command c = new Command();
@@ -179,8 +186,7 @@ class FoldedStateTest
         fenceFor(engine, 4);
         reserveFenced(engine, "m1", 1);
         final int channel = state.symbol(EventSink.SYMBOL_CHANNEL, "mkt");
-        final int b = state.balances.find(state.symbol(EventSink.SYMBOL_SKU, "A"),
-            state.symbol(EventSink.SYMBOL_LOCATION, "WH1"));
+        final int b = fencedBalance(state);
         // The channels as a version 2 snapshot holds them: per channel its buffer, whether configured, no sourcing
         // list, and its fences as (balance, unused units), with no quantities.
         final java.io.ByteArrayOutputStream old = new java.io.ByteArrayOutputStream();
@@ -241,8 +247,7 @@ class FoldedStateTest
         final InventoryState restored = InventoryState.readSnapshot(
             new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())), new EngineConfig());
         final int channel = live.symbol(EventSink.SYMBOL_CHANNEL, "mkt");
-        final int b = live.balances.find(live.symbol(EventSink.SYMBOL_SKU, "A"), live.symbol(EventSink.SYMBOL_LOCATION,
-            "WH1"));
+        final int b = fencedBalance(live);
         assertEquals(4, live.channels.held(channel, b));
         assertEquals(4, restored.channels.held(channel, b), "counted again from the lines");
         assertEquals(live.stateHash(), restored.stateHash());

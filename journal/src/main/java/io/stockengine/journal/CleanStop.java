@@ -1,14 +1,11 @@
 package io.stockengine.journal;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.stream.Stream;
 
@@ -87,24 +84,8 @@ public final class CleanStop
                 }
             }
         }
-        syncDirectory(journalDir);
-        final Path file = dataDir.resolve(FILE);
-        final Path written = dataDir.resolve(FILE + ".tmp");
-        try (FileChannel channel = FileChannel.open(written, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING))
-        {
-            channel.write(ByteBuffer.wrap(("seq " + seq + "\n").getBytes(StandardCharsets.US_ASCII)));
-            channel.force(true);
-        }
-        try
-        {
-            Files.move(written, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        }
-        catch (final AtomicMoveNotSupportedException ex)
-        {
-            Files.move(written, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        syncDirectory(dataDir);
+        DurableFiles.forceDirectory(journalDir);
+        DurableFiles.replace(dataDir.resolve(FILE), ("seq " + seq + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Deletes the record of the last clean stop, durably, before the engine appends again. */
@@ -112,15 +93,7 @@ public final class CleanStop
     {
         if (Files.deleteIfExists(dataDir.resolve(FILE)))
         {
-            syncDirectory(dataDir);
-        }
-    }
-
-    private static void syncDirectory(final Path dir) throws IOException
-    {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ))
-        {
-            channel.force(true);
+            DurableFiles.forceDirectory(dataDir);
         }
     }
 }

@@ -2,14 +2,10 @@ package io.stockengine.journal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -147,40 +143,14 @@ public final class FilePositionStore implements PositionStore
     {
         final String text = "# stockengine consumer position: the last seq processed and the journal excerpt that " +
             "holds it\nseq=" + position.seq() + "\nindex=" + position.index() + "\ncommitted_at=" + Instant.now() + "\n";
-        final Path tmp = dir.resolve(name + SUFFIX + ".tmp");
         try
         {
             Files.createDirectories(dir);
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING))
-            {
-                final ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining())
-                {
-                    channel.write(bytes);
-                }
-                channel.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            forceDirectory(dir);
+            DurableFiles.replace(file, text.getBytes(StandardCharsets.UTF_8));
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot store consumer position " + file, ex);
-        }
-    }
-
-    /** Makes the rename itself survive a power cut. */
-    private static void forceDirectory(final Path dir)
-    {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ))
-        {
-            channel.force(true);
-        }
-        catch (final IOException ex)
-        {
-            // Some file systems cannot open a directory for reading; the rename is still atomic there, only its
-            // durability across a power cut is left to the file system.
         }
     }
 
