@@ -952,7 +952,9 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                 releasePending();
                 return;
             }
-            context.write(next);
+            // No future is wanted back: a void promise spares the encoder combining one per part of the answer,
+            // and a failed write reaches exceptionCaught, which closes the connection.
+            context.write(next, context.voidPromise());
         }
     }
 
