@@ -54,7 +54,8 @@ class ConsumerKillTest
     @EnumSource(TestLedgers.Database.class)
     void shouldPostEveryEventExactlyOnceAcrossKills(final TestLedgers.Database database) throws Exception
     {
-        killAndRestart(database, "kill-", Long.getLong("stock.accounting.seed", System.nanoTime()));
+        final long seed = Long.getLong("stock.accounting.seed", System.nanoTime());
+        killAndRestart(database, "kill-", seed, " (rerun with -Dstock.accounting.seed=" + seed + ")");
     }
 
     /**
@@ -65,15 +66,15 @@ class ConsumerKillTest
     @EnumSource(TestLedgers.Database.class)
     void shouldKeepTheLinesOfAnOrderCommittedBeforeThem(final TestLedgers.Database database) throws Exception
     {
-        killAndRestart(database, "split-", 18_523_638_486_666L);
+        killAndRestart(database, "split-", 18_523_638_486_666L, " (a fixed seed)");
     }
 
-    private void killAndRestart(final TestLedgers.Database database, final String name, final long seed)
-        throws Exception
+    private void killAndRestart(final TestLedgers.Database database, final String name, final long seed,
+        final String rerun) throws Exception
     {
         final LedgerConfig config = TestLedgers.of(database).consumerName(name + database.name().toLowerCase())
             .postingBatch(64);
-        final String context = database + " seed=" + seed + " (rerun with -Dstock.accounting.seed=" + seed + ")";
+        final String context = database + " seed=" + seed + rerun;
         System.out.println("ConsumerKillTest " + context + " lastSeq=" + lastSeq);
         final SplittableRandom random = new SplittableRandom(seed);
         int incarnations = 0;

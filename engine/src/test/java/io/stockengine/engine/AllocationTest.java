@@ -2,6 +2,7 @@ package io.stockengine.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.CountDownLatch;
@@ -292,14 +293,14 @@ class AllocationTest
         }
         java.util.Arrays.fill(mix.outcomes, 0);
         final long threadId = Thread.currentThread().getId();
-        final long before = THREADS.getThreadAllocatedBytes(threadId);
+        final long before = allocatedBytes(threadId);
         for (int i = 0; i < 200_000; i++)
         {
             mix.fill(c);
             engine.process(c);
             mix.count(c);
         }
-        final long allocated = THREADS.getThreadAllocatedBytes(threadId) - before;
+        final long allocated = allocatedBytes(threadId) - before;
         final String outcomes = "fresh " + mix.outcomes[0] + ", replayed " + mix.outcomes[1] + ", refused " +
             mix.outcomes[2] + ", conflicts " + mix.outcomes[3];
         // Per cycle of 20: one replay, one conflict, the two refusals; the other 16 succeed.
@@ -362,14 +363,14 @@ class AllocationTest
             engine.process(c);
         }
         final long threadId = Thread.currentThread().getId();
-        final long before = THREADS.getThreadAllocatedBytes(threadId);
+        final long before = allocatedBytes(threadId);
         for (int i = 0; i < 200_000; i++)
         {
             mix.fill(c);
             engine.process(c);
             accepted += c.result == ResultCode.OK ? 1 : 0;
         }
-        final long allocated = THREADS.getThreadAllocatedBytes(threadId) - before;
+        final long allocated = allocatedBytes(threadId) - before;
         assertTrue(accepted > 150_000, "the mix must mostly succeed to exercise the paths, accepted " + accepted);
         assertTrue(allocated < ALLOWANCE_BYTES, "logic thread allocated " + allocated + " bytes over 200,000 commands");
     }
@@ -386,6 +387,7 @@ class AllocationTest
         final long[] clock = { 1_000_000L };
         final PipelineConfig pipelineConfig = new PipelineConfig().ringSize(1024).tickIntervalMillis(0)
             .clock(() -> clock[0]);
+        final java.util.Set<Long> earlier = threadsNamed("engine-logic");
         try (EnginePipeline pipeline = new EnginePipeline(pipelineConfig, engine, JournalStage.NONE).start())
         {
             final CommandFiller<Mix> filler = (command, m) ->
@@ -394,10 +396,14 @@ class AllocationTest
                 command.callback = done;
             };
             runThrough(pipeline, filler, mix, clock, 400_000, completed);
-            final long logicThread = findThread("engine-logic");
-            final long before = THREADS.getThreadAllocatedBytes(logicThread);
+            final java.util.Set<Long> started = threadsNamed("engine-logic");
+            started.removeAll(earlier);
+            // This pipeline's own logic thread: one left running by another test would be measured idle.
+            assertEquals(1, started.size(), "logic threads started by this pipeline: " + started);
+            final long logicThread = started.iterator().next();
+            final long before = allocatedBytes(logicThread);
             runThrough(pipeline, filler, mix, clock, 200_000, completed);
-            final long allocated = THREADS.getThreadAllocatedBytes(logicThread) - before;
+            final long allocated = allocatedBytes(logicThread) - before;
             assertTrue(allocated < ALLOWANCE_BYTES,
                 "pipeline logic thread allocated " + allocated + " bytes over 200,000 commands");
         }
@@ -423,15 +429,31 @@ class AllocationTest
         assertEquals(target, completed.get());
     }
 
-    private static long findThread(final String name)
+    private static java.util.Set<Long> threadsNamed(final String name)
     {
+        final java.util.Set<Long> ids = new java.util.HashSet<>();
         for (final Thread thread : Thread.getAllStackTraces().keySet())
         {
             if (thread.getName().equals(name))
             {
-                return thread.getId();
+                ids.add(thread.getId());
             }
         }
-        throw new IllegalStateException("no thread named " + name);
+        return ids;
+    }
+
+    /**
+     * A live thread's allocated bytes. The JVM answers -1 for a thread that has ended or when it cannot measure,
+     * and a difference of two such readings would pass as nothing allocated.
+     */
+    private static long allocatedBytes(final long threadId)
+    {
+        final long bytes = THREADS.getThreadAllocatedBytes(threadId);
+        if (bytes <= 0)
+        {
+            // Only here is the message built: building it on every reading would allocate inside what is measured.
+            fail("no allocation reading for thread " + threadId + " (" + bytes + "): nothing would be measured");
+        }
+        return bytes;
     }
 }

@@ -317,7 +317,9 @@ class HttpCodecTest
         answerAll();
         write(RawHttp.request("GET", "/v1/stock/HC-10", null));
         answerAll();
-        for (final Reply refused : written())
+        final List<Reply> refusedReplies = written();
+        assertEquals(2, refusedReplies.size(), "the receipt and the read are each answered");
+        for (final Reply refused : refusedReplies)
         {
             final Map<String, Object> problem = refused.assertProblem(503, "UNAVAILABLE", null);
             assertEquals(Responses.JOURNAL_STOPPED, problem.get("detail"));
