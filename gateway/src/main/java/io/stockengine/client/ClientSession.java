@@ -27,6 +27,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.stockengine.engine.ResultCode;
 import io.stockengine.gateway.binary.AsciiStringCache;
 import io.stockengine.gateway.binary.CommandEncoder;
+import io.stockengine.gateway.binary.FieldNames;
 import io.stockengine.gateway.binary.FrameDescriptor;
 import io.stockengine.gateway.binary.ResultDecoder;
 
@@ -282,12 +283,16 @@ final class ClientSession
             refuseLocally(request, field);
             return;
         }
-        if (FrameDescriptor.frameBytes(batch, batchFrame) - FrameDescriptor.LENGTH_FIELD_LENGTH > maxFrameBytes)
+        final int frameBytes = FrameDescriptor.frameBytes(batch, batchFrame) - FrameDescriptor.LENGTH_FIELD_LENGTH;
+        if (frameBytes > maxFrameBytes || (batchCount > 0 && frameBytes > maxBatchBytes))
         {
+            // Written before this command, the batch stays within maxBatchBytes (a lone larger command aside), so
+            // a server whose frame limit is below this client's maxFrameBytes but not below maxBatchBytes still
+            // takes every batch: a frame past its limit closes the connection, and the resends would meet it again.
             batch.writerIndex(mark);
             if (batchCount == 0)
             {
-                refuseLocally(request, "lines");
+                refuseLocally(request, FieldNames.countField(request.type));
                 return;
             }
             flush();
@@ -521,7 +526,16 @@ final class ClientSession
                 offset += length;
                 continue;
             }
-            if (request != null)
+            if (request != null && decoder.type() != request.type)
+            {
+                // The answer is not to this command (a server defect, or not a stockengine server): reading it as
+                // the command's result could tell a caller that a reservation was made when a query was answered.
+                request.completeExceptionally(new StockClientException(StockClientException.Kind.ANSWER_UNREADABLE,
+                    "the server answered " + ResultCode.name(decoder.code()) + " for a command of type " +
+                    decoder.type() + " under the correlation id of a command of type " + request.type));
+                protocolErrors.incrementAndGet();
+            }
+            else if (request != null)
             {
                 request.complete(CommandResult.decode(decoder, strings));
             }

@@ -34,6 +34,7 @@ public final class CommandResult
 
     private final int type;
     private final int code;
+    private final int rawCode;
     private final boolean replayed;
     private final long seq;
     private final String field;
@@ -55,7 +56,10 @@ public final class CommandResult
         final long[] itemTotals)
     {
         this.type = type;
-        this.code = code;
+        // binary-protocol.md: a code the client does not know (a newer server's) is taken as INTERNAL_ERROR, its
+        // effects unknown; a caller testing for OK or a refusal must not read it as either.
+        this.code = code >= 0 && code < ResultCode.COUNT_OF_CODES ? code : ResultCode.INTERNAL_ERROR;
+        this.rawCode = code;
         this.replayed = replayed;
         this.seq = seq;
         this.field = field;
@@ -119,10 +123,20 @@ public final class CommandResult
         return type;
     }
 
-    /** The {@link ResultCode}. */
+    /**
+     * The {@link ResultCode}. A code this client does not know (from a newer server) reads as
+     * {@link ResultCode#INTERNAL_ERROR}, as the protocol tells clients to take it: the command's effects are unknown.
+     * {@link #rawCode()} has the number the server sent.
+     */
     public int code()
     {
         return code;
+    }
+
+    /** The result code as the server sent it, known to this client or not. */
+    public int rawCode()
+    {
+        return rawCode;
     }
 
     public String codeName()

@@ -115,11 +115,12 @@ final class Request extends CompletableFuture<CommandResult> implements Runnable
             final Line line = lines[i];
             if (line == null)
             {
-                return "lines";
+                return FieldNames.wholeLine(type, quantity2, i);
             }
             if (!encoder.line(line.sku(), line.location(), line.quantity()))
             {
-                return i >= CommandDescriptor.MAX_LINE_COUNT ? "lines" : FieldNames.lineField(type, quantity2, i,
+                return i >= CommandDescriptor.MAX_LINE_COUNT ? FieldNames.countField(type) :
+                    FieldNames.lineField(type, quantity2, i,
                     line.sku() != null && ByteBufUtil.utf8Bytes(line.sku()) > CommandDescriptor.MAX_STRING_BYTES ?
                     FieldNames.PART_SKU : FieldNames.PART_LOCATION);
             }

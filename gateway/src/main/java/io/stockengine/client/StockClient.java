@@ -21,7 +21,9 @@ import io.stockengine.engine.Reason;
  * Commands issued while disconnected wait for the connection (bounded by {@link StockClientBuilder#maxPending} and
  * the request timeout); one that times out before it was ever written fails with
  * {@link StockClientException.Kind#NOT_SENT} (not applied), one written with
- * {@link StockClientException.Kind#TIMEOUT} (outcome unknown).
+ * {@link StockClientException.Kind#TIMEOUT} (outcome unknown). Cancelling a future only stops waiting for it:
+ * the command issued is still sent, and applied if the engine accepts it; the same command issued again with the
+ * same key or order id answers what became of it.
  * <p>
  * Threading: every method may be called from any thread, without locks. Futures complete on the client's event
  * loop thread, so callbacks must not block (use the {@code *Async} stages for slow work); a callback may call

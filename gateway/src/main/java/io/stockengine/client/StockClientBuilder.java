@@ -69,8 +69,7 @@ public final class StockClientBuilder
      */
     public StockClientBuilder flushDelay(final Duration delay)
     {
-        java.util.Objects.requireNonNull(delay, "flushDelay");
-        this.flushDelayNanos = delay.toNanos();
+        this.flushDelayNanos = nanos(delay, "flushDelay");
         return this;
     }
 
@@ -88,7 +87,11 @@ public final class StockClientBuilder
         return this;
     }
 
-    /** The server's frame limit ({@code max-frame-bytes}): no frame the client writes is longer. */
+    /**
+     * The server's frame limit ({@code max-frame-bytes}): no frame the client writes is longer. Set it when the
+     * server's is lower than this client's {@link #maxBatchBytes} (64 KiB): a frame past the server's limit closes
+     * the connection, and the commands in it, resent on the next one, would close it again until they time out.
+     */
     public StockClientBuilder maxFrameBytes(final int bytes)
     {
         this.maxFrameBytes = bytes;
@@ -109,10 +112,10 @@ public final class StockClientBuilder
         return this;
     }
 
+    /** How long {@link #connect()} tries to connect; at least a millisecond, at most {@link #MAX_DURATION}. */
     public StockClientBuilder connectTimeout(final Duration timeout)
     {
-        java.util.Objects.requireNonNull(timeout, "connectTimeout");
-        this.connectTimeoutMillis = timeout.toMillis();
+        this.connectTimeoutMillis = TimeUnit.NANOSECONDS.toMillis(nanos(timeout, "connectTimeout"));
         return this;
     }
 
@@ -123,18 +126,15 @@ public final class StockClientBuilder
      */
     public StockClientBuilder requestTimeout(final Duration timeout)
     {
-        java.util.Objects.requireNonNull(timeout, "requestTimeout");
-        this.requestTimeoutNanos = timeout.toNanos();
+        this.requestTimeoutNanos = nanos(timeout, "requestTimeout");
         return this;
     }
 
     /** The first and the longest wait between connection attempts; it doubles from one to the other. */
     public StockClientBuilder reconnectDelay(final Duration min, final Duration max)
     {
-        java.util.Objects.requireNonNull(min, "reconnectDelay min");
-        java.util.Objects.requireNonNull(max, "reconnectDelay max");
-        this.reconnectMinNanos = min.toNanos();
-        this.reconnectMaxNanos = max.toNanos();
+        this.reconnectMinNanos = nanos(min, "reconnectDelay min");
+        this.reconnectMaxNanos = nanos(max, "reconnectDelay max");
         return this;
     }
 
@@ -162,7 +162,7 @@ public final class StockClientBuilder
         final StockClient client = build();
         try
         {
-            client.session().firstConnection().get(Math.max(1, connectTimeoutMillis), TimeUnit.MILLISECONDS);
+            client.session().firstConnection().get(connectTimeoutMillis, TimeUnit.MILLISECONDS);
             return client;
         }
         catch (final InterruptedException ex)
@@ -182,17 +182,32 @@ public final class StockClientBuilder
     private void validate()
     {
         require(!host.isBlank(), "host must not be blank");
-        require(port >= 0 && port <= 65_535, "port must be 0..65535");
+        require(port >= 1 && port <= 65_535, "port must be 1..65535");
         require(flushDelayNanos >= 0, "flush delay must not be negative");
         require(maxBatchCommands >= 1, "max batch commands must be at least 1");
         require(maxBatchBytes >= 64, "max batch bytes must be at least 64");
         require(maxFrameBytes >= 1024, "max frame bytes must be at least 1024, as the server's");
         require(maxInboundFrameBytes >= 1024, "max inbound frame bytes must be at least 1024");
         require(maxPending >= 1, "max pending must be at least 1");
+        require(connectTimeoutMillis >= 1, "connect timeout must be at least a millisecond");
         require(requestTimeoutNanos >= 0, "request timeout must not be negative");
         require(reconnectMinNanos > 0 && reconnectMaxNanos >= reconnectMinNanos,
             "reconnect delays must be positive, min <= max");
         require(heartbeatSeconds >= 0, "heartbeat seconds must not be negative");
+    }
+
+    /**
+     * The longest duration a setting takes: a year. Deadlines are the monotonic clock plus a setting, and a
+     * duration near {@code Long.MAX_VALUE} nanoseconds would wrap them into the past.
+     */
+    public static final Duration MAX_DURATION = Duration.ofDays(366);
+
+    private static long nanos(final Duration duration, final String name)
+    {
+        java.util.Objects.requireNonNull(duration, name);
+        require(duration.compareTo(MAX_DURATION) <= 0, name + " must be at most " + MAX_DURATION.toDays() +
+            " days");
+        return duration.toNanos();
     }
 
     private static void require(final boolean condition, final String message)

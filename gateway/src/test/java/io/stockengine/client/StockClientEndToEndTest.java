@@ -300,6 +300,17 @@ class StockClientEndToEndTest
         assertEquals("sku", tooLong.field());
         final CommandResult lines = get(client.reserve("o-5", "web", 0, Line.of("A-1", 0)));
         assertEquals("lines[0].quantity", lines.field());
+        // Refused by the client itself, under the names the server (and HTTP) gives the same fields.
+        assertEquals("lines[1]", get(client.reserve("o-6", "web", 0, Line.of("A-1", 1), null)).field());
+        assertEquals("allocations[0]", get(client.configureChannel(null, "web", 0, List.of("WH1"),
+            java.util.Arrays.asList((Line)null))).field());
+        assertEquals("components[0]", get(client.defineKit(null, "KIT-1", (Line)null)).field());
+        final String[] tooMany = new String[70_000];
+        java.util.Arrays.fill(tooMany, "A-1");
+        assertEquals("sku", get(client.queryAvailability("web", tooMany)).field(), "too many SKUs, named as HTTP does");
+        final Line[] tooManyLines = new Line[70_000];
+        java.util.Arrays.fill(tooManyLines, Line.of("A-1", 1));
+        assertEquals("components", get(client.defineKit(null, "KIT-1", tooManyLines)).field());
         ok(client.queryStock("A-1"));
         assertEquals(1, client.connections(), "refusals do not cost the connection");
         assertEquals(0, metrics.binaryProtocolErrors.get());

@@ -245,6 +245,116 @@ class StockClientRawServerTest
     }
 
     /**
+     * A result code this client does not know (a newer server's) reads as INTERNAL_ERROR, its effects unknown, as
+     * the protocol tells clients; an answer whose type is not its command's fails that command alone, where it was
+     * read as the command's result.
+     */
+    @Test
+    void shouldTakeAnUnknownCodeAsInternalErrorAndRefuseAnAnswerOfAnotherType() throws Exception
+    {
+        listen();
+        client = StockClient.builder().port(listener.getLocalPort()).requestTimeout(Duration.ofSeconds(30))
+            .heartbeatSeconds(0).connect();
+        final Socket server = accept();
+        final CompletableFuture<CommandResult> receipt = client.receive("k-1", "A-1", "WH1", 1, COST, null, false);
+        final CompletableFuture<CommandResult> reserve = client.reserve("o-1", "web", 0, Line.of("A-1", 1));
+        final CompletableFuture<CommandResult> kit = client.queryKit("K-1");
+        final DataInputStream in = new DataInputStream(server.getInputStream());
+        final Set<Long> ids = new HashSet<>();
+        while (ids.size() < 3)
+        {
+            readMessages(in, ids, -1);
+        }
+        final ByteBuffer frame = ByteBuffer.allocate(FrameDescriptor.HEADER_LENGTH + 3 * ResultDescriptor.MIN_LENGTH)
+            .order(ByteOrder.LITTLE_ENDIAN);
+        frame.putInt(frame.capacity() - FrameDescriptor.LENGTH_FIELD_LENGTH).put((byte)FrameDescriptor.VERSION)
+            .put((byte)FrameDescriptor.KIND_RESULTS).putShort((short)0);
+        result(frame, CommandType.RECEIVE, 200, RowKind.NONE, ((Request)receipt).correlationId);
+        result(frame, CommandType.QUERY_STOCK, ResultCode.OK, RowKind.NONE, ((Request)reserve).correlationId);
+        result(frame, CommandType.QUERY_KIT, ResultCode.NOT_FOUND, RowKind.KIT, ((Request)kit).correlationId);
+        server.getOutputStream().write(frame.array());
+        server.getOutputStream().flush();
+
+        final CommandResult unknown = receipt.get(30, TimeUnit.SECONDS);
+        assertEquals(ResultCode.INTERNAL_ERROR, unknown.code());
+        assertEquals("INTERNAL_ERROR", unknown.codeName());
+        assertFalse(unknown.isOk());
+        assertEquals(200, unknown.rawCode());
+        final ExecutionException other = assertThrows(ExecutionException.class,
+            () -> reserve.get(30, TimeUnit.SECONDS));
+        final StockClientException cause = assertInstanceOf(StockClientException.class, other.getCause());
+        assertEquals(StockClientException.Kind.ANSWER_UNREADABLE, cause.kind());
+        assertEquals("the server answered OK for a command of type " + CommandType.QUERY_STOCK + " under the " +
+            "correlation id of a command of type " + CommandType.RESERVE, cause.getMessage());
+        assertEquals(ResultCode.NOT_FOUND, kit.get(30, TimeUnit.SECONDS).code(), "the next answer is read");
+        assertEquals(1, client.connections(), "the connection stayed");
+        assertEquals(1, client.protocolErrors());
+    }
+
+    /**
+     * A batch is cut before the command that would take it past maxBatchBytes, so a server whose frame limit is
+     * that size takes every frame: one a command longer, past its limit, closed the connection, and the resends
+     * closed it again until the request timeout.
+     */
+    @Test
+    void shouldKeepEveryBatchWithinMaxBatchBytes() throws Exception
+    {
+        listen();
+        final int maxBatchBytes = 4096;
+        client = StockClient.builder().port(listener.getLocalPort()).requestTimeout(Duration.ofSeconds(30))
+            .flushDelay(Duration.ofMillis(200)).maxBatchCommands(10_000).maxBatchBytes(maxBatchBytes)
+            .heartbeatSeconds(0).connect();
+        final Socket server = accept();
+        final DataInputStream in = new DataInputStream(server.getInputStream());
+        final int commands = 300;
+        for (int i = 0; i < commands; i++)
+        {
+            // Messages of 90 to 150 bytes, of uneven lengths: batches reach 4,096 bytes in commands' middles.
+            client.reserve(String.format("order-%04d", i), "web", 0, Line.of("SKU-" + "7".repeat(i * 37 % 61), 1));
+        }
+        final Set<Long> ids = new HashSet<>();
+        int frames = 0;
+        int largest = 0;
+        while (ids.size() < commands)
+        {
+            final int length = Integer.reverseBytes(in.readInt());
+            final byte[] bytes = new byte[length];
+            in.readFully(bytes);
+            final ByteBuffer frame = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            int offset = FrameDescriptor.HEADER_LENGTH - FrameDescriptor.LENGTH_FIELD_LENGTH;
+            while (offset < length)
+            {
+                ids.add(frame.getLong(offset + CommandDescriptor.CORRELATION_OFFSET));
+                offset += frame.getInt(offset + CommandDescriptor.LENGTH_OFFSET);
+            }
+            frames++;
+            largest = Math.max(largest, length);
+        }
+        assertTrue(frames > 1, "the commands took several frames: " + frames);
+        assertTrue(largest <= maxBatchBytes, "a frame of " + largest + " bytes");
+        assertTrue(largest > maxBatchBytes - 200, "frames are filled up to the limit: " + largest);
+    }
+
+    /** Settings a client cannot work with are refused when it is built, naming what to fix. */
+    @Test
+    void shouldRefuseSettingsItCannotWorkWith()
+    {
+        final IllegalArgumentException port = assertThrows(IllegalArgumentException.class,
+            () -> StockClient.builder().port(0).build());
+        assertEquals("port must be 1..65535", port.getMessage());
+        final IllegalArgumentException connect = assertThrows(IllegalArgumentException.class,
+            () -> StockClient.builder().connectTimeout(Duration.ZERO).build());
+        assertEquals("connect timeout must be at least a millisecond", connect.getMessage());
+        assertThrows(IllegalArgumentException.class,
+            () -> StockClient.builder().connectTimeout(Duration.ofMillis(-1000)).build());
+        final IllegalArgumentException forever = assertThrows(IllegalArgumentException.class,
+            () -> StockClient.builder().requestTimeout(Duration.ofSeconds(Long.MAX_VALUE)));
+        assertEquals("requestTimeout must be at most 366 days", forever.getMessage());
+        assertThrows(IllegalArgumentException.class,
+            () -> StockClient.builder().reconnectDelay(Duration.ofMillis(1), Duration.ofDays(1000)));
+    }
+
+    /**
      * Reads one COMMANDS frame and adds the correlation ids of its messages to {@code ids}, except that of a message
      * of type {@code stopType}, which it returns (0 when there is none).
      */

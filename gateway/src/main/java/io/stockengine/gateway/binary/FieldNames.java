@@ -80,7 +80,27 @@ public final class FieldNames
             "allocations[" + (line - Math.max(0, locations)) + "]";
     }
 
-    static String countField(final int type)
+    /**
+     * The API name of a whole line, as HTTP names an element of the array: {@code lines[2]}, {@code components[0]},
+     * {@code locations[1]} or {@code allocations[0]}, and {@code sku} for an availability query's SKUs.
+     */
+    public static String wholeLine(final int type, final long locations, final int line)
+    {
+        switch (type)
+        {
+            case CommandType.QUERY_AVAILABILITY:
+                return "sku";
+            case CommandType.DEFINE_KIT:
+                return "components[" + line + "]";
+            case CommandType.CONFIGURE_CHANNEL:
+                return channelLine(locations, line);
+            default:
+                return "lines[" + line + "]";
+        }
+    }
+
+    /** The API name of a command's lines as a whole (too many of them). */
+    public static String countField(final int type)
     {
         switch (type)
         {
