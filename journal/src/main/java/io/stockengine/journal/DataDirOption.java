@@ -71,17 +71,6 @@ final class DataDirOption
      */
     SingleChronicleQueue open(final JournalConfig config)
     {
-        JournalFiles.requireReadableHeaders(config.journalDir(), false, true, line -> { });
-        final SingleChronicleQueue queue = Queues.open(config.journalDir(), config, true);
-        try
-        {
-            JournalFiles.requireWhole(queue, true);
-        }
-        catch (final JournalCorruptedException ex)
-        {
-            queue.close();
-            throw ex;
-        }
-        return queue;
+        return Queues.openForReading(config);
     }
 }

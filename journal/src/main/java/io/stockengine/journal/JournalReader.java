@@ -241,24 +241,25 @@ public final class JournalReader implements AutoCloseable
     }
 
     /**
-     * Opens a reader: loads the consumer's stored position (checking the journal still has it) or works out the
-     * start, and registers a named consumer.
-     *
-     * @throws JournalCorruptedException when the stored position names an excerpt the journal does not have.
-     * @throws IllegalArgumentException   when a start seq is not in the journal.
-     */
-    /**
      * The seq of the last event the journal of {@code config} holds, 0 for none: what a report compares its ledger's
      * position with, so it can say the period it shows is not complete yet.
      */
     public static long lastSeq(final JournalConfig config)
     {
-        try (SingleChronicleQueue queue = Queues.open(config.journalDir(), config, true))
+        try (SingleChronicleQueue queue = Queues.openForReading(config))
         {
             return JournalSeek.end(queue).seq();
         }
     }
 
+    /**
+     * Opens a reader: loads the consumer's stored position (checking the journal still has it) or works out the
+     * start, and registers a named consumer.
+     *
+     * @throws JournalCorruptedException when the stored position names an excerpt the journal does not have, or a
+     *         journal file is damaged at its start or cut short ({@link Queues#openForReading}).
+     * @throws IllegalArgumentException   when a start seq is not in the journal.
+     */
     public static JournalReader open(final Context context)
     {
         return new JournalReader(context.conclude());
@@ -272,7 +273,7 @@ public final class JournalReader implements AutoCloseable
             throw new IllegalStateException("there is no journal at " + dir.toAbsolutePath() + ": start the engine " +
                 "once to create it, or point the data directory at the engine's");
         }
-        return Queues.open(dir, config, true);
+        return Queues.openForReading(config);
     }
 
     private String describe()

@@ -20,6 +20,29 @@ public final class Queues
         return open(dir, config, readOnly, System::currentTimeMillis);
     }
 
+    /**
+     * Opens a journal read-only for a reader that is not the engine (a consumer, a tool), after the checks without
+     * which reading goes wrong: a cycle file whose first header is damaged (random bytes, a zeroed page) reads as
+     * an empty journal, and one cut short faults the JVM when the mapping passes its end.
+     *
+     * @throws JournalCorruptedException naming the damaged or cut files and what to do.
+     */
+    public static SingleChronicleQueue openForReading(final JournalConfig config)
+    {
+        JournalFiles.requireReadableHeaders(config.journalDir(), false, true, line -> { });
+        final SingleChronicleQueue queue = open(config.journalDir(), config, true);
+        try
+        {
+            JournalFiles.requireWhole(queue, true);
+        }
+        catch (final RuntimeException ex)
+        {
+            queue.close();
+            throw ex;
+        }
+        return queue;
+    }
+
     /** As above; a queue opened to write picks its cycle by {@code wallClock}, held so it never goes back. */
     static SingleChronicleQueue open(final Path dir, final JournalConfig config, final boolean readOnly,
         final LongSupplier wallClock)

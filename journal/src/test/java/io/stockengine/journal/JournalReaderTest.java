@@ -328,6 +328,36 @@ class JournalReaderTest
         }
     }
 
+    /**
+     * A consumer opens the journal with the checks the tools make: a file cut short faulted the JVM (an accounting
+     * run died with an InternalError's stack trace), and one of random bytes read as an empty journal, so the
+     * ledger reported everything posted up to seq 0.
+     */
+    @Test
+    void shouldRefuseAJournalFileCutShortOrDamagedAtItsStart() throws Exception
+    {
+        final Path file;
+        try (java.util.stream.Stream<Path> files = Files.list(config.journalDir()))
+        {
+            file = files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        final byte[] whole = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(whole, 200_000));
+        final JournalCorruptedException cut = assertThrows(JournalCorruptedException.class,
+            () -> JournalReader.open(context()));
+        assertTrue(cut.getMessage().contains("cut short"), cut.getMessage());
+        assertThrows(JournalCorruptedException.class, () -> JournalReader.lastSeq(config));
+
+        final byte[] noise = new byte[whole.length];
+        new java.util.Random(5).nextBytes(noise);
+        noise[3] = 0x1a; // a header word Chronicle cannot read: neither complete metadata nor data
+        Files.write(file, noise);
+        final JournalCorruptedException damaged = assertThrows(JournalCorruptedException.class,
+            () -> JournalReader.open(context()));
+        assertTrue(damaged.getMessage().contains("the first header is damaged"), damaged.getMessage());
+        assertThrows(JournalCorruptedException.class, () -> JournalReader.lastSeq(config));
+    }
+
     @Test
     void shouldRefuseToResumeAtAnExcerptTheJournalDoesNotHave()
     {
