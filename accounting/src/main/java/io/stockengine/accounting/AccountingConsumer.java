@@ -1,10 +1,12 @@
 package io.stockengine.accounting;
 
+import java.nio.file.Files;
 import java.util.function.BooleanSupplier;
 
 import org.agrona.concurrent.IdleStrategy;
 
 import io.stockengine.journal.JournalConfig;
+import io.stockengine.journal.JournalCorruptedException;
 import io.stockengine.journal.JournalReader;
 
 /**
@@ -39,12 +41,30 @@ public final class AccountingConsumer implements AutoCloseable
         this.reader = reader;
     }
 
-    /** Opens the ledger, then the journal reader positioned after the ledger's last commit. */
+    /**
+     * Opens the ledger, then the journal reader positioned after the ledger's last commit.
+     *
+     * @throws JournalCorruptedException when a journal file is cut short or damaged at its start; checked before the
+     *         ledger is opened, so that a journal that cannot be read leaves no new or migrated ledger behind.
+     * @throws IllegalStateException     when there is no journal, or the ledger is past its end (another journal's).
+     */
     public static AccountingConsumer open(final JournalConfig journal, final LedgerConfig config)
     {
+        if (!Files.isDirectory(journal.journalDir()))
+        {
+            throw new IllegalStateException("there is no journal at " + journal.journalDir().toAbsolutePath() +
+                ": start the engine once to create it, or point the data directory at the engine's");
+        }
+        final long journalEnd = JournalReader.lastSeq(journal);
         final Ledger ledger = Ledger.open(config);
         try
         {
+            if (ledger.lastSeq() > journalEnd)
+            {
+                // The reader would only say it cannot find the ledger's excerpt; a journal never shrinks, so this is
+                // the ledger of another journal, said as the reports and reconcile say it.
+                throw Reconciler.aheadOfJournal(journalEnd, ledger.lastSeq());
+            }
             final JournalReader reader = JournalReader.open(new JournalReader.Context()
                 .config(journal)
                 .consumerName(config.consumerName())

@@ -3,6 +3,7 @@ package io.stockengine.accounting;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 
+import io.stockengine.journal.JournalCorruptedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
@@ -16,8 +17,9 @@ import picocli.CommandLine.Model.CommandSpec;
  *   java -Dchronicle.analytics.disable=true -jar accounting/target/accounting-tool.jar run --data-dir data
  * </pre>
  * Exit codes: 0 done (reconcile: clean), 1 the command failed or found a problem (reconcile: differences; an
- * unbalanced trial balance; an amount that would overflow), 2 a bad or missing flag, a configuration that cannot be
- * used, or a journal pruned of the events reconcile needs.
+ * unbalanced trial balance; an amount that would overflow; a ledger ahead of its journal), 2 a bad or missing flag,
+ * a configuration that cannot be used, no journal or ledger where one was expected, a journal that cannot be read
+ * (a file cut short or damaged at its start), or a journal pruned of the events reconcile needs.
  * <p>
  * picocli for the same reasons as the journal's tool: subcommands and options declared beside the fields they fill,
  * generated help, and a clear message with exit code 2 for any bad flag.
@@ -32,7 +34,10 @@ public final class AccountingTool implements Callable<Integer>
     public static final int OK = 0;
     /** The command failed, or found differences. */
     public static final int PROBLEM = 1;
-    /** A bad or missing flag, an unusable configuration, or a journal too pruned to reconcile. */
+    /**
+     * A bad or missing flag, an unusable configuration, no journal or ledger where one was expected, a journal that
+     * cannot be read, or one too pruned to reconcile.
+     */
     public static final int USAGE = 2;
 
     @Spec
@@ -49,9 +54,11 @@ public final class AccountingTool implements Callable<Integer>
     public static CommandLine commandLine()
     {
         final CommandLine commandLine = new CommandLine(new AccountingTool());
+        Converters.register(commandLine);
         commandLine.setExecutionExceptionHandler((ex, failed, parseResult) ->
         {
-            if (ex instanceof AccountingConfigException || ex instanceof PrunedJournalException)
+            if (ex instanceof AccountingConfigException || ex instanceof PrunedJournalException ||
+                ex instanceof JournalCorruptedException)
             {
                 failed.getErr().println("error: " + ex.getMessage());
                 failed.getErr().flush();
@@ -59,10 +66,11 @@ public final class AccountingTool implements Callable<Integer>
             }
             if (ex instanceof ArithmeticException)
             {
-                failed.getErr().println("error: an amount passes the largest the ledger can hold (" +
-                    Money.format(Long.MAX_VALUE) + ", " + ex.getMessage() + ")" + (failed.getCommand() instanceof
-                    RunCommand ? "" : ": the report over fewer SKUs (--sku) or at an earlier point (--as-of-seq) " +
-                    "may still fit"));
+                // The consumer's overflow names its event and what follows from it (LedgerSink); a report's is a sum
+                // of its own, whose Java text ("long overflow") says nothing to the reader.
+                failed.getErr().println("error: " + (failed.getCommand() instanceof RunCommand ? ex.getMessage() :
+                    "a total of this report passes the largest amount the ledger can hold (" +
+                    Money.format(Long.MAX_VALUE) + ")" + narrower(failed.getCommand())));
             }
             else if (ex instanceof LedgerException && uniqueViolation(ex))
             {
@@ -74,8 +82,7 @@ public final class AccountingTool implements Callable<Integer>
                     "committed");
             }
             else if (ex instanceof LedgerException || ex instanceof IllegalStateException ||
-                ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException ||
-                ex instanceof io.stockengine.journal.JournalCorruptedException)
+                ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException)
             {
                 failed.getErr().println("error: " + ex.getMessage());
             }
@@ -87,6 +94,24 @@ public final class AccountingTool implements Callable<Integer>
             return PROBLEM;
         });
         return commandLine;
+    }
+
+    /** How a report whose total overflowed can be asked for less, with the options it has. */
+    private static String narrower(final Object command)
+    {
+        if (command instanceof TrialBalanceCommand)
+        {
+            return ": a trial balance at an earlier point (--as-of-seq or --as-of-date) may still fit";
+        }
+        if (command instanceof ValuationCommand)
+        {
+            return ": the valuation of one SKU (--sku) may still fit";
+        }
+        if (command instanceof CogsCommand)
+        {
+            return ": a shorter period (--from, --to) may still fit";
+        }
+        return "; reconcile compares the whole ledger at its last seq and cannot be narrowed";
     }
 
     /** A write refused because the row is there already (SQLSTATE 23505, in H2 and PostgreSQL alike). */

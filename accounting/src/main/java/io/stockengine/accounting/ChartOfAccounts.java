@@ -8,8 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -35,7 +37,8 @@ public final class ChartOfAccounts
     private final Map<PostingKind, String> credits = new EnumMap<>(PostingKind.class);
     private final Set<String> stockAccounts = new TreeSet<>();
 
-    private ChartOfAccounts(final Properties properties, final String source)
+    /** @param given the keys the file gave (the rest are the defaults'), so that an error can say which is which. */
+    private ChartOfAccounts(final Properties properties, final Set<String> given, final String source)
     {
         final Map<String, String> accounts = new TreeMap<>();
         for (final String key : properties.stringPropertyNames())
@@ -89,15 +92,30 @@ public final class ChartOfAccounts
                 stockAccounts.add(credits.get(kind));
             }
         }
-        for (final PostingKind kind : PostingKind.values())
+        // The file's own lines first: a conflict in the line just edited (sides swapped, say) is the one to show.
+        final List<PostingKind> fileFirst = new ArrayList<>();
+        for (final boolean fromFile : new boolean[] { true, false })
         {
-            if (!kind.debitIsStock() && stockAccounts.contains(debits.get(kind)) ||
-                !kind.creditIsStock() && stockAccounts.contains(credits.get(kind)))
+            for (final PostingKind kind : PostingKind.values())
             {
-                throw new AccountingConfigException(source + ": '" + kind.key() + "' uses inventory account " +
-                    (kind.debitIsStock() ? credits : debits).get(kind) + " on its non-stock side; the inventory " +
-                    "accounts " + stockAccounts + " may only hold stock value, or they could not be reconciled " +
-                    "with the cost layers");
+                if (given.contains(kind.key()) == fromFile)
+                {
+                    fileFirst.add(kind);
+                }
+            }
+        }
+        for (final PostingKind kind : fileFirst)
+        {
+            final String account = !kind.debitIsStock() && stockAccounts.contains(debits.get(kind)) ?
+                debits.get(kind) : !kind.creditIsStock() && stockAccounts.contains(credits.get(kind)) ?
+                credits.get(kind) : null;
+            if (account != null)
+            {
+                // Two lines conflict, and either may be the one just edited: both are named, with where each is from.
+                throw new AccountingConfigException(source + ": account " + account + " is an inventory account, " +
+                    "since " + stockSideUses(account, properties, given) + ", but " +
+                    line(kind, properties, given) + " uses it on its non-stock side; an inventory account may only " +
+                    "hold stock value, or it could not be reconciled with the cost layers");
             }
         }
         for (final PostingKind kind : new PostingKind[] { PostingKind.TRANSFER_OUT, PostingKind.TRANSFER_IN })
@@ -108,6 +126,47 @@ public final class ChartOfAccounts
                     "account; stock in transit needs an account of its own");
             }
         }
+    }
+
+    /**
+     * The chart lines whose stock side is {@code account}: those the file gave when there are any (the user's
+     * change), else the defaults', at most two of them spelt out.
+     */
+    private String stockSideUses(final String account, final Properties properties, final Set<String> given)
+    {
+        final List<PostingKind> fromFile = new ArrayList<>();
+        final List<PostingKind> all = new ArrayList<>();
+        for (final PostingKind kind : PostingKind.values())
+        {
+            if (kind.debitIsStock() && debits.get(kind).equals(account) ||
+                kind.creditIsStock() && credits.get(kind).equals(account))
+            {
+                all.add(kind);
+                if (given.contains(kind.key()))
+                {
+                    fromFile.add(kind);
+                }
+            }
+        }
+        final List<PostingKind> kinds = fromFile.isEmpty() ? all : fromFile;
+        final StringBuilder lines = new StringBuilder(line(kinds.get(0), properties, given));
+        if (kinds.size() == 2)
+        {
+            lines.append(" and ").append(line(kinds.get(1), properties, given));
+        }
+        else if (kinds.size() > 2)
+        {
+            lines.append(", ").append(line(kinds.get(1), properties, given)).append(" and ")
+                .append(kinds.size() - 2).append(" other line").append(kinds.size() > 3 ? "s" : "");
+        }
+        return lines + (kinds.size() == 1 ? " has it on its stock side" : " have it on their stock side");
+    }
+
+    /** "'sale = 1300 / 5000'", with "(default)" when the line is the built-in chart's and not the file's. */
+    private static String line(final PostingKind kind, final Properties properties, final Set<String> given)
+    {
+        return "'" + kind.key() + " = " + properties.getProperty(kind.key()).strip() + "'" +
+            (given.contains(kind.key()) ? "" : " (default)");
     }
 
     private String defined(final String code, final PostingKind kind, final String source)
@@ -133,16 +192,17 @@ public final class ChartOfAccounts
     /** The default chart. */
     public static ChartOfAccounts defaults()
     {
-        return new ChartOfAccounts(defaultProperties(), DEFAULT_RESOURCE);
+        final Properties properties = defaultProperties();
+        return new ChartOfAccounts(properties, properties.stringPropertyNames(), DEFAULT_RESOURCE);
     }
 
     /** The defaults with every key of {@code file} replacing its default. */
     public static ChartOfAccounts load(final Path file)
     {
         final Properties properties = defaultProperties();
+        final Properties overrides = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8))
         {
-            final Properties overrides = new Properties();
             overrides.load(reader);
             for (final String key : overrides.stringPropertyNames())
             {
@@ -153,7 +213,7 @@ public final class ChartOfAccounts
         {
             throw AccountingConfigException.unreadable("the chart of accounts", file, ex);
         }
-        return new ChartOfAccounts(properties, file.toString());
+        return new ChartOfAccounts(properties, overrides.stringPropertyNames(), file.toString());
     }
 
     private static Properties defaultProperties()

@@ -36,8 +36,10 @@ final class CogsCommand implements Callable<Integer>
         {
             throw new ParameterException(spec.commandLine(), "--to " + to + " is before --from " + from);
         }
+        final long journalEnd = ledger.journalEnd();
         try (LedgerReports reports = LedgerReports.open(ledger.ledger(true)))
         {
+            final String accounted = ledger.notYetAccounted(journalEnd, reports.ledgerSeq());
             final List<LedgerReports.CogsDay> days = reports.cogs(from, to);
             final PrintWriter out = spec.commandLine().getOut();
             out.printf("Cost of goods sold by day at seq %,d%n%n", reports.ledgerSeq());
@@ -60,7 +62,7 @@ final class CogsCommand implements Callable<Integer>
             table.rule().row("TOTAL", total[0], Money.format(total[1]), total[2], Money.format(total[3]), total[4],
                 Money.format(total[5]), Money.format(total[6]));
             table.print(out);
-            out.print(ledger.notYetAccounted(reports.ledgerSeq()));
+            out.print(accounted);
             out.flush();
             return AccountingTool.OK;
         }

@@ -46,7 +46,7 @@ public final class Ledger implements PositionStore, AutoCloseable
     public static Ledger open(final LedgerConfig config)
     {
         config.conclude();
-        final LedgerStore store = LedgerStore.open(config);
+        final LedgerStore store = LedgerStore.open(config, true);
         final Ledger ledger = new Ledger(config, store);
         try
         {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import io.stockengine.journal.JournalConfig;
+import io.stockengine.journal.JournalReader;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -49,40 +50,52 @@ final class LedgerOptions
     }
 
     /**
-     * What a report at ledger seq {@code ledgerSeq} leaves out: the journal's events past it, or nothing to say when
-     * there is no journal in the data directory to compare with (a ledger elsewhere) or it cannot be read.
+     * The seq of the journal's last event, checked before a report opens the ledger, or -1 when the data directory
+     * holds no journal to compare with (a ledger kept elsewhere).
+     *
+     * @throws io.stockengine.journal.JournalCorruptedException when a journal file is cut short or damaged at its
+     *         start: a report would otherwise read it as a shorter or empty journal and call the ledger complete.
      */
-    String notYetAccounted(final long ledgerSeq)
+    long journalEnd()
     {
         final JournalConfig config = new JournalConfig().dataDir(dataDir());
-        if (!Files.isDirectory(config.journalDir()))
+        return Files.isDirectory(config.journalDir()) ? JournalReader.lastSeq(config) : -1;
+    }
+
+    /**
+     * What a report at ledger seq {@code ledgerSeq} leaves out: the journal's events past it, or nothing to say when
+     * there is no journal in the data directory.
+     *
+     * @param checkedEnd the {@link #journalEnd} read before the ledger was opened.
+     * @throws IllegalStateException when the ledger is past the journal's end, as {@code run} and {@code reconcile}
+     *         refuse it: a ledger of another (longer) journal, whose figures are not this journal's.
+     */
+    String notYetAccounted(final long checkedEnd, final long ledgerSeq)
+    {
+        if (checkedEnd < 0)
         {
             return "";
         }
-        final long journal;
-        try
+        // A following consumer may have committed events the engine appended since the journal was first read.
+        final long journalEnd = ledgerSeq > checkedEnd ? Math.max(journalEnd(), checkedEnd) : checkedEnd;
+        if (ledgerSeq > journalEnd)
         {
-            journal = io.stockengine.journal.JournalReader.lastSeq(config);
+            throw Reconciler.aheadOfJournal(journalEnd, ledgerSeq);
         }
-        catch (final RuntimeException ex)
-        {
-            return String.format("%nThe journal in %s cannot be read to tell whether events are left to account: %s%n",
-                config.journalDir(), ex.getMessage());
-        }
-        return journal > ledgerSeq ? String.format("%nNOT COMPLETE: the journal holds events up to seq %,d; the %,d " +
-            "after seq %,d are not in the ledger yet (run 'accounting-tool run' to post them).%n", journal,
-            journal - ledgerSeq, ledgerSeq) : String.format("%nThe ledger has posted everything the journal holds " +
-            "(up to seq %,d).%n", journal);
+        return journalEnd > ledgerSeq ? String.format("%nNOT COMPLETE: the journal holds events up to seq %,d; the " +
+            "%,d after seq %,d are not in the ledger yet (run 'accounting-tool run' to post them).%n", journalEnd,
+            journalEnd - ledgerSeq, ledgerSeq) : String.format("%nThe ledger has posted everything the journal " +
+            "holds (up to seq %,d).%n", journalEnd);
     }
 
-    /** @throws ParameterException (exit code 2) when the directory holds no journal. */
+    /** @throws AccountingConfigException (exit code 2) when the directory holds no journal. */
     JournalConfig journal()
     {
         final Path dir = dataDir();
         final JournalConfig config = new JournalConfig().dataDir(dir);
         if (!Files.isDirectory(config.journalDir()))
         {
-            throw new ParameterException(command.commandLine(), "there is no journal in " + dir + " (expected " +
+            throw new AccountingConfigException("there is no journal in " + dir + " (expected " +
                 config.journalDir() + " written by the engine): is --data-dir the engine's data directory?");
         }
         return config;
@@ -124,25 +137,39 @@ final class LedgerOptions
     LedgerConfig ledger(final boolean mustExist)
     {
         String jdbc = url != null ? url : LedgerConfig.defaultUrl(dataDir());
+        final Path file = embeddedH2File(jdbc);
+        final Path embedded = file == null ? null : file.toAbsolutePath().normalize();
+        final Path nearest = embedded == null ? null : nearestExisting(embedded);
+        if (nearest != null && !Files.isDirectory(nearest))
+        {
+            throw new AccountingConfigException(nearest + " is a file, not a directory: move it aside (the ledger " +
+                embedded + " goes in that directory)");
+        }
         if (mustExist && url == null && !Files.isRegularFile(dataDir().resolve("accounting").resolve("ledger.mv.db")))
         {
-            throw new ParameterException(command.commandLine(), "there is no ledger in " +
-                dataDir().resolve("accounting") + ": run 'accounting-tool run --data-dir " + dataDir + "' first, " +
-                "or pass --db-url");
+            throw new AccountingConfigException("there is no ledger in " + dataDir().resolve("accounting") +
+                ": run 'accounting-tool run --data-dir " + dataDir + "' first, or pass --db-url");
         }
-        if (mustExist && url != null)
+        if (mustExist && url != null && embedded != null && !Files.isRegularFile(embedded))
         {
-            final Path embedded = embeddedH2File(url);
-            if (embedded != null && !Files.isRegularFile(embedded))
-            {
-                throw new ParameterException(command.commandLine(), "there is no ledger at " + embedded + " (from " +
-                    "--db-url " + url + "): run 'accounting-tool run' with it first");
-            }
+            throw new AccountingConfigException("there is no ledger at " + embedded + " (from --db-url " + url +
+                "): run 'accounting-tool run' with it first");
+        }
+        if (nearest != null && jdbc.toUpperCase(Locale.ROOT).contains("AUTO_SERVER=TRUE"))
+        {
+            requireWritable(embedded, nearest);
         }
         if (mustExist && jdbc.startsWith("jdbc:h2:") && !jdbc.startsWith("jdbc:h2:mem:") &&
             !jdbc.toUpperCase(Locale.ROOT).contains("IFEXISTS"))
         {
             jdbc += ";IFEXISTS=TRUE";
+        }
+        if (embedded != null && !jdbc.toUpperCase(Locale.ROOT).contains("TRACE_LEVEL_FILE"))
+        {
+            // H2 writes its errors to a .trace.db file beside the ledger, and where it cannot (the directory is
+            // read-only or not a directory) prints that failure with a stack trace to stdout and stderr, ahead of the
+            // error the tool reports anyway. Through SLF4J instead, which LedgerStore keeps quiet unless asked.
+            jdbc += ";TRACE_LEVEL_FILE=4";
         }
         try
         {
@@ -152,6 +179,38 @@ final class LedgerOptions
         catch (final AccountingConfigException ex)
         {
             throw new ParameterException(command.commandLine(), ex.getMessage());
+        }
+    }
+
+    /** The ledger file's nearest directory on disk (or what stands in its place), null for none. */
+    private static Path nearestExisting(final Path ledgerFile)
+    {
+        Path existing = ledgerFile.getParent();
+        while (existing != null && !Files.exists(existing))
+        {
+            existing = existing.getParent();
+        }
+        return existing;
+    }
+
+    /**
+     * Refuses, in a sentence where H2 would answer with its own error codes, a shared (AUTO_SERVER, the default)
+     * embedded ledger this user cannot write: H2 writes a lock file beside the ledger even to read it, and opens a
+     * read-only file read-only, which the shared mode does not allow.
+     */
+    private static void requireWritable(final Path ledgerFile, final Path nearest)
+    {
+        final boolean exists = Files.exists(ledgerFile);
+        if (!Files.isWritable(nearest))
+        {
+            throw new IllegalStateException(exists ? "cannot open the ledger " + ledgerFile + ": " + nearest +
+                " is not writable by this user, and H2 writes a lock file beside the ledger even to read it" :
+                "cannot create the ledger " + ledgerFile + ": " + nearest + " is not writable by this user");
+        }
+        if (exists && !Files.isWritable(ledgerFile))
+        {
+            throw new IllegalStateException("cannot open the ledger " + ledgerFile + ": it is not writable by this " +
+                "user, and H2 opens it for writing even to read it (so that a running consumer can share it)");
         }
     }
 }

@@ -100,10 +100,14 @@ public final class LedgerReports implements AutoCloseable
         this.store = store;
     }
 
-    /** Opens the ledger for reading. */
+    /**
+     * Opens an existing ledger for reading (an older one is upgraded in place, as every start does).
+     *
+     * @throws AccountingConfigException when the database or schema holds no ledger.
+     */
     public static LedgerReports open(final LedgerConfig config)
     {
-        final LedgerStore store = LedgerStore.open(config.conclude());
+        final LedgerStore store = LedgerStore.open(config.conclude(), false);
         final LedgerReports reports = new LedgerReports(store);
         try
         {

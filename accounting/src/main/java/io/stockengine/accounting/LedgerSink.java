@@ -144,10 +144,17 @@ final class LedgerSink extends AbstractEventSink
         catch (final ArithmeticException ex)
         {
             ledger.fail();
-            final ArithmeticException overflow = new ArithmeticException("event seq " + lastSeq + " takes a value or " +
-                "a count of units past the largest the ledger holds (" + Money.format(Long.MAX_VALUE) + " currency " +
-                "units, " + Long.MAX_VALUE + " units): an overflow is an error, never a wrap (" + ex.getMessage() +
-                ")");
+            // Said for the operator: the journal cannot be changed and the ledger posts every event in order, so
+            // this event stops every later run too, and only where its amounts came from can explain it.
+            final long committed = ledger.load() == null ? 0 : ledger.load().seq();
+            final ArithmeticException overflow = new ArithmeticException(String.format("event seq %,d takes a value " +
+                "or a count of units past the largest the ledger holds (%s currency units, %,d units); an overflow " +
+                "is an error, never a wrap, so nothing since the last commit was posted. The ledger stays at seq %,d " +
+                "(the reports still read it there) and cannot move past this event: the journal keeps it, so every " +
+                "run stops here again. A sum this large in one SKU x location is a data error upstream, such as a " +
+                "mistyped unit cost or quantity on receipts the engine accepted: see the event with " +
+                "'journal-tools.jar tail --from-seq %d' and the receipts of its SKU before it", lastSeq,
+                Money.format(Long.MAX_VALUE), Long.MAX_VALUE, committed, lastSeq));
             overflow.initCause(ex);
             throw overflow;
         }

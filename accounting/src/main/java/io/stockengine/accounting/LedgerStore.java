@@ -42,6 +42,13 @@ final class LedgerStore implements AutoCloseable
         {
             System.setProperty("org.slf4j.simpleLogger.log.org.flywaydb", "error");
         }
+        // The tool sends embedded H2's error trace here (TRACE_LEVEL_FILE=4, see LedgerOptions) rather than let it
+        // print stack traces when it cannot write its trace file; every error H2 traces also reaches the ledger as
+        // the SQLException the tool reports in a sentence. -Dorg.slf4j.simpleLogger.log.h2database=debug shows them.
+        if (System.getProperty("org.slf4j.simpleLogger.log.h2database") == null)
+        {
+            System.setProperty("org.slf4j.simpleLogger.log.h2database", "off");
+        }
     }
 
     private static final String POSTING_COLUMNS = "id, seq, kind, debit_account, credit_account, amount, sku, " +
@@ -126,8 +133,15 @@ final class LedgerStore implements AutoCloseable
             orderLineUpdates, orderLineDeletes, accounts, consumerPosition };
     }
 
-    /** Connects, brings the schema up to date with Flyway, and prepares the statements. */
-    static LedgerStore open(final LedgerConfig config)
+    /**
+     * Connects, brings the schema up to date with Flyway, and prepares the statements.
+     *
+     * @param create make the schema when the database holds no ledger (the consumer); a report only opens an existing
+     *               ledger (still upgrading an older one in place, as every start does), and is refused where there is
+     *               none rather than reading zeros from a schema it made itself.
+     * @throws AccountingConfigException when {@code create} is false and there is no ledger.
+     */
+    static LedgerStore open(final LedgerConfig config, final boolean create)
     {
         final Dialect dialect = Dialect.of(config.url());
         final Properties properties = new Properties();
@@ -148,7 +162,12 @@ final class LedgerStore implements AutoCloseable
         {
             // Connected before Flyway runs so that an in-memory H2 database outlives Flyway's own connection.
             connection = DriverManager.getConnection(config.url(), properties);
-            final MigrateResult migrated = migrate(config);
+            final Flyway flyway = flyway(config);
+            if (!create && flyway.info().current() == null)
+            {
+                throw new AccountingConfigException(noLedger(config));
+            }
+            final MigrateResult migrated = flyway.migrate();
             if (config.schema() != null)
             {
                 connection.setSchema(dialect.schemaName(config.schema()));
@@ -167,14 +186,18 @@ final class LedgerStore implements AutoCloseable
         }
         catch (final FlywayException ex)
         {
+            final boolean readOnly = readOnly(connection);
             closeQuietly(connection);
             // Flyway's own advice ("run repair") names a tool this one does not have; a half-made schema is what a
             // kill while it was being created leaves (found by a black-box tester), and rebuilding is the way out.
+            // A ledger opened read-only (a read-only file) was only refused the upgrade, and is whole.
             final String message = String.valueOf(ex.getMessage()).strip();
             throw new LedgerException("cannot bring the schema of the ledger at " + redact(config.url()) +
-                " up to date: " + message.lines().findFirst().orElse(message) + ". A ledger killed while its " +
-                "schema was being created or migrated is left half-made: move it aside (the embedded one is the " +
-                "data directory's accounting/ folder) and run again to rebuild it from the journal.", ex);
+                " up to date: " + message.lines().findFirst().orElse(message) + (readOnly ? ". The database is " +
+                "open read-only here: open it once where it can be written (a writable file, or a user allowed to " +
+                "change the schema) to upgrade it." : ". A ledger killed while its schema was being created or " +
+                "migrated is left half-made: move it aside (the embedded one is the data directory's accounting/ " +
+                "folder) and run again to rebuild it from the journal."), ex);
         }
         catch (final RuntimeException ex)
         {
@@ -183,7 +206,7 @@ final class LedgerStore implements AutoCloseable
         }
     }
 
-    private static MigrateResult migrate(final LedgerConfig config)
+    private static Flyway flyway(final LedgerConfig config)
     {
         final FluentConfiguration flyway = Flyway.configure()
             .dataSource(config.url(), config.user(), config.password())
@@ -194,7 +217,19 @@ final class LedgerStore implements AutoCloseable
             final String schema = Dialect.of(config.url()).schemaName(config.schema());
             flyway.schemas(schema).defaultSchema(schema);
         }
-        return flyway.load().migrate();
+        return flyway.load();
+    }
+
+    /** Where a report looked for a ledger and found none, and what makes one. */
+    private static String noLedger(final LedgerConfig config)
+    {
+        // H2's settings (;AUTO_SERVER=TRUE;IFEXISTS=TRUE) are the tool's, not part of where the database is.
+        final String database = Dialect.of(config.url()) == Dialect.H2 ? config.url().split(";", 2)[0] :
+            redact(config.url());
+        return config.schema() != null ? "there is no ledger in schema " + config.schema() + " of " + database +
+            ": run 'accounting-tool run' on it first (the same --db-url and --db-schema), or check the schema's " +
+            "name" : "there is no ledger in " + database + " (in its default schema): run 'accounting-tool run' on " +
+            "it first (the same --db-url), or pass the --db-schema the ledger was made in";
     }
 
     /** Migrations Flyway applied when this store opened the ledger (0: the schema was up to date). */
@@ -212,6 +247,19 @@ final class LedgerStore implements AutoCloseable
     static String redact(final String url)
     {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    private static boolean readOnly(final Connection connection)
+    {
+        try
+        {
+            return connection != null && connection.isReadOnly();
+        }
+        catch (final SQLException ex)
+        {
+            // Not known: the general advice stands.
+            return false;
+        }
     }
 
     private static void closeQuietly(final Connection connection)

@@ -14,7 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code reconcile}: replays the journal into an engine state up to the ledger's seq and compares units and value
  * (see {@link Reconciler}); lists every difference. Exit code 0 clean, 1 differences, 2 when the journal no longer
- * starts at seq 1 (pruned), so there is nothing to replay from.
+ * starts at seq 1 (pruned) or cannot be read, so there is nothing to replay from.
  */
 @Command(name = "reconcile", mixinStandardHelpOptions = true,
     description = "Compare the ledger's units and value with the engine's state (the journal replayed to the " +
@@ -32,6 +32,8 @@ final class ReconcileCommand implements Callable<Integer>
     public Integer call()
     {
         final JournalConfig journal = ledger.journal();
+        // A damaged journal is refused before the ledger is opened (and perhaps upgraded), as by every command.
+        ledger.journalEnd();
         try (LedgerReports reports = LedgerReports.open(ledger.ledger(true)))
         {
             final long seq = reports.ledgerSeq();

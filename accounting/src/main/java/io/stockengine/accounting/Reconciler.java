@@ -81,11 +81,20 @@ public final class Reconciler
             }
             if (reader.lastSeq() != seq)
             {
-                throw new IllegalStateException("the journal ends at seq " + reader.lastSeq() + " but the ledger is " +
-                    "at seq " + seq + ": is this the ledger of this journal?");
+                throw aheadOfJournal(reader.lastSeq(), seq);
             }
         }
         return state;
+    }
+
+    /**
+     * A ledger past its journal's end: built from another (longer) journal, so its figures are not this journal's.
+     * One sentence for the consumer and every report alike.
+     */
+    static IllegalStateException aheadOfJournal(final long journalEnd, final long ledgerSeq)
+    {
+        return new IllegalStateException(String.format("the journal ends at seq %,d but the ledger is at seq %,d: is " +
+            "this the ledger of this journal?", journalEnd, ledgerSeq));
     }
 
     /** The seq of the first event the journal holds, 0 when it holds none. */

@@ -44,8 +44,17 @@ final class TrialBalanceCommand implements Callable<Integer>
         {
             throw new ParameterException(spec.commandLine(), "--as-of-seq must not be negative");
         }
+        final long journalEnd = ledger.journalEnd();
         try (LedgerReports reports = LedgerReports.open(ledger.ledger(true)))
         {
+            final String accounted = ledger.notYetAccounted(journalEnd, reports.ledgerSeq());
+            if (asOf != null && asOf.seq != null && asOf.seq > reports.ledgerSeq())
+            {
+                // Postings "as of" a seq the ledger has not reached would read as that seq's figures.
+                throw new ParameterException(spec.commandLine(), String.format("--as-of-seq %,d: the ledger only " +
+                    "reaches seq %,d (its last commit); ask for seq %,d or earlier, or run 'accounting-tool run' " +
+                    "to post further", asOf.seq, reports.ledgerSeq(), reports.ledgerSeq()));
+            }
             final LedgerReports.TrialBalance trial = asOf == null ? reports.trialBalance() :
                 asOf.seq != null ? reports.trialBalanceAtSeq(asOf.seq) : reports.trialBalanceAtEndOf(asOf.date);
             final PrintWriter out = spec.commandLine().getOut();
@@ -62,7 +71,7 @@ final class TrialBalanceCommand implements Callable<Integer>
             table.print(out);
             out.printf("%n* inventory account; inventory value %s%n%s%n", Money.format(trial.inventory()),
                 trial.balanced() ? "balanced: debits equal credits" : "NOT BALANCED: debits and credits differ");
-            out.print(ledger.notYetAccounted(trial.ledgerSeq()));
+            out.print(accounted);
             out.flush();
             return trial.balanced() ? AccountingTool.OK : AccountingTool.PROBLEM;
         }

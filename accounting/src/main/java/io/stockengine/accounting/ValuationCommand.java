@@ -30,8 +30,10 @@ final class ValuationCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        final long journalEnd = ledger.journalEnd();
         try (LedgerReports reports = LedgerReports.open(ledger.ledger(true)))
         {
+            final String accounted = ledger.notYetAccounted(journalEnd, reports.ledgerSeq());
             final List<LedgerReports.StockValue> rows = reports.valuation(sku, all);
             final PrintWriter out = spec.commandLine().getOut();
             out.printf("Stock valuation at seq %,d%n%n", reports.ledgerSeq());
@@ -57,7 +59,7 @@ final class ValuationCommand implements Callable<Integer>
             table.print(out);
             out.println();
             out.println("Unit cost: value / units, rounded half-even to the millionth (the value itself is exact).");
-            out.print(ledger.notYetAccounted(reports.ledgerSeq()));
+            out.print(accounted);
             out.flush();
             return AccountingTool.OK;
         }

@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -19,15 +20,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.stockengine.engine.Command;
+import io.stockengine.engine.CommandType;
 import io.stockengine.engine.EngineConfig;
 import io.stockengine.engine.InventoryState;
+import io.stockengine.engine.ResultCode;
 import io.stockengine.engine.StockEngine;
 import io.stockengine.journal.ChronicleJournal;
 import io.stockengine.journal.JournalConfig;
 import io.stockengine.journal.JournalTool;
+import io.stockengine.journal.Queues;
 import io.stockengine.journal.SnapshotStore;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.RollCycles;
@@ -337,8 +343,297 @@ class AccountingToolTest
         final String ledger = "jdbc:h2:file:" + java.nio.file.Path.of(data, "accounting", "ledger");
         final Run run = tool("run", "--data-dir", other.dataDir().toString(), "--db-url", ledger);
         assertEquals(1, run.exit(), run.err());
-        assertTrue(run.err().startsWith("error: consumer 'accounting' cannot resume after seq " + lastSeq + " "),
-            run.err());
+        assertTrue(run.err().startsWith("error: the journal ends at seq "), run.err());
+        assertTrue(run.err().contains(String.format("but the ledger is at seq %,d: is this the ledger of this " +
+            "journal?", lastSeq)), run.err());
         assertTrue(!run.err().contains("\tat "), "no stack trace: " + run.err());
+    }
+
+    /**
+     * The reports said the same ledger was fine: a trial balance printed its balances and "The ledger has posted
+     * everything the journal holds (up to seq 25)" for a ledger at seq 220 (a black-box tester). They refuse it as
+     * run and reconcile do. And a trial balance "as of" a seq the ledger has not reached said nothing of it.
+     */
+    @Test
+    void shouldRefuseAReportOfALedgerPastItsJournal() throws Exception
+    {
+        final JournalConfig other = new JournalConfig().dataDir(dir.resolve("shorter")).snapshots(false);
+        final long end = JournalWriter.write(other, new AccountingWorkload(4), 1, 50, null);
+        final String ledger = "jdbc:h2:file:" + Path.of(data, "accounting", "ledger");
+        final String refusal = String.format("error: the journal ends at seq %,d but the ledger is at seq %,d: is " +
+            "this the ledger of this journal?", end, lastSeq);
+        for (final String report : new String[] { "trial-balance", "valuation", "cogs", "reconcile", "run" })
+        {
+            final Run run = tool(report, "--data-dir", other.dataDir().toString(), "--db-url", ledger);
+            assertEquals(AccountingTool.PROBLEM, run.exit(), report + ": " + run.out() + run.err());
+            assertEquals(refusal, run.err().strip(), report);
+            assertEquals("", run.out(), report + " prints no figures");
+        }
+
+        final Run beyond = tool(with("trial-balance", "--as-of-seq", Long.toString(lastSeq + 1)));
+        assertEquals(AccountingTool.USAGE, beyond.exit(), beyond.out() + beyond.err());
+        assertTrue(beyond.err().startsWith(String.format("--as-of-seq %,d: the ledger only reaches seq %,d",
+            lastSeq + 1, lastSeq)), beyond.err());
+        assertEquals("", beyond.out());
+    }
+
+    /**
+     * A journal file cut short (200,000 bytes, a size Chronicle never makes) crashed run, reconcile and
+     * trial-balance with an InternalError and a stack trace, and run left a new empty ledger behind; one damaged at
+     * its first header read as an empty journal, which every command called complete and clean (a black-box
+     * tester). Every command now refuses it with the journal's own sentence and exit code 2, before any ledger is
+     * made.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "cut", "garbled" })
+    void shouldRefuseAJournalThatCannotBeReadAndMakeNoLedger(final String damage) throws Exception
+    {
+        final JournalConfig journal = new JournalConfig().dataDir(dir.resolve(damage)).snapshots(false);
+        JournalWriter.write(journal, new AccountingWorkload(6), 1, 200, null);
+        final Path file;
+        try (Stream<Path> files = Files.list(journal.journalDir()))
+        {
+            file = files.filter(f -> f.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        if (damage.equals("cut"))
+        {
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.WRITE))
+            {
+                channel.truncate(200_000);
+            }
+        }
+        else
+        {
+            final byte[] noise = new byte[(int)Files.size(file)];
+            new java.util.Random(20).nextBytes(noise);
+            // A header word Chronicle takes for neither a complete nor an incomplete header.
+            noise[3] = 0x1a;
+            Files.write(file, noise);
+        }
+        final String said = damage.equals("cut") ? "was cut short" : "the first header is damaged";
+        for (final String command : new String[] { "run", "reconcile", "trial-balance", "valuation", "cogs" })
+        {
+            final Run run = tool(command, "--data-dir", journal.dataDir().toString());
+            assertEquals(AccountingTool.USAGE, run.exit(), command + ": " + run.out() + run.err());
+            assertTrue(run.err().startsWith("error: journal file " + file.getFileName()) &&
+                run.err().contains(said), command + ": " + run.err());
+            assertEquals(1, run.err().lines().count(), command + ": one line, " + run.err());
+            assertTrue(!run.out().contains("clean") && !run.out().contains("posted everything"), run.out());
+        }
+        assertTrue(Files.notExists(journal.dataDir().resolve("accounting")), "no ledger was made");
+    }
+
+    /**
+     * A report pointed at a schema with no ledger (a typo in --db-schema) made the whole schema and printed zeros,
+     * or "clean", with exit code 0 (a black-box tester). Only run makes a ledger; a report is refused, and leaves the
+     * database as it found it.
+     */
+    @ParameterizedTest
+    @EnumSource(TestLedgers.Database.class)
+    void shouldRefuseAReportWhereTheDatabaseHoldsNoLedger(final TestLedgers.Database database) throws Exception
+    {
+        final LedgerConfig config = database == TestLedgers.Database.H2 ?
+            new LedgerConfig().url("jdbc:h2:file:" + Path.of(data, "accounting", "ledger")).schema("typo") :
+            TestLedgers.postgres();
+        for (final String report : new String[] { "trial-balance", "valuation", "cogs", "reconcile" })
+        {
+            final Run run = tool(with(report, "--db-url", config.url(), "--db-schema", config.schema()));
+            assertEquals(AccountingTool.USAGE, run.exit(), report + ": " + run.out() + run.err());
+            assertTrue(run.err().startsWith("error: there is no ledger in schema " + config.schema() + " of ") &&
+                run.err().contains("run 'accounting-tool run' on it first"), report + ": " + run.err());
+            assertEquals("", run.out(), report);
+        }
+        try (Connection connection = TestLedgers.connect(new LedgerConfig().url(config.url()));
+             java.sql.ResultSet schemas = connection.getMetaData().getSchemas())
+        {
+            while (schemas.next())
+            {
+                assertTrue(!schemas.getString(1).equalsIgnoreCase(config.schema()), "the report made no schema");
+            }
+        }
+    }
+
+    /**
+     * With the data directory's accounting/ a file, H2 printed a 39-line stack trace (DbException: Log file error)
+     * before the error. One sentence now, with exit code 2, and nothing of H2's on the process's own streams.
+     */
+    @Test
+    void shouldSayTheLedgerDirectoryIsAFile() throws Exception
+    {
+        final JournalConfig journal = new JournalConfig().dataDir(dir.resolve("file-in-the-way")).snapshots(false);
+        JournalWriter.write(journal, new AccountingWorkload(8), 1, 20, null);
+        final Path inTheWay = Files.writeString(journal.dataDir().resolve("accounting"), "not a directory");
+        for (final String command : new String[] { "run", "trial-balance" })
+        {
+            final Run run = quietly(() -> tool(command, "--data-dir", journal.dataDir().toString()));
+            assertEquals(AccountingTool.USAGE, run.exit(), command + ": " + run.out() + run.err());
+            assertEquals("error: " + inTheWay + " is a file, not a directory: move it aside (the ledger " +
+                inTheWay.resolve("ledger.mv.db") + " goes in that directory)", run.err().strip(), command);
+        }
+        assertEquals("not a directory", Files.readString(inTheWay), "left as it was");
+    }
+
+    /**
+     * Where H2 cannot write its trace file beside the ledger, it printed the failure with a stack trace on the
+     * process's stdout and stderr ahead of the tool's own error. /proc takes no new directories, even for root.
+     */
+    @Test
+    void shouldKeepH2sOwnTraceOffTheConsole()
+    {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs /proc");
+        final String url = "jdbc:h2:file:/proc/self/no-such-directory/ledger";
+        final Run run = quietly(() -> tool(with("run", "--db-url", url)));
+        assertEquals(AccountingTool.PROBLEM, run.exit(), run.out() + run.err());
+        assertTrue(run.err().startsWith("error: cannot "), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+    }
+
+    /** Runs the tool with the process's stdout and stderr captured, and fails when a stack trace was printed there. */
+    private static Run quietly(final java.util.function.Supplier<Run> tool)
+    {
+        final java.io.PrintStream out = System.out;
+        final java.io.PrintStream err = System.err;
+        final java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+        final java.io.PrintStream capture = new java.io.PrintStream(console, true);
+        final Run run;
+        System.setOut(capture);
+        System.setErr(capture);
+        try
+        {
+            run = tool.get();
+        }
+        finally
+        {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        assertTrue(!console.toString().contains("\tat ") && !console.toString().contains("Exception"),
+            "no stack trace on the console: " + console);
+        return run;
+    }
+
+    /**
+     * Overflow messages told trial-balance to use --sku (it has none), valuation to use --as-of-seq (it has none),
+     * and reconcile both, with Java's "(long overflow)" in the middle; the consumer's said what happened but not
+     * what follows (a black-box tester). Four SKUs of 5,000,000,000,000.00 each: two sold (cost of sales 10 x 10^12,
+     * past the largest amount), two kept (inventory the same), then a receipt that overflows its own pool.
+     */
+    @Test
+    void shouldSayWhatAnOverflowLeavesToDoWithTheOptionsEachCommandHas() throws Exception
+    {
+        final JournalConfig journal = new JournalConfig().dataDir(dir.resolve("overflow")).snapshots(false);
+        final List<Consumer<Command>> commands = new ArrayList<>();
+        for (final String sku : new String[] { "A", "B", "C", "D" })
+        {
+            commands.add(receipt(sku, 1_000_000, "5000000"));
+        }
+        for (final String sku : new String[] { "A", "B" })
+        {
+            commands.add(c ->
+            {
+                c.type = CommandType.SALE;
+                c.key = "sale-" + sku;
+                c.channel = "pos";
+                c.location = "L1";
+                c.line(sku, null, 1_000_000);
+            });
+        }
+        commands.add(receipt("C", 1_000_000, "5000000"));
+        final long end = writeJournal(journal, commands);
+        final String at = journal.dataDir().toString();
+
+        final Run run = tool("run", "--data-dir", at, "--batch", "1");
+        assertEquals(AccountingTool.PROBLEM, run.exit(), run.out() + run.err());
+        final String stop = run.err();
+        assertTrue(stop.startsWith(String.format("error: event seq %,d takes a value or a count of units past the " +
+            "largest the ledger holds", end)), stop);
+        assertTrue(stop.contains(String.format("The ledger stays at seq %,d", end - 1)) &&
+            stop.contains("cannot move past this event") && stop.contains("every run stops here again") &&
+            stop.contains("data error upstream") && stop.contains("journal-tools.jar tail --from-seq " + end), stop);
+        final Run again = tool("run", "--data-dir", at);
+        assertEquals(AccountingTool.PROBLEM, again.exit(), "it stops there again");
+
+        final String[][] expected = {
+            { "trial-balance", "--as-of-seq or --as-of-date" }, { "valuation", "--sku" }, { "cogs", "--from, --to" },
+            { "reconcile", "cannot be narrowed" } };
+        for (final String[] report : expected)
+        {
+            final Run said = tool(report[0], "--data-dir", at);
+            assertEquals(AccountingTool.PROBLEM, said.exit(), report[0] + ": " + said.out() + said.err());
+            assertTrue(said.err().startsWith("error: a total of this report passes the largest amount the ledger " +
+                "can hold (9223372036854.775807)") && said.err().contains(report[1]), report[0] + ": " + said.err());
+            for (final String option : new String[] { "--as-of-seq", "--as-of-date", "--sku", "--from" })
+            {
+                assertTrue(report[1].contains(option) || !said.err().contains(option),
+                    report[0] + " has no " + option + ": " + said.err());
+            }
+        }
+        for (final Run said : List.of(run, again))
+        {
+            assertTrue(!said.err().contains("long overflow") && !said.err().contains("Overflow") &&
+                !said.err().contains("Exception"), "no Java text: " + said.err());
+        }
+    }
+
+    private static Consumer<Command> receipt(final String sku, final long quantity, final String unitCost)
+    {
+        return c ->
+        {
+            c.type = CommandType.RECEIVE;
+            c.sku = sku;
+            c.location = "L1";
+            c.quantity = quantity;
+            c.amount = Money.parse(unitCost);
+        };
+    }
+
+    /** A journal of exactly these commands, run through the engine. @return the journal's last seq. */
+    private static long writeJournal(final JournalConfig journal, final List<Consumer<Command>> commands)
+        throws Exception
+    {
+        Files.createDirectories(journal.journalDir());
+        try (SingleChronicleQueue queue = Queues.open(journal.journalDir(), journal, false);
+             ChronicleJournal writer = new ChronicleJournal(queue, journal, 0))
+        {
+            final StockEngine engine = new StockEngine(new InventoryState(new EngineConfig()), writer.recorder());
+            final Command command = new Command();
+            long correlation = 0;
+            for (final Consumer<Command> fill : commands)
+            {
+                command.reset();
+                fill.accept(command);
+                command.correlationId = ++correlation;
+                command.timestamp = AccountingWorkload.BASE_TIME + correlation * 1_000;
+                writer.beforeCommand(command);
+                engine.process(command);
+                assertEquals(ResultCode.OK, command.result, () -> CommandType.name(command.type) + " must succeed");
+                writer.onCommand(command, true);
+            }
+            return writer.lastSeq();
+        }
+    }
+
+    /**
+     * picocli's own messages named Java classes ("cannot convert 'bad' to class java.time.LocalDate
+     * (java.time.format.DateTimeParseException ...)", "is not a long"): each option that is not text says in words
+     * what it takes.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "trial-balance --as-of-date bad|'--as-of-date': 'bad' is not a date (YYYY-MM-DD",
+        "cogs --from 2027-02-30|'--from': '2027-02-30' is not a date (YYYY-MM-DD",
+        "cogs --to 31.01.2027|'--to': '31.01.2027' is not a date (YYYY-MM-DD",
+        "trial-balance --as-of-seq ten|'--as-of-seq': 'ten' is not a whole number",
+        "trial-balance --as-of-seq 99999999999999999999|'--as-of-seq': '99999999999999999999' is out of range",
+        "run --batch 1.5|'--batch': '1.5' is not a whole number",
+        "run --batch 3000000000|'--batch': '3000000000' is out of range (-2,147,483,648 to 2,147,483,647)",
+        "run --idle-ms soon|'--idle-ms': 'soon' is not a whole number" })
+    void shouldSayInWordsWhatAnOptionTakes(final String command, final String expected)
+    {
+        final Run run = tool(with(command.split(" ")));
+        assertEquals(AccountingTool.USAGE, run.exit(), command + ": " + run.out() + run.err());
+        assertTrue(run.err().lines().findFirst().orElse("").contains(expected), command + ": " + run.err());
+        assertTrue(!run.err().contains("java.") && !run.err().contains("class "), command + ": " + run.err());
     }
 }

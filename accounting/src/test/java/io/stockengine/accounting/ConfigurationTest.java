@@ -65,6 +65,24 @@ class ConfigurationTest
             .getMessage().contains("same account"));
     }
 
+    /**
+     * With 'sale = 1300 / 5000' in a chart, the error blamed the default 'shipment' line, which the user never
+     * touched (a black-box tester). A conflict names both lines, the file's first, and says which are the defaults.
+     */
+    @Test
+    void shouldNameTheChartLinesThatConflict()
+    {
+        final String swapped = assertThrows(AccountingConfigException.class, () -> chart("sale = 1300 / 5000\n"))
+            .getMessage();
+        assertTrue(swapped.contains("but 'sale = 1300 / 5000' uses it on its non-stock side"), swapped);
+        assertTrue(swapped.contains("account 1300 is an inventory account, since 'receipt = 1300 / 2100' (default)"),
+            swapped);
+        final String made = assertThrows(AccountingConfigException.class, () -> chart("sale = 5000 / 2100\n"))
+            .getMessage();
+        assertTrue(made.contains("account 2100 is an inventory account, since 'sale = 5000 / 2100' has it on its " +
+            "stock side, but 'receipt = 1300 / 2100' (default) uses it on its non-stock side"), made);
+    }
+
     @Test
     void shouldReadCostMethodsAndStandards()
     {

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.flywaydb.core.Flyway;
@@ -21,7 +22,8 @@ import io.stockengine.journal.ReaderPosition;
 /**
  * A ledger made before schema version 3 (stock_position keyed by the pair sku, location) is upgraded in place to the
  * single BIGINT key: its positions and FIFO layers come through unchanged, the consumer goes on from them, rewrites
- * their rows rather than adding others, and a row whose key is not its SKU x location's is refused.
+ * their rows rather than adding others, and a row whose key is not its SKU x location's is refused. The kinds the
+ * ledger names in SQL (schema version 4) are PostingKind's.
  */
 class SchemaUpgradeTest
 {
@@ -74,7 +76,7 @@ class SchemaUpgradeTest
 
         try (Ledger ledger = Ledger.open(config))
         {
-            assertEquals("upgraded (schema version 3)", ledger.schemaStatus());
+            assertEquals("upgraded (schema version 4)", ledger.schemaStatus());
             assertEquals(10, ledger.lastSeq());
             // Sell 3 of A at L1: the first layer whole (4.00) and 1 of the 3 units of the second (3.00).
             final EventSink sink = ledger.sink();
@@ -92,7 +94,7 @@ class SchemaUpgradeTest
 
         try (Ledger ledger = Ledger.open(config))
         {
-            assertEquals("schema version 3", ledger.schemaStatus());
+            assertEquals("schema version 4", ledger.schemaStatus());
             // The rest of the second layer, then nothing is left to take.
             final EventSink sink = ledger.sink();
             sink.beginCommand(12, 3_000);
@@ -108,6 +110,49 @@ class SchemaUpgradeTest
                 "location, units, cost, last_cost) VALUES (" + (B_AT_L0 + 1) + ", 1, 2, 0, 0, -1)"),
                 "a key that is not its SKU x location's");
         }
+    }
+
+    /**
+     * posting.kind holds codes; posting_kind names them for whoever reads the ledger in SQL. Its rows come from a
+     * migration, so a kind added to PostingKind without a migration adding its row fails here, and so does a row
+     * that disagrees with the enum.
+     */
+    @ParameterizedTest
+    @EnumSource(TestLedgers.Database.class)
+    void shouldNameEveryPostingKindInTheLedger(final TestLedgers.Database database) throws Exception
+    {
+        final LedgerConfig config = TestLedgers.of(database);
+        Ledger.open(config).close();
+        final List<String> expected = new ArrayList<>();
+        for (final PostingKind kind : PostingKind.values())
+        {
+            expected.add(kind.code() + " " + kind.key());
+        }
+        assertEquals(expected, TestLedgers.lines(config, "SELECT code, name FROM posting_kind ORDER BY code"));
+    }
+
+    /**
+     * A report opens only a ledger that exists, but an existing older one it still brings up to date, as every start
+     * does (docs/accounting.md, Storage).
+     */
+    @ParameterizedTest
+    @EnumSource(TestLedgers.Database.class)
+    void shouldUpgradeAnOlderLedgerWhenAReportOpensIt(final TestLedgers.Database database) throws Exception
+    {
+        final LedgerConfig config = TestLedgers.of(database);
+        final FluentConfiguration flyway = Flyway.configure().dataSource(config.url(), config.user(),
+            config.password()).locations("classpath:db/accounting").target("3");
+        if (config.schema() != null)
+        {
+            final String schema = Dialect.of(config.url()).schemaName(config.schema());
+            flyway.schemas(schema).defaultSchema(schema);
+        }
+        flyway.load().migrate();
+        try (LedgerReports reports = LedgerReports.open(config))
+        {
+            assertEquals(0, reports.ledgerSeq());
+        }
+        assertEquals(PostingKind.values().length, TestLedgers.lines(config, "SELECT code FROM posting_kind").size());
     }
 
     /** FIFO layers packed as the ledger stores them: (units, value, seq) triples. */

@@ -232,6 +232,31 @@ class WorkedExamplesTest
         assertEquals(Money.parse("18.00"), stock("D", "L1").value());
     }
 
+    /**
+     * Units a standard SKU gains before its first receipt has set its standard have no cost to enter at: they enter
+     * the pool at 0, and the pool is one, so once the receipt has come in, an issue takes its share of everything in
+     * it, the units at 0 included (the documentation once said they would keep 0 and leave at 0).
+     */
+    @Test
+    void shouldPoolUnitsAStandardSkuGainedBeforeItsFirstReceipt() throws Exception
+    {
+        final Properties costing = new Properties();
+        costing.setProperty("method", "standard");
+        final EngineDriver engine = open(CostingConfig.parse(costing, "test"));
+        engine.adjust("G", "L1", Bucket.SELLABLE, 5, Reason.FOUND);  // no standard yet: 5 units at 0
+        engine.receive("G", "L1", 20, "1.20");      // sets the standard, 1.20: the pool is 25 units worth 24.00
+        engine.sell("G", "L1", 12);                 // 24.00 x 12 / 25 = 11.52, 0.96 a unit, not 12 @ 1.20 = 14.40
+        engine.sell("G", "L1", 13);                 // the last units take what is left: 12.48
+        engine.commit();
+
+        assertEquals(List.of(
+            "adjustment_gain 1300/5300 0.000000 x5",
+            "receipt 1300/2100 24.000000 x20",
+            "sale 5000/1300 11.520000 x12",
+            "sale 5000/1300 12.480000 x13"), postings());
+        assertEquals(0, stock("G", "L1").value());
+    }
+
     @Test
     void shouldCarryEachLayersCostThroughTransit() throws Exception
     {
