@@ -108,13 +108,19 @@ public final class EnginePipeline implements AutoCloseable
     }
 
     /**
-     * Refuses every later {@link #tryPublish} (the caller answers "overloaded": retry later), so a stop drains a
-     * ring that no longer fills. A publisher already past the check may still publish: a gateway waits for its IO
-     * threads to finish what they are doing before it drains.
+     * Refuses every later {@link #tryPublish}, so a stop drains a ring that no longer fills; a caller that checks
+     * {@link #accepting()} answers "the server is stopping" rather than "overloaded". A publisher already past the
+     * check may still publish: a gateway waits for its IO threads to finish what they are doing before it drains.
      */
     public void stopAccepting()
     {
         accepting = false;
+    }
+
+    /** False once {@link #stopAccepting} was called: a refused publish then means a stop, not a full ring. */
+    public boolean accepting()
+    {
+        return accepting;
     }
 
     /** The stage threads started so far (for tests that check a stop ended them). */
@@ -162,7 +168,8 @@ public final class EnginePipeline implements AutoCloseable
      * Publishes a command if the ring has room. The filler runs on this thread into a reset slot; the pipeline then
      * stamps the engine time.
      *
-     * @return false when the ring is full: nothing was published and the caller answers "overloaded".
+     * @return false when the ring is full, or the pipeline has stopped accepting ({@link #accepting()}): nothing
+     *         was published.
      */
     @SuppressWarnings("unchecked")
     public <A> boolean tryPublish(final CommandFiller<A> filler, final A argument)

@@ -163,6 +163,13 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
         }
         if (!publisher.tryPublish(FILL, this))
         {
+            if (publisher.stopping())
+            {
+                // Not an overload, which a client would retry here in a moment and an alert would count as one:
+                // nothing was applied, and the restarted server takes the same command (its key) safely.
+                answerNow(type, correlationId, ResultCode.UNAVAILABLE, null);
+                return;
+            }
             metrics.overloaded.incrementAndGet();
             answerNow(type, correlationId, ResultCode.OVERLOADED, null);
             return;

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.stockengine.engine.CommandFiller;
 import io.stockengine.engine.EnginePipeline;
 import io.stockengine.gateway.ConnectionLimiter;
 import io.stockengine.gateway.GatewayConfig;
@@ -35,7 +36,20 @@ public final class BinaryServerInitializer extends ChannelInitializer<SocketChan
     public BinaryServerInitializer(final EnginePipeline pipeline, final GatewayConfig config,
         final GatewayMetrics metrics, final ConnectionLimiter limiter)
     {
-        this.publisher = pipeline::tryPublish;
+        this.publisher = new CommandPublisher()
+        {
+            @Override
+            public <A> boolean tryPublish(final CommandFiller<A> filler, final A argument)
+            {
+                return pipeline.tryPublish(filler, argument);
+            }
+
+            @Override
+            public boolean stopping()
+            {
+                return !pipeline.accepting();
+            }
+        };
         this.config = config;
         this.metrics = metrics;
         this.limiter = limiter;

@@ -14,7 +14,14 @@ public interface CommandPublisher
     /**
      * Fills a reset slot with {@code filler} and publishes it, or does nothing when there is no room.
      *
-     * @return false when the ring is full: the caller answers OVERLOADED, nothing was applied.
+     * @return false when the ring is full (the caller answers OVERLOADED) or the server is stopping
+     *         ({@link #stopping()}: UNAVAILABLE); nothing was applied either way.
      */
     <A> boolean tryPublish(CommandFiller<A> filler, A argument);
+
+    /** True once the server stopped taking commands for a graceful stop: a refused publish is not an overload. */
+    default boolean stopping()
+    {
+        return false;
+    }
 }

@@ -722,6 +722,15 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         if (!pipeline.tryPublish(FILLER, exchange))
         {
             spareAnswers.push(answer);
+            if (!pipeline.accepting())
+            {
+                // A stop, not an overload: the connection is closed after this answer (the server is going), and
+                // the same request, retried against the restarted server with its key, is safe.
+                metrics.answered(request.type, io.stockengine.engine.ResultCode.UNAVAILABLE, 0);
+                answer(id, Responses.problem(ctx.alloc(), 503, "UNAVAILABLE", null, Responses.STOPPING, null),
+                    false, null);
+                return;
+            }
             metrics.overloaded.incrementAndGet();
             metrics.answered(request.type, io.stockengine.engine.ResultCode.OVERLOADED, 0);
             answer(id, Responses.problem(ctx.alloc(), 503, "OVERLOADED", null,

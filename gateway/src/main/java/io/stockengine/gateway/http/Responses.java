@@ -24,6 +24,8 @@ final class Responses
 {
     private static final JsonFactory FACTORY = new JsonFactory();
     /** The detail of every request refused once the journal has failed: what happened, and what it takes. */
+    static final String STOPPING = "the server is stopping; nothing was applied. Retry once it is back: a request " +
+        "with its Idempotency-Key (or order id) is applied once";
     static final String JOURNAL_STOPPED = "the journal stopped after a failure (the server's log says why), so " +
         "nothing more can be made durable: nothing of this request was applied, and nothing will be until the " +
         "server is restarted; a retry with the same Idempotency-Key or order id is safe then";
