@@ -1,6 +1,7 @@
 package io.stockengine.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,6 +114,12 @@ class ServerMainTest
         assertTrue(cycle.getMessage().startsWith("roll-cycle: unknown roll cycle 'WEEKLYISH'") &&
             cycle.getMessage().contains("FIVE_MINUTELY") && cycle.getMessage().contains("LARGE_DAILY"),
             cycle.getMessage());
+        assertFalse(cycle.getMessage().contains("WEEKLY,"), "the cycle refused below is not offered");
+        // A journal written WEEKLY could not be read back (its weeks count from an epoch of their own): refused.
+        final IllegalArgumentException weekly = assertThrows(IllegalArgumentException.class,
+            () -> configure("--roll-cycle", "WEEKLY").conclude());
+        assertTrue(weekly.getMessage().startsWith("roll-cycle: roll cycle WEEKLY is not supported"),
+            weekly.getMessage());
         final IllegalArgumentException kept = assertThrows(IllegalArgumentException.class,
             () -> configure("--snapshots-kept", "0").conclude());
         assertEquals("snapshots-kept must be 1..1000, got 0", kept.getMessage());
