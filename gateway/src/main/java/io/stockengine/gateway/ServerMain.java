@@ -275,7 +275,7 @@ public final class ServerMain implements Callable<Integer>
                 }
                 return;
             }
-            log("shutdown: stopping (SIGTERM)");
+            log("shutdown: stopping (SIGTERM, SIGINT or SIGHUP: the JVM does not say which)");
             final boolean journalFailed = server.journalFailed();
             server.close();
             log(journalFailed ? "shutdown: done; the journal had failed, so this stop is reported as a failure " +
