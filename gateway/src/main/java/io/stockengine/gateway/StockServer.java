@@ -172,6 +172,24 @@ public final class StockServer implements AutoCloseable
             {
                 return journalFailed();
             }
+
+            @Override
+            public java.util.Map<String, Long> consumers()
+            {
+                final java.util.Map<String, Long> seqs = new java.util.TreeMap<>();
+                try
+                {
+                    io.stockengine.journal.FilePositionStore.list(new JournalConfig().dataDir(config.dataDir)
+                        .consumerDir()).forEach((name, position) -> seqs.put(name, position.seq()));
+                }
+                catch (final RuntimeException ex)
+                {
+                    // A position file being replaced, or damaged: no figure this scrape rather than a failed scrape
+                    // (verify names a damaged one).
+                    return java.util.Map.of();
+                }
+                return seqs;
+            }
         });
         httpChannel = bootstrap().childHandler(new HttpServerInitializer(access, config, metrics, operations, limiter,
             hub))

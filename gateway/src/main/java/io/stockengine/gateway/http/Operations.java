@@ -49,6 +49,15 @@ public final class Operations
         {
             return false;
         }
+
+        /**
+         * The registered journal consumers (an accounting ledger, say) and the last seq each has taken, as their
+         * registry files say; empty when there are none.
+         */
+        default java.util.Map<String, Long> consumers()
+        {
+            return java.util.Map.of();
+        }
     }
 
     public Operations(final EngineAccess engine, final GatewayMetrics metrics, final JournalStats journal)
@@ -94,6 +103,17 @@ public final class Operations
         GaugeWithCallback.builder().name("stock_snapshot_lag_events")
             .help("Events journaled but not yet in the snapshot follower's replica")
             .callback(cb -> cb.call(journal.snapshotLagEvents())).register(registry);
+        // "Journal lag" for the people downstream: how far each registered consumer is behind the journal. Read from
+        // the consumers' registry files at each scrape; a consumer mirrors its position there at most a second
+        // after a commit, so an idle one that is caught up may show the last second's events for a while.
+        GaugeWithCallback.builder().name("stock_consumer_lag_events")
+            .help("Events journaled that a registered consumer has not taken yet, by consumer")
+            .labelNames("consumer")
+            .callback(cb ->
+            {
+                final long journaled = journal.lastSeq();
+                journal.consumers().forEach((name, seq) -> cb.call(Math.max(0, journaled - seq), name));
+            }).register(registry);
         CounterWithCallback.builder().name("stock_snapshot_write_failures")
             .help("Snapshots the disk refused to take; the follower tries again at the next one due")
             .callback(cb -> cb.call(journal.snapshotWriteFailures())).register(registry);

@@ -84,6 +84,24 @@ class OperationsTest
         }
     }
 
+    /**
+     * A registered consumer's lag behind the journal (the "journal lag" of API.md's metrics), by consumer, from the
+     * position it registers; none is shown when no consumer is registered.
+     */
+    @Test
+    void shouldShowHowFarEachRegisteredConsumerIsBehindTheJournal()
+    {
+        assertTrue(!server.get("/metrics").body().contains("stock_consumer_lag_events{"), "no consumer yet");
+        final long seq = server.receive("OP-3", "OP-A", 2).seq();
+        final io.stockengine.journal.JournalConfig journal = new io.stockengine.journal.JournalConfig()
+            .dataDir(dataDir);
+        io.stockengine.journal.FilePositionStore.of(journal, "ledger")
+            .store(new io.stockengine.journal.ReaderPosition(seq - 3, 0));
+        final String text = server.get("/metrics").body();
+        assertEquals(server.journaledSeq() - (seq - 3), sample(text, "stock_consumer_lag_events{consumer=\"ledger\"}"),
+            text);
+    }
+
     /** The value of the sample with exactly this name and labels; fails when it is missing. */
     private static long sample(final String text, final String nameAndLabels)
     {
