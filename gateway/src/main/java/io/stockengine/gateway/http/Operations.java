@@ -86,6 +86,10 @@ public final class Operations
                 final EnginePipeline pipeline = engine.pipeline();
                 cb.call(pipeline == null ? 0 : pipeline.inFlight());
             }).register(registry);
+        // While recovering, the ring and the journal's seq read 0 like an empty new server: this says which it is.
+        GaugeWithCallback.builder().name("stock_ready")
+            .help("1 once recovery is done and commands are taken, 0 while the engine recovers")
+            .callback(cb -> cb.call(engine.pipeline() == null ? 0 : 1)).register(registry);
         GaugeWithCallback.builder().name("stock_ring_size").help("Slots in the ring")
             .callback(cb ->
             {

@@ -65,6 +65,7 @@ class OperationsTest
         assertTrue(sample(text, "stock_http_bad_requests_total") >= 1, "refusals before the engine: " + text);
         assertTrue(sample(text, "stock_http_requests_total") >= 4, text);
         assertEquals(65_536, sample(text, "stock_ring_size"), text);
+        assertEquals(1, sample(text, "stock_ready"), text);
         assertEquals(server.journaledSeq(), sample(text, "stock_journal_seq"), text);
         assertEquals(0, sample(text, "stock_journal_failed"), text);
         assertTrue(sample(text, "stock_journal_bytes_total") > 0, text);
@@ -100,6 +101,67 @@ class OperationsTest
         final String text = server.get("/metrics").body();
         assertEquals(server.journaledSeq() - (seq - 3), sample(text, "stock_consumer_lag_events{consumer=\"ledger\"}"),
             text);
+    }
+
+    /**
+     * While the engine recovers, the ring and the journal's seq read 0 as on a new empty server: stock_ready tells
+     * the two apart, and /health is 503.
+     */
+    @Test
+    void shouldSayInTheMetricsThatTheEngineIsStillRecovering()
+    {
+        final Operations recovering = new Operations(new EngineAccess()
+        {
+            @Override
+            public io.stockengine.engine.EnginePipeline pipeline()
+            {
+                return null;
+            }
+
+            @Override
+            public long journaledSeq()
+            {
+                return 0;
+            }
+
+            @Override
+            public String recoveryProgress()
+            {
+                return "replaying";
+            }
+        }, new io.stockengine.gateway.GatewayMetrics(), new Operations.JournalStats()
+        {
+            @Override
+            public long bytesWritten()
+            {
+                return 0;
+            }
+
+            @Override
+            public long lastSeq()
+            {
+                return 0;
+            }
+
+            @Override
+            public long snapshotLagEvents()
+            {
+                return 0;
+            }
+
+            @Override
+            public long snapshotWriteFailures()
+            {
+                return 0;
+            }
+        });
+        final Responses.Rendered metrics = recovering.metrics(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
+        final String text = metrics.body().toString(java.nio.charset.StandardCharsets.UTF_8);
+        metrics.body().release();
+        assertEquals(0, sample(text, "stock_ready"), text);
+        final Responses.Rendered health = recovering.health(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
+        health.body().release();
+        assertEquals(503, health.status());
     }
 
     /** The value of the sample with exactly this name and labels; fails when it is missing. */
