@@ -57,32 +57,7 @@ class HttpBackPressureTest
         LeakWatch.install();
         engine = new GatedEngine(true);
         metrics = new GatewayMetrics();
-        final Operations operations = new Operations(engine, metrics, new Operations.JournalStats()
-        {
-            @Override
-            public long bytesWritten()
-            {
-                return 0;
-            }
-
-            @Override
-            public long lastSeq()
-            {
-                return 0;
-            }
-
-            @Override
-            public long snapshotLagEvents()
-            {
-                return 0;
-            }
-
-            @Override
-            public long snapshotWriteFailures()
-            {
-                return 0;
-            }
-        });
+        final Operations operations = new Operations(engine, metrics, new ZeroJournalStats());
         // One event loop: the second connection is only served if the first one does not keep it busy.
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         final HttpServerInitializer http = new HttpServerInitializer(engine, new GatewayConfig().conclude(), metrics,

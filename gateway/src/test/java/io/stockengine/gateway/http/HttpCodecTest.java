@@ -65,14 +65,8 @@ class HttpCodecTest
     {
         engine = new GatedEngine(false);
         final GatewayMetrics metrics = new GatewayMetrics();
-        final Operations operations = new Operations(engine, metrics, new Operations.JournalStats()
+        final Operations operations = new Operations(engine, metrics, new ZeroJournalStats()
         {
-            @Override
-            public long bytesWritten()
-            {
-                return 0;
-            }
-
             @Override
             public long lastSeq()
             {
@@ -80,18 +74,6 @@ class HttpCodecTest
                 {
                     throw new IllegalStateException("the journal's statistics are gone");
                 }
-                return 0;
-            }
-
-            @Override
-            public long snapshotLagEvents()
-            {
-                return 0;
-            }
-
-            @Override
-            public long snapshotWriteFailures()
-            {
                 return 0;
             }
         });

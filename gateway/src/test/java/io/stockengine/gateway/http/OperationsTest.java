@@ -129,32 +129,7 @@ class OperationsTest
             {
                 return "replaying";
             }
-        }, new io.stockengine.gateway.GatewayMetrics(), new Operations.JournalStats()
-        {
-            @Override
-            public long bytesWritten()
-            {
-                return 0;
-            }
-
-            @Override
-            public long lastSeq()
-            {
-                return 0;
-            }
-
-            @Override
-            public long snapshotLagEvents()
-            {
-                return 0;
-            }
-
-            @Override
-            public long snapshotWriteFailures()
-            {
-                return 0;
-            }
-        });
+        }, new io.stockengine.gateway.GatewayMetrics(), new ZeroJournalStats());
         final Responses.Rendered metrics = recovering.metrics(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
         final String text = metrics.body().toString(java.nio.charset.StandardCharsets.UTF_8);
         metrics.body().release();
