@@ -39,8 +39,8 @@ public final class ServerMain implements Callable<Integer>
     @Option(names = "--tcp-port", description = "binary protocol port (default: 9090; 0 = any free port)")
     Integer tcpPort;
 
-    @Option(names = "--durability", description = "process (survives a killed process) or sync (flushed to disk " +
-        "per batch: survives a power cut)")
+    @Option(names = "--durability", description = "process (the default: survives a killed process) or sync " +
+        "(flushed to disk per batch: survives a power cut)")
     String durability;
 
     @Option(names = "--ring-size", description = "Disruptor ring slots, a power of two (default: 65536)")

@@ -196,7 +196,7 @@ public final class StockServer implements AutoCloseable
             .bind(config.host, config.httpPort).sync().channel();
         log.accept("http: listening on http://" + config.host + ":" + httpPort() + " (503 until recovery is done; " +
             config.ioThreads + " IO threads, " + (channelType == EpollServerSocketChannel.class ? "epoll" : "nio") +
-            " transport)");
+            " transport, at most " + config.maxConnections + " connections with the binary port's)");
         final JournalConfig journalConfig = new JournalConfig().dataDir(config.dataDir)
             .durability(Durability.parse(config.durability)).rollCycle(config.rollCycle).snapshots(config.snapshots)
             .snapshotEveryEvents(config.snapshotEveryEvents).snapshotEveryMillis(config.snapshotEverySeconds * 1000)
