@@ -129,6 +129,13 @@ public final class JournaledEngine implements AutoCloseable
                 JournalRecovery.repairTail(queue, recovery);
             }
             log.accept("recovery: " + recovery);
+            if (cleanStop < 0 && recovery.lastSeq > 0)
+            {
+                // An operator reading a restart's log should not have to infer a crash from what is missing.
+                log.accept("recovery: the last stop was not a clean one (no " + CleanStop.FILE + " record: a crash, " +
+                    "a kill, a power cut, or a server older than that record), so the journal's end was checked " +
+                    "for a write cut short");
+            }
             final long wall = pipelineConfig.clock().getAsLong();
             if (state.now() - wall > 1_000)
             {

@@ -426,6 +426,8 @@ class JournalRecoveryTest
             final JournalRecovery.Outcome outcome = engine.recovery();
             assertTrue(outcome.tornTail(), outcome.toString());
             assertTrue(log.stream().anyMatch(line -> line.contains("unreadable excerpt")), String.join("\n", log));
+            assertEquals(1, log.stream().filter(line -> line.startsWith("recovery: the last stop was not a clean " +
+                "one")).count(), String.join("\n", log));
             seqBefore = outcome.lastSeq;
             final long lastCommand = engine.pipeline().engine().state().lastCorrelationId();
             assertEquals(expectedHash(workload, lastCommand), hashOf(engine),
@@ -435,6 +437,8 @@ class JournalRecoveryTest
         try (JournaledEngine engine = open(false, clock))
         {
             assertTrue(!engine.recovery().tornTail(), "the repair marker voids the torn excerpt for good");
+            assertEquals(1, log.stream().filter(line -> line.startsWith("recovery: the last stop was not a clean " +
+                "one")).count(), "a clean stop is not reported as another: " + String.join("\n", log));
             assertTrue(engine.recovery().lastSeq > seqBefore);
             assertEquals(expectedHash(workload, 1_500), hashOf(engine));
         }
