@@ -34,7 +34,8 @@ final class LedgerOptions
     String user;
 
     @Option(names = "--db-schema", paramLabel = "SCHEMA",
-        description = "A schema of its own for the ledger (created when missing).")
+        description = "A schema of its own for the ledger (run creates it when missing; a report refuses one " +
+            "without a ledger).")
     String schema;
 
     @Option(names = "--consumer", paramLabel = "NAME", defaultValue = LedgerConfig.DEFAULT_CONSUMER,

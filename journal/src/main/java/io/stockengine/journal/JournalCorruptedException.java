@@ -13,6 +13,12 @@ public final class JournalCorruptedException extends RuntimeException
         super(message);
     }
 
+    /** As above, keeping what the library reading the file threw (for a debugger; the message says it all). */
+    public JournalCorruptedException(final String message, final Throwable cause)
+    {
+        super(message, cause);
+    }
+
     /**
      * Reading stopped short of excerpts the queue's index still holds: a stretch of zeroes (a page that never
      * reached the disk) reads to a tailer as the journal's end.

@@ -228,6 +228,18 @@ final class JournalFiles
         {
             throw new JournalCorruptedException(cut + ".");
         }
+        // Every file's first header, read as Chronicle reads it: one that only looks whole would otherwise fail a
+        // reader mid-journal, or the engine's start, with Chronicle's exception. The newest file is read by
+        // cutShort's last-header check.
+        final List<CycleFile> files = cycleFiles(queue);
+        for (int i = 0; i < files.size() - 1; i++)
+        {
+            final SingleChronicleQueueStore store = openStore(queue, files.get(i).cycle());
+            if (store != null)
+            {
+                queue.closeStore(store);
+            }
+        }
     }
 
     /** @return null when every cycle file is whole (see {@link #requireWhole}), else which are not and what to do. */
@@ -317,7 +329,7 @@ final class JournalFiles
         {
             return null;
         }
-        final SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
+        final SingleChronicleQueueStore store = openStore(queue, cycle);
         if (store == null)
         {
             return null;
@@ -329,6 +341,29 @@ final class JournalFiles
         finally
         {
             queue.closeStore(store);
+        }
+    }
+
+    /**
+     * Chronicle's store of a cycle, or null when it has no file. A first header whose word looks whole but whose
+     * content is not Chronicle's (random bytes pass the word check one time in four) fails inside Chronicle with a
+     * {@code StreamCorruptedException} thrown unchecked: said here as the damage it is, in the words of
+     * {@link #requireReadableHeaders}, rather than as a stack trace.
+     *
+     * @throws JournalCorruptedException when the file's first header cannot be read.
+     */
+    static SingleChronicleQueueStore openStore(final SingleChronicleQueue queue, final int cycle)
+    {
+        try
+        {
+            return queue.storeForCycle(cycle, queue.epoch(), false, null);
+        }
+        catch (final Exception ex)
+        {
+            final Path file = fileOf(queue, cycle);
+            throw new JournalCorruptedException(String.format("journal file %s in %s: the first header is damaged " +
+                "(%s), so the events in it cannot be read. Restore it from a copy or backup; the engine will not " +
+                "start on it, nor read it", file.getFileName(), queue.file(), ex.getMessage()), ex);
         }
     }
 

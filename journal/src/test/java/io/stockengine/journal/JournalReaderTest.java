@@ -356,6 +356,15 @@ class JournalReaderTest
             () -> JournalReader.open(context()));
         assertTrue(damaged.getMessage().contains("the first header is damaged"), damaged.getMessage());
         assertThrows(JournalCorruptedException.class, () -> JournalReader.lastSeq(config));
+
+        // A header word that looks like a whole metadata header (one random file in four): Chronicle itself then
+        // fails on its content, with an exception of its own that reached the tester as a stack trace.
+        final byte[] lookalike = whole.clone();
+        System.arraycopy(new byte[] { 0x11, 0x40, (byte)0xec, 0x4b }, 0, lookalike, 0, 4);
+        Files.write(file, lookalike);
+        final JournalCorruptedException content = assertThrows(JournalCorruptedException.class,
+            () -> JournalReader.open(context()));
+        assertTrue(content.getMessage().contains("the first header is damaged"), content.getMessage());
     }
 
     @Test
