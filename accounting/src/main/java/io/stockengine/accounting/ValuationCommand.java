@@ -58,6 +58,12 @@ final class ValuationCommand implements Callable<Integer>
                 Money.format(transitValue), Money.format(Math.addExact(value, transitValue)));
             table.print(out);
             out.println();
+            if (sku != null && rows.isEmpty())
+            {
+                // An empty table for a mistyped SKU read as "none in stock"; the ledger knows every SKU it valued.
+                out.printf("SKU %s has never been valued in this ledger (up to seq %,d): check its spelling, or " +
+                    "whether it has moved yet.%n", sku, reports.ledgerSeq());
+            }
             out.println("Unit cost: value / units, rounded half-even to the millionth (the value itself is exact).");
             out.print(accounted);
             out.flush();

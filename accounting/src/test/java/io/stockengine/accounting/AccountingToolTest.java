@@ -126,6 +126,10 @@ class AccountingToolTest
         assertTrue(one.out().lines().filter(line -> line.matches("S\\d+ .*")).allMatch(line -> line.startsWith("S1 ")),
             one.out());
         assertEquals(3, one.out().lines().filter(line -> line.startsWith("S1 ")).count(), one.out());
+        assertTrue(!one.out().contains("never been valued"), one.out());
+        final Run unknown = tool(with("valuation", "--sku", "NOPE"));
+        assertEquals(0, unknown.exit(), unknown.err());
+        assertTrue(unknown.out().contains("SKU NOPE has never been valued in this ledger"), unknown.out());
         final Run cogs = tool(with("cogs"));
         assertEquals(0, cogs.exit(), cogs.err());
         assertTrue(cogs.out().contains("2027-01-15"), "engine time of the workload: " + cogs.out());
