@@ -349,6 +349,7 @@ public final class EnginePipeline implements AutoCloseable
                 fail(command, ResultCode.UNAVAILABLE);
                 return;
             }
+            final long seqBefore = engine.lastSeq();
             try
             {
                 journal.beforeCommand(command);
@@ -356,10 +357,14 @@ public final class EnginePipeline implements AutoCloseable
             }
             catch (final Throwable ex)
             {
-                // A defect, not a client's mistake: the caller gets an error answer and the pipeline lives on.
+                // A defect, not a client's mistake: the caller gets an error answer.
                 fail(command, ResultCode.INTERNAL_ERROR);
                 internalErrors.incrementAndGet();
                 lastError = ex;
+                if (engine.lastSeq() != seqBefore)
+                {
+                    stateAheadOfJournal(command, seqBefore, ex);
+                }
             }
         }
 
@@ -388,12 +393,33 @@ public final class EnginePipeline implements AutoCloseable
         }
     }
 
+    /**
+     * The command failed after some of its events (or the expiries before it) were applied: the state now holds
+     * changes its answer dropped, and the next command's events would follow a gap in the journal's seqs, which
+     * every replay refuses. Nothing decided from here on may be acknowledged, as when the journal itself fails: a
+     * restart rebuilds the state from the journal, without the half-made command.
+     */
+    private void stateAheadOfJournal(final Command command, final long seqBefore, final Throwable cause)
+    {
+        final IllegalStateException error = new IllegalStateException("a command (type " + command.type +
+            ", correlation id " + command.correlationId + ") failed after applying events " + (seqBefore + 1) +
+            " to " + engine.lastSeq() + ", which cannot be journaled: the state is ahead of the journal (" +
+            cause + ")", cause);
+        journalError = error;
+        journalFailed = true;
+        lastError = error;
+    }
+
     private void append(final Command command, final boolean endOfBatch)
     {
         if (journalFailed)
         {
-            // Decided before the logic thread saw the failure, but none of its events reaches the journal.
-            fail(command, ResultCode.UNAVAILABLE);
+            // Decided before the logic thread saw the failure, but none of its events reaches the journal; the
+            // command whose defect caused the failure keeps its INTERNAL_ERROR.
+            if (command.result != ResultCode.INTERNAL_ERROR)
+            {
+                fail(command, ResultCode.UNAVAILABLE);
+            }
             return;
         }
         try

@@ -415,6 +415,66 @@ class EnginePipelineTest
     }
 
     /**
+     * A defect that throws before the command changed anything costs that command only. One that throws after some of
+     * its events were applied leaves the state ahead of the journal (those events are never journaled, and the next
+     * command's would follow a gap that every replay refuses): from then on nothing may be acknowledged, as when the
+     * journal fails, and the reason names the events.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "journal", "own", "logic" })
+    void shouldRefuseEverythingOnceACommandFailsAfterChangingTheState(final String replyOn) throws Exception
+    {
+        final EventSink throwsOnBoomKey = (EventSink)java.lang.reflect.Proxy.newProxyInstance(
+            EventSink.class.getClassLoader(), new Class<?>[] { EventSink.class }, (proxy, method, args) ->
+            {
+                if (method.getName().equals("keyBound") && args[1].toString().contains("BOOM"))
+                {
+                    throw new IllegalStateException("a defect after the receipt was applied");
+                }
+                return null;
+            });
+        final JournalStage throwsBeforeDeciding = new AppendOnlyJournalStage()
+        {
+            @Override
+            public void beforeCommand(final Command command)
+            {
+                if ("EARLY".equals(command.sku))
+                {
+                    throw new IllegalStateException("a defect before anything was decided");
+                }
+            }
+
+            @Override
+            public void onCommand(final Command command, final boolean endOfBatch)
+            {
+            }
+        };
+        final PipelineConfig config = new PipelineConfig().ringSize(16).tickIntervalMillis(0).clock(clock::get)
+            .replyOnJournalThread(!"own".equals(replyOn)).journalOnLogicThread("logic".equals(replyOn));
+        try (EnginePipeline pipeline = new EnginePipeline(config, new StockEngine(new EngineConfig(),
+            throwsOnBoomKey), throwsBeforeDeciding).start())
+        {
+            assertEquals(ResultCode.OK, receive(pipeline, "A-1", 1).result);
+            assertEquals(ResultCode.INTERNAL_ERROR, receive(pipeline, "EARLY", 1).result);
+            assertFalse(pipeline.journalFailed(), "nothing was applied: the pipeline goes on");
+            final Command goesOn = receive(pipeline, "A-1", 2);
+            assertEquals(ResultCode.OK, goesOn.result);
+            final long lastGood = goesOn.seq;
+
+            final Command half = receive(pipeline, "BOOM", 4);
+            assertEquals(ResultCode.INTERNAL_ERROR, half.result);
+            assertEquals(0, half.seq, "a failed command shows no seq");
+            assertTrue(pipeline.journalFailed());
+            final String reason = pipeline.journalError().getMessage();
+            assertTrue(reason.contains("failed after applying events " + (lastGood + 1) + " to ") &&
+                reason.contains("the state is ahead of the journal"), reason);
+            assertEquals(ResultCode.UNAVAILABLE, receive(pipeline, "A-1", 3).result);
+            assertEquals(ResultCode.UNAVAILABLE, stock(pipeline, "A-1").result);
+            assertEquals(2, pipeline.internalErrors());
+        }
+    }
+
+    /**
      * A batch is one group commit. When the journal fails on the third command of a batch of four, or in the commit
      * at its end, the two commands appended before the failure are in no durable excerpt either: the whole batch
      * must be answered as failed, not only the command that failed and those after it.
