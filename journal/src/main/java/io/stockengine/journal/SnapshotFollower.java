@@ -145,6 +145,7 @@ public final class SnapshotFollower implements AutoCloseable
                 }
                 long committedBefore = committedSeq.getAsLong();
                 long committedMovedAt = System.nanoTime();
+                long aheadSince = -1;
                 while (running)
                 {
                     int stepped = 0;
@@ -162,8 +163,14 @@ public final class SnapshotFollower implements AutoCloseable
                     }
                     if (replayer.lastSeq() > committed)
                     {
-                        // Read before its commit: a snapshot waits for it (a flush takes about 0.2 ms here).
-                        final boolean stalled = now - committedMovedAt > 1_000_000_000L;
+                        // Read before its commit: a snapshot waits for it (a flush takes about 0.2 ms here). The
+                        // second counts from when the follower first read ahead, not from the last commit: after an
+                        // idle spell that was long ago, and the first excerpt read would count as a stall.
+                        if (aheadSince < 0)
+                        {
+                            aheadSince = now;
+                        }
+                        final boolean stalled = now - Math.max(committedMovedAt, aheadSince) > 1_000_000_000L;
                         if (stalled)
                         {
                             // No commit for a second (the journal failed, or a disk stalls): no snapshot may cover
@@ -177,6 +184,7 @@ public final class SnapshotFollower implements AutoCloseable
                         }
                         continue;
                     }
+                    aheadSince = -1;
                     final boolean dueByEvents = replayer.lastSeq() - snapshotSeq >= config.snapshotEveryEvents();
                     final boolean dueByTime = replayer.lastSeq() > snapshotSeq &&
                         System.nanoTime() - snapshotAt >= everyNanos.getAsLong();

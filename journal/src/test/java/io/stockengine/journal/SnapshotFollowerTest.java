@@ -123,6 +123,35 @@ class SnapshotFollowerTest
     }
 
     /**
+     * After an idle spell the journal's last commit is long past; the first excerpt of the next batch can be read
+     * before that batch's commit is published. A request the follower will soon meet was failed at once as "committed
+     * nothing for a second" (a reviewer's catch): the second now counts from when the follower read ahead.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldNotTakeAnIdleSpellForAStalledCommit() throws Exception
+    {
+        final JournalConfig config = TestJournal.config(dir).conclude();
+        final Workload workload = new Workload(11);
+        final long idleSeq = TestJournal.runWorkload(config, workload, 1, 100);
+        final java.util.concurrent.atomic.AtomicLong committed = new java.util.concurrent.atomic.AtomicLong(idleSeq);
+        try (SingleChronicleQueue queue = Queues.open(config.journalDir(), config, false))
+        {
+            final SnapshotFollower follower = new SnapshotFollower(queue, config, new EngineConfig(), committed::get,
+                line -> { }).start();
+            Thread.sleep(1_300);
+            final CompletableFuture<Path> pending = follower.requestSnapshot(idleSeq + 1);
+            final long lastSeq = TestJournal.runWorkload(config, workload, 101, 101);
+            Thread.sleep(100);
+            assertTrue(follower.appliedSeq() > idleSeq, "the follower read past the commit it knows of");
+            org.junit.jupiter.api.Assertions.assertFalse(pending.isDone(), "a request it will meet is not failed");
+            committed.set(lastSeq);
+            assertEquals(lastSeq, SnapshotStore.seqOf(pending.get(20, TimeUnit.SECONDS)));
+            follower.close();
+        }
+    }
+
+    /**
      * A snapshot written and renamed into place is a success even when the older ones past those kept cannot be
      * deleted (here one is a directory with a file in it): the follower reported such a snapshot as failed.
      */
