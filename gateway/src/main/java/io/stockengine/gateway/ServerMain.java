@@ -256,15 +256,24 @@ public final class ServerMain implements Callable<Integer>
             return 2;
         }
         // Registered before the start, so a SIGTERM right after "ready" is a graceful stop too. It acts only on a
-        // server that finished starting: a stop during recovery (nothing acknowledged yet) or an exit on a start
+        // server that takes commands: a stop during recovery (nothing acknowledged yet) or an exit on a start
         // failure keep the JVM's own status.
         final java.util.concurrent.atomic.AtomicReference<StockServer> running =
             new java.util.concurrent.atomic.AtomicReference<>();
         final CountDownLatch stopped = new CountDownLatch(1);
         final java.util.concurrent.atomic.AtomicBoolean starting = new java.util.concurrent.atomic.AtomicBoolean(true);
+        final java.util.concurrent.atomic.AtomicBoolean serving = new java.util.concurrent.atomic.AtomicBoolean();
+        final CountDownLatch startReturned = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
-            final StockServer server = running.getAndSet(null);
+            StockServer server = running.getAndSet(null);
+            if (server == null && serving.get())
+            {
+                // HTTP takes commands a few milliseconds before the start returns (the binary port opens last):
+                // a stop in that window waits for the start, so the commands in flight are drained and answered.
+                awaitQuietly(startReturned);
+                server = running.getAndSet(null);
+            }
             if (server == null)
             {
                 if (starting.get())
@@ -287,11 +296,11 @@ public final class ServerMain implements Callable<Integer>
             System.out.flush();
             Runtime.getRuntime().halt(journalFailed ? 1 : 0);
         }, "shutdown"));
-        final StockServer server;
         try
         {
-            server = StockServer.start(config, ServerMain::log);
+            final StockServer server = StockServer.start(config, ServerMain::log, () -> serving.set(true));
             starting.set(false);
+            running.set(server);
         }
         catch (final io.stockengine.journal.JournalCorruptedException ex)
         {
@@ -327,10 +336,25 @@ public final class ServerMain implements Callable<Integer>
             System.err.println("stockengine: cannot start: " + startFailure(ex, config));
             return 1;
         }
-        running.set(server);
+        finally
+        {
+            startReturned.countDown();
+        }
         log(collectorAdvice());
         stopped.await();
         return 0;
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch)
+    {
+        try
+        {
+            latch.await();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -94,10 +94,20 @@ public final class StockServer implements AutoCloseable
     /** Starts the server: returns once recovery is done and both ports are open. */
     public static StockServer start(final GatewayConfig config, final Consumer<String> log) throws InterruptedException
     {
+        return start(config, log, () -> { });
+    }
+
+    /**
+     * As {@link #start(GatewayConfig, Consumer)}; {@code serving} runs once the HTTP port takes commands (recovery is
+     * done), a little before the binary port opens and this returns: from then on a stop must be a graceful one.
+     */
+    public static StockServer start(final GatewayConfig config, final Consumer<String> log, final Runnable serving)
+        throws InterruptedException
+    {
         final StockServer server = new StockServer(config, log);
         try
         {
-            server.run();
+            server.run(serving);
         }
         catch (final RuntimeException | InterruptedException | Error ex)
         {
@@ -109,7 +119,7 @@ public final class StockServer implements AutoCloseable
         return server;
     }
 
-    private void run() throws InterruptedException
+    private void run(final Runnable serving) throws InterruptedException
     {
         // Before the ports are bound: a second server on this directory is told so, not that a port is taken or,
         // with other ports, after it said it listens. The engine takes the lock for good below.
@@ -220,6 +230,7 @@ public final class StockServer implements AutoCloseable
             progress = line;
             log.accept(line);
         });
+        serving.run();
         engine.pipeline().engine().watch(hub.watch());
         engine.pipeline().replyObserver(hub::onChanges);
         final long heartbeat = Math.max(1, Math.min(15, config.idleTimeoutSeconds / 2));
