@@ -188,6 +188,13 @@ final class JsonBody implements AutoCloseable
         return parser.currentToken() == JsonToken.VALUE_NULL;
     }
 
+    /** The current value as a string, named {@code at} in an error (an array's element: {@code locations[0]}). */
+    String string(final String at)
+    {
+        path = at;
+        return string();
+    }
+
     String string()
     {
         if (parser.currentToken() != JsonToken.VALUE_STRING)

@@ -109,7 +109,11 @@ final class Requests
                 {
                     throw body.unknown();
                 }
-                lines(body, c, true, true);
+                // Optional, so null is as if left out (the whole order), as every other optional member's is.
+                if (!body.isNull())
+                {
+                    lines(body, c, true, true);
+                }
             }
             body.end();
         }
@@ -461,8 +465,8 @@ final class Requests
                     int i = 0;
                     while (body.nextElement("locations"))
                     {
-                        final String location = Validation.id("locations[" + i + "]", body.string(),
-                            Validation.LOCATION_MAX);
+                        final String at = "locations[" + i + "]";
+                        final String location = Validation.id(at, body.string(at), Validation.LOCATION_MAX);
                         if (locations.contains(location))
                         {
                             throw Problem.invalid("locations[" + i + "]", "location " + location + " is listed twice");

@@ -152,6 +152,11 @@ class OrderLifecycleTest
         reserved.assertOk(201);
         assertTrue(reserved.json().containsKey("expires_at") && reserved.json().get("expires_at") == null,
             reserved.body());
+        server.put("/v1/orders/ln-o2", "{'channel':'web','lines':[{'sku':'LN-1','quantity':1}]}").assertOk(201);
+        final Reply picked = server.post("/v1/orders/ln-o2/pick", "{'lines':null}", null);
+        picked.assertOk(200);
+        assertEquals("PICKED", picked.json().get("status"), "null lines pick the whole order: " + picked.body());
+        server.post("/v1/orders/ln-o2/cancel", null, null).assertOk(200);
         server.post("/v1/orders/ln-o1/ship", null, null).assertOk(200);
         server.post("/v1/orders/ln-o1/returns", "{'lines':[{'sku':'LN-1','quantity':1}],'inspect':null}", "ln-r1")
             .assertOk(200);

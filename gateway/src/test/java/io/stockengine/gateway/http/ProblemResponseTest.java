@@ -265,6 +265,8 @@ class ProblemResponseTest
         cases.add(bad("a time after the year 9999", post("/v1/incoming", Json.q("{'purchase_order':'pr-po'," +
             "'sku':'PR-1','location':'PR-A','quantity':1,'expected_at':'+10000-01-01T00:00:00Z','unit_cost':'1'}")),
             "expected_at"));
+        cases.add(bad("a location that is not a string", RawHttp.request("PUT", "/v1/channels/web",
+            Json.q("{'locations':['PR-A',['PR-B']]}")), "locations[1]"));
         cases.add(bad("a location listed twice", RawHttp.request("PUT", "/v1/channels/web",
             Json.q("{'locations':['PR-A','PR-A']}")), "locations[1]"));
         cases.add(bad("one sku and location allocated twice", RawHttp.request("PUT", "/v1/channels/web",
