@@ -934,6 +934,7 @@ public final class StockEngine
             final int location = locationName == null ? NONE : location(locationName);
             if (sku < 0 || (locationName != null && location < 0))
             {
+                nameLine(c, i);
                 return false;
             }
             long left = c.lineQuantity[i];
@@ -952,11 +953,37 @@ public final class StockEngine
             }
             if (last == NONE)
             {
+                nameLine(c, i);
                 return false;
+            }
+            if (left > 0)
+            {
+                // More than the lines it names can take: exceedsRoom refuses the command for this line.
+                nameLine(c, i);
             }
             take[last] += left;
         }
         return true;
+    }
+
+    /** Names the first asked line a refused order action failed on, so the caller knows which to correct. */
+    private static void nameLine(final Command c, final int line)
+    {
+        if (c.field == null)
+        {
+            c.field = line < LINE_FIELDS.length ? LINE_FIELDS[line] : "lines";
+        }
+    }
+
+    /** "lines[0]" to "lines[255]", made once: a refusal names its line without allocating on the logic thread. */
+    private static final String[] LINE_FIELDS = new String[256];
+
+    static
+    {
+        for (int i = 0; i < LINE_FIELDS.length; i++)
+        {
+            LINE_FIELDS[i] = "lines[" + i + "]";
+        }
     }
 
     /** True when {@link #take} asks more of a line than it can still take of the action. */

@@ -994,9 +994,16 @@ final class ReferenceModel
                     left -= units;
                 }
             }
+            // The refusal names the first asked line that names no line, or that asks more than its lines can take
+            // (the units left over make its last line's count exceed what it holds, which refuses the action).
             if (last < 0)
             {
+                c.field = c.field == null ? "lines[" + i + "]" : c.field;
                 return null;
+            }
+            if (left > 0 && c.field == null)
+            {
+                c.field = "lines[" + i + "]";
             }
             asked[last] += left;
         }

@@ -140,7 +140,7 @@ final class Responses
                 return problem(alloc, 409, "INSUFFICIENT_STOCK", null, shortfallDetail(c), json -> shortfall(json, c));
             case ResultCode.INVALID_TRANSITION:
                 return isOrderAction(request.type) ?
-                    problem(alloc, 409, "INVALID_TRANSITION", null, orderTransitionDetail(c, request),
+                    problem(alloc, 409, "INVALID_TRANSITION", c.field, orderTransitionDetail(c, request),
                         json -> json.writeStringField("order_status", OrderStatus.name(c.status))) :
                     request.type == CommandType.COUNT && c.rowCount == 1 ?
                     problem(alloc, 409, "INVALID_TRANSITION", null, countDetail(c, request),
@@ -182,10 +182,13 @@ final class Responses
     {
         final String status = OrderStatus.name(c.status);
         final String order = "order " + request.orderId + " is " + status;
+        // The engine names the asked line it refused (field); without one, a return's line went into a kit.
+        final String line = c.field == null ? "a line" : c.field;
         if (request.type == CommandType.RETURN)
         {
-            return order + ": a line returns more than was shipped and not yet returned, names no line of the " +
-                "order, or would put units into a SKU defined as a kit since they shipped";
+            return c.field == null ? order + ": a line would put units into a SKU defined as a kit since they " +
+                "shipped" : order + ": " + line + " returns more than was shipped and not yet returned, or names no " +
+                "line of the order";
         }
         final String done = request.type == CommandType.PICK ? "picked" :
             request.type == CommandType.SHIP ? "shipped" : "cancelled";
@@ -193,8 +196,8 @@ final class Responses
         {
             return order + " and can no longer be " + done;
         }
-        return order + ": a line asks for more than the order holds to be " + done + ", or names no line of the " +
-            "order";
+        return order + ": " + line + " asks for more than the order holds to be " + done + ", or names no line " +
+            "of the order";
     }
 
     /** A counter whose expectation was overtaken needs the number to count against again. */

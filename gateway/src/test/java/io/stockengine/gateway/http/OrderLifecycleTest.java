@@ -272,7 +272,13 @@ class OrderLifecycleTest
     /** A refused order action names the order's status in its detail and as {@code order_status}. */
     private static void assertRefusedAs(final Reply reply, final String status, final String detail)
     {
-        reply.assertProblem(409, "INVALID_TRANSITION", null);
+        assertRefusedAs(reply, status, detail, null);
+    }
+
+    private static void assertRefusedAs(final Reply reply, final String status, final String detail,
+        final String field)
+    {
+        reply.assertProblem(409, "INVALID_TRANSITION", field);
         assertEquals(status, reply.json().get("order_status"), reply.toString());
         assertEquals(detail, reply.json().get("detail"), reply.toString());
     }
@@ -357,18 +363,20 @@ class OrderLifecycleTest
             .assertProblem(409, "INVALID_TRANSITION", null);
         final Reply overReturn =
             server.post("/v1/orders/lf-shipped/returns", "{'lines':[{'sku':'LF-1','quantity':3}]}", "lf-k2");
-        assertRefusedAs(overReturn, "SHIPPED", (String)overReturn.json().get("detail"));
-        assertTrue(((String)overReturn.json().get("detail")).startsWith("order lf-shipped is SHIPPED: a line returns " +
-            "more than was shipped"), overReturn.toString());
-        server.post("/v1/orders/lf-shipped/returns", "{'lines':[{'sku':'LF-9','quantity':1}]}", "lf-k3")
-            .assertProblem(409, "INVALID_TRANSITION", null);
+        assertRefusedAs(overReturn, "SHIPPED", "order lf-shipped is SHIPPED: lines[0] returns more than was shipped " +
+            "and not yet returned, or names no line of the order", "lines[0]");
+        server.post("/v1/orders/lf-shipped/returns", "{'lines':[{'sku':'LF-1','quantity':1},{'sku':'LF-9'," +
+            "'quantity':1}]}", "lf-k3").assertProblem(409, "INVALID_TRANSITION", "lines[1]");
 
         server.put("/v1/orders/lf-partial", "{'channel':'web','lines':[{'sku':'LF-1','quantity':3}]}").assertOk(201);
         assertRefusedAs(server.post("/v1/orders/lf-partial/pick", "{'lines':[{'sku':'LF-1','quantity':4}]}", "lf-k4"),
-            "RESERVED", "order lf-partial is RESERVED: a line asks for more than the order holds to be picked, or " +
-            "names no line of the order");
+            "RESERVED", "order lf-partial is RESERVED: lines[0] asks for more than the order holds to be picked, or " +
+            "names no line of the order", "lines[0]");
         server.post("/v1/orders/lf-partial/pick", "{'lines':[{'sku':'LF-2','quantity':1}]}", "lf-k5")
-            .assertProblem(409, "INVALID_TRANSITION", null);
+            .assertProblem(409, "INVALID_TRANSITION", "lines[0]");
+        // Two asked lines on the order's one line: the second is the one that asks too much.
+        server.post("/v1/orders/lf-partial/pick", "{'lines':[{'sku':'LF-1','quantity':2},{'sku':'LF-1'," +
+            "'quantity':2}]}", "lf-k5b").assertProblem(409, "INVALID_TRANSITION", "lines[1]");
         server.post("/v1/orders/lf-partial/pick", "{'lines':[{'sku':'LF-1','quantity':1}]}", "lf-k6").assertOk(200)
             .assertBodyIgnoringSeq("{'order_id':'lf-partial','status':'PARTIALLY_PICKED','channel':'web'," +
                 "'expires_at':null,'lines':[" + line("LF-1", "LF-A", 3, 2, 1, 0, 0, 0) + "]}");
