@@ -105,7 +105,8 @@ public final class AccountingTool implements Callable<Integer>
         }
         if (command instanceof ValuationCommand)
         {
-            return ": the valuation of one SKU (--sku) may still fit";
+            return ": the valuation of one SKU (--sku), or at an earlier point (--as-of-seq or --as-of-date), may " +
+                "still fit";
         }
         if (command instanceof CogsCommand)
         {

@@ -21,7 +21,7 @@ import io.stockengine.engine.Reason;
 final class AccountingWorkload
 {
     static final long BASE_TIME = 1_800_000_000_000L;
-    /** Engine time between two commands: 50 ms, so reservations with a 2 s TTL expire along the way. */
+    /** Engine time between two commands by default: 50 ms, so reservations with a 2 s TTL expire along the way. */
     static final long STEP_MILLIS = 50;
     static final String[] LOCATIONS = { "L0", "L1", "L2" };
     private static final String[] CHANNELS = { "web", "pos", "b2b" };
@@ -41,16 +41,28 @@ final class AccountingWorkload
     private static final int TRANSFER_IN = 92;
 
     private final long seed;
+    private final long stepMillis;
     private final Command scratch = new Command();
 
     AccountingWorkload(final long seed)
     {
-        this.seed = seed;
+        this(seed, STEP_MILLIS);
     }
 
-    static long time(final long i)
+    /**
+     * @param stepMillis engine time between two commands: a longer step spreads the stream over several days (for
+     *                   reports at the end of a day); reservations with a TTL then expire sooner in commands.
+     */
+    AccountingWorkload(final long seed, final long stepMillis)
     {
-        return BASE_TIME + i * STEP_MILLIS;
+        this.seed = seed;
+        this.stepMillis = stepMillis;
+    }
+
+    /** The engine time of command {@code i}. */
+    long time(final long i)
+    {
+        return BASE_TIME + i * stepMillis;
     }
 
     static String sku(final int n)

@@ -56,7 +56,7 @@ final class JournalWriter
             for (long i = from; i <= to; i++)
             {
                 writer.next = i;
-                writer.clock = AccountingWorkload.time(i);
+                writer.clock = workload.time(i);
                 while (!engine.pipeline().tryPublish(FILLER, writer))
                 {
                     Thread.yield();

@@ -14,8 +14,8 @@ import io.stockengine.engine.EventSink;
 
 /**
  * Reads the ledger for reports: the trial balance (at a seq or the end of a day), the stock valuation by SKU and
- * location, and cost of goods sold by day. Everything is read from what is committed, so a report is consistent with
- * one journal position even while the consumer runs.
+ * location (now, or as it stood at a seq or the end of a day), and cost of goods sold by day. Everything is read from
+ * what is committed, so a report is consistent with one journal position even while the consumer runs.
  * <p>
  * Threading: one thread.
  */
@@ -275,6 +275,134 @@ public final class LedgerReports implements AutoCloseable
         {
             throw new LedgerException("cannot read the valuation: " + ex.getMessage(), ex);
         }
+        return stockValues(stock, sku, withEmpty);
+    }
+
+    /**
+     * Stock value by SKU and location as it stood after the event of seq {@code asOfSeq} (at most the ledger's seq),
+     * the same rows {@link #valuation} gives a ledger that stopped there.
+     * <p>
+     * Rebuilt from the postings, which carry all of it: every movement of valued stock is one posting on its stock
+     * side, with its units and value, a zero value included (a posting is written whatever its amount); a transfer's
+     * pair of postings says where its units are in transit (towards the destination, the debit location of
+     * {@code transfer_out}); the variance of a receipt at standard moves no stock (its kind has no stock side). So
+     * units and value per SKU x location are the sums of the stock sides up to that seq, exactly, in a ledger of any
+     * schema version (postings have been written so from the first). The method is the SKU's, fixed for the ledger's
+     * life. Sums are taken exact (BigDecimal) and only the result has to fit: the receipts of years may add past the
+     * largest amount, the stock at one moment never does.
+     *
+     * @param sku       only this SKU, or null for all.
+     * @param withEmpty include SKU x locations that hold nothing then but had moved by then.
+     */
+    public List<StockValue> valuationAtSeq(final long asOfSeq, final String sku, final boolean withEmpty)
+    {
+        final Map<Long, BigDecimal[]> sums = new HashMap<>();
+        try
+        {
+            store.query("SELECT kind, sku, debit_location, credit_location, SUM(quantity), SUM(amount) FROM posting " +
+                "WHERE id < ? GROUP BY kind, sku, debit_location, credit_location", row ->
+            {
+                final PostingKind kind = PostingKind.ofCode(row.getInt(1));
+                final BigDecimal units = orZero(row.getBigDecimal(5));
+                final BigDecimal value = orZero(row.getBigDecimal(6));
+                // On hand at columns 0 and 1, in transit towards the location at 2 and 3: transfer_out's debit is the
+                // stock in transit to its destination, transfer_in's credit the same stock arriving.
+                if (kind.debitIsStock())
+                {
+                    add(sums, row.getInt(2), row.getInt(3), kind == PostingKind.TRANSFER_OUT ? 2 : 0, units, value);
+                }
+                if (kind.creditIsStock())
+                {
+                    add(sums, row.getInt(2), row.getInt(4), kind == PostingKind.TRANSFER_IN ? 2 : 0, units.negate(),
+                        value.negate());
+                }
+            }, firstIdAfter(asOfSeq));
+        }
+        catch (final SQLException ex)
+        {
+            throw new LedgerException("cannot read the postings up to seq " + asOfSeq + ": " + ex.getMessage(), ex);
+        }
+        final Map<Long, long[]> stock = new HashMap<>();
+        sums.forEach((key, v) -> stock.put(key, new long[] { v[0].longValueExact(), v[1].longValueExact(),
+            v[2].longValueExact(), v[3].longValueExact() }));
+        return stockValues(stock, sku, withEmpty);
+    }
+
+    /**
+     * The first posting id past seq {@code seq}: ids are {@code seq x 4 + leg}, so {@code id < } this selects the
+     * postings up to {@code seq} by the primary key's range instead of a scan of every posting.
+     */
+    private static long firstIdAfter(final long seq)
+    {
+        return Math.multiplyExact(Math.addExact(seq, 1), 4);
+    }
+
+    private static void add(final Map<Long, BigDecimal[]> sums, final int sku, final int location, final int at,
+        final BigDecimal units, final BigDecimal value)
+    {
+        final BigDecimal[] v = sums.computeIfAbsent(Valuation.key(sku, location),
+            k -> new BigDecimal[] { BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO });
+        v[at] = v[at].add(units);
+        v[at + 1] = v[at + 1].add(value);
+    }
+
+    private static BigDecimal orZero(final BigDecimal sum)
+    {
+        return sum == null ? BigDecimal.ZERO : sum;
+    }
+
+    /**
+     * Where the end of {@code day} (UTC, engine time) falls among the ledger's postings: the seq of the last posting
+     * before it and of the first at or after it, 0 for none, both up to the ledger's seq (a consumer committing
+     * meanwhile adds postings this report does not claim to cover). Every event between the last posting before the
+     * end of the day and the end of the day moves no valued stock, so the valuation at that posting's seq is the
+     * valuation at the end of the day.
+     *
+     * @throws IllegalStateException when engine time goes back across the end of the day (a posting before it comes
+     *         after one at or past it): then the end of the day is no single point of the ledger, and no valuation
+     *         is the one "at the end of the day". The engine keeps its time from going back, so this is a ledger of
+     *         a journal not written by it.
+     */
+    public DayEnd dayEnd(final LocalDate day)
+    {
+        final long end = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        final long[] seqs = new long[2];
+        try
+        {
+            store.query("SELECT MAX(CASE WHEN posted_at < ? THEN seq END), MIN(CASE WHEN posted_at >= ? THEN seq " +
+                "END) FROM posting WHERE id < ?", row ->
+            {
+                seqs[0] = row.getLong(1);
+                seqs[1] = row.getLong(2);
+            }, end, end, firstIdAfter(ledgerSeq));
+        }
+        catch (final SQLException ex)
+        {
+            throw new LedgerException("cannot read the postings' engine time: " + ex.getMessage(), ex);
+        }
+        if (seqs[1] != 0 && seqs[1] < seqs[0])
+        {
+            throw new IllegalStateException(String.format("engine time goes back across the end of %s (UTC) in " +
+                "this ledger: seq %,d is posted at or after it but seq %,d, later, before it, so the end of that " +
+                "day is no single point of the journal; ask for --as-of-seq instead", day, seqs[1], seqs[0]));
+        }
+        return new DayEnd(day, seqs[0], seqs[1]);
+    }
+
+    /**
+     * Where the end of a day falls among the postings.
+     *
+     * @param lastSeqBefore the seq of the last posting before the end of the day (of that day or an earlier one), 0
+     *                      for none.
+     * @param firstSeqAfter the seq of the first posting at or after the end of the day, 0 when the ledger holds none.
+     */
+    public record DayEnd(LocalDate day, long lastSeqBefore, long firstSeqAfter)
+    {
+    }
+
+    /** The rows of {@code stock} ({units, value, transit units, transit value} by key), filtered and sorted. */
+    private List<StockValue> stockValues(final Map<Long, long[]> stock, final String sku, final boolean withEmpty)
+    {
         final List<StockValue> rows = new ArrayList<>();
         stock.forEach((key, v) ->
         {

@@ -1,14 +1,11 @@
 package io.stockengine.accounting;
 
 import java.io.PrintWriter;
-import java.time.LocalDate;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -23,38 +20,18 @@ final class TrialBalanceCommand implements Callable<Integer>
     @ArgGroup(exclusive = true)
     AsOf asOf;
 
-    /** At most one of the two. */
-    static final class AsOf
-    {
-        @Option(names = "--as-of-seq", paramLabel = "N", description = "Postings of events up to seq N.")
-        Long seq;
-
-        @Option(names = "--as-of-date", paramLabel = "YYYY-MM-DD",
-            description = "Postings up to the end of that day (UTC, engine time).")
-        LocalDate date;
-    }
-
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call()
     {
-        if (asOf != null && asOf.seq != null && asOf.seq < 0)
-        {
-            throw new ParameterException(spec.commandLine(), "--as-of-seq must not be negative");
-        }
+        AsOf.checkSeq(asOf, spec.commandLine());
         final long journalEnd = ledger.journalEnd();
         try (LedgerReports reports = LedgerReports.open(ledger.ledger(true)))
         {
             final String accounted = ledger.notYetAccounted(journalEnd, reports.ledgerSeq());
-            if (asOf != null && asOf.seq != null && asOf.seq > reports.ledgerSeq())
-            {
-                // Postings "as of" a seq the ledger has not reached would read as that seq's figures.
-                throw new ParameterException(spec.commandLine(), String.format("--as-of-seq %,d: the ledger only " +
-                    "reaches seq %,d (its last commit); ask for seq %,d or earlier, or run 'accounting-tool run' " +
-                    "to post further", asOf.seq, reports.ledgerSeq(), reports.ledgerSeq()));
-            }
+            AsOf.checkReached(asOf, spec.commandLine(), reports.ledgerSeq());
             final LedgerReports.TrialBalance trial = asOf == null ? reports.trialBalance() :
                 asOf.seq != null ? reports.trialBalanceAtSeq(asOf.seq) : reports.trialBalanceAtEndOf(asOf.date);
             final PrintWriter out = spec.commandLine().getOut();

@@ -4,15 +4,20 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code valuation}: units and value on hand and in transit, by SKU and location, as of the last commit. */
+/**
+ * {@code valuation}: units and value on hand and in transit, by SKU and location, as of the last commit, or as they
+ * stood at a seq or at the end of a day (rebuilt from the postings, {@link LedgerReports#valuationAtSeq}).
+ */
 @Command(name = "valuation", mixinStandardHelpOptions = true,
-    description = "Stock value by SKU and location (on hand, and in transit towards the location).")
+    description = "Stock value by SKU and location (on hand, and in transit towards the location), now, after seq " +
+        "N, or at the end of a day.")
 final class ValuationCommand implements Callable<Integer>
 {
     @Mixin
@@ -21,8 +26,11 @@ final class ValuationCommand implements Callable<Integer>
     @Option(names = "--sku", paramLabel = "SKU", description = "Only this SKU.")
     String sku;
 
-    @Option(names = "--all", description = "Also SKU x locations that hold nothing now.")
+    @Option(names = "--all", description = "Also SKU x locations that hold nothing now (or then).")
     boolean all;
+
+    @ArgGroup(exclusive = true)
+    AsOf asOf;
 
     @Spec
     CommandSpec spec;
@@ -30,13 +38,40 @@ final class ValuationCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        AsOf.checkSeq(asOf, spec.commandLine());
         final long journalEnd = ledger.journalEnd();
         try (LedgerReports reports = LedgerReports.open(ledger.ledger(true)))
         {
             final String accounted = ledger.notYetAccounted(journalEnd, reports.ledgerSeq());
-            final List<LedgerReports.StockValue> rows = reports.valuation(sku, all);
+            AsOf.checkReached(asOf, spec.commandLine(), reports.ledgerSeq());
+            final long seq;
+            final String title;
+            final List<LedgerReports.StockValue> rows;
+            LedgerReports.DayEnd dayEnd = null;
+            if (asOf == null)
+            {
+                seq = reports.ledgerSeq();
+                title = String.format("Stock valuation at seq %,d", seq);
+                rows = reports.valuation(sku, all);
+            }
+            else if (asOf.seq != null)
+            {
+                seq = asOf.seq;
+                title = String.format("Stock valuation as of seq %,d (the ledger has committed up to seq %,d)", seq,
+                    reports.ledgerSeq());
+                rows = reports.valuationAtSeq(seq, sku, all);
+            }
+            else
+            {
+                dayEnd = reports.dayEnd(asOf.date);
+                seq = dayEnd.lastSeqBefore();
+                title = String.format("Stock valuation as of the end of %s (UTC): %s (the ledger has committed up " +
+                    "to seq %,d)", asOf.date, seq == 0 ? "no posting before it" :
+                    String.format("seq %,d, the last posting before it", seq), reports.ledgerSeq());
+                rows = reports.valuationAtSeq(seq, sku, all);
+            }
             final PrintWriter out = spec.commandLine().getOut();
-            out.printf("Stock valuation at seq %,d%n%n", reports.ledgerSeq());
+            out.printf("%s%n%n", title);
             final TextTable table = new TextTable("SKU", "LOCATION", "METHOD", ">UNITS", ">VALUE", ">UNIT_COST",
                 ">IN_TRANSIT", ">TRANSIT_VALUE", ">TOTAL_VALUE");
             long units = 0;
@@ -61,8 +96,18 @@ final class ValuationCommand implements Callable<Integer>
             if (sku != null && rows.isEmpty())
             {
                 // An empty table for a mistyped SKU read as "none in stock"; the ledger knows every SKU it valued.
-                out.printf("SKU %s has never been valued in this ledger (up to seq %,d): check its spelling, or " +
-                    "whether it has moved yet.%n", sku, reports.ledgerSeq());
+                out.print(asOf == null ? String.format("SKU %s has never been valued in this ledger (up to seq " +
+                    "%,d): check its spelling, or whether it has moved yet.%n", sku, seq) : String.format("SKU %s " +
+                    "had not been valued in this ledger by %s: check its spelling, or whether it had moved by then.%n",
+                    sku, asOf.seq != null ? String.format("seq %,d", seq) : "the end of " + asOf.date + " (UTC)"));
+            }
+            if (dayEnd != null && dayEnd.firstSeqAfter() == 0)
+            {
+                // The ledger may not have reached the end of that day: the figures are exact for what it posted, and
+                // an event of that day it has not posted yet would change them.
+                out.printf("The ledger holds no posting after the end of %s: these are its figures at its last " +
+                    "commit (seq %,d), which leave out any event of that day it has not posted yet.%n", asOf.date,
+                    reports.ledgerSeq());
             }
             out.println("Unit cost: value / units, rounded half-even to the millionth (the value itself is exact).");
             out.print(accounted);

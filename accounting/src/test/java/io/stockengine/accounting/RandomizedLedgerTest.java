@@ -40,7 +40,7 @@ class RandomizedLedgerTest
         FIFO, AVERAGE, STANDARD, MIXED
     }
 
-    private static CostingConfig costing(final Costing costing)
+    static CostingConfig costing(final Costing costing)
     {
         switch (costing)
         {
@@ -150,7 +150,7 @@ class RandomizedLedgerTest
     }
 
     /** Every kind of posting the costing can make was made, so the stream exercised them all. */
-    private static void checkCoverage(final LedgerConfig config, final Costing costing, final String context)
+    static void checkCoverage(final LedgerConfig config, final Costing costing, final String context)
         throws Exception
     {
         final Set<PostingKind> made = EnumSet.noneOf(PostingKind.class);
