@@ -4,6 +4,7 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 
 import io.stockengine.journal.JournalCorruptedException;
+import io.stockengine.journal.ShortUsageErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
@@ -53,7 +54,7 @@ public final class AccountingTool implements Callable<Integer>
     /** The tool, ready to {@link CommandLine#execute}; tests capture its output with setOut/setErr. */
     public static CommandLine commandLine()
     {
-        final CommandLine commandLine = new CommandLine(new AccountingTool());
+        final CommandLine commandLine = ShortUsageErrors.install(new CommandLine(new AccountingTool()));
         Converters.register(commandLine);
         commandLine.setExecutionExceptionHandler((ex, failed, parseResult) ->
         {

@@ -323,7 +323,7 @@ class ValuationAsOfTest
 
     /**
      * Each bad value gets trial-balance's own message, word for word, as the first line, exit code 2, and no figures
-     * (the usage that picocli prints after the message goes to stderr too, as for every command).
+     * (then where the help is, as for every command).
      */
     @ParameterizedTest
     @ValueSource(strings = { "--as-of-seq -1|--as-of-seq must not be negative",
@@ -350,6 +350,8 @@ class ValuationAsOfTest
             final String said = run.err().lines().findFirst().orElse("");
             assertTrue(said.contains(expected), valuation + ": " + run.err());
             assertEquals(trial.err().lines().findFirst().orElse(""), said, "trial-balance's words: " + valuation);
+            assertEquals(List.of(said, "Try 'accounting-tool " + valuation.get(0) + " --help' for the options."),
+                run.err().lines().toList(), "the message and where the help is, not the whole usage");
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import io.stockengine.journal.ShortUsageErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -153,7 +154,7 @@ public final class ServerMain implements Callable<Integer>
         }
         Thread.setDefaultUncaughtExceptionHandler((thread, error) ->
             uncaught(thread, error, System.err, status -> Runtime.getRuntime().halt(status)));
-        System.exit(new CommandLine(new ServerMain()).execute(args));
+        System.exit(ShortUsageErrors.install(new CommandLine(new ServerMain())).execute(args));
     }
 
     /** Exit status of a server that ran out of memory. */

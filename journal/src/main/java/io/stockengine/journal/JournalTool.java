@@ -51,7 +51,7 @@ public final class JournalTool implements Callable<Integer>
     /** The tool, ready to {@link CommandLine#execute}; tests capture its output with setOut/setErr. */
     public static CommandLine commandLine()
     {
-        final CommandLine commandLine = new CommandLine(new JournalTool());
+        final CommandLine commandLine = ShortUsageErrors.install(new CommandLine(new JournalTool()));
         commandLine.setExecutionExceptionHandler((ex, failed, parseResult) ->
         {
             if (ex instanceof JournalCorruptedException || ex instanceof IllegalStateException ||

@@ -672,6 +672,11 @@ class JournalToolTest
         final ToolRun unknown = ToolRun.of("verify", "--bogus", "--data-dir", dataDir());
         assertEquals(2, unknown.exit(), unknown.toString());
         assertTrue(unknown.err().contains("Unknown option: '--bogus'"), unknown.toString());
+        assertTrue(unknown.err().endsWith("Try 'journal-tool verify --help' for the options.\n"), unknown.toString());
+        assertTrue(!unknown.err().contains("Usage:"), "the message, not the whole usage: " + unknown);
+        final ToolRun misspelt = ToolRun.of("verify", "--data-dri", dataDir());
+        assertEquals(2, misspelt.exit(), misspelt.toString());
+        assertTrue(misspelt.err().contains("--data-dir"), "a suggestion for a misspelt flag: " + misspelt);
 
         final ToolRun both = ToolRun.of("tail", "--from-start", "--from-seq", "5", "--data-dir", dataDir());
         assertEquals(2, both.exit(), both.toString());

@@ -3,6 +3,7 @@ package io.stockengine.loadtest;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import io.stockengine.journal.ShortUsageErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -149,7 +150,7 @@ public final class LoadTestMain implements Callable<Integer>
         System.setProperty("chronicle.disk.monitor.disable", "true");
         System.setProperty("org.slf4j.simpleLogger.log.net.openhft", "warn");
         System.setProperty("java.awt.headless", "true");
-        System.exit(new CommandLine(new LoadTestMain()).execute(args));
+        System.exit(ShortUsageErrors.install(new CommandLine(new LoadTestMain())).execute(args));
     }
 
     LoadConfig configure()
