@@ -161,6 +161,20 @@ public final class ChronicleJournal implements JournalStage, AutoCloseable
             {
                 appender = queue.createAppender();
             }
+            if (appender.cycle() != queue.cycle())
+            {
+                // Chronicle is about to create the next cycle's file (or the first one) and write its first pages
+                // before the reserve below can be taken: on a full disk that write kills the process.
+                try
+                {
+                    diskReserve.requireRoom(queue.file().toPath(), "a new journal file");
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException(ex.getMessage() + ". Nothing of this batch was written and " +
+                        "nothing more will be", ex);
+                }
+            }
             document = appender.writingDocument();
             documentBytes = 0;
         }

@@ -2,6 +2,7 @@ package io.stockengine.journal;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import net.openhft.chronicle.core.OS;
@@ -37,7 +38,20 @@ final class DiskReserve implements AutoCloseable
         void allocate(int handle, long offset, long length) throws IOException;
 
         void close(int handle);
+
+        /** Bytes this user may still write on the file system holding {@code dir}. */
+        default long usableSpace(final Path dir) throws IOException
+        {
+            return Files.getFileStore(dir).getUsableSpace();
+        }
     }
+
+    /**
+     * Free space a new cycle file needs before Chronicle creates it: Chronicle writes the file's first pages (its
+     * header and first index arrays) through a mapping before the journal can reserve anything in it, so those pages
+     * are checked for as free space instead; with the reserve that follows, and room to spare.
+     */
+    static final long NEW_FILE_ROOM = 16L << 20;
 
     static final Allocator DISK = new Allocator()
     {
@@ -189,6 +203,29 @@ final class DiskReserve implements AutoCloseable
                 "free space and restart the engine");
         }
         reservedTo = to;
+    }
+
+    /**
+     * Refuses to go on when the file system holding {@code dir} has less than {@link #NEW_FILE_ROOM} free: a store
+     * into a page without a block at a roll faults inside the JVM where no error can be raised, and the process dies
+     * (a tester's full tmpfs, one roll in four). Called before a write that may create a cycle file, and at start.
+     * Another process filling the disk between this check and Chronicle's first pages is the risk left.
+     *
+     * @param why what the room is for, in the message
+     */
+    void requireRoom(final Path dir, final String why) throws IOException
+    {
+        requireRoom(allocator, dir, why);
+    }
+
+    static void requireRoom(final Allocator allocator, final Path dir, final String why) throws IOException
+    {
+        final long usable = allocator.usableSpace(dir);
+        if (usable < NEW_FILE_ROOM)
+        {
+            throw new IOException(String.format("the disk holding %s has %,d KiB free, less than the %,d MiB %s " +
+                "needs: free space, then restart the engine", dir, usable >> 10, NEW_FILE_ROOM >> 20, why));
+        }
     }
 
     private void closeHandle()

@@ -144,6 +144,16 @@ public final class JournaledEngine implements AutoCloseable
                     "dedup window count from the journal's time (check the host's clock)",
                     Instant.ofEpochMilli(wall), state.now() - wall, Instant.ofEpochMilli(state.now())));
             }
+            try
+            {
+                // Refused now rather than saying ready and failing the first write (a tester restarted on a full
+                // disk: ready, /health UP, then a 500 and DOWN).
+                DiskReserve.requireRoom(DiskReserve.DISK, journalConfig.journalDir(), "the journal");
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex.getMessage(), ex);
+            }
             journal = new ChronicleJournal(queue, journalConfig, recovery.lastSeq);
             pipeline = new EnginePipeline(pipelineConfig, new StockEngine(state, journal.recorder()), journal);
             follower = journalConfig.snapshots() ?

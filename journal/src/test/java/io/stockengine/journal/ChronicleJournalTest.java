@@ -124,6 +124,95 @@ class ChronicleJournalTest
         }
     }
 
+    /**
+     * At a roll Chronicle creates the next cycle's file and writes its first pages through a mapping before any
+     * reserve can be taken; on a full disk that store faulted inside the JVM and killed the process (a tester, one
+     * roll in four on a full tmpfs). The append that would roll checks the free space first: short of it, it fails
+     * before anything is written or created, as a full disk fails any other append; within a cycle the reserve alone
+     * decides, whatever the free space.
+     */
+    @Test
+    void shouldRefuseToRollOntoADiskWithoutRoomForTheNewFile() throws Exception
+    {
+        final JournalConfig config = TestJournal.config(dir);
+        Files.createDirectories(config.journalDir());
+        final long[] wall = { Workload.BASE_TIME };
+        final long[] free = { 1L << 30 };
+        final DiskReserve.Allocator allocator = withFreeSpace(free);
+        try (SingleChronicleQueue queue = Queues.open(config.journalDir(), config, false, () -> wall[0]))
+        {
+            final ChronicleJournal journal = new ChronicleJournal(queue, config, 0, DiskSync.DISK,
+                new DiskReserve(allocator, 4096, 1024));
+            final StockEngine engine = new StockEngine(new InventoryState(new EngineConfig()), journal.recorder());
+            journal.onCommand(receive(journal, engine, "RL-1"), true);
+            free[0] = DiskReserve.NEW_FILE_ROOM - 1;
+            journal.onCommand(receive(journal, engine, "RL-2"), true);
+            final long committed = journal.lastSeq();
+            assertEquals(1, cycleFiles(config), "one cycle so far");
+
+            wall[0] += 86_400_000L;
+            final Command rolling = receive(journal, engine, "RL-3");
+            final UncheckedIOException full = assertThrows(UncheckedIOException.class,
+                () -> journal.onCommand(rolling, true));
+            assertTrue(full.getMessage().contains("KiB free, less than the 16 MiB a new journal file needs") &&
+                full.getMessage().contains("Nothing of this batch was written"), full.getMessage());
+            assertEquals(committed, journal.lastSeq(), "the refused batch is not reported as journaled");
+            journal.close();
+            assertEquals(1, cycleFiles(config), "no new cycle file was created");
+            assertEquals(committed, lastSeqOf(queue), "the journal ends with the batch before the roll");
+        }
+    }
+
+    @Test
+    void shouldRefuseAStartOnADiskWithoutRoomForTheJournal()
+    {
+        final long[] free = { DiskReserve.NEW_FILE_ROOM };
+        final DiskReserve.Allocator sized = withFreeSpace(free);
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> DiskReserve.requireRoom(sized, dir, "the journal"));
+        free[0] = 300 << 10;
+        final IOException refused = assertThrows(IOException.class,
+            () -> DiskReserve.requireRoom(sized, dir, "the journal"));
+        assertEquals("the disk holding " + dir + " has 300 KiB free, less than the 16 MiB the journal needs: free " +
+            "space, then restart the engine", refused.getMessage());
+    }
+
+    /** Allocates whatever is asked, on a file system with {@code free[0]} bytes free. */
+    private static DiskReserve.Allocator withFreeSpace(final long[] free)
+    {
+        return new DiskReserve.Allocator()
+        {
+            @Override
+            public int open(final Path file)
+            {
+                return 3;
+            }
+
+            @Override
+            public void allocate(final int handle, final long offset, final long length)
+            {
+            }
+
+            @Override
+            public void close(final int handle)
+            {
+            }
+
+            @Override
+            public long usableSpace(final Path where)
+            {
+                return free[0];
+            }
+        };
+    }
+
+    private static long cycleFiles(final JournalConfig config) throws IOException
+    {
+        try (java.util.stream.Stream<Path> files = Files.list(config.journalDir()))
+        {
+            return files.filter(p -> p.toString().endsWith(".cq4")).count();
+        }
+    }
+
     private static Path cycleFile(final JournalConfig config) throws IOException
     {
         try (java.util.stream.Stream<Path> files = Files.list(config.journalDir()))
