@@ -15,6 +15,7 @@ import io.stockengine.engine.InventoryState;
 import io.stockengine.journal.AbstractEventSink;
 import io.stockengine.journal.JournalConfig;
 import io.stockengine.journal.JournalReader;
+import io.stockengine.journal.ScratchDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -88,7 +89,21 @@ public final class AccountingLoad implements Callable<Integer>
         }
         else
         {
-            deleteRecursively(journal.dataDir());
+            // Only a directory a run made is emptied: --dir . in a checkout must not take the engine's ./data.
+            try
+            {
+                ScratchDir.empty(ScratchDir.claim(journal.dataDir(), "acct-load"));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                System.err.println("accounting-load: --dir " + root + " holds a data/ this program did not make, " +
+                    "and a run empties it: give it a directory of its own, e.g. --dir " + root.resolve("acct-load"));
+                return 2;
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
             final long start = System.nanoTime();
             lastSeq = JournalWriter.write(journal, new AccountingWorkload(seed), 1, commands,
                 done -> System.out.printf("  %,d commands%n", done));

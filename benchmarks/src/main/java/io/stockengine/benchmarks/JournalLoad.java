@@ -21,6 +21,7 @@ import io.stockengine.engine.WaitStrategies;
 import io.stockengine.journal.Durability;
 import io.stockengine.journal.JournalConfig;
 import io.stockengine.journal.JournaledEngine;
+import io.stockengine.journal.ScratchDir;
 
 /**
  * The in-process pipeline with journaling, under an open-loop marketplace mix: commands are published on a fixed
@@ -230,7 +231,7 @@ public final class JournalLoad
                 default -> throw flags.unknown(flag);
             }
         }
-        deleteRecursively(dir);
+        claim(flags, dir, "stock-load");
         final JournalLoad load = new JournalLoad(skuCount, ringSize);
         // A short dedup window keeps finished orders from piling up over a run that lasts only seconds.
         final EngineConfig engineConfig = new EngineConfig().dedupWindowMillis(1_000).expectedOrders(1 << 20)
@@ -313,7 +314,20 @@ public final class JournalLoad
                     "the intended marketplace mix");
             }
         }
-        deleteRecursively(dir);
+        ScratchDir.delete(dir);
+    }
+
+    /** Makes {@code dir} the run's own, empty, or refuses it (see {@link ScratchDir}): a run deletes it after. */
+    static void claim(final Flags flags, final Path dir, final String suggestion) throws IOException
+    {
+        try
+        {
+            ScratchDir.empty(ScratchDir.claim(dir, suggestion));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw flags.fail(ex.getMessage());
+        }
     }
 
     /**

@@ -14,6 +14,7 @@ import io.stockengine.journal.JournalConfig;
 import io.stockengine.journal.JournalRecovery;
 import io.stockengine.journal.JournaledEngine;
 import io.stockengine.journal.Queues;
+import io.stockengine.journal.ScratchDir;
 import io.stockengine.journal.SnapshotStore;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
@@ -72,7 +73,7 @@ public final class RestartLoad
         }
         if (!reuse)
         {
-            JournalLoad.deleteRecursively(dir);
+            JournalLoad.claim(flags, dir, "stock-restart");
         }
         final int balances = skus * locations;
         final EngineConfig engineConfig = new EngineConfig().expectedBalances(balances).expectedOrders(1 << 20)
@@ -192,7 +193,7 @@ public final class RestartLoad
         Files.move(aside, journalConfig.snapshotDir());
         if (!keep)
         {
-            JournalLoad.deleteRecursively(dir);
+            ScratchDir.delete(dir);
         }
     }
 

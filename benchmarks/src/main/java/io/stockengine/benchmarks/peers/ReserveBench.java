@@ -216,8 +216,10 @@ public final class ReserveBench
             if (refused * 2 > total.measured)
             {
                 System.out.printf(Locale.ROOT, "WARNING: %.0f%% of the answers in the window reserved nothing: the " +
-                    "%,.0f ops/s are mostly refusals, not reservations (the flash mix sells its hot SKUs out at high " +
-                    "rates)%n", 100.0 * refused / total.measured, row.throughput());
+                    "%,.0f ops/s are mostly refusals, not reservations (%s)%n", 100.0 * refused / total.measured,
+                    row.throughput(), total.reserved == 0 ? "nothing was reserved at all: was the catalogue loaded " +
+                    "first, with 'ReserveBench load' and the same --skus?" : "the flash mix sells its hot SKUs out " +
+                    "at high rates");
             }
         }
     }
