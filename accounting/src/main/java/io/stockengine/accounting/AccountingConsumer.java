@@ -125,15 +125,48 @@ public final class AccountingConsumer implements AutoCloseable
     {
         final long start = System.nanoTime();
         final long[] nextReport = { start + 1_000_000_000L };
-        return reader.follow(ledger.sink(), batch, idle, keepRunning, () ->
+        final long[] reportedSeq = { reader.lastSeq() };
+        final Runnable report = () ->
         {
-            reader.commit();
             final long now = System.nanoTime();
-            if (progress != null && now >= nextReport[0])
+            if (progress != null && now >= nextReport[0] && reader.lastSeq() != reportedSeq[0])
             {
                 progress.report(reader.events(), reader.lastSeq(), ledger.postings(), now - start);
                 nextReport[0] = now + 1_000_000_000L;
+                reportedSeq[0] = reader.lastSeq();
             }
+        };
+        // Reported from the idle loop too: once it has caught up, the seq it reached is shown within a second,
+        // where a report only after a batch left the last one unshown until more events came (and a script
+        // watching the lag saw it stuck short of the engine).
+        final IdleStrategy reportingIdle = new IdleStrategy()
+        {
+            @Override
+            public void idle(final int workCount)
+            {
+                if (workCount == 0)
+                {
+                    report.run();
+                }
+                idle.idle(workCount);
+            }
+
+            @Override
+            public void idle()
+            {
+                idle.idle();
+            }
+
+            @Override
+            public void reset()
+            {
+                idle.reset();
+            }
+        };
+        return reader.follow(ledger.sink(), batch, reportingIdle, keepRunning, () ->
+        {
+            reader.commit();
+            report.run();
         });
     }
 

@@ -45,6 +45,7 @@ class FollowTest
         final LedgerConfig config = TestLedgers.h2();
         final AtomicBoolean running = new AtomicBoolean(true);
         final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final List<Long> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
         final long lastSeq;
         try (AccountingConsumer consumer = AccountingConsumer.open(journal, config))
         {
@@ -52,7 +53,8 @@ class FollowTest
             {
                 try
                 {
-                    consumer.follow(2_000, new SleepingMillisIdleStrategy(1), running::get, null);
+                    consumer.follow(2_000, new SleepingMillisIdleStrategy(1), running::get,
+                        (events, seq, postings, nanos) -> reported.add(seq));
                 }
                 catch (final Throwable ex)
                 {
@@ -63,6 +65,13 @@ class FollowTest
             awaitCommitted(config, firstSeq, failure);
             lastSeq = JournalWriter.write(journal, workload, 1_001, 5_000, null);
             awaitCommitted(config, lastSeq, failure);
+            // Caught up and idle: the seq it reached is reported within a second or so, not only after more events.
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!reported.contains(lastSeq) && System.nanoTime() < deadline)
+            {
+                Thread.sleep(20);
+            }
+            assertEquals(lastSeq, reported.get(reported.size() - 1), "reported at last: " + reported);
             running.set(false);
             follower.join(10_000);
             assertEquals(null, failure.get());
