@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
+import io.stockengine.journal.DataDirs;
 import io.stockengine.journal.JournalConfig;
 import io.stockengine.journal.JournalReader;
 import picocli.CommandLine.Option;
@@ -96,8 +97,9 @@ final class LedgerOptions
         final JournalConfig config = new JournalConfig().dataDir(dir);
         if (!Files.isDirectory(config.journalDir()))
         {
-            throw new AccountingConfigException("there is no journal in " + dir + " (expected " +
-                config.journalDir() + " written by the engine): is --data-dir the engine's data directory?");
+            throw new AccountingConfigException(DataDirs.unreadable(dir).or(() -> DataDirs.misplaced(dir))
+                .orElse("there is no journal in " + dir + " (expected " + config.journalDir() + " written by the " +
+                "engine): is --data-dir the engine's data directory?"));
         }
         return config;
     }
@@ -148,8 +150,9 @@ final class LedgerOptions
         }
         if (mustExist && url == null && !Files.isRegularFile(dataDir().resolve("accounting").resolve("ledger.mv.db")))
         {
-            throw new AccountingConfigException("there is no ledger in " + dataDir().resolve("accounting") +
-                ": run 'accounting-tool run --data-dir " + dataDir + "' first, or pass --db-url");
+            throw new AccountingConfigException(DataDirs.misplaced(dataDir()).orElse("there is no ledger in " +
+                dataDir().resolve("accounting") + ": run 'accounting-tool run --data-dir " + dataDir + "' first, or " +
+                "pass --db-url"));
         }
         if (mustExist && url != null && embedded != null && !Files.isRegularFile(embedded))
         {

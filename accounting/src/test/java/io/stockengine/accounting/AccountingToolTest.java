@@ -326,6 +326,17 @@ class AccountingToolTest
         final Run noLedger = tool("valuation", "--data-dir", empty.toString());
         assertEquals(2, noLedger.exit());
         assertTrue(noLedger.err().contains("there is no ledger in"), noLedger.err());
+        // A data directory's journal/ given as the data directory: the tool names its parent.
+        final Path journalDir = Files.createDirectories(dir.resolve("engine").resolve("journal"));
+        Files.writeString(journalDir.resolve("20270115F.cq4"), "");
+        for (final String command : new String[] { "run", "valuation" })
+        {
+            final Run misplaced = tool(command, "--data-dir", journalDir.toString());
+            assertEquals(2, misplaced.exit(), misplaced.err());
+            assertTrue(misplaced.err().contains(journalDir + " holds journal files itself (20270115F.cq4): it is a " +
+                "data directory's journal/, not the data directory; pass --data-dir " + dir.resolve("engine")),
+                command + ": " + misplaced.err());
+        }
         final Run noCommand = tool();
         assertEquals(2, noCommand.exit());
         assertTrue(noCommand.err().contains("name a command"), noCommand.err());

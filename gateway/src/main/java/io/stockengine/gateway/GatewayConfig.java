@@ -84,6 +84,8 @@ public final class GatewayConfig
 
     public GatewayConfig conclude()
     {
+        // An empty value would be the working directory, where a typo or an unset variable should not put a journal.
+        require(dataDir != null && !dataDir.toString().isBlank(), "data-dir must name a directory, got an empty value");
         requirePort("http-port", httpPort);
         requirePort("tcp-port", tcpPort);
         require(httpPort == 0 || httpPort != tcpPort, "http-port and tcp-port must differ, both are " + httpPort);

@@ -251,9 +251,10 @@ public final class StockServer implements AutoCloseable
                 config.rollCycle + ", from --roll-cycle or its default, applies only to a new journal)"));
         if (!config.snapshots)
         {
-            log.accept("snapshots: off (--no-snapshots): every start replays the whole journal, and no journal file " +
-                "can be pruned, since pruning keeps what the newest snapshot needs; start with snapshots on to " +
-                "reclaim disk");
+            log.accept("snapshots: off (--no-snapshots): none is written, so every start replays the journal from " +
+                "the newest snapshot already there (from its start when there is none), and no journal file past " +
+                "that snapshot can be pruned, since pruning keeps what the newest snapshot needs; start with " +
+                "snapshots on to reclaim disk");
         }
     }
 

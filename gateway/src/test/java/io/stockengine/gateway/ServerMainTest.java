@@ -165,6 +165,13 @@ class ServerMainTest
         final IllegalArgumentException same = assertThrows(IllegalArgumentException.class,
             () -> configure("--http-port", "18082", "--tcp-port", "18082").conclude());
         assertEquals("http-port and tcp-port must differ, both are 18082", same.getMessage());
+        // An empty value (an unset variable) would put a journal in the working directory.
+        assertEquals("data-dir must name a directory, got an empty value", assertThrows(IllegalArgumentException.class,
+            () -> configure("--data-dir", "").conclude()).getMessage());
+        final java.nio.file.Path emptyInFile = java.nio.file.Files.writeString(dir.resolve("empty.properties"),
+            "data-dir=\n");
+        assertEquals("data-dir must name a directory, got an empty value", assertThrows(IllegalArgumentException.class,
+            () -> configure("--config", emptyInFile.toString()).conclude()).getMessage());
         final GatewayConfig config = configure("--host", "999.1.1.1", "--http-port", "18081", "--tcp-port", "19091");
         assertEquals("--host 999.1.1.1 is not an address this machine can listen on",
             ServerMain.startFailure(new java.nio.channels.UnresolvedAddressException(), config));

@@ -46,6 +46,12 @@ public final class DataDirLock implements AutoCloseable
                 "--data-dir a directory (it is made if missing)";
             throw new UncheckedIOException(message, new IOException(message));
         }
+        // Before anything is made in it: a journal/ inside a live journal directory would start an empty engine.
+        final java.util.Optional<String> misplaced = DataDirs.misplaced(dataDir);
+        if (misplaced.isPresent())
+        {
+            throw new UncheckedIOException(misplaced.get(), new IOException(misplaced.get()));
+        }
         try
         {
             Files.createDirectories(dataDir);

@@ -45,8 +45,15 @@ final class DataDirOption
         }
         if (!Files.isRegularFile(config.journalDir().resolve(SingleChronicleQueue.QUEUE_METADATA_FILE)))
         {
-            throw new ParameterException(command.commandLine(), "there is no journal in " + dir + " (expected " +
-                config.journalDir() + " written by the engine): is --data-dir the engine's data directory?");
+            final java.util.Optional<String> unreadable = DataDirs.unreadable(dir);
+            if (unreadable.isPresent())
+            {
+                // Not a mistyped flag: exit 1 with the sentence, as for damage.
+                throw new IllegalStateException(unreadable.get());
+            }
+            throw new ParameterException(command.commandLine(), DataDirs.misplaced(dir).orElse("there is no " +
+                "journal in " + dir + " (expected " + config.journalDir() + " written by the engine): is --data-dir " +
+                "the engine's data directory?"));
         }
         return config;
     }

@@ -166,7 +166,7 @@ final class JournalFiles
             }
             catch (final IOException ex)
             {
-                throw new UncheckedIOException("cannot read " + file, ex);
+                throw new UncheckedIOException("cannot read " + file + " (" + FileErrors.describe(ex) + ")", ex);
             }
         }
         if (!damaged.isEmpty())

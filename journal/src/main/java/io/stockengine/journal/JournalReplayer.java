@@ -176,7 +176,9 @@ public final class JournalReplayer
         {
             throw new JournalCorruptedException("the snapshot was taken at excerpt " + "0x" + Long.toHexString(index) +
                 ", which the journal does not have: were journal files deleted too early, or is the journal's end " +
-                "damaged? Restore the journal from a copy.");
+                "damaged? Restore the journal from a copy. A copy of a running engine whose journal/ was copied " +
+                "before its snapshots/ ends short of them: copy snapshots/ first (journal-format.md, \"Backing up " +
+                "or moving a data directory\"), or move this snapshot aside.");
         }
         if (!scanner.check(0) || scanner.lastSeq() != lastSeq)
         {

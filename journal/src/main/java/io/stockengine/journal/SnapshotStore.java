@@ -52,6 +52,12 @@ public final class SnapshotStore
     private final Path dir;
     private final int kept;
 
+    /** Whether a file's name is a snapshot's ({@code snapshot-<seq>.bin}). */
+    static boolean isSnapshotName(final String name)
+    {
+        return name.startsWith(PREFIX) && name.endsWith(SUFFIX);
+    }
+
     /** A snapshot read back: the state, the seq it holds, and the journal excerpt it was taken at. */
     /**
      * @param fingerprint the {@link ExcerptScanner#fingerprint} of excerpt {@code nextIndex} when the snapshot was
@@ -127,7 +133,9 @@ public final class SnapshotStore
                 // The directory refused the write already; it may refuse this too, and the first failure is the one
                 // to report.
             }
-            throw ex;
+            // A write's own error ("No space left on device") names no file: the operator needs to know which.
+            throw ex instanceof java.nio.file.FileSystemException ? ex :
+                new IOException(file + ": " + FileErrors.describe(ex), ex);
         }
         try
         {
