@@ -18,10 +18,16 @@ final class Flags
         this.args = args;
     }
 
-    /** The next flag's name, or null after the last. */
+    /** The next flag's name, or null after the last; {@code --help} or {@code -h} prints the usage and exits 0. */
     String nextFlag()
     {
-        return next < args.length ? args[next++] : null;
+        final String flag = next < args.length ? args[next++] : null;
+        if ("--help".equals(flag) || "-h".equals(flag))
+        {
+            System.out.println("usage: " + usage);
+            System.exit(0);
+        }
+        return flag;
     }
 
     String text(final String flag)

@@ -34,11 +34,40 @@ public final class MemoryFootprint
     {
     }
 
+    /** A positional count, or one line saying what to fix and exit status 2, instead of a stack trace. */
+    private static int positive(final String value, final String name, final String usage)
+    {
+        try
+        {
+            final int n = Integer.parseInt(value);
+            if (n >= 1)
+            {
+                return n;
+            }
+        }
+        catch (final NumberFormatException ex)
+        {
+            // Said below, as for a number out of range.
+        }
+        System.err.println("MemoryFootprint: " + name + " must be a whole number from 1 to " + Integer.MAX_VALUE +
+            ", not '" + value + "'");
+        System.err.println("usage: " + usage);
+        System.exit(2);
+        return 0;
+    }
+
     public static void main(final String[] args)
     {
-        final int skus = args.length > 0 ? Integer.parseInt(args[0]) : Catalogue.SKUS;
-        final int locations = args.length > 1 ? Integer.parseInt(args[1]) : Catalogue.LOCATIONS;
-        final int orders = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
+        final String usage = "MemoryFootprint [skus [locations [orders]]] (defaults " + Catalogue.SKUS + " " +
+            Catalogue.LOCATIONS + " 1000000)";
+        if (args.length > 0 && ("--help".equals(args[0]) || "-h".equals(args[0])))
+        {
+            System.out.println("usage: " + usage);
+            return;
+        }
+        final int skus = args.length > 0 ? positive(args[0], "skus", usage) : Catalogue.SKUS;
+        final int locations = args.length > 1 ? positive(args[1], "locations", usage) : Catalogue.LOCATIONS;
+        final int orders = args.length > 2 ? positive(args[2], "orders", usage) : 1_000_000;
         final long balances = (long)skus * locations;
 
         System.out.printf("JDK %s (%s), GC %s, max heap %,d MiB%n", System.getProperty("java.version"),
