@@ -188,6 +188,18 @@ final class JsonBody implements AutoCloseable
         return parser.currentToken() == JsonToken.VALUE_NULL;
     }
 
+    /** A decimal in a string, as money is sent: a JSON number (12.50) is told to be quoted, not just "a string". */
+    String decimal()
+    {
+        final JsonToken token = parser.currentToken();
+        if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT)
+        {
+            throw Problem.invalid(path, path + " must be a decimal string, in quotes (\"12.50\"), not a JSON number: " +
+                "money is never rounded through a binary fraction");
+        }
+        return string();
+    }
+
     /** The current value as a string, named {@code at} in an error (an array's element: {@code locations[0]}). */
     String string(final String at)
     {

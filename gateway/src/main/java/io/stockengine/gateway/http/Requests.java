@@ -92,7 +92,10 @@ final class Requests
             }
             c.line(sku, location, quantity);
         }
-        require(index > 0, "lines");
+        if (index == 0)
+        {
+            throw Problem.invalid("lines", "lines must hold at least one line");
+        }
     }
 
     /** pick / ship / cancel: the whole order (no body, {} or no lines) or some lines (then with a key). */
@@ -189,7 +192,7 @@ final class Requests
                 case "sku" -> c.sku = Validation.id("sku", body.string(), Validation.SKU_MAX);
                 case "location" -> c.location = Validation.id("location", body.string(), Validation.LOCATION_MAX);
                 case "quantity" -> c.quantity = body.integer(1, Validation.MOVEMENT_MAX);
-                case "unit_cost" -> c.amount = Validation.money("unit_cost", body.string());
+                case "unit_cost" -> c.amount = Validation.money("unit_cost", body.decimal());
                 case "purchase_order" -> c.reference = body.isNull() ? null :
                     Validation.id("purchase_order", body.string(), Validation.ID_MAX);
                 case "inspect" -> c.flag = !body.isNull() && body.bool();
@@ -357,7 +360,7 @@ final class Requests
                 case "location" -> c.location = Validation.id("location", body.string(), Validation.LOCATION_MAX);
                 case "quantity" -> c.quantity = body.integer(0, Validation.MOVEMENT_MAX);
                 case "expected_at" -> c.time = Validation.time("expected_at", body.string());
-                case "unit_cost" -> c.amount = Validation.money("unit_cost", body.string());
+                case "unit_cost" -> c.amount = Validation.money("unit_cost", body.decimal());
                 default -> throw body.unknown();
             }
         }

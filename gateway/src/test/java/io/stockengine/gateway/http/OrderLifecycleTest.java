@@ -142,6 +142,26 @@ class OrderLifecycleTest
         assertStockAt("LS-1", stock("LS-A", 1, 0, 0, 1, 0, 0, 0, 0));
     }
 
+    /** A newcomer's two mistakes get a sentence that says what to send (they read "is required", "a string"). */
+    @Test
+    void shouldSayWhatAnEmptyLineListOrAnUnquotedPriceNeeds()
+    {
+        final Map<String, Object> empty = server.put("/v1/orders/nl-o1", "{'channel':'web','lines':[]}")
+            .assertProblem(400, "INVALID_REQUEST", "lines");
+        assertEquals("lines must hold at least one line", empty.get("detail"));
+        final Map<String, Object> missing = server.put("/v1/orders/nl-o2", "{'channel':'web'}")
+            .assertProblem(400, "INVALID_REQUEST", "lines");
+        assertEquals("lines is required", missing.get("detail"));
+        final Map<String, Object> number = server.post("/v1/receipts", "{'sku':'NL-1','location':'NL-A'," +
+            "'quantity':1,'unit_cost':12.50}", "nl-r1").assertProblem(400, "INVALID_REQUEST", "unit_cost");
+        assertEquals("unit_cost must be a decimal string, in quotes (\"12.50\"), not a JSON number: money is never " +
+            "rounded through a binary fraction", number.get("detail"));
+        // Nothing applied and the key left free: the corrected receipt is the first.
+        server.post("/v1/receipts", "{'sku':'NL-1','location':'NL-A','quantity':1,'unit_cost':'12.50'}", "nl-r1")
+            .assertOk(201);
+        assertStockAt("NL-1", stock("NL-A", 1, 0, 0, 0, 0, 0, 0, 0));
+    }
+
     /** Answers write "none" as null (expires_at, a shortfall's location): a client may send it back so. */
     @Test
     void shouldTakeNullAsTheDefaultOfAnOptionalChoice()
