@@ -216,8 +216,12 @@ public final class ServerMain implements Callable<Integer>
         }
         if (message != null && message.contains("Address already in use"))
         {
-            // The binary port is probed first and says so; a bind that fails after it is the HTTP port's.
-            return message.contains("tcp " + config.tcpPort) ?
+            // Both ports are probed first and named; a bind that fails after the probe is the HTTP port's.
+            final boolean tcp = message.contains("tcp " + config.tcpPort);
+            final boolean http = message.contains("http " + config.httpPort) || !tcp;
+            return tcp && http ? "the HTTP port " + config.httpPort + " and the binary protocol's port " +
+                config.tcpPort + " are already in use (by another engine or program); pick others with --http-port " +
+                "and --tcp-port" : tcp ?
                 "the binary protocol's port " + config.tcpPort + " is already in use (by another engine or " +
                     "program); pick another with --tcp-port" :
                 "the HTTP port " + config.httpPort + " is already in use (by another engine or program); pick " +

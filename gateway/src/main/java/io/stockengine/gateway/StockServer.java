@@ -125,25 +125,13 @@ public final class StockServer implements AutoCloseable
         // with other ports, after it said it listens. The engine takes the lock for good below.
         io.stockengine.journal.DataDirLock.acquire(config.dataDir).close();
         // The binary port opens after recovery (a client is refused until the engine can answer), but one that is
-        // taken should stop the start now, not after replaying the whole journal.
-        if (config.tcpPort != 0)
+        // taken should stop the start now, not after replaying the whole journal; both are probed, so two taken
+        // ports are named together rather than one start at a time.
+        final String taken = (probe("http", config.httpPort) + " " + probe("tcp", config.tcpPort)).trim();
+        if (!taken.isEmpty())
         {
-            final java.net.InetSocketAddress address = new java.net.InetSocketAddress(config.host, config.tcpPort);
-            if (address.isUnresolved())
-            {
-                throw new java.nio.channels.UnresolvedAddressException();
-            }
-            try (java.net.ServerSocket probe = new java.net.ServerSocket())
-            {
-                probe.setReuseAddress(true);
-                probe.bind(address);
-            }
-            catch (final java.io.IOException ex)
-            {
-                throw new java.io.UncheckedIOException(ex.getMessage() != null &&
-                    ex.getMessage().contains("Address already in use") ? "Address already in use: tcp " +
-                    config.tcpPort : "cannot listen on " + config.host + ":" + config.tcpPort + ": " + ex, ex);
-            }
+            throw new java.io.UncheckedIOException("Address already in use: " + taken,
+                new java.net.BindException("Address already in use"));
         }
         final ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections, metrics);
         final Operations operations = new Operations(access, metrics, new Operations.JournalStats()
@@ -255,6 +243,34 @@ public final class StockServer implements AutoCloseable
                 "the newest snapshot already there (from its start when there is none), and no journal file past " +
                 "that snapshot can be pruned, since pruning keeps what the newest snapshot needs; start with " +
                 "snapshots on to reclaim disk");
+        }
+    }
+
+    /** "" when {@code port} can be listened on (or is 0, any), else "{@code kind} {@code port}". */
+    private String probe(final String kind, final int port)
+    {
+        if (port == 0)
+        {
+            return "";
+        }
+        final java.net.InetSocketAddress address = new java.net.InetSocketAddress(config.host, port);
+        if (address.isUnresolved())
+        {
+            throw new java.nio.channels.UnresolvedAddressException();
+        }
+        try (java.net.ServerSocket socket = new java.net.ServerSocket())
+        {
+            socket.setReuseAddress(true);
+            socket.bind(address);
+            return "";
+        }
+        catch (final java.io.IOException ex)
+        {
+            if (ex.getMessage() != null && ex.getMessage().contains("Address already in use"))
+            {
+                return kind + " " + port;
+            }
+            throw new java.io.UncheckedIOException("cannot listen on " + config.host + ":" + port + ": " + ex, ex);
         }
     }
 

@@ -190,6 +190,17 @@ class ServerMainTest
             final Exception failed = assertThrows(Exception.class, () -> StockServer.start(clash, line -> { }));
             assertEquals("the binary protocol's port " + taken.getLocalPort() + " is already in use (by another " +
                 "engine or program); pick another with --tcp-port", ServerMain.startFailure(failed, clash));
+            // Both taken: both named at once, not one start at a time (a newcomer moved one and met the other).
+            try (java.net.ServerSocket alsoTaken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress()))
+            {
+                final GatewayConfig both = configure("--data-dir", dir.toString(), "--http-port",
+                    String.valueOf(alsoTaken.getLocalPort()), "--tcp-port", String.valueOf(taken.getLocalPort()));
+                final Exception bothFailed = assertThrows(Exception.class, () -> StockServer.start(both, line -> { }));
+                assertEquals("the HTTP port " + alsoTaken.getLocalPort() + " and the binary protocol's port " +
+                    taken.getLocalPort() + " are already in use (by another engine or program); pick others with " +
+                    "--http-port and --tcp-port", ServerMain.startFailure(bothFailed, both));
+            }
         }
     }
 
