@@ -192,7 +192,8 @@ final class LoadTest implements AutoCloseable
                     steps.add(step);
                     held.add(ok);
                     out.printf(Locale.ROOT, "step %d at %,.0f/s (attempt %d): answered %,.0f/s, p99 %.3f ms, " +
-                        "generator lag p99 %.3f ms, not OK: %s: %s%n", k, rate, attempt, step.throughput(),
+                        "generator lag p99 %.3f ms, answers other than OK: %s; %s%n", k, rate, attempt,
+                        step.throughput(),
                         step.percentileMillis(99), step.lag.getValueAtPercentile(99) / 1000.0, step.notOk(),
                         ok ? "held" : "FAILED");
                 }
@@ -315,7 +316,8 @@ final class LoadTest implements AutoCloseable
             summary.println(title + ", step mode");
             Reports.stepTable(summary, steps, config.p99BoundMillis, held);
             summary.printf(Locale.ROOT, "sustainable throughput: %,.0f requests/s (highest step whose p99 stayed " +
-                "within %.1f ms)%n", sustainableRate, config.p99BoundMillis);
+                "within %.1f ms%s)%n", sustainableRate, config.p99BoundMillis, sustainableRate >= config.stepMax ?
+                "; it held at --step-max, so the server may sustain more: raise --step-max" : "");
             for (int i = 0; i < steps.size(); i++)
             {
                 final LatencyStats.Phase step = steps.get(i);

@@ -182,6 +182,7 @@ class ScenarioRunTest
             assertEquals(2, result.steps().size(), report);
             assertEquals(200, result.sustainableRate(), report);
             assertTrue(report.contains("sustainable throughput: 200 requests/s"), report);
+            assertTrue(report.contains("it held at --step-max, so the server may sustain more"), report);
             assertTrue(Files.exists(out.resolve("step-01-100.hgrm")), report);
             assertTrue(Files.exists(out.resolve("step-02-200.hgrm")), report);
             assertTrue(Files.size(out.resolve("latency-by-percentile.png")) > 1_000, report);
