@@ -39,17 +39,26 @@ final class DurableFiles
         catch (final IOException ex)
         {
             // A full disk left an empty .tmp beside the data until the next clean stop (a tester); it is never read.
-            try
-            {
-                Files.deleteIfExists(tmp);
-            }
-            catch (final IOException ignored)
-            {
-                // The first failure is the one to report.
-            }
+            deleteQuietly(tmp);
             throw ex;
         }
         forceDirectory(file.toAbsolutePath().getParent());
+    }
+
+    /**
+     * Deletes a temporary file a failed write left, if it can: the directory refused the write already and may refuse
+     * this too, and the write's failure is the one to report.
+     */
+    static void deleteQuietly(final Path tmp)
+    {
+        try
+        {
+            Files.deleteIfExists(tmp);
+        }
+        catch (final IOException ignored)
+        {
+            // See above: the caller reports the first failure.
+        }
     }
 
     /** Makes a rename, creation or deletion in {@code dir} survive a power cut. */

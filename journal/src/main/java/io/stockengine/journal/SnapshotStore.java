@@ -124,15 +124,7 @@ public final class SnapshotStore
         catch (final IOException ex)
         {
             // A half-written file (a full disk) would hold the space until the next success; it is never loaded.
-            try
-            {
-                Files.deleteIfExists(tmp);
-            }
-            catch (final IOException ignored)
-            {
-                // The directory refused the write already; it may refuse this too, and the first failure is the one
-                // to report.
-            }
+            DurableFiles.deleteQuietly(tmp);
             // A write's own error ("No space left on device") names no file: the operator needs to know which.
             throw ex instanceof java.nio.file.FileSystemException ? ex :
                 new IOException(file + ": " + FileErrors.describe(ex), ex);
