@@ -29,6 +29,24 @@ final class AsOf
         }
     }
 
+    /** "the end of D (UTC): seq N, the last posting before it", for a report's title. */
+    static String dayEndTitle(final LedgerReports.DayEnd dayEnd)
+    {
+        return "the end of " + dayEnd.day() + " (UTC): " + (dayEnd.lastSeqBefore() == 0 ? "no posting before it" :
+            String.format("seq %,d, the last posting before it", dayEnd.lastSeqBefore()));
+    }
+
+    /**
+     * Below the table of a report as of the end of a day: when the ledger holds no posting after that day's end, it
+     * may not have posted the whole day yet (a month-end trial balance run before midnight looked final); "" else.
+     */
+    static String dayNotPostedNote(final LedgerReports.DayEnd dayEnd, final long ledgerSeq)
+    {
+        return dayEnd == null || dayEnd.firstSeqAfter() != 0 ? "" : String.format("The ledger holds no posting " +
+            "after the end of %s: these are its figures at its last commit (seq %,d), which leave out any event of " +
+            "that day it has not posted yet.%n", dayEnd.day(), ledgerSeq);
+    }
+
     /** Refuses a seq past the ledger's last commit. */
     static void checkReached(final AsOf asOf, final CommandLine commandLine, final long ledgerSeq)
     {

@@ -32,16 +32,28 @@ final class Converters
         commandLine.registerConverter(Path.class, Converters::path);
     }
 
+    /** The dates engine time can fall on: the Unix epoch to the last day ISO-8601 writes with four digits. */
+    static final LocalDate FIRST_DATE = LocalDate.of(1970, 1, 1);
+    static final LocalDate LAST_DATE = LocalDate.of(9999, 12, 31);
+
     static LocalDate date(final String value)
     {
+        final LocalDate date;
         try
         {
-            return LocalDate.parse(value.strip());
+            date = LocalDate.parse(value.strip());
         }
         catch (final DateTimeParseException ex)
         {
             throw new TypeConversionException("'" + value + "' is not a date (YYYY-MM-DD, e.g. 2027-01-31)");
         }
+        // Years past 9999 overflowed the day's end in milliseconds (a stack trace, or an "overflow" of totals).
+        if (date.isBefore(FIRST_DATE) || date.isAfter(LAST_DATE))
+        {
+            throw new TypeConversionException("'" + value + "' is not a date from " + FIRST_DATE + " to " +
+                LAST_DATE + " (engine time, UTC)");
+        }
+        return date;
     }
 
     static long wholeNumber(final String value, final long smallest, final long largest)

@@ -201,31 +201,24 @@ public final class LedgerReports implements AutoCloseable
     /** The trial balance of every posting up to and including seq {@code asOfSeq}. */
     public TrialBalance trialBalanceAtSeq(final long asOfSeq)
     {
-        return trialBalance("seq <= ?", asOfSeq, String.format("seq %,d", asOfSeq));
-    }
-
-    /** The trial balance at the end of {@code day} (UTC, engine time). */
-    public TrialBalance trialBalanceAtEndOf(final LocalDate day)
-    {
-        final long end = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-        return trialBalance("posted_at < ?", end, "the end of " + day + " (UTC)");
+        return trialBalance(asOfSeq, String.format("seq %,d", asOfSeq));
     }
 
     /** The trial balance of everything committed. */
     public TrialBalance trialBalance()
     {
-        return trialBalance("seq <= ?", Long.MAX_VALUE, String.format("seq %,d", ledgerSeq));
+        return trialBalance(Long.MAX_VALUE, String.format("seq %,d", ledgerSeq));
     }
 
-    private TrialBalance trialBalance(final String filter, final long bound, final String asOf)
+    private TrialBalance trialBalance(final long bound, final String asOf)
     {
         final Map<String, long[]> totals = new TreeMap<>();
         try
         {
-            store.query("SELECT debit_account, SUM(amount) FROM posting WHERE " + filter + " GROUP BY debit_account",
+            store.query("SELECT debit_account, SUM(amount) FROM posting WHERE seq <= ? GROUP BY debit_account",
                 row -> totals.computeIfAbsent(row.getString(1), code -> new long[2])[0] = sum(row.getBigDecimal(2)),
                 bound);
-            store.query("SELECT credit_account, SUM(amount) FROM posting WHERE " + filter + " GROUP BY credit_account",
+            store.query("SELECT credit_account, SUM(amount) FROM posting WHERE seq <= ? GROUP BY credit_account",
                 row -> totals.computeIfAbsent(row.getString(1), code -> new long[2])[1] = sum(row.getBigDecimal(2)),
                 bound);
         }

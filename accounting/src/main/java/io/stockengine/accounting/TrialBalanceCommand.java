@@ -32,11 +32,14 @@ final class TrialBalanceCommand implements Callable<Integer>
         {
             final String accounted = ledger.notYetAccounted(journalEnd, reports.ledgerSeq());
             AsOf.checkReached(asOf, spec.commandLine(), reports.ledgerSeq());
+            // The end of a day is the seq of its last posting, as for valuation: the title names it, the figures
+            // stop there even while a consumer commits, and a day the ledger may not have posted whole says so.
+            final LedgerReports.DayEnd dayEnd = asOf != null && asOf.date != null ? reports.dayEnd(asOf.date) : null;
             final LedgerReports.TrialBalance trial = asOf == null ? reports.trialBalance() :
-                asOf.seq != null ? reports.trialBalanceAtSeq(asOf.seq) : reports.trialBalanceAtEndOf(asOf.date);
+                reports.trialBalanceAtSeq(dayEnd != null ? dayEnd.lastSeqBefore() : asOf.seq);
             final PrintWriter out = spec.commandLine().getOut();
-            out.printf("Trial balance as of %s (the ledger has committed up to seq %,d)%n%n", trial.asOf(),
-                trial.ledgerSeq());
+            out.printf("Trial balance as of %s (the ledger has committed up to seq %,d)%n%n",
+                dayEnd != null ? AsOf.dayEndTitle(dayEnd) : trial.asOf(), trial.ledgerSeq());
             final TextTable table = new TextTable("ACCOUNT", "NAME", ">DEBIT", ">CREDIT", ">BALANCE");
             for (final LedgerReports.AccountTotal account : trial.accounts())
             {
@@ -48,6 +51,7 @@ final class TrialBalanceCommand implements Callable<Integer>
             table.print(out);
             out.printf("%n* inventory account; inventory value %s%n%s%n", Money.format(trial.inventory()),
                 trial.balanced() ? "balanced: debits equal credits" : "NOT BALANCED: debits and credits differ");
+            out.print(AsOf.dayNotPostedNote(dayEnd, trial.ledgerSeq()));
             out.print(accounted);
             out.flush();
             return trial.balanced() ? AccountingTool.OK : AccountingTool.PROBLEM;

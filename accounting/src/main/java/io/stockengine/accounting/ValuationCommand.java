@@ -65,9 +65,8 @@ final class ValuationCommand implements Callable<Integer>
             {
                 dayEnd = reports.dayEnd(asOf.date);
                 seq = dayEnd.lastSeqBefore();
-                title = String.format("Stock valuation as of the end of %s (UTC): %s (the ledger has committed up " +
-                    "to seq %,d)", asOf.date, seq == 0 ? "no posting before it" :
-                    String.format("seq %,d, the last posting before it", seq), reports.ledgerSeq());
+                title = String.format("Stock valuation as of %s (the ledger has committed up to seq %,d)",
+                    AsOf.dayEndTitle(dayEnd), reports.ledgerSeq());
                 rows = reports.valuationAtSeq(seq, sku, all);
             }
             final PrintWriter out = spec.commandLine().getOut();
@@ -89,7 +88,7 @@ final class ValuationCommand implements Callable<Integer>
                 transitUnits = Math.addExact(transitUnits, row.transitUnits());
                 transitValue = Math.addExact(transitValue, row.transitValue());
             }
-            table.rule().row("TOTAL", rows.size() + " rows", "", units, Money.format(value), "", transitUnits,
+            table.rule().row("TOTAL", rows.size() + (rows.size() == 1 ? " row" : " rows"), "", units, Money.format(value), "", transitUnits,
                 Money.format(transitValue), Money.format(Math.addExact(value, transitValue)));
             table.print(out);
             out.println();
@@ -101,14 +100,7 @@ final class ValuationCommand implements Callable<Integer>
                     "had not been valued in this ledger by %s: check its spelling, or whether it had moved by then.%n",
                     sku, asOf.seq != null ? String.format("seq %,d", seq) : "the end of " + asOf.date + " (UTC)"));
             }
-            if (dayEnd != null && dayEnd.firstSeqAfter() == 0)
-            {
-                // The ledger may not have reached the end of that day: the figures are exact for what it posted, and
-                // an event of that day it has not posted yet would change them.
-                out.printf("The ledger holds no posting after the end of %s: these are its figures at its last " +
-                    "commit (seq %,d), which leave out any event of that day it has not posted yet.%n", asOf.date,
-                    reports.ledgerSeq());
-            }
+            out.print(AsOf.dayNotPostedNote(dayEnd, reports.ledgerSeq()));
             out.println("Unit cost: value / units, rounded half-even to the millionth (the value itself is exact).");
             out.print(accounted);
             out.flush();

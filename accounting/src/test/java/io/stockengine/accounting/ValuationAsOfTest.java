@@ -306,10 +306,15 @@ class ValuationAsOfTest
                 day + " is valued as of its last event, seq " + last + ": " + context);
             assertTrue(atDate.out().startsWith("Stock valuation as of the end of " + day + " (UTC): seq "),
                 atDate.out());
-            assertEquals(totalValue(figures), inventory(tool("trial-balance", "--as-of-date", day.toString())),
+            final AccountingToolTest.Run trial = tool("trial-balance", "--as-of-date", day.toString());
+            assertEquals(totalValue(figures), inventory(trial),
                 "total value = inventory accounts at the end of " + day + ": " + context);
             assertEquals(day.equals(lastOfDay.lastKey()), atDate.out().contains("The ledger holds no posting after " +
                 "the end of " + day), "only the last day is not known to be over: " + atDate.out());
+            // The trial balance names the seq and warns alike (a month-end one run before midnight looked final).
+            assertTrue(trial.out().startsWith("Trial balance as of the end of " + day + " (UTC): seq "), trial.out());
+            assertEquals(day.equals(lastOfDay.lastKey()), trial.out().contains("The ledger holds no posting after " +
+                "the end of " + day), "the trial balance too: " + trial.out());
         }
         final LocalDate before = lastOfDay.firstKey().minusDays(1);
         final AccountingToolTest.Run empty = tool("valuation", "--as-of-date", before.toString());
@@ -332,7 +337,10 @@ class ValuationAsOfTest
         "--as-of-date 2027-02-30|'--as-of-date': '2027-02-30' is not a date",
         "--as-of-seq ten|'--as-of-seq': 'ten' is not a whole number",
         "--as-of-seq 99999999999999999999|'--as-of-seq': '99999999999999999999' is out of range",
-        "--as-of-seq PAST|the ledger only reaches seq" })
+        "--as-of-seq PAST|the ledger only reaches seq",
+        "--as-of-seq 5 --as-of-seq 6|give one of [--as-of-seq=N | --as-of-date=YYYY-MM-DD], once",
+        "--as-of-date 1969-12-31|'--as-of-date': '1969-12-31' is not a date from 1970-01-01 to 9999-12-31",
+        "--as-of-date +999999999-12-31|'+999999999-12-31' is not a date from 1970-01-01 to 9999-12-31" })
     void shouldRefuseWhatTrialBalanceRefusesInItsWords(final String flagsAndMessage)
     {
         final String[] parts = flagsAndMessage.split("\\|");

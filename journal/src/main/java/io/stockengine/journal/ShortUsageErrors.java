@@ -20,12 +20,25 @@ public final class ShortUsageErrors implements IParameterExceptionHandler
         return commandLine.setParameterExceptionHandler(new ShortUsageErrors());
     }
 
+    /**
+     * picocli's words for an option of an exclusive group given twice ("Error: expected only one match but got
+     * [--a=N | --b=D]={--a=5} and [--a=N | --b=D]={--a=6}") said nothing a user could act on.
+     */
+    static String reworded(final String message)
+    {
+        final String twice = "Error: expected only one match but got ";
+        final int start = message == null ? -1 : message.indexOf('[', twice.length() - 1);
+        final int end = start < 0 ? -1 : message.indexOf(']', start);
+        return message != null && message.startsWith(twice) && end > start ?
+            "give one of " + message.substring(start, end + 1) + ", once" : message;
+    }
+
     @Override
     public int handleParseException(final ParameterException ex, final String[] args)
     {
         final CommandLine failed = ex.getCommandLine();
         final PrintWriter err = failed.getErr();
-        err.println(failed.getColorScheme().errorText(ex.getMessage()));
+        err.println(failed.getColorScheme().errorText(reworded(ex.getMessage())));
         UnmatchedArgumentException.printSuggestions(ex, err);
         err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for the options.");
         err.flush();
