@@ -28,7 +28,15 @@ public final class DataDirs
     public static Optional<String> misplaced(final Path dir)
     {
         final Path absolute = dir.toAbsolutePath().normalize();
-        if (!Files.isDirectory(absolute) || Files.exists(new JournalConfig().dataDir(absolute).journalDir()))
+        final Path journal = new JournalConfig().dataDir(absolute).journalDir();
+        if (Files.isDirectory(journal.resolve("journal")) || Files.exists(journal.resolve(DataDirLock.FILE)))
+        {
+            // The data directory of an engine started with --data-dir <dir>/journal: this one would take it whole
+            // for its journal, and the two would lock different files.
+            return Optional.of(journal + " is itself a data directory (it holds journal/ or " + DataDirLock.FILE +
+                "): pass --data-dir " + journal);
+        }
+        if (!Files.isDirectory(absolute) || Files.exists(journal))
         {
             return Optional.empty();
         }
@@ -48,10 +56,22 @@ public final class DataDirs
         {
             return Optional.empty();
         }
-        final String kind = SnapshotStore.isSnapshotName(held) ? "snapshots" : "journal";
-        final Path parent = absolute.getParent();
+        final boolean snapshots = SnapshotStore.isSnapshotName(held);
+        final String kind = snapshots ? "snapshot" : "journal";
+        // The real parent: through a symbolic link, the link's own parent is not the data directory.
+        Path real;
+        try
+        {
+            real = absolute.toRealPath();
+        }
+        catch (final IOException ex)
+        {
+            real = absolute;
+        }
+        final Path parent = real.getParent();
         return Optional.of(absolute + " holds " + kind + " files itself (" + held + "): it is a data directory's " +
-            kind + "/, not the data directory" + (parent == null ? "" : "; pass --data-dir " + parent));
+            (snapshots ? "snapshots" : "journal") + "/, not the data directory" +
+            (parent == null ? "" : "; pass --data-dir " + parent));
     }
 
     /**

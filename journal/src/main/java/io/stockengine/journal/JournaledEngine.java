@@ -51,6 +51,10 @@ public final class JournaledEngine implements AutoCloseable
         {
             this.journalConfig = journalConfig.conclude();
             this.log = log;
+            // Before anything is made or replayed: a start on a disk without room was refused only after the whole
+            // replay, and after making the lock and the journal's metadata (a tester); said ready and then failed
+            // the first write before that.
+            requireRoom(journalConfig.journalDir());
             locked = DataDirLock.acquire(journalConfig.dataDir());
             lock = locked;
             try
@@ -143,16 +147,6 @@ public final class JournaledEngine implements AutoCloseable
                     "time %s: engine time stands still until the clock catches up, so TTLs, expiries and the " +
                     "dedup window count from the journal's time (check the host's clock)",
                     Instant.ofEpochMilli(wall), state.now() - wall, Instant.ofEpochMilli(state.now())));
-            }
-            try
-            {
-                // Refused now rather than saying ready and failing the first write (a tester restarted on a full
-                // disk: ready, /health UP, then a 500 and DOWN).
-                DiskReserve.requireRoom(DiskReserve.DISK, journalConfig.journalDir(), "the journal");
-            }
-            catch (final IOException ex)
-            {
-                throw new UncheckedIOException(ex.getMessage(), ex);
             }
             journal = new ChronicleJournal(queue, journalConfig, recovery.lastSeq);
             pipeline = new EnginePipeline(pipelineConfig, new StockEngine(state, journal.recorder()), journal);
@@ -286,6 +280,24 @@ public final class JournaledEngine implements AutoCloseable
      *
      * @param log receives recovery progress lines.
      */
+    /** Refuses a disk without the room a journal needs to take writes (see {@link DiskReserve#NEW_FILE_ROOM}). */
+    private static void requireRoom(final java.nio.file.Path journalDir)
+    {
+        java.nio.file.Path existing = journalDir.toAbsolutePath().normalize();
+        while (existing.getParent() != null && !Files.exists(existing))
+        {
+            existing = existing.getParent();
+        }
+        try
+        {
+            DiskReserve.requireRoom(DiskReserve.DISK, existing, "the journal");
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex.getMessage(), ex);
+        }
+    }
+
     public static JournaledEngine open(final JournalConfig journalConfig, final EngineConfig engineConfig,
         final PipelineConfig pipelineConfig, final Consumer<String> log)
     {

@@ -39,13 +39,33 @@ class DataDirsTest
         assertFalse(Files.exists(journal.resolve("journal")), "nothing made inside the journal directory");
         assertFalse(Files.exists(journal.resolve(DataDirLock.FILE)), "not even the lock");
 
-        assertEquals(Optional.of(config.snapshotDir() + " holds snapshots files itself " +
+        assertEquals(Optional.of(config.snapshotDir() + " holds snapshot files itself " +
             "(snapshot-00000000000000000007.bin): it is a data directory's snapshots/, not the data directory; pass " +
             "--data-dir " + dir), DataDirs.misplaced(config.snapshotDir()));
 
         final ToolRun verify = ToolRun.of("verify", "--data-dir", journal.toString());
         assertEquals(2, verify.exit(), verify.toString());
         assertTrue(verify.err().startsWith(journal + " holds journal files itself"), verify.toString());
+    }
+
+    /**
+     * An engine's data directory named journal (--data-dir nest/journal): an engine on nest would take all of it for
+     * its journal. And a journal reached through a symbolic link names its real parent, not the link's.
+     */
+    @Test
+    void shouldRefuseTheParentOfADataDirectoryNamedJournalAndNameARealParent() throws Exception
+    {
+        final Path nested = dir.resolve("nest");
+        TestJournal.runWorkload(TestJournal.config(nested.resolve("journal")), new Workload(3), 1, 10);
+        assertEquals(Optional.of(nested.resolve("journal") + " is itself a data directory (it holds journal/ or " +
+            "LOCK): pass --data-dir " + nested.resolve("journal")), DataDirs.misplaced(nested));
+        assertThrows(UncheckedIOException.class, () -> DataDirLock.acquire(nested));
+
+        final Path real = nested.resolve("journal").resolve("journal");
+        final Path links = Files.createDirectories(dir.resolve("links"));
+        final Path link = Files.createSymbolicLink(links.resolve("current"), real);
+        assertTrue(DataDirs.misplaced(link).orElseThrow().endsWith("; pass --data-dir " +
+            real.toRealPath().getParent()), DataDirs.misplaced(link).toString());
     }
 
     @Test
