@@ -38,6 +38,17 @@ public final class StockEngine
 
     private static final String[] NO_CHANNELS = new String[0];
 
+    /** "lines[0]" to "lines[255]", made once: a refusal names its line without allocating on the logic thread. */
+    private static final String[] LINE_FIELDS = new String[256];
+
+    static
+    {
+        for (int i = 0; i < LINE_FIELDS.length; i++)
+        {
+            LINE_FIELDS[i] = "lines[" + i + "]";
+        }
+    }
+
     private final TouchedSkus touched = new TouchedSkus();
     private final Prefetcher prefetcher;
     private final CharSequenceIntMap watchSlots = new CharSequenceIntMap(16, -1);
@@ -972,17 +983,6 @@ public final class StockEngine
         if (c.field == null)
         {
             c.field = line < LINE_FIELDS.length ? LINE_FIELDS[line] : "lines";
-        }
-    }
-
-    /** "lines[0]" to "lines[255]", made once: a refusal names its line without allocating on the logic thread. */
-    private static final String[] LINE_FIELDS = new String[256];
-
-    static
-    {
-        for (int i = 0; i < LINE_FIELDS.length; i++)
-        {
-            LINE_FIELDS[i] = "lines[" + i + "]";
         }
     }
 

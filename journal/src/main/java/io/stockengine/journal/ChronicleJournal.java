@@ -164,7 +164,9 @@ public final class ChronicleJournal implements JournalStage, AutoCloseable
             if (appender.cycle() != queue.cycle())
             {
                 // Chronicle is about to create the next cycle's file (or the first one) and write its first pages
-                // before the reserve below can be taken: on a full disk that write kills the process.
+                // before the reserve below can be taken: on a full disk that write kills the process. queue.cycle()
+                // reads the wall clock Chronicle picks its files by (ForwardClock), never engine time: no event
+                // and no decision depends on it, so a replay is the same.
                 try
                 {
                     diskReserve.requireRoom(queue.file().toPath(), "a new journal file");

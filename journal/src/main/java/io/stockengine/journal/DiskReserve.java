@@ -39,10 +39,18 @@ final class DiskReserve implements AutoCloseable
 
         void close(int handle);
 
-        /** Bytes this user may still write on the file system holding {@code dir}. */
+        /**
+         * Bytes this user may still write on the file system holding {@code dir}, or that will hold it: a journal
+         * not made yet is measured at its nearest existing parent.
+         */
         default long usableSpace(final Path dir) throws IOException
         {
-            return Files.getFileStore(dir).getUsableSpace();
+            Path existing = dir.toAbsolutePath().normalize();
+            while (existing.getParent() != null && !Files.exists(existing))
+            {
+                existing = existing.getParent();
+            }
+            return Files.getFileStore(existing).getUsableSpace();
         }
     }
 

@@ -275,22 +275,12 @@ public final class JournaledEngine implements AutoCloseable
         }
     }
 
-    /**
-     * Recovers and starts the engine on {@code journalConfig.dataDir()}.
-     *
-     * @param log receives recovery progress lines.
-     */
     /** Refuses a disk without the room a journal needs to take writes (see {@link DiskReserve#NEW_FILE_ROOM}). */
     private static void requireRoom(final java.nio.file.Path journalDir)
     {
-        java.nio.file.Path existing = journalDir.toAbsolutePath().normalize();
-        while (existing.getParent() != null && !Files.exists(existing))
-        {
-            existing = existing.getParent();
-        }
         try
         {
-            DiskReserve.requireRoom(DiskReserve.DISK, existing, "the journal");
+            DiskReserve.requireRoom(DiskReserve.DISK, journalDir, "the journal");
         }
         catch (final IOException ex)
         {
@@ -298,6 +288,11 @@ public final class JournaledEngine implements AutoCloseable
         }
     }
 
+    /**
+     * Recovers and starts the engine on {@code journalConfig.dataDir()}.
+     *
+     * @param log receives recovery progress lines.
+     */
     public static JournaledEngine open(final JournalConfig journalConfig, final EngineConfig engineConfig,
         final PipelineConfig pipelineConfig, final Consumer<String> log)
     {
