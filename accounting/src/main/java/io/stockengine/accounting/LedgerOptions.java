@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
+import io.stockengine.journal.DataDirConverter;
 import io.stockengine.journal.DataDirs;
 import io.stockengine.journal.JournalConfig;
 import io.stockengine.journal.JournalReader;
@@ -21,7 +22,7 @@ final class LedgerOptions
 {
     static final String PASSWORD_ENV = "ACCOUNTING_DB_PASSWORD";
 
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./data",
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./data", converter = DataDirConverter.class,
         description = "The engine's data directory, the one holding journal/ (default: ${DEFAULT-VALUE}). The " +
             "embedded ledger lives in its accounting/ directory.")
     Path dataDir;

@@ -337,6 +337,9 @@ class AccountingToolTest
                 "data directory's journal/, not the data directory; pass --data-dir " + dir.resolve("engine")),
                 command + ": " + misplaced.err());
         }
+        final Run emptyDir = tool("valuation", "--data-dir", "");
+        assertEquals(2, emptyDir.exit());
+        assertTrue(emptyDir.err().contains("--data-dir") && emptyDir.err().contains("it is empty"), emptyDir.err());
         final Run noCommand = tool();
         assertEquals(2, noCommand.exit());
         assertTrue(noCommand.err().contains("name a command"), noCommand.err());

@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 final class DataDirOption
 {
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./data",
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./data", converter = DataDirConverter.class,
         description = "The engine's data directory, the one holding journal/, snapshots/ and consumers/ " +
             "(default: ${DEFAULT-VALUE}).")
     Path dataDir;

@@ -713,6 +713,12 @@ class JournalToolTest
         assertTrue(noDir.err().contains("does not exist: pass --data-dir with the engine's data directory"),
             noDir.toString());
 
+        // The server refuses an empty --data-dir; a tool read it as the working directory.
+        final ToolRun emptyDir = ToolRun.of("verify", "--data-dir", "");
+        assertEquals(2, emptyDir.exit(), emptyDir.toString());
+        assertTrue(emptyDir.err().contains("--data-dir") && emptyDir.err().contains("it is empty"),
+            emptyDir.toString());
+
         Files.createDirectories(own.resolve("empty"));
         final ToolRun noJournal = ToolRun.of("verify", "--data-dir", own.resolve("empty").toString());
         assertEquals(2, noJournal.exit(), noJournal.toString());
