@@ -21,6 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class LedgerOptions
 {
     static final String PASSWORD_ENV = "ACCOUNTING_DB_PASSWORD";
+    /** Room for H2's lock file and a few of its pages: below this an embedded ledger is refused before opening. */
+    static final long MIN_FREE_BYTES = 1L << 20;
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./data", converter = DataDirConverter.class,
         description = "The engine's data directory, the one holding journal/ (default: ${DEFAULT-VALUE}). The " +
@@ -164,6 +166,10 @@ final class LedgerOptions
         {
             requireWritable(embedded, nearest);
         }
+        if (nearest != null)
+        {
+            requireRoom(embedded, nearest, usableSpace(nearest));
+        }
         if (mustExist && jdbc.startsWith("jdbc:h2:") && !jdbc.startsWith("jdbc:h2:mem:") &&
             !jdbc.toUpperCase(Locale.ROOT).contains("IFEXISTS"))
         {
@@ -184,6 +190,34 @@ final class LedgerOptions
         catch (final AccountingConfigException ex)
         {
             throw new ParameterException(command.commandLine(), ex.getMessage());
+        }
+    }
+
+    /**
+     * Refuses an embedded ledger on a full disk in a sentence: H2 reports it as a lock file whose properties it could
+     * not save, which reads like a locking problem (a tester's finding).
+     */
+    static void requireRoom(final Path ledgerFile, final Path nearest, final long usable)
+    {
+        if (usable < MIN_FREE_BYTES)
+        {
+            throw new IllegalStateException("cannot open the ledger " + ledgerFile + ": the disk holding " + nearest +
+                " has " + (usable >> 10) + " KiB free, and H2 writes a lock file beside the ledger even to read it " +
+                "(and the ledger grows as it posts): free some space");
+        }
+    }
+
+    /** Free bytes where the ledger is, or the most there could be when that cannot be read. */
+    private static long usableSpace(final Path nearest)
+    {
+        try
+        {
+            return Files.getFileStore(nearest).getUsableSpace();
+        }
+        catch (final java.io.IOException ex)
+        {
+            // Not knowing is no reason to refuse: H2 opening it will say what is wrong, if anything is.
+            return Long.MAX_VALUE;
         }
     }
 

@@ -24,6 +24,18 @@ class ConfigurationTest
         return ChartOfAccounts.load(file);
     }
 
+    /** H2 says a full disk as a lock file whose properties it could not save; the tool says it as a full disk. */
+    @Test
+    void shouldRefuseAnEmbeddedLedgerOnAFullDisk()
+    {
+        final Path ledger = dir.resolve("accounting").resolve("ledger.mv.db");
+        final String said = assertThrows(IllegalStateException.class,
+            () -> LedgerOptions.requireRoom(ledger, dir, 4096)).getMessage();
+        assertTrue(said.contains("cannot open the ledger " + ledger + ": the disk holding " + dir + " has 4 KiB " +
+            "free") && said.endsWith("free some space"), said);
+        LedgerOptions.requireRoom(ledger, dir, LedgerOptions.MIN_FREE_BYTES);
+    }
+
     @Test
     void shouldMapEveryKindByDefault()
     {
