@@ -67,6 +67,7 @@ public final class JournaledEngine implements AutoCloseable
                     FileErrors.describe(ex), ex);
             }
             requireWritable(journalConfig.journalDir(), "the journal", true);
+            requireNewFiles(journalConfig.journalDir());
             if (journalConfig.snapshots())
             {
                 requireWritable(journalConfig.snapshotDir(), "the snapshots", false);
@@ -272,6 +273,28 @@ public final class JournaledEngine implements AutoCloseable
         {
             throw new IllegalStateException(what + " cannot be written: " + refused + " is not writable by this " +
                 "user; fix its permissions (or run the engine as its owner)");
+        }
+    }
+
+    /**
+     * Refuses a journal directory where no file can be made: a file system out of inodes has bytes free, so the
+     * room check passes, and the start said ready and then failed its first write into a new journal file (a tester).
+     */
+    private static void requireNewFiles(final java.nio.file.Path journalDir)
+    {
+        final java.nio.file.Path probe = journalDir.resolve(".write-probe");
+        try
+        {
+            Files.deleteIfExists(probe);
+            Files.createFile(probe);
+            Files.delete(probe);
+        }
+        catch (final IOException ex)
+        {
+            final String why = FileErrors.describe(ex);
+            throw new UncheckedIOException("cannot make a file in " + journalDir + " (" + why + ")" +
+                (why.contains("No space left") ? ": the disk has bytes free but no inodes left for new files " +
+                "(df -i shows them); free some, then restart the engine" : ""), ex);
         }
     }
 

@@ -813,6 +813,35 @@ class JournalRecoveryTest
         }
     }
 
+    /**
+     * A journal directory where no file can be made is refused at the start, before replay: out of inodes, it said
+     * ready and failed its first write. Here the probe's name is taken by a directory that cannot be deleted; the
+     * inode case itself was checked by hand on a tmpfs mounted with nr_inodes (it adds that df -i shows them).
+     */
+    @Test
+    void shouldRefuseAJournalDirectoryWhereNoFileCanBeMade() throws Exception
+    {
+        final long[] clock = { 0 };
+        try (JournaledEngine engine = open(false, clock))
+        {
+            run(engine, new Workload(19), 1, 50, clock);
+        }
+        final Path probe = Files.createDirectories(config(false).journalDir().resolve(".write-probe"));
+        Files.writeString(probe.resolve("kept"), "x");
+        log.clear();
+        final java.io.UncheckedIOException refused = assertThrows(java.io.UncheckedIOException.class,
+            () -> open(false, clock).close());
+        assertTrue(refused.getMessage().startsWith("cannot make a file in " + config(false).journalDir() + " ("),
+            refused.getMessage());
+        assertTrue(log.stream().noneMatch(line -> line.contains("replayed")), String.join("\n", log));
+        Files.delete(probe.resolve("kept"));
+        Files.delete(probe);
+        try (JournaledEngine engine = open(false, clock))
+        {
+            assertEquals(expectedHash(new Workload(19), 50), hashOf(engine));
+        }
+    }
+
     @Test
     void shouldReadTheSameStateIntoAFreshFoldAsTheLiveEngineHas() throws Exception
     {
