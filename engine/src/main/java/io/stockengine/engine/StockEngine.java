@@ -1083,6 +1083,12 @@ public final class StockEngine
         switch (type)
         {
             case CommandType.PICK:
+                // A ship picks what it ships, so a pick whose answer was lost finds an order the warehouse has since
+                // shipped done, as a ship's retry does; one a cancel closed had units released, never picked.
+                if (status == OrderStatus.SHIPPED)
+                {
+                    return !orders.closedByCancel(order);
+                }
                 if (OrderStatus.isFinished(status))
                 {
                     return false;

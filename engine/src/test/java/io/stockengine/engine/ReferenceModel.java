@@ -931,7 +931,7 @@ final class ReferenceModel
         final boolean cancelledOrExpired = status == OrderStatus.CANCELLED || status == OrderStatus.EXPIRED;
         final boolean refused = switch (c.type)
         {
-            case CommandType.PICK -> cancelledOrExpired || status == OrderStatus.SHIPPED;
+            case CommandType.PICK -> cancelledOrExpired || (status == OrderStatus.SHIPPED && order.closedByCancel);
             case CommandType.SHIP -> cancelledOrExpired;
             default -> status == OrderStatus.SHIPPED && !order.closedByCancel;
         };
@@ -964,7 +964,6 @@ final class ReferenceModel
         finishAction(c, order);
     }
 
-    /** Names each given line's order line and adds up the quantities per order line; null when a line names none. */
     /**
      * The units asked of each line of the order: an asked line fills the lines with its SKU (and location, when
      * given) in order, each up to what it can still take of the action; the rest stays on the last such line.

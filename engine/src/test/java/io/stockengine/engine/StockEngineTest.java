@@ -874,6 +874,13 @@ class StockEngineTest
         assertOk(reserve("o2", "web", 0).line("A", "L0", 1).run());
         assertOk(cmd(SHIP).order("o2").run());
         assertEquals(ResultCode.INVALID_TRANSITION, cmd(CANCEL).order("o2").run().result);
+        // A pick retried after the ship (its answer lost) finds it done: a ship picks what it ships.
+        final Command pickedLate = cmd(PICK).order("o2").run();
+        assertOk(pickedLate);
+        assertEquals(OrderStatus.SHIPPED, pickedLate.status);
+        assertBuckets("A", "L0", 7, 0, 0, 0, 0);
+        // A pick of an order a cancel closed is refused, as for a cancelled order: its rest was released, not picked.
+        assertEquals(ResultCode.INVALID_TRANSITION, cmd(PICK).order("o1").run().result);
         // Nor is it done when a line was cancelled and a ship, not a cancel, closed the order.
         assertOk(reserve("o3", "web", 0).line("A", "L0", 1).line("B", "L0", 1).run());
         assertOk(cmd(CANCEL).order("o3").key(key()).line("B", "L0", 1).run());
@@ -970,8 +977,8 @@ class StockEngineTest
         assertTransitionRefused(cmd(SHIP).order("c"));
         assertTransitionRefused(cmd(PICK).order("e"));
         assertTransitionRefused(cmd(SHIP).order("e"));
-        assertTransitionRefused(cmd(PICK).order("s"));
         assertTransitionRefused(cmd(CANCEL).order("s"));
+        assertTransitionRefused(cmd(PICK).order("s").key(key()).line("A", null, 1));
         assertTransitionRefused(cmd(CANCEL).order("c").key(key()).line("A", null, 1));
         assertTransitionRefused(cmd(SHIP).order("s").key(key()).line("A", null, 1));
         assertBuckets("A", "L0", 9, 0, 0, 0, 0);

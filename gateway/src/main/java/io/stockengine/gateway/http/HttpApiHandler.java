@@ -571,6 +571,14 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             throw Problem.invalid("Idempotency-Key", "send one Idempotency-Key header, not " + keys.size());
         }
         final String key = keys.isEmpty() ? null : keys.get(0);
+        if (!"GET /v1/availability".equals(route) && !uri.rawQuery().isEmpty())
+        {
+            // Ignored, a typo passed silently: ?location= on a stock query answered every location, and a receipt
+            // sent with ?dry_run=true was received (a tester). Unknown JSON fields are refused for the same reason.
+            final String name = parameters(uri).keySet().stream().findFirst().orElse("query");
+            throw Problem.invalid(name, "unknown parameter '" + name + "': " + route.substring(route.indexOf(' ') + 1) +
+                " takes no query parameters");
+        }
         final ByteBuf content = request.content();
         final byte[] bytes = ByteBufUtil.getBytes(content);
         final boolean bodyless = route.startsWith("GET ");
@@ -590,6 +598,11 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             {
                 case "GET /v1/stock/{sku}" -> query(CommandType.QUERY_STOCK, c ->
                     c.sku = Validation.id("sku", segments[2], Validation.SKU_MAX));
+                case "GET /v1/stock/{sku}/{location}" -> query(CommandType.QUERY_STOCK_AT, c ->
+                {
+                    c.sku = Validation.id("sku", segments[2], Validation.SKU_MAX);
+                    c.location = Validation.id("location", segments[3], Validation.LOCATION_MAX);
+                });
                 case "GET /v1/availability" -> availability(uri);
                 case "GET /v1/orders/{orderId}" -> query(CommandType.QUERY_ORDER, c ->
                     c.orderId = Validation.id("order_id", segments[2], Validation.ID_MAX));

@@ -287,6 +287,7 @@ final class Responses
                 body = render(alloc, json -> order(json, c, request.orderId));
                 break;
             case CommandType.QUERY_STOCK:
+            case CommandType.QUERY_STOCK_AT:
                 status = 200;
                 body = render(alloc, json -> stock(json, c, request.sku));
                 break;

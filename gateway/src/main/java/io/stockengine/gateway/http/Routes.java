@@ -14,6 +14,7 @@ public final class Routes
         "GET /openapi.json",
         "POST /snapshot",
         "GET /v1/stock/{sku}",
+        "GET /v1/stock/{sku}/{location}",
         "PUT /v1/stock/{sku}/{location}/safety-stock",
         "GET /v1/availability",
         "GET /v1/availability/stream",

@@ -290,6 +290,15 @@ class ProblemResponseTest
         cases.add(bad("availability at no date",
             RawHttp.request("GET", "/v1/availability?sku=PR-1&channel=web&at=soon", null), "at"));
         cases.add(bad("a GET with a body", RawHttp.request("GET", "/v1/stock/PR-1", "{}"), "body"));
+        // A query parameter the route does not take was ignored: ?location= answered every location, and a
+        // receipt sent with ?dry_run=true was received.
+        cases.add(bad("a stock query with a parameter", RawHttp.request("GET", "/v1/stock/PR-1?location=PR-A", null),
+            "location"));
+        cases.add(bad("a receipt with a parameter", RawHttp.request("POST", "/v1/receipts?dry_run=true",
+            Json.q("{'sku':'PR-1','location':'PR-A','quantity':1,'unit_cost':'1'}"), "Idempotency-Key", "pr-dry"),
+            "dry_run"));
+        cases.add(bad("an order action with a parameter", RawHttp.request("POST", "/v1/orders/pr-o1/cancel?force=1",
+            null), "force"));
         // Idempotency-Key.
         for (final String path : List.of("/v1/receipts", "/v1/sales", "/v1/inspections", "/v1/moves",
             "/v1/adjustments", "/v1/counts", "/v1/incoming", "/v1/transfers", "/v1/transfers/pr-t1/receive",
@@ -311,7 +320,7 @@ class ProblemResponseTest
         cases.add(Arguments.of("the root", RawHttp.request("GET", "/", null), 404, "NOT_FOUND", null, false));
         cases.add(Arguments.of("an unknown version", RawHttp.request("GET", "/v2/stock/PR-1", null), 404,
             "NOT_FOUND", null, false));
-        cases.add(Arguments.of("one segment too many", RawHttp.request("GET", "/v1/stock/PR-1/PR-A", null), 404,
+        cases.add(Arguments.of("one segment too many", RawHttp.request("GET", "/v1/stock/PR-1/PR-A/more", null), 404,
             "NOT_FOUND", null, false));
         cases.add(Arguments.of("DELETE on stock", RawHttp.request("DELETE", "/v1/stock/PR-1", null), 405,
             "METHOD_NOT_ALLOWED", null, false));
