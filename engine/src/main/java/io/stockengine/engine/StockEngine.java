@@ -32,6 +32,8 @@ public final class StockEngine
     private int[] skuIds = new int[16];
     private int[] locationIds = new int[16];
     private int[] placed = new int[16];
+    /** What a refused line could have had where it was sought: its shortfall row's available. */
+    private long[] lineLeft = new long[16];
     private long[] take = new long[16];
     private int[] intScratch = new int[16];
     private long[] longScratch = new long[16];
@@ -600,6 +602,7 @@ public final class StockEngine
             skuIds = new int[capacity];
             locationIds = new int[capacity];
             placed = new int[capacity];
+            lineLeft = new long[capacity];
             take = new long[capacity];
         }
     }
@@ -661,8 +664,9 @@ public final class StockEngine
     }
 
     /**
-     * Places every line at a location (all unlocated lines at one location if one can fill them all, else line by
-     * line at the first that fills each), recording refused lines as shortfall rows.
+     * Places every line at a location (all unlocated lines at one location if one can fill them all, else the lines
+     * that name their location, then each other line at the first location that fills it whole), recording refused
+     * lines as shortfall rows in line order.
      *
      * @return true when every line was placed ({@link #placed} holds each line's location).
      */
@@ -700,42 +704,53 @@ public final class StockEngine
             }
         }
         demand.reset();
-        int shortfalls = 0;
+        // The lines that name their location first, then each other line from what they leave: taken in the order
+        // given, an unlocated line could take the units a later line asks for at its own location, and the order
+        // was refused although another location could fill the unlocated one (a reviewer).
         for (int i = 0; i < lines; i++)
         {
-            final long quantity = c.lineQuantity[i];
             if (locationIds[i] >= 0)
             {
                 final long left = remaining(channel, skuIds[i], locationIds[i]);
-                if (left >= quantity)
+                if (left >= c.lineQuantity[i])
                 {
-                    place(skuIds[i], locationIds[i], quantity);
+                    place(skuIds[i], locationIds[i], c.lineQuantity[i]);
                     placed[i] = locationIds[i];
                 }
                 else
                 {
-                    shortfall(c, shortfalls++, i, c.lineLocation[i], quantity, left);
                     placed[i] = NONE;
+                    lineLeft[i] = left;
                 }
-                continue;
             }
-            placed[i] = NONE;
-            long best = 0;
-            for (int s = 0, n = sourcingCount(channel); s < n; s++)
+        }
+        for (int i = 0; i < lines; i++)
+        {
+            if (locationIds[i] < 0)
             {
-                final int candidate = sourcingLocation(channel, s);
-                final long left = remaining(channel, skuIds[i], candidate);
-                if (left >= quantity)
+                placed[i] = NONE;
+                long best = 0;
+                for (int s = 0, n = sourcingCount(channel); s < n; s++)
                 {
-                    place(skuIds[i], candidate, quantity);
-                    placed[i] = candidate;
-                    break;
+                    final int candidate = sourcingLocation(channel, s);
+                    final long left = remaining(channel, skuIds[i], candidate);
+                    if (left >= c.lineQuantity[i])
+                    {
+                        place(skuIds[i], candidate, c.lineQuantity[i]);
+                        placed[i] = candidate;
+                        break;
+                    }
+                    best = Math.max(best, left);
                 }
-                best = Math.max(best, left);
+                lineLeft[i] = best;
             }
+        }
+        int shortfalls = 0;
+        for (int i = 0; i < lines; i++)
+        {
             if (placed[i] == NONE)
             {
-                shortfall(c, shortfalls++, i, null, quantity, best);
+                shortfall(c, shortfalls++, i, c.lineLocation[i], c.lineQuantity[i], lineLeft[i]);
             }
         }
         c.rowCount = shortfalls;

@@ -605,41 +605,44 @@ final class ReferenceModel
         final List<String> shortfallLocations = new ArrayList<>();
         if (!placeAllAtOneLocation(c, at, demand))
         {
+            // Lines with a location take theirs first; the others are sourced from what those leave.
+            final long[] left = new long[n];
             for (int i = 0; i < n; i++)
             {
-                final String sku = c.lineSku[i];
-                final long quantity = c.lineQuantity[i];
                 if (c.lineLocation[i] != null)
                 {
-                    final long left = remaining(c.channel, sku, c.lineLocation[i], demand);
-                    if (left >= quantity)
+                    left[i] = remaining(c.channel, c.lineSku[i], c.lineLocation[i], demand);
+                    if (left[i] >= c.lineQuantity[i])
                     {
                         at[i] = c.lineLocation[i];
-                        place(demand, partsOf(sku), at[i], quantity);
+                        place(demand, partsOf(c.lineSku[i]), at[i], c.lineQuantity[i]);
                     }
-                    else
-                    {
-                        shortfalls.add(new long[] { i, quantity, left });
-                        shortfallLocations.add(c.lineLocation[i]);
-                    }
+                }
+            }
+            for (int i = 0; i < n; i++)
+            {
+                if (c.lineLocation[i] != null)
+                {
                     continue;
                 }
-                long best = 0;
                 for (final String location : channelLocations(c.channel))
                 {
-                    final long left = remaining(c.channel, sku, location, demand);
-                    if (left >= quantity)
+                    final long here = remaining(c.channel, c.lineSku[i], location, demand);
+                    if (here >= c.lineQuantity[i])
                     {
                         at[i] = location;
-                        place(demand, partsOf(sku), location, quantity);
+                        place(demand, partsOf(c.lineSku[i]), location, c.lineQuantity[i]);
                         break;
                     }
-                    best = Math.max(best, left);
+                    left[i] = Math.max(left[i], here);
                 }
+            }
+            for (int i = 0; i < n; i++)
+            {
                 if (at[i] == null)
                 {
-                    shortfalls.add(new long[] { i, quantity, best });
-                    shortfallLocations.add(null);
+                    shortfalls.add(new long[] { i, c.lineQuantity[i], left[i] });
+                    shortfallLocations.add(c.lineLocation[i]);
                 }
             }
         }

@@ -380,6 +380,31 @@ class StockEngineTest
         assertLine(c, 1, "B", "L1", 3, 3, 0, 0, 0, 0);
     }
 
+    /**
+     * Line by line, the lines that name a location take theirs first: taken in the order given, the unlocated A took
+     * L1's units, which the last line asks for there, and the order was refused although L2 could fill it.
+     */
+    @Test
+    void shouldSourceUnlocatedLinesFromWhatLocatedLinesLeave()
+    {
+        receive("A", "L1", 5);
+        receive("A", "L2", 5);
+        receive("B", "L3", 1);
+        final Command c = reserve("o1", "web", 0).line("A", null, 5).line("B", null, 1).line("A", "L1", 5).run();
+        assertOk(c);
+        assertLine(c, 0, "A", "L2", 5, 5, 0, 0, 0, 0);
+        assertLine(c, 1, "B", "L3", 1, 1, 0, 0, 0, 0);
+        assertLine(c, 2, "A", "L1", 5, 5, 0, 0, 0, 0);
+
+        // Refused lines are reported in the order given, whichever pass refused them.
+        receive("A", "L1", 3);
+        final Command refused = reserve("o2", "web", 0).line("A", null, 4).line("A", "L1", 4).run();
+        assertEquals(ResultCode.INSUFFICIENT_STOCK, refused.result);
+        assertShortfall(refused, 0, "A", null, 0, 4, 3);
+        assertShortfall(refused, 1, "A", "L1", 1, 4, 3);
+        assertEquals(2, refused.rowCount);
+    }
+
     @Test
     void shouldPlaceLocatedLinesWhereTheySayAndNeverSplitALine()
     {
