@@ -34,6 +34,8 @@ public final class IdempotencyWindow
     private long[] answerAt;
     private int head;
     private int count;
+    private long forgottenEarly;
+    private long forgottenEarlyAge;
 
     private static final int PAGE_SHIFT = 16;
     private static final int PAGE = 1 << PAGE_SHIFT;
@@ -127,12 +129,32 @@ public final class IdempotencyWindow
         count--;
     }
 
+    /**
+     * Keys forgotten inside the window because the capacity was reached: a retry of one is applied again. Not part
+     * of the state (a replica counts its own); the snapshot follower reports it.
+     */
+    public long forgottenEarly()
+    {
+        return forgottenEarly;
+    }
+
+    /** How long the last key forgotten early had been kept (engine time, ms). */
+    public long forgottenEarlyAge()
+    {
+        return forgottenEarlyAge;
+    }
+
     /** @return the slot of the new binding, for {@link #openAnswer}. */
     public int bind(final CharSequence key, final long fingerprint, final long seq, final long now)
     {
         openAnswer = NO_ANSWER;
         while (count > 0 && (now - boundAt[head] >= window || count >= capacity))
         {
+            if (now - boundAt[head] < window)
+            {
+                forgottenEarly++;
+                forgottenEarlyAge = now - boundAt[head];
+            }
             evictHead();
         }
         if (count == keys.length)

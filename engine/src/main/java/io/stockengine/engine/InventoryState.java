@@ -106,6 +106,48 @@ public final class InventoryState implements EventSink
         return lastSeq;
     }
 
+    /** How long keys and finished orders are kept, in ms of engine time, as the journal last said. */
+    public long dedupWindowMillis()
+    {
+        return retentionMillis;
+    }
+
+    /** The most idempotency keys kept. */
+    public int dedupCapacity()
+    {
+        return keys.capacity();
+    }
+
+    /** The most finished orders kept. */
+    public int finishedOrderCapacity()
+    {
+        return finishedOrderCapacity;
+    }
+
+    /** Idempotency keys forgotten before the dedup window ended, the capacity being reached (see IdempotencyWindow). */
+    public long keysForgottenEarly()
+    {
+        return keys.forgottenEarly();
+    }
+
+    /** How long, in engine time, the last key forgotten early had been kept. */
+    public long keysForgottenEarlyAge()
+    {
+        return keys.forgottenEarlyAge();
+    }
+
+    /** Finished orders forgotten before the window ended, the capacity being reached (see OrderBook). */
+    public long ordersForgottenEarly()
+    {
+        return orders.forgottenEarly();
+    }
+
+    /** How long after finishing, in engine time, the last order forgotten early had been kept. */
+    public long ordersForgottenEarlyAge()
+    {
+        return orders.forgottenEarlyAge();
+    }
+
     public Balances balances()
     {
         return balances;

@@ -815,6 +815,9 @@ public final class OrderBook
     }
 
     /** Forgets finished orders older than the window, and the oldest beyond the capacity. */
+    private long forgottenEarly;
+    private long forgottenEarlyAge;
+
     public void evictFinished(final long now, final long window, final int capacity)
     {
         while (finishedCount > 0)
@@ -827,11 +830,32 @@ public final class OrderBook
             }
             if (current)
             {
+                if (now - finishedAt[finishedHead] < window)
+                {
+                    forgottenEarly++;
+                    forgottenEarlyAge = now - finishedAt[finishedHead];
+                }
                 remove(order);
             }
             finishedHead = (finishedHead + 1) % finishedOrder.length;
             finishedCount--;
         }
+    }
+
+    /**
+     * Finished orders forgotten inside the window because the capacity was reached: a return or a GET of one, or a
+     * retried reservation of its id, answers as if it had never been. Not part of the state (a replica counts its
+     * own); the snapshot follower reports it.
+     */
+    public long forgottenEarly()
+    {
+        return forgottenEarly;
+    }
+
+    /** How long after finishing the last order forgotten early had been kept (engine time, ms). */
+    public long forgottenEarlyAge()
+    {
+        return forgottenEarlyAge;
     }
 
     public long hash(final long seed)

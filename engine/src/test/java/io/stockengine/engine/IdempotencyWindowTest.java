@@ -42,6 +42,24 @@ class IdempotencyWindowTest
         }
     }
 
+    /** Keys that leave by age are the window working; keys that leave younger, for room, are counted and aged. */
+    @Test
+    void shouldCountTheKeysForgottenInsideTheWindowForRoom()
+    {
+        final IdempotencyWindow window = new IdempotencyWindow(WINDOW, 3);
+        window.bind("a", 1, 1, 0);
+        window.bind("b", 2, 2, 10);
+        window.bind("c", 3, 3, 20);
+        assertEquals(0, window.forgottenEarly());
+        window.bind("d", 4, 4, 250);
+        assertEquals(1, window.forgottenEarly(), "a went for room, 250 ms into its 1,000");
+        assertEquals(250, window.forgottenEarlyAge());
+        assertTrue(window.find("a", 250) < 0, "a retry of a is no longer recognised");
+        window.bind("e", 5, 5, 2_000);
+        assertEquals(1, window.forgottenEarly(), "b, c and d were past the window");
+        assertEquals(250, window.forgottenEarlyAge());
+    }
+
     @Test
     void shouldKeepEveryAnswerThroughTheWindowsGrowthAndTheRingsWrap()
     {

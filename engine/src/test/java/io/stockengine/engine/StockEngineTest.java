@@ -1534,6 +1534,28 @@ class StockEngineTest
         assertBuckets("A", "L0", 6, 4, 0, 0, 0);
     }
 
+    /** A finished order forgotten for room inside the window is counted, with how long it had been kept. */
+    @Test
+    void shouldCountFinishedOrdersForgottenForRoom()
+    {
+        useEngine(new EngineConfig().dedupWindowMillis(WINDOW).finishedOrderCapacity(1));
+        receive("A", "L0", 10);
+        assertOk(reserve("o1", "web", 0).line("A", "L0", 1).run());
+        assertOk(cmd(SHIP).order("o1").run());
+        now += 40;
+        assertOk(reserve("o2", "web", 0).line("A", "L0", 1).run());
+        assertOk(cmd(CANCEL).order("o2").run());
+        assertEquals(0, engine.state().ordersForgottenEarly(), "one finished order is within the capacity");
+        now += 60;
+        assertOk(reserve("o3", "web", 0).line("A", "L0", 1).run());
+        assertEquals(1, engine.state().ordersForgottenEarly(), "o1 went for room");
+        assertEquals(100, engine.state().ordersForgottenEarlyAge(), "100 ms after it shipped");
+        assertEquals(ResultCode.NOT_FOUND, cmd(RETURN).order("o1").key(key()).line("A", "L0", 1).run().result);
+        now += WINDOW;
+        assertOk(reserve("o4", "web", 0).line("A", "L0", 1).run());
+        assertEquals(1, engine.state().ordersForgottenEarly(), "o2 was past the window");
+    }
+
     @Test
     void shouldIgnoreInputsTheTypeDoesNotReadWhenComparingPayloads()
     {

@@ -137,8 +137,27 @@ final class ClientSession
                 settings.heartbeatSeconds, protocolErrors::incrementAndGet));
     }
 
+    /**
+     * On a caller's shared group: fails what is left when the caller stops the group under an open client, whose
+     * futures, and the request timeout that would have ended them, ran on the loop that is gone (a tester's futures
+     * waited for ever). Runs after the loop has terminated, so nothing else touches the session's state.
+     */
+    private final io.netty.util.concurrent.FutureListener<Object> loopStopped = stopped ->
+    {
+        if (!closed)
+        {
+            closed = true;
+            failEverything(new StockClientException(StockClientException.Kind.CLOSED, "the event loop group given " +
+                "to the client was shut down while the client was open: close the client first"));
+        }
+    };
+
     void start()
     {
+        if (group == null)
+        {
+            loop.terminationFuture().addListener(loopStopped);
+        }
         loop.execute(connectTask);
         if (requestTimeoutNanos > 0)
         {
@@ -650,7 +669,7 @@ final class ClientSession
         }
         catch (final RejectedExecutionException ex)
         {
-            // Already stopping: nothing left to fail.
+            // The caller's group is stopping: the loop-stopped listener fails what is left once it has.
         }
         if (group == null)
         {
@@ -677,6 +696,16 @@ final class ClientSession
 
     private void shutdown()
     {
+        if (group == null)
+        {
+            // Or the listener would keep this session reachable for as long as the caller's loop lives.
+            loop.terminationFuture().removeListener(loopStopped);
+        }
+        failEverything(closedException());
+    }
+
+    private void failEverything(final StockClientException cause)
+    {
         if (expiry != null)
         {
             // On a caller's shared event loop the task would otherwise run, and keep this session reachable, for as
@@ -688,7 +717,6 @@ final class ClientSession
             batch.release();
             batch = null;
         }
-        final StockClientException cause = closedException();
         final ArrayList<Request> left = new ArrayList<>(pending.values());
         pending.clear();
         queue.clear();

@@ -12,9 +12,10 @@ import io.stockengine.gateway.binary.RowKind;
  * The answer to one command: its {@link ResultCode}, whether it replays an earlier success, the journal seq, the
  * offending field of an INVALID_REQUEST, and the rows of its view. Rows are flat: {@link #value(int, int)} takes
  * the field constants of the row kind: the engine's ({@code Command.STOCK_*}, {@code LINE_*},
- * {@code AVAILABILITY_*}, {@code SHORTFALL_*}, {@code COUNT_*}), or this class's for the kinds the engine has none
- * for ({@link #TRANSFER_QUANTITY}, {@link #CHANNEL_UNUSED}, {@link #KIT_UNITS}). A row or field outside the result
- * is an {@link IndexOutOfBoundsException}, never another row's value. Immutable.
+ * {@code AVAILABILITY_*}, {@code SHORTFALL_*}), or this class's for the kinds the engine has none for
+ * ({@link #TRANSFER_QUANTITY}, {@link #CHANNEL_UNUSED}, {@link #KIT_UNITS}). A count's answer has no rows: the
+ * sellable units it found before counting are {@link #outTime()} (binary-protocol.md). A row or field outside the
+ * result is an {@link IndexOutOfBoundsException}, never another row's value. Immutable.
  */
 public final class CommandResult
 {

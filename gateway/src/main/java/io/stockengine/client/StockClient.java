@@ -16,8 +16,12 @@ import io.stockengine.engine.Reason;
  * <p>
  * The connection is re-established with exponential back-off. A command in flight when it dropped is sent again
  * if that is safe: it carries an idempotency key or an order id (the engine recognises the retry and answers
- * {@code replayed}), or it is a query or a policy (set safety stock, configure channel, define kit: applied twice,
- * they set the same thing); otherwise its future fails with {@link StockClientException.Kind#CONNECTION_LOST}.
+ * {@code replayed}), or it is a query; otherwise its future fails with
+ * {@link StockClientException.Kind#CONNECTION_LOST}. A whole-order action or a policy (set safety stock, configure
+ * channel, define kit) called without a key is given one ({@code client:} and a random UUID), since applying either
+ * twice is not always the same as once; the server keeps these keys like any other, so they count against its
+ * {@code --dedup-capacity}, and a client making many such calls should size that setting for them, or pass keys of
+ * its own where a retry needs no recognising.
  * Commands issued while disconnected wait for the connection (bounded by {@link StockClientBuilder#maxPending} and
  * the request timeout); one that times out before it was ever written fails with
  * {@link StockClientException.Kind#NOT_SENT} (not applied), one written with

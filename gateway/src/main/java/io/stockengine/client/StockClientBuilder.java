@@ -48,7 +48,9 @@ public final class StockClientBuilder
     /**
      * Runs this client on a loop of a group the caller owns and shuts down; the group's transport (epoll or NIO)
      * is used, whatever {@link #nativeTransport} says. By default each client starts a loop of its own: fine for
-     * one client, but sixty-four clients on a two-core machine would be sixty-four threads.
+     * one client, but sixty-four clients on a two-core machine would be sixty-four threads. Close the clients before
+     * shutting the group down: a client whose loop stops under it fails what it had pending, and every later call,
+     * with {@link StockClientException.Kind#CLOSED}.
      */
     public StockClientBuilder eventLoopGroup(final EventLoopGroup group)
     {

@@ -54,6 +54,8 @@ public final class GatewayConfig
     public long dedupWindowMillis = 7L * 86_400_000L;
     /** Idempotency keys kept at most; the oldest go first when full. */
     public int dedupCapacity = 10_000_000;
+    /** Finished orders kept at most (for returns and retried reservations); the oldest go first when full. */
+    public int finishedOrderCapacity = 10_000_000;
     /**
      * MiB for the original answers of keyed order actions and transfers (an order action's answer is the order as
      * the action left it: about 32 bytes a line), so their retries repeat them; the oldest go first when full.
@@ -122,6 +124,8 @@ public final class GatewayConfig
         }
         require(dedupWindowMillis >= 1, "dedup-window-ms must be at least 1, got " + dedupWindowMillis);
         require(dedupCapacity >= 1, "dedup-capacity must be at least 1, got " + dedupCapacity);
+        require(finishedOrderCapacity >= 1, "finished-order-capacity must be at least 1, got " +
+            finishedOrderCapacity);
         require(dedupAnswerMib >= 0 && dedupAnswerMib <= 4_096, "dedup-answer-mib must be 0..4096, got " +
             dedupAnswerMib);
         require(expectedBalances >= 1 && expectedBalances <= 600_000_000,

@@ -102,6 +102,11 @@ public final class ServerMain implements Callable<Integer>
     @Option(names = "--dedup-capacity", description = "idempotency keys kept at most (default: 10000000)")
     Integer dedupCapacity;
 
+    @Option(names = "--finished-order-capacity", description = "shipped, cancelled and expired orders kept at most " +
+        "for their returns, GETs and retried reservations, within the dedup window; the oldest go first when full " +
+        "(default: 10000000)")
+    Integer finishedOrderCapacity;
+
     @Option(names = "--dedup-answer-mib", description = "memory for the original answers of keyed order actions " +
         "and transfers, which their retries repeat; the oldest go first when full, and a retry older than that " +
         "answers the order as it is then (default: 64, 0 keeps none)")
@@ -440,6 +445,8 @@ public final class ServerMain implements Callable<Integer>
             config.requestTimeoutSeconds;
         config.dedupWindowMillis = dedupWindowMillis != null ? dedupWindowMillis : config.dedupWindowMillis;
         config.dedupCapacity = dedupCapacity != null ? dedupCapacity : config.dedupCapacity;
+        config.finishedOrderCapacity = finishedOrderCapacity != null ? finishedOrderCapacity :
+            config.finishedOrderCapacity;
         config.dedupAnswerMib = dedupAnswerMib != null ? dedupAnswerMib : config.dedupAnswerMib;
         config.expectedBalances = expectedBalances != null ? expectedBalances : config.expectedBalances;
         config.expectedOrders = expectedOrders != null ? expectedOrders : config.expectedOrders;
@@ -494,6 +501,7 @@ public final class ServerMain implements Callable<Integer>
                     case "request-timeout-s" -> config.requestTimeoutSeconds = Integer.parseInt(value);
                     case "dedup-window-ms" -> config.dedupWindowMillis = Long.parseLong(value);
                     case "dedup-capacity" -> config.dedupCapacity = Integer.parseInt(value);
+                    case "finished-order-capacity" -> config.finishedOrderCapacity = Integer.parseInt(value);
                     case "dedup-answer-mib" -> config.dedupAnswerMib = Integer.parseInt(value);
                     case "expected-balances" -> config.expectedBalances = Integer.parseInt(value);
                     case "expected-orders" -> config.expectedOrders = Integer.parseInt(value);

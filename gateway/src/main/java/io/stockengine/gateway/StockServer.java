@@ -166,6 +166,15 @@ public final class StockServer implements AutoCloseable
             }
 
             @Override
+            public long[] forgottenEarly()
+            {
+                final JournaledEngine current = engine;
+                final SnapshotFollower follower = current == null ? null : current.snapshots();
+                return follower == null ? new long[4] : new long[] { follower.keysForgottenEarly(),
+                    follower.keysKeptMillis(), follower.ordersForgottenEarly(), follower.ordersKeptMillis() };
+            }
+
+            @Override
             public boolean failed()
             {
                 return journalFailed();
@@ -200,7 +209,8 @@ public final class StockServer implements AutoCloseable
             .snapshotEveryEvents(config.snapshotEveryEvents).snapshotEveryMillis(config.snapshotEverySeconds * 1000)
             .snapshotsKept(config.snapshotsKept);
         final EngineConfig engineConfig = new EngineConfig().dedupWindowMillis(config.dedupWindowMillis)
-            .dedupCapacity(config.dedupCapacity).dedupAnswerInts(config.dedupAnswerMib << 18)
+            .dedupCapacity(config.dedupCapacity).finishedOrderCapacity(config.finishedOrderCapacity)
+            .dedupAnswerInts(config.dedupAnswerMib << 18)
             .expectedBalances(config.expectedBalances)
             .expectedOrders(config.expectedOrders);
         final PipelineConfig pipelineConfig = new PipelineConfig().ringSize(config.ringSize)

@@ -199,6 +199,42 @@ class StockClientEndToEndTest
         }
     }
 
+    /**
+     * A caller that stops its shared group under an open client: the futures waiting on that loop, and the request
+     * timeout that would have ended them, are gone with it. They fail CLOSED, saying why (they waited for ever, even
+     * after the client was closed: a tester).
+     */
+    @Test
+    void shouldFailWhatIsPendingWhenTheCallerStopsTheSharedGroup() throws Exception
+    {
+        final int nobody;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            nobody = socket.getLocalPort();
+        }
+        final EventLoopGroup shared = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        final StockClient lone = StockClient.builder().port(nobody).eventLoopGroup(shared)
+            .requestTimeout(Duration.ZERO).build();
+        try
+        {
+            final CompletableFuture<CommandResult> waiting = lone.queryStock("X");
+            shared.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).syncUninterruptibly();
+            final ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> waiting.get(10, TimeUnit.SECONDS));
+            final StockClientException cause = assertInstanceOf(StockClientException.class, failed.getCause());
+            assertEquals(StockClientException.Kind.CLOSED, cause.kind());
+            assertTrue(cause.getMessage().contains("event loop group given to the client was shut down"),
+                cause.getMessage());
+            final ExecutionException after = assertThrows(ExecutionException.class,
+                () -> lone.queryStock("Y").get(10, TimeUnit.SECONDS));
+            assertEquals(StockClientException.Kind.CLOSED, ((StockClientException)after.getCause()).kind());
+        }
+        finally
+        {
+            lone.close();
+        }
+    }
+
     @Test
     void shouldReceiveReservePickAndShipAnOrder() throws Exception
     {

@@ -71,8 +71,12 @@ class ServerMainTest
         assertEquals(10_000_000, defaults.dedupCapacity);
         assertEquals(1 << 16, defaults.expectedBalances);
         final GatewayConfig sized = configure("--expected-balances", "10000000", "--expected-orders", "2000000",
-            "--dedup-capacity", "500000").conclude();
+            "--dedup-capacity", "500000", "--finished-order-capacity", "40000000").conclude();
         assertEquals(10_000_000, sized.expectedBalances);
+        assertEquals(40_000_000, sized.finishedOrderCapacity);
+        assertEquals(10_000_000, defaults.finishedOrderCapacity);
+        assertEquals("finished-order-capacity must be at least 1, got 0", assertThrows(IllegalArgumentException.class,
+            () -> configure("--finished-order-capacity", "0").conclude()).getMessage());
         assertEquals(2_000_000, sized.expectedOrders);
         assertEquals(500_000, sized.dedupCapacity);
         final IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,

@@ -35,6 +35,12 @@ public final class SnapshotFollower implements AutoCloseable
     private volatile Throwable failure;
     /** Snapshots the disk refused to take; the follower went on after each. */
     private volatile long writeFailures;
+    private static final long RETENTION_LOG_NANOS = 3_600_000_000_000L;
+    private volatile long keysForgottenEarly;
+    private volatile long keysKeptMillis;
+    private volatile long ordersForgottenEarly;
+    private volatile long ordersKeptMillis;
+    private final long[] retentionLoggedAt = new long[2];
     /** Set, under the lock of {@link #requests}, once the thread has ended: no request can be served after it. */
     private boolean stopped;
 
@@ -126,6 +132,96 @@ public final class SnapshotFollower implements AutoCloseable
         return writeFailures;
     }
 
+    /** Idempotency keys forgotten inside the dedup window because its capacity was reached, as the replica saw. */
+    public long keysForgottenEarly()
+    {
+        return keysForgottenEarly;
+    }
+
+    /** How long the last key forgotten early had been kept, in ms of engine time (0 before any). */
+    public long keysKeptMillis()
+    {
+        return keysKeptMillis;
+    }
+
+    /** Finished orders forgotten inside the window because their capacity was reached, as the replica saw. */
+    public long ordersForgottenEarly()
+    {
+        return ordersForgottenEarly;
+    }
+
+    /** How long after finishing the last order forgotten early had been kept, in ms of engine time (0 before any). */
+    public long ordersKeptMillis()
+    {
+        return ordersKeptMillis;
+    }
+
+    /**
+     * Publishes what the replica forgot early and says so in the log, at the first time and then at most once an
+     * hour while it goes on: the engine's own thread may not log, and the replica applies the same events, so it
+     * forgets the same keys and orders as the engine does.
+     */
+    private void watchRetention(final InventoryState replica)
+    {
+        final long keys = replica.keysForgottenEarly();
+        if (keys != keysForgottenEarly)
+        {
+            keysForgottenEarly = keys;
+            keysKeptMillis = replica.keysForgottenEarlyAge();
+            if (dueToLog(0))
+            {
+                log.accept(String.format("retention: %,d idempotency keys forgotten before the %s dedup window " +
+                    "ended, the last after %s: %,d are kept at most, so a retry later than that is applied again; " +
+                    "raise --dedup-capacity (and the heap) if clients may retry that late", keys,
+                    duration(replica.dedupWindowMillis()), duration(keysKeptMillis), replica.dedupCapacity()));
+            }
+        }
+        final long orders = replica.ordersForgottenEarly();
+        if (orders != ordersForgottenEarly)
+        {
+            ordersForgottenEarly = orders;
+            ordersKeptMillis = replica.ordersForgottenEarlyAge();
+            if (dueToLog(1))
+            {
+                log.accept(String.format("retention: %,d finished orders forgotten before the %s window ended, the " +
+                    "last %s after it finished: %,d are kept at most, so a return, GET or retried reservation of an " +
+                    "order finished longer ago is answered as for an unknown order; raise --finished-order-capacity " +
+                    "(and the heap) to keep them longer", orders, duration(replica.dedupWindowMillis()),
+                    duration(ordersKeptMillis), replica.finishedOrderCapacity()));
+            }
+        }
+    }
+
+    /** The first time, then at most once an hour, for each kind of retention message. */
+    private boolean dueToLog(final int kind)
+    {
+        final long now = System.nanoTime();
+        if (retentionLoggedAt[kind] != 0 && now - retentionLoggedAt[kind] < RETENTION_LOG_NANOS)
+        {
+            return false;
+        }
+        retentionLoggedAt[kind] = now;
+        return true;
+    }
+
+    /** A span of engine time in the unit an operator would say it in. */
+    static String duration(final long millis)
+    {
+        if (millis >= 2 * 86_400_000L)
+        {
+            return String.format("%.1f days", millis / 86_400_000.0);
+        }
+        if (millis >= 2 * 3_600_000L)
+        {
+            return String.format("%.1f hours", millis / 3_600_000.0);
+        }
+        if (millis >= 2 * 60_000L)
+        {
+            return String.format("%.1f minutes", millis / 60_000.0);
+        }
+        return String.format("%.1f seconds", millis / 1_000.0);
+    }
+
     private void run()
     {
         try
@@ -154,6 +250,7 @@ public final class SnapshotFollower implements AutoCloseable
                         stepped++;
                     }
                     appliedSeq = replayer.lastSeq();
+                    watchRetention(replica);
                     final long committed = committedSeq.getAsLong();
                     final long now = System.nanoTime();
                     if (committed != committedBefore)

@@ -155,6 +155,51 @@ class SnapshotFollowerTest
      * A snapshot written and renamed into place is a success even when the older ones past those kept cannot be
      * deleted (here one is a directory with a file in it): the follower reported such a snapshot as failed.
      */
+    /**
+     * Keys and finished orders forgotten for room before the dedup window ends make a retry apply again and a return
+     * unknown; the engine's thread may not log, so the follower, whose replica forgets the same ones, counts them and
+     * says so once.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldReportKeysAndOrdersForgottenInsideTheWindow() throws Exception
+    {
+        final JournalConfig config = TestJournal.config(dir).snapshots(true).conclude();
+        final List<String> log = new CopyOnWriteArrayList<>();
+        final long[] clock = { Workload.BASE_TIME };
+        final Workload workload = new Workload(11);
+        try (JournaledEngine engine = JournaledEngine.open(config,
+            new EngineConfig().dedupCapacity(20).finishedOrderCapacity(5),
+            new io.stockengine.engine.PipelineConfig().ringSize(1024).tickIntervalMillis(0).clock(() -> clock[0]),
+            log::add))
+        {
+            for (long n = 1; n <= 600; n++)
+            {
+                final long i = n;
+                clock[0] = Workload.time(i);
+                engine.pipeline().submit(c -> workload.fill(i, c)).get(10, TimeUnit.SECONDS);
+            }
+            final SnapshotFollower follower = engine.snapshots();
+            final long last = engine.journal().lastSeq();
+            while (follower.appliedSeq() < last)
+            {
+                Thread.sleep(5);
+            }
+            assertTrue(follower.keysForgottenEarly() > 0, "keys went for room within the 7-day window");
+            assertTrue(follower.keysKeptMillis() > 0 && follower.keysKeptMillis() < 600 * 50,
+                "a key lasted less than the run: " + follower.keysKeptMillis());
+            assertTrue(follower.ordersForgottenEarly() > 0, "finished orders went for room");
+            final List<String> said = log.stream().filter(line -> line.startsWith("retention: ") &&
+                line.contains(" forgotten ")).toList();
+            assertEquals(2, said.size(), "said once for keys, once for orders, not at every one: " + said);
+            assertTrue(said.get(0).contains("idempotency keys forgotten before the 7.0 days dedup window ended") &&
+                said.get(0).contains("20 are kept at most") && said.get(0).contains("--dedup-capacity"), said.get(0));
+            assertTrue(said.get(1).contains("finished orders forgotten") &&
+                said.get(1).contains("5 are kept at most") && said.get(1).contains("--finished-order-capacity"),
+                said.get(1));
+        }
+    }
+
     @Test
     void shouldKeepASnapshotWhoseOlderOnesCannotBeDeleted() throws Exception
     {

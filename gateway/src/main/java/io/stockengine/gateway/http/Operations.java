@@ -44,6 +44,16 @@ public final class Operations
         /** Snapshots the disk refused to take (the follower went on after each). */
         long snapshotWriteFailures();
 
+        /**
+         * What the engine forgot before its dedup window ended, the capacity being reached, as the snapshot
+         * follower's replica saw it: keys forgotten, how long the last one was kept (ms), finished orders forgotten,
+         * how long after finishing the last one was kept (ms). Zeros without a follower.
+         */
+        default long[] forgottenEarly()
+        {
+            return new long[4];
+        }
+
         /** The journal failed: every command is refused until a restart. */
         default boolean failed()
         {
@@ -121,6 +131,22 @@ public final class Operations
         CounterWithCallback.builder().name("stock_snapshot_write_failures")
             .help("Snapshots the disk refused to take; the follower tries again at the next one due")
             .callback(cb -> cb.call(journal.snapshotWriteFailures())).register(registry);
+        // The dedup window in force can be shorter than the one configured: the oldest keys go when the capacity is
+        // full, and a retry after that is applied again. These say when that happens and how long keys last then.
+        CounterWithCallback.builder().name("stock_dedup_keys_forgotten_early")
+            .help("Idempotency keys forgotten before the dedup window ended because --dedup-capacity were kept (a " +
+                "retry of one is applied again); counted by the snapshot follower, 0 with --no-snapshots")
+            .callback(cb -> cb.call(journal.forgottenEarly()[0])).register(registry);
+        GaugeWithCallback.builder().name("stock_dedup_keys_kept_seconds")
+            .help("How long the last key forgotten early had been kept: the dedup window in force (0 until one is)")
+            .callback(cb -> cb.call(journal.forgottenEarly()[1] / 1000.0)).register(registry);
+        CounterWithCallback.builder().name("stock_finished_orders_forgotten_early")
+            .help("Finished orders forgotten before the dedup window ended because --finished-order-capacity were " +
+                "kept (a return or GET of one is 404); counted by the snapshot follower, 0 with --no-snapshots")
+            .callback(cb -> cb.call(journal.forgottenEarly()[2])).register(registry);
+        GaugeWithCallback.builder().name("stock_finished_orders_kept_seconds")
+            .help("How long after finishing the last order forgotten early had been kept (0 until one is)")
+            .callback(cb -> cb.call(journal.forgottenEarly()[3] / 1000.0)).register(registry);
         CounterWithCallback.builder().name("stock_http_requests").help("HTTP requests received")
             .callback(cb -> cb.call(metrics.httpRequests.get())).register(registry);
         CounterWithCallback.builder().name("stock_http_bad_requests").help("HTTP requests refused before the engine")

@@ -224,8 +224,11 @@ final class Responses
         {
             return request.sku + " is not a kit (PUT /v1/kits/" + request.sku + " defines one)";
         }
+        // A finished order is kept for the dedup window and up to --finished-order-capacity: a return weeks later
+        // finds it gone, which "no order" alone would leave a warehouse wondering about.
         return request.type == CommandType.TRANSFER_IN || request.type == CommandType.QUERY_TRANSFER ?
-            "no transfer " + request.reference : "no order " + request.orderId;
+            "no transfer " + request.reference : "no order " + request.orderId + " (never reserved here, or " +
+            "finished before the engine's dedup window, or beyond the finished orders it keeps, and forgotten)";
     }
 
     /** What the engine's own checks refused (the gateway's checks have their own messages): kits, mostly. */

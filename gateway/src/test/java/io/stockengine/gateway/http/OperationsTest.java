@@ -74,7 +74,9 @@ class OperationsTest
             "stock_snapshot_lag_events", "stock_snapshot_write_failures_total", "stock_command_latency_seconds_count",
             "stock_stream_subscribers", "stock_connections_rejected_total",
             "stock_stream_events_total", "stock_stream_dropped_changes_total",
-            "stock_command_latency_seconds{quantile=\"0.99\"}"))
+            "stock_command_latency_seconds{quantile=\"0.99\"}", "stock_dedup_keys_forgotten_early_total",
+            "stock_dedup_keys_kept_seconds", "stock_finished_orders_forgotten_early_total",
+            "stock_finished_orders_kept_seconds"))
         {
             assertTrue(sample(text, name) >= 0, name);
         }

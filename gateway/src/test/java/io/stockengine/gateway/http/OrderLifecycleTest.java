@@ -259,7 +259,10 @@ class OrderLifecycleTest
         assertStockAt("LI-1", stock("LI-A", 3, 0, 0, 0, 0, 0, 0, 0));
 
         // A refused reservation leaves no order behind and its id free.
-        server.get("/v1/orders/li-o1").assertProblem(404, "NOT_FOUND", null);
+        final Reply unknown = server.get("/v1/orders/li-o1");
+        unknown.assertProblem(404, "NOT_FOUND", null);
+        assertEquals("no order li-o1 (never reserved here, or finished before the engine's dedup window, or beyond " +
+            "the finished orders it keeps, and forgotten)", unknown.json().get("detail"));
         server.put("/v1/orders/li-o1", "{'channel':'web','lines':[{'sku':'LI-1','quantity':3}]}").assertOk(201);
 
         final Reply sale = server.post("/v1/sales",
