@@ -89,6 +89,11 @@ final class Request extends CompletableFuture<CommandResult> implements Runnable
      *
      * @return null, or the field the layout cannot carry (the caller drops what was written).
      */
+    private static boolean isEmpty(final String value)
+    {
+        return value != null && value.isEmpty();
+    }
+
     String encode(final CommandEncoder encoder, final ByteBuf buffer)
     {
         if ((bucket & ~0xFF) != 0)
@@ -102,6 +107,24 @@ final class Request extends CompletableFuture<CommandResult> implements Runnable
         if ((reason & ~0xFF) != 0)
         {
             return "reason";
+        }
+        // The wire has no empty string (a count of 0 is "absent"): an empty key would go out as none, and an empty
+        // location as "let the engine choose", where HTTP refuses both (a tester). Refused here the same way.
+        final int empty = isEmpty(key) ? CommandDescriptor.KEY : isEmpty(orderId) ? CommandDescriptor.ORDER_ID :
+            isEmpty(channel) ? CommandDescriptor.CHANNEL : isEmpty(sku) ? CommandDescriptor.SKU :
+            isEmpty(location) ? CommandDescriptor.LOCATION : isEmpty(location2) ? CommandDescriptor.LOCATION2 :
+            isEmpty(reference) ? CommandDescriptor.REFERENCE : -1;
+        if (empty >= 0)
+        {
+            return FieldNames.stringField(type, empty);
+        }
+        for (int i = 0; i < lines.length; i++)
+        {
+            if (lines[i] != null && (isEmpty(lines[i].sku()) || isEmpty(lines[i].location())))
+            {
+                return FieldNames.lineField(type, quantity2, i,
+                    isEmpty(lines[i].sku()) ? FieldNames.PART_SKU : FieldNames.PART_LOCATION);
+            }
         }
         encoder.begin(buffer, type, correlationId).flag(flag).quantity(quantity).quantity2(quantity2).amount(amount)
             .time(time).bucket(bucket).bucket2(bucket2).reason(reason);

@@ -341,6 +341,15 @@ class StockClientEndToEndTest
         assertEquals("allocations[0]", get(client.configureChannel(null, "web", 0, List.of("WH1"),
             java.util.Arrays.asList((Line)null))).field());
         assertEquals("components[0]", get(client.defineKit(null, "KIT-1", (Line)null)).field());
+        // The wire has no empty string: an empty location went out as none (sourced by the engine) and an empty key
+        // as no key, where HTTP refuses both.
+        receive("E-1", "WH1", 5);
+        final CommandResult emptyLocation = get(client.reserve("o-e", "web", 0, Line.of("E-1", "", 1)));
+        assertEquals(ResultCode.INVALID_REQUEST, emptyLocation.code());
+        assertEquals("lines[0].location", emptyLocation.field());
+        assertEquals(ResultCode.NOT_FOUND, get(client.queryOrder("o-e")).code(), "nothing reserved");
+        assertEquals("Idempotency-Key", get(client.pick("o-e", "")).field());
+        assertEquals("sku", get(client.queryStock("")).field());
         final String[] tooMany = new String[70_000];
         java.util.Arrays.fill(tooMany, "A-1");
         assertEquals("sku", get(client.queryAvailability("web", tooMany)).field(), "too many SKUs, named as HTTP does");
