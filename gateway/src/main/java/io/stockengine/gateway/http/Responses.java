@@ -146,7 +146,13 @@ final class Responses
                     problem(alloc, 409, "INVALID_TRANSITION", null, countDetail(c, request),
                         json -> json.writeNumberField("sellable",
                             c.value(0, Command.COUNT_FIELDS, Command.COUNT_PREVIOUS))) :
-                    problem(alloc, 409, "INVALID_TRANSITION", null, transitionDetail(request), null);
+                    request.type == CommandType.TRANSFER_IN && c.rowCount == 1 ?
+                    problem(alloc, 409, "INVALID_TRANSITION", request.quantity > 0 ? "quantity" : null,
+                        transferInDetail(c, request), json -> json.writeNumberField("in_transit",
+                            c.value(0, Command.TRANSFER_FIELDS, 1))) :
+                    problem(alloc, 409, "INVALID_TRANSITION",
+                        request.type == CommandType.TRANSFER_OUT ? "transfer_id" : null, transitionDetail(request),
+                        null);
             case ResultCode.NOT_FOUND:
                 return problem(alloc, 404, "NOT_FOUND", null, notFoundDetail(request), null);
             case ResultCode.IDEMPOTENCY_CONFLICT:
@@ -213,9 +219,22 @@ final class Responses
         switch (request.type)
         {
             case CommandType.COUNT: return "sellable no longer equals the expected count";
-            case CommandType.TRANSFER_OUT: return "this transfer id was already used";
+            case CommandType.TRANSFER_OUT: return "transfer id " + request.reference + " was already used (GET " +
+                "/v1/transfers/" + request.reference + " shows that transfer); a new transfer needs a new id";
             default: return "more than is still in transit, or nothing is left in transit";
         }
+    }
+
+    /** A receipt of a transfer that asks for more than is left: the numbers the clerk needs to put it right. */
+    private static String transferInDetail(final Command c, final Command request)
+    {
+        final long sent = c.value(0, Command.TRANSFER_FIELDS, 0);
+        final long inTransit = c.value(0, Command.TRANSFER_FIELDS, 1);
+        final long received = c.value(0, Command.TRANSFER_FIELDS, 2);
+        final String numbers = " (" + sent + " sent, " + received + " received)";
+        return inTransit == 0 ? "transfer " + request.reference + " has nothing left in transit" + numbers :
+            "transfer " + request.reference + " has " + inTransit + " in transit" + numbers + ": receiving " +
+            request.quantity + " is more than that";
     }
 
     private static String notFoundDetail(final Command request)

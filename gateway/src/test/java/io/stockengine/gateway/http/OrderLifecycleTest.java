@@ -450,14 +450,20 @@ class OrderLifecycleTest
             "lg-t1").assertOk(201).assertBodyIgnoringSeq("{'transfer_id':'lg-t1','sku':'LG-1','from':'LG-A'," +
             "'to':'LG-B','quantity':3,'in_transit':3,'received':0}");
         server.post("/v1/transfers", "{'transfer_id':'lg-t1','sku':'LG-1','from':'LG-A','to':'LG-B','quantity':1}",
-            "lg-t1-again").assertProblem(409, "INVALID_TRANSITION", null);
-        server.post("/v1/transfers/lg-t1/receive", "{'quantity':4}", "lg-r1")
-            .assertProblem(409, "INVALID_TRANSITION", null);
+            "lg-t1-again").assertProblem(409, "INVALID_TRANSITION", "transfer_id");
+        // The clerk is told the numbers to put the receipt right.
+        final Reply over = server.post("/v1/transfers/lg-t1/receive", "{'quantity':4}", "lg-r1");
+        over.assertProblem(409, "INVALID_TRANSITION", "quantity");
+        assertEquals("transfer lg-t1 has 3 in transit (3 sent, 0 received): receiving 4 is more than that",
+            over.json().get("detail"));
+        assertEquals(3, ((Number)over.json().get("in_transit")).longValue());
         server.post("/v1/transfers/lg-t1/receive", "{'quantity':1,'inspect':true}", "lg-r2").assertOk(201)
             .assertBodyIgnoringSeq("{'transfer_id':'lg-t1','sku':'LG-1','from':'LG-A','to':'LG-B','quantity':3," +
                 "'in_transit':2,'received':1}");
         server.post("/v1/transfers/lg-t1/receive", null, "lg-r3").assertOk(201);
-        server.post("/v1/transfers/lg-t1/receive", null, "lg-r4").assertProblem(409, "INVALID_TRANSITION", null);
+        final Reply nothingLeft = server.post("/v1/transfers/lg-t1/receive", null, "lg-r4");
+        nothingLeft.assertProblem(409, "INVALID_TRANSITION", null);
+        assertEquals("transfer lg-t1 has nothing left in transit (3 sent, 3 received)", nothingLeft.json().get("detail"));
         server.get("/v1/transfers/lg-t1").assertOk(200).assertBodyIgnoringSeq("{'transfer_id':'lg-t1','sku':'LG-1'," +
             "'from':'LG-A','to':'LG-B','quantity':3,'in_transit':0,'received':3}");
         assertStockAt("LG-1", stock("LG-A", 5, 0, 0, 0, 0, 0, 0, 0));
