@@ -105,8 +105,10 @@ public final class Validation
         }
         catch (final DateTimeParseException | ArithmeticException ex)
         {
-            // A '+' left unencoded in a query string arrives as a space.
-            final String hint = value.indexOf(' ') >= 0 ? " (in a query, write the '+' of an offset as %2B)" : "";
+            // A '+' left unencoded in a query string (at=) arrives as a space; in a body a space is most often
+            // where the 'T' belongs.
+            final String hint = value.indexOf(' ') < 0 ? "" : "at".equals(field) ?
+                " (in a query, write the '+' of an offset as %2B)" : " (a 'T', not a space, separates date and time)";
             throw Problem.invalid(field, field + " must be an RFC 3339 time (2026-12-01T10:00:00Z; an offset is " +
                 "taken into UTC) or a date (2026-12-01, its start)" + hint);
         }

@@ -2,6 +2,7 @@ package io.stockengine.gateway.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 
@@ -35,5 +36,11 @@ class ValidationTest
             assertEquals(400, refused.status, bad);
             assertEquals("at", refused.field, bad);
         }
+        // A space is an unencoded '+' in a query, a missing 'T' in a body: each is told its own fix.
+        assertTrue(assertThrows(Problem.class, () -> Validation.time("at", "2026-12-01T10:00:00 02:00")).getMessage()
+            .endsWith("(in a query, write the '+' of an offset as %2B)"));
+        final String body = assertThrows(Problem.class,
+            () -> Validation.time("expected_at", "2026-12-01 10:00:00Z")).getMessage();
+        assertTrue(body.endsWith("(a 'T', not a space, separates date and time)"), body);
     }
 }
