@@ -91,13 +91,30 @@ final class FailureReporter implements Runnable
         return false;
     }
 
+    /**
+     * The journal's and the disk's own errors are sentences already (which file, and why): said without their class
+     * names, which tell an operator nothing. Anything else is a defect, where the class is the first clue.
+     */
+    private static String sentence(final Throwable t)
+    {
+        if (t instanceof java.io.IOException failed)
+        {
+            return io.stockengine.journal.FileErrors.describe(failed);
+        }
+        if ((t instanceof java.io.UncheckedIOException || t instanceof IllegalStateException) && t.getMessage() != null)
+        {
+            return t.getMessage();
+        }
+        return String.valueOf(t);
+    }
+
     private static String describeChain(final Throwable error)
     {
         if (error == null)
         {
             return "no cause recorded";
         }
-        final StringBuilder text = new StringBuilder(String.valueOf(error));
+        final StringBuilder text = new StringBuilder(sentence(error));
         // A few causes say why; a chain that loops back on itself must not keep an event loop here.
         Throwable cause = error.getCause();
         String said = error.getMessage();
@@ -106,7 +123,7 @@ final class FailureReporter implements Runnable
             // A wrapper that repeats its cause's sentence adds nothing but length to the operator's line.
             if (cause.getMessage() == null || !cause.getMessage().equals(said))
             {
-                text.append(", caused by ").append(cause);
+                text.append(", caused by ").append(sentence(cause));
             }
             said = cause.getMessage();
         }

@@ -166,6 +166,12 @@ public final class StockServer implements AutoCloseable
             }
 
             @Override
+            public boolean snapshotsOn()
+            {
+                return config.snapshots;
+            }
+
+            @Override
             public long[] forgottenEarly()
             {
                 final JournaledEngine current = engine;

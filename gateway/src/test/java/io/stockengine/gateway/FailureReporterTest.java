@@ -61,8 +61,9 @@ class FailureReporterTest
             reporter.run();
             assertEquals(1, log.size(), log.toString());
             assertEquals(1, passedOn.get(), "the streams are ended once");
-            assertTrue(log.get(0).startsWith("journal FAILED: java.lang.IllegalStateException: cannot append, caused " +
-                "by java.io.IOException: No space left on device. Every command is refused"), log.get(0));
+            // The journal's and the disk's sentences without their class names, which tell an operator nothing.
+            assertTrue(log.get(0).startsWith("journal FAILED: cannot append, caused by No space left on device. " +
+                "Every command is refused"), log.get(0));
         }
     }
 
@@ -75,6 +76,8 @@ class FailureReporterTest
         assertTrue(described.endsWith("(a write to the journal's memory-mapped file faulted: most often the disk is " +
             "full; check its free space)"), described);
         assertTrue(!FailureReporter.describe(new IllegalStateException("cannot append")).contains("disk"));
+        // A defect keeps its class name: there it is the first clue.
+        assertTrue(FailureReporter.describe(new NullPointerException("x")).startsWith("java.lang.NullPointerException"));
     }
 
     /** Refused connections reach the log, once a minute at most, with the limit and what to do. */

@@ -443,7 +443,10 @@ public final class JournaledEngine implements AutoCloseable
             }
             catch (final Exception ex)
             {
-                log.accept("shutdown: no final snapshot (" + ex + "); the next start replays the journal instead");
+                final Throwable why = ex instanceof java.util.concurrent.ExecutionException && ex.getCause() != null ?
+                    ex.getCause() : ex;
+                log.accept("shutdown: no final snapshot (" + (why instanceof IOException failed ? FileErrors.describe(failed) :
+                    String.valueOf(why)) + "); the next start replays the journal from the newest snapshot there is");
             }
             follower.close();
         }

@@ -54,6 +54,12 @@ public final class Operations
             return new long[4];
         }
 
+        /** Whether the server writes snapshots (a follower replays the journal for them). */
+        default boolean snapshotsOn()
+        {
+            return true;
+        }
+
         /** The journal failed: every command is refused until a restart. */
         default boolean failed()
         {
@@ -90,13 +96,19 @@ public final class Operations
                     }
                 }
             }).register(registry);
+        // While the engine recovers, the engine's own numbers have no sample at all (stock_ready says why): a 0
+        // read like a new empty server, and a journal seq that fell to 0 at every restart set off "went backwards"
+        // alerts (an SRE tester).
         GaugeWithCallback.builder().name("stock_ring_in_flight").help("Commands in the ring, not yet answered")
             .callback(cb ->
             {
                 final EnginePipeline pipeline = engine.pipeline();
-                cb.call(pipeline == null ? 0 : pipeline.inFlight());
+                if (pipeline != null)
+                {
+                    cb.call(pipeline.inFlight());
+                }
             }).register(registry);
-        // While recovering, the ring and the journal's seq read 0 like an empty new server: this says which it is.
+        // While recovering, the ring's and the journal's numbers have no sample: this says why.
         GaugeWithCallback.builder().name("stock_ready")
             .help("1 once recovery is done and commands are taken, 0 while the engine recovers")
             .callback(cb -> cb.call(engine.pipeline() == null ? 0 : 1)).register(registry);
@@ -104,19 +116,35 @@ public final class Operations
             .callback(cb ->
             {
                 final EnginePipeline pipeline = engine.pipeline();
-                cb.call(pipeline == null ? 0 : pipeline.ringSize());
+                if (pipeline != null)
+                {
+                    cb.call(pipeline.ringSize());
+                }
             }).register(registry);
         CounterWithCallback.builder().name("stock_journal_bytes").help("Bytes appended to the journal")
             .callback(cb -> cb.call(journal.bytesWritten())).register(registry);
         GaugeWithCallback.builder().name("stock_journal_seq").help("Sequence number of the last journaled event")
-            .callback(cb -> cb.call(journal.lastSeq())).register(registry);
+            .callback(cb ->
+            {
+                if (engine.pipeline() != null)
+                {
+                    cb.call(journal.lastSeq());
+                }
+            }).register(registry);
         // An alert's one number: a stopped journal otherwise looks like an idle server (its seq stops moving).
         GaugeWithCallback.builder().name("stock_journal_failed")
             .help("1 once the journal has failed (every command is refused until a restart), else 0")
             .callback(cb -> cb.call(journal.failed() ? 1 : 0)).register(registry);
         GaugeWithCallback.builder().name("stock_snapshot_lag_events")
-            .help("Events journaled but not yet in the snapshot follower's replica")
-            .callback(cb -> cb.call(journal.snapshotLagEvents())).register(registry);
+            .help("Events journaled but not yet in the snapshot follower's replica (no sample with --no-snapshots)")
+            .callback(cb ->
+            {
+                // Off, a 0 would read as caught up.
+                if (engine.pipeline() != null && journal.snapshotsOn())
+                {
+                    cb.call(journal.snapshotLagEvents());
+                }
+            }).register(registry);
         // "Journal lag" for the people downstream: how far each registered consumer is behind the journal. Read from
         // the consumers' registry files at each scrape; a consumer mirrors its position there at most a second
         // after a commit, so an idle one that is caught up may show the last second's events for a while.
@@ -125,6 +153,10 @@ public final class Operations
             .labelNames("consumer")
             .callback(cb ->
             {
+                if (engine.pipeline() == null)
+                {
+                    return;
+                }
                 final long journaled = journal.lastSeq();
                 journal.consumers().forEach((name, seq) -> cb.call(Math.max(0, journaled - seq), name));
             }).register(registry);

@@ -68,10 +68,11 @@ class OperationsTest
         assertEquals(1, sample(text, "stock_ready"), text);
         assertEquals(server.journaledSeq(), sample(text, "stock_journal_seq"), text);
         assertEquals(0, sample(text, "stock_journal_failed"), text);
+        assertTrue(!text.contains("\nstock_snapshot_lag_events "), "this server runs without snapshots: " + text);
         assertTrue(sample(text, "stock_journal_bytes_total") > 0, text);
         assertTrue(sample(text, "stock_connections") >= 1, text);
         for (final String name : List.of("stock_ring_in_flight", "stock_overloaded_total",
-            "stock_snapshot_lag_events", "stock_snapshot_write_failures_total", "stock_command_latency_seconds_count",
+            "stock_snapshot_write_failures_total", "stock_command_latency_seconds_count",
             "stock_stream_subscribers", "stock_connections_rejected_total",
             "stock_stream_events_total", "stock_stream_dropped_changes_total",
             "stock_command_latency_seconds{quantile=\"0.99\"}", "stock_dedup_keys_forgotten_early_total",
@@ -106,8 +107,8 @@ class OperationsTest
     }
 
     /**
-     * While the engine recovers, the ring and the journal's seq read 0 as on a new empty server: stock_ready tells
-     * the two apart, and /health is 503.
+     * While the engine recovers, the ring and the journal's seq have no sample (a 0 read as a new empty server, and
+     * a seq that fell to 0 at each restart tripped alerts): stock_ready says why, and /health is 503.
      */
     @Test
     void shouldSayInTheMetricsThatTheEngineIsStillRecovering()
@@ -136,9 +137,57 @@ class OperationsTest
         final String text = metrics.body().toString(java.nio.charset.StandardCharsets.UTF_8);
         metrics.body().release();
         assertEquals(0, sample(text, "stock_ready"), text);
+        for (final String engineNumber : List.of("stock_journal_seq ", "stock_ring_size ", "stock_ring_in_flight ",
+            "stock_snapshot_lag_events "))
+        {
+            assertTrue(!text.contains("\n" + engineNumber), "no sample while recovering, not a 0: " + engineNumber);
+        }
         final Responses.Rendered health = recovering.health(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
         health.body().release();
         assertEquals(503, health.status());
+    }
+
+    /** Without snapshots the follower's lag has no sample: a 0 read as caught up. */
+    @Test
+    void shouldLeaveTheSnapshotLagOutWhenSnapshotsAreOff()
+    {
+        final EngineAccess ready = new EngineAccess()
+        {
+            @Override
+            public io.stockengine.engine.EnginePipeline pipeline()
+            {
+                return server.server.engine().pipeline();
+            }
+
+            @Override
+            public long journaledSeq()
+            {
+                return 0;
+            }
+
+            @Override
+            public String recoveryProgress()
+            {
+                return "";
+            }
+        };
+        for (final boolean on : new boolean[] { true, false })
+        {
+            final Operations operations = new Operations(ready, new io.stockengine.gateway.GatewayMetrics(),
+                new ZeroJournalStats()
+                {
+                    @Override
+                    public boolean snapshotsOn()
+                    {
+                        return on;
+                    }
+                });
+            final Responses.Rendered metrics = operations.metrics(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
+            final String text = metrics.body().toString(java.nio.charset.StandardCharsets.UTF_8);
+            metrics.body().release();
+            assertEquals(on, text.contains("\nstock_snapshot_lag_events "), text);
+            assertEquals(1, sample(text, "stock_ready"), text);
+        }
     }
 
     /** The value of the sample with exactly this name and labels; fails when it is missing. */
