@@ -142,6 +142,15 @@ public final class ServerMain implements Callable<Integer>
     @Option(names = "--max-frame-bytes", description = "largest binary frame (default: 1048576)")
     Integer maxFrameBytes;
 
+    /**
+     * The server's command line. A flag given twice takes its last value, as a key repeated in the config file does,
+     * so a wrapper script can add flags after its own defaults (refused as "specified only once", an SRE tester).
+     */
+    static CommandLine commandLine(final ServerMain main)
+    {
+        return new CommandLine(main).setOverwrittenOptionsAllowed(true);
+    }
+
     public static void main(final String[] args)
     {
         // Before any Chronicle class loads: it must never phone home or write to the home directory.
@@ -159,7 +168,7 @@ public final class ServerMain implements Callable<Integer>
         }
         Thread.setDefaultUncaughtExceptionHandler((thread, error) ->
             uncaught(thread, error, System.err, status -> Runtime.getRuntime().halt(status)));
-        System.exit(ShortUsageErrors.install(new CommandLine(new ServerMain())).execute(args));
+        System.exit(ShortUsageErrors.install(commandLine(new ServerMain())).execute(args));
     }
 
     /** Exit status of a server that ran out of memory. */
@@ -337,7 +346,8 @@ public final class ServerMain implements Callable<Integer>
         {
             starting.set(false);
             System.err.println("stockengine: cannot start: out of memory (" + ex.getMessage() + "): the ring and the " +
-                "expected sizes need more heap than -Xmx gives; lower --ring-size / --expected-balances or raise -Xmx");
+                "expected sizes need more heap than -Xmx gives (or the journal's state does, replayed); lower --ring-size, " +
+                "--expected-balances or --expected-orders, or raise -Xmx");
             return 1;
         }
         catch (final Exception ex)

@@ -9,7 +9,6 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class ServerMainTest
 {
@@ -74,6 +73,9 @@ class ServerMainTest
             "--dedup-capacity", "500000", "--finished-order-capacity", "40000000").conclude();
         assertEquals(10_000_000, sized.expectedBalances);
         assertEquals(40_000_000, sized.finishedOrderCapacity);
+        // A flag given twice takes its last value, as a key repeated in the config file does.
+        assertEquals(300_000, configure("--dedup-capacity", "500000", "--dedup-capacity", "300000").conclude()
+            .dedupCapacity);
         assertEquals(10_000_000, defaults.finishedOrderCapacity);
         assertEquals("finished-order-capacity must be at least 1, got 0", assertThrows(IllegalArgumentException.class,
             () -> configure("--finished-order-capacity", "0").conclude()).getMessage());
@@ -275,7 +277,7 @@ class ServerMainTest
     private static GatewayConfig configure(final String... args) throws Exception
     {
         final ServerMain main = new ServerMain();
-        new CommandLine(main).parseArgs(args);
+        ServerMain.commandLine(main).parseArgs(args);
         return main.configure();
     }
 }
