@@ -73,6 +73,12 @@ final class StatsCommand implements Callable<Integer>
         totals.add(Long.toString(counts.events()));
         table.add(totals);
         print(table, out);
+        if (counts.firstSeq() > 1)
+        {
+            // Totals of a pruned journal are of what is left: said, as verify says it.
+            out.println("seqs " + counts.firstSeq() + " to " + counts.lastSeq() + ": the journal starts after seq 1 " +
+                "(older files were pruned), so these count only what is left");
+        }
         out.flush();
         return JournalTool.OK;
     }

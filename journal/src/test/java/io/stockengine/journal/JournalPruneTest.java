@@ -174,6 +174,10 @@ class JournalPruneTest
         final ToolRun verify = ToolRun.of("verify", "--data-dir", dir.toString());
         assertEquals(0, verify.exit(), verify.toString());
         assertTrue(verify.out().contains("older files were pruned"), verify.toString());
+        final ToolRun stats = ToolRun.of("stats", "--data-dir", dir.toString());
+        assertEquals(0, stats.exit(), stats.toString());
+        assertTrue(stats.out().contains("(older files were pruned), so these count only what is left"),
+            stats.toString());
 
         final List<Long> resumed = new ArrayList<>();
         try (JournalReader reader = JournalReader.open(new JournalReader.Context().config(config)
