@@ -36,6 +36,7 @@ import io.stockengine.journal.SnapshotFollower;
 public final class StockServer implements AutoCloseable
 {
     private final GatewayConfig config;
+    private volatile BinaryServerInitializer binary;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Consumer<String> log;
     private final EventLoopGroup boss;
@@ -245,7 +246,8 @@ public final class StockServer implements AutoCloseable
         workers.next().scheduleAtFixedRate(metrics::rotateLatencyWindow, GatewayMetrics.LATENCY_WINDOW_SECONDS,
             GatewayMetrics.LATENCY_WINDOW_SECONDS, TimeUnit.SECONDS);
         progress = "ready";
-        tcpChannel = bootstrap().childHandler(new BinaryServerInitializer(engine.pipeline(), config, metrics, limiter))
+        binary = new BinaryServerInitializer(engine.pipeline(), config, metrics, limiter);
+        tcpChannel = bootstrap().childHandler(binary)
             .bind(config.host, config.tcpPort).sync().channel();
         log.accept("tcp: binary protocol on " + config.host + ":" + tcpPort());
         final String cycle = engine.rollCycle();
@@ -353,6 +355,17 @@ public final class StockServer implements AutoCloseable
             // being published into a ring that is about to stop. A handler already past that check finishes its
             // publish before its event loop runs anything else, so one task run on every loop is the barrier after
             // which nothing more enters the ring.
+            // Binary connections first stop reading (then answer what they read, and close), and only after every
+            // loop has done so does the ring stop accepting: so none of them answers UNAVAILABLE, and a client
+            // resends what the server never read to the restarted server instead.
+            if (binary != null)
+            {
+                binary.stopping();
+                for (final io.netty.util.concurrent.EventExecutor loop : workers)
+                {
+                    loop.submit(() -> { }).syncUninterruptibly();
+                }
+            }
             current.pipeline().stopAccepting();
             progress = "shutting down";
             for (final io.netty.util.concurrent.EventExecutor loop : workers)

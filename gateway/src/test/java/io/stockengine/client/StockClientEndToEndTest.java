@@ -523,6 +523,33 @@ class StockClientEndToEndTest
     }
 
     /**
+     * A graceful stop's first step: each connection reads nothing more, answers what it read, and closes. The client
+     * resends what the server did not read on its next connection, where it is applied once; the server used to read
+     * it and answer UNAVAILABLE until the very end of its stop, which every client had to retry by hand.
+     */
+    @Test
+    void shouldResendWhatAStoppingServerDidNotRead() throws Exception
+    {
+        start();
+        receive("A-1", "WH1", 10);
+        awaitInFlight(0, "the ring is empty before the journal is held");
+        journal.close();
+        final CompletableFuture<CommandResult> read = client.receive("k-read", "A-1", "WH1", 1, COST, null, false);
+        awaitInFlight(1, "read and applied, held before the journal");
+        server.stopping();
+        final CompletableFuture<CommandResult> unread = client.receive("k-unread", "A-1", "WH1", 2, COST, null,
+            false);
+        Thread.sleep(200);
+        assertFalse(unread.isDone(), "not read, so neither answered nor refused");
+        assertEquals(1, pipeline.inFlight(), "nothing more entered the ring");
+        journal.open();
+        assertFalse(ok(read).replayed(), "what was read is answered before the connection closes");
+        assertFalse(ok(unread).replayed(), "resent on the next connection, and applied there for the first time");
+        assertEquals(13, stock("A-1", "WH1", Command.STOCK_ON_HAND), "each applied once");
+        assertEquals(2, client.connections());
+    }
+
+    /**
      * Policies sent without a key are resent after a lost connection, as queries are: applied again, each sets what
      * it set (the same channel configuration again changes nothing), where they used to fail as CONNECTION_LOST.
      */

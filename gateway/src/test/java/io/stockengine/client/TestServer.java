@@ -38,6 +38,7 @@ final class TestServer implements AutoCloseable
     private final GatewayMetrics metrics;
     private Channel server;
     private int port;
+    private BinaryServerInitializer binary;
 
     TestServer(final EnginePipeline pipeline, final GatewayConfig config, final GatewayMetrics metrics)
     {
@@ -56,7 +57,7 @@ final class TestServer implements AutoCloseable
     /** Binds on {@code port} (0 = any free one, then reused by later starts). */
     TestServer start(final int wanted) throws InterruptedException
     {
-        final BinaryServerInitializer binary = new BinaryServerInitializer(pipeline, config, metrics);
+        binary = new BinaryServerInitializer(pipeline, config, metrics);
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
@@ -77,6 +78,16 @@ final class TestServer implements AutoCloseable
     int port()
     {
         return port;
+    }
+
+    /** A graceful stop's first step on every open connection; returns once each has taken it. */
+    void stopping()
+    {
+        binary.stopping();
+        for (final io.netty.util.concurrent.EventExecutor loop : group)
+        {
+            loop.submit(() -> { }).syncUninterruptibly();
+        }
     }
 
     /** Closes the listening socket and every connection, as a crashed or restarted server would. */

@@ -64,6 +64,8 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
      * the outbox, so a connection closing on a protocol error can tell that every answer it owes is written.
      */
     private final AtomicInteger owed = new AtomicInteger();
+    /** The server stops gracefully: read nothing more, answer what was read, close. */
+    static final Object STOPPING = new Object();
     /**
      * A protocol error was read, or the client shut its sending side: nothing more is read, and the connection closes
      * once its answers are written.
@@ -446,6 +448,11 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
         {
             // The decoder leaves the closing to this handler, which first answers what earlier frames are owed.
             closeLingering();
+            return;
+        }
+        if (event == STOPPING)
+        {
+            closeWhenAnswered();
             return;
         }
         if (event instanceof ChannelInputShutdownEvent)

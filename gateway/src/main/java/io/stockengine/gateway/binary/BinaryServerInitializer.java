@@ -1,9 +1,12 @@
 package io.stockengine.gateway.binary;
 
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.stockengine.engine.CommandFiller;
 import io.stockengine.engine.EnginePipeline;
 import io.stockengine.gateway.ConnectionLimiter;
@@ -24,6 +27,8 @@ public final class BinaryServerInitializer extends ChannelInitializer<SocketChan
     private final GatewayMetrics metrics;
     private final ConnectionLimiter limiter;
     private final Runnable protocolErrors;
+    /** The open connections, for a graceful stop to close each once its answers are written. */
+    private final ChannelGroup connections = new DefaultChannelGroup("binary", GlobalEventExecutor.INSTANCE);
 
     /** A binary port with its own connection count against {@code config.maxConnections}. */
     public BinaryServerInitializer(final EnginePipeline pipeline, final GatewayConfig config,
@@ -56,9 +61,24 @@ public final class BinaryServerInitializer extends ChannelInitializer<SocketChan
         this.protocolErrors = metrics.binaryProtocolErrors::incrementAndGet;
     }
 
+    /**
+     * A graceful stop has begun: every connection stops reading, answers the commands it has read (they are in the
+     * ring, which drains), and closes. A client then resends what it had sent since, with its keys, to the restarted
+     * server; kept open until the final snapshot was written, a connection answered everything it sent for seconds
+     * with UNAVAILABLE, which each client had to retry by hand (a tester: 42,000 of 88,000 reservations).
+     */
+    public void stopping()
+    {
+        for (final io.netty.channel.Channel channel : connections)
+        {
+            channel.eventLoop().execute(() -> channel.pipeline().fireUserEventTriggered(BinaryCommandHandler.STOPPING));
+        }
+    }
+
     @Override
     protected void initChannel(final SocketChannel channel)
     {
+        connections.add(channel);
         channel.config().setWriteBufferWaterMark(WATER_MARK);
         // A client may send its last frame and shut its side: the answers it is owed must still go out before the
         // connection closes (BinaryCommandHandler closes it then), not be dropped with the closed input.
