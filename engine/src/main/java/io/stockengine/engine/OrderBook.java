@@ -814,10 +814,10 @@ public final class OrderBook
         finishedCount++;
     }
 
-    /** Forgets finished orders older than the window, and the oldest beyond the capacity. */
     private long forgottenEarly;
     private long forgottenEarlyAge;
 
+    /** Forgets finished orders older than the window, and the oldest beyond the capacity. */
     public void evictFinished(final long now, final long window, final int capacity)
     {
         while (finishedCount > 0)

@@ -924,9 +924,10 @@ public final class StockEngine
             {
                 row++;
             }
-            // A short line is journaled with what its answer said was available (after the order's earlier lines
-            // at its location; for an unsourced line the most at any of the channel's locations), so the demand
-            // signal and the client saw the same; a line that fitted, with what its location had before the order.
+            // A short line is journaled with what its answer said was available (after what the order placed at its
+            // location before it was tried; for an unsourced line the most at any of the channel's locations), so
+            // the demand signal and the client saw the same; a line that fitted, with what its location had before
+            // the order.
             final boolean shortLine = row < c.rowCount &&
                 c.value(row, Command.SHORTFALL_FIELDS, Command.SHORTFALL_LINE) == i;
             final long available = shortLine ? c.value(row, Command.SHORTFALL_FIELDS, Command.SHORTFALL_AVAILABLE) :

@@ -144,13 +144,16 @@ final class ClientSession
      */
     private final io.netty.util.concurrent.FutureListener<Object> loopStopped = stopped ->
     {
-        if (!closed)
-        {
-            closed = true;
-            failEverything(new StockClientException(StockClientException.Kind.CLOSED, "the event loop group given " +
-                "to the client was shut down while the client was open: close the client first"));
-        }
+        closed = true;
+        failEverything(new StockClientException(StockClientException.Kind.CLOSED, "the event loop group given to " +
+            "the client was shut down while the client was open: close the client first"));
     };
+    /**
+     * Set by the first {@link #failEverything}: it runs on the loop (a close) or after the loop has terminated (the
+     * listener above, or a close the loop refused), and a close racing the listener must leave the work to one of them.
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean everythingFailed =
+        new java.util.concurrent.atomic.AtomicBoolean();
 
     void start()
     {
@@ -669,7 +672,12 @@ final class ClientSession
         }
         catch (final RejectedExecutionException ex)
         {
-            // The caller's group is stopping: the loop-stopped listener fails what is left once it has.
+            // The caller's group is stopping: the loop-stopped listener fails what is left once it has terminated,
+            // unless it has already (its listeners run on another thread, maybe after this close).
+            if (loop.isTerminated())
+            {
+                failEverything(closedException());
+            }
         }
         if (group == null)
         {
@@ -706,6 +714,10 @@ final class ClientSession
 
     private void failEverything(final StockClientException cause)
     {
+        if (!everythingFailed.compareAndSet(false, true))
+        {
+            return;
+        }
         if (expiry != null)
         {
             // On a caller's shared event loop the task would otherwise run, and keep this session reachable, for as

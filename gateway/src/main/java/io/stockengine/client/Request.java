@@ -84,16 +84,16 @@ final class Request extends CompletableFuture<CommandResult> implements Runnable
             type == CommandType.CONFIGURE_CHANNEL || type == CommandType.DEFINE_KIT;
     }
 
-    /**
-     * Appends the command message at the buffer's writer index.
-     *
-     * @return null, or the field the layout cannot carry (the caller drops what was written).
-     */
     private static boolean isEmpty(final String value)
     {
         return value != null && value.isEmpty();
     }
 
+    /**
+     * Appends the command message at the buffer's writer index.
+     *
+     * @return null, or the field the layout cannot carry (the caller drops what was written).
+     */
     String encode(final CommandEncoder encoder, final ByteBuf buffer)
     {
         if ((bucket & ~0xFF) != 0)

@@ -302,8 +302,8 @@ public final class StockClient implements AutoCloseable
     }
 
     /**
-     * Cycle count applied only if sellable still equals {@code expected} (else INVALID_TRANSITION, whose row holds
-     * sellable now).
+     * Cycle count applied only if sellable still equals {@code expected} (else INVALID_TRANSITION, whose
+     * {@link CommandResult#outTime()} holds sellable now).
      *
      * @param key      idempotency key (required).
      * @param sku      the SKU counted.

@@ -101,6 +101,12 @@ final class FailureReporter implements Runnable
         {
             return io.stockengine.journal.FileErrors.describe(failed);
         }
+        if (t instanceof java.io.UncheckedIOException unchecked && (t.getMessage() == null ||
+            t.getMessage().equals(String.valueOf(t.getCause()))))
+        {
+            // Made from its cause alone: the cause's sentence is the one to say.
+            return io.stockengine.journal.FileErrors.describe(unchecked.getCause());
+        }
         if ((t instanceof java.io.UncheckedIOException || t instanceof IllegalStateException) && t.getMessage() != null)
         {
             return t.getMessage();
@@ -114,18 +120,19 @@ final class FailureReporter implements Runnable
         {
             return "no cause recorded";
         }
-        final StringBuilder text = new StringBuilder(sentence(error));
+        String said = sentence(error);
+        final StringBuilder text = new StringBuilder(said);
         // A few causes say why; a chain that loops back on itself must not keep an event loop here.
         Throwable cause = error.getCause();
-        String said = error.getMessage();
         for (int depth = 0; cause != null && cause != error && depth < 8; depth++, cause = cause.getCause())
         {
             // A wrapper that repeats its cause's sentence adds nothing but length to the operator's line.
-            if (cause.getMessage() == null || !cause.getMessage().equals(said))
+            final String sentence = sentence(cause);
+            if (!sentence.equals(said) && !said.endsWith(sentence))
             {
-                text.append(", caused by ").append(sentence(cause));
+                text.append(", caused by ").append(sentence);
             }
-            said = cause.getMessage();
+            said = sentence;
         }
         return text.toString();
     }

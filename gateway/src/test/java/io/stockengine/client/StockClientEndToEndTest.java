@@ -233,6 +233,20 @@ class StockClientEndToEndTest
         {
             lone.close();
         }
+        // Closed at once after the group stopped, maybe before the group's termination listeners ran (they run on
+        // another thread): what was pending still fails, by the close or by the listener (a reviewer).
+        for (int round = 0; round < 10; round++)
+        {
+            final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+            final StockClient raced = StockClient.builder().port(nobody).eventLoopGroup(group)
+                .requestTimeout(Duration.ZERO).build();
+            final CompletableFuture<CommandResult> waiting = raced.queryStock("X");
+            group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).syncUninterruptibly();
+            raced.close();
+            final ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> waiting.get(10, TimeUnit.SECONDS), "round " + round);
+            assertEquals(StockClientException.Kind.CLOSED, ((StockClientException)failed.getCause()).kind());
+        }
     }
 
     @Test

@@ -76,6 +76,9 @@ class FailureReporterTest
         assertTrue(described.endsWith("(a write to the journal's memory-mapped file faulted: most often the disk is " +
             "full; check its free space)"), described);
         assertTrue(!FailureReporter.describe(new IllegalStateException("cannot append")).contains("disk"));
+        // An unchecked wrapper made from its cause alone says the cause's sentence, once.
+        assertEquals("/x: No space left on device", FailureReporter.describe(new java.io.UncheckedIOException(
+            new java.nio.file.FileSystemException("/x", null, "No space left on device"))));
         // A defect keeps its class name: there it is the first clue.
         assertTrue(FailureReporter.describe(new NullPointerException("x")).startsWith("java.lang.NullPointerException"));
     }

@@ -146,10 +146,12 @@ class ServerMainTest
         final IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
             () -> configure("--config", file.toString()));
         assertEquals("--config " + file + ": unknown setting 'htpp-port' in the config file", typo.getMessage());
-        java.nio.file.Files.writeString(file, "snapshots=FALSE\nroll-cycle=FAST_HOURLY\n");
+        java.nio.file.Files.writeString(file, "snapshots=FALSE\nroll-cycle=FAST_HOURLY\n" +
+            "finished-order-capacity=30000000\n");
         final GatewayConfig off = configure("--config", file.toString()).conclude();
         assertEquals(false, off.snapshots);
         assertEquals("FAST_HOURLY", off.rollCycle);
+        assertEquals(30_000_000, off.finishedOrderCapacity);
     }
 
     /** A config file in another encoding is named as such, not as the decoder's "Input length = 1". */

@@ -152,10 +152,6 @@ class SnapshotFollowerTest
     }
 
     /**
-     * A snapshot written and renamed into place is a success even when the older ones past those kept cannot be
-     * deleted (here one is a directory with a file in it): the follower reported such a snapshot as failed.
-     */
-    /**
      * Keys and finished orders forgotten for room before the dedup window ends make a retry apply again and a return
      * unknown; the engine's thread may not log, so the follower, whose replica forgets the same ones, counts them and
      * says so once.
@@ -200,6 +196,10 @@ class SnapshotFollowerTest
         }
     }
 
+    /**
+     * A snapshot written and renamed into place is a success even when the older ones past those kept cannot be
+     * deleted (here one is a directory with a file in it): the follower reported such a snapshot as failed.
+     */
     @Test
     void shouldKeepASnapshotWhoseOlderOnesCannotBeDeleted() throws Exception
     {

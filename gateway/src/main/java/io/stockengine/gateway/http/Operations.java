@@ -32,6 +32,20 @@ public final class Operations
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final byte[] openApi;
 
+    /**
+     * One of {@link JournalStats#forgottenEarly}'s figures, the ages in seconds; none without snapshots: the follower
+     * counts them, and a 0 would read as nothing forgotten.
+     */
+    private static java.util.OptionalDouble forgotten(final JournalStats journal, final int which)
+    {
+        if (!journal.snapshotsOn())
+        {
+            return java.util.OptionalDouble.empty();
+        }
+        final long value = journal.forgottenEarly()[which];
+        return java.util.OptionalDouble.of(which % 2 == 1 ? value / 1000.0 : value);
+    }
+
     /** Extra gauges a server can add: journal bytes, snapshot lag. */
     public interface JournalStats
     {
@@ -168,17 +182,17 @@ public final class Operations
         CounterWithCallback.builder().name("stock_dedup_keys_forgotten_early")
             .help("Idempotency keys forgotten before the dedup window ended because --dedup-capacity were kept (a " +
                 "retry of one is applied again); counted by the snapshot follower, 0 with --no-snapshots")
-            .callback(cb -> cb.call(journal.forgottenEarly()[0])).register(registry);
+            .callback(cb -> forgotten(journal, 0).ifPresent(value -> cb.call(value))).register(registry);
         GaugeWithCallback.builder().name("stock_dedup_keys_kept_seconds")
             .help("How long the last key forgotten early had been kept: the dedup window in force (0 until one is)")
-            .callback(cb -> cb.call(journal.forgottenEarly()[1] / 1000.0)).register(registry);
+            .callback(cb -> forgotten(journal, 1).ifPresent(value -> cb.call(value))).register(registry);
         CounterWithCallback.builder().name("stock_finished_orders_forgotten_early")
             .help("Finished orders forgotten before the dedup window ended because --finished-order-capacity were " +
                 "kept (a return or GET of one is 404); counted by the snapshot follower, 0 with --no-snapshots")
-            .callback(cb -> cb.call(journal.forgottenEarly()[2])).register(registry);
+            .callback(cb -> forgotten(journal, 2).ifPresent(value -> cb.call(value))).register(registry);
         GaugeWithCallback.builder().name("stock_finished_orders_kept_seconds")
             .help("How long after finishing the last order forgotten early had been kept (0 until one is)")
-            .callback(cb -> cb.call(journal.forgottenEarly()[3] / 1000.0)).register(registry);
+            .callback(cb -> forgotten(journal, 3).ifPresent(value -> cb.call(value))).register(registry);
         CounterWithCallback.builder().name("stock_http_requests").help("HTTP requests received")
             .callback(cb -> cb.call(metrics.httpRequests.get())).register(registry);
         CounterWithCallback.builder().name("stock_http_bad_requests").help("HTTP requests refused before the engine")
