@@ -188,11 +188,12 @@ class SnapshotFollowerTest
             final List<String> said = log.stream().filter(line -> line.startsWith("retention: ") &&
                 line.contains(" forgotten ")).toList();
             assertEquals(2, said.size(), "said once for keys, once for orders, not at every one: " + said);
-            assertTrue(said.get(0).contains("idempotency keys forgotten before the 7.0 days dedup window ended") &&
-                said.get(0).contains("20 are kept at most") && said.get(0).contains("--dedup-capacity"), said.get(0));
-            assertTrue(said.get(1).contains("finished orders forgotten") &&
-                said.get(1).contains("5 are kept at most") && said.get(1).contains("--finished-order-capacity"),
-                said.get(1));
+            // Which comes first depends on the workload and the follower's batches: each is looked for on its own.
+            assertTrue(said.stream().anyMatch(line ->
+                line.contains("idempotency keys forgotten before the 7.0 days dedup window ended") &&
+                line.contains("20 are kept at most") && line.contains("--dedup-capacity")), said.toString());
+            assertTrue(said.stream().anyMatch(line -> line.contains("finished orders forgotten") &&
+                line.contains("5 are kept at most") && line.contains("--finished-order-capacity")), said.toString());
         }
     }
 
