@@ -65,6 +65,8 @@ public final class StockEngine
     /** The seq before the command's own events (after any expiries it triggered). */
     private long commandStartSeq;
     private boolean begun;
+    /** The command applied a channel configuration that changed something: its watchers are asked to re-read. */
+    private boolean channelReconfigured;
 
     public StockEngine(final EngineConfig config, final EventSink journal)
     {
@@ -135,6 +137,7 @@ public final class StockEngine
         c.clearOutputs();
         command = c;
         begun = false;
+        channelReconfigured = false;
         final String[] watched = watch == null ? NO_CHANNELS : watch.channels();
         if (watched != lastWatched)
         {
@@ -262,7 +265,7 @@ public final class StockEngine
                 }
             }
         }
-        final boolean resync = c.type == CommandType.CONFIGURE_CHANNEL && c.result == ResultCode.OK && !c.replayed;
+        final boolean resync = channelReconfigured;
         for (final String name : watched)
         {
             int slot = watchSlots.get(name);
@@ -1748,6 +1751,7 @@ public final class StockEngine
         // there counts, so a configuration sent again with another buffer, or the same fence in another, does not
         // fence those units a second time.
         out.channelConfigured(next(), channel, c.quantity, locationCount, intScratch, true);
+        channelReconfigured = true;
         for (int i = locationCount; i < c.lineCount; i++)
         {
             final int sku = intern(EventSink.SYMBOL_SKU, c.lineSku[i]);

@@ -89,6 +89,20 @@ class AvailabilityWatchTest
             x.channel = "web";
             x.quantity = 1;
         }), "a policy change asks watchers to resync");
+        assertEquals(List.of(), run(x ->
+        {
+            x.type = CommandType.CONFIGURE_CHANNEL;
+            x.channel = "web";
+            x.quantity = 1;
+        }), "the same policy sent again changes nothing a watcher holds: no resync");
+        assertEquals(List.of(), run(x ->
+        {
+            x.type = CommandType.CONFIGURE_CHANNEL;
+            x.channel = "web";
+            x.quantity = 1;
+            x.key = "same-again";
+        }), "nor with a key, which it binds");
+        assertEquals(ResultCode.OK, c.result);
         watch.unwatch("web");
         assertEquals(List.of(), receive("A", 1));
     }
