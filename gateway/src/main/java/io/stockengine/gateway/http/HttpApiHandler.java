@@ -239,7 +239,11 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
         catch (final Problem problem)
         {
-            metrics.httpBadRequests.incrementAndGet();
+            if (problem.status() < 500)
+            {
+                // A 503 while recovering or after the journal stopped is the server's state, not the client's error.
+                metrics.httpBadRequests.incrementAndGet();
+            }
             answer(id, Responses.problem(ctx.alloc(), problem), keepAlive, null);
         }
         catch (final RuntimeException defect)

@@ -48,6 +48,7 @@ class HttpCodecTest
     private boolean metricsFail;
     private EmbeddedSocketChannel channel;
     private AvailabilityHub hub;
+    private GatewayMetrics metrics;
 
     @BeforeAll
     static void install()
@@ -64,7 +65,7 @@ class HttpCodecTest
     private EmbeddedSocketChannel open(final GatewayConfig config)
     {
         engine = new GatedEngine(false);
-        final GatewayMetrics metrics = new GatewayMetrics();
+        metrics = new GatewayMetrics();
         final Operations operations = new Operations(engine, metrics, new ZeroJournalStats()
         {
             @Override
@@ -314,6 +315,7 @@ class HttpCodecTest
         write(RawHttp.request("GET", "/v1/availability/stream?channel=web", null));
         written().get(0).assertProblem(503, "UNAVAILABLE", null);
         assertTrue(channel.isOpen());
+        assertEquals(0, metrics.httpBadRequests.get(), "a refusal of the server's own is not a client's bad request");
     }
 
     @Test
