@@ -1,6 +1,7 @@
 package io.stockengine.journal;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -231,6 +232,8 @@ public final class SnapshotFollower implements AutoCloseable
             final JournalReplayer replayer = new JournalReplayer(replica, replica.lastSeq(), queue.file().toString());
             long snapshotSeq = replica.lastSeq();
             lastSnapshotSeq = snapshotSeq;
+            // The newest snapshot file and the seq it holds: a request it already answers is given it, unwritten.
+            Path newestFile = loaded != null ? loaded.file() : null;
             long snapshotAt = System.nanoTime();
             final LongSupplier everyNanos = () -> config.snapshotEveryMillis() * 1_000_000L;
             try (ExcerptTailer tailer = queue.createTailer())
@@ -286,7 +289,20 @@ public final class SnapshotFollower implements AutoCloseable
                     final boolean dueByTime = replayer.lastSeq() > snapshotSeq &&
                         System.nanoTime() - snapshotAt >= everyNanos.getAsLong();
                     final List<Request> due = dueRequests(replayer.lastSeq());
-                    if (dueByEvents || dueByTime || !due.isEmpty())
+                    if (!dueByEvents && !dueByTime && !due.isEmpty() && newestFile != null &&
+                        replayer.lastSeq() == lastSnapshotSeq && Files.isRegularFile(newestFile))
+                    {
+                        // Nothing happened since the newest snapshot (a stop right after a start, or after a
+                        // periodic one at the end): writing the same state again would take seconds at ten million
+                        // balances and give the next start nothing new.
+                        log.accept(String.format("snapshot at seq %,d asked for: %s already holds it, none written",
+                            replayer.lastSeq(), newestFile));
+                        for (final Request request : due)
+                        {
+                            request.done().complete(newestFile);
+                        }
+                    }
+                    else if (dueByEvents || dueByTime || !due.isEmpty())
                     {
                         Path file = null;
                         IOException writeFailure = null;
@@ -299,6 +315,7 @@ public final class SnapshotFollower implements AutoCloseable
                                     JournalSeek.fingerprint(queue, replayer.lastIndex()));
                                 lastWriteNanos = System.nanoTime() - start;
                                 lastSnapshotSeq = replayer.lastSeq();
+                                newestFile = file;
                                 log.accept(String.format("snapshot at seq %,d written to %s in %.1f ms (follower " +
                                     "thread)", replayer.lastSeq(), file, lastWriteNanos / 1e6));
                                 final IOException pruned = store.pruneFailure();

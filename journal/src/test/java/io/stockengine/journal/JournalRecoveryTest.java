@@ -229,6 +229,46 @@ class JournalRecoveryTest
     }
 
     /**
+     * A stop whose newest snapshot already holds the final state (a start and a stop with no command between) writes
+     * no other: at ten million balances a snapshot takes seconds, and it would be the same state.
+     */
+    @Test
+    void shouldNotWriteTheSameSnapshotAgainAtAStopWithNothingNew() throws Exception
+    {
+        final Workload workload = new Workload(13);
+        final long[] clock = { 0 };
+        try (JournaledEngine engine = open(true, clock))
+        {
+            run(engine, workload, 1, 500, clock);
+        }
+        final SnapshotStore store = new SnapshotStore(config(true).snapshotDir(), 5);
+        final List<java.nio.file.Path> first = store.list();
+        assertEquals(1, first.size(), first.toString());
+        final java.nio.file.attribute.FileTime written = java.nio.file.Files.getLastModifiedTime(first.get(0));
+        log.clear();
+        final long seq;
+        try (JournaledEngine engine = open(true, clock))
+        {
+            seq = engine.journal().lastSeq();
+        }
+        assertTrue(log.contains(String.format("snapshot at seq %,d asked for: %s already holds it, none written", seq,
+            first.get(0))), log.toString());
+        assertEquals(first, store.list(), "no other snapshot");
+        assertEquals(written, java.nio.file.Files.getLastModifiedTime(first.get(0)), "nor the same one rewritten");
+        // One command more, and the stop writes one again.
+        try (JournaledEngine engine = open(true, clock))
+        {
+            run(engine, workload, 501, 501, clock);
+        }
+        assertEquals(2, store.list().size(), store.list().toString());
+        try (JournaledEngine engine = open(false, clock))
+        {
+            assertEquals(0, engine.recovery().eventsReplayed, "everything was in the newest snapshot");
+            assertEquals(expectedHash(workload, 501), hashOf(engine));
+        }
+    }
+
+    /**
      * A crash leaves no record of a clean stop: the tests that tear the tail of a journal they closed stand for one
      * (a tail damaged after a clean stop is refused: {@link #shouldRefuseToVoidADamagedTailAfterACleanStop}).
      */
