@@ -272,6 +272,27 @@ class ProblemResponseTest
         cases.add(bad("one sku and location allocated twice", RawHttp.request("PUT", "/v1/channels/web",
             Json.q("{'allocations':[{'sku':'PR-1','location':'PR-A','quantity':2},{'sku':'PR-1','location':'PR-B'," +
             "'quantity':1},{'sku':'PR-1','location':'PR-A','quantity':3}]}")), "allocations[2]"));
+        // Refused at the first one too many, as it arrives: a body of a megabyte of locations used to be read whole
+        // and checked pairwise, holding the IO thread for two minutes.
+        final StringBuilder locations = new StringBuilder("{\"locations\":[");
+        for (int i = 0; i < 20_000; i++)
+        {
+            locations.append(i == 0 ? "" : ",").append("\"L").append(i).append('"');
+        }
+        cases.add(bad("more locations than a channel may have", RawHttp.request("PUT", "/v1/channels/web",
+            locations.append("]}").toString()), "locations"));
+        final StringBuilder mixed = new StringBuilder("{\"locations\":[");
+        for (int i = 0; i < 600; i++)
+        {
+            mixed.append(i == 0 ? "" : ",").append("\"L").append(i).append('"');
+        }
+        mixed.append("],\"allocations\":[");
+        for (int i = 0; i < 401; i++)
+        {
+            mixed.append(i == 0 ? "" : ",").append("{\"sku\":\"S").append(i).append("\",\"location\":\"L1\",\"quantity\":1}");
+        }
+        cases.add(bad("more locations and allocations together than a channel may have", RawHttp.request("PUT",
+            "/v1/channels/web", mixed.append("]}").toString()), "allocations"));
         cases.add(bad("a channel body naming another channel", RawHttp.request("PUT", "/v1/channels/web",
             Json.q("{'channel':'pos','buffer':1}")), "channel"));
         cases.add(bad("a negative unused", RawHttp.request("PUT", "/v1/channels/web",
