@@ -20,7 +20,9 @@ import net.openhft.posix.PosixAPI;
  * failed and the journal stops, with every acknowledged event on the disk.
  * <p>
  * The reserve runs {@link #AHEAD} past the write position and is topped up when less than {@link #MARGIN} is left,
- * once per 4 MiB of journal (a file holds only the blocks it needs, as a sparse one does); a file system without {@code fallocate} is noted once and left as Chronicle makes it.
+ * once per 4 MiB of journal (a file holds only the blocks it needs, as a sparse one does); on a file system without {@code fallocate} the
+ * journal stage steps aside for good and leaves the files as Chronicle makes them, and the start warns the operator
+ * ({@link #cannotReserve}).
  * Threading: the journal stage's thread.
  */
 final class DiskReserve implements AutoCloseable
@@ -146,6 +148,46 @@ final class DiskReserve implements AutoCloseable
     boolean unsupported()
     {
         return unsupported;
+    }
+
+    /**
+     * Tries to allocate the first page of {@code file} (an empty file made to be deleted): null when blocks can be
+     * reserved ahead there, else why not. The journal stage steps aside silently when they cannot, so the start asks
+     * first and warns the operator that a full disk is no longer caught before a write.
+     */
+    static String cannotReserve(final Allocator allocator, final Path file)
+    {
+        final int probe;
+        try
+        {
+            probe = allocator.open(file);
+        }
+        catch (final IOException | RuntimeException | LinkageError ex)
+        {
+            return "no native fallocate: " + ex.getMessage();
+        }
+        if (probe < 0)
+        {
+            return "no fallocate on this operating system";
+        }
+        try
+        {
+            allocator.allocate(probe, 0, 4096);
+            return null;
+        }
+        catch (final UnsupportedOperationException | LinkageError ex)
+        {
+            return "fallocate: " + ex.getMessage();
+        }
+        catch (final IOException ex)
+        {
+            // A full disk or another failure is not a lack of support: the appends will report it themselves.
+            return null;
+        }
+        finally
+        {
+            allocator.close(probe);
+        }
     }
 
     /** The end of the blocks allocated in the current file (0 before the first write). */

@@ -67,7 +67,7 @@ public final class JournaledEngine implements AutoCloseable
                     FileErrors.describe(ex), ex);
             }
             requireWritable(journalConfig.journalDir(), "the journal", true);
-            requireNewFiles(journalConfig.journalDir());
+            requireNewFiles(journalConfig.journalDir(), log);
             if (journalConfig.snapshots())
             {
                 requireWritable(journalConfig.snapshotDir(), "the snapshots", false);
@@ -280,14 +280,22 @@ public final class JournaledEngine implements AutoCloseable
      * Refuses a journal directory where no file can be made: a file system out of inodes has bytes free, so the
      * room check passes, and the start said ready and then failed its first write into a new journal file (a tester).
      */
-    private static void requireNewFiles(final java.nio.file.Path journalDir)
+    private static void requireNewFiles(final java.nio.file.Path journalDir, final Consumer<String> log)
     {
         final java.nio.file.Path probe = journalDir.resolve(".write-probe");
         try
         {
             Files.deleteIfExists(probe);
             Files.createFile(probe);
+            final String cannot = DiskReserve.cannotReserve(DiskReserve.DISK, probe);
             Files.delete(probe);
+            if (cannot != null)
+            {
+                log.accept("journal: WARNING the file system of " + journalDir + " cannot allocate disk blocks " +
+                    "ahead of the writes (" + cannot + "): on a full disk a write into the journal's mapping kills " +
+                    "the process instead of failing first, and events already acknowledged in that batch can be " +
+                    "lost. Put the journal on a file system with fallocate (ext4, xfs, tmpfs)");
+            }
         }
         catch (final IOException ex)
         {

@@ -95,6 +95,51 @@ class DiskReserveTest
         assertTrue(calls.isEmpty(), "asked once, never again: " + calls);
     }
 
+    /** The start asks before the journal stage steps aside in silence, so that it can warn the operator. */
+    @Test
+    void shouldSayWhyBlocksCannotBeReservedWhenAsked()
+    {
+        final Path probe = Path.of("probe");
+        assertEquals(null, DiskReserve.cannotReserve(recording(null, null), probe));
+        assertEquals(List.of("open probe", "allocate 0+4096", "close"), calls);
+        assertEquals("fallocate: EOPNOTSUPP", DiskReserve.cannotReserve(recording(null,
+            new UnsupportedOperationException("EOPNOTSUPP")), probe));
+        assertEquals("no native fallocate: no posix", DiskReserve.cannotReserve(recording(
+            new IllegalStateException("no posix"), null), probe));
+        final DiskReserve.Allocator full = new DiskReserve.Allocator()
+        {
+            @Override
+            public int open(final Path file)
+            {
+                return 7;
+            }
+
+            @Override
+            public void allocate(final int handle, final long offset, final long length) throws IOException
+            {
+                throw new IOException("No space left on device");
+            }
+
+            @Override
+            public void close(final int handle)
+            {
+                calls.add("closed after a full disk");
+            }
+        };
+        calls.clear();
+        assertEquals(null, DiskReserve.cannotReserve(full, probe), "a full disk is not a lack of support");
+        assertEquals(List.of("closed after a full disk"), calls);
+    }
+
+    /** This machine's file systems (the build's temporary directory) do allocate ahead. */
+    @Test
+    void shouldReserveBlocksOnThisMachinesFileSystem(@org.junit.jupiter.api.io.TempDir final Path dir)
+        throws IOException
+    {
+        final Path probe = java.nio.file.Files.createFile(dir.resolve("probe"));
+        assertEquals(null, DiskReserve.cannotReserve(DiskReserve.DISK, probe));
+    }
+
     @Test
     void shouldRefuseToGoOnWhenTheDiskIsFull()
     {
