@@ -91,8 +91,25 @@ public final class Kits
         {
             return null;
         }
-        final int[] result = Arrays.stream(values).filter(v -> v != value).toArray();
-        return result.length == 0 ? null : result;
+        int kept = 0;
+        for (final int v : values)
+        {
+            kept += v != value ? 1 : 0;
+        }
+        if (kept == 0)
+        {
+            return null;
+        }
+        final int[] result = new int[kept];
+        int i = 0;
+        for (final int v : values)
+        {
+            if (v != value)
+            {
+                result[i++] = v;
+            }
+        }
+        return result;
     }
 
     /** The kits using a SKU as a component, or null. */

@@ -142,7 +142,12 @@ class SnapshotFollowerTest
             Thread.sleep(1_300);
             final CompletableFuture<Path> pending = follower.requestSnapshot(idleSeq + 1);
             final long lastSeq = TestJournal.runWorkload(config, workload, 101, 101);
-            Thread.sleep(100);
+            // Waited for, not slept on: a busy machine may take longer than any fixed pause to read one command.
+            final long readBy = System.nanoTime() + 20_000_000_000L;
+            while (follower.appliedSeq() <= idleSeq && System.nanoTime() < readBy)
+            {
+                Thread.sleep(5);
+            }
             assertTrue(follower.appliedSeq() > idleSeq, "the follower read past the commit it knows of");
             org.junit.jupiter.api.Assertions.assertFalse(pending.isDone(), "a request it will meet is not failed");
             committed.set(lastSeq);

@@ -277,6 +277,7 @@ public final class AvailabilityHub
         long position = written.get();
         final long limit = sent.get() + RING;
         boolean queued = false;
+        int dropped = 0;
         for (int i = 0; i < c.changeCount; i++)
         {
             final Set<Subscriber> set = subscribers.get(c.changeChannel[i]);
@@ -286,11 +287,8 @@ public final class AvailabilityHub
             }
             if (position == limit)
             {
-                dropPosition = position;
-                droppedSeq = Math.max(droppedSeq, c.changeSeq);
-                drops++;
-                metrics.streamDroppedChanges.incrementAndGet();
-                queued = true;
+                // Once full, the ring stays full for the rest of this command: its drops are published once below.
+                dropped++;
                 continue;
             }
             final int slot = (int)position & MASK;
@@ -299,6 +297,14 @@ public final class AvailabilityHub
             ringAvailable[slot] = c.changeAvailable[i];
             ringSeq[slot] = c.changeSeq;
             position++;
+            queued = true;
+        }
+        if (dropped > 0)
+        {
+            dropPosition = position;
+            droppedSeq = Math.max(droppedSeq, c.changeSeq);
+            drops += dropped;
+            metrics.streamDroppedChanges.addAndGet(dropped);
             queued = true;
         }
         if (!queued)

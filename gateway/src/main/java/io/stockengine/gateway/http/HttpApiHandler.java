@@ -1067,7 +1067,9 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             ctx.close();
             return;
         }
-        metrics.httpBadRequests.incrementAndGet();
+        // Not a client's mistake: a request the router could not answer is answered in its turn (see route()); this
+        // is the gateway failing on the connection itself.
+        metrics.httpHandlerErrors.incrementAndGet();
         if (!closeAfter && ctx.channel().isActive())
         {
             final ByteBuf body = Unpooled.copiedBuffer("{\"type\":\"urn:stockengine:problem:internal-error\"," +

@@ -181,14 +181,14 @@ public final class Operations
         // full, and a retry after that is applied again. These say when that happens and how long keys last then.
         CounterWithCallback.builder().name("stock_dedup_keys_forgotten_early")
             .help("Idempotency keys forgotten before the dedup window ended because --dedup-capacity were kept (a " +
-                "retry of one is applied again); counted by the snapshot follower, 0 with --no-snapshots")
+                "retry of one is applied again); counted by the snapshot follower, no sample with --no-snapshots")
             .callback(cb -> forgotten(journal, 0).ifPresent(value -> cb.call(value))).register(registry);
         GaugeWithCallback.builder().name("stock_dedup_keys_kept_seconds")
             .help("How long the last key forgotten early had been kept: the dedup window in force (0 until one is)")
             .callback(cb -> forgotten(journal, 1).ifPresent(value -> cb.call(value))).register(registry);
         CounterWithCallback.builder().name("stock_finished_orders_forgotten_early")
             .help("Finished orders forgotten before the dedup window ended because --finished-order-capacity were " +
-                "kept (a return or GET of one is 404); counted by the snapshot follower, 0 with --no-snapshots")
+                "kept (a return or GET of one is 404); counted by the snapshot follower, no sample with --no-snapshots")
             .callback(cb -> forgotten(journal, 2).ifPresent(value -> cb.call(value))).register(registry);
         GaugeWithCallback.builder().name("stock_finished_orders_kept_seconds")
             .help("How long after finishing the last order forgotten early had been kept (0 until one is)")

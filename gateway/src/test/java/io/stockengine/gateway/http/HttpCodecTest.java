@@ -318,6 +318,21 @@ class HttpCodecTest
         assertEquals(0, metrics.httpBadRequests.get(), "a refusal of the server's own is not a client's bad request");
     }
 
+    /**
+     * A failure of the gateway on a connection (not a request the router refused) is answered 500 and counted as the
+     * defect it is: it was counted as a client's bad request, which left the defect counter short.
+     */
+    @Test
+    void shouldCountAFailureOnTheConnectionAsAHandlerError()
+    {
+        open(config());
+        channel.pipeline().fireExceptionCaught(new IllegalStateException("an encoder failed"));
+        written().get(0).assertProblem(500, "INTERNAL_ERROR", null);
+        assertEquals(1, metrics.httpHandlerErrors.get());
+        assertEquals(0, metrics.httpBadRequests.get());
+        assertFalse(channel.isOpen(), "what the connection was half-way through is unknown: it closes");
+    }
+
     @Test
     void shouldStopReadingAtTheInFlightLimitAndResume()
     {
