@@ -100,6 +100,9 @@ public final class GatewayConfig
             transport);
         require(maxBodyBytes >= 1024, "max-body-bytes must be at least 1024");
         require(maxHeaderBytes >= 1024, "max-header-bytes must be at least 1024");
+        // Up to what a thousand SKUs of the longest names need, with room: a longer line only holds more buffer.
+        require(maxInitialLineBytes >= 1024 && maxInitialLineBytes <= 131_072,
+            "max-request-line-bytes must be 1024..131072, got " + maxInitialLineBytes);
         require(maxConnections >= 1, "max-connections must be at least 1");
         require(maxInFlightPerConnection >= 1, "max-in-flight must be at least 1");
         require(maxHttpInFlightPerConnection >= 1 && maxHttpInFlightPerConnection <= 65_536,

@@ -78,6 +78,10 @@ public final class ServerMain implements Callable<Integer>
     @Option(names = "--max-header-bytes", description = "largest HTTP header block (default: 16384)")
     Integer maxHeaderBytes;
 
+    @Option(names = "--max-request-line-bytes", description = "longest HTTP request line, which holds an " +
+        "availability query's SKUs (default: 8192, about 540 SKUs of 10 characters; 1,000 of 64 need 72000)")
+    Integer maxRequestLineBytes;
+
     @Option(names = "--max-connections", description = "open connections at most, HTTP and binary together " +
         "(default: what half of the heap holds at 1.5 MB a connection, 256 to 10000)")
     Integer maxConnections;
@@ -446,6 +450,7 @@ public final class ServerMain implements Callable<Integer>
         config.transport = transport != null ? transport : config.transport;
         config.maxBodyBytes = maxBodyBytes != null ? maxBodyBytes : config.maxBodyBytes;
         config.maxHeaderBytes = maxHeaderBytes != null ? maxHeaderBytes : config.maxHeaderBytes;
+        config.maxInitialLineBytes = maxRequestLineBytes != null ? maxRequestLineBytes : config.maxInitialLineBytes;
         config.maxConnections = maxConnections != null ? maxConnections : config.maxConnections;
         config.maxInFlightPerConnection = maxInFlight != null ? maxInFlight : config.maxInFlightPerConnection;
         config.maxHttpInFlightPerConnection = maxHttpInFlight != null ? maxHttpInFlight :
@@ -504,6 +509,7 @@ public final class ServerMain implements Callable<Integer>
                     case "transport" -> config.transport = value;
                     case "max-body-bytes" -> config.maxBodyBytes = Integer.parseInt(value);
                     case "max-header-bytes" -> config.maxHeaderBytes = Integer.parseInt(value);
+                    case "max-request-line-bytes" -> config.maxInitialLineBytes = Integer.parseInt(value);
                     case "max-connections" -> config.maxConnections = Integer.parseInt(value);
                     case "max-in-flight" -> config.maxInFlightPerConnection = Integer.parseInt(value);
                     case "max-http-in-flight" -> config.maxHttpInFlightPerConnection = Integer.parseInt(value);

@@ -46,6 +46,17 @@ class ServerMainTest
         assertEquals("transport must be nio or epoll, got kqueue", wrong.getMessage());
     }
 
+    /** An availability query of a thousand SKUs of the longest names needs a request line of about 72 KB. */
+    @Test
+    void shouldTakeTheRequestLineLimitAndExplainAWrongOne() throws Exception
+    {
+        assertEquals(8192, configure().conclude().maxInitialLineBytes);
+        assertEquals(72_000, configure("--max-request-line-bytes", "72000").conclude().maxInitialLineBytes);
+        final IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+            () -> configure("--max-request-line-bytes", "100").conclude());
+        assertEquals("max-request-line-bytes must be 1024..131072, got 100", wrong.getMessage());
+    }
+
     @Test
     void shouldTakeTheJournalThreadSettingAndRefuseLogicBesideAReplyThreadOfItsOwn() throws Exception
     {

@@ -356,7 +356,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             case "GET /openapi.json" -> answer(id, operations.openApi(ctx.alloc()), keepAlive, null);
             case "POST /snapshot" -> snapshot(ctx, request, id, keepAlive);
             case "GET /v1/availability/stream" -> stream(ctx, uri, id, request.protocolVersion(),
-                request.headers().contains("Last-Event-ID"));
+                request.headers().contains("Last-Event-ID"), request.content().isReadable());
             default -> publish(ctx, id, keepAlive, parse(route, segments, uri, request));
         }
     }
@@ -438,7 +438,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
      * only request in flight on its connection, since nothing can be answered after it.
      */
     private void stream(final ChannelHandlerContext ctx, final QueryStringDecoder uri, final long id,
-        final HttpVersion version, final boolean reconnected)
+        final HttpVersion version, final boolean reconnected, final boolean hasBody)
     {
         final Map<String, List<String>> parameters = parameters(uri);
         final List<String> channel = parameters.get("channel");
@@ -454,6 +454,11 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         if (channel == null || channel.size() != 1)
         {
             throw Problem.invalid("channel", "give exactly one channel and nothing else");
+        }
+        if (hasBody)
+        {
+            // As every other GET of the API: a body sent here was meant for another request.
+            throw Problem.invalid("body", "a GET request takes no body");
         }
         if (journalStopped())
         {

@@ -210,6 +210,12 @@ class AvailabilityStreamTest
             assertEquals(200, raw.read().status());
             raw.read().assertProblem(400, "INVALID_REQUEST", "channel");
         }
+        try (RawHttp raw = server.raw())
+        {
+            // A body was meant for another request, as on every other GET (a tester saw this one open the stream).
+            raw.write(RawHttp.request("GET", "/v1/availability/stream?channel=ss-web", "{\"channel\":\"ss-web\"}"));
+            raw.read().assertProblem(400, "INVALID_REQUEST", "body");
+        }
     }
 
     /** HTTP/1.0 has no chunked coding: the stream is the plain rest of the connection, which the server closes. */
