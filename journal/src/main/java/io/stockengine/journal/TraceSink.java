@@ -51,6 +51,12 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
      * order of that id, not to the one the journal's line events now name.
      */
     private final Set<String> reservedAgain = new HashSet<>();
+    /**
+     * Channels whose configuration fences the traced SKU (at the traced location): a new configuration of one
+     * replaces its fences, so it is traced, and a fence it keeps is traced after it; one it drops is not, which is
+     * how a trace shows the fence's end.
+     */
+    private final Set<Integer> fencing = new HashSet<>();
     private String rendered;
     private String pendingReserved;
     private String pendingOrder;
@@ -350,6 +356,11 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         final int[] locations, final boolean keepsFencedUnits)
     {
         other();
+        if (fencing.remove(channel))
+        {
+            json.channelConfigured(seq, channel, buffer, locationCount, locations, keepsFencedUnits);
+            emit(seq);
+        }
     }
 
     @Override
@@ -359,6 +370,7 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         other();
         if (at(sku, location))
         {
+            fencing.add(channel);
             json.allocationSet(seq, channel, sku, location, quantity, unused);
             emit(seq);
         }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.stockengine.engine.Command;
 import io.stockengine.engine.CommandType;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import picocli.CommandLine;
@@ -244,6 +245,60 @@ class JournalToolTest
             "key_bound"), part.types(), part.toString());
         final List<Long> seqs = part.seqs();
         assertEquals(seqs.get(5) + 2, seqs.get(6), "the kit sale, then the part's own sale after the SKU's: " + part);
+    }
+
+    /**
+     * A channel's fence on the SKU is traced, and so is every later configuration of that channel, which replaces
+     * its fences: one followed by no fence of the SKU is where the fence ended (a tester's trace showed a fence set and
+     * never its end, and a cancel after it that did not restore it).
+     */
+    @Test
+    void shouldTraceTheConfigurationThatEndsAFenceOfTheSku() throws Exception
+    {
+        final JournalConfig config = TestJournal.config(own);
+        final long base = Workload.time(1);
+        TestJournal.run(config, session ->
+        {
+            session.submit(base, c ->
+            {
+                c.type = CommandType.RECEIVE;
+                c.key = "k-fence-receipt";
+                c.sku = "FENCED";
+                c.location = "WH1";
+                c.quantity = 10;
+                c.amount = 1_000_000;
+            });
+            session.submit(base + 1, c -> fence(c, "mkt", 0, 5));
+            session.submit(base + 2, c -> fence(c, "mkt", 1, 5));
+            session.submit(base + 3, c -> fence(c, "web", 2, 0));
+            session.submit(base + 4, c -> fence(c, "mkt", 1, 0));
+            session.submit(base + 5, c -> fence(c, "mkt", 3, 0));
+        });
+        final ToolRun run = ToolRun.of("trace", "--sku", "FENCED", "--data-dir", own.toString());
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals(List.of("symbol", "received", "key_bound", "fence_set", "channel_set", "fence_set",
+            "channel_set"), run.types(), run.toString());
+        final List<String> lines = run.lines();
+        assertTrue(lines.get(4).contains("\"channel\":\"mkt\"") && lines.get(4).contains("\"buffer\":1"),
+            lines.get(4));
+        assertTrue(lines.get(6).contains("\"channel\":\"mkt\"") && lines.get(6).contains("\"buffer\":1"),
+            "the configuration that dropped the fence: " + lines.get(6));
+        final ToolRun elsewhere = ToolRun.of("trace", "--sku", "FENCED", "--location", "WH2", "--data-dir",
+            own.toString());
+        assertFalse(elsewhere.types().contains("channel_set"), "no fence at WH2: " + elsewhere);
+    }
+
+    /** Configures {@code channel} with {@code buffer}, fencing {@code fence} units of FENCED at WH1 when above 0. */
+    private static void fence(final Command c, final String channel, final long buffer, final long fence)
+    {
+        c.type = CommandType.CONFIGURE_CHANNEL;
+        c.channel = channel;
+        c.quantity = buffer;
+        c.quantity2 = 0;
+        if (fence > 0)
+        {
+            c.line("FENCED", "WH1", fence);
+        }
     }
 
     /** A purchase order's chain (announced, received) and a transfer's (shipped, received), each on its own. */
