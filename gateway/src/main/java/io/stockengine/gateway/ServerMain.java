@@ -96,8 +96,8 @@ public final class ServerMain implements Callable<Integer>
     @Option(names = "--idle-timeout-s", description = "close a silent connection after this (default: 60)")
     Integer idleTimeoutSeconds;
 
-    @Option(names = "--request-timeout-s", description = "close an HTTP connection whose request has not arrived " +
-        "whole this long after its first bytes (default: 30)")
+    @Option(names = "--request-timeout-s", description = "answer 408 and close an HTTP connection whose request " +
+        "has not arrived whole this long after its first bytes (default: 30)")
     Integer requestTimeoutSeconds;
 
     @Option(names = "--dedup-window-ms", description = "how long idempotency keys are kept (default: 7 days)")

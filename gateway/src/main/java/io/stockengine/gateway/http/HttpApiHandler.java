@@ -1042,7 +1042,31 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             endOfInput(ctx);
             return;
         }
+        if (event == RequestDeadline.TIMED_OUT)
+        {
+            requestTimedOut(ctx);
+            return;
+        }
         super.userEventTriggered(ctx, event);
+    }
+
+    /**
+     * A request did not arrive whole within the deadline: it is answered 408 in its turn (RFC 9110 15.5.9), so the
+     * client learns why the connection closes, and nothing of it or after it is read.
+     */
+    private void requestTimedOut(final ChannelHandlerContext ctx)
+    {
+        if (closeAt >= 0 || nextWrite == Long.MAX_VALUE)
+        {
+            // Closing already after an earlier request, or a stream: the partial request would never be read.
+            return;
+        }
+        final long id = nextRequest++;
+        closeAt = id;
+        answer(id, Responses.problem(ctx.alloc(), 408, "REQUEST_TIMEOUT", null, "the request did not arrive whole " +
+            "within " + config.requestTimeoutSeconds + " s of its first bytes (--request-timeout-s); nothing of it " +
+            "was applied, and the connection closes", null), false, null);
+        updateReading();
     }
 
     /**

@@ -23,6 +23,16 @@ import io.stockengine.gateway.GatewayMetrics;
  */
 final class RequestDeadline
 {
+    /** Passed up the pipeline when a request did not arrive whole in time. */
+    static final Object TIMED_OUT = new Object()
+    {
+        @Override
+        public String toString()
+        {
+            return "request timed out";
+        }
+    };
+
     private final long timeoutNanos;
     private final GatewayMetrics metrics;
     private ChannelHandlerContext context;
@@ -105,6 +115,16 @@ final class RequestDeadline
             return;
         }
         metrics.httpRequestTimeouts.incrementAndGet();
-        context.close();
+        // The API handler answers 408 in the request's turn, after what the connection still owes, and closes; a
+        // client that takes none of those answers either is closed once another deadline has passed.
+        context.fireUserEventTriggered(TIMED_OUT);
+        final ChannelHandlerContext closing = context;
+        closing.executor().schedule(() ->
+        {
+            if (closing.channel().isActive())
+            {
+                closing.close();
+            }
+        }, timeoutNanos, TimeUnit.NANOSECONDS);
     }
 }

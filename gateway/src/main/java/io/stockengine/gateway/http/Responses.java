@@ -119,6 +119,7 @@ final class Responses
             case "UNAVAILABLE": return "The engine cannot take commands now";
             case "HEADERS_TOO_LARGE": return "The request headers are too large";
             case "URI_TOO_LONG": return "The request line is too long";
+            case "REQUEST_TIMEOUT": return "The request did not arrive in time";
             case "SNAPSHOTS_OFF": return "The server keeps no snapshots";
             case "NOTHING_JOURNALED": return "Nothing to snapshot yet";
             case "SNAPSHOT_FAILED": return "The snapshot could not be written";

@@ -350,6 +350,29 @@ class HttpCodecTest
         }
     }
 
+    /**
+     * A request that does not arrive whole in time is answered 408 in its turn: after the request before it, which
+     * the engine has not answered yet, and then the connection closes; the rest of it, arriving late, is not read.
+     */
+    @Test
+    void shouldAnswerARequestThatTimedOutInItsTurnAndClose()
+    {
+        open(config());
+        final String late = receipt("HC-12", "hc-12-late");
+        write(receipt("HC-12", "hc-12") + late.substring(0, 20));
+        channel.pipeline().context("deadline").fireUserEventTriggered(RequestDeadline.TIMED_OUT);
+        assertTrue(written().isEmpty(), "not ahead of the answer it follows");
+        write(late.substring(20));
+        answerAll();
+        final List<Reply> replies = written();
+        assertEquals(2, replies.size(), replies.toString());
+        replies.get(0).assertOk(201);
+        replies.get(1).assertProblem(408, "REQUEST_TIMEOUT", null);
+        assertEquals("close", replies.get(1).header("connection"));
+        assertFalse(channel.isOpen());
+        assertEquals(1, engine.journaledSeq(), "one command through the engine: the late request was not applied");
+    }
+
     @Test
     void shouldCloseAfterAnsweringARequestThatAsksForIt()
     {

@@ -269,6 +269,27 @@ final class RawHttp implements AutoCloseable
     }
 
     /** True when the server has closed the connection (end of stream or reset) within the timeout. */
+    /** True when the server sent something (or closed) within the time, which stays to be read. */
+    boolean readable(final int timeoutMillis)
+    {
+        try
+        {
+            socket.setSoTimeout(timeoutMillis);
+            in.mark(1);
+            in.read();
+            in.reset();
+            return true;
+        }
+        catch (final SocketTimeoutException ex)
+        {
+            return false;
+        }
+        catch (final IOException ex)
+        {
+            return true;
+        }
+    }
+
     boolean closedByServer(final int timeoutMillis)
     {
         try

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,10 +49,13 @@ class RequestDeadlineTest
             "'quantity':5,'unit_cost':'1'}"), "Idempotency-Key", "rd-1");
         try (RawHttp raw = server.raw())
         {
+            // A request first, on the same connection: the deadline is the trickling one's own.
+            raw.write(RawHttp.request("GET", "/health", null));
+            assertEquals(200, raw.read().status());
             final long start = System.nanoTime();
             int sent = 0;
             // A byte every 100 ms: never silent for the idle timeout, and the request would take seconds.
-            while (sent < request.length() && System.nanoTime() - start < 10_000_000_000L && !raw.closedByServer(100))
+            while (sent < request.length() && System.nanoTime() - start < 10_000_000_000L && !raw.readable(100))
             {
                 try
                 {
@@ -63,7 +67,12 @@ class RequestDeadlineTest
                 }
                 sent++;
             }
-            assertTrue(sent < request.length(), "closed before the request was whole");
+            assertTrue(sent < request.length(), "answered before the request was whole");
+            final Reply timedOut = raw.read();
+            final Map<String, Object> problem = timedOut.assertProblem(408, "REQUEST_TIMEOUT", null);
+            assertEquals("close", timedOut.header("connection"));
+            assertTrue(String.valueOf(problem.get("detail")).contains("within 1 s of its first bytes"), problem.toString());
+            assertTrue(raw.closedByServer(5_000), "and the connection closes");
             assertTrue(System.nanoTime() - start < 5_000_000_000L, "closed by the 1-s request deadline, not later");
         }
         assertEquals(Json.parse("[]"), server.get("/v1/stock/RD-1").json().get("locations"), "nothing applied");
