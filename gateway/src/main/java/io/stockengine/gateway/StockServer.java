@@ -380,6 +380,10 @@ public final class StockServer implements AutoCloseable
             // The engine says how it closed the journal (on the disk, the clean stop recorded).
             current.close();
         }
+        if (binary != null)
+        {
+            binary.awaitClosed(2_000);
+        }
         hub.closeAll(2_000);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

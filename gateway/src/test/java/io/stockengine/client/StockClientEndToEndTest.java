@@ -446,6 +446,13 @@ class StockClientEndToEndTest
         final CommandResult nothingLeft = get(client.transferIn("tr-3", "t-1", 0, false));
         assertEquals(ResultCode.INVALID_TRANSITION, nothingLeft.code());
         assertEquals(RowKind.TRANSFER, nothingLeft.rowKind(), "a refused transfer receipt still shows it");
+        assertNull(nothingLeft.field(), "all that is left, asked of nothing left: no quantity to name");
+        final CommandResult tooMany = get(client.transferIn("tr-4", "t-1", 1, false));
+        assertEquals(ResultCode.INVALID_TRANSITION, tooMany.code());
+        assertEquals("quantity", tooMany.field(), "as HTTP's 409 names it");
+        final CommandResult reused = get(client.transferOut("tr-5", "t-1", "C-3", "WH1", "WH2", 1));
+        assertEquals(ResultCode.INVALID_TRANSITION, reused.code());
+        assertEquals("transfer_id", reused.field(), "a transfer id used before, as HTTP's 409 names it");
         assertEquals(2, ok(client.queryTransfer("t-1")).value(0, CommandResult.TRANSFER_QUANTITY));
 
         ok(client.reserve("o-9", "web", 0, Line.of("A-1", "WH1", 1)));

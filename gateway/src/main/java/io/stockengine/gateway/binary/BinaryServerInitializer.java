@@ -75,6 +75,28 @@ public final class BinaryServerInitializer extends ChannelInitializer<SocketChan
         }
     }
 
+    /**
+     * After {@link #stopping}: waits up to {@code millis} for the connections to close, each once the client has
+     * read its answers and ended its side. Closed by the server's own shutdown instead, one whose client is still
+     * sending could be reset with answers unread.
+     */
+    public void awaitClosed(final long millis)
+    {
+        final long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (!connections.isEmpty() && System.nanoTime() < deadline)
+        {
+            try
+            {
+                Thread.sleep(5);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     @Override
     protected void initChannel(final SocketChannel channel)
     {
