@@ -105,6 +105,15 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private int inFlight;
     private boolean closeAfter = false;
     private long closeAt = -1;
+    /** The client ended its side: nothing it sends can arrive unread any more. */
+    private boolean inputEnded;
+    /**
+     * The last answer is written and our side ended: what the client still sends is read and dropped until it ends
+     * its side (or {@link #LINGER_SECONDS} pass), since closing with input unread makes the kernel reset the
+     * connection, and a reset throws away the answers still on their way to the client (RFC 9112 9.6).
+     */
+    private boolean lingering;
+    static final int LINGER_SECONDS = 2;
 
     public HttpApiHandler(final EngineAccess engine, final GatewayConfig config, final GatewayMetrics metrics,
         final Operations operations, final AvailabilityHub hub)
@@ -826,7 +835,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private void updateReading()
     {
         final Channel channel = context.channel();
-        final boolean read = stream != null || closeAt < 0 && nextWrite != Long.MAX_VALUE &&
+        final boolean read = stream != null || lingering || closeAt < 0 && nextWrite != Long.MAX_VALUE &&
             nextRequest - nextWrite < config.maxHttpInFlightPerConnection && channel.isWritable();
         if (read != channel.config().isAutoRead() && (!read || channel.isActive()))
         {
@@ -978,7 +987,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             nextWrite++;
             if (last)
             {
-                context.writeAndFlush(next).addListener(ChannelFutureListener.CLOSE);
+                context.writeAndFlush(next).addListener(this::endAfterLastAnswer);
                 closeAfter = true;
                 releasePending();
                 return;
@@ -987,6 +996,24 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             // and a failed write reaches exceptionCaught, which closes the connection.
             context.write(next, context.voidPromise());
         }
+    }
+
+    /**
+     * After the connection's last answer: closes at once when the client has ended its side (or the write failed);
+     * else ends ours and reads on, dropping what comes, until the client ends its side or the linger passes.
+     */
+    private void endAfterLastAnswer(final io.netty.util.concurrent.Future<? super Void> written)
+    {
+        final Channel channel = context.channel();
+        if (!written.isSuccess() || inputEnded || !(channel instanceof io.netty.channel.socket.DuplexChannel duplex))
+        {
+            channel.close();
+            return;
+        }
+        lingering = true;
+        duplex.shutdownOutput().addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        channel.config().setAutoRead(true);
+        channel.eventLoop().schedule(() -> { channel.close(); }, LINGER_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private void releasePending()
@@ -1076,7 +1103,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
      */
     private void endOfInput(final ChannelHandlerContext ctx)
     {
-        if (nextWrite == Long.MAX_VALUE || nextWrite == nextRequest)
+        inputEnded = true;
+        if (lingering || nextWrite == Long.MAX_VALUE || nextWrite == nextRequest)
         {
             ctx.close();
             return;

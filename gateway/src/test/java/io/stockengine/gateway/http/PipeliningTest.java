@@ -190,4 +190,60 @@ class PipeliningTest
             assertTrue(raw.closedByServer(5_000));
         }
     }
+
+    /**
+     * A client that pipelines past a request that closes the connection, and reads slowly: every answer owed comes,
+     * then the end of the stream. The server used to close with the client's later requests unread, and the kernel's
+     * reset threw away the answers still in its send buffer (RFC 9112 9.6 asks for this staged close).
+     */
+    @Test
+    void shouldDeliverEveryAnswerBeforeClosingWhileTheClientStillSends() throws Exception
+    {
+        final int answered = 200;
+        final StringBuilder owed = new StringBuilder();
+        for (int i = 0; i < answered; i++)
+        {
+            owed.append(RawHttp.request("GET", "/v1/stock/PL-LINGER-" + i, null,
+                i == answered - 1 ? new String[] { "Connection", "close" } : new String[0]));
+        }
+        final byte[] first = owed.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        final byte[] after = RawHttp.request("GET", "/v1/stock/PL-NEVER", null)
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        try (java.net.Socket socket = new java.net.Socket())
+        {
+            // A small window: the answers wait in the server's send buffer, where a reset would throw them away.
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
+            final Thread sender = new Thread(() ->
+            {
+                try
+                {
+                    socket.getOutputStream().write(first);
+                    for (int i = 0; i < 2_000; i++)
+                    {
+                        socket.getOutputStream().write(after);
+                    }
+                }
+                catch (final java.io.IOException closed)
+                {
+                    // The server ended the connection: the rest was never to be answered.
+                }
+            });
+            sender.start();
+            Thread.sleep(500);
+            // A slow reader: the last answers are still in the server's send buffer when it is done with them.
+            final java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+            final byte[] chunk = new byte[1024];
+            for (int n = socket.getInputStream().read(chunk); n >= 0; n = socket.getInputStream().read(chunk))
+            {
+                read.write(chunk, 0, n);
+                Thread.sleep(2);
+            }
+            final byte[] all = read.toByteArray();
+            sender.join(10_000);
+            final String text = new String(all, java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertEquals(answered, text.split("HTTP/1.1 200 OK", -1).length - 1, "every answer owed, then the end");
+            assertTrue(text.endsWith("}"), "the last answer whole");
+        }
+    }
 }
