@@ -101,7 +101,23 @@ class GracefulStopTest
             stopper.start();
             // A client slow to read: its answers are still on their way, or in its buffer, when the server is done.
             Thread.sleep(1_000);
-            answers = AnswerStream.readAllOk(socket.getInputStream());
+            // And slow to read on: the last answers are still in the server's send buffer when it is done.
+            answers = AnswerStream.readAllOk(new java.io.FilterInputStream(socket.getInputStream())
+            {
+                @Override
+                public int read(final byte[] into, final int offset, final int length) throws java.io.IOException
+                {
+                    try
+                    {
+                        Thread.sleep(1);
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        Thread.currentThread().interrupt();
+                    }
+                    return super.read(into, offset, Math.min(length, 1024));
+                }
+            });
             socket.close();
             stopper.join(60_000);
             sender.join(10_000);
