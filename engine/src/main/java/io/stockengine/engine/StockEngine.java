@@ -276,9 +276,12 @@ public final class StockEngine
             }
             if (resync && name.equals(c.channel))
             {
-                // Subscribers re-read the channel after a resync: what was reported before says nothing now.
+                // Subscribers re-read the channel after a resync: what was reported before says nothing now, and
+                // what this command changed for it is in what they re-read (a tester saw a resync followed by an
+                // event for every SKU of the channel, each with the value it already had).
                 forget(slot);
                 c.change(name, null, -1);
+                continue;
             }
             final int channel = state.symbol(EventSink.SYMBOL_CHANNEL, name);
             for (int i = 0, n = touched.count(); i < n; i++)

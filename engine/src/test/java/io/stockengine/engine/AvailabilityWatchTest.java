@@ -108,6 +108,33 @@ class AvailabilityWatchTest
     }
 
     /**
+     * A channel's own resync covers what its configuration changed: no event per SKU follows it (a tester saw one
+     * for every SKU of the channel, each with the value it had); the other channels are told their changes.
+     */
+    @Test
+    void shouldSendTheReconfiguredChannelOnlyItsResync()
+    {
+        watch.watch("web");
+        watch.watch("shop");
+        assertEquals(List.of("shop:A=5", "web:A=5"), sorted(receive("A", 5)));
+        assertEquals(List.of("shop:A=3", "web:null=-1"), sorted(run(x ->
+        {
+            x.type = CommandType.CONFIGURE_CHANNEL;
+            x.channel = "web";
+            x.line("A", "WH1", 2);
+        })), "web fences 2 of A: shop may sell 3, and web re-reads");
+        assertEquals(List.of("shop:A=4", "web:A=6"), sorted(receive("A", 1)),
+            "after its resync web is told its next change");
+    }
+
+    private static List<String> sorted(final List<String> changes)
+    {
+        final List<String> copy = new ArrayList<>(changes);
+        java.util.Collections.sort(copy);
+        return copy;
+    }
+
+    /**
      * After a resync the watchers hold what they re-read, not what was reported before it: a change that brings a
      * SKU back to its value before the resync must still be sent.
      */
