@@ -22,12 +22,38 @@ public final class IndexGrowth
 
     public static void main(final String[] args)
     {
-        final int skus = args.length > 0 ? Integer.parseInt(args[0]) : Catalogue.SKUS;
-        final int locations = args.length > 1 ? Integer.parseInt(args[1]) : Catalogue.LOCATIONS;
+        final int skus = args.length > 0 ? count(args[0], "skus") : Catalogue.SKUS;
+        final int locations = args.length > 1 ? count(args[1], "locations") : Catalogue.LOCATIONS;
+        if ((long)skus * locations > 1 << 30)
+        {
+            System.err.println("IndexGrowth: skus x locations must be at most 2^30, not " + (long)skus * locations);
+            System.exit(2);
+        }
         final int balances = skus * locations;
         run("default size", new EngineConfig(), skus, locations);
         run("sized for " + String.format("%,d", balances), new EngineConfig().expectedBalances(balances), skus,
             locations);
+    }
+
+    /** A positional count from 1, or one line saying what to fix and exit status 2, instead of a stack trace. */
+    private static int count(final String value, final String name)
+    {
+        try
+        {
+            final int n = Integer.parseInt(value);
+            if (n >= 1)
+            {
+                return n;
+            }
+        }
+        catch (final NumberFormatException ex)
+        {
+            // Said below, as for a number out of range.
+        }
+        System.err.println("IndexGrowth: " + name + " must be a whole number from 1, not '" + value + "'; usage: " +
+            "IndexGrowth [skus [locations]]");
+        System.exit(2);
+        return 0;
     }
 
     private static void run(final String label, final EngineConfig config, final int skus, final int locations)
