@@ -162,7 +162,11 @@ final class DiskReserve implements AutoCloseable
         {
             probe = allocator.open(file);
         }
-        catch (final IOException | RuntimeException | LinkageError ex)
+        catch (final IOException ex)
+        {
+            return "the probe file could not be opened to try it: " + ex.getMessage();
+        }
+        catch (final RuntimeException | LinkageError ex)
         {
             return "no native fallocate: " + ex.getMessage();
         }

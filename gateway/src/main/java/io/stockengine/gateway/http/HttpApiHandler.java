@@ -115,6 +115,25 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private boolean lingering;
     static final int LINGER_SECONDS = 2;
 
+    /** While lingering, at the head of the pipeline: what the client still sends is released unread. */
+    private static final ChannelInboundHandlerAdapter DROP_INPUT = new DropInput();
+
+    @io.netty.channel.ChannelHandler.Sharable
+    private static final class DropInput extends ChannelInboundHandlerAdapter
+    {
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+        {
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void channelReadComplete(final ChannelHandlerContext ctx)
+        {
+            // Nothing was passed on: nothing to complete.
+        }
+    }
+
     public HttpApiHandler(final EngineAccess engine, final GatewayConfig config, final GatewayMetrics metrics,
         final Operations operations, final AvailabilityHub hub)
     {
@@ -1011,6 +1030,10 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             return;
         }
         lingering = true;
+        // Dropped before the codec sees it: decoded, each request would wait in the codec's queue of requests owed
+        // an answer, and past its depth the codec fails the connection, which closes with input unread after all
+        // (a reviewer: 178 of 200 answers arrived behind 20,000 pipelined requests).
+        channel.pipeline().addFirst("linger-input", DROP_INPUT);
         duplex.shutdownOutput().addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         channel.config().setAutoRead(true);
         channel.eventLoop().schedule(() -> { channel.close(); }, LINGER_SECONDS, java.util.concurrent.TimeUnit.SECONDS);

@@ -37,6 +37,8 @@ final class RequestDeadline
     private final GatewayMetrics metrics;
     private ChannelHandlerContext context;
     private ScheduledFuture<?> timer;
+    /** The close after a 408, should its answer and the linger after it not end the connection first. */
+    private ScheduledFuture<?> fallback;
 
     RequestDeadline(final int timeoutSeconds, final GatewayMetrics metrics)
     {
@@ -64,6 +66,11 @@ final class RequestDeadline
             public void channelInactive(final ChannelHandlerContext ctx) throws Exception
             {
                 stop();
+                if (fallback != null)
+                {
+                    fallback.cancel(false);
+                    fallback = null;
+                }
                 super.channelInactive(ctx);
             }
         };
@@ -119,12 +126,12 @@ final class RequestDeadline
         // client that takes none of those answers either is closed once another deadline has passed.
         context.fireUserEventTriggered(TIMED_OUT);
         final ChannelHandlerContext closing = context;
-        closing.executor().schedule(() ->
+        fallback = closing.executor().schedule(() ->
         {
             if (closing.channel().isActive())
             {
                 closing.close();
             }
-        }, timeoutNanos, TimeUnit.NANOSECONDS);
+        }, timeoutNanos + TimeUnit.SECONDS.toNanos(HttpApiHandler.LINGER_SECONDS), TimeUnit.NANOSECONDS);
     }
 }

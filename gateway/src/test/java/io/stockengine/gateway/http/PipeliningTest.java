@@ -219,7 +219,9 @@ class PipeliningTest
                 try
                 {
                     socket.getOutputStream().write(first);
-                    for (int i = 0; i < 2_000; i++)
+                    // More than the codec's queue of requests owed an answer holds (a reviewer: past it the codec
+                    // failed the lingering connection, which closed with input unread after all).
+                    for (int i = 0; i < 20_000; i++)
                     {
                         socket.getOutputStream().write(after);
                     }
@@ -237,13 +239,14 @@ class PipeliningTest
             for (int n = socket.getInputStream().read(chunk); n >= 0; n = socket.getInputStream().read(chunk))
             {
                 read.write(chunk, 0, n);
-                Thread.sleep(2);
+                Thread.sleep(10);
             }
             final byte[] all = read.toByteArray();
             sender.join(10_000);
             final String text = new String(all, java.nio.charset.StandardCharsets.ISO_8859_1);
             assertEquals(answered, text.split("HTTP/1.1 200 OK", -1).length - 1, "every answer owed, then the end");
             assertTrue(text.endsWith("}"), "the last answer whole");
+            assertEquals(0, server.server.metrics().httpHandlerErrors.get(), "a client's sending is no defect");
         }
     }
 }

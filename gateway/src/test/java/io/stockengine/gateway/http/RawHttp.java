@@ -268,7 +268,6 @@ final class RawHttp implements AutoCloseable
         return write(request).read();
     }
 
-    /** True when the server has closed the connection (end of stream or reset) within the timeout. */
     /** True when the server sent something (or closed) within the time, which stays to be read. */
     boolean readable(final int timeoutMillis)
     {
@@ -290,6 +289,7 @@ final class RawHttp implements AutoCloseable
         }
     }
 
+    /** True when the server has closed the connection (end of stream or reset) within the timeout. */
     boolean closedByServer(final int timeoutMillis)
     {
         try
