@@ -126,7 +126,7 @@ class ValuationAsOfTest
     {
         final String where = costing + " " + database + " " + context;
         final LedgerConfig full = TestLedgers.of(database).costing(RandomizedLedgerTest.costing(costing))
-            .consumerName("full-" + costing.name().toLowerCase());
+            .consumerName("full-" + costing.name().toLowerCase() + "-" + database.name().toLowerCase());
         try (AccountingConsumer consumer = AccountingConsumer.open(journal, full))
         {
             consumer.catchUp(AccountingConsumer.DEFAULT_BATCH, null);
@@ -146,7 +146,7 @@ class ValuationAsOfTest
         skus.add("S" + (2 + random.nextInt(38)));
         int withTransit = 0;
         final LedgerConfig stopped = TestLedgers.of(database).costing(RandomizedLedgerTest.costing(costing))
-            .consumerName("stopped-" + costing.name().toLowerCase());
+            .consumerName("stopped-" + costing.name().toLowerCase() + "-" + database.name().toLowerCase());
         try (LedgerReports fullReports = LedgerReports.open(full);
              AccountingConsumer consumer = AccountingConsumer.open(journal, stopped))
         {

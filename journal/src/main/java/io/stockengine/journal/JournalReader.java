@@ -198,6 +198,10 @@ public final class JournalReader implements AutoCloseable
                 throw new JournalCorruptedException(describe() + " cannot read " + queue.file() + ": " + stale);
             }
             final ReaderPosition stored = store.load();
+            if (mirrored)
+            {
+                refuseALeadingRegistry(stored);
+            }
             final ReaderPosition start;
             if (stored != null)
             {
@@ -279,6 +283,26 @@ public final class JournalReader implements AutoCloseable
     private String describe()
     {
         return name != null ? "consumer '" + name + "'" : "the reader";
+    }
+
+    /**
+     * The registry copy of a consumer that keeps its position elsewhere is written after each commit, so it never
+     * leads the position it copies. Ahead of it, it was written for another store under the same name (two ledgers
+     * left on the default consumer name, a finance tester), or the store was restored from an older backup: either
+     * way {@code prune} would take it as this consumer's and could delete journal files it still needs.
+     */
+    private void refuseALeadingRegistry(final ReaderPosition stored)
+    {
+        final ReaderPosition listed = registry.load();
+        final long own = stored == null ? 0 : stored.seq();
+        if (listed != null && listed.seq() > own)
+        {
+            throw new IllegalStateException(describe() + " is registered at seq " + listed.seq() + " in " +
+                registry.file() + ", past " + (stored == null ? "this store, which has no position yet" :
+                "this store's seq " + own) + ": another store (another ledger) uses the same consumer name, and " +
+                "prune would keep only what that one needs. Give each its own consumer name; if this store was " +
+                "restored from a backup instead, delete that file and run again");
+        }
     }
 
     /** Copies a committed position to the registry file of a consumer that keeps its position elsewhere. */

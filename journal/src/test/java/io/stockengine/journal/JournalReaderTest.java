@@ -227,6 +227,38 @@ class JournalReaderTest
             reader.commit();
             assertEquals(410, registry.load().seq());
         }
+        // A second store under the same name (another ledger, left on the default consumer name): its position is
+        // behind the registry, which prune would take for both. Refused, saying what to do, and nothing changed.
+        final ReaderPosition[] other = new ReaderPosition[1];
+        final PositionStore second = new PositionStore()
+        {
+            @Override
+            public ReaderPosition load()
+            {
+                return other[0];
+            }
+
+            @Override
+            public void store(final ReaderPosition position)
+            {
+                other[0] = position;
+            }
+        };
+        final IllegalStateException shared = org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalStateException.class, () -> JournalReader.open(context().consumerName("accounting")
+                .positionStore(second)));
+        assertTrue(shared.getMessage().startsWith("consumer 'accounting' is registered at seq 410 in " +
+            registry.file() + ", past this store, which has no position yet: another store (another ledger) uses " +
+            "the same consumer name"), shared.getMessage());
+        assertEquals(410, registry.load().seq(), "the registry is left as it was");
+        assertEquals(null, other[0]);
+        // Its own name, and it reads.
+        try (JournalReader reader = JournalReader.open(context().consumerName("accounting-2").positionStore(second)))
+        {
+            reader.poll(new Seqs(), 5);
+            reader.commit();
+            assertEquals(5, other[0].seq());
+        }
     }
 
     @Test
