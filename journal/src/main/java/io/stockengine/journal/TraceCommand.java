@@ -97,9 +97,10 @@ final class TraceCommand implements Callable<Integer>
                 reader.catchUp(sink);
                 out.flush();
                 TailCommand.warnTornTail(reader, err);
-                if (sink.matched() == 0)
+                if (sink.matched() == 0 || sink.eventsBeyondItsName() == 0)
                 {
-                    err.println("trace: no events for " + what + " in " + reader.events() + " events read");
+                    err.println("trace: no events for " + what + " in " + reader.events() + " events read" +
+                        (sink.locationKnown() ? "" : " (no location " + location + " is named in the journal)"));
                     return JournalTool.PROBLEM;
                 }
                 err.println("trace: " + sink.matched() + " events for " + what + ", seq " + sink.firstSeq() + ".." +

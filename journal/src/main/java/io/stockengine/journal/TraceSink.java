@@ -74,7 +74,14 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
     private long correlationId;
     /** The current command's own work had a traced event, so the key it binds names a request about the target. */
     private boolean commandTraced;
+    /** The current command's traced events include one at the traced location, not only the SKU's definitions. */
+    private boolean commandPlaced;
     private long matched;
+    /**
+     * Lines that only name or define the traced SKU (its name, a kit naming it, and the keys of those commands),
+     * printed for a trace at a location whatever the location.
+     */
+    private long namesOnly;
     private long firstSeq;
     private long lastSeq;
 
@@ -103,6 +110,18 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
     long matched()
     {
         return matched;
+    }
+
+    /** Events traced beyond the SKU's name: none means nothing happened to it (at the traced location). */
+    long eventsBeyondItsName()
+    {
+        return matched - namesOnly;
+    }
+
+    /** The traced location is named in the journal read (always true when no location is traced). */
+    boolean locationKnown()
+    {
+        return locationName == null || locationId >= 0;
     }
 
     long firstSeq()
@@ -156,6 +175,19 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         pendingReserved = null;
         print(seq, rendered);
         commandTraced = true;
+        commandPlaced = true;
+    }
+
+    /**
+     * Prints the event just rendered, part of the current command's own work, which defines the SKU at every location
+     * (a kit naming it): in a trace at a location it is context, not an event there.
+     */
+    private void emitContext(final long seq)
+    {
+        pendingReserved = null;
+        print(seq, rendered);
+        commandTraced = true;
+        namesOnly++;
     }
 
     /**
@@ -315,6 +347,7 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
     public void beginCommand(final long correlationId, final long timestamp)
     {
         commandTraced &= correlationId == this.correlationId;
+        commandPlaced &= correlationId == this.correlationId;
         this.correlationId = correlationId;
         json.beginCommand(correlationId, timestamp);
     }
@@ -336,6 +369,7 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
                 // The SKU's name, shown at any location; the command that first named it may have worked at
                 // another, so its key is traced only on account of its own events here.
                 emitExpiry(seq);
+                namesOnly++;
             }
         }
     }
@@ -389,7 +423,14 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         if (touches)
         {
             json.kitDefined(seq, kit, componentCount, componentSkus, componentQuantities);
-            emit(seq);
+            if (locationName == null)
+            {
+                emit(seq);
+            }
+            else
+            {
+                emitContext(seq);
+            }
         }
     }
 
@@ -709,8 +750,13 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         {
             json.keyBound(seq, key, fingerprint);
             print(seq, rendered);
+            if (!commandPlaced && locationName != null)
+            {
+                namesOnly++;
+            }
         }
         // The key ends its command: the next one may come under the same correlation id and must earn its own.
         commandTraced = false;
+        commandPlaced = false;
     }
 }

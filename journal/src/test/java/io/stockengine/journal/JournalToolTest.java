@@ -330,6 +330,15 @@ class JournalToolTest
         final ToolRun run = ToolRun.of("trace", "--order", "no-such-order", "--data-dir", dataDir());
         assertEquals(1, run.exit(), run.toString());
         assertTrue(run.err().contains("no events for order no-such-order"), run.toString());
+        // A SKU at a location it never was at: its name alone is no event there (a finance tester got exit 0).
+        final ToolRun nowhere = ToolRun.of("trace", "--sku", SKU, "--location", "NOWHERE", "--data-dir", dataDir());
+        assertEquals(1, nowhere.exit(), nowhere.toString());
+        assertTrue(nowhere.err().contains("no events for SKU " + SKU + " at NOWHERE in ") &&
+            nowhere.err().contains("(no location NOWHERE is named in the journal)"), nowhere.toString());
+        final ToolRun elsewhere = ToolRun.of("trace", "--sku", SKU, "--location", "STORE-7", "--data-dir", dataDir());
+        assertEquals(1, elsewhere.exit(), elsewhere.toString());
+        assertTrue(elsewhere.err().contains("no events for SKU " + SKU + " at STORE-7 in ") &&
+            !elsewhere.err().contains("is named in the journal"), elsewhere.toString());
     }
 
     @Test
