@@ -48,10 +48,31 @@ public final class JournalTool implements Callable<Integer>
         throw new ParameterException(spec.commandLine(), "name a command: tail, trace, verify, stats or prune");
     }
 
+    private static Long wholeNumber(final String value)
+    {
+        final String digits = value.strip();
+        if (digits.matches("[-+]?[0-9]+"))
+        {
+            try
+            {
+                return Long.parseLong(digits);
+            }
+            catch (final NumberFormatException pastALong)
+            {
+                throw new CommandLine.TypeConversionException("'" + value + "' is past the largest whole number, " +
+                    Long.MAX_VALUE);
+            }
+        }
+        throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number");
+    }
+
     /** The tool, ready to {@link CommandLine#execute}; tests capture its output with setOut/setErr. */
     public static CommandLine commandLine()
     {
         final CommandLine commandLine = ShortUsageErrors.install(new CommandLine(new JournalTool()));
+        // In words a user reads, as the accounting tool says it, not picocli's "is not a long".
+        commandLine.registerConverter(Long.class, JournalTool::wholeNumber);
+        commandLine.registerConverter(Long.TYPE, JournalTool::wholeNumber);
         commandLine.setExecutionExceptionHandler((ex, failed, parseResult) ->
         {
             if (ex instanceof JournalCorruptedException || ex instanceof IllegalStateException ||

@@ -756,6 +756,11 @@ class JournalToolTest
         assertTrue(locationWithOrder.err().startsWith("--location narrows --sku; it cannot go with --order"),
             locationWithOrder.toString());
 
+        final ToolRun notANumber = ToolRun.of("tail", "--from-seq", "abc", "--data-dir", dataDir());
+        assertEquals(2, notANumber.exit(), notANumber.toString());
+        assertTrue(notANumber.err().contains("'abc' is not a whole number"), "as the accounting tool says it: " +
+            notANumber);
+
         final ToolRun pastEnd = ToolRun.of("tail", "--from-seq", Long.toString(lastSeq + 5), "--data-dir", dataDir());
         assertEquals(2, pastEnd.exit(), pastEnd.toString());
         assertTrue(pastEnd.err().contains("is not in the journal"), pastEnd.toString());
