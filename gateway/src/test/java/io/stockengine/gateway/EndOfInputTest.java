@@ -12,12 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.stockengine.engine.CommandType;
 import io.stockengine.gateway.binary.AnswerStream;
-import io.stockengine.gateway.binary.CommandEncoder;
-import io.stockengine.gateway.binary.FrameDescriptor;
+import io.stockengine.gateway.binary.Batches;
 
 /**
  * The server on its default transport (NIO), and a client that sends a large batch, ends its side and reads
@@ -35,42 +32,25 @@ class EndOfInputTest
     @Test
     void shouldAnswerEveryCommandOfABatchWhoseClientEndedItsSideAndReadsSlowly() throws Exception
     {
-        final GatewayConfig config = new GatewayConfig();
-        config.host = "127.0.0.1";
-        config.httpPort = 0;
-        config.tcpPort = 0;
-        config.dataDir = dir.resolve("data");
-        config.snapshots = false;
         final List<String> log = new CopyOnWriteArrayList<>();
-        final StockServer server = StockServer.start(config, log::add);
+        final StockServer server = LocalServer.start(dir.resolve("data"), log);
         try
         {
             final int frames = 40;
             final int perFrame = 1_000;
-            final ByteBuf batch = Unpooled.buffer();
-            final CommandEncoder encoder = new CommandEncoder();
-            for (int f = 0; f < frames; f++)
+            final byte[] bytes = Batches.encode(frames, perFrame, (encoder, batch, id) ->
             {
-                final int start = FrameDescriptor.beginFrame(batch, FrameDescriptor.KIND_COMMANDS);
-                for (int i = 0; i < perFrame; i++)
+                if (id == 1)
                 {
-                    final long id = (long)f * perFrame + i + 1;
-                    if (id == 1)
-                    {
-                        encoder.begin(batch, CommandType.RECEIVE, id).quantity(5);
-                        encoder.strings("eoi-1", null, null, "EOI-1", "WH1", null, null);
-                    }
-                    else
-                    {
-                        encoder.begin(batch, CommandType.QUERY_STOCK, id);
-                        encoder.strings(null, null, null, "EOI-1", null, null, null);
-                    }
-                    encoder.end();
+                    encoder.begin(batch, CommandType.RECEIVE, id).quantity(5);
+                    encoder.strings("eoi-1", null, null, "EOI-1", "WH1", null, null);
                 }
-                FrameDescriptor.endFrame(batch, start);
-            }
-            final byte[] bytes = new byte[batch.readableBytes()];
-            batch.readBytes(bytes);
+                else
+                {
+                    encoder.begin(batch, CommandType.QUERY_STOCK, id);
+                    encoder.strings(null, null, null, "EOI-1", null, null, null);
+                }
+            });
             for (int run = 0; run < 3; run++)
             {
                 try (Socket socket = new Socket())

@@ -19,12 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.stockengine.engine.CommandType;
 import io.stockengine.gateway.binary.AnswerStream;
-import io.stockengine.gateway.binary.CommandEncoder;
-import io.stockengine.gateway.binary.FrameDescriptor;
+import io.stockengine.gateway.binary.Batches;
 
 /**
  * A graceful stop while a binary client is still sending, ahead of what the server reads: every command the server
@@ -43,13 +40,7 @@ class GracefulStopTest
 
     private StockServer start(final List<String> log) throws InterruptedException
     {
-        final GatewayConfig config = new GatewayConfig();
-        config.host = "127.0.0.1";
-        config.httpPort = 0;
-        config.tcpPort = 0;
-        config.dataDir = dir.resolve("data");
-        config.snapshots = false;
-        return StockServer.start(config, log::add);
+        return LocalServer.start(dir.resolve("data"), log);
     }
 
     @Test
@@ -58,23 +49,11 @@ class GracefulStopTest
         final List<String> log = new CopyOnWriteArrayList<>();
         final int frames = 2_000;
         final int perFrame = 50;
-        final ByteBuf batch = Unpooled.buffer();
-        final CommandEncoder encoder = new CommandEncoder();
-        for (int f = 0; f < frames; f++)
+        final byte[] bytes = Batches.encode(frames, perFrame, (encoder, batch, id) ->
         {
-            final int start = FrameDescriptor.beginFrame(batch, FrameDescriptor.KIND_COMMANDS);
-            for (int i = 0; i < perFrame; i++)
-            {
-                final long id = (long)f * perFrame + i + 1;
-                encoder.begin(batch, CommandType.RECEIVE, id).quantity(1).amount(1_000_000);
-                encoder.strings("gs-" + id, null, null, "GS-1", "WH1", null, null);
-                encoder.end();
-            }
-            FrameDescriptor.endFrame(batch, start);
-        }
-        final byte[] bytes = new byte[batch.readableBytes()];
-        batch.readBytes(bytes);
-        batch.release();
+            encoder.begin(batch, CommandType.RECEIVE, id).quantity(1).amount(1_000_000);
+            encoder.strings("gs-" + id, null, null, "GS-1", "WH1", null, null);
+        });
 
         final StockServer server = start(log);
         final AnswerStream answers;

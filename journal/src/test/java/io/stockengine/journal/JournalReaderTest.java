@@ -190,24 +190,30 @@ class JournalReaderTest
         assertEquals(lastSeq, seqs.last());
     }
 
-    @Test
-    void shouldKeepTheRegistryOfAConsumerWithItsOwnStoreNoLaterThanItsCommits()
+    /** A store of its own for a consumer, as a ledger keeps its position: in {@code cell}[0]. */
+    private static PositionStore storeIn(final ReaderPosition[] cell)
     {
-        final ReaderPosition[] database = new ReaderPosition[1];
-        final PositionStore own = new PositionStore()
+        return new PositionStore()
         {
             @Override
             public ReaderPosition load()
             {
-                return database[0];
+                return cell[0];
             }
 
             @Override
             public void store(final ReaderPosition position)
             {
-                database[0] = position;
+                cell[0] = position;
             }
         };
+    }
+
+    @Test
+    void shouldKeepTheRegistryOfAConsumerWithItsOwnStoreNoLaterThanItsCommits()
+    {
+        final ReaderPosition[] database = new ReaderPosition[1];
+        final PositionStore own = storeIn(database);
         final FilePositionStore registry = FilePositionStore.of(config, "accounting");
         try (JournalReader reader = JournalReader.open(context().consumerName("accounting").positionStore(own)
             .registryIntervalMillis(TimeUnit.HOURS.toMillis(1))))
@@ -230,20 +236,7 @@ class JournalReaderTest
         // A second store under the same name (another ledger, left on the default consumer name): its position is
         // behind the registry, which prune would take for both. Refused, saying what to do, and nothing changed.
         final ReaderPosition[] other = new ReaderPosition[1];
-        final PositionStore second = new PositionStore()
-        {
-            @Override
-            public ReaderPosition load()
-            {
-                return other[0];
-            }
-
-            @Override
-            public void store(final ReaderPosition position)
-            {
-                other[0] = position;
-            }
-        };
+        final PositionStore second = storeIn(other);
         final IllegalStateException shared = org.junit.jupiter.api.Assertions.assertThrows(
             IllegalStateException.class, () -> JournalReader.open(context().consumerName("accounting")
                 .positionStore(second)));

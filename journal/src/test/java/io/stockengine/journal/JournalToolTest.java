@@ -259,15 +259,7 @@ class JournalToolTest
         final long base = Workload.time(1);
         TestJournal.run(config, session ->
         {
-            session.submit(base, c ->
-            {
-                c.type = CommandType.RECEIVE;
-                c.key = "k-fence-receipt";
-                c.sku = "FENCED";
-                c.location = "WH1";
-                c.quantity = 10;
-                c.amount = 1_000_000;
-            });
+            session.submit(base, c -> receipt(c, "k-fence-receipt", "FENCED", 10));
             session.submit(base + 1, c -> fence(c, "mkt", 0, 5));
             session.submit(base + 2, c -> fence(c, "mkt", 1, 5));
             session.submit(base + 3, c -> fence(c, "web", 2, 0));
@@ -286,6 +278,17 @@ class JournalToolTest
         final ToolRun elsewhere = ToolRun.of("trace", "--sku", "FENCED", "--location", "WH2", "--data-dir",
             own.toString());
         assertFalse(elsewhere.types().contains("channel_set"), "no fence at WH2: " + elsewhere);
+    }
+
+    /** A receipt of {@code quantity} units of {@code sku} at WH1, at a unit cost of 1. */
+    private static void receipt(final Command c, final String key, final String sku, final long quantity)
+    {
+        c.type = CommandType.RECEIVE;
+        c.key = key;
+        c.sku = sku;
+        c.location = "WH1";
+        c.quantity = quantity;
+        c.amount = 1_000_000;
     }
 
     /** Configures {@code channel} with {@code buffer}, fencing {@code fence} units of FENCED at WH1 when above 0. */
@@ -348,15 +351,7 @@ class JournalToolTest
         final long base = Workload.BASE_TIME;
         TestJournal.run(config, session ->
         {
-            session.submit(base, c ->
-            {
-                c.type = CommandType.RECEIVE;
-                c.key = "k-stock";
-                c.sku = "TTL-SKU";
-                c.location = "WH1";
-                c.quantity = 5;
-                c.amount = 1_000_000;
-            });
+            session.submit(base, c -> receipt(c, "k-stock", "TTL-SKU", 5));
             session.submit(base + 1, c ->
             {
                 c.type = CommandType.RESERVE;
