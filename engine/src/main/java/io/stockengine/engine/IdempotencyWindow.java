@@ -102,14 +102,22 @@ public final class IdempotencyWindow
 
     /**
      * Keeps bindings for {@code windowMillis} and at most {@code newCapacity} of them from now on: the oldest beyond
-     * the capacity go at once (those out of the window go at the next binding, as always).
+     * the capacity go at once (those out of the window go at the next binding, as always). Those that go inside the
+     * window are counted as forgotten early, as at a binding; the newest binding's time stands for now, which the
+     * retention event does not carry (a restart with a lower --dedup-capacity evicted them uncounted).
      */
     void retain(final long windowMillis, final int newCapacity)
     {
         window = windowMillis;
         capacity = newCapacity;
+        final long newest = count == 0 ? 0 : boundAt[(head + count - 1) % keys.length];
         while (count > capacity)
         {
+            if (newest - boundAt[head] < window)
+            {
+                forgottenEarly++;
+                forgottenEarlyAge = newest - boundAt[head];
+            }
             evictHead();
         }
     }

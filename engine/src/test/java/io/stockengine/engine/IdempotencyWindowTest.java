@@ -60,6 +60,22 @@ class IdempotencyWindowTest
         assertEquals(250, window.forgottenEarlyAge());
     }
 
+    /** A lower capacity at a restart forgets the oldest keys at once: those inside the window are counted too. */
+    @Test
+    void shouldCountTheKeysALowerCapacityForgetsInsideTheWindow()
+    {
+        final IdempotencyWindow window = new IdempotencyWindow(WINDOW, 10);
+        window.bind("a", 1, 1, 0);
+        window.bind("b", 2, 2, 1_500);
+        window.bind("c", 3, 3, 1_600);
+        window.bind("d", 4, 4, 1_700);
+        window.retain(WINDOW, 1);
+        assertEquals(1, window.size());
+        assertEquals(2, window.forgottenEarly(), "b and c, 200 and 100 ms before the newest; a was past the window");
+        assertEquals(100, window.forgottenEarlyAge(), "c, the last to go");
+        assertTrue(window.find("d", 1_700) >= 0, "the newest is kept");
+    }
+
     @Test
     void shouldKeepEveryAnswerThroughTheWindowsGrowthAndTheRingsWrap()
     {
