@@ -1631,6 +1631,7 @@ public final class StockEngine
         }
         if (transfers.find(c.reference) >= 0)
         {
+            c.field = "transfer_id";
             c.result = ResultCode.INVALID_TRANSITION;
             return;
         }
@@ -1659,6 +1660,8 @@ public final class StockEngine
         if (units == 0 || units > left)
         {
             transferView(c, t);
+            // The quantity asked is what was refused; asked for all that is left, nothing names an input.
+            c.field = c.quantity > 0 ? "quantity" : null;
             c.result = ResultCode.INVALID_TRANSITION;
             return;
         }

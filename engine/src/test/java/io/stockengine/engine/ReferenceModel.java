@@ -1356,6 +1356,7 @@ final class ReferenceModel
         }
         if (transfers.containsKey(c.reference))
         {
+            c.field = "transfer_id";
             c.result = ResultCode.INVALID_TRANSITION;
             return;
         }
@@ -1389,7 +1390,9 @@ final class ReferenceModel
         final long quantity = c.quantity == 0 ? transfer.inTransit : c.quantity;
         if (transfer.inTransit == 0 || quantity > transfer.inTransit)
         {
-            // The refusal shows the transfer as it is, so the caller sees what is left in transit.
+            // The refusal shows the transfer as it is, so the caller sees what is left in transit, and names the
+            // quantity when one was asked.
+            c.field = c.quantity > 0 ? "quantity" : null;
             c.result = ResultCode.INVALID_TRANSITION;
             writeTransfer(c, transfer);
             return;

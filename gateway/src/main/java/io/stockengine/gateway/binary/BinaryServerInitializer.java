@@ -82,19 +82,7 @@ public final class BinaryServerInitializer extends ChannelInitializer<SocketChan
      */
     public void awaitClosed(final long millis)
     {
-        final long deadline = System.nanoTime() + millis * 1_000_000L;
-        while (!connections.isEmpty() && System.nanoTime() < deadline)
-        {
-            try
-            {
-                Thread.sleep(5);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        connections.newCloseFuture().awaitUninterruptibly(millis);
     }
 
     @Override

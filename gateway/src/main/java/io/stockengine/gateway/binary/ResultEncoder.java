@@ -17,7 +17,6 @@ import static io.stockengine.gateway.binary.ResultDescriptor.TYPE_OFFSET;
 import io.netty.buffer.ByteBuf;
 import io.stockengine.engine.Command;
 import io.stockengine.engine.CommandType;
-import io.stockengine.engine.ResultCode;
 
 /**
  * Appends result messages (see {@link ResultDescriptor}): the outputs of an answered ring slot, or an answer the
@@ -47,7 +46,7 @@ public final class ResultEncoder
         buffer.setIntLE(start + STATUS_OFFSET, c.status);
         buffer.setIntLE(start + ROW_COUNT_OFFSET, rows);
         buffer.setIntLE(start + ITEM_COUNT_OFFSET, items);
-        final boolean names = string(buffer, field(c)) && string(buffer, c.outName) && string(buffer, c.outName2) &&
+        final boolean names = string(buffer, c.field) && string(buffer, c.outName) && string(buffer, c.outName2) &&
             string(buffer, c.outName3);
         if (!names)
         {
@@ -78,23 +77,6 @@ public final class ResultEncoder
             buffer.writeLongLE(c.itemTotals[i]);
         }
         buffer.setIntLE(start + LENGTH_OFFSET, buffer.writerIndex() - start);
-    }
-
-    /**
-     * The field an answer names: the engine's, and for the transfer refusals the input HTTP's 409 names (a transfer
-     * id used before; a receipt of more than is in transit), so both protocols give the same answer.
-     */
-    private static String field(final Command c)
-    {
-        if (c.field != null || c.result != ResultCode.INVALID_TRANSITION)
-        {
-            return c.field;
-        }
-        if (c.type == CommandType.TRANSFER_OUT)
-        {
-            return "transfer_id";
-        }
-        return c.type == CommandType.TRANSFER_IN && c.rowCount == 1 && c.quantity > 0 ? "quantity" : null;
     }
 
     /**

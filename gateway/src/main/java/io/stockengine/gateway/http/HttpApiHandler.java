@@ -115,25 +115,6 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private boolean lingering;
     static final int LINGER_SECONDS = 2;
 
-    /** While lingering, at the head of the pipeline: what the client still sends is released unread. */
-    private static final ChannelInboundHandlerAdapter DROP_INPUT = new DropInput();
-
-    @io.netty.channel.ChannelHandler.Sharable
-    private static final class DropInput extends ChannelInboundHandlerAdapter
-    {
-        @Override
-        public void channelRead(final ChannelHandlerContext ctx, final Object msg)
-        {
-            ReferenceCountUtil.release(msg);
-        }
-
-        @Override
-        public void channelReadComplete(final ChannelHandlerContext ctx)
-        {
-            // Nothing was passed on: nothing to complete.
-        }
-    }
-
     public HttpApiHandler(final EngineAccess engine, final GatewayConfig config, final GatewayMetrics metrics,
         final Operations operations, final AvailabilityHub hub)
     {
@@ -529,7 +510,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
         // The connection goes on reading, so that the client's end (its FIN, or a reset) is seen on every transport
         // as it comes, not at the stream's next write; what it sends is dropped before the HTTP decoder.
-        ctx.pipeline().addFirst("stream-input", new StreamInput());
+        ctx.pipeline().addFirst("stream-input", new DroppedInput(DroppedInput.STREAM_LIMIT));
         // Subscribed before anything reaches the client: a client that has read the opening and then changes the
         // stock must get the event of that change (a test that reads the opening, then receives stock, lost its event so).
         stream = hub.subscribe(name, ctx.channel());
@@ -1033,7 +1014,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         // Dropped before the codec sees it: decoded, each request would wait in the codec's queue of requests owed
         // an answer, and past its depth the codec fails the connection, which closes with input unread after all
         // (a reviewer: 178 of 200 answers arrived behind 20,000 pipelined requests).
-        channel.pipeline().addFirst("linger-input", DROP_INPUT);
+        channel.pipeline().addFirst("linger-input", new DroppedInput(Long.MAX_VALUE));
         duplex.shutdownOutput().addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         channel.config().setAutoRead(true);
         channel.eventLoop().schedule(() -> { channel.close(); }, LINGER_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
@@ -1169,15 +1150,23 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     }
 
     /**
-     * At the head of an event stream's pipeline: what its client sends after the stream's request is dropped. An
-     * event source has nothing more to say; one that goes on sending past {@link #LIMIT} bytes is closed, so a flood
-     * cannot keep an IO thread reading for nothing (the stream used to stop reading, which let TCP hold it back).
+     * At the head of the pipeline of a connection that reads nothing more: what its client sends is dropped. On an
+     * event stream, whose client has nothing more to say, past {@link #STREAM_LIMIT} bytes the connection is closed,
+     * so a flood cannot keep an IO thread reading for nothing (the stream used to stop reading, which let TCP hold it
+     * back); while lingering after a last answer, the linger's own 2 s bound it instead.
      */
-    private static final class StreamInput extends ChannelInboundHandlerAdapter
+    private static final class DroppedInput extends ChannelInboundHandlerAdapter
     {
-        static final int LIMIT = 16 * 1024;
+        static final int STREAM_LIMIT = 16 * 1024;
 
+        private final long limit;
         private long dropped;
+
+        /** Closes the connection once more than {@code limit} bytes were dropped. */
+        DroppedInput(final long limit)
+        {
+            this.limit = limit;
+        }
 
         @Override
         public void channelRead(final ChannelHandlerContext ctx, final Object msg)
@@ -1187,7 +1176,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                 dropped += ((ByteBuf)msg).readableBytes();
             }
             ReferenceCountUtil.release(msg);
-            if (dropped > LIMIT && ctx.channel().isOpen())
+            if (dropped > limit && ctx.channel().isOpen())
             {
                 ctx.close();
             }

@@ -148,12 +148,10 @@ final class Responses
                         json -> json.writeNumberField("sellable",
                             c.value(0, Command.COUNT_FIELDS, Command.COUNT_PREVIOUS))) :
                     request.type == CommandType.TRANSFER_IN && c.rowCount == 1 ?
-                    problem(alloc, 409, "INVALID_TRANSITION", request.quantity > 0 ? "quantity" : null,
+                    problem(alloc, 409, "INVALID_TRANSITION", c.field,
                         transferInDetail(c, request), json -> json.writeNumberField("in_transit",
                             c.value(0, Command.TRANSFER_FIELDS, 1))) :
-                    problem(alloc, 409, "INVALID_TRANSITION",
-                        request.type == CommandType.TRANSFER_OUT ? "transfer_id" : null, transitionDetail(request),
-                        null);
+                    problem(alloc, 409, "INVALID_TRANSITION", c.field, transitionDetail(request), null);
             case ResultCode.NOT_FOUND:
                 return problem(alloc, 404, "NOT_FOUND", null, notFoundDetail(request), null);
             case ResultCode.IDEMPOTENCY_CONFLICT:
