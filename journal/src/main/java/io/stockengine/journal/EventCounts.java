@@ -22,10 +22,29 @@ final class EventCounts extends AbstractEventSink
     private long lastSeq;
     private long minTime = Long.MAX_VALUE;
     private long maxTime = Long.MIN_VALUE;
+    private final long from;
+    private final long to;
+
+    /** Counts every event. */
+    EventCounts()
+    {
+        this(Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /** Counts the events of engine time {@code from} (inclusive) to {@code to} (exclusive), epoch ms. */
+    EventCounts(final long from, final long to)
+    {
+        this.from = from;
+        this.to = to;
+    }
 
     @Override
     protected void onEvent(final int type, final long seq)
     {
+        if (timestamp() < from || timestamp() >= to)
+        {
+            return;
+        }
         final long day = Math.floorDiv(timestamp(), DAY_MILLIS);
         if (day != currentDay)
         {

@@ -102,11 +102,41 @@ public final class JournalSeek
     }
 
     /**
-     * @param exact true for a snapshot's position, whose excerpt must end at its seq; false for a consumer's, whose
-     *              seq may be anywhere in its excerpt (or just before it).
-     * @return null when the journal has the excerpt the position names and it holds the position's seq; otherwise
-     *         what is wrong.
+     * The seq of the first event stamped at or after {@code millis} of engine time, or the seq after the last event
+     * when none is. Engine time never goes back, so every event from that seq on is at or after it. Only whole
+     * excerpts are read; the reader that later delivers the events judges the others.
      */
+    static long firstAtOrAfter(final SingleChronicleQueue queue, final long millis)
+    {
+        final ExcerptScanner scanner = new ExcerptScanner();
+        final long[] found = { 0 };
+        long next = 1;
+        try (ExcerptTailer tailer = queue.createTailer())
+        {
+            tailer.toStart();
+            while (scanner.next(tailer))
+            {
+                if (!scanner.check(0) || scanner.isRepairMarker())
+                {
+                    continue;
+                }
+                scanner.forEach((header, buffer, offset, length) ->
+                {
+                    if (found[0] == 0 && header.timestamp() >= millis)
+                    {
+                        found[0] = header.seq();
+                    }
+                });
+                if (found[0] != 0)
+                {
+                    return found[0];
+                }
+                next = scanner.lastSeq() + 1;
+            }
+        }
+        return next;
+    }
+
     /** The {@link ExcerptScanner#fingerprint} of the excerpt at {@code index}, or -1 when the journal has none there. */
     static long fingerprint(final SingleChronicleQueue queue, final long index)
     {
@@ -117,6 +147,12 @@ public final class JournalSeek
         }
     }
 
+    /**
+     * @param exact true for a snapshot's position, whose excerpt must end at its seq; false for a consumer's, whose
+     *              seq may be anywhere in its excerpt (or just before it).
+     * @return null when the journal has the excerpt the position names and it holds the position's seq; otherwise
+     *         what is wrong.
+     */
     static String check(final SingleChronicleQueue queue, final ReaderPosition position, final boolean exact)
     {
         return check(queue, position, exact, -1);

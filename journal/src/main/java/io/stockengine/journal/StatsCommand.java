@@ -19,11 +19,15 @@ import picocli.CommandLine.Model.CommandSpec;
  * feed to other tools.
  */
 @Command(name = "stats", mixinStandardHelpOptions = true,
-    description = "Prints a table of events by type and by day (engine time, UTC), with totals.")
+    description = "Prints a table of events by type and by day (engine time, UTC), with totals; --since and --until " +
+        "count only a window of engine time.")
 final class StatsCommand implements Callable<Integer>
 {
     @Mixin
     DataDirOption data;
+
+    @Mixin
+    TimeWindow window;
 
     @Spec
     CommandSpec spec;
@@ -31,12 +35,15 @@ final class StatsCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        window.check();
         final JournalConfig config = data.config();
         final PrintWriter out = spec.commandLine().getOut();
-        final EventCounts counts = new EventCounts();
+        final EventCounts counts = new EventCounts(window.from(), window.to());
+        final long journalFirst;
         try (SingleChronicleQueue queue = data.open(config);
              JournalReader reader = JournalReader.open(new JournalReader.Context().config(config).queue(queue)))
         {
+            journalFirst = JournalSeek.firstSeq(queue);
             reader.catchUp(counts);
             TailCommand.warnTornTail(reader, spec.commandLine().getErr());
         }
@@ -73,11 +80,16 @@ final class StatsCommand implements Callable<Integer>
         totals.add(Long.toString(counts.events()));
         table.add(totals);
         print(table, out);
-        if (counts.firstSeq() > 1)
+        if (window.isSet())
+        {
+            out.println(counts.events() == 0 ? "no events" + window.describe() : "seqs " + counts.firstSeq() + " to " +
+                counts.lastSeq() + ": the events" + window.describe());
+        }
+        if (journalFirst > 1 && (counts.events() == 0 || counts.firstSeq() == journalFirst))
         {
             // Totals of a pruned journal are of what is left: said, as verify says it.
-            out.println("seqs " + counts.firstSeq() + " to " + counts.lastSeq() + ": the journal starts after seq 1 " +
-                "(older files were pruned), so these count only what is left");
+            out.println("the journal starts at seq " + journalFirst + " (older files were pruned), so these count only " +
+                "what is left");
         }
         out.flush();
         return JournalTool.OK;

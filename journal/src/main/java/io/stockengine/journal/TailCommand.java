@@ -20,8 +20,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * point that reads only symbol events (and from the newest snapshot when the journal's first events were pruned).
  */
 @Command(name = "tail", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Prints events as JSON lines: the last 10 by default, all of them with --from-start, or from a " +
-        "seq; --follow keeps printing new events as the engine journals them (stop with Ctrl-C).")
+    description = "Prints events as JSON lines: the last 10 by default, all of them with --from-start, from a " +
+        "seq, or those in a window of engine time (--since, --until); --follow keeps printing new events as the " +
+        "engine journals them (stop with Ctrl-C).")
 final class TailCommand implements Callable<Integer>
 {
     @Mixin
@@ -39,12 +40,16 @@ final class TailCommand implements Callable<Integer>
         Long fromSeq;
 
         @Option(names = { "-n", "--last" }, required = true, paramLabel = "N",
-            description = "Start N events before the end (default 10).")
+            description = "Start N events before the end, or before --until (default 10).")
         Long last;
     }
 
     @Option(names = { "-f", "--follow" }, description = "After the events so far, keep printing new ones.")
     boolean follow;
+
+    /** --since starts where its time does; --until ends what is printed, and --last counts back from it. */
+    @Mixin
+    TimeWindow window;
 
     @Spec
     CommandSpec spec;
@@ -52,14 +57,34 @@ final class TailCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        window.check();
+        if (window.since != null && start != null)
+        {
+            throw new ParameterException(spec.commandLine(), "--since is where tail starts; it cannot go with " +
+                "--from-start, --from-seq or --last");
+        }
+        if (window.until != null && follow)
+        {
+            throw new ParameterException(spec.commandLine(), "--until ends what tail prints; it cannot go with " +
+                "--follow, which prints new events as they come");
+        }
         final JournalConfig config = data.config();
         final PrintWriter out = new PrintWriter(spec.commandLine().getOut(), false);
         final PrintWriter err = spec.commandLine().getErr();
         try (SingleChronicleQueue queue = data.open(config))
         {
             final long first = JournalSeek.firstSeq(queue);
-            final long endSeq = JournalSeek.end(queue).seq();
-            final long startSeq = startSeq(first, endSeq);
+            final long lastSeq = JournalSeek.end(queue).seq();
+            final long endSeq = window.until == null ? lastSeq :
+                Math.min(lastSeq, JournalSeek.firstAtOrAfter(queue, window.until) - 1);
+            final long startSeq = window.since != null ?
+                Math.max(Math.max(first, 1), JournalSeek.firstAtOrAfter(queue, window.since)) :
+                startSeq(first, lastSeq, endSeq);
+            if (window.isSet() && !follow && startSeq > endSeq)
+            {
+                err.println("tail: no events" + window.describe() + " in the journal's seqs " +
+                    (first == 0 ? "(none yet)" : first + ".." + lastSeq));
+            }
             final EventJson json = new EventJson(out::println);
             if (first > 1)
             {
@@ -111,7 +136,8 @@ final class TailCommand implements Callable<Integer>
         return JournalTool.OK;
     }
 
-    private long startSeq(final long first, final long last)
+    /** @param end the last seq to print: the journal's last, or the last before --until. */
+    private long startSeq(final long first, final long last, final long end)
     {
         if (start != null && start.fromStart)
         {
@@ -133,7 +159,7 @@ final class TailCommand implements Callable<Integer>
         {
             throw new ParameterException(spec.commandLine(), "--last must not be negative: " + count);
         }
-        return Math.max(Math.max(first, 1), last - count + 1);
+        return Math.max(Math.max(first, 1), end - count + 1);
     }
 
     static void warnTornTail(final JournalReader reader, final PrintWriter err)

@@ -22,7 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "trace", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Prints every event of one SKU (optionally at one location), one order, one purchase order or " +
-        "one transfer, in seq order, as JSON lines; order line events get the line's line_sku and line_location.")
+        "one transfer, in seq order, as JSON lines; order line events get the line's line_sku and line_location. " +
+        "--since and --until print only a window of engine time.")
 final class TraceCommand implements Callable<Integer>
 {
     @Mixin
@@ -38,6 +39,9 @@ final class TraceCommand implements Callable<Integer>
     @Option(names = "--location", paramLabel = "LOCATION",
         description = "With --sku: only the SKU's events at this location.")
     String location;
+
+    @Mixin
+    TimeWindow window;
 
     static final class Target
     {
@@ -76,15 +80,17 @@ final class TraceCommand implements Callable<Integer>
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), (named.isBlank() ? flag :
                 "--location") + " needs a value, not an empty string");
         }
+        window.check();
         final JournalConfig config = data.config();
         final PrintWriter out = new PrintWriter(spec.commandLine().getOut(), false);
         final PrintWriter err = spec.commandLine().getErr();
-        final String what = target.order != null ? "order " + target.order : target.purchaseOrder != null ?
+        final String what = (target.order != null ? "order " + target.order : target.purchaseOrder != null ?
             "purchase order " + target.purchaseOrder : target.transfer != null ? "transfer " + target.transfer :
-            "SKU " + target.sku + (location != null ? " at " + location : "");
+            "SKU " + target.sku + (location != null ? " at " + location : "")) + window.describe();
         final TraceSink sink = target.sku != null ?
             new TraceSink(out::println, target.sku, location, null) :
             new TraceSink(out::println, null, null, target.order, target.purchaseOrder, target.transfer);
+        sink.window(window.from(), window.to());
         try (SingleChronicleQueue queue = data.open(config))
         {
             final long firstSeq = JournalSeek.firstSeq(queue);

@@ -84,6 +84,11 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
     private long namesOnly;
     private long firstSeq;
     private long lastSeq;
+    /** The window of engine time printed, epoch ms: from inclusive, to exclusive. */
+    private long from = Long.MIN_VALUE;
+    private long to = Long.MAX_VALUE;
+    /** The engine time of the current command. */
+    private long time;
 
     /** Traces {@code orderId} when it is not null, else {@code sku} (at {@code location} when not null). */
     TraceSink(final Consumer<String> out, final String sku, final String location, final String orderId)
@@ -144,6 +149,16 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         this.prunedOrders = snapshotOrders;
     }
 
+    /**
+     * Prints only the events of engine time {@code from} (inclusive) to {@code to} (exclusive). Every event is still
+     * read, so that a line event in the window names the SKU and location of a reservation made before it.
+     */
+    void window(final long from, final long to)
+    {
+        this.from = from;
+        this.to = to;
+    }
+
     @Override
     public void learn(final int kind, final int id, final CharSequence name)
     {
@@ -158,8 +173,13 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         }
     }
 
-    private void print(final long seq, final String line)
+    /** @return whether the line was printed: its command is in the window. */
+    private boolean print(final long seq, final String line)
     {
+        if (time < from || time >= to)
+        {
+            return false;
+        }
         out.accept(line);
         matched++;
         if (firstSeq == 0)
@@ -167,6 +187,7 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
             firstSeq = seq;
         }
         lastSeq = seq;
+        return true;
     }
 
     /** Prints the event just rendered, part of the current command's own work. */
@@ -185,18 +206,20 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
     private void emitContext(final long seq)
     {
         pendingReserved = null;
-        print(seq, rendered);
+        if (print(seq, rendered))
+        {
+            namesOnly++;
+        }
         commandTraced = true;
-        namesOnly++;
     }
 
     /**
      * Prints the event just rendered, an expiry run ahead of the current command: the command itself may have
      * nothing to do with what is traced, so its key is not traced on account of this event.
      */
-    private void emitExpiry(final long seq)
+    private boolean emitExpiry(final long seq)
     {
-        print(seq, rendered);
+        return print(seq, rendered);
     }
 
     /** The SKU traced, at the location traced when there is one. */
@@ -349,6 +372,7 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         commandTraced &= correlationId == this.correlationId;
         commandPlaced &= correlationId == this.correlationId;
         this.correlationId = correlationId;
+        this.time = timestamp;
         json.beginCommand(correlationId, timestamp);
     }
 
@@ -368,8 +392,10 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
             {
                 // The SKU's name, shown at any location; the command that first named it may have worked at
                 // another, so its key is traced only on account of its own events here.
-                emitExpiry(seq);
-                namesOnly++;
+                if (emitExpiry(seq))
+                {
+                    namesOnly++;
+                }
             }
         }
     }
@@ -749,8 +775,7 @@ final class TraceSink implements EventSink, JournalFiles.SymbolListener
         if (commandTraced)
         {
             json.keyBound(seq, key, fingerprint);
-            print(seq, rendered);
-            if (!commandPlaced && locationName != null)
+            if (print(seq, rendered) && !commandPlaced && locationName != null)
             {
                 namesOnly++;
             }

@@ -10,6 +10,12 @@ import java.io.StringWriter;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.HashMap;
 import java.util.List;
@@ -459,6 +465,80 @@ class JournalToolTest
         assertTrue(late.out().contains("\"sku\":\"SKU-"), late.toString());
     }
 
+    /**
+     * A window of engine time: the story's receipt up to (not including) its shipment, written as UTC and with an
+     * offset. What tail prints, what trace prints and what stats counts are each the events of the whole journal
+     * whose time falls in the window.
+     */
+    @Test
+    void shouldTailTraceAndCountTheEventsOfAWindowOfEngineTime()
+    {
+        final long base = Workload.time(601);
+        final Instant since = Instant.ofEpochMilli(base + 1);
+        final Instant until = Instant.ofEpochMilli(base + 5);
+        final ToolRun all = ToolRun.of("tail", "--from-start", "--data-dir", dataDir());
+        final List<String> expected = inWindow(all.lines(), since, until);
+        assertTrue(expected.size() > 5 && expected.size() < lastSeq / 10, "a window inside the journal: " + expected);
+
+        final ToolRun window = ToolRun.of("tail", "--since", since.toString(), "--until", until.toString(),
+            "--data-dir", dataDir());
+        assertEquals(0, window.exit(), window.toString());
+        assertEquals(expected, window.lines());
+        final ToolRun offset = ToolRun.of("tail", "--since", OffsetDateTime.ofInstant(since, ZoneOffset.ofHours(-5))
+            .toString(), "--until", OffsetDateTime.ofInstant(until, ZoneOffset.ofHours(2)).toString(), "--data-dir",
+            dataDir());
+        assertEquals(expected, offset.lines(), offset.toString());
+
+        final ToolRun lastBefore = ToolRun.of("tail", "-n", "3", "--until", until.toString(), "--data-dir", dataDir());
+        assertEquals(expected.subList(expected.size() - 3, expected.size()), lastBefore.lines(), lastBefore.toString());
+        final ToolRun fromStart = ToolRun.of("tail", "--from-start", "--until", since.toString(), "--data-dir",
+            dataDir());
+        assertEquals(inWindow(all.lines(), Instant.EPOCH, since), fromStart.lines());
+
+        final ToolRun stats = ToolRun.of("stats", "--since", since.toString(), "--until", until.toString(),
+            "--data-dir", dataDir());
+        assertEquals(0, stats.exit(), stats.toString());
+        final String total = stats.lines().stream().filter(l -> l.startsWith("total")).findFirst().orElseThrow();
+        assertTrue(total.endsWith(" " + expected.size()), stats.toString());
+        assertTrue(stats.out().contains("seqs " + window.seqs().get(0) + " to " + window.seqs().get(expected.size() - 1)
+            + ": the events from " + since + " until " + until), "the window's seqs: " + stats);
+        final ToolRun everything = ToolRun.of("stats", "--since", "2020-01-01", "--data-dir", dataDir());
+        assertTrue(everything.lines().stream().anyMatch(l -> l.startsWith("total") && l.endsWith(" " + lastSeq)),
+            everything.toString());
+
+        final ToolRun trace = ToolRun.of("trace", "--sku", SKU, "--data-dir", dataDir());
+        final ToolRun traceWindow = ToolRun.of("trace", "--sku", SKU, "--since", since.toString(), "--until",
+            until.toString(), "--data-dir", dataDir());
+        assertEquals(0, traceWindow.exit(), traceWindow.toString());
+        final List<String> traced = inWindow(trace.lines(), since, until);
+        assertTrue(traced.size() < trace.lines().size() && traced.stream().anyMatch(l -> l.contains("line_sku")),
+            "a reservation's line in the window names its SKU: " + traced);
+        assertEquals(traced, traceWindow.lines());
+
+        final ToolRun nothing = ToolRun.of("trace", "--order", ORDER, "--until", since.toString(), "--data-dir",
+            dataDir());
+        assertEquals(1, nothing.exit(), nothing.toString());
+        assertTrue(nothing.err().startsWith("trace: no events for order " + ORDER + " until " + since),
+            nothing.toString());
+        final ToolRun after = ToolRun.of("tail", "--since", "2100-01-01", "--data-dir", dataDir());
+        assertEquals(0, after.exit(), after.toString());
+        assertEquals(List.of(), after.lines());
+        assertTrue(after.err().startsWith("tail: no events since 2100-01-01T00:00:00Z in the journal's seqs 1.." +
+            lastSeq), after.toString());
+    }
+
+    private static List<String> inWindow(final List<String> lines, final Instant since, final Instant until)
+    {
+        final Pattern time = Pattern.compile("\"time\":\"([^\"]+)\"");
+        return lines.stream().filter(line ->
+        {
+            final Matcher m = time.matcher(line);
+            assertTrue(m.find(), line);
+            final Instant t = Instant.parse(m.group(1));
+            return !t.isBefore(since) && t.isBefore(until);
+        }).collect(Collectors.toList());
+    }
+
     @Test
     void shouldFollowNewEventsAsTheEngineWritesThem() throws Exception
     {
@@ -750,6 +830,26 @@ class JournalToolTest
         assertEquals(2, locationWithOrder.exit(), locationWithOrder.toString());
         assertTrue(locationWithOrder.err().startsWith("--location narrows --sku; it cannot go with --order"),
             locationWithOrder.toString());
+
+        final ToolRun notATime = ToolRun.of("stats", "--since", "yesterday", "--data-dir", dataDir());
+        assertEquals(2, notATime.exit(), notATime.toString());
+        assertTrue(notATime.err().contains("'yesterday' is not a time: give an RFC 3339 time with its offset"),
+            notATime.toString());
+        final ToolRun noOffset = ToolRun.of("trace", "--sku", SKU, "--since", "2026-11-20T14:00:00", "--data-dir",
+            dataDir());
+        assertEquals(2, noOffset.exit(), "a time without its offset is ambiguous: " + noOffset);
+        final ToolRun backwards = ToolRun.of("tail", "--since", "2026-11-21", "--until", "2026-11-20", "--data-dir",
+            dataDir());
+        assertEquals(2, backwards.exit(), backwards.toString());
+        assertTrue(backwards.err().startsWith("--until 2026-11-20T00:00:00Z is not after --since " +
+            "2026-11-21T00:00:00Z"), backwards.toString());
+        final ToolRun twoStarts = ToolRun.of("tail", "--since", "2026-11-21", "--from-seq", "5", "--data-dir",
+            dataDir());
+        assertEquals(2, twoStarts.exit(), twoStarts.toString());
+        assertTrue(twoStarts.err().startsWith("--since is where tail starts"), twoStarts.toString());
+        final ToolRun followUntil = ToolRun.of("tail", "--follow", "--until", "2026-11-21", "--data-dir", dataDir());
+        assertEquals(2, followUntil.exit(), followUntil.toString());
+        assertTrue(followUntil.err().startsWith("--until ends what tail prints"), followUntil.toString());
 
         final ToolRun notANumber = ToolRun.of("tail", "--from-seq", "abc", "--data-dir", dataDir());
         assertEquals(2, notANumber.exit(), notANumber.toString());
