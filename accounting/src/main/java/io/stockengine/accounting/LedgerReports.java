@@ -14,8 +14,9 @@ import io.stockengine.engine.EventSink;
 
 /**
  * Reads the ledger for reports: the trial balance (at a seq or the end of a day), the stock valuation by SKU and
- * location (now, or as it stood at a seq or the end of a day), and cost of goods sold by day. Everything is read from
- * what is committed, so a report is consistent with one journal position even while the consumer runs.
+ * location (now, or as it stood at a seq or the end of a day), and cost of goods sold by day. Every read of one
+ * instance is of one snapshot of the database, taken at its opening, so its reports are consistent with one journal
+ * position, {@link #ledgerSeq}, even while the consumer commits; open another for newer figures.
  * <p>
  * Threading: one thread.
  */
@@ -111,6 +112,7 @@ public final class LedgerReports implements AutoCloseable
         final LedgerReports reports = new LedgerReports(store);
         try
         {
+            store.readOneSnapshot();
             store.requireIntact();
             reports.loadNames(config.consumerName());
             return reports;
@@ -207,7 +209,7 @@ public final class LedgerReports implements AutoCloseable
     /** The trial balance of everything committed. */
     public TrialBalance trialBalance()
     {
-        return trialBalance(Long.MAX_VALUE, String.format("seq %,d", ledgerSeq));
+        return trialBalance(ledgerSeq, String.format("seq %,d", ledgerSeq));
     }
 
     private TrialBalance trialBalance(final long bound, final String asOf)
@@ -427,15 +429,15 @@ public final class LedgerReports implements AutoCloseable
         {
             store.query("SELECT posted_at / " + DAY_MILLIS + ", kind, SUM(quantity), SUM(amount) FROM posting " +
                 "WHERE kind IN (" + PostingKind.SHIPMENT.code() + ", " + PostingKind.SALE.code() + ", " +
-                PostingKind.RETURN.code() + ") AND posted_at >= ? AND posted_at < ? GROUP BY posted_at / " +
-                DAY_MILLIS + ", kind", row ->
+                PostingKind.RETURN.code() + ") AND posted_at >= ? AND posted_at < ? AND seq <= ? GROUP BY " +
+                "posted_at / " + DAY_MILLIS + ", kind", row ->
             {
                 final long[] v = days.computeIfAbsent(row.getLong(1), d -> new long[6]);
                 final PostingKind kind = PostingKind.ofCode(row.getInt(2));
                 final int at = kind == PostingKind.SHIPMENT ? 0 : kind == PostingKind.SALE ? 2 : 4;
                 v[at] = sum(row.getBigDecimal(3));
                 v[at + 1] = sum(row.getBigDecimal(4));
-            }, start, end);
+            }, start, end, ledgerSeq);
         }
         catch (final SQLException ex)
         {

@@ -319,11 +319,16 @@ final class LedgerSink extends AbstractEventSink
         long booked = paid;
         if (skuCost.method == CostMethod.STANDARD)
         {
-            if (skuCost.standard < 0)
+            // Free stock (a cost of 0: samples, a supplier's replacement) says nothing of what the SKU costs; taken
+            // as the standard, it booked every later receipt at 0 and its whole price as variance, for good.
+            if (skuCost.standard < 0 && unitCost > 0)
             {
                 skuCost.standard = unitCost;
             }
-            booked = Money.times(quantity, skuCost.standard);
+            if (skuCost.standard >= 0)
+            {
+                booked = Money.times(quantity, skuCost.standard);
+            }
         }
         stock.enter(quantity, booked, seq);
         stock.lastCost = unitCost;
@@ -378,7 +383,23 @@ final class LedgerSink extends AbstractEventSink
     private void gain(final PostingKind kind, final long seq, final int sku, final int location, final long units)
     {
         final StockCost stock = valuation.stock(sku, location);
-        final long value = stock.gainValue(units);
+        long value;
+        try
+        {
+            value = stock.gainValue(units);
+        }
+        catch (final ArithmeticException ex)
+        {
+            // A count or adjustment is one product of units and cost, which the engine cannot check (it knows no
+            // costs): a quantity typed into the wrong field made one past the largest amount, and refusing it stopped
+            // the ledger at this event for good, since every run meets it again. Its units enter at 0, which never
+            // overstates the stock, and the posting (amount 0, its units) keeps it in the ledger for an auditor.
+            value = 0;
+            System.err.printf("warning: event seq %,d: %s of %,d units of SKU %s would be worth more than the " +
+                "largest amount the ledger holds, at the SKU's current cost there; its units enter at 0 (see the " +
+                "event with 'journal-tools.jar tail --from-seq %d')%n", seq, kind == PostingKind.COUNT_GAIN ?
+                "a count up" : "an adjustment up", units, String.valueOf(valuation.skuName(sku)), seq);
+        }
         stock.enter(units, value, seq);
         valuation.changed(stock);
         post(kind, seq, value, sku, location, units, null);

@@ -257,6 +257,53 @@ class WorkedExamplesTest
         assertEquals(0, stock("G", "L1").value());
     }
 
+    /**
+     * Free stock received before a standard SKU's first priced receipt: it once set the standard at 0, for good, so
+     * every later receipt was booked at 0 and its whole price went to variance (a reviewer's finding).
+     */
+    @Test
+    void shouldTakeAStandardFromTheFirstPricedReceiptNotFromFreeStock() throws Exception
+    {
+        final EngineDriver engine = open(CostingConfig.defaults().withDefaultMethod(CostMethod.STANDARD));
+        engine.receive("A", "L1", 2, "0");          // samples, free: no standard yet, 2 units at 0
+        engine.receive("A", "L1", 100, "3.00");     // the standard is 3.00
+        engine.receive("A", "L1", 10, "3.30");      // 0.30 a unit over standard
+        engine.commit();
+
+        assertEquals(List.of(
+            "receipt 1300/2100 0.000000 x2",
+            "receipt 1300/2100 300.000000 x100",
+            "receipt 1300/2100 30.000000 x10",
+            "ppv 5100/2100 3.000000 x10"), postings());
+        assertEquals(List.of("A 3000000"), TestLedgers.lines(config, "SELECT s.name, c.standard_cost FROM " +
+            "sku_costing c JOIN symbol s ON s.kind = " + io.stockengine.engine.EventSink.SYMBOL_SKU + " AND s.id = c.sku"));
+    }
+
+    /**
+     * A count is one product of units and cost that the engine cannot check: a count of 1,000,000,000 units of a SKU
+     * at 10,000.00 is worth 1e19 millionths, past a long. It stopped the ledger at that event for good; its units
+     * now enter at 0 and the ledger goes on, and the count that corrects it takes them out again.
+     */
+    @Test
+    void shouldEnterACountWhoseValueWouldNotFitAtZeroAndGoOn() throws Exception
+    {
+        final EngineDriver engine = open(CostingConfig.defaults());
+        engine.receive("A", "L1", 1, "10000.00");
+        engine.count("A", "L1", 1_000_000_000L);    // a barcode typed into the quantity
+        engine.count("A", "L1", 1);                 // the correction
+        engine.receive("A", "L1", 1, "10000.00");
+        engine.commit();
+
+        assertEquals(List.of(
+            "receipt 1300/2100 10000.000000 x1",
+            "count_gain 1300/5310 0.000000 x999999999",
+            "count_loss 5310/1300 10000.000000 x999999999",
+            "receipt 1300/2100 10000.000000 x1"), postings());
+        assertEquals(engine.engine.lastSeq(), ledger.lastSeq(), "the ledger went past the count");
+        assertEquals(2, stock("A", "L1").units());
+        assertEquals(Money.parse("10000.00"), stock("A", "L1").value());
+    }
+
     @Test
     void shouldCarryEachLayersCostThroughTransit() throws Exception
     {
