@@ -17,7 +17,7 @@ final class AsOf
     Long seq;
 
     @Option(names = "--as-of-date", paramLabel = "YYYY-MM-DD",
-        description = "Postings up to the end of that day (UTC, engine time).")
+        description = "Postings up to the end of that day (engine time; UTC unless --zone says).")
     LocalDate date;
 
     /** Refuses a negative seq, before anything is opened. {@code asOf} is null when neither option was given. */
@@ -29,10 +29,10 @@ final class AsOf
         }
     }
 
-    /** "the end of D (UTC): seq N, the last posting before it", for a report's title. */
+    /** "the end of D (ZONE): seq N, the last posting before it", for a report's title. */
     static String dayEndTitle(final LedgerReports.DayEnd dayEnd)
     {
-        return "the end of " + dayEnd.day() + " (UTC): " + (dayEnd.lastSeqBefore() == 0 ? "no posting before it" :
+        return "the end of " + dayEnd.day() + " (" + dayEnd.zone().getId() + "): " + (dayEnd.lastSeqBefore() == 0 ? "no posting before it" :
             String.format("seq %,d, the last posting before it", dayEnd.lastSeqBefore()));
     }
 

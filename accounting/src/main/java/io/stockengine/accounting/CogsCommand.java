@@ -14,7 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code cogs}: cost of goods sold per day: shipments and sales, less customer returns. */
 @Command(name = "cogs", mixinStandardHelpOptions = true,
-    description = "Cost of goods sold by day (UTC, engine time): shipped + sold - returned.")
+    description = "Cost of goods sold by day (engine time; days in UTC unless --zone says): shipped + sold - " +
+        "returned.")
 final class CogsCommand implements Callable<Integer>
 {
     @Mixin
@@ -25,6 +26,9 @@ final class CogsCommand implements Callable<Integer>
 
     @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "Last day, inclusive (default: the last).")
     LocalDate to;
+
+    @Mixin
+    ZoneOption zone;
 
     @Spec
     CommandSpec spec;
@@ -40,9 +44,9 @@ final class CogsCommand implements Callable<Integer>
         try (LedgerReports reports = LedgerReports.open(ledger.ledger(true)))
         {
             final String accounted = ledger.notYetAccounted(journalEnd, reports.ledgerSeq());
-            final List<LedgerReports.CogsDay> days = reports.cogs(from, to);
+            final List<LedgerReports.CogsDay> days = reports.cogs(from, to, zone.zone);
             final PrintWriter out = spec.commandLine().getOut();
-            out.printf("Cost of goods sold by day at seq %,d%n%n", reports.ledgerSeq());
+            out.printf("Cost of goods sold by day (%s) at seq %,d%n%n", zone.zone.getId(), reports.ledgerSeq());
             final TextTable table = new TextTable("DAY", ">SHIPPED_UNITS", ">SHIPPED", ">SOLD_UNITS", ">SOLD",
                 ">RETURNED_UNITS", ">RETURNED", ">COGS");
             final long[] total = new long[7];

@@ -51,7 +51,7 @@ final class Converters
         if (date.isBefore(FIRST_DATE) || date.isAfter(LAST_DATE))
         {
             throw new TypeConversionException("'" + value + "' is not a date from " + FIRST_DATE + " to " +
-                LAST_DATE + " (engine time, UTC)");
+                LAST_DATE + " (engine time)");
         }
         return date;
     }

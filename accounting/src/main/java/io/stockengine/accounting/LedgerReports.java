@@ -2,8 +2,9 @@ package io.stockengine.accounting;
 
 import java.math.BigDecimal;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +23,7 @@ import io.stockengine.engine.EventSink;
  */
 public final class LedgerReports implements AutoCloseable
 {
-    private static final long DAY_MILLIS = 86_400_000L;
+    private static final long QUARTER_HOUR_MILLIS = 900_000L;
 
     private final LedgerStore store;
     private final Map<String, String> accountNames = new HashMap<>();
@@ -86,7 +87,7 @@ public final class LedgerReports implements AutoCloseable
         }
     }
 
-    /** Cost of goods sold on one day (UTC, engine time). */
+    /** Cost of goods sold on one day (a date in the report's zone, engine time). */
     public record CogsDay(LocalDate day, long shippedUnits, long shipped, long soldUnits, long sold,
         long returnedUnits, long returned)
     {
@@ -347,7 +348,7 @@ public final class LedgerReports implements AutoCloseable
     }
 
     /**
-     * Where the end of {@code day} (UTC, engine time) falls among the ledger's postings: the seq of the last posting
+     * Where the end of {@code day} (in {@code zone}, engine time) falls among the ledger's postings: the seq of the last posting
      * before it and of the first at or after it, 0 for none, both up to the ledger's seq (a consumer committing
      * meanwhile adds postings this report does not claim to cover). Every event between the last posting before the
      * end of the day and the end of the day moves no valued stock, so the valuation at that posting's seq is the
@@ -358,9 +359,9 @@ public final class LedgerReports implements AutoCloseable
      *         is the one "at the end of the day". The engine keeps its time from going back, so this is a ledger of
      *         a journal not written by it.
      */
-    public DayEnd dayEnd(final LocalDate day)
+    public DayEnd dayEnd(final LocalDate day, final ZoneId zone)
     {
-        final long end = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        final long end = day.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
         final long[] seqs = new long[2];
         try
         {
@@ -377,21 +378,22 @@ public final class LedgerReports implements AutoCloseable
         }
         if (seqs[1] != 0 && seqs[1] < seqs[0])
         {
-            throw new IllegalStateException(String.format("engine time goes back across the end of %s (UTC) in " +
+            throw new IllegalStateException(String.format("engine time goes back across the end of %s (%s) in " +
                 "this ledger: seq %,d is posted at or after it but seq %,d, later, before it, so the end of that " +
-                "day is no single point of the journal; ask for --as-of-seq instead", day, seqs[1], seqs[0]));
+                "day is no single point of the journal; ask for --as-of-seq instead", day, zone.getId(), seqs[1], seqs[0]));
         }
-        return new DayEnd(day, seqs[0], seqs[1]);
+        return new DayEnd(day, zone, seqs[0], seqs[1]);
     }
 
     /**
      * Where the end of a day falls among the postings.
      *
+     * @param zone          the zone whose day it is.
      * @param lastSeqBefore the seq of the last posting before the end of the day (of that day or an earlier one), 0
      *                      for none.
      * @param firstSeqAfter the seq of the first posting at or after the end of the day, 0 when the ledger holds none.
      */
-    public record DayEnd(LocalDate day, long lastSeqBefore, long firstSeqAfter)
+    public record DayEnd(LocalDate day, ZoneId zone, long lastSeqBefore, long firstSeqAfter)
     {
     }
 
@@ -418,25 +420,30 @@ public final class LedgerReports implements AutoCloseable
         return rows;
     }
 
-    /** Cost of goods sold per day (UTC, engine time) from {@code from} to {@code to} inclusive (null: open). */
-    public List<CogsDay> cogs(final LocalDate from, final LocalDate to)
+    /**
+     * Cost of goods sold per day (dates in {@code zone}, engine time) from {@code from} to {@code to} inclusive (null:
+     * open). The database sums by quarter hour, and each quarter hour goes to its day in the zone: every zone's
+     * offset from UTC is a whole number of quarter hours (since 1972), so no quarter hour straddles two days.
+     */
+    public List<CogsDay> cogs(final LocalDate from, final LocalDate to, final ZoneId zone)
     {
-        final long start = from == null ? Long.MIN_VALUE : from.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-        final long end = to == null ? Long.MAX_VALUE :
-            to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-        final Map<Long, long[]> days = new TreeMap<>();
+        final long start = from == null ? Long.MIN_VALUE : from.atStartOfDay(zone).toInstant().toEpochMilli();
+        final long end = to == null ? Long.MAX_VALUE : to.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+        final Map<LocalDate, long[]> days = new TreeMap<>();
         try
         {
-            store.query("SELECT posted_at / " + DAY_MILLIS + ", kind, SUM(quantity), SUM(amount) FROM posting " +
-                "WHERE kind IN (" + PostingKind.SHIPMENT.code() + ", " + PostingKind.SALE.code() + ", " +
+            store.query("SELECT posted_at / " + QUARTER_HOUR_MILLIS + ", kind, SUM(quantity), SUM(amount) FROM " +
+                "posting WHERE kind IN (" + PostingKind.SHIPMENT.code() + ", " + PostingKind.SALE.code() + ", " +
                 PostingKind.RETURN.code() + ") AND posted_at >= ? AND posted_at < ? AND seq <= ? GROUP BY " +
-                "posted_at / " + DAY_MILLIS + ", kind", row ->
+                "posted_at / " + QUARTER_HOUR_MILLIS + ", kind", row ->
             {
-                final long[] v = days.computeIfAbsent(row.getLong(1), d -> new long[6]);
+                final LocalDate day = Instant.ofEpochMilli(row.getLong(1) * QUARTER_HOUR_MILLIS).atZone(zone)
+                    .toLocalDate();
+                final long[] v = days.computeIfAbsent(day, d -> new long[6]);
                 final PostingKind kind = PostingKind.ofCode(row.getInt(2));
                 final int at = kind == PostingKind.SHIPMENT ? 0 : kind == PostingKind.SALE ? 2 : 4;
-                v[at] = sum(row.getBigDecimal(3));
-                v[at + 1] = sum(row.getBigDecimal(4));
+                v[at] = Math.addExact(v[at], sum(row.getBigDecimal(3)));
+                v[at + 1] = Math.addExact(v[at + 1], sum(row.getBigDecimal(4)));
             }, start, end, ledgerSeq);
         }
         catch (final SQLException ex)
@@ -444,8 +451,7 @@ public final class LedgerReports implements AutoCloseable
             throw new LedgerException("cannot read cost of goods sold: " + ex.getMessage(), ex);
         }
         final List<CogsDay> rows = new ArrayList<>();
-        days.forEach((day, v) -> rows.add(new CogsDay(LocalDate.ofEpochDay(day), v[0], v[1], v[2], v[3], v[4],
-            v[5])));
+        days.forEach((day, v) -> rows.add(new CogsDay(day, v[0], v[1], v[2], v[3], v[4], v[5])));
         return rows;
     }
 

@@ -20,6 +20,9 @@ final class TrialBalanceCommand implements Callable<Integer>
     @ArgGroup(exclusive = true)
     AsOf asOf;
 
+    @Mixin
+    ZoneOption zone;
+
     @Spec
     CommandSpec spec;
 
@@ -34,7 +37,7 @@ final class TrialBalanceCommand implements Callable<Integer>
             AsOf.checkReached(asOf, spec.commandLine(), reports.ledgerSeq());
             // The end of a day is the seq of its last posting, as for valuation: the title names it, the figures
             // stop there even while a consumer commits, and a day the ledger may not have posted whole says so.
-            final LedgerReports.DayEnd dayEnd = asOf != null && asOf.date != null ? reports.dayEnd(asOf.date) : null;
+            final LedgerReports.DayEnd dayEnd = asOf != null && asOf.date != null ? reports.dayEnd(asOf.date, zone.zone) : null;
             final LedgerReports.TrialBalance trial = asOf == null ? reports.trialBalance() :
                 reports.trialBalanceAtSeq(dayEnd != null ? dayEnd.lastSeqBefore() : asOf.seq);
             final PrintWriter out = spec.commandLine().getOut();

@@ -32,6 +32,9 @@ final class ValuationCommand implements Callable<Integer>
     @ArgGroup(exclusive = true)
     AsOf asOf;
 
+    @Mixin
+    ZoneOption zone;
+
     @Spec
     CommandSpec spec;
 
@@ -63,7 +66,7 @@ final class ValuationCommand implements Callable<Integer>
             }
             else
             {
-                dayEnd = reports.dayEnd(asOf.date);
+                dayEnd = reports.dayEnd(asOf.date, zone.zone);
                 seq = dayEnd.lastSeqBefore();
                 title = String.format("Stock valuation as of %s (the ledger has committed up to seq %,d)",
                     AsOf.dayEndTitle(dayEnd), reports.ledgerSeq());
@@ -98,7 +101,7 @@ final class ValuationCommand implements Callable<Integer>
                 out.print(asOf == null ? String.format("SKU %s has never been valued in this ledger (up to seq " +
                     "%,d): check its spelling, or whether it has moved yet.%n", sku, seq) : String.format("SKU %s " +
                     "had not been valued in this ledger by %s: check its spelling, or whether it had moved by then.%n",
-                    sku, asOf.seq != null ? String.format("seq %,d", seq) : "the end of " + asOf.date + " (UTC)"));
+                    sku, asOf.seq != null ? String.format("seq %,d", seq) : "the end of " + asOf.date + " (" + zone.zone.getId() + ")"));
             }
             out.print(AsOf.dayNotPostedNote(dayEnd, reports.ledgerSeq()));
             out.println("Unit cost: value / units, rounded half-even to the millionth (the value itself is exact).");

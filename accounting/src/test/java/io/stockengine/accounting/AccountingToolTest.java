@@ -133,6 +133,15 @@ class AccountingToolTest
         final Run cogs = tool(with("cogs"));
         assertEquals(0, cogs.exit(), cogs.err());
         assertTrue(cogs.out().contains("2027-01-15"), "engine time of the workload: " + cogs.out());
+        assertTrue(cogs.out().startsWith("Cost of goods sold by day (UTC) at seq"), cogs.out());
+        final Run zoned = tool(with("cogs", "--zone", "Asia/Tokyo"));
+        assertEquals(0, zoned.exit(), zoned.err());
+        assertTrue(zoned.out().startsWith("Cost of goods sold by day (Asia/Tokyo) at seq"), zoned.out());
+        assertEquals(cogs.out().lines().filter(line -> line.startsWith("TOTAL")).toList(),
+            zoned.out().lines().filter(line -> line.startsWith("TOTAL")).toList(), "the same postings, other days");
+        final Run atDate = tool(with("valuation", "--as-of-date", "2027-01-15", "--zone", "-05:00"));
+        assertEquals(0, atDate.exit(), atDate.err());
+        assertTrue(atDate.out().contains("as of the end of 2027-01-15 (-05:00)"), atDate.out());
     }
 
     /**
@@ -649,7 +658,8 @@ class AccountingToolTest
         "trial-balance --as-of-seq 99999999999999999999|'--as-of-seq': '99999999999999999999' is out of range",
         "run --batch 1.5|'--batch': '1.5' is not a whole number",
         "run --batch 3000000000|'--batch': '3000000000' is out of range (-2,147,483,648 to 2,147,483,647)",
-        "run --idle-ms soon|'--idle-ms': 'soon' is not a whole number" })
+        "run --idle-ms soon|'--idle-ms': 'soon' is not a whole number",
+        "cogs --zone Mars/Olympus|'--zone': 'Mars/Olympus' is not a time zone: give a region such as" })
     void shouldSayInWordsWhatAnOptionTakes(final String command, final String expected)
     {
         final Run run = tool(with(command.split(" ")));

@@ -46,6 +46,12 @@ final class EngineDriver
         return c;
     }
 
+    /** The next command runs at {@code millis} of engine time (later ones a second apart, as before). */
+    void at(final long millis)
+    {
+        time = millis - 1_000;
+    }
+
     /** Runs a command filled by someone else (a workload), with its own correlation id and time. */
     Command process(final Command c)
     {

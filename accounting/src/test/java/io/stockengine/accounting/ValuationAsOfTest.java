@@ -184,7 +184,7 @@ class ValuationAsOfTest
                     final LocalDate day = day(times[(int)n]);
                     if (lastOfDay.get(day) == n)
                     {
-                        final LedgerReports.DayEnd end = fullReports.dayEnd(day);
+                        final LedgerReports.DayEnd end = fullReports.dayEnd(day, java.time.ZoneOffset.UTC);
                         assertTrue(end.lastSeqBefore() <= n && (end.firstSeqAfter() == 0 ||
                             end.firstSeqAfter() > n), "the day's end falls after its last event: " + end + " " + at);
                         assertEquals(stoppedReports.valuation(null, true), fullReports.valuationAtSeq(
@@ -202,7 +202,7 @@ class ValuationAsOfTest
                 assertEquals(reports.valuation(null, all), reports.valuationAtSeq(lastSeq, null, all),
                     "the full ledger as of its own seq = live: " + where);
             }
-            final LedgerReports.DayEnd before = reports.dayEnd(lastOfDay.firstKey().minusDays(1));
+            final LedgerReports.DayEnd before = reports.dayEnd(lastOfDay.firstKey().minusDays(1), java.time.ZoneOffset.UTC);
             assertEquals(0, before.lastSeqBefore(), where);
             assertEquals(List.of(), reports.valuationAtSeq(0, null, true), "nothing before the first event");
         }
@@ -229,7 +229,7 @@ class ValuationAsOfTest
         try (LedgerReports reports = LedgerReports.open(config))
         {
             final IllegalStateException refused = assertThrows(IllegalStateException.class,
-                () -> reports.dayEnd(first));
+                () -> reports.dayEnd(first, java.time.ZoneOffset.UTC));
             assertTrue(refused.getMessage().startsWith("engine time goes back across the end of " + first) &&
                 refused.getMessage().contains("ask for --as-of-seq"), refused.getMessage());
         }

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -302,6 +305,49 @@ class WorkedExamplesTest
         assertEquals(engine.engine.lastSeq(), ledger.lastSeq(), "the ledger went past the count");
         assertEquals(2, stock("A", "L1").units());
         assertEquals(Money.parse("10000.00"), stock("A", "L1").value());
+    }
+
+    /**
+     * A day is a date in a zone. New York's October ends at 04:00 UTC on November 1st (EDT), and November 1st 2026
+     * is 25 hours long there (the clocks go back): a sale at 02:00 UTC is October's in New York and November's in
+     * UTC, and a sale at 04:30 UTC on November 2nd is still November 1st in New York.
+     */
+    @Test
+    void shouldCutDaysInTheZoneAsked()
+    {
+        final ZoneId newYork = ZoneId.of("America/New_York");
+        final ZoneId utc = ZoneId.of("UTC");
+        final EngineDriver engine = open(CostingConfig.defaults());
+        engine.at(Instant.parse("2026-10-31T12:00:00Z").toEpochMilli());
+        engine.receive("A", "L1", 100, "1.00");
+        engine.at(Instant.parse("2026-11-01T02:00:00Z").toEpochMilli());    // 22:00 on October 31st in New York
+        engine.sell("A", "L1", 3);
+        final long octoberSale = engine.engine.lastSeq();
+        engine.at(Instant.parse("2026-11-02T04:30:00Z").toEpochMilli());    // 23:30 on November 1st (EST)
+        engine.sell("A", "L1", 5);
+        engine.commit();
+
+        try (LedgerReports reports = LedgerReports.open(config))
+        {
+            assertEquals(List.of(
+                new LedgerReports.CogsDay(LocalDate.parse("2026-10-31"), 0, 0, 3, Money.parse("3.00"), 0, 0),
+                new LedgerReports.CogsDay(LocalDate.parse("2026-11-01"), 0, 0, 5, Money.parse("5.00"), 0, 0)),
+                reports.cogs(null, null, newYork));
+            assertEquals(List.of(
+                new LedgerReports.CogsDay(LocalDate.parse("2026-11-01"), 0, 0, 3, Money.parse("3.00"), 0, 0),
+                new LedgerReports.CogsDay(LocalDate.parse("2026-11-02"), 0, 0, 5, Money.parse("5.00"), 0, 0)),
+                reports.cogs(null, null, utc));
+            assertEquals(List.of(reports.cogs(null, null, newYork).get(1)),
+                reports.cogs(LocalDate.parse("2026-11-01"), LocalDate.parse("2026-11-01"), newYork));
+
+            final LedgerReports.DayEnd october = reports.dayEnd(LocalDate.parse("2026-10-31"), newYork);
+            assertEquals(octoberSale - 1, october.lastSeqBefore(), "the sale's posting (its key comes after it)");
+            assertEquals(Money.parse("97.00"), reports.trialBalanceAtSeq(october.lastSeqBefore()).inventory());
+            final LedgerReports.DayEnd octoberUtc = reports.dayEnd(LocalDate.parse("2026-10-31"), utc);
+            assertEquals(Money.parse("100.00"), reports.trialBalanceAtSeq(octoberUtc.lastSeqBefore()).inventory(),
+                "in UTC October ends before the first sale");
+            assertEquals(octoberSale - 1, octoberUtc.firstSeqAfter());
+        }
     }
 
     @Test
