@@ -1,21 +1,22 @@
 package io.stockengine.journal;
 
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Counts events by type and by day of engine time (UTC), and notes the first and last seq and the earliest and latest
+ * Counts events by type and by day of engine time (UTC, or a zone's), and notes the first and last seq and the earliest and latest
  * engine time seen: what {@code verify} summarises and {@code stats} tabulates.
  * <p>
  * Threading: one thread.
  */
 final class EventCounts extends AbstractEventSink
 {
-    static final long DAY_MILLIS = 86_400_000L;
-
     private final Map<Long, long[]> byDay = new TreeMap<>();
     private final long[] total = new long[EventType.MAX_ENGINE_TYPE + 1];
-    private long currentDay = Long.MIN_VALUE;
     private long[] current;
     private long events;
     private long firstSeq;
@@ -24,32 +25,42 @@ final class EventCounts extends AbstractEventSink
     private long maxTime = Long.MIN_VALUE;
     private final long from;
     private final long to;
+    private final ZoneId zone;
+    /** The engine time the current day starts and the next one does, epoch ms: a zone's day is not always 24 h. */
+    private long dayStart = Long.MAX_VALUE;
+    private long dayEnd = Long.MIN_VALUE;
 
-    /** Counts every event. */
+    /** Counts every event, by UTC day. */
     EventCounts()
     {
-        this(Long.MIN_VALUE, Long.MAX_VALUE);
+        this(Long.MIN_VALUE, Long.MAX_VALUE, ZoneOffset.UTC);
     }
 
-    /** Counts the events of engine time {@code from} (inclusive) to {@code to} (exclusive), epoch ms. */
-    EventCounts(final long from, final long to)
+    /**
+     * Counts the events of engine time {@code from} (inclusive) to {@code to} (exclusive), epoch ms, by day in
+     * {@code zone}.
+     */
+    EventCounts(final long from, final long to, final ZoneId zone)
     {
         this.from = from;
         this.to = to;
+        this.zone = zone;
     }
 
     @Override
     protected void onEvent(final int type, final long seq)
     {
-        if (timestamp() < from || timestamp() >= to)
+        final long time = timestamp();
+        if (time < from || time >= to)
         {
             return;
         }
-        final long day = Math.floorDiv(timestamp(), DAY_MILLIS);
-        if (day != currentDay)
+        if (time < dayStart || time >= dayEnd)
         {
-            currentDay = day;
-            current = byDay.computeIfAbsent(day, d -> new long[EventType.MAX_ENGINE_TYPE + 1]);
+            final LocalDate date = Instant.ofEpochMilli(time).atZone(zone).toLocalDate();
+            dayStart = date.atStartOfDay(zone).toInstant().toEpochMilli();
+            dayEnd = date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+            current = byDay.computeIfAbsent(date.toEpochDay(), d -> new long[EventType.MAX_ENGINE_TYPE + 1]);
         }
         current[type]++;
         total[type]++;

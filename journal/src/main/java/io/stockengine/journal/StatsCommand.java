@@ -19,8 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * feed to other tools.
  */
 @Command(name = "stats", mixinStandardHelpOptions = true,
-    description = "Prints a table of events by type and by day (engine time, UTC), with totals; --since and --until " +
-        "count only a window of engine time.")
+    description = "Prints a table of events by type and by day (engine time; days in UTC unless --zone says), with " +
+        "totals; --since and --until count only a window of engine time.")
 final class StatsCommand implements Callable<Integer>
 {
     @Mixin
@@ -38,7 +38,7 @@ final class StatsCommand implements Callable<Integer>
         window.check();
         final JournalConfig config = data.config();
         final PrintWriter out = spec.commandLine().getOut();
-        final EventCounts counts = new EventCounts(window.from(), window.to());
+        final EventCounts counts = new EventCounts(window.from(), window.to(), window.zone());
         final long journalFirst;
         try (SingleChronicleQueue queue = data.open(config);
              JournalReader reader = JournalReader.open(new JournalReader.Context().config(config).queue(queue)))
@@ -80,6 +80,10 @@ final class StatsCommand implements Callable<Integer>
         totals.add(Long.toString(counts.events()));
         table.add(totals);
         print(table, out);
+        if (!window.zone().getId().equals("UTC"))
+        {
+            out.println("days in " + window.zone().getId());
+        }
         if (window.isSet())
         {
             out.println(counts.events() == 0 ? "no events" + window.describe() : "seqs " + counts.firstSeq() + " to " +

@@ -4,39 +4,52 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * The {@code --since} and {@code --until} of the tools that read events: a window of engine time, the time every record
- * carries. Engine time never goes back (engine-semantics.md), so a window is one run of seqs, which
- * {@link JournalSeek#firstAtOrAfter} finds; that is what lets a tool ask "what happened between 14:00 and 14:05"
- * or "October's events" without the operator first finding the seqs by hand.
+ * The {@code --since}, {@code --until} and {@code --zone} of the tools that read events: a window of engine time, the
+ * time every record carries. Engine time never goes back (engine-semantics.md), so a window is one run of seqs, which
+ * {@link JournalSeek#firstAtOrAfter} finds; that is what lets a tool ask "what happened between 14:00 and 14:05" or
+ * "October's events" without the operator first finding the seqs by hand. A date is a day in a zone, UTC unless
+ * {@code --zone} names another: a business closes its month at its own midnight.
  */
 final class TimeWindow
 {
-    @Option(names = "--since", paramLabel = "TIME", converter = TimeConverter.class,
+    @Option(names = "--since", paramLabel = "TIME",
         description = "Only events at or after TIME (engine time): an RFC 3339 time such as 2026-11-20T14:00:00Z or " +
-            "2026-11-20T15:00:00+01:00, or a date such as 2026-11-20 (its start, UTC).")
-    Long since;
+            "2026-11-20T15:00:00+01:00, or a date such as 2026-11-20 (its start, in --zone).")
+    String sinceText;
 
-    @Option(names = "--until", paramLabel = "TIME", converter = TimeConverter.class,
+    @Option(names = "--until", paramLabel = "TIME",
         description = "Only events before TIME (engine time), written as for --since: --since 2026-10-01 --until " +
-            "2026-11-01 is October, UTC.")
-    Long until;
+            "2026-11-01 is October.")
+    String untilText;
+
+    @Option(names = "--zone", paramLabel = "ZONE", defaultValue = "UTC",
+        description = "The time zone of dates (in --since and --until, and stats' days): a region such as " +
+            "America/New_York, an offset such as -05:00, or UTC (the default).")
+    String zoneText;
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
+    Long since;
+    Long until;
+    private ZoneId zone;
+
     boolean isSet()
     {
         return since != null || until != null;
+    }
+
+    ZoneId zone()
+    {
+        return zone;
     }
 
     /** The first engine time in the window, epoch ms. */
@@ -51,14 +64,50 @@ final class TimeWindow
         return until == null ? Long.MAX_VALUE : until;
     }
 
-    /** @throws ParameterException (exit code 2) when the window is empty by its own bounds. */
+    /**
+     * Reads the options (a date needs the zone, which may come after it on the command line).
+     *
+     * @throws ParameterException (exit code 2) for a value that is not a time or a zone, or a window empty by its own
+     *         bounds.
+     */
     void check()
     {
+        try
+        {
+            zone = ZoneId.of(zoneText.strip());
+        }
+        catch (final DateTimeException ex)
+        {
+            throw new ParameterException(command.commandLine(), "--zone '" + zoneText + "' is not a time zone: give " +
+                "a region such as America/New_York or Europe/Berlin, an offset such as -05:00, or UTC");
+        }
+        since = sinceText == null ? null : parse("--since", sinceText);
+        until = untilText == null ? null : parse("--until", untilText);
         if (since != null && until != null && since >= until)
         {
             throw new ParameterException(command.commandLine(), "--until " + Instant.ofEpochMilli(until) +
                 " is not after --since " + Instant.ofEpochMilli(since) + ": the window holds no time (--until is " +
                 "the first moment after it)");
+        }
+    }
+
+    /** An RFC 3339 time with its offset, or a date taken as its first instant in the zone, into epoch ms. */
+    private long parse(final String option, final String value)
+    {
+        try
+        {
+            final String text = value.strip();
+            if (text.length() == 10)
+            {
+                return LocalDate.parse(text).atStartOfDay(zone).toInstant().toEpochMilli();
+            }
+            return OffsetDateTime.parse(text).toInstant().toEpochMilli();
+        }
+        catch (final DateTimeException | ArithmeticException ex)
+        {
+            throw new ParameterException(command.commandLine(), option + " '" + value + "' is not a time: give an " +
+                "RFC 3339 time with its offset, such as 2026-11-20T14:00:00Z or 2026-11-20T15:00:00+01:00, or a " +
+                "date such as 2026-11-20 (its start, in --zone)");
         }
     }
 
@@ -74,28 +123,5 @@ final class TimeWindow
             return " since " + Instant.ofEpochMilli(since);
         }
         return until != null ? " until " + Instant.ofEpochMilli(until) : "";
-    }
-
-    /** Parses an RFC 3339 time with its offset, or a date taken as its first instant in UTC, into epoch ms. */
-    static final class TimeConverter implements ITypeConverter<Long>
-    {
-        @Override
-        public Long convert(final String value)
-        {
-            try
-            {
-                if (value.length() == 10)
-                {
-                    return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-                }
-                return OffsetDateTime.parse(value).toInstant().toEpochMilli();
-            }
-            catch (final DateTimeException | ArithmeticException ex)
-            {
-                throw new TypeConversionException("'" + value + "' is not a time: give an RFC 3339 time with its " +
-                    "offset, such as 2026-11-20T14:00:00Z or 2026-11-20T15:00:00+01:00, or a date such as 2026-11-20 " +
-                    "(its start, UTC)");
-            }
-        }
     }
 }

@@ -11,6 +11,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.regex.Matcher;
@@ -525,6 +526,30 @@ class JournalToolTest
         assertEquals(List.of(), after.lines());
         assertTrue(after.err().startsWith("tail: no events since 2100-01-01T00:00:00Z in the journal's seqs 1.." +
             lastSeq), after.toString());
+    }
+
+    /** The journal's events are all at about 08:00 UTC on one day, which is the evening before at -09:00. */
+    @Test
+    void shouldCountByDayAndReadDatesInTheZoneAsked()
+    {
+        final ToolRun utc = ToolRun.of("stats", "--data-dir", dataDir());
+        final String day = utc.lines().get(0).trim().split("\\s+")[1];
+        final String before = LocalDate.parse(day).minusDays(1).toString();
+        final ToolRun west = ToolRun.of("stats", "--zone", "-09:00", "--data-dir", dataDir());
+        assertEquals(0, west.exit(), west.toString());
+        assertTrue(west.lines().get(0).matches("type\\s+" + before + "\\s+total"), "the day before: " + west);
+        assertTrue(west.out().contains("days in -09:00"), west.toString());
+        assertEquals(utc.lines().subList(1, utc.lines().size()), west.lines().subList(1, utc.lines().size()),
+            "the same counts on another day");
+
+        final ToolRun sinceDay = ToolRun.of("stats", "--since", day, "--zone", "-09:00", "--data-dir", dataDir());
+        assertTrue(sinceDay.out().contains("no events since " + day + "T09:00:00Z"), sinceDay.toString());
+        final ToolRun untilDay = ToolRun.of("tail", "--from-start", "--until", day, "--zone", "America/Anchorage",
+            "--data-dir", dataDir());
+        assertEquals(lastSeq, untilDay.lines().size(), "midnight in Anchorage is after 08:00 UTC: " + untilDay.err());
+        final ToolRun badZone = ToolRun.of("stats", "--zone", "Mars/Olympus", "--data-dir", dataDir());
+        assertEquals(2, badZone.exit(), badZone.toString());
+        assertTrue(badZone.err().startsWith("--zone 'Mars/Olympus' is not a time zone"), badZone.toString());
     }
 
     private static List<String> inWindow(final List<String> lines, final Instant since, final Instant until)
