@@ -43,6 +43,14 @@ public final class Command
     public static final int AVAILABILITY_ITEM = 0;
     public static final int AVAILABILITY_QUANTITY = 1;
 
+    /**
+     * The most location rows an availability answer holds; a query whose answer would hold more is refused (invalid
+     * {@code sku}: ask for fewer SKUs at a time). 1,000 SKUs at 10 locations each fit. Without it, one query of a
+     * SKU asked 400 times over a channel sourcing 20,000 locations made an answer of 8,000,000 rows that took the
+     * heap of a server with 1 GB (a black-box tester): the answer grew with the query, not with the catalogue.
+     */
+    public static final int MAX_AVAILABILITY_ROWS = 10_000;
+
     /** Stride of {@link #rowValues} for shortfall rows: line index, requested, available. */
     public static final int SHORTFALL_FIELDS = 3;
     public static final int SHORTFALL_LINE = 0;

@@ -1959,6 +1959,15 @@ public final class StockEngine
                     {
                         continue;
                     }
+                    if (rows == Command.MAX_AVAILABILITY_ROWS)
+                    {
+                        balances.release();
+                        Arrays.fill(c.rowSku, 0, rows, null);
+                        Arrays.fill(c.rowLocation, 0, rows, null);
+                        c.rowCount = 0;
+                        invalid(c, "sku");
+                        return;
+                    }
                     c.ensureRows(rows + 1, Command.AVAILABILITY_FIELDS);
                     c.rowSku[rows] = c.lineSku[i];
                     c.rowLocation[rows] = state.symbolName(EventSink.SYMBOL_LOCATION, location);

@@ -1631,6 +1631,13 @@ final class ReferenceModel
                 {
                     continue;
                 }
+                if (row == Command.MAX_AVAILABILITY_ROWS)
+                {
+                    c.rowCount = 0;
+                    c.result = ResultCode.INVALID_REQUEST;
+                    c.field = "sku";
+                    return;
+                }
                 final long quantity = promisable(c, c.lineSku[i], location);
                 c.rowSku[row] = c.lineSku[i];
                 c.rowLocation[row] = location;

@@ -1179,6 +1179,34 @@ class StockEngineTest
         assertEquals(List.of("0:L0=5", "0:L1=3", "1:L1=2"), rows);
     }
 
+    /**
+     * An answer grows with the query (a SKU may be asked again and again), not with the catalogue: past
+     * {@link Command#MAX_AVAILABILITY_ROWS} location rows the query is refused, naming sku, and holds no rows.
+     */
+    @Test
+    void shouldRefuseAnAvailabilityAnswerOfMoreRowsThanTheLimit()
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            receive("WIDE", "L" + i, 1);
+        }
+        final Cmd fits = cmd(QUERY_AVAILABILITY).channel("web");
+        final Cmd over = cmd(QUERY_AVAILABILITY).channel("web");
+        for (int i = 0; i < Command.MAX_AVAILABILITY_ROWS / 100; i++)
+        {
+            fits.line("WIDE", null, 0);
+            over.line("WIDE", null, 0);
+        }
+        over.line("WIDE", null, 0);
+        final Command answered = fits.run();
+        assertOk(answered);
+        assertEquals(Command.MAX_AVAILABILITY_ROWS, answered.rowCount);
+        final Command refused = over.run();
+        assertEquals(ResultCode.INVALID_REQUEST, refused.result);
+        assertEquals("sku", refused.field);
+        assertEquals(0, refused.rowCount);
+    }
+
     // ---- inspections, moves, adjustments, counts ----
 
     @Test

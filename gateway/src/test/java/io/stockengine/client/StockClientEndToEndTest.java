@@ -370,6 +370,17 @@ class StockClientEndToEndTest
         final Line[] tooManyLines = new Line[70_000];
         java.util.Arrays.fill(tooManyLines, Line.of("A-1", 1));
         assertEquals("components", get(client.defineKit(null, "KIT-1", tooManyLines)).field());
+        // An answer of more location rows than the limit, which a repeated SKU reaches: refused as over HTTP.
+        for (int i = 0; i < 11; i++)
+        {
+            receive("W-1", "WIDE-" + i, 1);
+        }
+        final String[] repeated = new String[Command.MAX_AVAILABILITY_ROWS / 11 + 1];
+        java.util.Arrays.fill(repeated, "W-1");
+        final CommandResult wide = get(client.queryAvailability("web", repeated));
+        assertEquals(ResultCode.INVALID_REQUEST, wide.code());
+        assertEquals("sku", wide.field());
+        assertEquals(0, wide.rowCount());
         ok(client.queryStock("A-1"));
         assertEquals(1, client.connections(), "refusals do not cost the connection");
         assertEquals(0, metrics.binaryProtocolErrors.get());

@@ -252,6 +252,11 @@ final class Responses
     /** What the engine's own checks refused (the gateway's checks have their own messages): kits, mostly. */
     private static String invalidDetail(final Command c, final Command request)
     {
+        if ("sku".equals(c.field) && request.type == CommandType.QUERY_AVAILABILITY)
+        {
+            return "the answer would hold more than " + Command.MAX_AVAILABILITY_ROWS + " location rows (a row for " +
+                "each SKU asked at each location the channel sources from that holds it): ask for fewer SKUs at a time";
+        }
         if ("sku".equals(c.field))
         {
             return request.type == CommandType.DEFINE_KIT ? "this SKU cannot become a kit: it holds, expects or has " +

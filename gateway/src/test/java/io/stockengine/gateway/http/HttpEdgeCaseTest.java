@@ -333,6 +333,34 @@ class HttpEdgeCaseTest
     }
 
     /**
+     * A SKU asked 400 times over a channel that sources 20,000 locations made one answer of 8,000,000 rows, which took
+     * a 1 GB heap (a black-box tester): an answer of more than 10,000 location rows is refused, naming sku, and the
+     * connection goes on.
+     */
+    @Test
+    void d21AnAvailabilityAnswerPastTheRowLimitIsRefused()
+    {
+        for (int i = 0; i < 101; i++)
+        {
+            server.post("/v1/receipts", "{'sku':'KD-21','location':'KD-21-L" + i + "','quantity':1,'unit_cost':'1'}",
+                "kd-21-" + i).assertOk(201);
+        }
+        final StringBuilder query = new StringBuilder("/v1/availability?channel=kd-21-unconfigured");
+        for (int i = 0; i < 99; i++)
+        {
+            query.append("&sku=KD-21");
+        }
+        final Reply fits = server.get(query.toString());
+        fits.assertOk(200);
+        assertEquals(99, ((java.util.List<?>)fits.json().get("items")).size());
+        final Reply refused = server.get(query.append("&sku=KD-21").toString());
+        refused.assertProblem(400, "INVALID_REQUEST", "sku");
+        assertTrue(refused.body().contains("more than 10000 location rows") && refused.body().contains("ask for " +
+            "fewer SKUs"), refused.body());
+        server.get("/health").assertOk(200);
+    }
+
+    /**
      * RFC 9112 3.2.2: a server must accept a request target in absolute form; its authority is not part of the path,
      * and the query still counts.
      */
