@@ -651,10 +651,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                 case "PUT /v1/kits/{sku}" -> Requests.kit(segments[2], body, key);
                 default -> throw new Problem(404, "NOT_FOUND", null, "no such resource");
             };
-            if (body != null)
-            {
-                command.bodyForm = body.form();
-            }
+            command.bodyForm = body != null ? body.form() : JsonForm.NO_BODY;
             return command;
         }
     }

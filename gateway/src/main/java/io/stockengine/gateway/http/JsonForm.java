@@ -92,7 +92,15 @@ final class JsonForm
         return complete;
     }
 
-    /** The document's hash, never 0 (which {@code Command.bodyForm} keeps for "no body"). */
+    /**
+     * The form of a request sent without a body, where the route lets it leave the body out: a form of its own, so a
+     * key bound with no body conflicts with a retry that writes a body out ({@code {}}, a default), as a key bound
+     * with a body conflicts with a retry that leaves it out. Bound as 0 ("no form": inputs only, the binary
+     * protocol's binding) it matched any body with the same inputs, in one order only (a tester).
+     */
+    static final long NO_BODY = 0x6E6F2D626F6479L;
+
+    /** The document's hash, never 0 (which {@code Command.bodyForm} keeps for "no form": the binary protocol's). */
     long value()
     {
         return value == 0 ? 1 : value;

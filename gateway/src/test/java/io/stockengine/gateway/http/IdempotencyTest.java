@@ -121,6 +121,41 @@ class IdempotencyTest
         assertEquals(3L, server.stockAt("ID-15", "ID-B").get("reserved"), "reserved once");
     }
 
+    /**
+     * No body is a body of its own: a key bound with none conflicts with a retry that writes one out, in either
+     * order. Bound with none, a retry with {"inspect":false} or {} was replayed, while the other order conflicted.
+     */
+    @Test
+    void shouldConflictForABodyLeftOutThenWrittenOutAndTheOtherWayRound()
+    {
+        server.receive("ID-NB", "ID-A", 10);
+        server.post("/v1/transfers", "{'transfer_id':'id-nb-1','sku':'ID-NB','from':'ID-A','to':'ID-B','quantity':2}",
+            "id-nb-t1").assertOk(201);
+        final Reply none = server.post("/v1/transfers/id-nb-1/receive", null, "id-nb-r1");
+        none.assertOk(201);
+        assertReplay(none, server.post("/v1/transfers/id-nb-1/receive", null, "id-nb-r1"));
+        for (final String body : new String[] { "{}", "{'inspect':false}", "{'quantity':null}" })
+        {
+            server.post("/v1/transfers/id-nb-1/receive", body, "id-nb-r1")
+                .assertProblem(422, "IDEMPOTENCY_CONFLICT", "Idempotency-Key");
+        }
+
+        server.post("/v1/transfers", "{'transfer_id':'id-nb-2','sku':'ID-NB','from':'ID-A','to':'ID-B','quantity':2}",
+            "id-nb-t2").assertOk(201);
+        final Reply empty = server.post("/v1/transfers/id-nb-2/receive", "{}", "id-nb-r2");
+        empty.assertOk(201);
+        assertReplay(empty, server.post("/v1/transfers/id-nb-2/receive", "{ }", "id-nb-r2"));
+        server.post("/v1/transfers/id-nb-2/receive", null, "id-nb-r2")
+            .assertProblem(422, "IDEMPOTENCY_CONFLICT", "Idempotency-Key");
+
+        server.put("/v1/orders/id-nb-o", "{'channel':'web','lines':[{'sku':'ID-NB','quantity':1}]}").assertOk(201);
+        final Reply picked = server.post("/v1/orders/id-nb-o/pick", null, "id-nb-p");
+        picked.assertOk(200);
+        server.post("/v1/orders/id-nb-o/pick", "{'lines':null}", "id-nb-p")
+            .assertProblem(422, "IDEMPOTENCY_CONFLICT", "Idempotency-Key");
+        assertReplay(picked, server.post("/v1/orders/id-nb-o/pick", null, "id-nb-p"));
+    }
+
     @Test
     void shouldKeyAReservationByItsOrderId()
     {
