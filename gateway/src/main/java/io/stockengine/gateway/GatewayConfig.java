@@ -46,6 +46,12 @@ public final class GatewayConfig
      * KB each as JSON (about 14 MB a connection at 4,096, which 200 such clients made a 2 GB heap run out of).
      */
     public int maxHttpInFlightPerConnection = 128;
+    /**
+     * Availability streams open at once. Every change a stream's channel sees is rendered and handed to each of its
+     * streams by one event loop, which also serves ordinary requests: a tester's 320 unread streams under a burst of
+     * changes made a /health on that loop wait 15 s. A stream past the limit is refused 503 with Retry-After.
+     */
+    public int maxStreams = 256;
     public int idleTimeoutSeconds = 60;
     /** A request must arrive whole within this of its first bytes (a client trickling bytes is never idle). */
     public int requestTimeoutSeconds = 30;
@@ -105,6 +111,7 @@ public final class GatewayConfig
             "max-request-line-bytes must be 1024..131072, got " + maxInitialLineBytes);
         require(maxConnections >= 1, "max-connections must be at least 1");
         require(maxInFlightPerConnection >= 1, "max-in-flight must be at least 1");
+        require(maxStreams >= 0 && maxStreams <= 100_000, "max-streams must be 0..100000, got " + maxStreams);
         require(maxHttpInFlightPerConnection >= 1 && maxHttpInFlightPerConnection <= 65_536,
             "max-http-in-flight must be 1..65536, got " + maxHttpInFlightPerConnection);
         require(idleTimeoutSeconds >= 1, "idle-timeout-s must be at least 1");

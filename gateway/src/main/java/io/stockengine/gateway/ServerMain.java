@@ -93,6 +93,10 @@ public final class ServerMain implements Callable<Integer>
         "(default: 128)")
     Integer maxHttpInFlight;
 
+    @Option(names = "--max-streams", description = "availability streams (server-sent events) open at once; " +
+        "more are refused 503 (default: 256; 0 turns streams off)")
+    Integer maxStreams;
+
     @Option(names = "--idle-timeout-s", description = "close a silent connection after this (default: 60)")
     Integer idleTimeoutSeconds;
 
@@ -455,6 +459,7 @@ public final class ServerMain implements Callable<Integer>
         config.maxInFlightPerConnection = maxInFlight != null ? maxInFlight : config.maxInFlightPerConnection;
         config.maxHttpInFlightPerConnection = maxHttpInFlight != null ? maxHttpInFlight :
             config.maxHttpInFlightPerConnection;
+        config.maxStreams = maxStreams != null ? maxStreams : config.maxStreams;
         config.idleTimeoutSeconds = idleTimeoutSeconds != null ? idleTimeoutSeconds : config.idleTimeoutSeconds;
         config.requestTimeoutSeconds = requestTimeoutSeconds != null ? requestTimeoutSeconds :
             config.requestTimeoutSeconds;
@@ -513,6 +518,7 @@ public final class ServerMain implements Callable<Integer>
                     case "max-connections" -> config.maxConnections = Integer.parseInt(value);
                     case "max-in-flight" -> config.maxInFlightPerConnection = Integer.parseInt(value);
                     case "max-http-in-flight" -> config.maxHttpInFlightPerConnection = Integer.parseInt(value);
+                    case "max-streams" -> config.maxStreams = Integer.parseInt(value);
                     case "idle-timeout-s" -> config.idleTimeoutSeconds = Integer.parseInt(value);
                     case "request-timeout-s" -> config.requestTimeoutSeconds = Integer.parseInt(value);
                     case "dedup-window-ms" -> config.dedupWindowMillis = Long.parseLong(value);

@@ -89,7 +89,7 @@ public final class StockServer implements AutoCloseable
         workers = new MultiThreadIoEventLoopGroup(config.ioThreads,
             epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        hub = new AvailabilityHub(new AvailabilityWatch(), workers.next(), metrics);
+        hub = new AvailabilityHub(new AvailabilityWatch(), workers.next(), metrics, config.maxStreams);
     }
 
     /** Starts the server: returns once recovery is done and both ports are open. */

@@ -75,13 +75,62 @@ public final class AvailabilityHub
     /** Set when the journal stops: streams opened from then on are told so and ended at once. */
     private volatile boolean journalStopped;
     private final Runnable drain = this::drain;
+    private final int maxStreams;
+    /** Streams open or about to open: the places {@link #reserve} took. */
+    private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * Subscribers with events pending in the drain under way. A drain hands each connection its events together, in
+     * parts of at most {@link #HANDOVER_BYTES}, instead of one write and one flush for each event: written from the
+     * sender, every write was a task on the connection's own event loop, and 320 unread streams with a burst of
+     * 20,000 changes queued millions of them, which starved the ordinary requests on those loops (a tester's
+     * /health took 15 s).
+     */
+    private final java.util.ArrayList<Subscriber> handing = new java.util.ArrayList<>();
+    /**
+     * The most events handed to one connection at once. Netty counts a write against the connection's high water mark
+     * when it is handed over, so a subscriber's writability (checked before each event) lags by at most this.
+     */
+    static final int HANDOVER_BYTES = 16 * 1024;
 
-    /** {@code sender} is the event loop that renders and sends every event. */
+    /** {@code sender} is the event loop that renders and sends every event; no limit on the streams open. */
     public AvailabilityHub(final AvailabilityWatch watch, final EventExecutor sender, final GatewayMetrics metrics)
+    {
+        this(watch, sender, metrics, Integer.MAX_VALUE);
+    }
+
+    /** As above, with at most {@code maxStreams} open at once ({@link #reserve}). */
+    public AvailabilityHub(final AvailabilityWatch watch, final EventExecutor sender, final GatewayMetrics metrics,
+        final int maxStreams)
     {
         this.watch = watch;
         this.sender = sender;
         this.metrics = metrics;
+        this.maxStreams = maxStreams;
+    }
+
+    public int maxStreams()
+    {
+        return maxStreams;
+    }
+
+    /**
+     * Takes a place for a stream about to open ({@link #subscribe} follows at once), false when every place is taken;
+     * the place is given back when the stream's connection closes.
+     */
+    boolean reserve()
+    {
+        while (true)
+        {
+            final int open = streams.get();
+            if (open >= maxStreams)
+            {
+                return false;
+            }
+            if (streams.compareAndSet(open, open + 1))
+            {
+                return true;
+            }
+        }
     }
 
     public AvailabilityWatch watch()
@@ -101,6 +150,8 @@ public final class AvailabilityHub
         boolean missed;
         /** The newest change it missed. */
         long missedSeq;
+        /** Events of the drain under way not yet handed to its connection, or null. */
+        ByteBuf pending;
 
         Subscriber(final String channel, final Channel connection)
         {
@@ -109,7 +160,10 @@ public final class AvailabilityHub
         }
     }
 
-    /** Adds a subscriber; it is removed when its connection closes. Called on its event loop. */
+    /**
+     * Adds a subscriber, in a place {@link #reserve} took; it is removed, and its place given back, when its connection
+     * closes. Called on its event loop.
+     */
     Subscriber subscribe(final String channel, final Channel connection)
     {
         final Subscriber subscriber = new Subscriber(channel, connection);
@@ -119,6 +173,7 @@ public final class AvailabilityHub
         metrics.streamSubscribers.incrementAndGet();
         connection.closeFuture().addListener(f ->
         {
+            streams.decrementAndGet();
             final Set<Subscriber> set = subscribers.get(channel);
             if (set != null && set.remove(subscriber))
             {
@@ -355,6 +410,7 @@ public final class AvailabilityHub
             }
         }
         sent.lazySet(end);
+        handOver();
         final long dropped = drops;
         if (dropped != resyncedDrops)
         {
@@ -366,6 +422,7 @@ public final class AvailabilityHub
                 {
                     send(entry.getValue(), resync(entry.getKey(), seq), seq, true);
                 }
+                handOver();
             }
             // Else changes queued before the drop are still to come: the drain the reply thread scheduled with them
             // sends them, then this resync.
@@ -423,14 +480,51 @@ public final class AvailabilityHub
                 subscriber.missed = false;
                 if (!isResync)
                 {
-                    write(connection, resync(subscriber.channel, subscriber.missedSeq));
+                    queue(subscriber, resync(subscriber.channel, subscriber.missedSeq).getBytes(StandardCharsets.UTF_8));
                     written++;
                 }
             }
-            write(connection, bytes);
+            queue(subscriber, bytes);
             written++;
         }
         metrics.streamEvents.addAndGet(written);
+    }
+
+    /** Adds an event to what the drain hands the subscriber's connection, handing a full part over at once. */
+    private void queue(final Subscriber subscriber, final byte[] bytes)
+    {
+        if (subscriber.pending == null)
+        {
+            subscriber.pending = ByteBufAllocator.DEFAULT.buffer(Math.max(bytes.length, 256));
+            handing.add(subscriber);
+        }
+        subscriber.pending.writeBytes(bytes);
+        if (subscriber.pending.readableBytes() >= HANDOVER_BYTES)
+        {
+            final ByteBuf part = subscriber.pending;
+            subscriber.pending = ByteBufAllocator.DEFAULT.buffer(256);
+            subscriber.connection.writeAndFlush(new DefaultHttpContent(part));
+        }
+    }
+
+    /** Hands every connection what the drain gathered for it. */
+    private void handOver()
+    {
+        for (int i = 0, n = handing.size(); i < n; i++)
+        {
+            final Subscriber subscriber = handing.get(i);
+            final ByteBuf part = subscriber.pending;
+            subscriber.pending = null;
+            if (part.isReadable())
+            {
+                subscriber.connection.writeAndFlush(new DefaultHttpContent(part));
+            }
+            else
+            {
+                part.release();
+            }
+        }
+        handing.clear();
     }
 
     private static void write(final Channel connection, final String text)

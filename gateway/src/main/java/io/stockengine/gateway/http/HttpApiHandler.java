@@ -484,6 +484,12 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             throw Problem.invalid("channel", "the availability stream must be the only request in flight on its " +
                 "connection");
         }
+        if (!hub.reserve())
+        {
+            throw new Problem(503, "UNAVAILABLE", null, "the server has " + hub.maxStreams() + " availability " +
+                "streams open, its limit (--max-streams): try again later, or read availability with GET " +
+                "/v1/availability");
+        }
         nextWrite = Long.MAX_VALUE;
         final io.netty.handler.codec.http.HttpResponse response = new io.netty.handler.codec.http.DefaultHttpResponse(
             HttpVersion.HTTP_1_1, HttpResponseStatus.OK);

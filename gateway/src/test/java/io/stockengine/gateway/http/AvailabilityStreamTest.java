@@ -47,23 +47,37 @@ class AvailabilityStreamTest
     private static Map.Entry<String, Map<String, Object>> nextEvent(final RawHttp stream)
     {
         final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        final java.util.Deque<String> read = UNREAD.computeIfAbsent(stream, s -> new java.util.ArrayDeque<>());
         while (true)
         {
             assertTrue(System.nanoTime() < deadline, "no event within 20 s, only keep-alive comments");
-            final String chunk = stream.readChunk();
-            assertNotNull(chunk, "the stream ended");
-            if (chunk.startsWith(":"))
+            if (read.isEmpty())
+            {
+                // A chunk holds whole events, one or more: the server hands a stream the events of a drain together.
+                final String chunk = stream.readChunk();
+                assertNotNull(chunk, "the stream ended");
+                assertTrue(chunk.endsWith("\n\n"), "a chunk ends where an event does: " + chunk);
+                for (final String one : chunk.split("(?<=\n\n)"))
+                {
+                    read.add(one);
+                }
+            }
+            final String event = read.poll();
+            if (event.startsWith(":"))
             {
                 continue;
             }
-            assertTrue(chunk.startsWith("event: ") && chunk.endsWith("\n\n"), chunk);
-            final String[] lines = chunk.split("\n");
-            assertTrue(lines[1].startsWith("id: ") && lines[2].startsWith("data: "), chunk);
+            assertTrue(event.startsWith("event: ") && event.endsWith("\n\n"), event);
+            final String[] lines = event.split("\n");
+            assertTrue(lines[1].startsWith("id: ") && lines[2].startsWith("data: "), event);
             final Map<String, Object> data = Json.object(lines[2].substring(6));
-            assertEquals(data.get("seq"), Long.parseLong(lines[1].substring(4)), "an event's id is its seq: " + chunk);
+            assertEquals(data.get("seq"), Long.parseLong(lines[1].substring(4)), "an event's id is its seq: " + event);
             return Map.entry(lines[0].substring(7), data);
         }
     }
+
+    /** Events read from each stream and not yet taken by {@link #nextEvent}. */
+    private static final Map<RawHttp, java.util.Deque<String>> UNREAD = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A stream of the channel's availability, its head and opening comment read. */
     private static RawHttp openStream(final String channel)
@@ -84,6 +98,47 @@ class AvailabilityStreamTest
             Thread.sleep(10);
         }
         assertEquals(expected, server.server.availability().subscriberCount(), why);
+    }
+
+    /** Streams past --max-streams are refused 503 with Retry-After; a place comes back when a stream closes. */
+    @Test
+    void shouldRefuseAStreamPastTheLimitAndTakeOneWhenAPlaceIsFree() throws Exception
+    {
+        awaitSubscribers(0, "no stream of another test left open");
+        final java.nio.file.Path dir = dataDir.resolve("limited");
+        final io.stockengine.gateway.GatewayConfig config = TestServer.config(dir);
+        config.maxStreams = 2;
+        try (TestServer limited = TestServer.start(config))
+        {
+            final RawHttp first = limited.raw();
+            final RawHttp second = limited.raw();
+            for (final RawHttp stream : new RawHttp[] { first, second })
+            {
+                stream.write(RawHttp.request("GET", "/v1/availability/stream?channel=ss-limit", null));
+                assertEquals(200, stream.readHead().status());
+            }
+            try (RawHttp third = limited.raw())
+            {
+                third.write(RawHttp.request("GET", "/v1/availability/stream?channel=ss-limit", null));
+                final Reply refused = third.read();
+                refused.assertProblem(503, "UNAVAILABLE", null);
+                assertEquals("1", refused.header("retry-after"));
+                assertTrue(refused.body().contains("--max-streams"), refused.body());
+            }
+            first.close();
+            final long deadline = System.currentTimeMillis() + 5_000;
+            int status = 0;
+            while (status != 200 && System.currentTimeMillis() < deadline)
+            {
+                try (RawHttp again = limited.raw())
+                {
+                    again.write(RawHttp.request("GET", "/v1/availability/stream?channel=ss-limit", null));
+                    status = again.readHead().status();
+                }
+            }
+            assertEquals(200, status, "a closed stream gives its place back");
+            second.close();
+        }
     }
 
     @Test
