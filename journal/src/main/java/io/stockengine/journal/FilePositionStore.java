@@ -20,7 +20,12 @@ import java.util.stream.Stream;
  *   seq=123456
  *   index=22737403576549
  *   committed_at=2027-01-15T08:00:00.123Z
+ *   kept=here
  * </pre>
+ * {@code kept} says where the position lives: {@code here} (this file is the consumer's store), {@code elsewhere}
+ * (a copy, for {@code prune}, of a position the consumer commits in a store of its own, such as its database) or
+ * {@code elsewhere-not-yet} (such a consumer's start, registered before its first commit). A file written before
+ * the line existed has none ({@link #kept} is null).
  * Each store writes a temporary file, forces it to disk, renames it over the old one atomically and forces the
  * directory, so a crash leaves either the old position or the new one, never half of one. The files in that directory
  * are also the registry of consumers that {@code JournalTool prune} must not overtake.
@@ -30,6 +35,12 @@ import java.util.stream.Stream;
 public final class FilePositionStore implements PositionStore
 {
     public static final String SUFFIX = ".position";
+    /** This file is the consumer's position store. */
+    public static final String KEPT_HERE = "here";
+    /** This file copies a position the consumer commits elsewhere. */
+    public static final String KEPT_ELSEWHERE = "elsewhere";
+    /** This file holds the start of a consumer that commits elsewhere and has not committed yet. */
+    public static final String KEPT_ELSEWHERE_NOT_YET = "elsewhere-not-yet";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private final Path dir;
@@ -73,9 +84,34 @@ public final class FilePositionStore implements PositionStore
     @Override
     public ReaderPosition load()
     {
+        final String text = read();
+        return text == null ? null : parse(file, text);
+    }
+
+    /** Where the file's position lives ({@link #KEPT_HERE}, ...): null for no file, or one older than the line. */
+    public String kept()
+    {
+        final String text = read();
+        if (text == null)
+        {
+            return null;
+        }
+        for (final String raw : text.split("\n"))
+        {
+            final String line = raw.strip();
+            if (line.startsWith("kept="))
+            {
+                return line.substring("kept=".length()).strip();
+            }
+        }
+        return null;
+    }
+
+    private String read()
+    {
         try
         {
-            return parse(file, Files.readString(file, StandardCharsets.UTF_8));
+            return Files.readString(file, StandardCharsets.UTF_8);
         }
         catch (final NoSuchFileException ex)
         {
@@ -141,8 +177,15 @@ public final class FilePositionStore implements PositionStore
     @Override
     public void store(final ReaderPosition position)
     {
+        store(position, KEPT_HERE);
+    }
+
+    /** Stores a position, saying where the consumer keeps it ({@link #KEPT_HERE}, ...). */
+    public void store(final ReaderPosition position, final String kept)
+    {
         final String text = "# stockengine consumer position: the last seq processed and the journal excerpt that " +
-            "holds it\nseq=" + position.seq() + "\nindex=" + position.index() + "\ncommitted_at=" + Instant.now() + "\n";
+            "holds it\nseq=" + position.seq() + "\nindex=" + position.index() + "\ncommitted_at=" + Instant.now() +
+            "\nkept=" + kept + "\n";
         try
         {
             Files.createDirectories(dir);

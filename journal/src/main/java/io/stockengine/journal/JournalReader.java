@@ -60,7 +60,7 @@ public final class JournalReader implements AutoCloseable
         private long startSeq = START_BEGINNING;
         private long registryIntervalMillis = 1_000;
 
-        /** The journal's data directory (and roll cycle); required. */
+        /** The journal's data directory; required. A reader takes the roll cycle from the journal's own metadata. */
         public Context config(final JournalConfig config)
         {
             this.config = config;
@@ -198,19 +198,30 @@ public final class JournalReader implements AutoCloseable
                 throw new JournalCorruptedException(describe() + " cannot read " + queue.file() + ": " + stale);
             }
             final ReaderPosition stored = store.load();
-            if (mirrored)
+            // A consumer that commits elsewhere and stopped before its first commit registered its start only: it
+            // starts there again (a tester's consumer from the end, stopped before any event came, could never
+            // start again: its own start read as another store's position).
+            final ReaderPosition registeredStart = mirrored && stored == null &&
+                FilePositionStore.KEPT_ELSEWHERE_NOT_YET.equals(registry.kept()) ? registry.load() : null;
+            if (mirrored && registeredStart == null)
             {
                 refuseALeadingRegistry(stored);
             }
-            final ReaderPosition start;
-            if (stored != null)
+            if (!mirrored && registry != null)
             {
-                final String problem = JournalSeek.check(queue, stored, false);
+                refuseACopy();
+            }
+            final ReaderPosition start;
+            final ReaderPosition resumed = stored != null ? stored : registeredStart;
+            if (resumed != null)
+            {
+                final String problem = JournalSeek.check(queue, resumed, false);
                 if (problem != null)
                 {
-                    throw new JournalCorruptedException(describe() + " cannot resume after " + stored + ": " + problem);
+                    throw new JournalCorruptedException(describe() + " cannot resume after " + resumed + ": " +
+                        problem);
                 }
-                start = stored;
+                start = resumed;
             }
             else if (context.startSeq == START_END)
             {
@@ -229,7 +240,8 @@ public final class JournalReader implements AutoCloseable
             committed = stored;
             if (registry != null && !start.equals(registry.load()))
             {
-                registry.store(start);
+                registry.store(start, !mirrored ? FilePositionStore.KEPT_HERE : stored == null ?
+                    FilePositionStore.KEPT_ELSEWHERE_NOT_YET : FilePositionStore.KEPT_ELSEWHERE);
             }
             registered = start;
             registeredAt = System.nanoTime();
@@ -305,12 +317,30 @@ public final class JournalReader implements AutoCloseable
         }
     }
 
+    /**
+     * A consumer with the default store takes the file as its position. Written as the copy of a consumer that
+     * commits elsewhere, it is that one's: taken over, the new consumer would skip everything before it, and its
+     * commits would move the copy that one relies on (a tester's default-store consumer took a database consumer's
+     * name and started 730,990 events in, without a word).
+     */
+    private void refuseACopy()
+    {
+        final String kept = registry.kept();
+        if (FilePositionStore.KEPT_ELSEWHERE.equals(kept) || FilePositionStore.KEPT_ELSEWHERE_NOT_YET.equals(kept))
+        {
+            throw new IllegalStateException(describe() + " is registered in " + registry.file() + " by a consumer " +
+                "that commits its position in a store of its own (the file is its copy, kept=" + kept + "): with the " +
+                "default store this reader would take that position as its own. Give it another consumer name, or " +
+                "open it with that consumer's position store");
+        }
+    }
+
     /** Copies a committed position to the registry file of a consumer that keeps its position elsewhere. */
     private void mirror(final ReaderPosition position)
     {
         if (!position.equals(registered))
         {
-            registry.store(position);
+            registry.store(position, FilePositionStore.KEPT_ELSEWHERE);
             registered = position;
         }
         registeredAt = System.nanoTime();
@@ -479,6 +509,13 @@ public final class JournalReader implements AutoCloseable
             {
                 total += delivered;
                 afterBatch.run();
+            }
+            else if (mirrored && committed != null && !committed.equals(registered) &&
+                System.nanoTime() - registeredAt >= registryIntervalNanos)
+            {
+                // Caught up: the commits of the last burst were not copied (at most one copy a second), and with
+                // no more traffic they would not be until the close, while /metrics showed a lag that was not there.
+                mirror(committed);
             }
             idle.idle(delivered);
         }

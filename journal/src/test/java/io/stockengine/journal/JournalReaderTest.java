@@ -254,6 +254,92 @@ class JournalReaderTest
         }
     }
 
+    /**
+     * A consumer with its own store that stopped before its first commit (started from the end, nothing came) starts
+     * again where it was registered: its own start read as another store's position, and it could never start.
+     */
+    @Test
+    void shouldStartAgainWhereAConsumerWithItsOwnStoreRegisteredBeforeItsFirstCommit() throws Exception
+    {
+        final ReaderPosition[] database = new ReaderPosition[1];
+        final FilePositionStore registry = FilePositionStore.of(config, "mirror");
+        try (JournalReader reader = JournalReader.open(context().consumerName("mirror")
+            .positionStore(storeIn(database)).startFromEnd()))
+        {
+            assertEquals(0, reader.poll(new Seqs(), 10), "nothing after the end yet");
+        }
+        assertEquals(lastSeq, registry.load().seq());
+        assertEquals(FilePositionStore.KEPT_ELSEWHERE_NOT_YET, registry.kept());
+        assertEquals(null, database[0], "never committed");
+        final long more = TestJournal.runWorkload(config, workload, 1_001, 1_050);
+        final Seqs seqs = new Seqs();
+        try (JournalReader reader = JournalReader.open(context().consumerName("mirror")
+            .positionStore(storeIn(database)).startFromBeginning()))
+        {
+            reader.catchUp(seqs);
+            reader.commit();
+        }
+        assertEquals(lastSeq + 1, seqs.first(), "from its registered start, not the beginning it asks for now");
+        assertEquals(more, seqs.last());
+        assertEquals(FilePositionStore.KEPT_ELSEWHERE, registry.kept(), "a copy of a commit from then on");
+        // A second store under the name now: the registry holds a commit's copy, so it is refused as before.
+        assertThrows(IllegalStateException.class, () -> JournalReader.open(context().consumerName("mirror")
+            .positionStore(storeIn(new ReaderPosition[1]))));
+    }
+
+    /**
+     * A reader with the default store takes the file as its position: a file that copies another store's position
+     * is refused instead of taken over (a tester's reader skipped 730,990 events so, without a word).
+     */
+    @Test
+    void shouldRefuseTheDefaultStoreUnderTheNameOfAConsumerWithItsOwnStore()
+    {
+        final ReaderPosition[] database = new ReaderPosition[1];
+        try (JournalReader reader = JournalReader.open(context().consumerName("ledger")
+            .positionStore(storeIn(database)).registryIntervalMillis(0)))
+        {
+            reader.poll(new Seqs(), 300);
+            reader.commit();
+        }
+        final FilePositionStore registry = FilePositionStore.of(config, "ledger");
+        final IllegalStateException refused = assertThrows(IllegalStateException.class,
+            () -> JournalReader.open(context().consumerName("ledger")));
+        assertTrue(refused.getMessage().startsWith("consumer 'ledger' is registered in " + registry.file() +
+            " by a consumer that commits its position in a store of its own"), refused.getMessage());
+        assertEquals(300, registry.load().seq(), "left as it was");
+        // The default store's own file says so, and opens as before.
+        try (JournalReader reader = JournalReader.open(context().consumerName("files")))
+        {
+            reader.poll(new Seqs(), 7);
+            reader.commit();
+        }
+        assertEquals(FilePositionStore.KEPT_HERE, FilePositionStore.of(config, "files").kept());
+        try (JournalReader reader = JournalReader.open(context().consumerName("files")))
+        {
+            assertEquals(7, reader.position().seq());
+        }
+    }
+
+    /**
+     * Caught up on a quiet journal, a consumer with its own store copies its last commit to the registry once the
+     * interval has passed, not only at the next traffic or its close: /metrics showed a lag that was not there.
+     */
+    @Test
+    void shouldCopyTheLastCommitToTheRegistryWhenCaughtUpOnAQuietJournal() throws Exception
+    {
+        final ReaderPosition[] database = new ReaderPosition[1];
+        final FilePositionStore registry = FilePositionStore.of(config, "quiet");
+        try (JournalReader reader = JournalReader.open(context().consumerName("quiet")
+            .positionStore(storeIn(database)).registryIntervalMillis(200)))
+        {
+            final AtomicLong polls = new AtomicLong();
+            reader.follow(new Seqs(), 100, new org.agrona.concurrent.SleepingMillisIdleStrategy(5),
+                () -> polls.incrementAndGet() < 400 && !registry.load().equals(database[0]), reader::commit);
+            assertEquals(lastSeq, database[0].seq());
+            assertEquals(database[0], registry.load(), "copied while following, before the close");
+        }
+    }
+
     @Test
     void shouldFollowTheJournalWhileTheEngineWrites() throws Exception
     {
