@@ -105,6 +105,11 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private int inFlight;
     private boolean closeAfter = false;
     private long closeAt = -1;
+    /**
+     * The last request read was HTTP/1.0, whose kept-alive answers must say so: a connection's requests come in one
+     * version in practice, so the flag stands for the answers being written.
+     */
+    private boolean http10;
     /** The client ended its side: nothing it sends can arrive unread any more. */
     private boolean inputEnded;
     /**
@@ -183,6 +188,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         metrics.httpRequests.incrementAndGet();
         final long id = nextRequest++;
         final boolean keepAlive = HttpUtil.isKeepAlive(request);
+        http10 = request.protocolVersion().minorVersion() == 0;
         if (!keepAlive && (closeAt < 0 || id < closeAt))
         {
             // Known now, not when the answer comes back from the engine: what is pipelined behind this request
@@ -326,7 +332,15 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private void route(final ChannelHandlerContext ctx, final FullHttpRequest request, final long id,
         final boolean keepAlive)
     {
-        final QueryStringDecoder uri = new QueryStringDecoder(originForm(request.uri()));
+        if (request.uri().indexOf('#') >= 0)
+        {
+            // A fragment is the client's own (RFC 9110 4.2.4) and never part of a request target (RFC 9112 3.2).
+            throw Problem.invalid("request", "a request target has no fragment ('#'): send the path and query only");
+        }
+        // ';' is a character of a value, not a separator of parameters (only '&' is): "sku=A-1;channel=web" is the
+        // SKU "A-1;channel=web", refused, not a channel a proxy in front never saw.
+        final QueryStringDecoder uri = new QueryStringDecoder(originForm(request.uri()), StandardCharsets.UTF_8, true,
+            1024, true);
         final String path = uri.rawPath();
         final String[] segments = path.length() > 1 ? path.substring(1).split("/", -1) : new String[0];
         for (int i = 0; i < segments.length; i++)
@@ -356,6 +370,20 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             final Problem problem = new Problem(405, "METHOD_NOT_ALLOWED", null, method + " is not allowed on " + path);
             problem.allow = Routes.allowed(segments);
             throw problem;
+        }
+        if ("GET /health".equals(route) || "GET /metrics".equals(route) || "GET /openapi.json".equals(route) ||
+            "POST /snapshot".equals(route))
+        {
+            // As every route of the API: a parameter a route does not take, or a body sent to a GET, was meant for
+            // another request.
+            for (final String name : uri.parameters().keySet())
+            {
+                throw Problem.invalid(name, "unknown parameter '" + name + "': " + path + " takes none");
+            }
+            if (!route.startsWith("POST") && request.content().isReadable())
+            {
+                throw Problem.invalid("body", "a GET request takes no body");
+            }
         }
         switch (route)
         {
@@ -531,6 +559,12 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
      */
     private static void requireJson(final FullHttpRequest request)
     {
+        final int types = request.headers().getAll(HttpHeaderNames.CONTENT_TYPE).size();
+        if (types > 1)
+        {
+            // Which one a proxy in front read is anyone's guess, as for two Idempotency-Keys.
+            throw Problem.invalid("Content-Type", "give one Content-Type header, not " + types);
+        }
         final String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
         if (type != null)
         {
@@ -949,6 +983,11 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                 closeAt = id;
             }
         }
+        else if (http10)
+        {
+            // HTTP/1.0 closes after each answer unless the answer says otherwise (RFC 9112 9.3).
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
         return response;
     }
 
@@ -1081,6 +1120,11 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             requestTimedOut(ctx);
             return;
         }
+        if (event == RequestDeadline.CUT_SHORT)
+        {
+            requestCutShort(ctx);
+            return;
+        }
         super.userEventTriggered(ctx, event);
     }
 
@@ -1100,6 +1144,23 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         answer(id, Responses.problem(ctx.alloc(), 408, "REQUEST_TIMEOUT", null, "the request did not arrive whole " +
             "within " + config.requestTimeoutSeconds + " s of its first bytes (--request-timeout-s); nothing of it " +
             "was applied, and the connection closes", null), false, null);
+        updateReading();
+    }
+
+    /**
+     * The client ended its side in the middle of a request's body: answered 400 in its turn, since the client may
+     * still read (nothing of it was applied), then the connection closes as for any end of input.
+     */
+    private void requestCutShort(final ChannelHandlerContext ctx)
+    {
+        if (closeAt >= 0 || nextWrite == Long.MAX_VALUE)
+        {
+            return;
+        }
+        final long id = nextRequest++;
+        closeAt = id;
+        answer(id, Responses.problem(ctx.alloc(), 400, "INVALID_REQUEST", "body", "the client ended its side " +
+            "before the request's body was whole; nothing of it was applied", null), false, null);
         updateReading();
     }
 
@@ -1126,8 +1187,10 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
-        if (cause instanceof java.io.IOException)
+        if (cause instanceof java.io.IOException || cause instanceof io.netty.handler.codec.PrematureChannelClosureException)
         {
+            // The client's doing: a reset, or a close in the middle of a request (the aggregator says so once the
+            // connection is gone), which a client could otherwise raise the defect count with at will.
             ctx.close();
             return;
         }

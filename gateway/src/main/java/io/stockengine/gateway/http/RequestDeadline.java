@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.stockengine.gateway.GatewayMetrics;
 
@@ -30,6 +31,20 @@ final class RequestDeadline
         public String toString()
         {
             return "request timed out";
+        }
+    };
+
+    /**
+     * Passed up the pipeline when the client ends its side with a request begun and not whole: past its head (the
+     * codec answers a head cut short itself), in its body. Nothing else would answer it: the body's aggregation just
+     * stops.
+     */
+    static final Object CUT_SHORT = new Object()
+    {
+        @Override
+        public String toString()
+        {
+            return "request cut short";
         }
     };
 
@@ -95,6 +110,19 @@ final class RequestDeadline
                     stop();
                 }
                 super.channelRead(ctx, msg);
+            }
+
+            @Override
+            public void userEventTriggered(final ChannelHandlerContext ctx, final Object event) throws Exception
+            {
+                // The codec has made what it could of the end of input (a head cut short becomes a failed request,
+                // whose end stopped the clock): a clock still running is a body that will never be whole.
+                if (event instanceof ChannelInputShutdownEvent && timer != null)
+                {
+                    stop();
+                    ctx.fireUserEventTriggered(CUT_SHORT);
+                }
+                super.userEventTriggered(ctx, event);
             }
         };
     }

@@ -361,6 +361,90 @@ class HttpEdgeCaseTest
     }
 
     /**
+     * A client that ends its side in the middle of a body (or of a chunked one) made a mistake of its own: it is
+     * answered 400 when it still reads, and never counted as the gateway's defect (a tester could raise the
+     * handler-error metric, whose alert means a defect, at will).
+     */
+    @Test
+    void d22ABodyCutShortByTheClientIsItsMistakeNotTheServers() throws Exception
+    {
+        final long errors = server.server.metrics().httpHandlerErrors.get();
+        try (RawHttp raw = server.raw())
+        {
+            raw.write("PUT /v1/orders/kd-22 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+                "Content-Length: 54\r\n\r\n{\"cha");
+            raw.shutdownOutput();
+            final Reply answer = raw.read();
+            answer.assertProblem(400, "INVALID_REQUEST", "body");
+            assertTrue(answer.body().contains("before the request's body was whole"), answer.body());
+            assertTrue(raw.closedByServer(5_000), "closed after it");
+        }
+        try (RawHttp raw = server.raw())
+        {
+            raw.write("POST /v1/receipts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+                "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"sku\r\n");
+            raw.shutdownOutput();
+            raw.read().assertProblem(400, "INVALID_REQUEST", "body");
+        }
+        try (RawHttp raw = server.raw())
+        {
+            // Cut by a reset rather than an end of its side: nothing to answer, and no defect either.
+            raw.write("PUT /v1/orders/kd-22 HTTP/1.1\r\nHost: x\r\nContent-Length: 54\r\n\r\n{");
+            Thread.sleep(200);
+        }
+        server.get("/health").assertOk(200);
+        assertEquals(errors, server.server.metrics().httpHandlerErrors.get(), "no defect of the gateway's");
+        server.get("/v1/orders/kd-22").assertProblem(404, "NOT_FOUND", null);
+    }
+
+    /**
+     * What a proxy in front could read otherwise than the server (a security tester): a fragment in the target, ';'
+     * taken as a separator of parameters, two Content-Types; and the operational routes take no parameters and a
+     * GET no body, as the API's do.
+     */
+    @Test
+    void d23TargetsAndHeadersAProxyCouldReadOtherwiseAreRefused()
+    {
+        try (RawHttp raw = server.raw())
+        {
+            raw.write(RawHttp.request("POST", "/snapshot#", null));
+            raw.read().assertProblem(400, "INVALID_REQUEST", "request");
+            raw.write(RawHttp.request("GET", "/v1/availability?sku=KD-23;channel=web", null));
+            raw.read().assertProblem(400, "INVALID_REQUEST", "channel");
+            raw.write(RawHttp.request("GET", "/v1/availability?channel=web&sku=KD-23;x=1", null));
+            raw.read().assertProblem(400, "INVALID_REQUEST", "sku");
+            raw.write(RawHttp.request("POST", "/v1/receipts", Json.q("{'sku':'KD-23','location':'KD-A'," +
+                "'quantity':1,'unit_cost':'1'}"), "Idempotency-Key", "kd-23", "Content-Type", "application/json",
+                "Content-Type", "text/plain"));
+            raw.read().assertProblem(400, "INVALID_REQUEST", "Content-Type");
+            raw.write(RawHttp.request("GET", "/health?verbose=1", null));
+            raw.read().assertProblem(400, "INVALID_REQUEST", "verbose");
+            raw.write(RawHttp.request("GET", "/metrics", "hello"));
+            raw.read().assertProblem(400, "INVALID_REQUEST", "body");
+            raw.write(RawHttp.request("GET", "/health", null));
+            assertEquals(200, raw.read().status(), "the connection goes on");
+        }
+        assertEquals(java.util.Map.of(), server.stockAt("KD-23", "KD-A"), "nothing applied");
+    }
+
+    /** An HTTP/1.0 client closes after an answer that does not say the connection stays open (RFC 9112 9.3). */
+    @Test
+    void d24AKeptAliveHttp10AnswerSaysSo()
+    {
+        try (RawHttp raw = server.raw())
+        {
+            raw.write("GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+            final Reply first = raw.read();
+            assertEquals(200, first.status());
+            assertEquals("keep-alive", first.header("connection"));
+            raw.write("GET /health HTTP/1.0\r\n\r\n");
+            final Reply last = raw.read();
+            assertEquals(200, last.status());
+            assertEquals("close", last.header("connection"));
+        }
+    }
+
+    /**
      * RFC 9112 3.2.2: a server must accept a request target in absolute form; its authority is not part of the path,
      * and the query still counts.
      */

@@ -74,13 +74,16 @@ final class RawHttp implements AutoCloseable
     {
         final StringBuilder text = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
             .append("Host: 127.0.0.1\r\n");
+        boolean typed = false;
         for (int i = 0; i < headers.length; i += 2)
         {
             text.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+            typed |= headers[i].equalsIgnoreCase("Content-Type");
         }
         if (body != null)
         {
-            text.append("Content-Type: application/json\r\n")
+            // JSON unless the caller gave a Content-Type of its own (two are refused).
+            text.append(typed ? "" : "Content-Type: application/json\r\n")
                 .append("Content-Length: ").append(body.length()).append("\r\n");
         }
         return text.append("\r\n").append(body == null ? "" : body).toString();
