@@ -134,7 +134,9 @@ public final class StockServer implements AutoCloseable
             throw new java.io.UncheckedIOException("Address already in use: " + taken,
                 new java.net.BindException("Address already in use"));
         }
-        final ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections, metrics);
+        // One count for both ports, and each port leaves a few places for the other.
+        final ConnectionLimiter httpLimiter = ConnectionLimiter.forPort(config.maxConnections, metrics);
+        final ConnectionLimiter binaryLimiter = ConnectionLimiter.forPort(config.maxConnections, metrics);
         final Operations operations = new Operations(access, metrics, new Operations.JournalStats()
         {
             @Override
@@ -205,7 +207,7 @@ public final class StockServer implements AutoCloseable
                 return seqs;
             }
         });
-        httpChannel = bootstrap().childHandler(new HttpServerInitializer(access, config, metrics, operations, limiter,
+        httpChannel = bootstrap().childHandler(new HttpServerInitializer(access, config, metrics, operations, httpLimiter,
             hub))
             .bind(config.host, config.httpPort).sync().channel();
         log.accept("http: listening on http://" + config.host + ":" + httpPort() + " (503 until recovery is done; " +
@@ -246,7 +248,7 @@ public final class StockServer implements AutoCloseable
         workers.next().scheduleAtFixedRate(metrics::rotateLatencyWindow, GatewayMetrics.LATENCY_WINDOW_SECONDS,
             GatewayMetrics.LATENCY_WINDOW_SECONDS, TimeUnit.SECONDS);
         progress = "ready";
-        binary = new BinaryServerInitializer(engine.pipeline(), config, metrics, limiter);
+        binary = new BinaryServerInitializer(engine.pipeline(), config, metrics, binaryLimiter);
         tcpChannel = bootstrap().childHandler(binary)
             .bind(config.host, config.tcpPort).sync().channel();
         log.accept("tcp: binary protocol on " + config.host + ":" + tcpPort());
