@@ -659,7 +659,8 @@ class AccountingToolTest
         "run --batch 1.5|'--batch': '1.5' is not a whole number",
         "run --batch 3000000000|'--batch': '3000000000' is out of range (-2,147,483,648 to 2,147,483,647)",
         "run --idle-ms soon|'--idle-ms': 'soon' is not a whole number",
-        "cogs --zone Mars/Olympus|'--zone': 'Mars/Olympus' is not a time zone: give a region such as" })
+        "cogs --zone Mars/Olympus|'--zone': 'Mars/Olympus' is not a time zone: give a region such as",
+        "trial-balance --zone +05:07|'--zone': '+05:07' is not a whole number of quarter hours from UTC" })
     void shouldSayInWordsWhatAnOptionTakes(final String command, final String expected)
     {
         final Run run = tool(with(command.split(" ")));

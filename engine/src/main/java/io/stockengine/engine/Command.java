@@ -44,6 +44,14 @@ public final class Command
     public static final int AVAILABILITY_QUANTITY = 1;
 
     /**
+     * The {@link #bodyForm} of an HTTP request sent without a body where its route lets it leave the body out: a form
+     * of its own, so a key bound with no body conflicts with an HTTP retry that writes a body out ({@code {}}, a
+     * default), as a key bound with a body conflicts with one that leaves it out; a binary retry (form 0) matches it,
+     * as binary-protocol.md says of requests without a body.
+     */
+    public static final long NO_BODY_FORM = 0x6E6F2D626F6479L;
+
+    /**
      * The most location rows an availability answer holds; a query whose answer would hold more is refused (invalid
      * {@code sku}: ask for fewer SKUs at a time). 1,000 SKUs at 10 locations each fit. Without it, one query of a
      * SKU asked 400 times over a channel sourcing 20,000 locations made an answer of 8,000,000 rows that took the

@@ -537,7 +537,8 @@ public final class StockEngine
      */
     private static boolean sameRequest(final long bound, final Command c)
     {
-        return bound == fingerprint(c) || c.bodyForm != 0 && bound == fingerprint(c, 0);
+        return bound == fingerprint(c) || c.bodyForm != 0 && bound == fingerprint(c, 0) ||
+            c.bodyForm == 0 && bound == fingerprint(c, Command.NO_BODY_FORM);
     }
 
     private static long fingerprint(final Command c, final long bodyForm)

@@ -1407,6 +1407,12 @@ class StockEngineTest
         assertOk(reserve("o2", "web", 0).line("A", "L0", 1).run());
         assertTrue(reserve("o2", "web", 0).line("A", "L0", 1).bodyForm(7).run().replayed);
         assertBuckets("A", "L0", 3, 3, 0, 0, 0);
+
+        // HTTP without a body binds "no body": a body written out conflicts, a binary retry (no form) matches.
+        assertOk(cmd(PICK).key("k3").order("o2").bodyForm(Command.NO_BODY_FORM).run());
+        assertEquals(ResultCode.IDEMPOTENCY_CONFLICT, cmd(PICK).key("k3").order("o2").bodyForm(21).run().result);
+        assertTrue(cmd(PICK).key("k3").order("o2").bodyForm(Command.NO_BODY_FORM).run().replayed);
+        assertTrue(cmd(PICK).key("k3").order("o2").run().replayed, "a binary retry");
     }
 
     /** API.md: a retry gets the original body, so an order action's retry shows the order as that action left it. */

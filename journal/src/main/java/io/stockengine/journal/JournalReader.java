@@ -198,12 +198,15 @@ public final class JournalReader implements AutoCloseable
                 throw new JournalCorruptedException(describe() + " cannot read " + queue.file() + ": " + stale);
             }
             final ReaderPosition stored = store.load();
-            // A consumer that commits elsewhere and stopped before its first commit registered its start only: it
-            // starts there again (a tester's consumer from the end, stopped before any event came, could never
-            // start again: its own start read as another store's position).
-            final ReaderPosition registeredStart = mirrored && stored == null &&
-                FilePositionStore.KEPT_ELSEWHERE_NOT_YET.equals(registry.kept()) ? registry.load() : null;
-            if (mirrored && registeredStart == null)
+            // A consumer that commits elsewhere and stopped before its first commit registered its start only. Asked
+            // to start from the end again, it starts at that end, not at today's, or it would skip what came
+            // between (a tester's consumer from the end, stopped before any event came, could never start again:
+            // its own start read as another store's position). Asked for a seq or the beginning, it starts there:
+            // nothing was committed, so reading from an earlier point loses nothing, and a later one is asked for.
+            final boolean notYet = mirrored && stored == null &&
+                FilePositionStore.KEPT_ELSEWHERE_NOT_YET.equals(registry.kept());
+            final ReaderPosition registeredStart = notYet && context.startSeq == START_END ? registry.load() : null;
+            if (mirrored && !notYet)
             {
                 refuseALeadingRegistry(stored);
             }

@@ -274,14 +274,30 @@ class JournalReaderTest
         final long more = TestJournal.runWorkload(config, workload, 1_001, 1_050);
         final Seqs seqs = new Seqs();
         try (JournalReader reader = JournalReader.open(context().consumerName("mirror")
-            .positionStore(storeIn(database)).startFromBeginning()))
+            .positionStore(storeIn(database)).startFromEnd()))
         {
             reader.catchUp(seqs);
             reader.commit();
         }
-        assertEquals(lastSeq + 1, seqs.first(), "from its registered start, not the beginning it asks for now");
+        assertEquals(lastSeq + 1, seqs.first(), "from the end it registered, not today's, which would skip 50");
         assertEquals(more, seqs.last());
         assertEquals(FilePositionStore.KEPT_ELSEWHERE, registry.kept(), "a copy of a commit from then on");
+
+        // Asked for an earlier start, before a first commit, it starts there: re-reading loses nothing (a new ledger
+        // under a name another left uncommitted would otherwise have skipped seqs 1 to N).
+        final ReaderPosition[] fresh = new ReaderPosition[1];
+        try (JournalReader reader = JournalReader.open(context().consumerName("mirror-2")
+            .positionStore(storeIn(fresh)).startFromEnd()))
+        {
+            assertEquals(0, reader.poll(new Seqs(), 10));
+        }
+        final Seqs again = new Seqs();
+        try (JournalReader reader = JournalReader.open(context().consumerName("mirror-2")
+            .positionStore(storeIn(fresh)).startFromSeq(1)))
+        {
+            reader.catchUp(again);
+        }
+        assertEquals(1, again.first(), "asked for seq 1, given seq 1");
         // A second store under the name now: the registry holds a commit's copy, so it is refused as before.
         assertThrows(IllegalStateException.class, () -> JournalReader.open(context().consumerName("mirror")
             .positionStore(storeIn(new ReaderPosition[1]))));

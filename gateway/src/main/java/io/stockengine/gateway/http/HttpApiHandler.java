@@ -512,6 +512,12 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             throw Problem.invalid("channel", "the availability stream must be the only request in flight on its " +
                 "connection");
         }
+        if (hub.maxStreams() == 0)
+        {
+            // Not "try again in a second": nothing will change until the server is started otherwise.
+            throw new Problem(404, "NOT_FOUND", null, "availability streams are turned off on this server " +
+                "(--max-streams 0): read availability with GET /v1/availability");
+        }
         if (!hub.reserve())
         {
             throw new Problem(503, "UNAVAILABLE", null, "the server has " + hub.maxStreams() + " availability " +
@@ -1120,9 +1126,9 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             requestTimedOut(ctx);
             return;
         }
-        if (event == RequestDeadline.CUT_SHORT)
+        if (event == RequestDeadline.BODY_CUT_SHORT || event == RequestDeadline.LINE_CUT_SHORT)
         {
-            requestCutShort(ctx);
+            requestCutShort(ctx, event == RequestDeadline.BODY_CUT_SHORT);
             return;
         }
         super.userEventTriggered(ctx, event);
@@ -1148,19 +1154,22 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     }
 
     /**
-     * The client ended its side in the middle of a request's body: answered 400 in its turn, since the client may
-     * still read (nothing of it was applied), then the connection closes as for any end of input.
+     * The client ended its side in the middle of a request (its line, or its body): answered 400 in its turn, since
+     * the client may still read (nothing of it was applied), then the connection closes as for any end of input.
      */
-    private void requestCutShort(final ChannelHandlerContext ctx)
+    private void requestCutShort(final ChannelHandlerContext ctx, final boolean inBody)
     {
         if (closeAt >= 0 || nextWrite == Long.MAX_VALUE)
         {
             return;
         }
+        metrics.httpRequests.incrementAndGet();
+        metrics.httpBadRequests.incrementAndGet();
         final long id = nextRequest++;
         closeAt = id;
-        answer(id, Responses.problem(ctx.alloc(), 400, "INVALID_REQUEST", "body", "the client ended its side " +
-            "before the request's body was whole; nothing of it was applied", null), false, null);
+        answer(id, Responses.problem(ctx.alloc(), 400, "INVALID_REQUEST", inBody ? "body" : "request",
+            "the client ended its side before the request" + (inBody ? "'s body" : " line") + " was whole; nothing " +
+            "of it was applied", null), false, null);
         updateReading();
     }
 

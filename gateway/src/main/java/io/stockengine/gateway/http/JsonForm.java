@@ -92,13 +92,8 @@ final class JsonForm
         return complete;
     }
 
-    /**
-     * The form of a request sent without a body, where the route lets it leave the body out: a form of its own, so a
-     * key bound with no body conflicts with a retry that writes a body out ({@code {}}, a default), as a key bound
-     * with a body conflicts with a retry that leaves it out. Bound as 0 ("no form": inputs only, the binary
-     * protocol's binding) it matched any body with the same inputs, in one order only (a tester).
-     */
-    static final long NO_BODY = 0x6E6F2D626F6479L;
+    /** The form of a request sent without a body ({@code Command.NO_BODY_FORM} says why it has one). */
+    static final long NO_BODY = io.stockengine.engine.Command.NO_BODY_FORM;
 
     /** The document's hash, never 0 (which {@code Command.bodyForm} keeps for "no form": the binary protocol's). */
     long value()

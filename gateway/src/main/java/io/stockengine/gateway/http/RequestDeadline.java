@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.stockengine.gateway.GatewayMetrics;
 
@@ -35,19 +36,33 @@ final class RequestDeadline
     };
 
     /**
-     * Passed up the pipeline when the client ends its side with a request begun and not whole: past its head (the
-     * codec answers a head cut short itself), in its body. Nothing else would answer it: the body's aggregation just
-     * stops.
+     * Passed up the pipeline when the client ends its side in the middle of a request's body. Nothing else would
+     * answer it: the body's aggregation just stops.
      */
-    static final Object CUT_SHORT = new Object()
+    static final Object BODY_CUT_SHORT = new Object()
     {
         @Override
         public String toString()
         {
-            return "request cut short";
+            return "request body cut short";
         }
     };
 
+    /**
+     * Passed up the pipeline when the client ends its side in the middle of a request line, which the codec drops
+     * without a word (headers cut short, it answers itself with a failed request).
+     */
+    static final Object LINE_CUT_SHORT = new Object()
+    {
+        @Override
+        public String toString()
+        {
+            return "request line cut short";
+        }
+    };
+
+    /** The current request's head has been decoded: what is still to come is its body. */
+    private boolean headRead;
     private final long timeoutNanos;
     private final GatewayMetrics metrics;
     private ChannelHandlerContext context;
@@ -108,6 +123,11 @@ final class RequestDeadline
                 if (msg instanceof LastHttpContent)
                 {
                     stop();
+                    headRead = false;
+                }
+                else if (msg instanceof HttpRequest)
+                {
+                    headRead = true;
                 }
                 super.channelRead(ctx, msg);
             }
@@ -115,12 +135,12 @@ final class RequestDeadline
             @Override
             public void userEventTriggered(final ChannelHandlerContext ctx, final Object event) throws Exception
             {
-                // The codec has made what it could of the end of input (a head cut short becomes a failed request,
-                // whose end stopped the clock): a clock still running is a body that will never be whole.
+                // The codec has made what it could of the end of input (headers cut short become a failed request,
+                // whose end stopped the clock): a clock still running is a request that will never be whole.
                 if (event instanceof ChannelInputShutdownEvent && timer != null)
                 {
                     stop();
-                    ctx.fireUserEventTriggered(CUT_SHORT);
+                    ctx.fireUserEventTriggered(headRead ? BODY_CUT_SHORT : LINE_CUT_SHORT);
                 }
                 super.userEventTriggered(ctx, event);
             }

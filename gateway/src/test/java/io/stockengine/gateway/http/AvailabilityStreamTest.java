@@ -139,6 +139,15 @@ class AvailabilityStreamTest
             assertEquals(200, status, "a closed stream gives its place back");
             second.close();
         }
+        final io.stockengine.gateway.GatewayConfig off = TestServer.config(dataDir.resolve("off"));
+        off.maxStreams = 0;
+        try (TestServer noStreams = TestServer.start(off))
+        {
+            final Reply refused = noStreams.get("/v1/availability/stream?channel=ss-limit");
+            refused.assertProblem(404, "NOT_FOUND", null);
+            assertEquals(null, refused.header("retry-after"), "not a retry away: streams are off");
+            assertTrue(refused.body().contains("--max-streams 0"), refused.body());
+        }
     }
 
     @Test

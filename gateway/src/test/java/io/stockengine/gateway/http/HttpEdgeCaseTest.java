@@ -388,11 +388,32 @@ class HttpEdgeCaseTest
         }
         try (RawHttp raw = server.raw())
         {
-            // Cut by a reset rather than an end of its side: nothing to answer, and no defect either.
-            raw.write("PUT /v1/orders/kd-22 HTTP/1.1\r\nHost: x\r\nContent-Length: 54\r\n\r\n{");
-            Thread.sleep(200);
+            raw.write("GET /hea");
+            raw.shutdownOutput();
+            final Reply line = raw.read();
+            line.assertProblem(400, "INVALID_REQUEST", "request");
+            assertTrue(line.body().contains("before the request line was whole"), line.body());
         }
-        server.get("/health").assertOk(200);
+        final long open = server.server.metrics().openConnections.get();
+        try (java.net.Socket reset = new java.net.Socket("127.0.0.1", server.port()))
+        {
+            // Cut by a reset rather than an end of its side: nothing to answer, and no defect either.
+            reset.getOutputStream().write("PUT /v1/orders/kd-22 HTTP/1.1\r\nHost: x\r\nContent-Length: 54\r\n\r\n{"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            reset.getOutputStream().flush();
+            final long accepted = System.nanoTime() + 5_000_000_000L;
+            while (server.server.metrics().openConnections.get() <= open && System.nanoTime() < accepted)
+            {
+                Thread.sleep(5);
+            }
+            reset.setSoLinger(true, 0);
+        }
+        final long closed = System.nanoTime() + 5_000_000_000L;
+        while (server.server.metrics().openConnections.get() > open && System.nanoTime() < closed)
+        {
+            Thread.sleep(5);
+        }
+        assertEquals(open, server.server.metrics().openConnections.get(), "the server has seen the reset");
         assertEquals(errors, server.server.metrics().httpHandlerErrors.get(), "no defect of the gateway's");
         server.get("/v1/orders/kd-22").assertProblem(404, "NOT_FOUND", null);
     }
