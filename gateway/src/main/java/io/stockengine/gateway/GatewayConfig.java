@@ -84,6 +84,26 @@ public final class GatewayConfig
     /** What one connection may hold at worst: the 1 MiB write high-water mark and its in-flight answers. */
     static final long CONNECTION_WORST_BYTES = 1_536 * 1024L;
 
+    /**
+     * Answers of queries with more rows than this are large: one may be a few hundred KB (an availability answer of
+     * 10,000 rows is 333 KB of JSON) for a request of a few. Small answers are bounded by the in-flight limits.
+     */
+    public static final int LARGE_ANSWER_ROWS = 64;
+
+    /**
+     * The unread answers past which a large query answer is not given but refused OVERLOADED (nothing to apply: it
+     * is a read): 128 pipelined availability queries of 10,000 rows on each of 8 connections that did not read took
+     * a 512 MB heap (a tester), since the in-flight limits count requests, not bytes. The write high-water mark, so a
+     * connection stays within {@link #CONNECTION_WORST_BYTES}.
+     */
+    public static final long ANSWER_BACKLOG_BYTES = 1024 * 1024L;
+
+    /** Whether an answer is a large query answer, which a connection with too much unread is refused. */
+    public static boolean largeQueryAnswer(final io.stockengine.engine.Command answer, final int type)
+    {
+        return io.stockengine.engine.CommandType.isQuery(type) && answer.rowCount > LARGE_ANSWER_ROWS;
+    }
+
     /** Half of the heap over {@link #CONNECTION_WORST_BYTES}, from 256 to 10,000. */
     static int defaultMaxConnections(final long maxHeapBytes)
     {

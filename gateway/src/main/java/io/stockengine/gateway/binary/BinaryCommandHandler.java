@@ -243,6 +243,12 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
             {
                 ResultEncoder.encodeRefusal(buffer, type, c.correlationId, ResultCode.INTERNAL_ERROR, null);
             }
+            else if (c.result == ResultCode.OK && GatewayConfig.largeQueryAnswer(c, type) &&
+                buffer.readableBytes() + written(channel) > GatewayConfig.ANSWER_BACKLOG_BYTES)
+            {
+                // A client not reading its answers would otherwise have thousands of large ones held for it.
+                ResultEncoder.encodeRefusal(buffer, type, c.correlationId, ResultCode.OVERLOADED, null);
+            }
             else
             {
                 ResultEncoder.encode(buffer, c);
@@ -274,6 +280,13 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
                 }
             }
         }
+    }
+
+    /** Bytes written to the connection and not yet taken by its socket; any thread (a volatile read). */
+    private static long written(final Channel channel)
+    {
+        final io.netty.channel.ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
     /** Event loop: write whatever the reply thread has left, in one write and flush. */

@@ -859,7 +859,10 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         for (HttpExchange exchange = oldest; exchange != null; exchange = exchange.next)
         {
             inFlight--;
-            queue(exchange.id, render(exchange), exchange.keepAlive, null);
+            queue(exchange.id, backlogged(exchange) ? Responses.problem(context.alloc(), 503, "OVERLOADED", null,
+                "the connection holds more than " + GatewayConfig.ANSWER_BACKLOG_BYTES / 1024 + " KiB of answers its " +
+                "client has not read, so this query's large answer was not given; read them, then ask again", null) :
+                render(exchange), exchange.keepAlive, null);
             recycle(exchange.answer);
         }
         if (!closeAfter)
@@ -867,6 +870,34 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             context.flush();
         }
         updateReading();
+    }
+
+    /**
+     * A large query answer for a connection whose client has more than {@link GatewayConfig#ANSWER_BACKLOG_BYTES}
+     * unread: written and queued answers. What is written is flushed first, so a client that reads is not refused
+     * for answers that only waited for that flush.
+     */
+    private boolean backlogged(final HttpExchange exchange)
+    {
+        if (exchange.answer.result != io.stockengine.engine.ResultCode.OK ||
+            !GatewayConfig.largeQueryAnswer(exchange.answer, exchange.request.type) ||
+            unreadBytes() <= GatewayConfig.ANSWER_BACKLOG_BYTES)
+        {
+            return false;
+        }
+        context.flush();
+        return unreadBytes() > GatewayConfig.ANSWER_BACKLOG_BYTES;
+    }
+
+    private long unreadBytes()
+    {
+        final io.netty.channel.ChannelOutboundBuffer written = context.channel().unsafe().outboundBuffer();
+        long bytes = written == null ? 0 : written.totalPendingWriteBytes();
+        for (final FullHttpResponse waiting : pending.values())
+        {
+            bytes += waiting.content().readableBytes();
+        }
+        return bytes;
     }
 
     /**

@@ -419,6 +419,52 @@ class HttpEdgeCaseTest
     }
 
     /**
+     * Pipelined queries with large answers from a client that reads none: past 1 MiB unread, a large answer is refused
+     * 503 OVERLOADED in its turn instead of held (8 such connections took a 512 MB heap, a tester), and once the client
+     * reads, the connection answers in full again.
+     */
+    @Test
+    void d25LargeAnswersPastTheUnreadBacklogAreRefusedNotHeld()
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            server.post("/v1/receipts", "{'sku':'KD-25','location':'KD-25-L" + i + "','quantity':1,'unit_cost':'1'}",
+                "kd-25-" + i).assertOk(201);
+        }
+        final StringBuilder query = new StringBuilder("/v1/availability?channel=kd-25-web");
+        for (int i = 0; i < 30; i++)
+        {
+            query.append("&sku=KD-25");
+        }
+        final String one = RawHttp.request("GET", query.toString(), null);
+        try (RawHttp raw = new RawHttp(server.port(), 4096))
+        {
+            raw.write(one.repeat(128));
+            int answered = 0;
+            int refused = 0;
+            for (int i = 0; i < 128; i++)
+            {
+                final Reply reply = raw.read();
+                if (reply.status() == 200)
+                {
+                    assertEquals(30, ((java.util.List<?>)reply.json().get("items")).size());
+                    answered++;
+                }
+                else
+                {
+                    reply.assertProblem(503, "OVERLOADED", null);
+                    assertTrue(reply.body().contains("answers its client has not read"), reply.body());
+                    assertEquals("1", reply.header("retry-after"));
+                    refused++;
+                }
+            }
+            assertTrue(answered > 0 && refused > 0, answered + " answered, " + refused + " refused");
+            raw.write(one);
+            assertEquals(200, raw.read().status(), "read, the connection answers in full again");
+        }
+    }
+
+    /**
      * What a proxy in front could read otherwise than the server (a security tester): a fragment in the target, ';'
      * taken as a separator of parameters, two Content-Types; and the operational routes take no parameters and a
      * GET no body, as the API's do.
