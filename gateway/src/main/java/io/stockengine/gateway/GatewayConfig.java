@@ -49,9 +49,10 @@ public final class GatewayConfig
     /**
      * Availability streams open at once. Every change a stream's channel sees is rendered and handed to each of its
      * streams by one event loop, which also serves ordinary requests: a tester's 320 unread streams under a burst of
-     * changes made a /health on that loop wait 15 s. A stream past the limit is refused 503 with Retry-After.
+     * changes made a /health on that loop wait 15 s. A stream past the limit is refused 503 with Retry-After. By
+     * default ({@code -1}) a quarter of {@link #maxConnections}, at most 256, so streams never take every connection.
      */
-    public int maxStreams = 256;
+    public int maxStreams = -1;
     public int idleTimeoutSeconds = 60;
     /** A request must arrive whole within this of its first bytes (a client trickling bytes is never idle). */
     public int requestTimeoutSeconds = 30;
@@ -131,6 +132,10 @@ public final class GatewayConfig
             "max-request-line-bytes must be 1024..131072, got " + maxInitialLineBytes);
         require(maxConnections >= 1, "max-connections must be at least 1");
         require(maxInFlightPerConnection >= 1, "max-in-flight must be at least 1");
+        if (maxStreams == -1)
+        {
+            maxStreams = Math.min(256, Math.max(1, maxConnections / 4));
+        }
         require(maxStreams >= 0 && maxStreams <= 100_000, "max-streams must be 0..100000, got " + maxStreams);
         require(maxHttpInFlightPerConnection >= 1 && maxHttpInFlightPerConnection <= 65_536,
             "max-http-in-flight must be 1..65536, got " + maxHttpInFlightPerConnection);

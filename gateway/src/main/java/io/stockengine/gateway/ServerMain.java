@@ -94,7 +94,7 @@ public final class ServerMain implements Callable<Integer>
     Integer maxHttpInFlight;
 
     @Option(names = "--max-streams", description = "availability streams (server-sent events) open at once; " +
-        "more are refused 503 (default: 256; 0 turns streams off)")
+        "more are refused 503 (default: a quarter of --max-connections, at most 256; 0 turns streams off)")
     Integer maxStreams;
 
     @Option(names = "--idle-timeout-s", description = "close a silent connection after this (default: 60)")

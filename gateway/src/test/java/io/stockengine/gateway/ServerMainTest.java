@@ -104,6 +104,10 @@ class ServerMainTest
         assertEquals(10_000, GatewayConfig.defaultMaxConnections(64L << 30));
         assertEquals(256, GatewayConfig.defaultMaxConnections(256L << 20));
         assertEquals(GatewayConfig.defaultMaxConnections(Runtime.getRuntime().maxMemory()), defaults.maxConnections);
+        assertEquals(Math.min(256, defaults.maxConnections / 4), defaults.maxStreams,
+            "streams never take every connection");
+        assertEquals(75, configure("--max-connections", "300").conclude().maxStreams);
+        assertEquals(0, configure("--max-streams", "0").conclude().maxStreams);
         assertEquals(0, configure("--dedup-answer-mib", "0").conclude().dedupAnswerMib);
         final IllegalArgumentException tooMuch = assertThrows(IllegalArgumentException.class,
             () -> configure("--dedup-answer-mib", "4097").conclude());

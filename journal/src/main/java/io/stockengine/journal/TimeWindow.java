@@ -101,7 +101,10 @@ final class TimeWindow
             {
                 return LocalDate.parse(text).atStartOfDay(zone).toInstant().toEpochMilli();
             }
-            return OffsetDateTime.parse(text).toInstant().toEpochMilli();
+            // Engine time is in whole milliseconds: a finer bound goes up to the next one, so an event of .858 is
+            // before .8585 on both sides of the window (truncated, --since .8585 took it in).
+            final Instant instant = OffsetDateTime.parse(text).toInstant();
+            return instant.toEpochMilli() + (instant.getNano() % 1_000_000 == 0 ? 0 : 1);
         }
         catch (final DateTimeException | ArithmeticException ex)
         {

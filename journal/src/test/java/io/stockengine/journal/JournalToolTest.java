@@ -490,6 +490,14 @@ class JournalToolTest
             dataDir());
         assertEquals(expected, offset.lines(), offset.toString());
 
+        // Engine time is in milliseconds: a bound half a millisecond after an event leaves it before the window's
+        // start, and inside a window that ends there.
+        final Instant halfAfter = since.plusNanos(500_000);
+        assertEquals(inWindow(all.lines(), since.plusMillis(1), until), ToolRun.of("tail", "--since",
+            halfAfter.toString(), "--until", until.toString(), "--data-dir", dataDir()).lines());
+        assertEquals(inWindow(all.lines(), Instant.EPOCH, since.plusMillis(1)), ToolRun.of("tail", "--from-start",
+            "--until", halfAfter.toString(), "--data-dir", dataDir()).lines());
+
         final ToolRun lastBefore = ToolRun.of("tail", "-n", "3", "--until", until.toString(), "--data-dir", dataDir());
         assertEquals(expected.subList(expected.size() - 3, expected.size()), lastBefore.lines(), lastBefore.toString());
         final ToolRun fromStart = ToolRun.of("tail", "--from-start", "--until", since.toString(), "--data-dir",

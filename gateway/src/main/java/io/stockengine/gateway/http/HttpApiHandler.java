@@ -110,6 +110,8 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
      * version in practice, so the flag stands for the answers being written.
      */
     private boolean http10;
+    private static final io.netty.channel.WriteBufferWaterMark STREAM_WATER_MARK =
+        new io.netty.channel.WriteBufferWaterMark(16 * 1024, 64 * 1024);
     /** The client ended its side: nothing it sends can arrive unread any more. */
     private boolean inputEnded;
     /**
@@ -332,6 +334,12 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
     private void route(final ChannelHandlerContext ctx, final FullHttpRequest request, final long id,
         final boolean keepAlive)
     {
+        final int types = request.headers().getAll(HttpHeaderNames.CONTENT_TYPE).size();
+        if (types > 1)
+        {
+            // Which one a proxy in front read is anyone's guess, as for two Idempotency-Keys.
+            throw Problem.invalid("Content-Type", "give one Content-Type header, not " + types);
+        }
         if (request.uri().indexOf('#') >= 0)
         {
             // A fragment is the client's own (RFC 9110 4.2.4) and never part of a request target (RFC 9112 3.2).
@@ -525,6 +533,10 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                 "/v1/availability");
         }
         nextWrite = Long.MAX_VALUE;
+        // A stream's events go to a client that may stop reading: past 64 KiB unwritten it is skipped (and owed a
+        // resync) rather than given up to the 1 MiB of a connection, which 256 unread streams made 256 MB, and a
+        // burst's copying into them stalled the event loop they share with ordinary requests for over a second.
+        ctx.channel().config().setWriteBufferWaterMark(STREAM_WATER_MARK);
         final io.netty.handler.codec.http.HttpResponse response = new io.netty.handler.codec.http.DefaultHttpResponse(
             HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
@@ -565,12 +577,6 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
      */
     private static void requireJson(final FullHttpRequest request)
     {
-        final int types = request.headers().getAll(HttpHeaderNames.CONTENT_TYPE).size();
-        if (types > 1)
-        {
-            // Which one a proxy in front read is anyone's guess, as for two Idempotency-Keys.
-            throw Problem.invalid("Content-Type", "give one Content-Type header, not " + types);
-        }
         final String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
         if (type != null)
         {

@@ -128,6 +128,14 @@ final class RequestDeadline
                 else if (msg instanceof HttpRequest)
                 {
                     headRead = true;
+                    if (timer == null)
+                    {
+                        // Read together with the end of the request before it, which stopped the clock: this one's
+                        // began in that read, and its clock runs from there.
+                        context = context != null ? context : ctx;
+                        timer = ctx.executor().schedule(RequestDeadline.this::check, timeoutNanos,
+                            TimeUnit.NANOSECONDS);
+                    }
                 }
                 super.channelRead(ctx, msg);
             }

@@ -388,6 +388,15 @@ class HttpEdgeCaseTest
         }
         try (RawHttp raw = server.raw())
         {
+            // Read in one go with a whole request before it, whose end stopped the clock the cut one now runs on.
+            raw.write(RawHttp.request("GET", "/health", null) + "POST /v1/receipts HTTP/1.1\r\nHost: x\r\n" +
+                "Content-Type: application/json\r\nContent-Length: 57\r\n\r\n{\"sku\":\"K");
+            raw.shutdownOutput();
+            assertEquals(200, raw.read().status());
+            raw.read().assertProblem(400, "INVALID_REQUEST", "body");
+        }
+        try (RawHttp raw = server.raw())
+        {
             raw.write("GET /hea");
             raw.shutdownOutput();
             final Reply line = raw.read();
@@ -483,6 +492,9 @@ class HttpEdgeCaseTest
             raw.write(RawHttp.request("POST", "/v1/receipts", Json.q("{'sku':'KD-23','location':'KD-A'," +
                 "'quantity':1,'unit_cost':'1'}"), "Idempotency-Key", "kd-23", "Content-Type", "application/json",
                 "Content-Type", "text/plain"));
+            raw.read().assertProblem(400, "INVALID_REQUEST", "Content-Type");
+            raw.write(RawHttp.request("GET", "/health", null, "Content-Type", "application/json", "Content-Type",
+                "text/plain"));
             raw.read().assertProblem(400, "INVALID_REQUEST", "Content-Type");
             raw.write(RawHttp.request("GET", "/health?verbose=1", null));
             raw.read().assertProblem(400, "INVALID_REQUEST", "verbose");
