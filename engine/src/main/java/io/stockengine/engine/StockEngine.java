@@ -54,6 +54,11 @@ public final class StockEngine
     private final TouchedSkus touched = new TouchedSkus();
     private final Prefetcher prefetcher;
     private final CharSequenceIntMap watchSlots = new CharSequenceIntMap(16, -1);
+    /**
+     * The slots in use, a bit each: at most {@link AvailabilityWatch#MAX_CHANNELS} (32) channels are watched at once,
+     * and a slot is given back when its channel is no longer watched, so 64 bits always have one free.
+     */
+    private long usedSlots;
     private final Long2LongHashMap published = new Long2LongHashMap(1024, 0.65f, -1L);
     private volatile AvailabilityWatch watch;
     /** The watched set the last command saw: a channel that leaves it has its reported values forgotten. */
@@ -271,7 +276,16 @@ public final class StockEngine
             int slot = watchSlots.get(name);
             if (slot < 0)
             {
-                slot = watchSlots.size();
+                if (usedSlots == -1L)
+                {
+                    // 64 channels watched at once, past the gateway's 32 (only a race of its IO threads, or a
+                    // caller of AvailabilityWatch.watch without mayWatch, gets here): the rest are not reported.
+                    continue;
+                }
+                // The lowest slot free: a channel no longer watched gives its slot back, so the slots (and the
+                // names kept for them) stay as many as the channels watched at once, not all ever watched.
+                slot = Long.numberOfTrailingZeros(~usedSlots);
+                usedSlots |= 1L << slot;
                 watchSlots.put(name, slot);
             }
             if (resync && name.equals(c.channel))
@@ -279,7 +293,7 @@ public final class StockEngine
                 // Subscribers re-read the channel after a resync: what was reported before says nothing now, and
                 // what this command changed for it is in what they re-read (a tester saw a resync followed by an
                 // event for every SKU of the channel, each with the value it already had).
-                forget(slot);
+                forget(1L << slot);
                 c.change(name, null, -1);
                 continue;
             }
@@ -311,27 +325,36 @@ public final class StockEngine
      */
     private void forgetUnwatched(final String[] watched)
     {
+        long forgotten = 0;
         for (final String name : lastWatched)
         {
             if (java.util.Arrays.binarySearch(watched, name) < 0)
             {
-                final int slot = watchSlots.get(name);
+                final int slot = watchSlots.remove(name);
                 if (slot >= 0)
                 {
-                    forget(slot);
+                    forgotten |= 1L << slot;
                 }
             }
         }
+        // One walk for every channel left at once: one walk each made 255 streams closing together stall the
+        // logic thread for 10 s (a reviewer).
+        forget(forgotten);
+        usedSlots &= ~forgotten;
         lastWatched = watched;
     }
 
-    /** Drops every value reported to one channel's slot: a walk of the map, on a resync or the last unwatch. */
-    private void forget(final int slot)
+    /** Drops every value reported to the slots of {@code slots} (a bit each): a walk of the map, when any. */
+    private void forget(final long slots)
     {
+        if (slots == 0)
+        {
+            return;
+        }
         final Long2LongHashMap.KeyIterator keys = published.keySet().iterator();
         while (keys.hasNext())
         {
-            if ((int)(keys.nextValue() >>> 32) == slot)
+            if ((slots & (1L << (int)(keys.nextValue() >>> 32))) != 0)
             {
                 keys.remove();
             }

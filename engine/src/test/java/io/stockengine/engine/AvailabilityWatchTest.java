@@ -1,6 +1,7 @@
 package io.stockengine.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -175,6 +176,45 @@ class AvailabilityWatchTest
             x.type = CommandType.CANCEL;
             x.orderId = "o-w";
         }), "back to 5: the new watcher read 3 when it subscribed, so 5 is news");
+    }
+
+    /**
+     * A channel no longer watched gives its slot back for the next, whose first change is reported whatever was
+     * reported before under that slot; many channels watched one after another keep a slot each only while watched.
+     * Past the most at once, the gateway refuses new ones (mayWatch).
+     */
+    @Test
+    void shouldReuseTheSlotsOfChannelsNoLongerWatched()
+    {
+        receive("A", 10);
+        watch.watch("keep");
+        assertEquals(List.of("keep:A=11"), receive("A", 1));
+        for (int i = 0; i < 200; i++)
+        {
+            final String channel = "ch-" + i;
+            watch.watch(channel);
+            // A count that leaves A as it was: only a channel with nothing reported yet hears of it, so a slot
+            // reused with the last channel's values still in it would stay silent.
+            assertEquals(List.of(channel + ":A=11"), run(x ->
+            {
+                x.type = CommandType.COUNT;
+                x.sku = "A";
+                x.location = "WH1";
+                x.quantity = 11;
+            }), "the first report for a channel newly watched, in a slot another left: " + channel);
+            watch.unwatch(channel);
+            receive("B", 1);
+        }
+        watch.unwatch("keep");
+        for (int i = 0; i < AvailabilityWatch.MAX_CHANNELS; i++)
+        {
+            assertTrue(watch.mayWatch("many-" + i));
+            watch.watch("many-" + i);
+        }
+        assertFalse(watch.mayWatch("one-more"), "as many channels as may be watched");
+        assertTrue(watch.mayWatch("many-3"), "one watched already takes another watcher");
+        final List<String> changes = receive("A", 1);
+        assertEquals(AvailabilityWatch.MAX_CHANNELS, changes.size(), changes.toString());
     }
 
     @Test

@@ -113,6 +113,12 @@ public final class AvailabilityHub
         return maxStreams;
     }
 
+    /** Whether a stream of {@code channel} may open: it is watched already, or fewer channels than the most are. */
+    boolean channelAllowed(final String channel)
+    {
+        return watch.mayWatch(channel);
+    }
+
     /**
      * Takes a place for a stream about to open ({@link #subscribe} follows at once), false when every place is taken;
      * the place is given back when the stream's connection closes.
@@ -168,14 +174,26 @@ public final class AvailabilityHub
     {
         final Subscriber subscriber = new Subscriber(channel, connection);
         connection.pipeline().addLast("stream-end", new StreamEnd());
-        subscribers.computeIfAbsent(channel, c -> new CopyOnWriteArraySet<>()).add(subscriber);
+        // Added and removed under the map's lock for the channel, so the set of a channel whose last stream left
+        // goes (a set kept for every name ever streamed grew without end) and a stream never joins a set that went.
+        subscribers.compute(channel, (name, set) ->
+        {
+            final Set<Subscriber> joined = set != null ? set : new CopyOnWriteArraySet<>();
+            joined.add(subscriber);
+            return joined;
+        });
         watch.watch(channel);
         metrics.streamSubscribers.incrementAndGet();
         connection.closeFuture().addListener(f ->
         {
             streams.decrementAndGet();
-            final Set<Subscriber> set = subscribers.get(channel);
-            if (set != null && set.remove(subscriber))
+            final boolean[] removed = { false };
+            subscribers.computeIfPresent(channel, (name, set) ->
+            {
+                removed[0] = set.remove(subscriber);
+                return set.isEmpty() ? null : set;
+            });
+            if (removed[0])
             {
                 watch.unwatch(channel);
                 metrics.streamSubscribers.decrementAndGet();

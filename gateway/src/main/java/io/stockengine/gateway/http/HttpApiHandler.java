@@ -34,6 +34,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.stockengine.engine.AvailabilityWatch;
 import io.stockengine.engine.Command;
 import io.stockengine.engine.CommandCallback;
 import io.stockengine.engine.CommandFiller;
@@ -525,6 +526,12 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             // Not "try again in a second": nothing will change until the server is started otherwise.
             throw new Problem(404, "NOT_FOUND", null, "availability streams are turned off on this server " +
                 "(--max-streams 0): read availability with GET /v1/availability");
+        }
+        if (!hub.channelAllowed(name))
+        {
+            throw new Problem(503, "UNAVAILABLE", "channel", "streams of " + AvailabilityWatch.MAX_CHANNELS +
+                " channels are open, the most the server follows at once, and " + name + " is not one of them: try " +
+                "again later, or read availability with GET /v1/availability");
         }
         if (!hub.reserve())
         {

@@ -139,6 +139,44 @@ class AvailabilityStreamTest
             assertEquals(200, status, "a closed stream gives its place back");
             second.close();
         }
+        // Streams of at most 32 channels at once: each channel watched costs the engine on every command.
+        final io.stockengine.gateway.GatewayConfig wide = TestServer.config(dataDir.resolve("wide"));
+        wide.maxStreams = 100;
+        try (TestServer channels = TestServer.start(wide))
+        {
+            final java.util.List<RawHttp> open = new java.util.ArrayList<>();
+            for (int i = 0; i < io.stockengine.engine.AvailabilityWatch.MAX_CHANNELS; i++)
+            {
+                final RawHttp stream = channels.raw();
+                stream.write(RawHttp.request("GET", "/v1/availability/stream?channel=ss-ch-" + i, null));
+                assertEquals(200, stream.readHead().status());
+                open.add(stream);
+            }
+            final Reply refused = channels.get("/v1/availability/stream?channel=ss-ch-new");
+            refused.assertProblem(503, "UNAVAILABLE", "channel");
+            assertTrue(refused.body().contains("32 channels are open"), refused.body());
+            try (RawHttp again = channels.raw())
+            {
+                again.write(RawHttp.request("GET", "/v1/availability/stream?channel=ss-ch-3", null));
+                assertEquals(200, again.readHead().status(), "another stream of a channel followed already");
+            }
+            open.remove(0).close();
+            final long deadline = System.currentTimeMillis() + 5_000;
+            int status = 0;
+            while (status != 200 && System.currentTimeMillis() < deadline)
+            {
+                try (RawHttp fresh = channels.raw())
+                {
+                    fresh.write(RawHttp.request("GET", "/v1/availability/stream?channel=ss-ch-new", null));
+                    status = fresh.readHead().status();
+                }
+            }
+            assertEquals(200, status, "a channel no longer followed leaves room for another");
+            for (final RawHttp stream : open)
+            {
+                stream.close();
+            }
+        }
         final io.stockengine.gateway.GatewayConfig off = TestServer.config(dataDir.resolve("off"));
         off.maxStreams = 0;
         try (TestServer noStreams = TestServer.start(off))
