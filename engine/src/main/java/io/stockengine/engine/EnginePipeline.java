@@ -29,6 +29,11 @@ public final class EnginePipeline implements AutoCloseable
 {
     private final PipelineConfig config;
     private final StockEngine engine;
+    /**
+     * Rows the query answers of one batch may hold in all (about 4 MB): ten availability answers of 10,000 rows, or
+     * thousands of small ones; a query past it is answered OVERLOADED, nothing applied.
+     */
+    public static final long BATCH_ROW_BUDGET = 100_000;
     private final JournalStage journal;
     private final Disruptor<Command> disruptor;
     private final RingBuffer<Command> ring;
@@ -51,6 +56,8 @@ public final class EnginePipeline implements AutoCloseable
     {
         this.config = config.conclude();
         this.engine = engine;
+        // A batch's answers wait in their slots until the batch is answered: their rows are bounded per batch.
+        engine.batchRowBudget(BATCH_ROW_BUDGET);
         this.journal = journal;
         this.disruptor = new Disruptor<>(Command::new, config.ringSize(), namedThreads(),
             ProducerType.MULTI, WaitStrategies.create(config.waitStrategy()));
@@ -365,6 +372,10 @@ public final class EnginePipeline implements AutoCloseable
                 {
                     stateAheadOfJournal(command, seqBefore, ex);
                 }
+            }
+            if (endOfBatch)
+            {
+                engine.endBatch();
             }
         }
 

@@ -1207,6 +1207,41 @@ class StockEngineTest
         assertEquals(0, refused.rowCount);
     }
 
+    /**
+     * The answers of a batch stay in their slots until the batch is answered: under a budget of rows per batch (the
+     * pipeline's), a query that finds it spent is answered OVERLOADED with no rows, and the next batch starts afresh.
+     */
+    @Test
+    void shouldAnswerQueriesPastTheBatchsBudgetOfRowsOverloaded()
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            receive("WIDE", "L" + i, 1);
+        }
+        engine.batchRowBudget(20_000);
+        final Cmd query = cmd(QUERY_AVAILABILITY).channel("web");
+        for (int i = 0; i < 100; i++)
+        {
+            query.line("WIDE", null, 0);
+        }
+        assertEquals(10_000, ok(query.run()).rowCount);
+        assertEquals(100, ok(cmd(QUERY_STOCK).sku("WIDE").run()).rowCount);
+        assertEquals(10_000, ok(query.run()).rowCount, "the budget not yet spent when it starts");
+        final Command refused = query.run();
+        assertEquals(ResultCode.OVERLOADED, refused.result);
+        assertEquals(0, refused.rowCount);
+        assertEquals(ResultCode.OVERLOADED, cmd(QUERY_STOCK).sku("WIDE").run().result);
+        assertEquals(1, ok(cmd(QUERY_STOCK_AT).sku("WIDE").at("L0").run()).rowCount, "one row is no risk");
+        engine.endBatch();
+        assertEquals(10_000, ok(query.run()).rowCount, "a new batch");
+    }
+
+    private static Command ok(final Command c)
+    {
+        assertOk(c);
+        return c;
+    }
+
     // ---- inspections, moves, adjustments, counts ----
 
     @Test

@@ -244,9 +244,11 @@ public final class BinaryCommandHandler extends ChannelInboundHandlerAdapter
                 ResultEncoder.encodeRefusal(buffer, type, c.correlationId, ResultCode.INTERNAL_ERROR, null);
             }
             else if (c.result == ResultCode.OK && GatewayConfig.largeQueryAnswer(c, type) &&
-                buffer.readableBytes() + written(channel) > GatewayConfig.ANSWER_BACKLOG_BYTES)
+                written(channel) > GatewayConfig.ANSWER_BACKLOG_BYTES)
             {
-                // A client not reading its answers would otherwise have thousands of large ones held for it.
+                // A client not reading its answers would otherwise have thousands of large ones held for it. What
+                // this batch encoded so far is not counted: the engine bounds a batch's answers (its row budget),
+                // and counting them refused a client that read at once but had 8 large queries in one batch.
                 ResultEncoder.encodeRefusal(buffer, type, c.correlationId, ResultCode.OVERLOADED, null);
             }
             else

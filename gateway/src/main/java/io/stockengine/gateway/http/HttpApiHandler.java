@@ -112,7 +112,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
      */
     private boolean http10;
     private static final io.netty.channel.WriteBufferWaterMark STREAM_WATER_MARK =
-        new io.netty.channel.WriteBufferWaterMark(16 * 1024, 64 * 1024);
+        new io.netty.channel.WriteBufferWaterMark(64 * 1024, 256 * 1024);
     /** The client ended its side: nothing it sends can arrive unread any more. */
     private boolean inputEnded;
     /**
@@ -540,9 +540,10 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                 "/v1/availability");
         }
         nextWrite = Long.MAX_VALUE;
-        // A stream's events go to a client that may stop reading: past 64 KiB unwritten it is skipped (and owed a
+        // A stream's events go to a client that may stop reading: past 256 KiB unwritten it is skipped (and owed a
         // resync) rather than given up to the 1 MiB of a connection, which 256 unread streams made 256 MB, and a
         // burst's copying into them stalled the event loop they share with ordinary requests for over a second.
+        // Not lower: at 64 KiB a client reading at once was skipped in a burst, and resynced (a tester).
         ctx.channel().config().setWriteBufferWaterMark(STREAM_WATER_MARK);
         final io.netty.handler.codec.http.HttpResponse response = new io.netty.handler.codec.http.DefaultHttpResponse(
             HttpVersion.HTTP_1_1, HttpResponseStatus.OK);

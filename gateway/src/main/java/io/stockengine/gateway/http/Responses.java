@@ -161,7 +161,8 @@ final class Responses
             case ResultCode.INVALID_REQUEST:
                 return problem(alloc, 400, "INVALID_REQUEST", c.field, invalidDetail(c, request), null);
             case ResultCode.OVERLOADED:
-                return problem(alloc, 503, "OVERLOADED", null, "the engine's ring is full; nothing was applied", null);
+                return problem(alloc, 503, "OVERLOADED", null, "the engine is overloaded: its ring is full, or the " +
+                    "answers it has in hand hold as many rows as it keeps at once; nothing was applied", null);
             case ResultCode.UNAVAILABLE:
                 return problem(alloc, 503, "UNAVAILABLE", null, JOURNAL_STOPPED, null);
             default:
