@@ -89,6 +89,22 @@ class AvailabilityStreamTest
         return stream;
     }
 
+    /** Opens streams of the channel (closing each) until one opens or 5 s pass; the last status. */
+    private static int awaitStreamOpens(final TestServer on, final String channel)
+    {
+        final long deadline = System.currentTimeMillis() + 5_000;
+        int status = 0;
+        while (status != 200 && System.currentTimeMillis() < deadline)
+        {
+            try (RawHttp stream = on.raw())
+            {
+                stream.write(RawHttp.request("GET", "/v1/availability/stream?channel=" + channel, null));
+                status = stream.readHead().status();
+            }
+        }
+        return status;
+    }
+
     /** Waits up to 5 s for the server's open streams to come down to {@code expected}. */
     private static void awaitSubscribers(final long expected, final String why) throws InterruptedException
     {
@@ -126,17 +142,7 @@ class AvailabilityStreamTest
                 assertTrue(refused.body().contains("--max-streams"), refused.body());
             }
             first.close();
-            final long deadline = System.currentTimeMillis() + 5_000;
-            int status = 0;
-            while (status != 200 && System.currentTimeMillis() < deadline)
-            {
-                try (RawHttp again = limited.raw())
-                {
-                    again.write(RawHttp.request("GET", "/v1/availability/stream?channel=ss-limit", null));
-                    status = again.readHead().status();
-                }
-            }
-            assertEquals(200, status, "a closed stream gives its place back");
+            assertEquals(200, awaitStreamOpens(limited, "ss-limit"), "a closed stream gives its place back");
             second.close();
         }
         // Streams of at most 32 channels at once: each channel watched costs the engine on every command.
@@ -161,17 +167,7 @@ class AvailabilityStreamTest
                 assertEquals(200, again.readHead().status(), "another stream of a channel followed already");
             }
             open.remove(0).close();
-            final long deadline = System.currentTimeMillis() + 5_000;
-            int status = 0;
-            while (status != 200 && System.currentTimeMillis() < deadline)
-            {
-                try (RawHttp fresh = channels.raw())
-                {
-                    fresh.write(RawHttp.request("GET", "/v1/availability/stream?channel=ss-ch-new", null));
-                    status = fresh.readHead().status();
-                }
-            }
-            assertEquals(200, status, "a channel no longer followed leaves room for another");
+            assertEquals(200, awaitStreamOpens(channels, "ss-ch-new"), "a channel no longer followed leaves room");
             for (final RawHttp stream : open)
             {
                 stream.close();

@@ -340,16 +340,7 @@ class HttpEdgeCaseTest
     @Test
     void d21AnAvailabilityAnswerPastTheRowLimitIsRefused()
     {
-        for (int i = 0; i < 101; i++)
-        {
-            server.post("/v1/receipts", "{'sku':'KD-21','location':'KD-21-L" + i + "','quantity':1,'unit_cost':'1'}",
-                "kd-21-" + i).assertOk(201);
-        }
-        final StringBuilder query = new StringBuilder("/v1/availability?channel=kd-21-unconfigured");
-        for (int i = 0; i < 99; i++)
-        {
-            query.append("&sku=KD-21");
-        }
+        final StringBuilder query = wideSku("KD-21", 101, 99);
         final Reply fits = server.get(query.toString());
         fits.assertOk(200);
         assertEquals(99, ((java.util.List<?>)fits.json().get("items")).size());
@@ -436,16 +427,7 @@ class HttpEdgeCaseTest
     @Test
     void d25LargeAnswersPastTheUnreadBacklogAreRefusedNotHeld()
     {
-        for (int i = 0; i < 100; i++)
-        {
-            server.post("/v1/receipts", "{'sku':'KD-25','location':'KD-25-L" + i + "','quantity':1,'unit_cost':'1'}",
-                "kd-25-" + i).assertOk(201);
-        }
-        final StringBuilder query = new StringBuilder("/v1/availability?channel=kd-25-web");
-        for (int i = 0; i < 30; i++)
-        {
-            query.append("&sku=KD-25");
-        }
+        final StringBuilder query = wideSku("KD-25", 100, 30);
         final String one = RawHttp.request("GET", query.toString(), null);
         try (RawHttp raw = new RawHttp(server.port(), 4096))
         {
@@ -526,6 +508,26 @@ class HttpEdgeCaseTest
             assertEquals(200, last.status());
             assertEquals("close", last.header("connection"));
         }
+    }
+
+    /**
+     * Receives one unit of {@code sku} at each of {@code locations} locations of its own; returns an availability
+     * query of a channel never configured that asks for the SKU {@code times} times (a row per location each time).
+     */
+    private static StringBuilder wideSku(final String sku, final int locations, final int times)
+    {
+        for (int i = 0; i < locations; i++)
+        {
+            server.post("/v1/receipts", "{'sku':'" + sku + "','location':'" + sku + "-L" + i + "','quantity':1," +
+                "'unit_cost':'1'}", sku.toLowerCase(java.util.Locale.ROOT) + "-" + i).assertOk(201);
+        }
+        final StringBuilder query = new StringBuilder("/v1/availability?channel=" +
+            sku.toLowerCase(java.util.Locale.ROOT) + "-web");
+        for (int i = 0; i < times; i++)
+        {
+            query.append("&sku=").append(sku);
+        }
+        return query;
     }
 
     /**
