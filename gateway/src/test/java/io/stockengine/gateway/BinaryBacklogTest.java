@@ -65,7 +65,7 @@ class BinaryBacklogTest
                 socket.setSoTimeout(30_000);
                 socket.getOutputStream().write(receipts);
                 final InputStream in = socket.getInputStream();
-                final List<Integer> received = codes(read(in, locations));
+                final List<Integer> received = read(in, locations);
                 assertEquals(locations, received.size());
                 assertTrue(received.stream().allMatch(code -> code == ResultCode.OK), received.toString());
 
@@ -83,7 +83,7 @@ class BinaryBacklogTest
                 sender.start();
                 // Nothing read meanwhile: the answers back up in the server.
                 Thread.sleep(1_500);
-                final List<Integer> codes = codes(read(in, queries));
+                final List<Integer> codes = read(in, queries);
                 sender.join(30_000);
                 final long answered = codes.stream().filter(code -> code == ResultCode.OK).count();
                 final long refused = codes.stream().filter(code -> code == ResultCode.OVERLOADED).count();
@@ -97,7 +97,7 @@ class BinaryBacklogTest
                     encoder.line("BB-1", null, 0);
                 });
                 socket.getOutputStream().write(again);
-                assertEquals(List.of(ResultCode.OK), codes(read(in, 1)), "read, answered in full again");
+                assertEquals(List.of(ResultCode.OK), read(in, 1), "read, answered in full again");
             }
         }
         finally
@@ -106,41 +106,31 @@ class BinaryBacklogTest
         }
     }
 
-    /** Reads whole result frames until {@code count} results have come. */
-    private static ByteBuf read(final InputStream in, final int count) throws IOException
+    /** Reads until {@code count} results have come, whole; their codes in the order they came. */
+    private static List<Integer> read(final InputStream in, final int count) throws IOException
     {
         final ByteBuf bytes = Unpooled.buffer();
         final byte[] chunk = new byte[65536];
-        while (results(bytes.duplicate()) < count)
+        try
         {
-            final int n = in.read(chunk);
-            assertTrue(n > 0, "the connection ended after " + results(bytes.duplicate()) + " results");
-            bytes.writeBytes(chunk, 0, n);
+            for (List<Integer> codes = codes(bytes.duplicate()); ; codes = codes(bytes.duplicate()))
+            {
+                if (codes.size() >= count)
+                {
+                    return codes;
+                }
+                final int n = in.read(chunk);
+                assertTrue(n > 0, "the connection ended after " + codes.size() + " results");
+                bytes.writeBytes(chunk, 0, n);
+            }
         }
-        return bytes;
+        finally
+        {
+            bytes.release();
+        }
     }
 
-    private static int results(final ByteBuf bytes)
-    {
-        int count = 0;
-        while (bytes.readableBytes() >= FrameDescriptor.HEADER_LENGTH)
-        {
-            final int start = bytes.readerIndex();
-            final int end = start + FrameDescriptor.LENGTH_FIELD_LENGTH + bytes.getIntLE(start);
-            if (end > bytes.writerIndex())
-            {
-                break;
-            }
-            for (int offset = start + FrameDescriptor.HEADER_LENGTH; offset < end; count++)
-            {
-                offset += bytes.getIntLE(offset + FrameDescriptor.MESSAGE_LENGTH_OFFSET);
-            }
-            bytes.readerIndex(end);
-        }
-        return count;
-    }
-
-    /** The result codes, in the order they came. */
+    /** The result codes of the whole frames in {@code bytes}, in the order they came. */
     private static List<Integer> codes(final ByteBuf bytes)
     {
         final List<Integer> codes = new ArrayList<>();
@@ -149,6 +139,10 @@ class BinaryBacklogTest
         {
             final int start = bytes.readerIndex();
             final int end = start + FrameDescriptor.LENGTH_FIELD_LENGTH + bytes.getIntLE(start);
+            if (end > bytes.writerIndex())
+            {
+                break;
+            }
             for (int offset = start + FrameDescriptor.HEADER_LENGTH; offset < end; )
             {
                 final int length = bytes.getIntLE(offset + FrameDescriptor.MESSAGE_LENGTH_OFFSET);
@@ -158,7 +152,6 @@ class BinaryBacklogTest
             }
             bytes.readerIndex(end);
         }
-        bytes.release();
         return codes;
     }
 }

@@ -113,12 +113,6 @@ public final class AvailabilityHub
         return maxStreams;
     }
 
-    /** Whether a stream of {@code channel} may open: it is watched already, or fewer channels than the most are. */
-    boolean channelAllowed(final String channel)
-    {
-        return watch.mayWatch(channel);
-    }
-
     /**
      * Takes a place for a stream about to open ({@link #subscribe} follows at once), false when every place is taken;
      * the place is given back when the stream's connection closes.

@@ -385,8 +385,9 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         {
             // As every route of the API: a parameter a route does not take, or a body sent to a GET, was meant for
             // another request.
-            for (final String name : uri.parameters().keySet())
+            if (!uri.parameters().isEmpty())
             {
+                final String name = uri.parameters().keySet().iterator().next();
                 throw Problem.invalid(name, "unknown parameter '" + name + "': " + path + " takes none");
             }
             if (!route.startsWith("POST") && request.content().isReadable())
@@ -527,7 +528,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             throw new Problem(404, "NOT_FOUND", null, "availability streams are turned off on this server " +
                 "(--max-streams 0): read availability with GET /v1/availability");
         }
-        if (!hub.channelAllowed(name))
+        if (!hub.watch().mayWatch(name))
         {
             throw new Problem(503, "UNAVAILABLE", "channel", "streams of " + AvailabilityWatch.MAX_CHANNELS +
                 " channels are open, the most the server follows at once, and " + name + " is not one of them: try " +
@@ -711,7 +712,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
                 case "PUT /v1/kits/{sku}" -> Requests.kit(segments[2], body, key);
                 default -> throw new Problem(404, "NOT_FOUND", null, "no such resource");
             };
-            command.bodyForm = body != null ? body.form() : JsonForm.NO_BODY;
+            command.bodyForm = body != null ? body.form() : Command.NO_BODY_FORM;
             return command;
         }
     }
@@ -1185,17 +1186,29 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
      */
     private void requestTimedOut(final ChannelHandlerContext ctx)
     {
+        answerPartialRequest(ctx, 408, "REQUEST_TIMEOUT", null, "the request did not arrive whole within " +
+            config.requestTimeoutSeconds + " s of its first bytes (--request-timeout-s); nothing of it was applied, " +
+            "and the connection closes");
+    }
+
+    /**
+     * Answers a request that will never arrive whole, in its turn after what the connection owes, as the last answer.
+     *
+     * @return false when nothing is answered: closing already after an earlier request, or a stream, where the
+     *         partial request would never be read.
+     */
+    private boolean answerPartialRequest(final ChannelHandlerContext ctx, final int status, final String code,
+        final String field, final String detail)
+    {
         if (closeAt >= 0 || nextWrite == Long.MAX_VALUE)
         {
-            // Closing already after an earlier request, or a stream: the partial request would never be read.
-            return;
+            return false;
         }
         final long id = nextRequest++;
         closeAt = id;
-        answer(id, Responses.problem(ctx.alloc(), 408, "REQUEST_TIMEOUT", null, "the request did not arrive whole " +
-            "within " + config.requestTimeoutSeconds + " s of its first bytes (--request-timeout-s); nothing of it " +
-            "was applied, and the connection closes", null), false, null);
+        answer(id, Responses.problem(ctx.alloc(), status, code, field, detail, null), false, null);
         updateReading();
+        return true;
     }
 
     /**
@@ -1204,18 +1217,12 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
      */
     private void requestCutShort(final ChannelHandlerContext ctx, final boolean inBody)
     {
-        if (closeAt >= 0 || nextWrite == Long.MAX_VALUE)
+        if (answerPartialRequest(ctx, 400, "INVALID_REQUEST", inBody ? "body" : "request", "the client ended its " +
+            "side before the request" + (inBody ? "'s body" : " line") + " was whole; nothing of it was applied"))
         {
-            return;
+            metrics.httpRequests.incrementAndGet();
+            metrics.httpBadRequests.incrementAndGet();
         }
-        metrics.httpRequests.incrementAndGet();
-        metrics.httpBadRequests.incrementAndGet();
-        final long id = nextRequest++;
-        closeAt = id;
-        answer(id, Responses.problem(ctx.alloc(), 400, "INVALID_REQUEST", inBody ? "body" : "request",
-            "the client ended its side before the request" + (inBody ? "'s body" : " line") + " was whole; nothing " +
-            "of it was applied", null), false, null);
-        updateReading();
     }
 
     /**

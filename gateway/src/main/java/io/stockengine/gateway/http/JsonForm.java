@@ -92,9 +92,6 @@ final class JsonForm
         return complete;
     }
 
-    /** The form of a request sent without a body ({@code Command.NO_BODY_FORM} says why it has one). */
-    static final long NO_BODY = io.stockengine.engine.Command.NO_BODY_FORM;
-
     /** The document's hash, never 0 (which {@code Command.bodyForm} keeps for "no form": the binary protocol's). */
     long value()
     {

@@ -87,7 +87,7 @@ final class RequestDeadline
                 if (timer == null && msg instanceof ByteBuf && startsRequest((ByteBuf)msg))
                 {
                     context = ctx;
-                    timer = ctx.executor().schedule(RequestDeadline.this::check, timeoutNanos, TimeUnit.NANOSECONDS);
+                    startClock();
                 }
                 super.channelRead(ctx, msg);
             }
@@ -133,8 +133,7 @@ final class RequestDeadline
                         // Read together with the end of the request before it, which stopped the clock: this one's
                         // began in that read, and its clock runs from there.
                         context = context != null ? context : ctx;
-                        timer = ctx.executor().schedule(RequestDeadline.this::check, timeoutNanos,
-                            TimeUnit.NANOSECONDS);
+                        startClock();
                     }
                 }
                 super.channelRead(ctx, msg);
@@ -153,6 +152,11 @@ final class RequestDeadline
                 super.userEventTriggered(ctx, event);
             }
         };
+    }
+
+    private void startClock()
+    {
+        timer = context.executor().schedule(this::check, timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
     private void stop()
